@@ -1,0 +1,219 @@
+// The model catalog the seed writes (app/catalog/seed-catalog.server.ts).
+// Prices are the providers' list prices in US dollars per 1M tokens, as exact
+// decimal strings (converted to µcr without floats), checked on 2026-11-27.
+// Known gap: long-prompt tiers (GPT-6.x above 272K input tokens, Claude Haiku
+// 5.5 above 100K) are billed at the base tier shown here.
+
+export type ProviderSlug = "openai" | "anthropic" | "google";
+
+export interface PricesUsd {
+  input: string;
+  cachedInput: string;
+  /** Prompt-cache writes, where the provider bills them apart from input. */
+  cacheWrite?: string;
+  output: string;
+}
+
+export interface CatalogModel {
+  slug: string;
+  name: string;
+  company: ProviderSlug;
+  contextLength: number;
+  maxOutputTokens: number;
+  offers: {
+    provider: ProviderSlug;
+    upstreamModel: string;
+    usdPerMillionTokens: PricesUsd;
+    priority?: number;
+  }[];
+}
+
+export const COMPANIES = [
+  { slug: "openai", name: "OpenAI", website: "https://openai.com" },
+  { slug: "anthropic", name: "Anthropic", website: "https://www.anthropic.com" },
+  { slug: "google", name: "Google", website: "https://ai.google.dev" },
+] as const;
+
+export const PROVIDERS = [
+  { slug: "openai", name: "OpenAI API" },
+  { slug: "anthropic", name: "Anthropic API" },
+  { slug: "google", name: "Gemini API" },
+] as const;
+
+function own(
+  company: ProviderSlug,
+  model: Omit<CatalogModel, "company" | "offers">,
+  usdPerMillionTokens: PricesUsd,
+): CatalogModel {
+  return {
+    ...model,
+    company,
+    offers: [{ provider: company, upstreamModel: model.slug, usdPerMillionTokens }],
+  };
+}
+
+export const CATALOG: CatalogModel[] = [
+  // OpenAI. Cache writes are the 30-minute retention price.
+  // @see https://developers.openai.com/api/docs/pricing
+  // @see https://developers.openai.com/api/docs/models/gpt-6.2-astra
+  own(
+    "openai",
+    {
+      slug: "gpt-6.2-astra",
+      name: "GPT-6.2 Astra",
+      contextLength: 1_050_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "8.00", cachedInput: "0.40", cacheWrite: "10.00", output: "40.00" },
+  ),
+  // @see https://developers.openai.com/api/docs/models/gpt-6.2-sol
+  own(
+    "openai",
+    {
+      slug: "gpt-6.2-sol",
+      name: "GPT-6.2 Sol",
+      contextLength: 1_050_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "2.00", cachedInput: "0.10", cacheWrite: "2.50", output: "10.00" },
+  ),
+  // @see https://developers.openai.com/api/docs/models/gpt-6.1-terra
+  own(
+    "openai",
+    {
+      slug: "gpt-6.1-terra",
+      name: "GPT-6.1 Terra",
+      contextLength: 1_050_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "1.00", cachedInput: "0.05", cacheWrite: "1.25", output: "5.00" },
+  ),
+  // @see https://developers.openai.com/api/docs/models/gpt-6-luna
+  own(
+    "openai",
+    { slug: "gpt-6-luna", name: "GPT-6 Luna", contextLength: 1_050_000, maxOutputTokens: 128_000 },
+    { input: "0.10", cachedInput: "0.01", cacheWrite: "0.125", output: "0.50" },
+  ),
+  // Legacy; leaves the API on 2027-01-14. @see https://developers.openai.com/api/docs/models/gpt-4o-mini
+  own(
+    "openai",
+    { slug: "gpt-4o-mini", name: "GPT-4o mini", contextLength: 128_000, maxOutputTokens: 16_384 },
+    { input: "0.15", cachedInput: "0.075", output: "0.60" },
+  ),
+
+  // Anthropic. Cached input is "cache hits & refreshes"; cache writes are the 5-minute price.
+  // @see https://platform.claude.com/docs/en/about-claude/pricing
+  // @see https://platform.claude.com/docs/en/models/overview
+  own(
+    "anthropic",
+    {
+      slug: "claude-fable-5-2",
+      name: "Claude Fable 5.2",
+      contextLength: 1_000_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "8.00", cachedInput: "0.20", cacheWrite: "10.00", output: "40.00" },
+  ),
+  // @see https://platform.claude.com/docs/en/models/opus-5-5/overview
+  own(
+    "anthropic",
+    {
+      slug: "claude-opus-5-5",
+      name: "Claude Opus 5.5",
+      contextLength: 1_000_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "4.00", cachedInput: "0.20", cacheWrite: "5.00", output: "20.00" },
+  ),
+  // Cache reads cut to $0.10 on 2026-10-07. @see https://platform.claude.com/docs/en/models/sonnet-5-5/overview
+  own(
+    "anthropic",
+    {
+      slug: "claude-sonnet-5-5",
+      name: "Claude Sonnet 5.5",
+      contextLength: 1_000_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "2.00", cachedInput: "0.10", cacheWrite: "2.50", output: "10.00" },
+  ),
+  // Prompts up to 100K tokens. @see https://platform.claude.com/docs/en/models/haiku-5-5/overview
+  own(
+    "anthropic",
+    {
+      slug: "claude-haiku-5-5",
+      name: "Claude Haiku 5.5",
+      contextLength: 1_000_000,
+      maxOutputTokens: 128_000,
+    },
+    { input: "0.10", cachedInput: "0.01", cacheWrite: "0.125", output: "0.50" },
+  ),
+  // @see https://platform.claude.com/docs/en/about-claude/pricing
+  own(
+    "anthropic",
+    {
+      slug: "claude-haiku-4-5",
+      name: "Claude Haiku 4.5",
+      contextLength: 200_000,
+      maxOutputTokens: 64_000,
+    },
+    { input: "1.00", cachedInput: "0.10", cacheWrite: "1.25", output: "5.00" },
+  ),
+
+  // Google. Gemini 4 has implicit caching only (no write or storage charge).
+  // The Carbon and Argon prices are the ones in force from 2026-12-01 (the
+  // November launch prices were half). @see https://ai.google.dev/gemini-api/docs/pricing
+  own(
+    "google",
+    {
+      slug: "gemini-4-carbon",
+      name: "Gemini 4 Carbon",
+      contextLength: 1_048_576,
+      maxOutputTokens: 65_536,
+    },
+    { input: "4.00", cachedInput: "0.20", output: "20.00" },
+  ),
+  // @see https://ai.google.dev/gemini-api/docs/generate-content/latest-model
+  own(
+    "google",
+    {
+      slug: "gemini-4-argon",
+      name: "Gemini 4 Argon",
+      contextLength: 1_048_576,
+      maxOutputTokens: 65_536,
+    },
+    { input: "4.00", cachedInput: "0.20", output: "20.00" },
+  ),
+  // @see https://ai.google.dev/gemini-api/docs/pricing
+  own(
+    "google",
+    {
+      slug: "gemini-4-neon",
+      name: "Gemini 4 Neon",
+      contextLength: 1_048_576,
+      maxOutputTokens: 65_536,
+    },
+    { input: "3.00", cachedInput: "0.15", output: "15.00" },
+  ),
+  // @see https://ai.google.dev/gemini-api/docs/pricing
+  own(
+    "google",
+    {
+      slug: "gemini-4-hydrogen",
+      name: "Gemini 4 Hydrogen",
+      contextLength: 1_048_576,
+      maxOutputTokens: 65_536,
+    },
+    { input: "1.50", cachedInput: "0.075", output: "7.50" },
+  ),
+  // @see https://ai.google.dev/gemini-api/docs/pricing
+  own(
+    "google",
+    {
+      slug: "gemini-3.5-flash-lite",
+      name: "Gemini 3.5 Flash-Lite",
+      contextLength: 1_048_576,
+      maxOutputTokens: 65_536,
+    },
+    { input: "0.30", cachedInput: "0.03", output: "2.50" },
+  ),
+];

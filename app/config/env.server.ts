@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+// Every environment variable the gateway reads, validated once at boot.
+// Blank values count as unset, so `OPENAI_API_KEY=` in a .env file is harmless.
+
+const optionalText = z.string().min(1).optional();
+
+const optionalUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .optional();
+
+export const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(["development", "production", "test"], {
+      error: "must be one of development, production, test",
+    })
+    .default("development"),
+  PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(3000),
+  HOST: optionalText,
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  MIGRATE_ON_START: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .transform((value) => value === "true" || value === "1")
+    .optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GEMINI_API_KEY: optionalText,
+  GEMINI_BASE_URL: optionalUrl,
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Thrown when the environment is invalid; `problems` has one line per bad variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+const SECRET_NAMES = new Set(["DATABASE_URL", "SESSION_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"]);
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const input = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((name) => [name, blankToUndefined(source[name])]),
+  );
+  const result = EnvSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name} ${issue.message}${describeValue(name, input[name])}`;
+      }),
+    );
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+    throw new ConfigError([
+      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)",
+    ]);
+  }
+  return env;
+}
+
+function blankToUndefined(value: string | undefined) {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+// Quote the offending value so the operator sees the typo, but never echo a secret.
+function describeValue(name: string, value: unknown) {
+  if (typeof value !== "string") return "";
+  if (SECRET_NAMES.has(name)) return ` (got ${value.length} characters)`;
+  return ` (got ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})`;
+}

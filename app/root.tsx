@@ -1,0 +1,58 @@
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  type LinksFunction,
+} from "react-router";
+import type { Route } from "./+types/root";
+import "./app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const title = notFound
+    ? "Page not found"
+    : isRouteErrorResponse(error)
+      ? `${error.status} ${error.statusText}`
+      : "Something went wrong";
+  const detail = notFound
+    ? "There is nothing at this address."
+    : "The error was logged. Try again, or go back to the start page.";
+  return (
+    <main className="mx-auto flex max-w-xl flex-col items-start gap-4 px-6 py-24">
+      <h1 className="text-3xl font-semibold tracking-tight">{title}</h1>
+      <p className="text-muted-foreground">{detail}</p>
+      <a href="/" className="text-sm font-medium underline underline-offset-4">
+        Back to the start page
+      </a>
+    </main>
+  );
+}

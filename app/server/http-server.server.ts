@@ -1,0 +1,54 @@
+import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type pg from "pg";
+import { checkReadiness } from "./health.server.ts";
+import type { Logger } from "./logger.server.ts";
+import { createStaticFileHandler } from "./static-files.server.ts";
+
+export interface HttpServerOptions {
+  db: pg.Pool;
+  /** Migrations this build expects; /readyz is 503 until all are applied. */
+  expectedMigrations: string[];
+  /** The React Router app; without it only the operational routes answer. */
+  app?: RequestListener;
+  /** The client build to serve as static files. */
+  publicDir?: string;
+  log: Logger;
+}
+
+/**
+ * One Node HTTP server for everything: operational routes first (they must
+ * answer even when the app is broken), then static files, then the app.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const serveStatic = options.publicDir ? createStaticFileHandler(options.publicDir) : undefined;
+  return createServer(async (request, response) => {
+    const path = request.url?.split("?", 1)[0];
+    try {
+      if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
+      if (path === "/readyz") {
+        const readiness = await checkReadiness(options.db, options.expectedMigrations);
+        return sendJson(response, readiness.ready ? 200 : 503, {
+          status: readiness.ready ? "ready" : "not ready",
+          ...(readiness.ready ? {} : { reason: readiness.reason }),
+        });
+      }
+      if (serveStatic && (await serveStatic(request, response))) return;
+      if (options.app) return options.app(request, response);
+      sendJson(response, 404, { error: { message: "Not found", type: "not_found" } });
+    } catch (error) {
+      options.log.error({ err: error, path }, "request failed");
+      if (!response.headersSent) sendJson(response, 500, { error: { message: "Internal error", type: "server_error" } });
+      else response.destroy();
+    }
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+  });
+  response.end(text);
+}

@@ -1,0 +1,90 @@
+// The gateway process: `node app/server/main.ts` (what `npm start` runs after
+// building). Boots the database, migrates, seeds, then serves the app.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import type { ServerBuild } from "react-router";
+import { seedCatalog } from "../catalog/seed-catalog.server.ts";
+import { resolveSessionSecret } from "../config/session-secret.server.ts";
+import { migrate, readMigrations } from "../db/migrator.server.ts";
+import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
+import { openDatabase } from "./database.server.ts";
+import { createHttpServer } from "./http-server.server.ts";
+import { createLogger } from "./logger.server.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BUILD = join(ROOT, "build");
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const env = loadEnvOrExit();
+const log = createLogger(env.LOG_LEVEL);
+// React Router's production server build fails to render under any other value.
+process.env.NODE_ENV = env.NODE_ENV === "development" ? "production" : env.NODE_ENV;
+
+const serverBuildPath = join(BUILD, "server", "index.js");
+if (!existsSync(serverBuildPath)) {
+  exitWithProblem(new Error(`No app build at ${serverBuildPath}. Run \`npm run build\` (npm start does it for you).`));
+}
+
+const database = await openDatabase(env, log).catch(exitWithProblem);
+const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+try {
+  if (env.MIGRATE_ON_START ?? database.embedded) {
+    const { applied, warnings } = await migrate(database.url);
+    for (const warning of warnings) log.warn(warning);
+    if (applied.length > 0) log.info({ applied }, "applied migrations");
+    const seeded = await seedCatalog(pool, "insert-missing");
+    if (seeded.inserted > 0) log.info(seeded, "added missing catalog rows");
+  }
+} catch (error) {
+  await pool.end();
+  await database.close();
+  exitWithProblem(error);
+}
+
+// The app bundle reads its configuration from process.env, like any deployment.
+process.env.DATABASE_URL = database.url;
+process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
+
+// Imported only now: React picks its build from NODE_ENV when first loaded.
+const { createRequestListener } = await import("@react-router/node");
+const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
+const server = createHttpServer({
+  db: pool,
+  expectedMigrations: (await readMigrations()).map((migration) => migration.name),
+  app: createRequestListener({ build, mode: process.env.NODE_ENV }),
+  publicDir: join(BUILD, "client"),
+  log,
+});
+
+const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
+server.listen(env.PORT, host, () => {
+  const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
+  console.log(`Gateway ready: dashboard and API at http://${shownHost}:${env.PORT} · database: ${database.description}`);
+});
+server.on("error", async (error: NodeJS.ErrnoException) => {
+  const message =
+    error.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use. Set PORT to another port.` : error.message;
+  console.error(message);
+  await shutdown(1);
+});
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log.info("shutting down: finishing open requests");
+  // Stop accepting, let running requests finish, then cut whatever is left.
+  const closed = new Promise((done) => server.close(done));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
+  await pool.end();
+  await database.close();
+  log.info("stopped");
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));

@@ -1,0 +1,56 @@
+// Money is integer arithmetic on BigInt micro-credits (µcr), never floats.
+// 1 credit = US$0.01 = 1,000,000 µcr, so US$1 = 100,000,000 µcr.
+// Prices are µcr per 1M tokens. See docs/decisions/003-money-units.md.
+
+export const MICRO_PER_CREDIT = 1_000_000n;
+export const MICRO_PER_USD = 100n * MICRO_PER_CREDIT;
+const TOKENS_PER_PRICE_UNIT = 1_000_000n;
+
+/** Cost of `tokens` at `pricePerMillion` µcr per 1M tokens, rounded up to a whole µcr. */
+export function costOfTokens(tokens: number | bigint, pricePerMillion: bigint): bigint {
+  const count = BigInt(tokens);
+  if (count < 0n) throw new RangeError("token count must not be negative");
+  if (pricePerMillion < 0n) throw new RangeError("price must not be negative");
+  return ceilDiv(count * pricePerMillion, TOKENS_PER_PRICE_UNIT);
+}
+
+/** Whole credits to µcr. */
+export function creditsToMicro(credits: number | bigint): bigint {
+  return BigInt(credits) * MICRO_PER_CREDIT;
+}
+
+/**
+ * Parses an exact decimal US-dollar amount such as "2.50" or "0.075" into µcr.
+ * Throws on anything finer than one µcr (US$0.00000001) or not a plain decimal.
+ */
+export function usdToMicro(amount: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,8}))?$/.exec(amount);
+  if (!match) throw new RangeError(`not a US-dollar amount with at most 8 decimals: ${amount}`);
+  const [, whole = "0", fraction = ""] = match;
+  return BigInt(whole) * MICRO_PER_USD + BigInt(fraction.padEnd(8, "0"));
+}
+
+/** "1,234.567891" style credits; `digits` decimals, rounded half up (display only). */
+export function formatCredits(micro: bigint, digits = 2): string {
+  return formatScaled(micro, MICRO_PER_CREDIT, digits);
+}
+
+/** "$12.34" style dollars; `digits` decimals, rounded half up (display only). */
+export function formatUsd(micro: bigint, digits = 2): string {
+  const text = formatScaled(micro < 0n ? -micro : micro, MICRO_PER_USD, digits);
+  return `${micro < 0n ? "-" : ""}$${text}`;
+}
+
+function formatScaled(micro: bigint, unit: bigint, digits: number): string {
+  const negative = micro < 0n;
+  const magnitude = negative ? -micro : micro;
+  const scale = 10n ** BigInt(digits);
+  const scaled = (magnitude * scale * 2n + unit) / (unit * 2n); // round half up
+  const whole = (scaled / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const fraction = digits > 0 ? `.${(scaled % scale).toString().padStart(digits, "0")}` : "";
+  return `${negative ? "-" : ""}${whole}${fraction}`;
+}
+
+function ceilDiv(numerator: bigint, denominator: bigint) {
+  return (numerator + denominator - 1n) / denominator;
+}

@@ -1,0 +1,14 @@
+import { reactRouter } from "@react-router/dev/vite";
+import tailwindcss from "@tailwindcss/vite";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  // The React Router plugin expects to own the build; tests import modules directly.
+  plugins: process.env.VITEST ? [] : [tailwindcss(), reactRouter()],
+  test: {
+    include: ["app/**/*.test.ts", "tests/**/*.test.ts"],
+    globalSetup: ["tests/setup/global-postgres.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
