@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { arch, platform, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -34,8 +34,10 @@ export async function startEmbeddedPostgres(options: {
   const pgdata = join(dataDir, "postgres");
   const passwordFile = join(dataDir, "postgres-password");
   const binaries = await loadBinaries();
-  mkdirSync(dataDir, { recursive: true });
   const owner = runAsPostgresUserIfRoot();
+  mkdirSync(dataDir, { recursive: true });
+  // As root, the postgres user must be able to pass through the data directory.
+  if (owner && (statSync(dataDir).mode & 0o001) === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
 
   if (!existsSync(join(pgdata, "PG_VERSION"))) {
     options.log.info({ pgdata }, "creating the embedded PostgreSQL cluster (first run)");
@@ -129,6 +131,12 @@ async function initCluster(
   } catch (error) {
     // A half-made cluster would fail every later start; the next run starts over.
     rmSync(pgdata, { recursive: true, force: true });
+    if (owner && String(error).includes("Permission denied")) {
+      throw new EmbeddedPostgresError(
+        `${(error as Error).message}\nRunning as root, PostgreSQL runs as the "postgres" user, which ` +
+          `must be able to enter every directory above ${pgdata}. Move the project, or set DATA_DIR.`,
+      );
+    }
     throw error;
   } finally {
     rmSync(pwfile, { force: true });

@@ -1,0 +1,85 @@
+import { describe, expect, test } from "vitest";
+import { ConfigError, parseEnv } from "./env.server.ts";
+
+function problemsOf(source: Record<string, string>) {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseEnv", () => {
+  test("an empty environment is a valid zero-config start", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, DATA_DIR: ".data", LOG_LEVEL: "info" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.MIGRATE_ON_START).toBeUndefined();
+  });
+
+  test("reads every documented variable", () => {
+    const env = parseEnv({
+      PORT: "8080",
+      DATABASE_URL: "postgres://app:pw@db.internal:5432/gateway",
+      MIGRATE_ON_START: "true",
+      SESSION_SECRET: "x".repeat(32),
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
+      ANTHROPIC_API_KEY: "sk-ant",
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:9002",
+      GEMINI_API_KEY: "AIza",
+      GEMINI_BASE_URL: "https://example.test",
+      LOG_LEVEL: "debug",
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      MIGRATE_ON_START: true,
+      OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
+      LOG_LEVEL: "debug",
+    });
+  });
+
+  test("blank values count as unset", () => {
+    const env = parseEnv({ OPENAI_API_KEY: "", DATABASE_URL: "  ", PORT: "" });
+    expect(env.OPENAI_API_KEY).toBeUndefined();
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+  });
+
+  test.each([
+    [{ PORT: "abc" }, 'PORT must be a number (got "abc")'],
+    [{ PORT: "0" }, 'PORT must be between 1 and 65535 (got "0")'],
+    [{ PORT: "70000" }, 'PORT must be between 1 and 65535 (got "70000")'],
+    [{ PORT: "80.5" }, 'PORT must be a whole number (got "80.5")'],
+    [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent"],
+    [{ MIGRATE_ON_START: "yes" }, 'MIGRATE_ON_START must be true or false (got "yes")'],
+    [{ OPENAI_BASE_URL: "ftp://x" }, 'OPENAI_BASE_URL must be an http(s) URL (got "ftp://x")'],
+    [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL must be an http(s) URL"],
+    [{ DATABASE_URL: "mysql://u:p@h/db" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
+    [{ SESSION_SECRET: "short" }, "SESSION_SECRET must be at least 32 characters (got 5 characters)"],
+  ])("%j is rejected with a line naming the variable", (source, message) => {
+    const problems = problemsOf(source);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  test("never echoes secrets or database passwords", () => {
+    const problems = problemsOf({ SESSION_SECRET: "hunter2", DATABASE_URL: "mysql://u:topsecret@h/db" });
+    expect(problems.join("\n")).not.toContain("hunter2");
+    expect(problems.join("\n")).not.toContain("topsecret");
+  });
+
+  test("reports every bad variable at once", () => {
+    expect(problemsOf({ PORT: "x", LOG_LEVEL: "y", OPENAI_BASE_URL: "z" })).toHaveLength(3);
+  });
+
+  test("production requires a session secret", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
+      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)",
+    ]);
+    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }).NODE_ENV).toBe("production");
+  });
+});

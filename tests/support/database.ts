@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, inject } from "vitest";
+import { TEMPLATE_DATABASE, withDatabase } from "./postgres-url.ts";
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  pool: pg.Pool;
+}
+
+/**
+ * A database of its own for one test file: a copy of the migrated template, or
+ * an empty one (`migrated: false`) for tests of the migrator itself.
+ */
+export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
+  const clusterUrl = inject("postgresUrl");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: clusterUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${migrated ? TEMPLATE_DATABASE : "template0"}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(clusterUrl, name);
+  return { name, url, pool: new pg.Pool({ connectionString: url, max: 5 }) };
+}
+
+export async function dropTestDatabase(database: TestDatabase) {
+  await database.pool.end();
+  const admin = new pg.Client({ connectionString: inject("postgresUrl") });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Creates the file's database before its tests and drops it after them. */
+export function useTestDatabase(options?: { migrated?: boolean }) {
+  const holder = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(holder, await createTestDatabase(options));
+  });
+  afterAll(async () => {
+    await dropTestDatabase(holder);
+  });
+  return holder;
+}

@@ -1,0 +1,89 @@
+// Small builders for rows the tests need. Every value can be overridden; the
+// defaults are unique per call so tests in one database never collide.
+import { randomBytes } from "node:crypto";
+import bcrypt from "bcryptjs";
+import type { Prisma } from "../../app/db/prisma.server.ts";
+import { generateApiKey } from "../../app/utils/api-key.server.ts";
+import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
+
+export const TEST_PASSWORD = "correct horse battery staple";
+
+const unique = () => randomBytes(4).toString("hex");
+
+export async function createUser(
+  prisma: Prisma,
+  overrides: { email?: string; credits?: number; role?: "USER" | "ADMIN"; password?: string } = {},
+) {
+  return prisma.user.create({
+    data: {
+      email: overrides.email ?? `user-${unique()}@example.test`,
+      // Cost 4: the minimum bcrypt allows, to keep tests fast.
+      passwordHash: await bcrypt.hash(overrides.password ?? TEST_PASSWORD, 4),
+      role: overrides.role ?? "USER",
+      balance: creditsToMicro(overrides.credits ?? 0),
+    },
+  });
+}
+
+export async function createApiKey(
+  prisma: Prisma,
+  userId: string,
+  overrides: { name?: string; creditLimitCredits?: number; enabled?: boolean } = {},
+) {
+  const key = generateApiKey();
+  const apiKey = await prisma.apiKey.create({
+    data: {
+      userId,
+      name: overrides.name ?? `key-${unique()}`,
+      prefix: key.prefix,
+      secretHash: key.hash,
+      enabled: overrides.enabled ?? true,
+      creditLimit:
+        overrides.creditLimitCredits === undefined ? null : creditsToMicro(overrides.creditLimitCredits),
+    },
+  });
+  return { apiKey, secret: key.secret };
+}
+
+/** A model served by one provider, with prices in US dollars per 1M tokens. */
+export async function createCatalogEntry(
+  prisma: Prisma,
+  overrides: {
+    modelSlug?: string;
+    providerSlug?: "openai" | "anthropic" | "google";
+    upstreamModel?: string;
+    usd?: { input: string; cachedInput: string; output: string };
+    priority?: number;
+  } = {},
+) {
+  const providerSlug = overrides.providerSlug ?? "openai";
+  const modelSlug = overrides.modelSlug ?? `test-model-${unique()}`;
+  const usd = overrides.usd ?? { input: "1.00", cachedInput: "0.10", output: "4.00" };
+  const company = await prisma.company.upsert({
+    where: { slug: providerSlug },
+    create: { slug: providerSlug, name: providerSlug },
+    update: {},
+  });
+  const provider = await prisma.provider.upsert({
+    where: { slug: providerSlug },
+    create: { slug: providerSlug, name: providerSlug },
+    update: {},
+  });
+  const model = await prisma.model.upsert({
+    where: { slug: modelSlug },
+    create: { slug: modelSlug, name: modelSlug, companyId: company.id, contextLength: 128_000, maxOutputTokens: 16_384 },
+    update: {},
+  });
+  const mapping = await prisma.modelProviderMapping.create({
+    data: {
+      modelId: model.id,
+      providerId: provider.id,
+      upstreamModel: overrides.upstreamModel ?? modelSlug,
+      inputPrice: usdToMicro(usd.input),
+      cachedInputPrice: usdToMicro(usd.cachedInput),
+      outputPrice: usdToMicro(usd.output),
+      priority: overrides.priority ?? 0,
+    },
+  });
+  return { model, provider, mapping };
+}
