@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, test } from "vitest";
+import { useTestDatabase } from "#tests/support/database.ts";
+import { readMigrations } from "../db/migrator.server.ts";
+import { createHttpServer, type HttpServerOptions } from "./http-server.server.ts";
+import { createLogger } from "./logger.server.ts";
+
+const migrated = useTestDatabase();
+const empty = useTestDatabase({ migrated: false });
+const servers: { close(): void }[] = [];
+afterAll(() => servers.forEach((server) => server.close()));
+
+async function start(options: Partial<HttpServerOptions> & { db: pg.Pool }) {
+  const server = createHttpServer({
+    expectedMigrations: (await readMigrations()).map((m) => m.name),
+    log: createLogger("silent"),
+    ...options,
+  });
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("health routes", () => {
+  test("/healthz and /readyz answer 200 on a migrated database", async () => {
+    const base = await start({ db: migrated.pool });
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get("cache-control")).toBe("no-store");
+    expect(await ready.json()).toEqual({ status: "ready" });
+  });
+
+  test("/readyz is 503 on a database that was never migrated", async () => {
+    const base = await start({ db: empty.pool });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: "not ready", reason: "database is not migrated" });
+  });
+
+  test("/readyz is 503 naming the migration this build expects but the database lacks", async () => {
+    const base = await start({ db: migrated.pool, expectedMigrations: ["20990101000000_from_the_future"] });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).reason).toBe("pending migrations: 20990101000000_from_the_future");
+  });
+
+  test("/readyz is 503 and /healthz still 200 when the database is unreachable", async () => {
+    const unreachable = new pg.Pool({ connectionString: "postgresql://x:y@127.0.0.1:1/none", connectionTimeoutMillis: 500 });
+    const base = await start({ db: unreachable });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).reason).toBe("database is unreachable");
+    await unreachable.end();
+  });
+});
+
+describe("routing", () => {
+  const publicDir = mkdtempSync(join(tmpdir(), "public-"));
+  mkdirSync(join(publicDir, "assets"));
+  writeFileSync(join(publicDir, "assets", "app-abc123.js"), "console.log(1)");
+  writeFileSync(join(publicDir, "robots.txt"), "User-agent: *");
+  writeFileSync(join(tmpdir(), "secret-outside.txt"), "no");
+
+  test("serves built files, hashed assets as immutable", async () => {
+    const base = await start({ db: migrated.pool, publicDir });
+    const asset = await fetch(`${base}/assets/app-abc123.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect(await asset.text()).toBe("console.log(1)");
+    const robots = await fetch(`${base}/robots.txt`);
+    expect(robots.headers.get("cache-control")).toBe("public, max-age=3600");
+  });
+
+  test("hands everything else to the app, and never serves files outside the build", async () => {
+    const seen: string[] = [];
+    const base = await start({
+      db: migrated.pool,
+      publicDir,
+      app: (request, response) => {
+        seen.push(request.url ?? "");
+        response.writeHead(204).end();
+      },
+    });
+    expect((await fetch(`${base}/dashboard`)).status).toBe(204);
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(204);
+    expect((await fetch(`${base}/assets/..%2f..%2fsecret-outside.txt`)).status).toBe(204);
+    expect(seen).toEqual(["/dashboard", "/assets/missing.js", "/assets/..%2f..%2fsecret-outside.txt"]);
+  });
+
+  test("answers 404 in JSON when no app is mounted", async () => {
+    const base = await start({ db: migrated.pool });
+    const response = await fetch(`${base}/anything`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { message: "Not found", type: "not_found" } });
+  });
+});
