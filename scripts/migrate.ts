@@ -1,16 +1,17 @@
-// `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the
-// embedded database in DATA_DIR when DATABASE_URL is unset (the fly.toml release command).
-import { migrate } from "../app/db/migrator.server.ts";
+// `npm run db:migrate` (and fly.toml's release command): applies pending
+// migrations and adds missing catalog rows, on DATABASE_URL or, when it is
+// unset, on the embedded database in DATA_DIR.
 import { exitWithProblem, loadEnvOrExit } from "../app/server/boot.server.ts";
 import { openDatabase } from "../app/server/database.server.ts";
 import { createLogger } from "../app/server/logger.server.ts";
+import { prepareDatabase } from "../app/server/prepare-database.server.ts";
 
 const env = loadEnvOrExit();
-const database = await openDatabase(env, createLogger(env.LOG_LEVEL)).catch(exitWithProblem);
+const log = createLogger(env.LOG_LEVEL);
+const database = await openDatabase(env, log).catch(exitWithProblem);
 try {
-  const { applied, warnings } = await migrate(database.url);
-  for (const warning of warnings) console.warn(`warning: ${warning}`);
-  console.log(applied.length ? `Applied ${applied.join(", ")}` : "No pending migrations.");
+  const { applied } = await prepareDatabase(database.url, log);
+  console.log(applied.length ? `Applied ${applied.join(", ")}.` : "No pending migrations.");
 } catch (error) {
   await database.close();
   exitWithProblem(error);

@@ -22,7 +22,9 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(1);
 }
 
-const previous = execFileSync("git", ["show", `${values.from}:prisma/schema.prisma`], { encoding: "utf8" });
+const previous = execFileSync("git", ["show", `${values.from}:prisma/schema.prisma`], {
+  encoding: "utf8",
+});
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-migration-"));
 const postgres = await startEmbeddedPostgres({ dataDir, log: createLogger("warn") });
 try {

@@ -36,7 +36,11 @@ export async function diffDatamodels(databaseUrl: string, from: string | null, t
   const adapter = bindMigrationAwareSqlAdapterFactory(
     new PrismaPg({ connectionString: databaseUrl }, { schema: "public" }),
   );
-  const engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", to]] }, () => {}, adapter);
+  const engine = await bg.SchemaEngine.new(
+    { datamodels: [["schema.prisma", to]] },
+    () => {},
+    adapter,
+  );
   try {
     const result = await engine.diff({
       from: from === null ? { tag: "empty" } : { tag: "schemaDatamodel", files: [file(from)] },

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { useTestDatabase } from "#tests/support/database.ts";
+import { setupTestDatabase } from "#tests/support/database.ts";
 import { usdToMicro } from "../utils/money.ts";
 import { CATALOG } from "./catalog-data.ts";
 import { seedCatalog } from "./seed-catalog.server.ts";
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 
 async function counts() {
   const { rows } = await db.pool.query(`
@@ -28,7 +28,9 @@ async function mapping(slug: string) {
 describe("catalog data", () => {
   test("has at least four models from each provider, each with a positive price and sane limits", () => {
     for (const provider of ["openai", "anthropic", "google"]) {
-      expect(CATALOG.filter((model) => model.company === provider).length).toBeGreaterThanOrEqual(4);
+      expect(CATALOG.filter((model) => model.company === provider).length).toBeGreaterThanOrEqual(
+        4,
+      );
     }
     for (const model of CATALOG) {
       expect(model.maxOutputTokens).toBeLessThanOrEqual(model.contextLength);
@@ -47,7 +49,12 @@ describe("seedCatalog", () => {
   test("fills an empty catalog with exact µcr prices", async () => {
     const result = await seedCatalog(db.pool, "sync");
     expect(result).toEqual({ inserted: 3 + 3 + CATALOG.length * 2, updated: 0 });
-    expect(await counts()).toEqual({ companies: 3, providers: 3, models: CATALOG.length, mappings: CATALOG.length });
+    expect(await counts()).toEqual({
+      companies: 3,
+      providers: 3,
+      models: CATALOG.length,
+      mappings: CATALOG.length,
+    });
 
     const sonnet = await mapping("claude-sonnet-5-5");
     expect(sonnet).toMatchObject({
@@ -65,12 +72,15 @@ describe("seedCatalog", () => {
 
   test("re-running changes nothing and duplicates nothing", async () => {
     const before = await counts();
-    const snapshot = (await db.pool.query("SELECT * FROM model_provider_mappings ORDER BY id")).rows;
+    const snapshot = (await db.pool.query("SELECT * FROM model_provider_mappings ORDER BY id"))
+      .rows;
     const result = await seedCatalog(db.pool, "sync");
     expect(result.inserted).toBe(0);
     expect(await counts()).toEqual(before);
     const after = (await db.pool.query("SELECT * FROM model_provider_mappings ORDER BY id")).rows;
-    expect(after.map(({ updated_at: _, ...row }) => row)).toEqual(snapshot.map(({ updated_at: _, ...row }) => row));
+    expect(after.map(({ updated_at: _, ...row }) => row)).toEqual(
+      snapshot.map(({ updated_at: _, ...row }) => row),
+    );
   });
 
   test("insert-missing keeps an admin's price and adds a deleted model back", async () => {
@@ -93,11 +103,20 @@ describe("seedCatalog", () => {
        WHERE model_id = (SELECT id FROM models WHERE slug = 'gpt-6.2-sol')`,
     );
     await seedCatalog(db.pool, "sync");
-    expect(await mapping("gpt-6.2-sol")).toMatchObject({ output_price: "1000000000", enabled: false, priority: 5 });
+    expect(await mapping("gpt-6.2-sol")).toMatchObject({
+      output_price: "1000000000",
+      enabled: false,
+      priority: 5,
+    });
   });
 
   test("two seeds racing still leave one row each", async () => {
     await Promise.all([seedCatalog(db.pool, "sync"), seedCatalog(db.pool, "insert-missing")]);
-    expect(await counts()).toEqual({ companies: 3, providers: 3, models: CATALOG.length, mappings: CATALOG.length });
+    expect(await counts()).toEqual({
+      companies: 3,
+      providers: 3,
+      models: CATALOG.length,
+      mappings: CATALOG.length,
+    });
   });
 });

@@ -20,10 +20,15 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
   const client = await db.connect();
   const result: SeedResult = { inserted: 0, updated: 0 };
   const onConflict = (target: string, updates: string) =>
-    mode === "sync" ? `ON CONFLICT (${target}) DO UPDATE SET ${updates}` : `ON CONFLICT (${target}) DO NOTHING`;
+    mode === "sync"
+      ? `ON CONFLICT (${target}) DO UPDATE SET ${updates}`
+      : `ON CONFLICT (${target}) DO NOTHING`;
   const upsert = async (sql: string, values: unknown[]) => {
     // xmax = 0 only on a freshly inserted row version.
-    const { rows } = await client.query<{ inserted: boolean }>(`${sql} RETURNING (xmax = 0) AS inserted`, values);
+    const { rows } = await client.query<{ inserted: boolean }>(
+      `${sql} RETURNING (xmax = 0) AS inserted`,
+      values,
+    );
     for (const row of rows) result[row.inserted ? "inserted" : "updated"]++;
   };
   try {

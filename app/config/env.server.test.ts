@@ -14,7 +14,12 @@ function problemsOf(source: Record<string, string>) {
 describe("parseEnv", () => {
   test("an empty environment is a valid zero-config start", () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ NODE_ENV: "development", PORT: 3000, DATA_DIR: ".data", LOG_LEVEL: "info" });
+    expect(env).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      DATA_DIR: ".data",
+      LOG_LEVEL: "info",
+    });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.MIGRATE_ON_START).toBeUndefined();
   });
@@ -54,12 +59,21 @@ describe("parseEnv", () => {
     [{ PORT: "70000" }, 'PORT must be between 1 and 65535 (got "70000")'],
     [{ PORT: "80.5" }, 'PORT must be a whole number (got "80.5")'],
     [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
-    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent"],
+    [
+      { LOG_LEVEL: "loud" },
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    ],
     [{ MIGRATE_ON_START: "yes" }, 'MIGRATE_ON_START must be true or false (got "yes")'],
     [{ OPENAI_BASE_URL: "ftp://x" }, 'OPENAI_BASE_URL must be an http(s) URL (got "ftp://x")'],
     [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL must be an http(s) URL"],
-    [{ DATABASE_URL: "mysql://u:p@h/db" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
-    [{ SESSION_SECRET: "short" }, "SESSION_SECRET must be at least 32 characters (got 5 characters)"],
+    [
+      { DATABASE_URL: "mysql://u:p@h/db" },
+      "DATABASE_URL must be a postgres:// or postgresql:// URL",
+    ],
+    [
+      { SESSION_SECRET: "short" },
+      "SESSION_SECRET must be at least 32 characters (got 5 characters)",
+    ],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);
@@ -67,7 +81,10 @@ describe("parseEnv", () => {
   });
 
   test("never echoes secrets or database passwords", () => {
-    const problems = problemsOf({ SESSION_SECRET: "hunter2", DATABASE_URL: "mysql://u:topsecret@h/db" });
+    const problems = problemsOf({
+      SESSION_SECRET: "hunter2",
+      DATABASE_URL: "mysql://u:topsecret@h/db",
+    });
     expect(problems.join("\n")).not.toContain("hunter2");
     expect(problems.join("\n")).not.toContain("topsecret");
   });
@@ -80,6 +97,8 @@ describe("parseEnv", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([
       "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)",
     ]);
-    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }).NODE_ENV).toBe("production");
+    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }).NODE_ENV).toBe(
+      "production",
+    );
   });
 });

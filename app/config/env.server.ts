@@ -5,9 +5,7 @@ import { z } from "zod";
 
 const optionalText = z.string().min(1).optional();
 
-const optionalUrl = z
-  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-  .optional();
+const optionalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional();
 
 export const EnvSchema = z.object({
   NODE_ENV: z
@@ -56,7 +54,13 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_NAMES = new Set(["DATABASE_URL", "SESSION_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"]);
+const SECRET_NAMES = new Set([
+  "DATABASE_URL",
+  "SESSION_SECRET",
+  "OPENAI_API_KEY",
+  "ANTHROPIC_API_KEY",
+  "GEMINI_API_KEY",
+]);
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const input = Object.fromEntries(

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { createTestDatabase, dropTestDatabase } from "#tests/support/database.ts";
-import { checksumOf, migrate, MigrationError, pendingMigrations, readMigrations } from "./migrator.server.ts";
+import {
+  checksumOf,
+  migrate,
+  MigrationError,
+  pendingMigrations,
+  readMigrations,
+} from "./migrator.server.ts";
 
 function migrationsDir(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), "migrations-"));
@@ -14,7 +20,9 @@ function migrationsDir(files: Record<string, string>) {
   return dir;
 }
 
-async function withFreshDatabase(run: (db: Awaited<ReturnType<typeof createTestDatabase>>) => Promise<void>) {
+async function withFreshDatabase(
+  run: (db: Awaited<ReturnType<typeof createTestDatabase>>) => Promise<void>,
+) {
   const db = await createTestDatabase({ migrated: false });
   try {
     await run(db);
@@ -51,7 +59,13 @@ describe("migrate", () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(["users", "api_keys", "conversations", "credit_holds", "model_provider_mappings"]),
+        expect.arrayContaining([
+          "users",
+          "api_keys",
+          "conversations",
+          "credit_holds",
+          "model_provider_mappings",
+        ]),
       );
       expect(await pendingMigrations(db.pool)).toEqual([]);
     }));
@@ -59,10 +73,14 @@ describe("migrate", () => {
   test("a second run is a no-op", () =>
     withFreshDatabase(async (db) => {
       await migrate(db.url);
-      const before = await db.pool.query(`SELECT id, finished_at FROM "_prisma_migrations" ORDER BY id`);
+      const before = await db.pool.query(
+        `SELECT id, finished_at FROM "_prisma_migrations" ORDER BY id`,
+      );
       const again = await migrate(db.url);
       expect(again.applied).toEqual([]);
-      const after = await db.pool.query(`SELECT id, finished_at FROM "_prisma_migrations" ORDER BY id`);
+      const after = await db.pool.query(
+        `SELECT id, finished_at FROM "_prisma_migrations" ORDER BY id`,
+      );
       expect(after.rows).toEqual(before.rows);
     }));
 
@@ -81,7 +99,10 @@ describe("migrate", () => {
       await migrate(db.url, migrationsDir(first));
       const result = await migrate(
         db.url,
-        migrationsDir({ ...first, "002_second": "CREATE TABLE b (id int); INSERT INTO b VALUES (1);" }),
+        migrationsDir({
+          ...first,
+          "002_second": "CREATE TABLE b (id int); INSERT INTO b VALUES (1);",
+        }),
       );
       expect(result.applied).toEqual(["002_second"]);
       const { rows } = await db.pool.query("SELECT id FROM b");
@@ -98,7 +119,9 @@ describe("migrate", () => {
       expect(failure).toBeInstanceOf(MigrationError);
       expect(String(failure)).toContain("002_broken");
       expect(String(failure)).toContain("no_such_table");
-      const tables = await db.pool.query(`SELECT to_regclass('half') AS half, to_regclass('ok') AS ok`);
+      const tables = await db.pool.query(
+        `SELECT to_regclass('half') AS half, to_regclass('ok') AS ok`,
+      );
       expect(tables.rows[0]).toEqual({ half: null, ok: "ok" });
       const { rows } = await db.pool.query(`SELECT migration_name FROM "_prisma_migrations"`);
       expect(rows.map((r) => r.migration_name)).toEqual(["001_ok"]);
@@ -118,11 +141,19 @@ describe("migrate", () => {
     withFreshDatabase(async (db) => {
       await migrate(
         db.url,
-        migrationsDir({ "001_a": "CREATE TABLE a (id int);\n", "002_b": "SELECT 1;\n", "003_x": "SELECT 3;\n" }),
+        migrationsDir({
+          "001_a": "CREATE TABLE a (id int);\n",
+          "002_b": "SELECT 1;\n",
+          "003_x": "SELECT 3;\n",
+        }),
       );
       const result = await migrate(
         db.url,
-        migrationsDir({ "001_a": "CREATE TABLE a (id int);\r\n", "002_b": "SELECT 42;\n", "004_c": "SELECT 4;\n" }),
+        migrationsDir({
+          "001_a": "CREATE TABLE a (id int);\r\n",
+          "002_b": "SELECT 42;\n",
+          "004_c": "SELECT 4;\n",
+        }),
       );
       expect(result.warnings.sort()).toEqual([
         expect.stringContaining("002_b was edited after it was applied"),

@@ -117,7 +117,9 @@ function historyWarnings(migrations: Migration[], rows: AppliedRow[]) {
     if (row.rolled_back_at) continue;
     const migration = byName.get(row.migration_name);
     if (!migration) {
-      warnings.push(`Migration ${row.migration_name} is applied but missing from ${MIGRATIONS_DIR}.`);
+      warnings.push(
+        `Migration ${row.migration_name} is applied but missing from ${MIGRATIONS_DIR}.`,
+      );
     } else if (!matchesChecksum(migration.sql, row.checksum)) {
       warnings.push(`Migration ${row.migration_name} was edited after it was applied.`);
     }
@@ -143,19 +145,25 @@ async function applyOne(client: pg.Client, migration: Migration) {
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
-    throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+    throw new MigrationError(
+      `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+    );
   }
 }
 
 /** Names of migrations in `dir` that the database has not applied (all of them on a fresh database). */
 export async function pendingMigrations(db: pg.Pool | pg.Client, dir = MIGRATIONS_DIR) {
   const migrations = await readMigrations(dir);
-  const { rows } = await db.query<{ migration_name: string }>(
-    `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-  ).catch((error: { code?: string }) => {
-    if (error.code === "42P01") return { rows: [] }; // undefined_table: never migrated
-    throw error;
-  });
+  const { rows } = await db
+    .query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    )
+    .catch((error: { code?: string }) => {
+      if (error.code === "42P01") return { rows: [] }; // undefined_table: never migrated
+      throw error;
+    });
   const applied = new Set(rows.map((row) => row.migration_name));
-  return migrations.filter((migration) => !applied.has(migration.name)).map((migration) => migration.name);
+  return migrations
+    .filter((migration) => !applied.has(migration.name))
+    .map((migration) => migration.name);
 }

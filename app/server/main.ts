@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import type { ServerBuild } from "react-router";
-import { seedCatalog } from "../catalog/seed-catalog.server.ts";
 import { resolveSessionSecret } from "../config/session-secret.server.ts";
-import { migrate, readMigrations } from "../db/migrator.server.ts";
-import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
+import { readMigrations } from "../db/migrator.server.ts";
+import { exitWithProblem, loadEnvOrExit, StartupError } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { createLogger } from "./logger.server.ts";
+import { prepareDatabase } from "./prepare-database.server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUILD = join(ROOT, "build");
@@ -19,29 +19,27 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 const env = loadEnvOrExit();
 const log = createLogger(env.LOG_LEVEL);
-// React Router's production server build fails to render under any other value.
-process.env.NODE_ENV = env.NODE_ENV === "development" ? "production" : env.NODE_ENV;
+// The app build is a production build; React Router fails to render it under
+// any other NODE_ENV. Our own settings keep reading env.NODE_ENV.
+process.env.NODE_ENV = "production";
 
 const serverBuildPath = join(BUILD, "server", "index.js");
 if (!existsSync(serverBuildPath)) {
-  exitWithProblem(new Error(`No app build at ${serverBuildPath}. Run \`npm run build\` (npm start does it for you).`));
+  exitWithProblem(
+    new StartupError(
+      `No app build at ${serverBuildPath}. Run \`npm run build\` (npm start does it for you).`,
+    ),
+  );
 }
 
 const database = await openDatabase(env, log).catch(exitWithProblem);
-const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 try {
-  if (env.MIGRATE_ON_START ?? database.embedded) {
-    const { applied, warnings } = await migrate(database.url);
-    for (const warning of warnings) log.warn(warning);
-    if (applied.length > 0) log.info({ applied }, "applied migrations");
-    const seeded = await seedCatalog(pool, "insert-missing");
-    if (seeded.inserted > 0) log.info(seeded, "added missing catalog rows");
-  }
+  if (env.MIGRATE_ON_START ?? database.embedded) await prepareDatabase(database.url, log);
 } catch (error) {
-  await pool.end();
   await database.close();
   exitWithProblem(error);
 }
+const pool = new pg.Pool({ connectionString: database.url, max: 4 });
 
 // The app bundle reads its configuration from process.env, like any deployment.
 process.env.DATABASE_URL = database.url;
@@ -61,11 +59,15 @@ const server = createHttpServer({
 const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
 server.listen(env.PORT, host, () => {
   const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
-  console.log(`Gateway ready: dashboard and API at http://${shownHost}:${env.PORT} · database: ${database.description}`);
+  console.log(
+    `Gateway ready: dashboard and API at http://${shownHost}:${env.PORT} · database: ${database.description}`,
+  );
 });
 server.on("error", async (error: NodeJS.ErrnoException) => {
   const message =
-    error.code === "EADDRINUSE" ? `Port ${env.PORT} is already in use. Set PORT to another port.` : error.message;
+    error.code === "EADDRINUSE"
+      ? `Port ${env.PORT} is already in use. Set PORT to another port.`
+      : error.message;
   console.error(message);
   await shutdown(1);
 });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { costOfTokens, creditsToMicro, formatCredits, formatUsd, MICRO_PER_USD, usdToMicro } from "./money.ts";
+import {
+  costOfTokens,
+  creditsToMicro,
+  formatCredits,
+  formatUsd,
+  MICRO_PER_USD,
+  usdToMicro,
+} from "./money.ts";
 
 describe("costOfTokens", () => {
   test("is exact when the product divides evenly", () => {
@@ -47,12 +54,9 @@ describe("usdToMicro", () => {
     expect(usdToMicro(text)).toBe(expected);
   });
 
-  test.each(["", "1.", ".5", "-1", "1e3", "0.000000001", "1,00", "abc"])(
-    "rejects %j",
-    (text) => {
-      expect(() => usdToMicro(text)).toThrow(RangeError);
-    },
-  );
+  test.each(["", "1.", ".5", "-1", "1e3", "0.000000001", "1,00", "abc"])("rejects %j", (text) => {
+    expect(() => usdToMicro(text)).toThrow(RangeError);
+  });
 
   test("avoids the float error of 0.1 + 0.2", () => {
     expect(usdToMicro("0.1") + usdToMicro("0.2")).toBe(usdToMicro("0.3"));

@@ -19,7 +19,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   const admin = new pg.Client({ connectionString: clusterUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${migrated ? TEMPLATE_DATABASE : "template0"}"`);
+    await admin.query(
+      `CREATE DATABASE "${name}" TEMPLATE "${migrated ? TEMPLATE_DATABASE : "template0"}"`,
+    );
   } finally {
     await admin.end();
   }
@@ -39,7 +41,7 @@ export async function dropTestDatabase(database: TestDatabase) {
 }
 
 /** Creates the file's database before its tests and drops it after them. */
-export function useTestDatabase(options?: { migrated?: boolean }) {
+export function setupTestDatabase(options?: { migrated?: boolean }) {
   const holder = {} as TestDatabase;
   beforeAll(async () => {
     Object.assign(holder, await createTestDatabase(options));

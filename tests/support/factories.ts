@@ -39,7 +39,9 @@ export async function createApiKey(
       secretHash: key.hash,
       enabled: overrides.enabled ?? true,
       creditLimit:
-        overrides.creditLimitCredits === undefined ? null : creditsToMicro(overrides.creditLimitCredits),
+        overrides.creditLimitCredits === undefined
+          ? null
+          : creditsToMicro(overrides.creditLimitCredits),
     },
   });
   return { apiKey, secret: key.secret };
@@ -71,7 +73,13 @@ export async function createCatalogEntry(
   });
   const model = await prisma.model.upsert({
     where: { slug: modelSlug },
-    create: { slug: modelSlug, name: modelSlug, companyId: company.id, contextLength: 128_000, maxOutputTokens: 16_384 },
+    create: {
+      slug: modelSlug,
+      name: modelSlug,
+      companyId: company.id,
+      contextLength: 128_000,
+      maxOutputTokens: 16_384,
+    },
     update: {},
   });
   const mapping = await prisma.modelProviderMapping.create({

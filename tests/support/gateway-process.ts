@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const MAIN = join(ROOT, "app", "server", "main.ts");
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  output(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+/** Runs `node app/server/main.ts` as `npm start` would, with only the given environment. */
+export function spawnGateway(env: Record<string, string>) {
+  if (!existsSync(join(ROOT, "build", "server", "index.js"))) {
+    throw new Error("No app build: run `npm run build` first (`npm test` does).");
+  }
+  let output = "";
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Starts a gateway and waits for its "ready" line. */
+export async function startGateway(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<GatewayProcess> {
+  const port = env.PORT ?? String(await freePort());
+  const spawned = spawnGateway({ ...env, PORT: port });
+  const started = Date.now();
+  while (!spawned.output().includes("Gateway ready")) {
+    const exitCode = spawned.child.exitCode;
+    if (exitCode !== null || Date.now() - started > timeoutMs) {
+      spawned.child.kill("SIGKILL");
+      throw new Error(`gateway did not start (exit ${exitCode}):\n${spawned.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    ...spawned,
+    baseUrl: `http://127.0.0.1:${port}`,
+    stop(signal = "SIGTERM") {
+      if (spawned.child.exitCode === null) spawned.child.kill(signal);
+      return spawned.exited;
+    },
+  };
+}
