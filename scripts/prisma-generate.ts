@@ -12,13 +12,17 @@ if (!existsSync(join(root, "node_modules", "prisma", "package.json"))) {
   console.log("prisma CLI not installed (production install): skipping prisma generate");
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
-  cwd: root,
-  stdio: "inherit",
-  env: {
-    PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-    PRISMA_HIDE_UPDATE_MESSAGE: "1",
-    ...process.env,
+const result = spawnSync(
+  process.execPath,
+  [join(root, "node_modules", "prisma", "build", "index.js"), "generate"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+      ...process.env,
+    },
   },
-});
+);
 process.exit(result.status ?? 1);
