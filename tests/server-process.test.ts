@@ -13,8 +13,9 @@ import {
 } from "./support/gateway-process.ts";
 
 const running: GatewayProcess[] = [];
+// A gentle stop, so that a failed test does not leave an embedded PostgreSQL running.
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((gateway) => gateway.stop("SIGKILL")));
+  await Promise.all(running.splice(0).map((gateway) => gateway.stop("SIGTERM")));
 });
 
 async function start(env: Record<string, string>) {

@@ -63,7 +63,8 @@ export async function startGateway(
     baseUrl: `http://127.0.0.1:${port}`,
     stop(signal = "SIGTERM") {
       if (spawned.child.exitCode === null) spawned.child.kill(signal);
-      return spawned.exited;
+      const force = setTimeout(() => spawned.child.kill("SIGKILL"), 15_000);
+      return spawned.exited.finally(() => clearTimeout(force));
     },
   };
 }
