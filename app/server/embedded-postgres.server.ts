@@ -47,9 +47,7 @@ export async function startEmbeddedPostgres(options: {
   const owner = runAsPostgresUserIfRoot();
   const binaries = reachableBy(owner, await loadBinaries());
   mkdirSync(dataDir, { recursive: true });
-  // As root, the postgres user must be able to pass through the data directory.
-  if (owner && (statSync(dataDir).mode & 0o001) === 0)
-    chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  if (owner) letPostgresUserReach(dataDir, options.log);
 
   if (!existsSync(join(pgdata, "PG_VERSION"))) {
     options.log.info({ pgdata }, "creating the embedded PostgreSQL cluster (first run)");
@@ -119,6 +117,24 @@ function reachableBy(owner: Owner | undefined, binaries: Binaries): Binaries {
     }
   }
   return { initdb: join(copyDir, "bin", "initdb"), postgres: join(copyDir, "bin", "postgres") };
+}
+
+/**
+ * As root, PostgreSQL runs as the postgres user, which must be able to pass
+ * through every directory above its data. A checkout in `mktemp -d` (mode 0700)
+ * blocks it, so we add the execute bit for others (enter, not list) to the
+ * root-owned directories that lack it.
+ */
+function letPostgresUserReach(dataDir: string, log: Logger) {
+  for (let dir = dataDir; dirname(dir) !== dir; dir = dirname(dir)) {
+    const { mode, uid } = statSync(dir);
+    if ((mode & 0o001) !== 0 || uid !== 0) continue;
+    chmodSync(dir, mode | 0o001);
+    log.warn(
+      { dir },
+      "made directory enterable by the postgres user (o+x) for the embedded database",
+    );
+  }
 }
 
 function isTraversableByOthers(path: string): boolean {
