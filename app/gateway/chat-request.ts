@@ -1,0 +1,143 @@
+import { z } from "zod";
+
+// The canonical request: OpenAI's Chat Completions body, the subset every
+// provider adapter understands. Unknown fields are dropped, as OpenAI's SDK
+// sends many we do not forward. @see https://platform.openai.com/docs/api-reference/chat/create
+
+const MAX_TEXT = 4_000_000; // characters in one string: well above any model's context
+
+const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+
+const TextPartSchema = z.object({ type: z.literal("text"), text });
+
+const ImagePartSchema = z.object({
+  type: z.literal("image_url"),
+  image_url: z.object({
+    url: z
+      .string()
+      .max(MAX_TEXT)
+      .refine((url) => /^(https?:\/\/|data:image\/[\w.+-]+;base64,)/.test(url), {
+        message: "must be an http(s) URL or a data:image/...;base64, URL",
+      }),
+    detail: z.enum(["auto", "low", "high", "original"]).optional(),
+  }),
+});
+
+const UserPartSchema = z.discriminatedUnion("type", [TextPartSchema, ImagePartSchema], {
+  error: "must be a content part of type text or image_url",
+});
+
+const RefusalPartSchema = z.object({ type: z.literal("refusal"), refusal: text });
+
+const ToolCallSchema = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal("function"),
+  function: z.object({ name: z.string().min(1).max(64), arguments: text }),
+});
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export const ChatMessageSchema = z.discriminatedUnion(
+  "role",
+  [
+    z.object({
+      role: z.enum(["system", "developer"]),
+      content: z.union([text, z.array(TextPartSchema).min(1)]),
+      name: z.string().optional(),
+    }),
+    z.object({
+      role: z.literal("user"),
+      content: z.union([text, z.array(UserPartSchema).min(1)]),
+      name: z.string().optional(),
+    }),
+    z.object({
+      role: z.literal("assistant"),
+      content: z
+        .union([text, z.array(z.discriminatedUnion("type", [TextPartSchema, RefusalPartSchema]))])
+        .nullish(),
+      tool_calls: z.array(ToolCallSchema).optional(),
+      name: z.string().optional(),
+    }),
+    z.object({
+      role: z.literal("tool"),
+      content: z.union([text, z.array(TextPartSchema).min(1)]),
+      tool_call_id: z.string().min(1),
+    }),
+  ],
+  { error: "must have a role of system, developer, user, assistant or tool" },
+);
+
+const ToolSchema = z.object({
+  type: z.literal("function"),
+  function: z.object({
+    name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+    description: z.string().max(100_000).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const ToolChoiceSchema = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.object({
+    type: z.literal("function"),
+    function: z.object({ name: z.string().regex(TOOL_NAME) }),
+  }),
+]);
+
+const tokenCount = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(10_000_000, "is too large");
+
+export const ChatRequestSchema = z
+  .object({
+    model: z
+      .string({ error: "is required and must be a string" })
+      .min(1, "must not be empty")
+      .max(200),
+    messages: z
+      .array(ChatMessageSchema, { error: "is required and must be an array of messages" })
+      .min(1, "must contain at least one message")
+      .max(100_000),
+    tools: z.array(ToolSchema).max(512).optional(),
+    tool_choice: ToolChoiceSchema.optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    temperature: z.number().min(0).max(2).nullish(),
+    top_p: z.number().min(0).max(1).nullish(),
+    max_completion_tokens: tokenCount.nullish(),
+    max_tokens: tokenCount.nullish(),
+    stop: z.union([z.string().max(1000), z.array(z.string().max(1000)).max(4)]).nullish(),
+    response_format: z
+      .discriminatedUnion("type", [
+        z.object({ type: z.literal("text") }),
+        z.object({ type: z.literal("json_object") }),
+        z.object({
+          type: z.literal("json_schema"),
+          json_schema: z.object({
+            name: z.string().min(1).max(64),
+            description: z.string().optional(),
+            schema: z.record(z.string(), z.unknown()).optional(),
+            strict: z.boolean().nullish(),
+          }),
+        }),
+      ])
+      .optional(),
+    n: z.literal(1, { error: "only n = 1 is supported" }).nullish(),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  })
+  .superRefine((request, ctx) => {
+    if (request.tool_choice && request.tool_choice !== "none" && !request.tools?.length) {
+      ctx.addIssue({ code: "custom", path: ["tool_choice"], message: "needs tools" });
+    }
+  });
+
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** The output cap the client asked for, if any (max_completion_tokens wins over the deprecated max_tokens). */
+export function requestedMaxTokens(request: ChatRequest): number | undefined {
+  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+}

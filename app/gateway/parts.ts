@@ -1,0 +1,29 @@
+// What every provider adapter produces: one small stream of typed parts.
+// Renderers turn these into the client's wire format; adapters never write SSE.
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+
+/** Token counts by kind. `inputTokens` excludes cached and cache-write tokens. */
+export interface Usage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  /** Includes reasoning tokens. */
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export type StreamPart =
+  | { type: "text-delta"; text: string }
+  | { type: "tool-call-start"; index: number; id: string; name: string }
+  | { type: "tool-call-delta"; index: number; argumentsDelta: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "finish"; finishReason: FinishReason };
+
+export const EMPTY_USAGE: Usage = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+};

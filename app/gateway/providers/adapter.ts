@@ -1,0 +1,84 @@
+import type { ChatRequest } from "../chat-request.ts";
+import type { StreamPart } from "../parts.ts";
+
+export interface AdapterCall {
+  request: ChatRequest;
+  /** The provider's name for the model. */
+  upstreamModel: string;
+  /** Output cap the gateway reserved credits for; always sent upstream. */
+  maxOutputTokens: number;
+  signal: AbortSignal;
+}
+
+/**
+ * One provider behind one contract. `open` resolves once the provider accepted
+ * the request (before that, failures may be retried elsewhere); the iterable
+ * then yields parts as they arrive and throws UpstreamError if the stream breaks.
+ */
+export interface ProviderAdapter {
+  open(call: AdapterCall): Promise<AsyncIterable<StreamPart>>;
+}
+
+/** A provider failure, already mapped to what the gateway answers. */
+export class UpstreamError extends Error {
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds: number | undefined;
+  readonly code: string;
+
+  constructor(
+    message: string,
+    options: { status: number; retryable: boolean; code: string; retryAfterSeconds?: number },
+  ) {
+    super(message);
+    this.name = "UpstreamError";
+    this.status = options.status;
+    this.retryable = options.retryable;
+    this.code = options.code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** Maps an upstream HTTP status to the gateway's answer and whether another try may help. */
+export function upstreamStatusError(
+  provider: string,
+  status: number,
+  detail: string,
+  retryAfterSeconds?: number,
+) {
+  const message = `${provider} answered ${status}: ${detail}`;
+  if (status === 429)
+    return new UpstreamError(message, {
+      status: 429,
+      retryable: true,
+      code: "upstream_rate_limited",
+      retryAfterSeconds,
+    });
+  if (status === 408 || status === 504)
+    return new UpstreamError(message, { status: 504, retryable: true, code: "upstream_timeout" });
+  if (status === 503 || status === 529)
+    return new UpstreamError(message, {
+      status: 503,
+      retryable: true,
+      code: "upstream_unavailable",
+      retryAfterSeconds,
+    });
+  if (status >= 500)
+    return new UpstreamError(message, { status: 502, retryable: true, code: "upstream_error" });
+  if (status === 400 || status === 413 || status === 422)
+    return new UpstreamError(message, {
+      status: 400,
+      retryable: false,
+      code: "upstream_rejected_request",
+    });
+  // 401/403/404 and the rest: our configuration, not the client's request.
+  return new UpstreamError(message, { status: 502, retryable: false, code: "upstream_error" });
+}
+
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}

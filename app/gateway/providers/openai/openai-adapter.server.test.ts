@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import type { StreamPart } from "../../parts.ts";
+import { UpstreamError, type ProviderAdapter } from "../adapter.ts";
+import { createOpenAIAdapter } from "./openai-adapter.server.ts";
+
+let fake: FakeProvider;
+let adapter: ProviderAdapter;
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  adapter = createOpenAIAdapter({ apiKey: "sk-test", baseURL: fake.baseUrl });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.scripts.reset());
+
+const call = (overrides: Partial<Parameters<ProviderAdapter["open"]>[0]> = {}) => ({
+  request: { model: "gpt-x", messages: [{ role: "user" as const, content: "Hi" }], max_tokens: 5 },
+  upstreamModel: "upstream-gpt",
+  maxOutputTokens: 100,
+  signal: new AbortController().signal,
+  ...overrides,
+});
+
+async function collect(parts: AsyncIterable<StreamPart>) {
+  const out: StreamPart[] = [];
+  for await (const part of parts) out.push(part);
+  return out;
+}
+
+describe("OpenAI adapter", () => {
+  test("streams text, finish and usage, sending the upstream model and our output cap", async () => {
+    fake.scripts.enqueue("upstream-gpt", {
+      chunks: ["Hel", "lo"],
+      usage: { input: 7, cached: 3, output: 2, reasoning: 1 },
+    });
+    const parts = await collect(await adapter.open(call()));
+    expect(parts).toEqual([
+      { type: "text-delta", text: "Hel" },
+      { type: "text-delta", text: "lo" },
+      { type: "finish", finishReason: "stop" },
+      {
+        type: "usage",
+        usage: {
+          inputTokens: 7,
+          cachedInputTokens: 3,
+          cacheWriteTokens: 0,
+          outputTokens: 2,
+          reasoningTokens: 1,
+        },
+      },
+    ]);
+    const body = fake.scripts.received[0]!.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      model: "upstream-gpt",
+      max_completion_tokens: 100,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(body).not.toHaveProperty("max_tokens");
+    expect(fake.scripts.received[0]!.headers.authorization).toBe("Bearer sk-test");
+  });
+
+  test("streams tool calls as start and argument deltas", async () => {
+    fake.scripts.enqueue("upstream-gpt", {
+      toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
+    });
+    const parts = await collect(await adapter.open(call()));
+    expect(parts.filter((part) => part.type.startsWith("tool"))).toEqual([
+      { type: "tool-call-start", index: 0, id: "call_1", name: "get_weather" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: '{"city":' },
+      { type: "tool-call-delta", index: 0, argumentsDelta: '"Paris"}' },
+    ]);
+    expect(parts).toContainEqual({ type: "finish", finishReason: "tool_calls" });
+  });
+
+  test.each([
+    [429, 429, true, 7],
+    [500, 502, true, undefined],
+    [503, 503, true, undefined],
+    [401, 502, false, undefined],
+    [400, 400, false, undefined],
+  ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable, retryAfter) => {
+    fake.scripts.enqueue("upstream-gpt", { status: upstream, retryAfterSeconds: retryAfter });
+    const error = await adapter.open(call()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ status, retryable, retryAfterSeconds: retryAfter });
+  });
+
+  test("a cut connection mid-stream throws an UpstreamError after the parts that arrived", async () => {
+    fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b", "c"], cutAfterChunks: 2 });
+    const parts: StreamPart[] = [];
+    const error = await (async () => {
+      for await (const part of await adapter.open(call())) parts.push(part);
+    })().catch((e: unknown) => e);
+    expect(parts).toEqual([
+      { type: "text-delta", text: "a" },
+      { type: "text-delta", text: "b" },
+    ]);
+    expect(error).toBeInstanceOf(UpstreamError);
+  });
+
+  test("a malformed chunk throws an UpstreamError", async () => {
+    fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b"], malformedAfterChunks: 1 });
+    await expect(collect(await adapter.open(call()))).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  test("an unreachable provider is a retryable 502", async () => {
+    const offline = createOpenAIAdapter({ apiKey: "k", baseURL: "http://127.0.0.1:1/v1" });
+    await expect(offline.open(call())).rejects.toMatchObject({ status: 502, retryable: true });
+  });
+});

@@ -1,0 +1,239 @@
+// A fake OpenAI Chat Completions server: same paths, SSE framing, chunk and
+// usage shapes, and error bodies as api.openai.com (see shared PROVIDER-WIRE.md §1).
+import { randomBytes } from "node:crypto";
+import {
+  promptCharacters,
+  sendJson,
+  startFakeServer,
+  writeEvent,
+  type FakeProvider,
+} from "./fake-server.ts";
+import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
+
+const ERRORS: Record<number, { type: string; code: string | null; message: string }> = {
+  400: { type: "invalid_request_error", code: null, message: "Invalid request." },
+  401: {
+    type: "invalid_request_error",
+    code: "invalid_api_key",
+    message: "Incorrect API key provided.",
+  },
+  404: {
+    type: "invalid_request_error",
+    code: "model_not_found",
+    message: "The model does not exist or you do not have access to it.",
+  },
+  429: {
+    type: "tokens",
+    code: "rate_limit_exceeded",
+    message: "Rate limit reached. Please try again in 1s.",
+  },
+  500: {
+    type: "server_error",
+    code: null,
+    message: "The server had an error processing your request.",
+  },
+  503: {
+    type: "server_error",
+    code: null,
+    message: "That model is currently overloaded with other requests.",
+  },
+};
+
+function openAiUsage(usage: FakeUsage) {
+  return {
+    prompt_tokens: usage.input + usage.cached + usage.cacheWrite,
+    completion_tokens: usage.output,
+    total_tokens: usage.input + usage.cached + usage.cacheWrite + usage.output,
+    prompt_tokens_details: {
+      cached_tokens: usage.cached,
+      audio_tokens: 0,
+      cache_write_tokens: usage.cacheWrite,
+    },
+    completion_tokens_details: {
+      reasoning_tokens: usage.reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
+  return startFakeServer({
+    port,
+    basePath: "/v1",
+    async respond({ request, response, body, url, scripts, markCompleted }) {
+      if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {
+        return sendJson(response, 404, {
+          error: {
+            message: `Unknown path ${url.pathname}`,
+            type: "invalid_request_error",
+            param: null,
+            code: null,
+          },
+        });
+      }
+      if (!request.headers.authorization?.startsWith("Bearer ")) {
+        return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+      }
+      const params = body as {
+        model: string;
+        stream?: boolean;
+        stream_options?: { include_usage?: boolean };
+      };
+      const script: FakeScript = scripts.next(params.model);
+      await sleep(script.firstByteDelayMs);
+      if (script.status) {
+        const error = ERRORS[script.status] ?? ERRORS[500]!;
+        const headers: Record<string, string> = {
+          "x-request-id": `req_${randomBytes(6).toString("hex")}`,
+        };
+        if (script.retryAfterSeconds !== undefined)
+          headers["retry-after"] = String(script.retryAfterSeconds);
+        return sendJson(response, script.status, { error: { ...error, param: null } }, headers);
+      }
+      const id = `chatcmpl-${randomBytes(12).toString("hex")}`;
+      const created = Math.floor(Date.now() / 1000);
+      const chunks = contentChunks(script);
+      const toolCalls = script.toolCalls ?? [];
+      const usage = usageFor(script, promptCharacters(params), chunks.length + toolCalls.length);
+      const finishReason = script.finishReason ?? (toolCalls.length ? "tool_calls" : "stop");
+
+      if (!params.stream) {
+        markCompleted();
+        return sendJson(response, 200, {
+          id,
+          object: "chat.completion",
+          created,
+          model: params.model,
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: "assistant",
+                content: toolCalls.length && !chunks.length ? null : chunks.join(""),
+                refusal: null,
+                annotations: [],
+                ...(toolCalls.length
+                  ? {
+                      tool_calls: toolCalls.map((call) => ({
+                        id: call.id,
+                        type: "function",
+                        function: { name: call.name, arguments: call.arguments },
+                      })),
+                    }
+                  : {}),
+              },
+              logprobs: null,
+              finish_reason: finishReason,
+            },
+          ],
+          ...(usage ? { usage: openAiUsage(usage) } : {}),
+          service_tier: "default",
+        });
+      }
+
+      const includeUsage = params.stream_options?.include_usage === true;
+      const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+        JSON.stringify({
+          id,
+          object: "chat.completion.chunk",
+          created,
+          model: params.model,
+          system_fingerprint: "fp_fake",
+          choices,
+          ...(includeUsage ? { usage: null } : {}),
+          ...extra,
+        });
+      response.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      });
+      await writeEvent(
+        response,
+        chunk([
+          {
+            index: 0,
+            delta: { role: "assistant", content: "" },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
+      );
+      let sent = 0;
+      for (const text of chunks) {
+        if (script.cutAfterChunks !== undefined && sent >= script.cutAfterChunks)
+          return void response.destroy();
+        if (script.malformedAfterChunks !== undefined && sent >= script.malformedAfterChunks) {
+          response.end('data: {"id": "broken", "choices": [\n\n');
+          return;
+        }
+        await sleep(script.chunkDelayMs);
+        await writeEvent(
+          response,
+          chunk([{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }]),
+        );
+        sent++;
+      }
+      for (const [index, call] of toolCalls.entries()) {
+        await sleep(script.chunkDelayMs);
+        await writeEvent(
+          response,
+          chunk([
+            {
+              index: 0,
+              delta: {
+                tool_calls: [
+                  {
+                    index,
+                    id: call.id,
+                    type: "function",
+                    function: { name: call.name, arguments: "" },
+                  },
+                ],
+              },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ]),
+        );
+        const half = Math.ceil(call.arguments.length / 2);
+        for (const piece of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
+          await writeEvent(
+            response,
+            chunk([
+              {
+                index: 0,
+                delta: { tool_calls: [{ index, function: { arguments: piece } }] },
+                logprobs: null,
+                finish_reason: null,
+              },
+            ]),
+          );
+        }
+      }
+      await writeEvent(
+        response,
+        chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]),
+      );
+      if (includeUsage && usage) {
+        await writeEvent(
+          response,
+          JSON.stringify({
+            id,
+            object: "chat.completion.chunk",
+            created,
+            model: params.model,
+            system_fingerprint: "fp_fake",
+            choices: [],
+            usage: openAiUsage(usage),
+          }),
+        );
+      }
+      await writeEvent(response, "[DONE]");
+      markCompleted();
+      response.end();
+    },
+  });
+}
