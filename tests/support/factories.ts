@@ -10,17 +10,23 @@ export const TEST_PASSWORD = "correct horse battery staple";
 
 const unique = () => randomBytes(4).toString("hex");
 
+/** A user; `credits` arrive as a recorded top-up, so balance = top-ups - charges holds. */
 export async function createUser(
   prisma: Prisma,
   overrides: { email?: string; credits?: number; role?: "USER" | "ADMIN"; password?: string } = {},
 ) {
+  const balance = creditsToMicro(overrides.credits ?? 0);
   return prisma.user.create({
     data: {
       email: overrides.email ?? `user-${unique()}@example.test`,
       // Cost 4: the minimum bcrypt allows, to keep tests fast.
       passwordHash: await bcrypt.hash(overrides.password ?? TEST_PASSWORD, 4),
       role: overrides.role ?? "USER",
-      balance: creditsToMicro(overrides.credits ?? 0),
+      balance,
+      credits:
+        balance > 0n
+          ? { create: { amount: balance, source: "ONRAMP", idempotencyKey: unique() } }
+          : undefined,
     },
   });
 }
