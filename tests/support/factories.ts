@@ -58,7 +58,7 @@ export async function createCatalogEntry(
   prisma: Prisma,
   overrides: {
     modelSlug?: string;
-    providerSlug?: "openai" | "anthropic" | "google";
+    providerSlug?: string;
     upstreamModel?: string;
     usd?: { input: string; cachedInput: string; output: string };
     priority?: number;

@@ -1,0 +1,71 @@
+import pg from "pg";
+import type { Logger } from "../server/logger.server.ts";
+
+export const API_KEY_CHANNEL = "gateway_api_key_changed";
+export const CATALOG_CHANNEL = "gateway_catalog_changed";
+
+/**
+ * One LISTEN connection per process, fed by the triggers in
+ * prisma/migrations/20261127110000_change_notifications. While it is not
+ * connected, `connected` is false and caches must not be trusted.
+ */
+export class ChangeListener {
+  connected = false;
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private readonly handlers = new Map<string, ((payload: string) => void)[]>();
+  private readonly onDisconnect: (() => void)[] = [];
+
+  private readonly databaseUrl: string;
+  private readonly log: Logger;
+
+  constructor(databaseUrl: string, log: Logger) {
+    this.databaseUrl = databaseUrl;
+    this.log = log;
+  }
+
+  on(channel: string, handler: (payload: string) => void) {
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
+  }
+
+  /** Called whenever the connection is lost: notifications may have been missed. */
+  onConnectionLost(handler: () => void) {
+    this.onDisconnect.push(handler);
+  }
+
+  async start() {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on("notification", (message) => {
+      for (const handler of this.handlers.get(message.channel) ?? [])
+        handler(message.payload ?? "");
+    });
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client));
+    try {
+      await client.connect();
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      this.client = client;
+      this.connected = true;
+    } catch (error) {
+      this.lost(client, error);
+    }
+  }
+
+  private lost(client: pg.Client, error?: unknown) {
+    if (this.client !== undefined && this.client !== client) return;
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.client = undefined;
+    for (const handler of this.onDisconnect) handler();
+    client.end().catch(() => {});
+    if (this.stopped) return;
+    if (wasConnected) this.log.warn({ err: error }, "change listener disconnected; retrying");
+    setTimeout(() => void this.start(), 1000).unref();
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.connected = false;
+    await this.client?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,67 @@
+import pg from "pg";
+import { releaseExpiredHolds } from "../billing/billing.server.ts";
+import type { Env } from "../config/env.server.ts";
+import type { Logger } from "../server/logger.server.ts";
+import { ApiKeyCache } from "./api-key-cache.server.ts";
+import { CatalogCache } from "./catalog-cache.server.ts";
+import { ChangeListener } from "./change-listener.server.ts";
+import type { ProviderAdapter } from "./providers/adapter.ts";
+import { createOpenAIAdapter } from "./providers/openai/openai-adapter.server.ts";
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+/** Everything a gateway request needs, created once per process. */
+export interface Gateway {
+  db: pg.Pool;
+  keys: ApiKeyCache;
+  catalog: CatalogCache;
+  /** Adapters of the providers that have an API key configured. */
+  adapters: Partial<Record<string, ProviderAdapter>>;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function adaptersFromEnv(env: Env): Partial<Record<string, ProviderAdapter>> {
+  const adapters: Partial<Record<string, ProviderAdapter>> = {};
+  if (env.OPENAI_API_KEY) {
+    adapters.openai = createOpenAIAdapter({
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: env.OPENAI_BASE_URL,
+    });
+  }
+  return adapters;
+}
+
+export async function createGateway(options: {
+  databaseUrl: string;
+  adapters: Partial<Record<string, ProviderAdapter>>;
+  log: Logger;
+  poolSize?: number;
+}): Promise<Gateway> {
+  const db = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+  const listener = new ChangeListener(options.databaseUrl, options.log);
+  const keys = new ApiKeyCache(db, listener);
+  const catalog = new CatalogCache(db, listener);
+  await listener.start();
+  const sweeper = setInterval(() => {
+    releaseExpiredHolds(db)
+      .then(
+        (released) =>
+          released > 0 && options.log.warn({ released }, "released expired credit holds"),
+      )
+      .catch((error: unknown) => options.log.error({ err: error }, "hold sweeper failed"));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  return {
+    db,
+    keys,
+    catalog,
+    adapters: options.adapters,
+    log: options.log,
+    async close() {
+      clearInterval(sweeper);
+      await listener.stop();
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { ChatRequestSchema, type ChatRequest } from "./chat-request.ts";
+import { invalidRequest } from "./gateway-error.ts";
+
+export type RequestFormat = "openai" | "seed";
+
+const SeedExtrasSchema = z.object({ apiKey: z.string().min(1).max(500).optional() });
+
+/** Validates a body in either format; errors name the offending field. */
+export function parseChatRequest(
+  body: unknown,
+  format: RequestFormat,
+): { request: ChatRequest; bodyApiKey?: string } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidRequest("The request body must be a JSON object");
+  }
+  const parsed = ChatRequestSchema.safeParse(body);
+  if (!parsed.success) throw fromZod(parsed.error);
+  if (format === "openai") return { request: parsed.data };
+  const extras = SeedExtrasSchema.safeParse(body);
+  if (!extras.success) throw fromZod(extras.error);
+  // The seed's /completions always streams its own SSE format.
+  return { request: { ...parsed.data, stream: true }, bodyApiKey: extras.data.apiKey };
+}
+
+function fromZod(error: z.ZodError) {
+  const issue = error.issues[0]!;
+  const path = issue.path
+    .map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`))
+    .join("")
+    .replace(/^\./, "");
+  return invalidRequest(path ? `${path}: ${issue.message}` : issue.message, path || undefined);
+}

@@ -1,0 +1,60 @@
+import { GatewayError, invalidRequest } from "./gateway-error.ts";
+
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/** The request's JSON body, or a 4xx naming what is wrong with it. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new GatewayError(
+      415,
+      `Content-Type must be application/json (got ${contentType || "none"})`,
+      {
+        type: "invalid_request_error",
+        code: "unsupported_media_type",
+      },
+    );
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readLimited(request);
+  if (text.trim() === "")
+    throw invalidRequest(
+      "The request body is empty; send a JSON object",
+      undefined,
+      "invalid_json",
+    );
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(
+      `The request body is not valid JSON: ${(error as Error).message}`,
+      undefined,
+      "invalid_json",
+    );
+  }
+}
+
+async function readLimited(request: Request) {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const tooLarge = () =>
+  new GatewayError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`, {
+    type: "invalid_request_error",
+    code: "request_too_large",
+  });

@@ -1,0 +1,11 @@
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
+import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
+import type { Route } from "./+types/v1.chat.completions";
+
+// OpenAI-compatible chat completions: the request path starts in handleChatCompletion.
+export async function action({ request }: Route.ActionArgs) {
+  return handleChatCompletion(await getGateway(), request, "openai");
+}
+
+export const loader = () => methodNotAllowed("POST");

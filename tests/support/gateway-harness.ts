@@ -1,0 +1,56 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequestListener } from "@remix-run/node-fetch-server";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
+import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
+import { listModels } from "../../app/gateway/list-models.server.ts";
+import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
+import { createLogger } from "../../app/server/logger.server.ts";
+
+export interface GatewayHarness {
+  baseUrl: string;
+  gateway: Gateway;
+  /** Fake upstreams, by provider slug. "openai-backup" is a second OpenAI-speaking provider for fallback tests. */
+  fakes: { openai: FakeProvider; "openai-backup": FakeProvider };
+  close(): Promise<void>;
+}
+
+/** The gateway's handlers on a real HTTP server, in front of fake providers, on a test database. */
+export async function startGatewayHarness(databaseUrl: string): Promise<GatewayHarness> {
+  const fakes = { openai: await startFakeOpenAI(), "openai-backup": await startFakeOpenAI() };
+  const gateway = await createGateway({
+    databaseUrl,
+    adapters: {
+      openai: createOpenAIAdapter({ apiKey: "sk-fake-openai", baseURL: fakes.openai.baseUrl }),
+      "openai-backup": createOpenAIAdapter({
+        apiKey: "sk-fake-backup",
+        baseURL: fakes["openai-backup"].baseUrl,
+      }),
+    },
+    log: createLogger("silent"),
+  });
+  const server = createServer(
+    createRequestListener(async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/v1/chat/completions") return handleChatCompletion(gateway, request, "openai");
+      if (path === "/completions" || path === "/api/completions")
+        return handleChatCompletion(gateway, request, "seed");
+      if (path === "/v1/models") return listModels(gateway);
+      return new Response("Not found", { status: 404 });
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    gateway,
+    fakes,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.close();
+      await Promise.all(Object.values(fakes).map((fake) => fake.close()));
+    },
+  };
+}
