@@ -189,7 +189,9 @@ class CompletionRun {
         await this.finish(route, clientSignal.aborted ? "CANCELLED" : "ERROR", error);
         throw toGatewayError(error);
       }
-      const usage = await this.finish(route, "SUCCESS");
+      const outcome = this.outcome();
+      const usage = await this.finish(route, outcome.status, outcome.error);
+      if (outcome.error) throw outcome.error;
       return Response.json(renderCompletion(this.identity(route), this.answer, usage), { headers });
     }
     return new Response(this.streamBody(route, parts, clientSignal), {
@@ -231,8 +233,11 @@ class CompletionRun {
             return;
           }
           if (next.done) {
-            const usage = await this.finish(route, "SUCCESS");
-            if (includeUsage && !seed) controller.enqueue(sseData(chunks.usage(usage)));
+            const outcome = this.outcome();
+            const usage = await this.finish(route, outcome.status, outcome.error);
+            if (outcome.status === "CANCELLED") return;
+            if (outcome.error) controller.enqueue(sseData(outcome.error.toJSON()));
+            else if (includeUsage && !seed) controller.enqueue(sseData(chunks.usage(usage)));
             controller.enqueue(SSE_DONE);
             controller.close();
             return;
@@ -257,6 +262,23 @@ class CompletionRun {
         await this.finish(route, "CANCELLED");
       },
     });
+  }
+
+  /**
+   * How a provider stream that ended without throwing really ended: the SDKs end
+   * silently both when we aborted them and when the body was cut before the
+   * finish reason, so we check for both ourselves.
+   */
+  private outcome(): { status: "SUCCESS" | "ERROR" | "CANCELLED"; error?: GatewayError } {
+    if (this.upstream.signal.aborted) return { status: "CANCELLED" };
+    if (this.answer.finishReason) return { status: "SUCCESS" };
+    return {
+      status: "ERROR",
+      error: new GatewayError(502, "The provider's stream ended before the answer was complete", {
+        type: "upstream_error",
+        code: "upstream_truncated",
+      }),
+    };
   }
 
   private record(part: StreamPart) {
@@ -315,7 +337,12 @@ class CompletionRun {
         stream: this.context.chat.stream === true,
         status,
         finishReason: this.answer.finishReason ?? null,
-        errorCode: error instanceof UpstreamError ? error.code : error ? "upstream_error" : null,
+        errorCode:
+          error instanceof UpstreamError || error instanceof GatewayError
+            ? error.code
+            : error
+              ? "upstream_error"
+              : null,
         usage,
         usageSource: estimated ? "ESTIMATED" : "REPORTED",
         cost: costOfUsage(usage, route.prices),

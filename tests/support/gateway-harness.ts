@@ -6,6 +6,7 @@ import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
+import { methodNotAllowed } from "../../app/gateway/method-not-allowed.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
 import { createLogger } from "../../app/server/logger.server.ts";
 
@@ -34,6 +35,8 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
   const server = createServer(
     createRequestListener(async (request) => {
       const path = new URL(request.url).pathname;
+      const isPost = request.method === "POST";
+      if (!isPost && path !== "/v1/models") return methodNotAllowed("POST");
       if (path === "/v1/chat/completions") return handleChatCompletion(gateway, request, "openai");
       if (path === "/completions" || path === "/api/completions")
         return handleChatCompletion(gateway, request, "seed");
