@@ -194,7 +194,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return {
     status: response.status,
     json: (await response.json()) as {
-      error: { message: string; type: string; param: string | null };
+      error: { message: string; type: string; code: string | null; param: string | null };
     },
   };
 }
