@@ -35,6 +35,11 @@ export const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalUrl,
   GEMINI_API_KEY: optionalText,
   GEMINI_BASE_URL: optionalUrl,
+  HOLD_SWEEP_INTERVAL_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .default(30),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",

@@ -1,5 +1,4 @@
 import pg from "pg";
-import { releaseExpiredHolds } from "../billing/billing.server.ts";
 import type { Env } from "../config/env.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
@@ -7,8 +6,6 @@ import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
 import { createOpenAIAdapter } from "./providers/openai/openai-adapter.server.ts";
-
-const SWEEP_INTERVAL_MS = 30_000;
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -43,15 +40,6 @@ export async function createGateway(options: {
   const keys = new ApiKeyCache(db, listener);
   const catalog = new CatalogCache(db, listener);
   await listener.start();
-  const sweeper = setInterval(() => {
-    releaseExpiredHolds(db)
-      .then(
-        (released) =>
-          released > 0 && options.log.warn({ released }, "released expired credit holds"),
-      )
-      .catch((error: unknown) => options.log.error({ err: error }, "hold sweeper failed"));
-  }, SWEEP_INTERVAL_MS);
-  sweeper.unref();
   return {
     db,
     keys,
@@ -59,7 +47,6 @@ export async function createGateway(options: {
     adapters: options.adapters,
     log: options.log,
     async close() {
-      clearInterval(sweeper);
       await listener.stop();
       await db.end();
     },

@@ -10,6 +10,7 @@ import { readMigrations } from "../db/migrator.server.ts";
 import { exitWithProblem, loadEnvOrExit, StartupError } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
+import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
 
@@ -40,6 +41,7 @@ try {
   exitWithProblem(error);
 }
 const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+const sweeper = startHoldSweeper(pool, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
 
 // The app bundle reads its configuration from process.env, like any deployment.
 process.env.DATABASE_URL = database.url;
@@ -83,6 +85,7 @@ async function shutdown(code: number) {
   const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   await closed;
   clearTimeout(timer);
+  sweeper.stop();
   await pool.end();
   await database.close();
   log.info("stopped");

@@ -1,0 +1,160 @@
+// Real gateway processes (the production build, routed by React Router) on one
+// database, in front of the fake OpenAI server.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateways: GatewayProcess[];
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  await createCatalogEntry(prisma, {
+    modelSlug: "gpt-proc",
+    usd: { input: "1.00", cachedInput: "0.10", output: "2.00" },
+  });
+  const env = {
+    DATABASE_URL: db.url,
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    HOLD_SWEEP_INTERVAL_SECONDS: "1",
+    LOG_LEVEL: "warn",
+  };
+  gateways = await Promise.all([
+    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-a-")) }),
+    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-b-")) }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await fake.close();
+  await prisma.$disconnect();
+});
+beforeEach(() => fake.scripts.reset());
+
+async function customer() {
+  const user = await createUser(prisma, { credits: 50 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  return { user, apiKey, secret };
+}
+
+const clientFor = (gateway: GatewayProcess, secret: string) =>
+  new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+
+test("the React Router routes serve the API: chat, the seed's endpoint, models, and 405", async () => {
+  const { secret, user } = await customer();
+  const gateway = gateways[0]!;
+  const completion = await clientFor(gateway, secret).chat.completions.create({
+    model: "gpt-proc",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(completion.choices[0]!.message.content).toBe("Hello from the fake provider.");
+
+  const seed = await fetch(`${gateway.baseUrl}/api/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "gpt-proc",
+      messages: [{ role: "user", content: "Hi" }],
+      apiKey: secret,
+    }),
+  });
+  expect(await seed.text()).toMatch(/^data: \{"content":"Hell"\}\n\n[\s\S]*data: \[DONE\]\n\n$/);
+
+  const models = (await (await fetch(`${gateway.baseUrl}/v1/models`)).json()) as {
+    object: string;
+    data: { id: string; owned_by: string; pricing: Record<string, string> }[];
+  };
+  expect(models.object).toBe("list");
+  expect(models.data).toContainEqual(
+    expect.objectContaining({
+      id: "gpt-proc",
+      owned_by: "openai",
+      pricing: expect.objectContaining({ input: "100000000", output: "200000000" }),
+    }),
+  );
+
+  const get = await fetch(`${gateway.baseUrl}/v1/chat/completions`);
+  expect(get.status).toBe(405);
+  expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
+});
+
+test("disabling a key stops it on every instance within a second", async () => {
+  const { secret, apiKey } = await customer();
+  const ask = (gateway: GatewayProcess) =>
+    clientFor(gateway, secret)
+      .chat.completions.create({
+        model: "gpt-proc",
+        messages: [{ role: "user", content: "Hi" }],
+        max_completion_tokens: 10,
+      })
+      .then(() => 200)
+      .catch((error: { status?: number }) => error.status ?? 0);
+  // Both instances have the key in their caches now.
+  expect(await Promise.all(gateways.map(ask))).toEqual([200, 200]);
+
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { enabled: false } });
+  const disabledAt = performance.now();
+  const refusedAfter = await Promise.all(
+    gateways.map(async (gateway) => {
+      while (performance.now() - disabledAt < 5000) {
+        if ((await ask(gateway)) === 401) return performance.now() - disabledAt;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return Infinity;
+    }),
+  );
+  for (const elapsed of refusedAfter) expect(elapsed).toBeLessThan(1000);
+});
+
+describe("a gateway killed mid-request", () => {
+  test("leaves a hold that expires and that another instance's sweeper releases", async () => {
+    const { secret, user } = await customer();
+    fake.scripts.enqueue("gpt-proc", {
+      chunks: Array.from({ length: 100 }, () => "slow "),
+      chunkDelayMs: 200,
+    });
+    const victim = gateways[0]!;
+    const stream = await clientFor(victim, secret).chat.completions.create({
+      model: "gpt-proc",
+      messages: [{ role: "user", content: "Go slowly" }],
+      max_completion_tokens: 1000,
+      stream: true,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    await victim.stop("SIGKILL");
+    await iterator.next().catch(() => undefined);
+
+    const held = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(held.reserved).toBeGreaterThan(0n);
+    expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(1);
+
+    // Let the hold's time run out (its TTL is 30 minutes; we do not wait that long).
+    await prisma.creditHold.updateMany({
+      where: { userId: user.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    let reserved = held.reserved;
+    for (let i = 0; i < 100 && reserved !== 0n; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reserved = (await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).reserved;
+    }
+    expect(reserved).toBe(0n);
+    expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance).toBe(
+      held.balance,
+    );
+  });
+});
