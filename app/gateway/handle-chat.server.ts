@@ -31,8 +31,12 @@ export async function handleChatCompletion(
   const requestId = `req_${randomBytes(12).toString("hex")}`;
   const started = performance.now();
   try {
+    // OpenAI's clients send the key in a header: check it before reading the body.
+    // The seed's format may carry it in the body instead.
+    const headerKey =
+      format === "openai" ? await authenticate(gateway, bearerToken(request)) : undefined;
     const { request: chat, bodyApiKey } = parseChatRequest(await readJsonBody(request), format);
-    const key = await authenticate(gateway, request, bodyApiKey);
+    const key = headerKey ?? (await authenticate(gateway, bearerToken(request) ?? bodyApiKey));
     const model = await gateway.catalog.resolve(chat.model);
     if (!model)
       throw new GatewayError(404, `The model '${chat.model}' does not exist`, {
@@ -95,9 +99,16 @@ export async function handleChatCompletion(
   }
 }
 
-async function authenticate(gateway: Gateway, request: Request, bodyApiKey: string | undefined) {
-  const header = request.headers.get("authorization");
-  const secret = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? bodyApiKey;
+function bearerToken(request: Request) {
+  return (
+    request.headers
+      .get("authorization")
+      ?.match(/^Bearer\s+(.+)$/i)?.[1]
+      ?.trim() || undefined
+  );
+}
+
+async function authenticate(gateway: Gateway, secret: string | undefined) {
   if (!secret) {
     throw new GatewayError(401, "Missing API key: send it as 'Authorization: Bearer <key>'", {
       type: "authentication_error",
@@ -105,11 +116,12 @@ async function authenticate(gateway: Gateway, request: Request, bodyApiKey: stri
     });
   }
   const key = await gateway.keys.lookup(secret);
-  if (!key)
+  if (!key) {
     throw new GatewayError(401, "Invalid API key, or the key is disabled or deleted", {
       type: "authentication_error",
       code: "invalid_api_key",
     });
+  }
   return key;
 }
 

@@ -1,0 +1,150 @@
+// Our OpenAI-format answers validated against OpenAI's own OpenAPI schemas
+// (tests/fixtures/openai-chat-schemas.json, from github.com/openai/openai-openapi).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+
+const spec = JSON.parse(
+  readFileSync(join(import.meta.dirname, "..", "fixtures", "openai-chat-schemas.json"), "utf8"),
+) as {
+  schemas: Record<string, unknown>;
+};
+// OpenAPI's `nullable` is not JSON Schema: turn it into a "null" type.
+function withoutNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutNullable);
+  if (typeof node !== "object" || node === null) return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const out = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, withoutNullable(value)]),
+  );
+  if (nullable !== true) return out;
+  if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
+  if (typeof out.type === "string") out.type = [out.type, "null"];
+  else if (!out.type) return { anyOf: [out, { type: "null" }] };
+  return out;
+}
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+ajv.addSchema({ $id: "openai", components: { schemas: withoutNullable(spec.schemas) } });
+const validator = (name: string) => {
+  const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name}`);
+  return (value: unknown) => {
+    const ok = validate(value);
+    return ok ? "valid" : JSON.stringify(validate.errors?.slice(0, 3));
+  };
+};
+const validChunk = validator("CreateChatCompletionStreamResponse");
+const validCompletion = validator("CreateChatCompletionResponse");
+const validError = validator("ErrorResponse");
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let harness: GatewayHarness;
+let secret: string;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url);
+  await createCatalogEntry(prisma, { modelSlug: "gpt-test" });
+  const user = await createUser(prisma, { credits: 100 });
+  secret = (await createApiKey(prisma, user.id, { creditLimitCredits: 1 })).secret;
+});
+afterAll(async () => {
+  await harness.close();
+  await prisma.$disconnect();
+});
+beforeEach(() => harness.fakes.openai.scripts.reset());
+
+async function post(body: Record<string, unknown>) {
+  return fetch(`${harness.baseUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "gpt-test",
+      messages: [{ role: "user", content: "Hi" }],
+      ...body,
+    }),
+  });
+}
+
+function events(sse: string) {
+  return sse
+    .split("\n\n")
+    .filter(Boolean)
+    .map((event) => event.replace(/^data: /, ""))
+    .filter((data) => data !== "[DONE]")
+    .map((data) => JSON.parse(data) as unknown);
+}
+
+describe("OpenAI schema conformance", () => {
+  test("every streamed chunk, including the usage chunk", async () => {
+    harness.fakes.openai.scripts.enqueue("gpt-test", {
+      chunks: ["a", "b"],
+      usage: { input: 3, cached: 1, output: 2 },
+    });
+    const chunks = events(
+      await (await post({ stream: true, stream_options: { include_usage: true } })).text(),
+    );
+    expect(chunks.length).toBe(5); // role, a, b, finish, usage
+    for (const chunk of chunks) expect(validChunk(chunk)).toBe("valid");
+  });
+
+  test("streamed tool-call chunks", async () => {
+    harness.fakes.openai.scripts.enqueue("gpt-test", {
+      toolCalls: [{ id: "call_1", name: "f", arguments: '{"x":1}' }],
+    });
+    const chunks = events(
+      await (
+        await post({ stream: true, tools: [{ type: "function", function: { name: "f" } }] })
+      ).text(),
+    );
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    for (const chunk of chunks) expect(validChunk(chunk)).toBe("valid");
+  });
+
+  test("non-streaming text and tool-call completions", async () => {
+    harness.fakes.openai.scripts.enqueue(
+      "gpt-test",
+      { text: "Hello" },
+      { toolCalls: [{ id: "call_2", name: "f", arguments: "{}" }] },
+    );
+    expect(validCompletion(await (await post({})).json())).toBe("valid");
+    expect(
+      validCompletion(
+        await (await post({ tools: [{ type: "function", function: { name: "f" } }] })).json(),
+      ),
+    ).toBe("valid");
+  });
+
+  test("error bodies: 400, 401, 403, 404", async () => {
+    const responses = await Promise.all([
+      post({ temperature: 9 }),
+      fetch(`${harness.baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      }),
+      post({ max_completion_tokens: 16_000 }),
+      post({ model: "nope" }),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual([400, 401, 403, 404]);
+    for (const response of responses) expect(validError(await response.json())).toBe("valid");
+  });
+
+  test("the validator rejects a chunk that breaks the schema", () => {
+    expect(
+      validChunk({
+        id: "x",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta: {}, finish_reason: "done" }],
+      }),
+    ).not.toBe("valid");
+  });
+});
