@@ -5,6 +5,8 @@ import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
+import { createAnthropicAdapter } from "./providers/anthropic/anthropic-adapter.server.ts";
+import { createGeminiAdapter } from "./providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "./providers/openai/openai-adapter.server.ts";
 
 /** Everything a gateway request needs, created once per process. */
@@ -24,6 +26,18 @@ export function adaptersFromEnv(env: Env): Partial<Record<string, ProviderAdapte
     adapters.openai = createOpenAIAdapter({
       apiKey: env.OPENAI_API_KEY,
       baseURL: env.OPENAI_BASE_URL,
+    });
+  }
+  if (env.ANTHROPIC_API_KEY) {
+    adapters.anthropic = createAnthropicAdapter({
+      apiKey: env.ANTHROPIC_API_KEY,
+      baseURL: env.ANTHROPIC_BASE_URL,
+    });
+  }
+  if (env.GEMINI_API_KEY) {
+    adapters.google = createGeminiAdapter({
+      apiKey: env.GEMINI_API_KEY,
+      baseURL: env.GEMINI_BASE_URL,
     });
   }
   return adapters;

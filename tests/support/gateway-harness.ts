@@ -2,11 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeAnthropic } from "#scripts/fake-providers/anthropic.ts";
+import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { methodNotAllowed } from "../../app/gateway/method-not-allowed.ts";
+import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
+import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
 import { createLogger } from "../../app/server/logger.server.ts";
 
@@ -14,13 +18,23 @@ export interface GatewayHarness {
   baseUrl: string;
   gateway: Gateway;
   /** Fake upstreams, by provider slug. "openai-backup" is a second OpenAI-speaking provider for fallback tests. */
-  fakes: { openai: FakeProvider; "openai-backup": FakeProvider };
+  fakes: {
+    openai: FakeProvider;
+    "openai-backup": FakeProvider;
+    anthropic: FakeProvider;
+    google: FakeProvider;
+  };
   close(): Promise<void>;
 }
 
 /** The gateway's handlers on a real HTTP server, in front of fake providers, on a test database. */
 export async function startGatewayHarness(databaseUrl: string): Promise<GatewayHarness> {
-  const fakes = { openai: await startFakeOpenAI(), "openai-backup": await startFakeOpenAI() };
+  const fakes = {
+    openai: await startFakeOpenAI(),
+    "openai-backup": await startFakeOpenAI(),
+    anthropic: await startFakeAnthropic(),
+    google: await startFakeGemini(),
+  };
   const gateway = await createGateway({
     databaseUrl,
     adapters: {
@@ -29,6 +43,11 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
         apiKey: "sk-fake-backup",
         baseURL: fakes["openai-backup"].baseUrl,
       }),
+      anthropic: createAnthropicAdapter({
+        apiKey: "sk-ant-fake",
+        baseURL: fakes.anthropic.baseUrl,
+      }),
+      google: createGeminiAdapter({ apiKey: "AIza-fake", baseURL: fakes.google.baseUrl }),
     },
     log: createLogger("silent"),
   });

@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import {
+  ApiError,
+  GoogleGenAI,
+  type GenerateContentConfig,
+  type GenerateContentResponse,
+} from "@google/genai";
+import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
+import { UpstreamError, upstreamStatusError, type ProviderAdapter } from "../adapter.ts";
+import { toGeminiRequest } from "./convert-to-gemini-contents.ts";
+
+/**
+ * Gemini through @google/genai 3 (the maintained successor of
+ * @google/generative-ai; docs/decisions/004). The SDK retries nothing by
+ * default, which suits us: retries and fallback are the gateway's.
+ * usageMetadata repeats on every chunk as a running total; the last one counts.
+ * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+ */
+export function createGeminiAdapter(options: {
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs?: number;
+}): ProviderAdapter {
+  const client = new GoogleGenAI({
+    apiKey: options.apiKey,
+    httpOptions: {
+      ...(options.baseURL ? { baseUrl: options.baseURL } : {}),
+      timeout: options.timeoutMs ?? 600_000,
+    },
+  });
+  return {
+    async open(call) {
+      const request = toGeminiRequest(call.request, call.upstreamModel, call.maxOutputTokens);
+      let stream: AsyncIterable<GenerateContentResponse>;
+      try {
+        stream = await client.models.generateContentStream({
+          model: request.model,
+          contents: request.contents,
+          // The SDK types modes as enums whose values are these same strings.
+          config: { ...request.config, abortSignal: call.signal } as GenerateContentConfig,
+        });
+      } catch (error) {
+        throw mapGeminiError(error);
+      }
+      return toParts(stream);
+    },
+  };
+}
+
+async function* toParts(stream: AsyncIterable<GenerateContentResponse>): AsyncIterable<StreamPart> {
+  let toolCalls = 0;
+  try {
+    for await (const chunk of stream) {
+      const candidate = chunk.candidates?.[0];
+      for (const part of candidate?.content?.parts ?? []) {
+        if (part.thought) continue; // thinking is billed (thoughtsTokenCount) but not shown
+        if (part.text) yield { type: "text-delta", text: part.text };
+        if (part.functionCall?.name) {
+          const index = toolCalls++;
+          const id = part.functionCall.id ?? `call_${randomBytes(12).toString("hex")}`;
+          yield { type: "tool-call-start", index, id, name: part.functionCall.name };
+          yield {
+            type: "tool-call-delta",
+            index,
+            argumentsDelta: JSON.stringify(part.functionCall.args ?? {}),
+          };
+        }
+      }
+      if (chunk.usageMetadata) yield { type: "usage", usage: convertUsage(chunk.usageMetadata) };
+      if (candidate?.finishReason)
+        yield {
+          type: "finish",
+          finishReason: mapFinishReason(candidate.finishReason, toolCalls > 0),
+        };
+      if (chunk.promptFeedback?.blockReason)
+        yield { type: "finish", finishReason: "content_filter" };
+    }
+  } catch (error) {
+    throw mapGeminiError(error);
+  }
+}
+
+function convertUsage(usage: NonNullable<GenerateContentResponse["usageMetadata"]>): Usage {
+  const cached = usage.cachedContentTokenCount ?? 0;
+  const thoughts = usage.thoughtsTokenCount ?? 0;
+  return {
+    inputTokens: Math.max(
+      0,
+      (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0) - cached,
+    ),
+    cachedInputTokens: cached,
+    cacheWriteTokens: 0,
+    // candidatesTokenCount excludes thinking, which Google bills as output.
+    outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts,
+    reasoningTokens: thoughts,
+  };
+}
+
+function mapFinishReason(reason: string, calledTools: boolean): FinishReason {
+  if (reason === "MAX_TOKENS") return "length";
+  if (
+    ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"].includes(
+      reason,
+    )
+  )
+    return "content_filter";
+  return calledTools ? "tool_calls" : "stop";
+}
+
+function mapGeminiError(error: unknown): Error {
+  if (error instanceof ApiError) {
+    // Google answers a bad API key with 400 INVALID_ARGUMENT; that is our configuration, not the client's request.
+    if (error.status === 400 && /API_KEY_INVALID|API key not valid/.test(error.message)) {
+      return upstreamStatusError("Gemini", 401, error.message);
+    }
+    return upstreamStatusError(
+      "Gemini",
+      error.status,
+      error.message,
+      retryDelaySeconds(error.message),
+    );
+  }
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UpstreamError(`Gemini connection failed: ${message}`, {
+    status: 502,
+    retryable: true,
+    code: "upstream_unreachable",
+  });
+}
+
+// Gemini puts its retry hint in the body (google.rpc.RetryInfo), not in Retry-After.
+function retryDelaySeconds(message: string): number | undefined {
+  const match = /"retryDelay":\s*"(\d+(?:\.\d+)?)s"/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}

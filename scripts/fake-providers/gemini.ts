@@ -1,0 +1,125 @@
+// A fake Gemini API: /{v1,v1beta,v1alpha}/models/{model}:generateContent and
+// :streamGenerateContent?alt=sse, one-line `data:` events without event names
+// or [DONE], cumulative usageMetadata, Google error bodies (PROVIDER-WIRE.md §3).
+import { randomBytes } from "node:crypto";
+import {
+  promptCharacters,
+  sendJson,
+  startFakeServer,
+  writeEvent,
+  type FakeProvider,
+} from "./fake-server.ts";
+import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
+
+const STATUSES: Record<number, [string, string]> = {
+  400: ["INVALID_ARGUMENT", "Request contains an invalid argument."],
+  403: ["PERMISSION_DENIED", "Method doesn't allow unregistered callers."],
+  404: ["NOT_FOUND", "models/x is not found for API version v1"],
+  429: ["RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."],
+  500: ["INTERNAL", "An internal error has occurred."],
+  503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
+};
+
+const FINISH = { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP" } as const;
+
+// FakeUsage.output includes reasoning (as OpenAI counts it); Gemini reports thoughts apart.
+function usageMetadata(usage: FakeUsage, outputSoFar: number) {
+  const candidates = Math.max(0, outputSoFar - usage.reasoning);
+  return {
+    promptTokenCount: usage.input + usage.cached,
+    candidatesTokenCount: candidates,
+    totalTokenCount: usage.input + usage.cached + candidates + usage.reasoning,
+    ...(usage.cached ? { cachedContentTokenCount: usage.cached } : {}),
+    ...(usage.reasoning ? { thoughtsTokenCount: usage.reasoning } : {}),
+  };
+}
+
+export function startFakeGemini(port?: number): Promise<FakeProvider> {
+  return startFakeServer({
+    port,
+    async respond({ request, response, body, url, scripts, markCompleted }) {
+      const fail = (status: number, extra: Record<string, unknown> = {}) => {
+        const [code, message] = STATUSES[status] ?? STATUSES[500]!;
+        return sendJson(response, status, {
+          error: { code: status, message, status: code, ...extra },
+        });
+      };
+      const route =
+        /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(
+          url.pathname,
+        );
+      if (request.method !== "POST" || !route) return fail(404);
+      if (!request.headers["x-goog-api-key"] && !url.searchParams.get("key")) return fail(403);
+      const model = decodeURIComponent(route[2]!);
+      const stream = route[3] === "streamGenerateContent";
+      const script: FakeScript = scripts.next(model);
+      await sleep(script.firstByteDelayMs);
+      if (script.status) {
+        const retry =
+          script.retryAfterSeconds === undefined
+            ? {}
+            : {
+                details: [
+                  {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    retryDelay: `${script.retryAfterSeconds}s`,
+                  },
+                ],
+              };
+        return fail(script.status, retry);
+      }
+      const chunks = contentChunks(script);
+      const toolCalls = script.toolCalls ?? [];
+      const usage = usageFor(script, promptCharacters(body), chunks.length + toolCalls.length);
+      const finishReason =
+        FINISH[script.finishReason ?? (toolCalls.length ? "tool_calls" : "stop")];
+      const responseId = randomBytes(8).toString("hex");
+      const functionParts = toolCalls.map((call) => ({
+        functionCall: { name: call.name, args: JSON.parse(call.arguments) as unknown },
+      }));
+      const envelope = (parts: unknown[], outputSoFar: number, finished: boolean) => ({
+        candidates: [
+          { content: { parts, role: "model" }, ...(finished ? { finishReason } : {}), index: 0 },
+        ],
+        ...(usage ? { usageMetadata: usageMetadata(usage, outputSoFar) } : {}),
+        modelVersion: model,
+        responseId,
+      });
+
+      if (!stream) {
+        markCompleted();
+        return sendJson(
+          response,
+          200,
+          envelope(
+            [...(chunks.length ? [{ text: chunks.join("") }] : []), ...functionParts],
+            usage?.output ?? 0,
+            true,
+          ),
+        );
+      }
+      if (url.searchParams.get("alt") !== "sse") return fail(400);
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      let sent = 0;
+      for (const text of chunks) {
+        if (script.cutAfterChunks !== undefined && sent >= script.cutAfterChunks)
+          return void response.destroy();
+        if (script.malformedAfterChunks !== undefined && sent >= script.malformedAfterChunks) {
+          response.end('data: {"candidates": [{"content": \n\n');
+          return;
+        }
+        await sleep(script.chunkDelayMs);
+        sent++;
+        await writeEvent(
+          response,
+          JSON.stringify(envelope([{ text }], Math.min(sent, usage?.output ?? 0), false)),
+        );
+      }
+      await sleep(script.chunkDelayMs);
+      // The last chunk carries the function calls (Gemini sends them whole) and the finish reason.
+      await writeEvent(response, JSON.stringify(envelope(functionParts, usage?.output ?? 0, true)));
+      markCompleted();
+      response.end();
+    },
+  });
+}
