@@ -158,6 +158,8 @@ try {
       OPENAI_API_KEY: "fake",
       OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1`,
       LOG_LEVEL: "warn",
+      // e.g. BENCH_GATEWAY_NODE_OPTIONS=--cpu-prof to profile the gateway
+      NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS ?? "",
       NODE_ENV: "production",
       SESSION_SECRET: "b".repeat(32),
     },
