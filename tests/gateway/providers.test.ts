@@ -261,6 +261,23 @@ describe("request translation", () => {
     },
   ];
 
+  test("OpenAI receives the conversation as sent, image parts and tool turns included", async () => {
+    const { client } = await customer();
+    await client.chat.completions.create({
+      model: "m-openai",
+      messages: conversation,
+      tools,
+      max_completion_tokens: 55,
+    });
+    const body = harness.fakes.openai.scripts.received[0]!.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      model: "up-openai",
+      max_completion_tokens: 55,
+      messages: conversation,
+      tools,
+    });
+  });
+
   test("Anthropic receives system on top, image blocks, tool_use and tool_result", async () => {
     const { client } = await customer();
     await client.chat.completions.create({
