@@ -9,6 +9,7 @@ import {
   freePort,
   spawnGateway,
   startGateway,
+  stopCleanly,
   type GatewayProcess,
 } from "./support/gateway-process.ts";
 
@@ -55,7 +56,7 @@ describe("with DATABASE_URL", () => {
       expect(rows[0].n).toBeGreaterThanOrEqual(12);
       expect(existsSync(join(dataDir, "postgres"))).toBe(false);
 
-      expect(await gateway.stop("SIGTERM")).toBe(0);
+      await stopCleanly(gateway, "SIGTERM");
     } finally {
       await dropTestDatabase(db);
     }
@@ -98,7 +99,7 @@ describe("with the embedded database", () => {
     expect(second.output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
 
     const postgresPid = readPid(join(dataDir, "postgres", "postmaster.pid"));
-    expect(await first.stop("SIGINT")).toBe(0);
+    await stopCleanly(first, "SIGINT");
     expect(postgresPid && isAlive(postgresPid)).toBe(false);
     expect(existsSync(join(dataDir, "gateway.pid"))).toBe(false);
 
@@ -107,7 +108,7 @@ describe("with the embedded database", () => {
     expect(restarted.output()).not.toContain("applied migrations");
     expect((await fetch(`${restarted.baseUrl}/readyz`)).status).toBe(200);
     expect(readFileSync(join(dataDir, "session-secret"), "utf8")).toBe(secret);
-    expect(await restarted.stop()).toBe(0);
+    await stopCleanly(restarted);
   });
 
   test("recovers after the gateway was killed: stops the orphaned PostgreSQL and starts again", async () => {
@@ -123,7 +124,7 @@ describe("with the embedded database", () => {
     );
     expect(orphanPid && isAlive(orphanPid)).toBe(false);
     expect((await fetch(`${recovered.baseUrl}/readyz`)).status).toBe(200);
-    expect(await recovered.stop()).toBe(0);
+    await stopCleanly(recovered);
   });
 });
 

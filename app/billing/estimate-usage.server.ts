@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../gateway/chat-request.ts";
+import { contentText, type ChatRequest } from "../gateway/chat-request.ts";
 import { EMPTY_USAGE, type Usage } from "../gateway/parts.ts";
 
 // Loaded on first use: the o200k tables take ~0.5 s to load and most requests
@@ -17,13 +17,7 @@ export async function estimateUsage(
   reported: Usage | undefined,
 ): Promise<Usage> {
   const { countTokens } = await loadTokenizer();
-  const promptText = request.messages
-    .map((message) =>
-      typeof message.content === "string"
-        ? message.content
-        : (message.content ?? []).map((part) => ("text" in part ? part.text : "")).join(""),
-    )
-    .join("\n");
+  const promptText = request.messages.map((message) => contentText(message.content)).join("\n");
   const inputTokens =
     reported && reported.inputTokens + reported.cachedInputTokens > 0
       ? undefined

@@ -141,3 +141,9 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export function requestedMaxTokens(request: ChatRequest): number | undefined {
   return request.max_completion_tokens ?? request.max_tokens ?? undefined;
 }
+
+/** The text of a message's content, parts joined; images and refusals contribute nothing. */
+export function contentText(content: ChatMessage["content"]): string {
+  if (typeof content === "string") return content;
+  return (content ?? []).map((part) => ("text" in part ? part.text : "")).join("");
+}

@@ -50,6 +50,7 @@ export async function createGateway(options: {
   poolSize?: number;
 }): Promise<Gateway> {
   const db = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+  db.on("error", (error) => options.log.warn({ err: error }, "database connection lost"));
   const listener = new ChangeListener(options.databaseUrl, options.log);
   const keys = new ApiKeyCache(db, listener);
   const catalog = new CatalogCache(db, listener);

@@ -41,6 +41,8 @@ try {
   exitWithProblem(error);
 }
 const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+// An idle connection that the database drops (restart, failover) must not crash the process.
+pool.on("error", (error) => log.warn({ err: error }, "database connection lost"));
 const sweeper = startHoldSweeper(pool, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
 
 // The app bundle reads its configuration from process.env, like any deployment.

@@ -15,6 +15,13 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Stops the gateway gently and fails with its output unless it exits with 0. */
+export async function stopCleanly(gateway: GatewayProcess, signal: NodeJS.Signals = "SIGTERM") {
+  const code = await gateway.stop(signal);
+  if (code !== 0)
+    throw new Error(`gateway exited with ${code} after ${signal}:\n${gateway.output()}`);
+}
+
 export function freePort() {
   return new Promise<number>((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {

@@ -82,3 +82,22 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
+
+export function upstreamTimeout(provider: string) {
+  return new UpstreamError(`${provider} did not answer in time`, {
+    status: 504,
+    retryable: true,
+    code: "upstream_timeout",
+  });
+}
+
+/** The last case of every adapter's error mapping: aborts pass through, anything else is an unreachable provider. */
+export function upstreamUnreachable(provider: string, error: unknown): Error {
+  if (error instanceof Error && error.name === "AbortError") return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UpstreamError(`${provider} connection failed: ${message}`, {
+    status: 502,
+    retryable: true,
+    code: "upstream_unreachable",
+  });
+}

@@ -3,6 +3,8 @@ import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
 import {
   parseRetryAfter,
+  upstreamTimeout,
+  upstreamUnreachable,
   UpstreamError,
   upstreamStatusError,
   type ProviderAdapter,
@@ -139,11 +141,7 @@ export function mapStopReason(reason: string): FinishReason {
 function mapAnthropicError(error: unknown): Error {
   if (error instanceof Anthropic.APIUserAbortError) return error;
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
-    return new UpstreamError("Anthropic did not answer in time", {
-      status: 504,
-      retryable: true,
-      code: "upstream_timeout",
-    });
+    return upstreamTimeout("Anthropic");
   }
   if (error instanceof Anthropic.APIError && error.status !== undefined) {
     return upstreamStatusError(
@@ -162,11 +160,5 @@ function mapAnthropicError(error: unknown): Error {
       code: overloaded ? "upstream_unavailable" : "upstream_error",
     });
   }
-  if (error instanceof Error && error.name === "AbortError") return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(`Anthropic connection failed: ${message}`, {
-    status: 502,
-    retryable: true,
-    code: "upstream_unreachable",
-  });
+  return upstreamUnreachable("Anthropic", error);
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../../chat-request.ts";
+import { contentText, type ChatRequest } from "../../chat-request.ts";
 import { invalidRequest } from "../../gateway-error.ts";
 
 // Canonical (OpenAI-shaped) request -> Anthropic Messages body.
@@ -30,11 +30,6 @@ export interface AnthropicParams {
     | { type: "tool"; name: string };
 }
 
-const textOf = (content: ChatMessage["content"]) =>
-  typeof content === "string"
-    ? content
-    : (content ?? []).map((part) => ("text" in part ? part.text : "")).join("");
-
 /**
  * System and developer messages become the top-level `system`; tool results
  * become user turns; consecutive turns of one role are merged, as Anthropic
@@ -59,7 +54,7 @@ export function toAnthropicParams(
     switch (message.role) {
       case "system":
       case "developer":
-        system.push(textOf(message.content));
+        system.push(contentText(message.content));
         break;
       case "user":
         push(
@@ -75,7 +70,7 @@ export function toAnthropicParams(
         break;
       case "assistant": {
         const blocks: AnthropicBlock[] = [];
-        const text = textOf(message.content);
+        const text = contentText(message.content);
         if (text) blocks.push({ type: "text", text });
         for (const call of message.tool_calls ?? []) {
           blocks.push({
@@ -93,7 +88,7 @@ export function toAnthropicParams(
           {
             type: "tool_result",
             tool_use_id: message.tool_call_id,
-            content: textOf(message.content),
+            content: contentText(message.content),
           },
         ]);
         break;

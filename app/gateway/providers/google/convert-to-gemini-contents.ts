@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest } from "../../chat-request.ts";
+import { contentText, type ChatRequest } from "../../chat-request.ts";
 
 // Canonical (OpenAI-shaped) request -> Gemini generateContent request.
 // @see https://ai.google.dev/api/generate-content
@@ -39,11 +39,6 @@ export interface GeminiRequest {
   };
 }
 
-const textOf = (content: ChatMessage["content"]) =>
-  typeof content === "string"
-    ? content
-    : (content ?? []).map((part) => ("text" in part ? part.text : "")).join("");
-
 /**
  * Gemini knows only `user` and `model` turns: system and developer messages
  * become the system instruction, tool results become user turns with a
@@ -68,7 +63,7 @@ export function toGeminiRequest(
     switch (message.role) {
       case "system":
       case "developer":
-        system.push(textOf(message.content));
+        system.push(contentText(message.content));
         break;
       case "user":
         push(
@@ -82,7 +77,7 @@ export function toGeminiRequest(
         break;
       case "assistant": {
         const parts: GeminiPart[] = [];
-        const text = textOf(message.content);
+        const text = contentText(message.content);
         if (text) parts.push({ text });
         for (const call of message.tool_calls ?? []) {
           toolNames.set(call.id, call.function.name);
@@ -94,7 +89,7 @@ export function toGeminiRequest(
         break;
       }
       case "tool": {
-        const content = textOf(message.content);
+        const content = contentText(message.content);
         push("user", [
           {
             functionResponse: {

@@ -6,7 +6,7 @@ import {
   type GenerateContentResponse,
 } from "@google/genai";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import { UpstreamError, upstreamStatusError, type ProviderAdapter } from "../adapter.ts";
+import { upstreamStatusError, upstreamUnreachable, type ProviderAdapter } from "../adapter.ts";
 import { toGeminiRequest } from "./convert-to-gemini-contents.ts";
 
 /**
@@ -120,13 +120,7 @@ function mapGeminiError(error: unknown): Error {
       retryDelaySeconds(error.message),
     );
   }
-  if (error instanceof Error && error.name === "AbortError") return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(`Gemini connection failed: ${message}`, {
-    status: 502,
-    retryable: true,
-    code: "upstream_unreachable",
-  });
+  return upstreamUnreachable("Gemini", error);
 }
 
 // Gemini puts its retry hint in the body (google.rpc.RetryInfo), not in Retry-After.

@@ -6,6 +6,8 @@ import type {
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
 import {
   parseRetryAfter,
+  upstreamTimeout,
+  upstreamUnreachable,
   UpstreamError,
   upstreamStatusError,
   type AdapterCall,
@@ -117,11 +119,7 @@ function mapFinishReason(reason: string): FinishReason {
 function mapOpenAIError(error: unknown): Error {
   if (error instanceof OpenAI.APIUserAbortError) return error;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new UpstreamError("OpenAI did not answer in time", {
-      status: 504,
-      retryable: true,
-      code: "upstream_timeout",
-    });
+    return upstreamTimeout("OpenAI");
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined) {
     return upstreamStatusError(
@@ -138,11 +136,5 @@ function mapOpenAIError(error: unknown): Error {
       code: "upstream_error",
     });
   }
-  if (error instanceof Error && error.name === "AbortError") return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new UpstreamError(`OpenAI connection failed: ${message}`, {
-    status: 502,
-    retryable: true,
-    code: "upstream_unreachable",
-  });
+  return upstreamUnreachable("OpenAI", error);
 }
