@@ -156,6 +156,16 @@ interface RunContext {
   endpoint: string;
 }
 
+interface StreamState {
+  route: RouteOption;
+  clientSignal: AbortSignal;
+  seed: boolean;
+  includeUsage: boolean;
+  chunks: ReturnType<typeof createChunkRenderer>;
+  iterator: AsyncIterator<StreamPart>;
+  started: boolean;
+}
+
 /** One reserved request from the provider call to its settlement (exactly once). */
 class CompletionRun {
   private readonly answer = new CompletionAccumulator();
@@ -171,6 +181,22 @@ class CompletionRun {
   }
 
   async start(
+    routes: RouteOption[],
+    maxOutputTokens: number,
+    clientSignal: AbortSignal,
+    capped: boolean,
+  ): Promise<Response> {
+    try {
+      return await this.run(routes, maxOutputTokens, clientSignal, capped);
+    } catch (error) {
+      // Whatever went wrong, the hold is released now rather than by the sweeper later
+      // (finish is idempotent: a settlement already made stands).
+      await this.finish(routes[0]!, "ERROR", error);
+      throw error;
+    }
+  }
+
+  private async run(
     routes: RouteOption[],
     maxOutputTokens: number,
     clientSignal: AbortSignal,
@@ -216,64 +242,76 @@ class CompletionRun {
     parts: AsyncIterable<StreamPart>,
     clientSignal: AbortSignal,
   ) {
-    const seed = this.context.format === "seed";
     const includeUsage = this.context.chat.stream_options?.include_usage === true;
-    const chunks = createChunkRenderer(this.identity(route), includeUsage);
-    const iterator = parts[Symbol.asyncIterator]();
-    let opened = false;
+    const stream: StreamState = {
+      route,
+      clientSignal,
+      seed: this.context.format === "seed",
+      includeUsage,
+      chunks: createChunkRenderer(this.identity(route), includeUsage),
+      iterator: parts[Symbol.asyncIterator](),
+      started: false,
+    };
     return new ReadableStream<Uint8Array>({
-      // Each pull delivers at least one event: a pull that enqueues nothing is not called again.
-      pull: async (controller) => {
-        if (!seed && !opened) {
-          opened = true;
-          controller.enqueue(sseData(chunks.start()));
-          return;
-        }
-        for (;;) {
-          let next: IteratorResult<StreamPart>;
-          try {
-            next = await iterator.next();
-          } catch (error) {
-            // After the first byte we never switch providers: report, bill what was produced, end cleanly.
-            const cancelled = clientSignal.aborted;
-            await this.finish(route, cancelled ? "CANCELLED" : "ERROR", error);
-            if (!cancelled) {
-              controller.enqueue(sseData(toGatewayError(error).toJSON()));
-              controller.enqueue(SSE_DONE);
-              controller.close();
-            }
-            return;
-          }
-          if (next.done) {
-            const outcome = this.outcome();
-            const usage = await this.finish(route, outcome.status, outcome.error);
-            if (outcome.status === "CANCELLED") return;
-            if (outcome.error) controller.enqueue(sseData(outcome.error.toJSON()));
-            else if (includeUsage && !seed) controller.enqueue(sseData(chunks.usage(usage)));
-            controller.enqueue(SSE_DONE);
-            controller.close();
-            return;
-          }
-          const part = next.value;
-          this.record(part);
-          const event = seed
-            ? part.type === "text-delta"
-              ? { content: part.text }
-              : undefined
-            : chunks.part(part);
-          if (event) {
-            controller.enqueue(sseData(event));
-            return;
-          }
-        }
-      },
+      pull: (controller) =>
+        this.pull(controller, stream).catch(async (error: unknown) => {
+          await this.finish(route, "ERROR", error);
+          controller.error(error);
+        }),
       cancel: async () => {
         // The client went away: stop the provider now, bill what it produced.
         this.upstream.abort();
-        await iterator.return?.().catch(() => {});
+        await stream.iterator.return?.().catch(() => {});
         await this.finish(route, "CANCELLED");
       },
     });
+  }
+
+  /** Delivers at least one event per call: a pull that enqueues nothing is not called again. */
+  private async pull(controller: ReadableStreamDefaultController<Uint8Array>, stream: StreamState) {
+    if (!stream.seed && !stream.started) {
+      stream.started = true;
+      controller.enqueue(sseData(stream.chunks.start()));
+      return;
+    }
+    for (;;) {
+      let next: IteratorResult<StreamPart>;
+      try {
+        next = await stream.iterator.next();
+      } catch (error) {
+        // After the first byte we never switch providers: report, bill what was produced, end cleanly.
+        const cancelled = stream.clientSignal.aborted;
+        await this.finish(stream.route, cancelled ? "CANCELLED" : "ERROR", error);
+        if (!cancelled) {
+          controller.enqueue(sseData(toGatewayError(error).toJSON()));
+          controller.enqueue(SSE_DONE);
+          controller.close();
+        }
+        return;
+      }
+      if (next.done) {
+        const outcome = this.outcome();
+        const usage = await this.finish(stream.route, outcome.status, outcome.error);
+        if (outcome.status === "CANCELLED") return;
+        if (outcome.error) controller.enqueue(sseData(outcome.error.toJSON()));
+        else if (stream.includeUsage && !stream.seed)
+          controller.enqueue(sseData(stream.chunks.usage(usage)));
+        controller.enqueue(SSE_DONE);
+        controller.close();
+        return;
+      }
+      const part = next.value;
+      this.record(part);
+      const event = stream.seed
+        ? part.type === "text-delta"
+          ? { content: part.text }
+          : undefined
+        : stream.chunks.part(part);
+      if (event) {
+        controller.enqueue(sseData(event));
+        return;
+      }
+    }
   }
 
   /**
