@@ -250,3 +250,23 @@ describe("concurrency", () => {
     expect(keySpend._sum).toEqual({ spent: charges._sum.cost, reserved: 0n });
   });
 });
+
+describe("reserve against keys that changed after lookup", () => {
+  test("a disabled or deleted key cannot reserve, even before caches hear of it", async () => {
+    const who = await account(10);
+    await prisma.apiKey.update({ where: { id: who.apiKeyId }, data: { enabled: false } });
+    expect(await reserve(db.pool, hold(who, 10))).toMatchObject({
+      ok: false,
+      reason: "key_inactive",
+    });
+    await prisma.apiKey.update({
+      where: { id: who.apiKeyId },
+      data: { enabled: true, deletedAt: new Date() },
+    });
+    expect(await reserve(db.pool, hold(who, 10))).toMatchObject({
+      ok: false,
+      reason: "key_inactive",
+    });
+    expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n });
+  });
+});

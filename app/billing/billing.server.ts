@@ -11,7 +11,11 @@ export const HOLD_TTL_MS = 30 * 60_000;
 
 export type Reservation =
   | { ok: true; grantedTokens: number; amount: bigint }
-  | { ok: false; reason: "insufficient_credits" | "key_limit"; affordableTokens: number };
+  | {
+      ok: false;
+      reason: "insufficient_credits" | "key_limit" | "key_inactive";
+      affordableTokens: number;
+    };
 
 export async function reserve(
   db: pg.Pool,
@@ -46,7 +50,7 @@ export async function reserve(
     return { ok: true, grantedTokens: row.granted_tokens, amount: BigInt(row.amount) };
   return {
     ok: false,
-    reason: row.outcome as "insufficient_credits" | "key_limit",
+    reason: row.outcome as "insufficient_credits" | "key_limit" | "key_inactive",
     affordableTokens: row.affordable_tokens,
   };
 }

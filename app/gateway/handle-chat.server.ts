@@ -116,20 +116,22 @@ async function authenticate(gateway: Gateway, secret: string | undefined) {
     });
   }
   const key = await gateway.keys.lookup(secret);
-  if (!key) {
-    throw new GatewayError(401, "Invalid API key, or the key is disabled or deleted", {
-      type: "authentication_error",
-      code: "invalid_api_key",
-    });
-  }
+  if (!key) throw invalidKey();
   return key;
 }
 
+const invalidKey = () =>
+  new GatewayError(401, "Invalid API key, or the key is disabled or deleted", {
+    type: "authentication_error",
+    code: "invalid_api_key",
+  });
+
 function refusal(
-  reason: "insufficient_credits" | "key_limit",
+  reason: "insufficient_credits" | "key_limit" | "key_inactive",
   affordable: number,
   requested: number | undefined,
 ) {
+  if (reason === "key_inactive") return invalidKey();
   const detail =
     requested === undefined
       ? "it cannot pay for a single output token"

@@ -18,7 +18,8 @@ $$;
 -- Holds input cost + the output cap's cost against the user's spendable balance
 -- (balance - reserved) and the key's remaining limit. Without a requested cap,
 -- grants the most output tokens both can afford, up to the model's maximum.
--- outcome: 'ok', 'insufficient_credits' (the user's balance) or 'key_limit'.
+-- outcome: 'ok', 'insufficient_credits' (the user's balance), 'key_limit', or
+-- 'key_inactive' (disabled or deleted since the key was looked up).
 CREATE FUNCTION gateway_reserve(
   p_user_id UUID,
   p_api_key_id UUID,
@@ -39,7 +40,15 @@ DECLARE
   v_amount BIGINT;
 BEGIN
   SELECT u.balance - u.reserved INTO v_user_budget FROM users u WHERE u.id = p_user_id FOR UPDATE;
-  SELECT k.credit_limit - k.spent - k.reserved INTO v_key_budget FROM api_keys k WHERE k.id = p_api_key_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'insufficient_credits'::text, 0, 0::bigint, 0; RETURN;
+  END IF;
+  -- Checked here too, so a key disabled a moment ago cannot reserve even before caches hear of it.
+  SELECT k.credit_limit - k.spent - k.reserved INTO v_key_budget FROM api_keys k
+    WHERE k.id = p_api_key_id AND k.enabled AND k.deleted_at IS NULL FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'key_inactive'::text, 0, 0::bigint, 0; RETURN;
+  END IF;
   v_user_tokens := gateway_affordable_tokens(v_user_budget, p_input_cost, p_output_price, p_model_max_tokens);
   v_key_tokens := gateway_affordable_tokens(v_key_budget, p_input_cost, p_output_price, p_model_max_tokens);
 
