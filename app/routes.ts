@@ -8,5 +8,14 @@ export default [
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),
   route("api/completions", "routes/completions.ts", { id: "api-completions" }),
+  // The seed's JSON API for accounts, keys and credits (session cookie).
+  route("api/auth/sign-up", "routes/api.auth.sign-up.ts"),
+  route("api/auth/sign-in", "routes/api.auth.sign-in.ts"),
+  route("api/auth/sign-out", "routes/api.auth.sign-out.ts"),
+  route("api/auth/profile", "routes/api.auth.profile.ts"),
+  route("api/api-keys", "routes/api.api-keys.ts"),
+  route("api/api-keys/:id", "routes/api.api-keys.$id.ts"),
+  route("api/models", "routes/api.models.ts"),
+  route("api/payments/onramp", "routes/api.payments.onramp.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

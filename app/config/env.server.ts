@@ -35,6 +35,13 @@ export const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalUrl,
   GEMINI_API_KEY: optionalText,
   GEMINI_BASE_URL: optionalUrl,
+  SIGNUP_CREDITS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of credits")
+    .min(0, "must not be negative")
+    .max(1_000_000_000, "is too large")
+    .default(0),
+  ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
   HOLD_SWEEP_INTERVAL_SECONDS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number")

@@ -90,6 +90,49 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
   expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
 });
 
+test("a newcomer signs up, tops up, creates a key and calls the gateway, all over HTTP", async () => {
+  const gateway = gateways[1]!;
+  let cookie = "";
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(gateway.baseUrl + path, {
+      method,
+      headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    cookie = response.headers.get("set-cookie")?.split(";")[0] ?? cookie;
+    return { status: response.status, json: (await response.json()) as unknown };
+  };
+  const email = `newcomer-${Date.now()}@example.test`;
+  expect(
+    (await call("POST", "/api/auth/sign-up", { email, password: "a long password" })).status,
+  ).toBe(201);
+  expect(
+    (await call("POST", "/api/payments/onramp", undefined, { "idempotency-key": "first" })).status,
+  ).toBe(201);
+  const created = await call("POST", "/api/api-keys", { name: "first key" });
+  expect(created.status).toBe(201);
+  const secret = (created.json as { secret: string }).secret;
+
+  const completion = await clientFor(gateway, secret).chat.completions.create({
+    model: "gpt-proc",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(completion.choices[0]!.message.content).toBe("Hello from the fake provider.");
+  const profile = await call("GET", "/api/auth/profile");
+  const balance = (profile.json as { balance: { microCredits: string } }).balance.microCredits;
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { email },
+    include: { conversations: true },
+  });
+  expect(user.conversations).toHaveLength(1);
+  expect(BigInt(balance)).toBe(1_000_000_000n - user.conversations[0]!.cost);
+});
+
 test("disabling a key stops it on every instance within a second", async () => {
   const { secret, apiKey } = await customer();
   const ask = (gateway: GatewayProcess) =>

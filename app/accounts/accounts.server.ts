@@ -1,0 +1,54 @@
+import { createCookie, type Cookie } from "react-router";
+import { parseEnv } from "../config/env.server.ts";
+import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
+import { creditsToMicro } from "../utils/money.ts";
+
+/** What the account modules need; built once from the environment, or by tests. */
+export interface Accounts {
+  prisma: Prisma;
+  sessionCookie: Cookie;
+  /** µcr every new user starts with. */
+  signupCredits: bigint;
+  adminEmail: string | undefined;
+}
+
+export function createAccounts(options: {
+  prisma: Prisma;
+  sessionSecret: string;
+  signupCredits?: number;
+  adminEmail?: string;
+}): Accounts {
+  return {
+    prisma: options.prisma,
+    // httpOnly and SameSite=Lax always; Secure is decided per request (https or not).
+    sessionCookie: createCookie("gw_session", {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secrets: [options.sessionSecret],
+      maxAge: SESSION_DAYS * 24 * 3600,
+    }),
+    signupCredits: creditsToMicro(options.signupCredits ?? 0),
+    adminEmail: options.adminEmail?.toLowerCase(),
+  };
+}
+
+export const SESSION_DAYS = 30;
+
+let instance: Accounts | undefined;
+
+/** The process's accounts context, from the environment main.ts prepared. */
+export function getAccounts(): Accounts {
+  if (!instance) {
+    const env = parseEnv(process.env);
+    if (!env.DATABASE_URL || !env.SESSION_SECRET)
+      throw new Error("DATABASE_URL and SESSION_SECRET must be set");
+    instance = createAccounts({
+      prisma: createPrismaClient(env.DATABASE_URL),
+      sessionSecret: env.SESSION_SECRET,
+      signupCredits: env.SIGNUP_CREDITS,
+      adminEmail: env.ADMIN_EMAIL,
+    });
+  }
+  return instance;
+}

@@ -1,0 +1,69 @@
+import type { Prisma } from "../db/prisma.server.ts";
+import { generateApiKey } from "../utils/api-key.server.ts";
+import { creditsToMicro } from "../utils/money.ts";
+
+// Every function takes the owner's id and touches only that owner's keys:
+// a key of someone else is reported as not found.
+
+const PUBLIC_FIELDS = {
+  id: true,
+  name: true,
+  prefix: true,
+  enabled: true,
+  spent: true,
+  creditLimit: true,
+  lastUsedAt: true,
+  createdAt: true,
+} as const;
+
+/** Creates a key; the secret is returned this once and never stored. */
+export async function createApiKey(
+  prisma: Prisma,
+  userId: string,
+  input: { name: string; creditLimitCredits?: number },
+) {
+  const key = generateApiKey();
+  const apiKey = await prisma.apiKey.create({
+    data: {
+      userId,
+      name: input.name.trim(),
+      prefix: key.prefix,
+      secretHash: key.hash,
+      creditLimit:
+        input.creditLimitCredits === undefined ? null : creditsToMicro(input.creditLimitCredits),
+    },
+    select: PUBLIC_FIELDS,
+  });
+  return { apiKey, secret: key.secret };
+}
+
+export function listApiKeys(prisma: Prisma, userId: string) {
+  return prisma.apiKey.findMany({
+    where: { userId, deletedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: PUBLIC_FIELDS,
+  });
+}
+
+/** Enables or disables one of the user's keys; false when the user has no such key. */
+export async function setApiKeyEnabled(
+  prisma: Prisma,
+  userId: string,
+  id: string,
+  enabled: boolean,
+) {
+  const { count } = await prisma.apiKey.updateMany({
+    where: { id, userId, deletedAt: null },
+    data: { enabled },
+  });
+  return count === 1;
+}
+
+/** Soft-deletes one of the user's keys (its usage history stays); false when there is no such key. */
+export async function deleteApiKey(prisma: Prisma, userId: string, id: string) {
+  const { count } = await prisma.apiKey.updateMany({
+    where: { id, userId, deletedAt: null },
+    data: { deletedAt: new Date(), enabled: false },
+  });
+  return count === 1;
+}

@@ -1,0 +1,35 @@
+import { publicOrigin } from "../utils/request-origin.ts";
+import { SESSION_DAYS, type Accounts } from "./accounts.server.ts";
+
+// A session is a database row; the signed cookie only names it. Deleting the
+// row signs that browser out, wherever the cookie lives.
+
+const isHttps = (request: Request) => publicOrigin(request).startsWith("https:");
+
+/** Starts a session and returns its Set-Cookie header. */
+export async function startSession(accounts: Accounts, request: Request, userId: string) {
+  const session = await accounts.prisma.session.create({
+    data: { userId, expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000) },
+  });
+  return accounts.sessionCookie.serialize(session.id, { secure: isHttps(request) });
+}
+
+/** The signed-in user's id, or undefined. */
+export async function getUserId(accounts: Accounts, request: Request): Promise<string | undefined> {
+  const sessionId: unknown = await accounts.sessionCookie.parse(request.headers.get("cookie"));
+  if (typeof sessionId !== "string" || !/^[0-9a-f-]{36}$/.test(sessionId)) return undefined;
+  const session = await accounts.prisma.session.findUnique({
+    where: { id: sessionId },
+    select: { userId: true, expiresAt: true },
+  });
+  return session && session.expiresAt > new Date() ? session.userId : undefined;
+}
+
+/** Ends the request's session and returns the Set-Cookie header that clears the cookie. */
+export async function endSession(accounts: Accounts, request: Request) {
+  const sessionId: unknown = await accounts.sessionCookie.parse(request.headers.get("cookie"));
+  if (typeof sessionId === "string" && /^[0-9a-f-]{36}$/.test(sessionId)) {
+    await accounts.prisma.session.deleteMany({ where: { id: sessionId } });
+  }
+  return accounts.sessionCookie.serialize("", { maxAge: 0, secure: isHttps(request) });
+}

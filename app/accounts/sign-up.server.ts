@@ -1,0 +1,53 @@
+import bcrypt from "bcryptjs";
+import type { Accounts } from "./accounts.server.ts";
+
+export const MIN_PASSWORD_LENGTH = 10;
+const BCRYPT_COST = 10;
+
+export class EmailTakenError extends Error {}
+
+/**
+ * Creates the user with the configured signup credits (recorded as a credit
+ * row, so balance = credits - charges holds from the first moment). The first
+ * user, and the one with ADMIN_EMAIL, becomes an admin.
+ */
+export async function signUp(accounts: Accounts, input: { email: string; password: string }) {
+  const email = input.email.trim().toLowerCase();
+  const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
+  try {
+    return await accounts.prisma.$transaction(async (tx) => {
+      const isFirst = (await tx.user.count()) === 0;
+      const credits = accounts.signupCredits;
+      return tx.user.create({
+        data: {
+          email,
+          passwordHash,
+          role: isFirst || email === accounts.adminEmail ? "ADMIN" : "USER",
+          balance: credits,
+          credits:
+            credits > 0n
+              ? { create: { amount: credits, source: "SIGNUP_BONUS", idempotencyKey: "signup" } }
+              : undefined,
+        },
+        select: { id: true, email: true, role: true, balance: true },
+      });
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002")
+      throw new EmailTakenError("An account with this email already exists");
+    throw error;
+  }
+}
+
+/** The user's id when the password is right; undefined for a wrong email or password (no difference shown). */
+export async function verifyLogin(accounts: Accounts, input: { email: string; password: string }) {
+  const user = await accounts.prisma.user.findUnique({
+    where: { email: input.email.trim().toLowerCase() },
+    select: { id: true, passwordHash: true },
+  });
+  // Compare against a dummy hash for unknown emails, so timing does not tell which emails exist.
+  const ok = await bcrypt.compare(input.password, user?.passwordHash ?? DUMMY_HASH);
+  return user && ok ? user.id : undefined;
+}
+
+const DUMMY_HASH = "$2b$10$rlRMd.CZhGW0g0BLWnMMKeBQXpFaMBAG9RRKfJVAJdcY6f2X3PGqq";

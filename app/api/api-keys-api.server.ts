@@ -1,0 +1,77 @@
+import { z } from "zod";
+import type { Accounts } from "../accounts/accounts.server.ts";
+import {
+  createApiKey,
+  deleteApiKey,
+  listApiKeys,
+  setApiKeyEnabled,
+} from "../accounts/api-keys.server.ts";
+import { GatewayError } from "../gateway/gateway-error.ts";
+import { jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+
+const CreateKeySchema = z.object({
+  name: z
+    .string({ error: "is required" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(100, "must be at most 100 characters"),
+  creditLimit: z
+    .number({ error: "must be a number of credits" })
+    .int("must be a whole number of credits")
+    .min(1, "must be at least 1")
+    .max(1_000_000_000)
+    .optional(),
+});
+
+const UpdateKeySchema = z.object({
+  id: z.uuid({ error: "must be a key id" }),
+  enabled: z.boolean({ error: "must be true or false" }),
+});
+
+const notFound = () =>
+  new GatewayError(404, "No such API key", { type: "not_found_error", code: "api_key_not_found" });
+
+type KeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
+const present = (key: KeyRow) => ({
+  ...key,
+  spent: money(key.spent),
+  creditLimit: key.creditLimit === null ? null : money(key.creditLimit),
+});
+
+/** GET /api/api-keys */
+export const listKeysApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    return Response.json({ apiKeys: (await listApiKeys(accounts.prisma, userId)).map(present) });
+  });
+
+/** POST /api/api-keys: the secret is in this answer only. */
+export const createKeyApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    const input = await readBody(request, CreateKeySchema);
+    const { apiKey, secret } = await createApiKey(accounts.prisma, userId, {
+      name: input.name,
+      creditLimitCredits: input.creditLimit,
+    });
+    return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
+  });
+
+/** PUT /api/api-keys: { id, enabled } */
+export const updateKeyApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    const input = await readBody(request, UpdateKeySchema);
+    if (!(await setApiKeyEnabled(accounts.prisma, userId, input.id, input.enabled)))
+      throw notFound();
+    return Response.json({ ok: true });
+  });
+
+/** DELETE /api/api-keys/:id (soft delete) */
+export const deleteKeyApi = (accounts: Accounts, request: Request, id: string | undefined) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    if (!id || !z.uuid().safeParse(id).success) throw notFound();
+    if (!(await deleteApiKey(accounts.prisma, userId, id))) throw notFound();
+    return Response.json({ ok: true });
+  });

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { Accounts } from "../accounts/accounts.server.ts";
+import { isThrottled, recordLoginFailure } from "../accounts/login-throttle.server.ts";
+import { endSession, startSession } from "../accounts/session.server.ts";
+import {
+  EmailTakenError,
+  MIN_PASSWORD_LENGTH,
+  signUp,
+  verifyLogin,
+} from "../accounts/sign-up.server.ts";
+import { GatewayError } from "../gateway/gateway-error.ts";
+import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+
+export const CredentialsSchema = z.object({
+  email: z.email({ error: "must be an email address" }).max(254),
+  password: z
+    .string({ error: "is required" })
+    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200, "must be at most 200 characters"),
+});
+
+const SignInSchema = z.object({
+  email: z.string().min(1, "is required").max(254),
+  password: z.string().min(1, "is required").max(200),
+});
+
+/** POST /api/auth/sign-up */
+export const signUpApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    assertSameOrigin(request);
+    const input = await readBody(request, CredentialsSchema);
+    const user = await signUp(accounts, input).catch((error: unknown) => {
+      if (error instanceof EmailTakenError) {
+        throw new GatewayError(409, error.message, {
+          type: "invalid_request_error",
+          code: "email_taken",
+          param: "email",
+        });
+      }
+      throw error;
+    });
+    const cookie = await startSession(accounts, request, user.id);
+    return Response.json(
+      { user: { id: user.id, email: user.email, role: user.role }, balance: money(user.balance) },
+      { status: 201, headers: { "Set-Cookie": cookie } },
+    );
+  });
+
+/** POST /api/auth/sign-in: sets the session cookie. */
+export const signInApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    assertSameOrigin(request);
+    const input = await readBody(request, SignInSchema);
+    const ip = clientIp(request);
+    if (await isThrottled(accounts.prisma, input.email, ip)) {
+      throw new GatewayError(429, "Too many failed sign-ins; try again in 15 minutes", {
+        type: "rate_limit_error",
+        code: "sign_in_throttled",
+        retryAfter: 900,
+      });
+    }
+    const userId = await verifyLogin(accounts, input);
+    if (!userId) {
+      await recordLoginFailure(accounts.prisma, input.email, ip);
+      throw new GatewayError(401, "Wrong email or password", {
+        type: "authentication_error",
+        code: "invalid_credentials",
+      });
+    }
+    return Response.json(
+      { ok: true },
+      { headers: { "Set-Cookie": await startSession(accounts, request, userId) } },
+    );
+  });
+
+/** POST /api/auth/sign-out */
+export const signOutApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    assertSameOrigin(request);
+    return Response.json(
+      { ok: true },
+      { headers: { "Set-Cookie": await endSession(accounts, request) } },
+    );
+  });
+
+/** GET /api/auth/profile: the user and the balance. */
+export const profileApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    const user = await accounts.prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, role: true, balance: true, reserved: true, createdAt: true },
+    });
+    return Response.json({
+      user: { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt },
+      balance: money(user.balance),
+      reserved: money(user.reserved),
+    });
+  });
+
+// Behind Fly's proxy the client is in Fly-Client-IP; elsewhere the first X-Forwarded-For hop.
+function clientIp(request: Request) {
+  return (
+    request.headers.get("fly-client-ip") ??
+    request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
+    "direct"
+  );
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { Accounts } from "../accounts/accounts.server.ts";
+import { topUp } from "../accounts/onramp.server.ts";
+import { invalidRequest } from "../gateway/gateway-error.ts";
+import { jsonApi, money, requireUserId } from "./api-helpers.server.ts";
+
+/** POST /api/payments/onramp: +1,000 credits, once per Idempotency-Key header. */
+export const onrampApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireUserId(accounts, request);
+    const header = request.headers.get("idempotency-key");
+    if (header !== null && !/^[\w.:-]{1,200}$/.test(header)) {
+      throw invalidRequest(
+        "Idempotency-Key must be 1-200 letters, digits, '-', '_', '.' or ':'",
+        "Idempotency-Key",
+      );
+    }
+    const { transaction, replayed } = await topUp(accounts.prisma, userId, header ?? randomUUID());
+    const user = await accounts.prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { balance: true },
+    });
+    return Response.json(
+      {
+        transaction: {
+          id: transaction.id.toString(),
+          amount: money(transaction.amount),
+          createdAt: transaction.createdAt,
+        },
+        replayed,
+        balance: money(user.balance),
+      },
+      { status: replayed ? 200 : 201 },
+    );
+  });

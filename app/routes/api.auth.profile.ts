@@ -1,0 +1,5 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { profileApi } from "#app/api/auth-api.server.ts";
+import type { Route } from "./+types/api.auth.profile";
+
+export const loader = ({ request }: Route.LoaderArgs) => profileApi(getAccounts(), request);

@@ -1,0 +1,7 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { methodNotAllowed } from "#app/api/api-helpers.server.ts";
+import { signInApi } from "#app/api/auth-api.server.ts";
+import type { Route } from "./+types/api.auth.sign-in";
+
+export const action = ({ request }: Route.ActionArgs) => signInApi(getAccounts(), request);
+export const loader = () => methodNotAllowed("POST");

@@ -1,0 +1,7 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { methodNotAllowed } from "#app/api/api-helpers.server.ts";
+import { signOutApi } from "#app/api/auth-api.server.ts";
+import type { Route } from "./+types/api.auth.sign-out";
+
+export const action = ({ request }: Route.ActionArgs) => signOutApi(getAccounts(), request);
+export const loader = () => methodNotAllowed("POST");

@@ -1,0 +1,7 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { methodNotAllowed } from "#app/api/api-helpers.server.ts";
+import { onrampApi } from "#app/api/payments-api.server.ts";
+import type { Route } from "./+types/api.payments.onramp";
+
+export const action = ({ request }: Route.ActionArgs) => onrampApi(getAccounts(), request);
+export const loader = () => methodNotAllowed("POST");

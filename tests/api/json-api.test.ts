@@ -1,0 +1,489 @@
+// The seed's JSON API: accounts, sessions, keys, credits, with ownership and CSRF checks.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { apiClient, startApiHarness } from "../support/api-harness.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let api: Awaited<ReturnType<typeof startApiHarness>>;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  api = await startApiHarness(prisma, { signupCredits: 5, adminEmail: "boss@example.test" });
+});
+afterAll(async () => {
+  await api.close();
+  await prisma.$disconnect();
+});
+
+let counter = 0;
+async function signedUp() {
+  const client = apiClient(api.baseUrl);
+  const email = `user${++counter}-${Date.now()}@example.test`;
+  const response = await client.call("POST", "/api/auth/sign-up", {
+    email,
+    password: "long enough password",
+  });
+  expect(response.status).toBe(201);
+  return { client, email, id: response.json.user.id as string };
+}
+
+describe("accounts and sessions", () => {
+  test("sign-up sets an httpOnly, SameSite=Lax session cookie and starts with SIGNUP_CREDITS, recorded", async () => {
+    const client = apiClient(api.baseUrl);
+    const response = await client.call("POST", "/api/auth/sign-up", {
+      email: "First@Example.test",
+      password: "long enough password",
+    });
+    expect(response.status).toBe(201);
+    expect(response.json.user).toMatchObject({ email: "first@example.test" });
+    const setCookie = response.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toMatch(/Secure/i); // plain http here
+    const profile = await client.call("GET", "/api/auth/profile");
+    expect(profile.status).toBe(200);
+    expect(profile.json.balance).toEqual({
+      microCredits: creditsToMicro(5).toString(),
+      credits: "5.00",
+      usd: "$0.05",
+    });
+    const credits = await prisma.onrampTransaction.findMany({
+      where: { userId: response.json.user.id },
+    });
+    expect(credits).toMatchObject([{ source: "SIGNUP_BONUS", amount: creditsToMicro(5) }]);
+  });
+
+  test("the first user and ADMIN_EMAIL are admins, others are not", async () => {
+    const roles = await prisma.user.findMany({
+      orderBy: { createdAt: "asc" },
+      select: { role: true },
+    });
+    expect(roles[0]?.role).toBe("ADMIN");
+    const boss = await apiClient(api.baseUrl).call("POST", "/api/auth/sign-up", {
+      email: "boss@example.test",
+      password: "long enough password",
+    });
+    expect(boss.json.user.role).toBe("ADMIN");
+    const { id } = await signedUp();
+    expect((await prisma.user.findUniqueOrThrow({ where: { id } })).role).toBe("USER");
+  });
+
+  test("a duplicate email gets a friendly 409", async () => {
+    const { email } = await signedUp();
+    const again = await apiClient(api.baseUrl).call("POST", "/api/auth/sign-up", {
+      email: email.toUpperCase(),
+      password: "another long password",
+    });
+    expect(again.status).toBe(409);
+    expect(again.json.error).toMatchObject({
+      code: "email_taken",
+      message: "An account with this email already exists",
+    });
+  });
+
+  test("sign-in with the right password works; a wrong one is 401; sign-out revokes the session", async () => {
+    const { email } = await signedUp();
+    const client = apiClient(api.baseUrl);
+    expect(
+      (await client.call("POST", "/api/auth/sign-in", { email, password: "wrong password!!" }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await client.call("POST", "/api/auth/sign-in", { email, password: "long enough password" }))
+        .status,
+    ).toBe(200);
+    const oldCookie = client.cookie();
+    expect((await client.call("GET", "/api/auth/profile")).status).toBe(200);
+    expect((await client.call("POST", "/api/auth/sign-out")).status).toBe(200);
+    const stolen = apiClient(api.baseUrl);
+    stolen.setCookie(oldCookie);
+    expect((await stolen.call("GET", "/api/auth/profile")).status).toBe(401);
+  });
+
+  test("ten failures for one email throttle it with 429, even with the right password", async () => {
+    const { email } = await signedUp();
+    const client = apiClient(api.baseUrl);
+    for (let i = 0; i < 10; i++)
+      await client.call(
+        "POST",
+        "/api/auth/sign-in",
+        { email, password: `wrong ${i} password` },
+        { "x-forwarded-for": `10.0.0.${i}` },
+      );
+    const blocked = await client.call(
+      "POST",
+      "/api/auth/sign-in",
+      { email, password: "long enough password" },
+      { "x-forwarded-for": "10.0.1.1" },
+    );
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("retry-after")).toBe("900");
+    expect(blocked.json.error.message).toMatch(/Too many failed sign-ins/);
+  });
+
+  test("a cookie-authenticated write from a foreign Origin is refused", async () => {
+    const { client } = await signedUp();
+    const response = await client.call(
+      "POST",
+      "/api/api-keys",
+      { name: "k" },
+      { origin: "https://evil.example" },
+    );
+    expect(response.status).toBe(403);
+    expect(response.json.error.code).toBe("csrf");
+    const sameOrigin = await client.call(
+      "POST",
+      "/api/api-keys",
+      { name: "k" },
+      { origin: api.baseUrl },
+    );
+    expect(sameOrigin.status).toBe(201);
+  });
+});
+
+describe("API keys", () => {
+  test("create shows the secret once; list shows only its prefix; disable and delete", async () => {
+    const { client } = await signedUp();
+    const created = await client.call("POST", "/api/api-keys", { name: "laptop", creditLimit: 50 });
+    expect(created.status).toBe(201);
+    const { secret, apiKey } = created.json;
+    expect(secret).toMatch(/^gw-/);
+    expect(apiKey).toMatchObject({
+      name: "laptop",
+      enabled: true,
+      creditLimit: { credits: "50.00" },
+      spent: { microCredits: "0" },
+    });
+    expect(secret.startsWith(apiKey.prefix)).toBe(true);
+
+    const listed = await client.call("GET", "/api/api-keys");
+    expect(JSON.stringify(listed.json)).not.toContain(secret);
+    expect(listed.json.apiKeys).toHaveLength(1);
+
+    expect(
+      (await client.call("PUT", "/api/api-keys", { id: apiKey.id, enabled: false })).status,
+    ).toBe(200);
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).enabled).toBe(
+      false,
+    );
+    expect((await client.call("DELETE", `/api/api-keys/${apiKey.id}`)).status).toBe(200);
+    expect((await client.call("GET", "/api/api-keys")).json.apiKeys).toHaveLength(0);
+    expect(
+      (await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).deletedAt,
+    ).toBeInstanceOf(Date);
+  });
+
+  test("nobody can see, change or delete another user's key", async () => {
+    const alice = await signedUp();
+    const bob = await signedUp();
+    const { apiKey } = (await alice.client.call("POST", "/api/api-keys", { name: "alice's" })).json;
+    expect((await bob.client.call("GET", "/api/api-keys")).json.apiKeys).toEqual([]);
+    expect(
+      (await bob.client.call("PUT", "/api/api-keys", { id: apiKey.id, enabled: false })).status,
+    ).toBe(404);
+    expect((await bob.client.call("DELETE", `/api/api-keys/${apiKey.id}`)).status).toBe(404);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toMatchObject({
+      enabled: true,
+      deletedAt: null,
+    });
+  });
+
+  test("without a session every key and credit route is 401", async () => {
+    const anonymous = apiClient(api.baseUrl);
+    const results = await Promise.all([
+      anonymous.call("GET", "/api/api-keys"),
+      anonymous.call("POST", "/api/api-keys", { name: "x" }),
+      anonymous.call("PUT", "/api/api-keys", {
+        id: "00000000-0000-0000-0000-000000000000",
+        enabled: true,
+      }),
+      anonymous.call("DELETE", "/api/api-keys/00000000-0000-0000-0000-000000000000"),
+      anonymous.call("POST", "/api/payments/onramp"),
+      anonymous.call("GET", "/api/auth/profile"),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([401, 401, 401, 401, 401, 401]);
+  });
+});
+
+describe("credits", () => {
+  test("the onramp adds 1,000 credits once per Idempotency-Key, also when submitted twice at once", async () => {
+    const { client, id } = await signedUp();
+    const first = await client.call("POST", "/api/payments/onramp", undefined, {
+      "idempotency-key": "form-token-1",
+    });
+    expect(first.status).toBe(201);
+    expect(first.json.balance.credits).toBe("1,005.00");
+    const replay = await client.call("POST", "/api/payments/onramp", undefined, {
+      "idempotency-key": "form-token-1",
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.json).toMatchObject({ replayed: true, balance: { credits: "1,005.00" } });
+    const racing = await Promise.all(
+      [1, 2, 3].map(() =>
+        client.call("POST", "/api/payments/onramp", undefined, {
+          "idempotency-key": "form-token-2",
+        }),
+      ),
+    );
+    expect(racing.filter((response) => response.status === 201)).toHaveLength(1);
+    const user = await prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(user.balance).toBe(creditsToMicro(2005));
+    const sum = await prisma.onrampTransaction.aggregate({
+      where: { userId: id },
+      _sum: { amount: true },
+    });
+    expect(sum._sum.amount).toBe(user.balance);
+  });
+});
+
+test("GET /api/models lists the catalog with prices, without signing in", async () => {
+  await createCatalogEntry(prisma, {
+    modelSlug: "api-model",
+    usd: { input: "1.00", cachedInput: "0.10", output: "2.00" },
+  });
+  const response = await apiClient(api.baseUrl).call("GET", "/api/models");
+  expect(response.status).toBe(200);
+  expect(response.json.models).toContainEqual(
+    expect.objectContaining({
+      slug: "api-model",
+      providers: [
+        expect.objectContaining({
+          pricePerMillionTokens: expect.objectContaining({
+            output: expect.objectContaining({ usd: "$2.00" }),
+          }),
+        }),
+      ],
+    }),
+  );
+});
+
+describe("malformed requests get a 4xx naming the problem", () => {
+  type Case = [
+    name: string,
+    method: string,
+    path: string,
+    body: unknown,
+    status: number,
+    message: RegExp,
+  ];
+  const CASES: Case[] = [
+    ["sign-up: no body", "POST", "/api/auth/sign-up", "", 400, /empty/],
+    ["sign-up: invalid JSON", "POST", "/api/auth/sign-up", "{nope", 400, /not valid JSON/],
+    ["sign-up: array", "POST", "/api/auth/sign-up", [], 400, /expected object/i],
+    [
+      "sign-up: missing email",
+      "POST",
+      "/api/auth/sign-up",
+      { password: "long enough password" },
+      400,
+      /^email/,
+    ],
+    [
+      "sign-up: email not an email",
+      "POST",
+      "/api/auth/sign-up",
+      { email: "nope", password: "long enough password" },
+      400,
+      /^email: must be an email address/,
+    ],
+    [
+      "sign-up: email is a number",
+      "POST",
+      "/api/auth/sign-up",
+      { email: 5, password: "long enough password" },
+      400,
+      /^email/,
+    ],
+    [
+      "sign-up: missing password",
+      "POST",
+      "/api/auth/sign-up",
+      { email: "a@b.test" },
+      400,
+      /^password/,
+    ],
+    [
+      "sign-up: short password",
+      "POST",
+      "/api/auth/sign-up",
+      { email: "a@b.test", password: "short" },
+      400,
+      /^password: must be at least 10 characters/,
+    ],
+    [
+      "sign-up: huge password",
+      "POST",
+      "/api/auth/sign-up",
+      { email: "a@b.test", password: "x".repeat(500) },
+      400,
+      /^password: must be at most 200/,
+    ],
+    [
+      "sign-up: huge email",
+      "POST",
+      "/api/auth/sign-up",
+      { email: `${"a".repeat(300)}@b.test`, password: "long enough password" },
+      400,
+      /^email/,
+    ],
+    [
+      "sign-in: missing password",
+      "POST",
+      "/api/auth/sign-in",
+      { email: "a@b.test" },
+      400,
+      /^password/,
+    ],
+    [
+      "sign-in: empty email",
+      "POST",
+      "/api/auth/sign-in",
+      { email: "", password: "x" },
+      400,
+      /^email: is required/,
+    ],
+    [
+      "sign-in: password is an object",
+      "POST",
+      "/api/auth/sign-in",
+      { email: "a@b.test", password: {} },
+      400,
+      /^password/,
+    ],
+    ["create key: missing name", "POST", "/api/api-keys", {}, 400, /^name: is required/],
+    [
+      "create key: empty name",
+      "POST",
+      "/api/api-keys",
+      { name: "   " },
+      400,
+      /^name: must not be empty/,
+    ],
+    [
+      "create key: long name",
+      "POST",
+      "/api/api-keys",
+      { name: "n".repeat(101) },
+      400,
+      /^name: must be at most 100/,
+    ],
+    ["create key: name is a number", "POST", "/api/api-keys", { name: 42 }, 400, /^name/],
+    [
+      "create key: limit is a string",
+      "POST",
+      "/api/api-keys",
+      { name: "k", creditLimit: "ten" },
+      400,
+      /^creditLimit: must be a number of credits/,
+    ],
+    [
+      "create key: limit zero",
+      "POST",
+      "/api/api-keys",
+      { name: "k", creditLimit: 0 },
+      400,
+      /^creditLimit: must be at least 1/,
+    ],
+    [
+      "create key: limit fractional",
+      "POST",
+      "/api/api-keys",
+      { name: "k", creditLimit: 1.5 },
+      400,
+      /^creditLimit: must be a whole number/,
+    ],
+    [
+      "create key: limit negative",
+      "POST",
+      "/api/api-keys",
+      { name: "k", creditLimit: -3 },
+      400,
+      /^creditLimit/,
+    ],
+    [
+      "create key: form-encoded",
+      "POST",
+      "/api/api-keys",
+      "name=k",
+      415,
+      /Content-Type must be application\/json/,
+    ],
+    ["update key: missing id", "PUT", "/api/api-keys", { enabled: true }, 400, /^id/],
+    [
+      "update key: id not a uuid",
+      "PUT",
+      "/api/api-keys",
+      { id: "abc", enabled: true },
+      400,
+      /^id: must be a key id/,
+    ],
+    [
+      "update key: enabled is a string",
+      "PUT",
+      "/api/api-keys",
+      { id: "00000000-0000-4000-8000-000000000000", enabled: "yes" },
+      400,
+      /^enabled: must be true or false/,
+    ],
+    [
+      "update key: missing enabled",
+      "PUT",
+      "/api/api-keys",
+      { id: "00000000-0000-4000-8000-000000000000" },
+      400,
+      /^enabled/,
+    ],
+    [
+      "update key: unknown id",
+      "PUT",
+      "/api/api-keys",
+      { id: "00000000-0000-4000-8000-000000000000", enabled: true },
+      404,
+      /No such API key/,
+    ],
+    [
+      "delete key: not a uuid",
+      "DELETE",
+      "/api/api-keys/not-a-uuid",
+      undefined,
+      404,
+      /No such API key/,
+    ],
+    [
+      "delete key: unknown id",
+      "DELETE",
+      "/api/api-keys/00000000-0000-4000-8000-000000000000",
+      undefined,
+      404,
+      /No such API key/,
+    ],
+    ["keys: PATCH", "PATCH", "/api/api-keys", { id: "x" }, 405, /Use GET, POST, PUT/],
+    ["sign-up: GET", "GET", "/api/auth/sign-up", undefined, 405, /Use POST/],
+  ];
+
+  test("the table is long enough", () => expect(CASES.length + 1).toBeGreaterThanOrEqual(30));
+
+  test.each(CASES)("%s -> %i", async (_name, method, path, body, status, message) => {
+    const { client } = await signedUp();
+    const headers: Record<string, string> =
+      typeof body === "string" && body.startsWith("name=")
+        ? { "content-type": "application/x-www-form-urlencoded" }
+        : {};
+    const response = await client.call(method, path, body, headers);
+    expect(response.status).toBe(status);
+    expect(response.json.error.message).toMatch(message);
+  });
+
+  test("onramp: a bad Idempotency-Key -> 400", async () => {
+    const { client } = await signedUp();
+    const response = await client.call("POST", "/api/payments/onramp", undefined, {
+      "idempotency-key": "has spaces in it",
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.message).toMatch(/Idempotency-Key must be/);
+  });
+});
