@@ -3,6 +3,14 @@ import { type RouteConfig, index, route } from "@react-router/dev/routes";
 export default [
   index("routes/_index.tsx"),
   route("docs", "routes/docs.tsx"),
+  route("login", "routes/login.tsx"),
+  route("signup", "routes/signup.tsx"),
+  route("logout", "routes/logout.tsx"),
+  route("dashboard", "routes/dashboard.tsx", [
+    index("routes/dashboard._index.tsx"),
+    route("keys", "routes/dashboard.keys.tsx"),
+    route("credits", "routes/dashboard.credits.tsx"),
+  ]),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
   route("v1/models", "routes/v1.models.ts"),

@@ -1,8 +1,9 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
 
-/** The seed's onramp: +1,000 credits (US$10). */
-export const ONRAMP_CREDITS = 1000;
+import { ONRAMP_CREDITS } from "./account-rules.ts";
+
+export { ONRAMP_CREDITS };
 
 /**
  * Adds the onramp credits once per idempotency key: a replayed or doubled

@@ -1,7 +1,7 @@
 import bcrypt from "bcryptjs";
 import type { Accounts } from "./accounts.server.ts";
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH } from "./account-rules.ts";
 const BCRYPT_COST = 10;
 
 export class EmailTakenError extends Error {}

@@ -46,9 +46,15 @@ export async function requireUserId(accounts: Accounts, request: Request) {
   return userId;
 }
 
+/** False when a browser says the request comes from another site. */
+export function isSameOrigin(request: Request) {
+  const origin = request.headers.get("origin");
+  return !origin || origin === publicOrigin(request);
+}
+
 export function assertSameOrigin(request: Request) {
   const origin = request.headers.get("origin");
-  if (origin && origin !== publicOrigin(request)) {
+  if (!isSameOrigin(request)) {
     throw new GatewayError(403, `Cross-site request refused (Origin ${origin})`, {
       type: "permission_error",
       code: "csrf",

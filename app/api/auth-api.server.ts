@@ -9,6 +9,7 @@ import {
   verifyLogin,
 } from "../accounts/sign-up.server.ts";
 import { GatewayError } from "../gateway/gateway-error.ts";
+import { clientIp } from "../utils/client-ip.server.ts";
 import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
 
 export const CredentialsSchema = z.object({
@@ -97,12 +98,3 @@ export const profileApi = (accounts: Accounts, request: Request) =>
       reserved: money(user.reserved),
     });
   });
-
-// Behind Fly's proxy the client is in Fly-Client-IP; elsewhere the first X-Forwarded-For hop.
-function clientIp(request: Request) {
-  return (
-    request.headers.get("fly-client-ip") ??
-    request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ??
-    "direct"
-  );
-}

@@ -1,0 +1,28 @@
+import { redirect } from "react-router";
+import { getAccounts } from "./accounts.server.ts";
+import { getUserId } from "./session.server.ts";
+
+/** The signed-in user's id; otherwise a redirect to the sign-in page that comes back here. */
+export async function requireUserId(request: Request) {
+  const userId = await getUserId(getAccounts(), request);
+  if (!userId) {
+    const url = new URL(request.url);
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return userId;
+}
+
+/** For the sign-in and sign-up pages: signed-in users go to their dashboard. */
+export async function requireAnonymous(request: Request) {
+  if (await getUserId(getAccounts(), request)) throw redirect("/dashboard");
+}
+
+/** Only same-site paths, so a crafted link cannot send a user elsewhere after sign-in. */
+export function safeRedirect(
+  target: FormDataEntryValue | string | null | undefined,
+  fallback = "/dashboard",
+) {
+  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//")
+    ? target
+    : fallback;
+}

@@ -1,0 +1,232 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, useNavigation } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import {
+  createApiKey,
+  deleteApiKey,
+  listApiKeys,
+  setApiKeyEnabled,
+} from "#app/accounts/api-keys.server.ts";
+import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { isSameOrigin } from "#app/api/api-helpers.server.ts";
+import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "#app/components/ui/card.tsx";
+import { formatCredits } from "#app/utils/money.ts";
+import type { Route } from "./+types/dashboard.keys";
+
+const CreateKeySchema = z.object({
+  intent: z.literal("create"),
+  name: z
+    .string({ error: "Give the key a name" })
+    .trim()
+    .min(1, "Give the key a name")
+    .max(100, "Use at most 100 characters"),
+  creditLimit: z
+    .number({ error: "Enter a whole number of credits" })
+    .int("Enter a whole number of credits")
+    .min(1, "At least 1 credit")
+    .max(1_000_000_000)
+    .optional(),
+});
+
+const KeyActionSchema = z.discriminatedUnion("intent", [
+  CreateKeySchema,
+  z.object({ intent: z.literal("toggle"), id: z.uuid(), enabled: z.enum(["true", "false"]) }),
+  z.object({
+    intent: z.literal("delete"),
+    id: z.uuid(),
+    confirm: z.literal("yes", { error: "Tick the box to confirm" }),
+  }),
+]);
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const userId = await requireUserId(request);
+  const keys = await listApiKeys(getAccounts().prisma, userId);
+  return {
+    keys: keys.map((key) => ({
+      id: key.id,
+      name: key.name,
+      prefix: key.prefix,
+      enabled: key.enabled,
+      spent: formatCredits(key.spent, 4),
+      creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      createdAt: key.createdAt.toISOString(),
+    })),
+  };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const userId = await requireUserId(request);
+  if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
+  const { prisma } = getAccounts();
+  const submission = parseWithZod(await request.formData(), { schema: KeyActionSchema });
+  if (submission.status !== "success")
+    return data({ result: submission.reply(), secret: null }, { status: 400 });
+  const input = submission.value;
+  if (input.intent === "create") {
+    const { secret } = await createApiKey(prisma, userId, {
+      name: input.name,
+      creditLimitCredits: input.creditLimit,
+    });
+    return { result: submission.reply({ resetForm: true }), secret, name: input.name };
+  }
+  const done =
+    input.intent === "toggle"
+      ? await setApiKeyEnabled(prisma, userId, input.id, input.enabled === "true")
+      : await deleteApiKey(prisma, userId, input.id);
+  if (!done) throw data("No such API key", { status: 404 });
+  return { result: submission.reply(), secret: null };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "API keys · LLM Gateway" }];
+
+export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "create-key",
+    lastResult: navigation.state === "idle" ? actionData?.result : undefined,
+    constraint: getZodConstraint(CreateKeySchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: KeyActionSchema }),
+    shouldRevalidate: "onBlur",
+  });
+  return (
+    <div className="grid gap-6">
+      <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+      {actionData?.secret ? (
+        <Card className="border-primary">
+          <CardHeader>
+            <CardTitle>Your new key “{"name" in actionData ? actionData.name : ""}”</CardTitle>
+            <CardDescription>Copy it now: it is shown this once and never again.</CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-wrap items-center gap-3">
+            <code
+              data-testid="new-secret"
+              className="rounded-md bg-secondary px-3 py-2 font-mono text-sm break-all"
+            >
+              {actionData.secret}
+            </code>
+            <Button
+              type="button"
+              variant="outline"
+              size="sm"
+              onClick={() => void navigator.clipboard?.writeText(actionData.secret ?? "")}
+            >
+              Copy
+            </Button>
+          </CardContent>
+        </Card>
+      ) : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Create a key</CardTitle>
+          <CardDescription>
+            An optional credit limit caps what this key may ever spend.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Form
+            method="post"
+            className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
+            {...getFormProps(form)}
+          >
+            <input type="hidden" name="intent" value="create" />
+            <FormErrors errors={form.errors} />
+            <FormField
+              label="Name"
+              errors={fields.name.errors}
+              inputProps={{
+                ...getInputProps(fields.name, { type: "text" }),
+                placeholder: "laptop",
+              }}
+            />
+            <FormField
+              label="Credit limit (optional)"
+              errors={fields.creditLimit.errors}
+              inputProps={{ ...getInputProps(fields.creditLimit, { type: "number" }), min: 1 }}
+            />
+            <Button type="submit" disabled={navigation.state === "submitting"}>
+              {navigation.state === "submitting" ? "Creating…" : "Create key"}
+            </Button>
+          </Form>
+        </CardContent>
+      </Card>
+      {loaderData.keys.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-muted-foreground">
+          No keys yet. Create one to call the gateway.
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm">
+            <thead className="bg-muted text-left">
+              <tr>
+                <th className="px-3 py-2 font-medium">Name</th>
+                <th className="px-3 py-2 font-medium">Key</th>
+                <th className="px-3 py-2 font-medium">Spent</th>
+                <th className="px-3 py-2 font-medium">Limit</th>
+                <th className="px-3 py-2 font-medium">Last used</th>
+                <th className="px-3 py-2 font-medium">Created</th>
+                <th className="px-3 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {loaderData.keys.map((key) => (
+                <tr key={key.id} className="border-t">
+                  <td className="px-3 py-2">
+                    {key.name} {key.enabled ? null : <Badge variant="outline">disabled</Badge>}
+                  </td>
+                  <td className="px-3 py-2 font-mono">{key.prefix}…</td>
+                  <td className="px-3 py-2">{key.spent}</td>
+                  <td className="px-3 py-2">{key.creditLimit ?? "none"}</td>
+                  <td className="px-3 py-2">
+                    {key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"}
+                  </td>
+                  <td className="px-3 py-2">{new Date(key.createdAt).toLocaleDateString("en")}</td>
+                  <td className="flex flex-wrap justify-end gap-2 px-3 py-2">
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="toggle" />
+                      <input type="hidden" name="id" value={key.id} />
+                      <input type="hidden" name="enabled" value={key.enabled ? "false" : "true"} />
+                      <Button type="submit" variant="outline" size="sm">
+                        {key.enabled ? "Disable" : "Enable"}
+                      </Button>
+                    </Form>
+                    <Form method="post" className="flex items-center gap-2">
+                      <input type="hidden" name="intent" value="delete" />
+                      <input type="hidden" name="id" value={key.id} />
+                      <label className="flex items-center gap-1 text-xs text-muted-foreground">
+                        <input
+                          type="checkbox"
+                          name="confirm"
+                          value="yes"
+                          required
+                          aria-label={`Confirm deleting ${key.name}`}
+                        />{" "}
+                        sure
+                      </label>
+                      <Button type="submit" variant="destructive" size="sm">
+                        Delete
+                      </Button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { SignInFormSchema } from "#app/accounts/account-rules.ts";
+import { createAuthenticator, SignInFailure } from "#app/accounts/authenticator.server.ts";
+import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { startSession } from "#app/accounts/session.server.ts";
+import { SiteHeader } from "#app/components/site-header.tsx";
+import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "#app/components/ui/card.tsx";
+import { clientIp } from "#app/utils/client-ip.server.ts";
+import type { Route } from "./+types/login";
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  await requireAnonymous(request);
+  const accounts = getAccounts();
+  const form = await request.clone().formData();
+  try {
+    const userId = await createAuthenticator(accounts, clientIp).authenticate("form", request);
+    const cookie = await startSession(accounts, request, userId);
+    return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": cookie } });
+  } catch (error) {
+    if (error instanceof SignInFailure)
+      return data({ result: error.reply }, { status: error.status });
+    throw error;
+  }
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Sign in · LLM Gateway" }];
+
+export default function Login({ actionData }: Route.ComponentProps) {
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "login",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(SignInFormSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInFormSchema }),
+    shouldRevalidate: "onBlur",
+  });
+  return (
+    <>
+      <SiteHeader />
+      <main className="mx-auto flex max-w-md flex-col px-6 py-16">
+        <Card>
+          <CardHeader>
+            <CardTitle className="text-2xl">Sign in</CardTitle>
+            <CardDescription>
+              No account yet?{" "}
+              <Link
+                to="/signup"
+                className="font-medium text-foreground underline underline-offset-4"
+              >
+                Create one
+              </Link>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Form method="post" className="grid gap-4" {...getFormProps(form)}>
+              <FormErrors errors={form.errors} />
+              <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+              <FormField
+                label="Email"
+                errors={fields.email.errors}
+                inputProps={{
+                  ...getInputProps(fields.email, { type: "email" }),
+                  autoComplete: "email",
+                }}
+              />
+              <FormField
+                label="Password"
+                errors={fields.password.errors}
+                inputProps={{
+                  ...getInputProps(fields.password, { type: "password" }),
+                  autoComplete: "current-password",
+                }}
+              />
+              <Button type="submit">Sign in</Button>
+            </Form>
+          </CardContent>
+        </Card>
+      </main>
+    </>
+  );
+}

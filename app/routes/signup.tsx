@@ -1,0 +1,114 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { requireAnonymous } from "#app/accounts/require-user.server.ts";
+import { startSession } from "#app/accounts/session.server.ts";
+import { MIN_PASSWORD_LENGTH } from "#app/accounts/account-rules.ts";
+import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
+import { SiteHeader } from "#app/components/site-header.tsx";
+import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "#app/components/ui/card.tsx";
+import type { Route } from "./+types/signup";
+
+const SignUpFormSchema = z.object({
+  email: z.email({ error: "Enter a valid email address" }).max(254),
+  password: z
+    .string({ error: "Choose a password" })
+    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200, "Use at most 200 characters"),
+});
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  await requireAnonymous(request);
+  const accounts = getAccounts();
+  const submission = parseWithZod(await request.formData(), { schema: SignUpFormSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  }
+  try {
+    const user = await signUp(accounts, submission.value);
+    return redirect("/dashboard", {
+      headers: { "Set-Cookie": await startSession(accounts, request, user.id) },
+    });
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+    return data(
+      {
+        result: submission.reply({
+          fieldErrors: { email: ["An account with this email already exists. Sign in instead?"] },
+          hideFields: ["password"],
+        }),
+      },
+      { status: 409 },
+    );
+  }
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Create an account · LLM Gateway" }];
+
+export default function SignUp({ actionData }: Route.ComponentProps) {
+  const [form, fields] = useForm({
+    id: "signup",
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(SignUpFormSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpFormSchema }),
+    shouldRevalidate: "onBlur",
+  });
+  return (
+    <>
+      <SiteHeader />
+      <main className="mx-auto flex max-w-md flex-col px-6 py-16">
+        <Card>
+          <CardHeader>
+            <CardTitle className="text-2xl">Create an account</CardTitle>
+            <CardDescription>
+              Already have one?{" "}
+              <Link
+                to="/login"
+                className="font-medium text-foreground underline underline-offset-4"
+              >
+                Sign in
+              </Link>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Form method="post" className="grid gap-4" {...getFormProps(form)}>
+              <FormErrors errors={form.errors} />
+              <FormField
+                label="Email"
+                errors={fields.email.errors}
+                inputProps={{
+                  ...getInputProps(fields.email, { type: "email" }),
+                  autoComplete: "email",
+                }}
+              />
+              <FormField
+                label={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+                errors={fields.password.errors}
+                inputProps={{
+                  ...getInputProps(fields.password, { type: "password" }),
+                  autoComplete: "new-password",
+                }}
+              />
+              <Button type="submit">Create account</Button>
+            </Form>
+          </CardContent>
+        </Card>
+      </main>
+    </>
+  );
+}

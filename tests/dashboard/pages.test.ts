@@ -1,0 +1,277 @@
+// Loaders and actions of the sign-in, sign-up and dashboard pages, called the
+// way React Router calls them: with a Request (forms as form data, no JavaScript).
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getAccounts } from "../../app/accounts/accounts.server.ts";
+import { startSession } from "../../app/accounts/session.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
+import * as credits from "../../app/routes/dashboard.credits.tsx";
+import * as keys from "../../app/routes/dashboard.keys.tsx";
+import * as dashboard from "../../app/routes/dashboard.tsx";
+import * as login from "../../app/routes/login.tsx";
+import * as logout from "../../app/routes/logout.tsx";
+import * as signup from "../../app/routes/signup.tsx";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
+
+const db = setupTestDatabase();
+const BASE = "http://gateway.test";
+
+beforeAll(() => {
+  process.env.DATABASE_URL = db.url;
+  process.env.SESSION_SECRET = "pages-test-secret".padEnd(40, "x");
+});
+afterAll(() => getAccounts().prisma.$disconnect());
+
+const args = (request: Request, params: Record<string, string> = {}) =>
+  ({ request, params, context: {}, unstable_pattern: "", url: new URL(request.url) }) as never;
+
+function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return new Request(BASE + path, { method: "POST", body: new URLSearchParams(fields), headers });
+}
+
+async function signedIn() {
+  const user = await createUser(getAccounts().prisma, { credits: 10 });
+  const setCookie = await startSession(getAccounts(), new Request(BASE), user.id);
+  return { user, cookie: setCookie.split(";")[0]! };
+}
+
+/** Runs a loader or action; a thrown Response (redirect, 4xx) is returned like a returned one. */
+async function run<T>(fn: () => Promise<T> | T): Promise<T | Response> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof Response) return error;
+    if (error && typeof error === "object" && "init" in error && "data" in error)
+      return error as never;
+    throw error;
+  }
+}
+
+const statusOf = (value: unknown) =>
+  value instanceof Response
+    ? value.status
+    : ((value as { init?: { status?: number } })?.init?.status ?? 200);
+
+describe("sign-up and sign-in pages", () => {
+  test("sign-up creates the account, starts a session and goes to the dashboard", async () => {
+    const response = (await run(() =>
+      signup.action(
+        args(post("/signup", { email: "Page@Example.test", password: "a long password" })),
+      ),
+    )) as Response;
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/dashboard");
+    expect(response.headers.get("set-cookie")).toMatch(/^gw_session=.*HttpOnly.*SameSite=Lax/i);
+    expect(await getAccounts().prisma.user.count({ where: { email: "page@example.test" } })).toBe(
+      1,
+    );
+  });
+
+  test("sign-up shows field errors: a short password, a duplicate email", async () => {
+    const short = await run(() =>
+      signup.action(args(post("/signup", { email: "x@example.test", password: "short" }))),
+    );
+    expect(statusOf(short)).toBe(400);
+    expect(JSON.stringify(short)).toContain("Use at least 10 characters");
+    const duplicate = await run(() =>
+      signup.action(
+        args(post("/signup", { email: "page@example.test", password: "a long password" })),
+      ),
+    );
+    expect(statusOf(duplicate)).toBe(409);
+    expect(JSON.stringify(duplicate)).toContain("An account with this email already exists");
+  });
+
+  test("sign-in: a wrong password stays on the page with a message; a right one follows a safe redirectTo", async () => {
+    const user = await createUser(getAccounts().prisma);
+    const wrong = await run(() =>
+      login.action(args(post("/login", { email: user.email, password: "not the password" }))),
+    );
+    expect(statusOf(wrong)).toBe(400);
+    expect(JSON.stringify(wrong)).toContain("Wrong email or password.");
+    const right = (await run(() =>
+      login.action(
+        args(
+          post("/login", {
+            email: user.email,
+            password: TEST_PASSWORD,
+            redirectTo: "/dashboard/keys",
+          }),
+        ),
+      ),
+    )) as Response;
+    expect(right.status).toBe(302);
+    expect(right.headers.get("location")).toBe("/dashboard/keys");
+    const offsite = (await run(() =>
+      login.action(
+        args(
+          post("/login", {
+            email: user.email,
+            password: TEST_PASSWORD,
+            redirectTo: "//evil.example/x",
+          }),
+        ),
+      ),
+    )) as Response;
+    expect(offsite.headers.get("location")).toBe("/dashboard");
+  });
+
+  test("a signed-in user visiting sign-in goes to the dashboard", async () => {
+    const { cookie } = await signedIn();
+    const response = (await run(() =>
+      login.loader(args(new Request(`${BASE}/login`, { headers: { cookie } }))),
+    )) as Response;
+    expect(response.headers.get("location")).toBe("/dashboard");
+  });
+
+  test("sign-out ends the session; from another site it is refused", async () => {
+    const { cookie } = await signedIn();
+    const foreign = await run(() =>
+      logout.action(args(post("/logout", {}, { cookie, origin: "https://evil.example" }))),
+    );
+    expect(statusOf(foreign)).toBe(403);
+    const response = (await run(() =>
+      logout.action(args(post("/logout", {}, { cookie }))),
+    )) as Response;
+    expect(response.headers.get("location")).toBe("/");
+    const after = (await run(() =>
+      dashboard.loader(args(new Request(`${BASE}/dashboard`, { headers: { cookie } }))),
+    )) as Response;
+    expect(after.status).toBe(302);
+  });
+});
+
+describe("dashboard pages", () => {
+  test("anonymous visitors are sent to sign in, and come back afterwards", async () => {
+    const response = (await run(() =>
+      keys.loader(args(new Request(`${BASE}/dashboard/keys?x=1`))),
+    )) as Response;
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard%2Fkeys%3Fx%3D1");
+  });
+
+  test("the layout shows the user and the balance", async () => {
+    const { cookie, user } = await signedIn();
+    const data = await dashboard.loader(
+      args(new Request(`${BASE}/dashboard`, { headers: { cookie } })),
+    );
+    expect(data).toEqual({ email: user.email, role: "USER", balance: "10.00" });
+  });
+
+  test("API keys: create shows the secret once, toggle, delete needs confirmation", async () => {
+    const { cookie } = await signedIn();
+    const created = (await keys.action(
+      args(
+        post("/dashboard/keys", { intent: "create", name: "ci", creditLimit: "25" }, { cookie }),
+      ),
+    )) as { secret: string };
+    expect(created.secret).toMatch(/^gw-/);
+    const listed = await keys.loader(
+      args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
+    );
+    expect(listed.keys).toMatchObject([
+      { name: "ci", enabled: true, creditLimit: "25.00", lastUsedAt: null },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+    const id = listed.keys[0]!.id;
+
+    await keys.action(
+      args(post("/dashboard/keys", { intent: "toggle", id, enabled: "false" }, { cookie })),
+    );
+    expect(
+      (await keys.loader(args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } }))))
+        .keys[0]!.enabled,
+    ).toBe(false);
+
+    const unconfirmed = await run(() =>
+      keys.action(args(post("/dashboard/keys", { intent: "delete", id }, { cookie }))),
+    );
+    expect(statusOf(unconfirmed)).toBe(400);
+    await keys.action(
+      args(post("/dashboard/keys", { intent: "delete", id, confirm: "yes" }, { cookie })),
+    );
+    expect(
+      (await keys.loader(args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } }))))
+        .keys,
+    ).toEqual([]);
+  });
+
+  test("API keys: nobody can toggle or delete another user's key", async () => {
+    const alice = await signedIn();
+    const bob = await signedIn();
+    const { apiKey } = await createApiKey(getAccounts().prisma, alice.user.id);
+    const toggle = await run(() =>
+      keys.action(
+        args(
+          post(
+            "/dashboard/keys",
+            { intent: "toggle", id: apiKey.id, enabled: "false" },
+            { cookie: bob.cookie },
+          ),
+        ),
+      ),
+    );
+    const remove = await run(() =>
+      keys.action(
+        args(
+          post(
+            "/dashboard/keys",
+            { intent: "delete", id: apiKey.id, confirm: "yes" },
+            { cookie: bob.cookie },
+          ),
+        ),
+      ),
+    );
+    expect([statusOf(toggle), statusOf(remove)]).toEqual([404, 404]);
+    expect(
+      await getAccounts().prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } }),
+    ).toMatchObject({ enabled: true, deletedAt: null });
+  });
+
+  test("API keys: a bad name or limit comes back as field errors", async () => {
+    const { cookie } = await signedIn();
+    const result = await run(() =>
+      keys.action(
+        args(
+          post("/dashboard/keys", { intent: "create", name: " ", creditLimit: "0" }, { cookie }),
+        ),
+      ),
+    );
+    expect(statusOf(result)).toBe(400);
+    expect(JSON.stringify(result)).toMatch(/Give the key a name|At least 1 credit/);
+  });
+
+  test("credits: the form's token credits once, however often it is submitted", async () => {
+    const { cookie, user } = await signedIn();
+    const page = await credits.loader(
+      args(new Request(`${BASE}/dashboard/credits`, { headers: { cookie } })),
+    );
+    const submit = () =>
+      credits.action(args(post("/dashboard/credits", { token: page.token }, { cookie })));
+    const results = await Promise.all([submit(), submit(), submit()]);
+    expect(results.filter((r) => JSON.stringify(r).includes("Added 1,000 credits."))).toHaveLength(
+      1,
+    );
+    const after = await credits.loader(
+      args(new Request(`${BASE}/dashboard/credits`, { headers: { cookie } })),
+    );
+    expect(after.balance.credits).toBe("1,010.00");
+    // The 10 credits the user started with, and exactly one onramp.
+    expect(after.credits.map((row) => [row.source, row.amount])).toEqual([
+      ["Top-up", "1,000.00"],
+      ["Top-up", "10.00"],
+    ]);
+    expect(
+      (await getAccounts().prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance,
+    ).toBe(creditsToMicro(1010));
+    expect(after.token).not.toBe(page.token);
+  });
+
+  test("credits: an expired or forged form is refused", async () => {
+    const { cookie } = await signedIn();
+    const result = await run(() =>
+      credits.action(args(post("/dashboard/credits", { token: "not-a-token" }, { cookie }))),
+    );
+    expect(statusOf(result)).toBe(400);
+  });
+});
