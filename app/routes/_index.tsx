@@ -60,6 +60,9 @@ export default function Landing({ loaderData }: Route.ComponentProps) {
           </p>
           <div className="flex flex-wrap gap-3">
             <Button asChild size="lg">
+              <Link to="/signup">Create an account</Link>
+            </Button>
+            <Button asChild size="lg" variant="outline">
               <Link to="/login">Sign in</Link>
             </Button>
             <Button asChild size="lg" variant="outline">
