@@ -24,7 +24,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     }),
   ]);
   return {
-    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance) },
+    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
     spent30d: {
       credits: formatCredits(usage._sum.cost ?? 0n, 4),
       usd: formatUsd(usage._sum.cost ?? 0n, 4),

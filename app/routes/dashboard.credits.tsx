@@ -44,7 +44,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   return {
     // A fresh token per page view: a double submit or a replayed form credits once.
     token: randomUUID(),
-    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance) },
+    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
     credits: credits.map((row) => ({
       id: row.id.toString(),
       at: row.createdAt.toISOString(),

@@ -1,0 +1,179 @@
+// The whole newcomer flow in a real Chromium against the production build on a
+// real PostgreSQL, with the fake OpenAI upstream: sign up, top up, create a key,
+// call the gateway with it, see the balance drop, disable the key. Then the same
+// forms with JavaScript switched off. Screenshots land in test-results/.
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
+const db = setupTestDatabase();
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateway: GatewayProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  await createCatalogEntry(prisma, {
+    modelSlug: "gpt-e2e",
+    usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
+  });
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-e2e-")),
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    LOG_LEVEL: "warn",
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await fake?.close();
+  await prisma?.$disconnect();
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+async function signUp(page: Page, email: string) {
+  await page.goto(`${gateway.baseUrl}/signup`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+}
+
+async function topUpAndCreateKey(page: Page, prefix: string) {
+  await page.getByRole("link", { name: "Credits" }).click();
+  await page.waitForURL(/\/dashboard\/credits$/);
+  await page.getByRole("button", { name: "Add 1,000 credits" }).click();
+  await expect.poll(() => page.getByRole("status").textContent()).toBe("Added 1,000 credits.");
+  await shot(page, `${prefix}-credits`);
+  await page.getByRole("link", { name: "API keys" }).click();
+  await page.waitForURL(/\/dashboard\/keys$/);
+  await page.getByLabel("Name").fill("e2e key");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = (await page.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
+  expect(secret).toMatch(/^gw-[\w-]{40}$/);
+  await shot(page, `${prefix}-keys-created`);
+  return secret;
+}
+
+test("sign up, top up, create a key, call the gateway, watch the balance, disable the key", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(gateway.baseUrl);
+  await shot(page, "landing");
+  const email = `e2e-${Date.now()}@example.test`;
+  await signUp(page, email);
+  await shot(page, "overview-empty");
+  const secret = await topUpAndCreateKey(page, "js");
+
+  // The secret is shown once: after a reload only its prefix remains.
+  await page.reload();
+  expect(await page.content()).not.toContain(secret);
+
+  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const completion = await client.chat.completions.create({
+    model: "gpt-e2e",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(completion.choices[0]!.message.content).toBe("Hello from the fake provider.");
+  const seed = await fetch(`${gateway.baseUrl}/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "gpt-e2e",
+      messages: [{ role: "user", content: "Hi" }],
+      apiKey: secret,
+    }),
+  });
+  expect(await seed.text()).toContain("data: [DONE]");
+
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { email },
+    include: { conversations: true },
+  });
+  expect(user.conversations).toHaveLength(2);
+  const spent = user.conversations.reduce((sum, row) => sum + row.cost, 0n);
+  expect(spent).toBeGreaterThan(0n);
+  expect(user.balance).toBe(creditsToMicro(1000) - spent);
+
+  await page.getByRole("link", { name: "Overview" }).click();
+  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await expect
+    .poll(() => page.getByText("Requests, last 30 days").locator("..").textContent())
+    .toContain("2");
+  await shot(page, "overview-after-calls");
+  await page.getByRole("link", { name: "Credits" }).click();
+  await expect.poll(() => page.getByRole("table").last().textContent()).toMatch(/2.*−0\.\d+/);
+  await shot(page, "credits-after-calls");
+
+  // Disable the key in the dashboard: the gateway refuses it within a second.
+  await page.getByRole("link", { name: "API keys" }).click();
+  await page.getByRole("button", { name: "Disable" }).click();
+  await expect.poll(() => page.getByText("disabled").count()).toBe(1);
+  await shot(page, "keys-disabled");
+  await expect
+    .poll(
+      () =>
+        client.chat.completions
+          .create({ model: "gpt-e2e", messages: [{ role: "user", content: "Hi" }] })
+          .then(
+            () => 200,
+            (error: { status?: number }) => error.status,
+          ),
+      { timeout: 1000, interval: 50 },
+    )
+    .toBe(401);
+  await page.close();
+});
+
+test("the same forms work with JavaScript switched off", async () => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  await signUp(page, `nojs-${Date.now()}@example.test`);
+  const secret = await topUpAndCreateKey(page, "nojs");
+  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const completion = await client.chat.completions.create({
+    model: "gpt-e2e",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(completion.choices[0]!.message.content).toBeTruthy();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${gateway.baseUrl}/`);
+  await page.goto(`${gateway.baseUrl}/dashboard/keys`);
+  expect(page.url()).toContain("/login?redirectTo=%2Fdashboard%2Fkeys");
+  await shot(page, "nojs-signed-out");
+  await context.close();
+});
