@@ -10,7 +10,9 @@ export default [
     index("routes/dashboard._index.tsx"),
     route("keys", "routes/dashboard.keys.tsx"),
     route("credits", "routes/dashboard.credits.tsx"),
+    route("usage", "routes/dashboard.usage.tsx"),
   ]),
+  route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
   route("v1/models", "routes/v1.models.ts"),

@@ -18,6 +18,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 const NAV = [
   { to: "/dashboard", label: "Overview", end: true },
   { to: "/dashboard/keys", label: "API keys" },
+  { to: "/dashboard/usage", label: "Usage" },
   { to: "/dashboard/credits", label: "Credits" },
 ];
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { creditsToMicro } from "../../app/utils/money.ts";
+import { creditsToMicro, formatCredits } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createCatalogEntry } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
@@ -125,6 +125,16 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   const spent = user.conversations.reduce((sum, row) => sum + row.cost, 0n);
   expect(spent).toBeGreaterThan(0n);
   expect(user.balance).toBe(creditsToMicro(1000) - spent);
+
+  // The usage page lists both requests with the cost that was charged.
+  await page.getByRole("link", { name: "Usage" }).click();
+  await page.waitForURL(/\/dashboard\/usage$/);
+  const log = page.getByRole("table", { name: "Request log" });
+  await expect.poll(() => log.locator("tbody tr").count()).toBe(2);
+  const shownCosts = await log.locator("tbody tr td:nth-child(7)").allTextContents();
+  const chargedCosts = user.conversations.map((row) => formatCredits(row.cost, 6));
+  expect(shownCosts.sort()).toEqual(chargedCosts.sort());
+  await shot(page, "usage");
 
   await page.getByRole("link", { name: "Overview" }).click();
   await page.waitForURL(`${gateway.baseUrl}/dashboard`);

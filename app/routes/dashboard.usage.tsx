@@ -1,0 +1,211 @@
+import { Form, Link, useNavigation } from "react-router";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { listApiKeys } from "#app/accounts/api-keys.server.ts";
+import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { Input } from "#app/components/ui/input.tsx";
+import { Label } from "#app/components/ui/label.tsx";
+import { usageFilters, usagePage } from "#app/usage/usage-query.server.ts";
+import { formatCredits } from "#app/utils/money.ts";
+import type { Route } from "./+types/dashboard.usage";
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const userId = await requireUserId(request);
+  const { prisma } = getAccounts();
+  const filters = usageFilters(new URL(request.url));
+  const [page, keys, models] = await Promise.all([
+    usagePage(prisma, userId, filters),
+    listApiKeys(prisma, userId),
+    prisma.model.findMany({ orderBy: { slug: "asc" }, select: { slug: true } }),
+  ]);
+  return {
+    filters,
+    nextCursor: page.nextCursor,
+    keys: keys.map((key) => ({ id: key.id, label: `${key.name} (${key.prefix}…)` })),
+    models: models.map((model) => model.slug),
+    rows: page.rows.map((row) => ({
+      id: row.id.toString(),
+      at: row.created_at.toISOString(),
+      model: row.model_slug,
+      provider: row.provider_slug,
+      key: row.key_name,
+      input: row.input_tokens + row.cached_input_tokens,
+      output: row.output_tokens,
+      cost: formatCredits(row.cost, 6),
+      latencyMs: row.latency_ms,
+      ttftMs: row.time_to_first_token_ms,
+      status: row.status,
+      estimated: row.usage_source === "ESTIMATED",
+    })),
+  };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Usage · LLM Gateway" }];
+
+function Select({
+  id,
+  label,
+  name,
+  value,
+  options,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value?: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <div className="grid min-w-0 gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <select
+        id={id}
+        name={name}
+        defaultValue={value ?? ""}
+        className="h-9 w-full min-w-0 rounded-md border border-input bg-transparent px-2 text-sm"
+      >
+        <option value="">All</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export default function Usage({ loaderData }: Route.ComponentProps) {
+  const { filters, rows, nextCursor, keys, models } = loaderData;
+  const navigation = useNavigation();
+  const query = new URLSearchParams(
+    Object.entries(filters).filter(([name, value]) => name !== "cursor" && value) as [
+      string,
+      string,
+    ][],
+  );
+  return (
+    <div className="grid gap-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Usage</h1>
+        <Button asChild variant="outline" size="sm">
+          <a href={`/dashboard/usage.csv?${query}`} download>
+            Export CSV
+          </a>
+        </Button>
+      </div>
+      <Form
+        method="get"
+        className="grid gap-3 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-6 lg:items-end"
+      >
+        <Select
+          id="filter-key"
+          label="Key"
+          name="key"
+          value={filters.key}
+          options={keys.map((key) => ({ value: key.id, label: key.label }))}
+        />
+        <Select
+          id="filter-model"
+          label="Model"
+          name="model"
+          value={filters.model}
+          options={models.map((model) => ({ value: model, label: model }))}
+        />
+        <Select
+          id="filter-status"
+          label="Status"
+          name="status"
+          value={filters.status}
+          options={[
+            { value: "SUCCESS", label: "Success" },
+            { value: "ERROR", label: "Error" },
+            { value: "CANCELLED", label: "Cancelled" },
+          ]}
+        />
+        <div className="grid gap-1.5">
+          <Label htmlFor="filter-from">From</Label>
+          <Input id="filter-from" type="date" name="from" defaultValue={filters.from} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="filter-to">To</Label>
+          <Input id="filter-to" type="date" name="to" defaultValue={filters.to} />
+        </div>
+        <Button type="submit" variant="secondary">
+          {navigation.state === "loading" ? "Filtering…" : "Filter"}
+        </Button>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-dashed p-8 text-center text-muted-foreground">
+          No requests match. Requests appear here as soon as they finish.
+        </p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm" aria-label="Request log">
+            <thead className="bg-muted text-left">
+              <tr>
+                {[
+                  "Time",
+                  "Model",
+                  "Provider",
+                  "Key",
+                  "Input",
+                  "Output",
+                  "Cost (credits)",
+                  "Latency",
+                  "First token",
+                  "Status",
+                ].map((heading) => (
+                  <th key={heading} className="px-3 py-2 font-medium whitespace-nowrap">
+                    {heading}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id} className="border-t">
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {new Date(row.at).toLocaleString("en")}
+                  </td>
+                  <td className="px-3 py-2">{row.model}</td>
+                  <td className="px-3 py-2">{row.provider}</td>
+                  <td className="px-3 py-2">{row.key}</td>
+                  <td className="px-3 py-2 text-right">{row.input}</td>
+                  <td className="px-3 py-2 text-right">
+                    {row.output}
+                    {row.estimated ? (
+                      <span title="Estimated by the gateway: the provider reported no usage">
+                        {" "}
+                        *
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="px-3 py-2 text-right">{row.cost}</td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">{row.latencyMs} ms</td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">
+                    {row.ttftMs === null ? "–" : `${row.ttftMs} ms`}
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge variant={row.status === "SUCCESS" ? "secondary" : "outline"}>
+                      {row.status.toLowerCase()}
+                    </Badge>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? (
+        <Link
+          className="justify-self-end text-sm font-medium underline underline-offset-4"
+          to={`?${new URLSearchParams([...query, ["cursor", nextCursor]])}`}
+        >
+          Older requests →
+        </Link>
+      ) : null}
+    </div>
+  );
+}

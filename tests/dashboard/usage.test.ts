@@ -1,0 +1,157 @@
+// The request log: filters, keyset pagination that neither skips nor repeats,
+// ownership, the streamed CSV export, and plans that stay index-only at scale.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getAccounts } from "../../app/accounts/accounts.server.ts";
+import { startSession } from "../../app/accounts/session.server.ts";
+import * as csvRoute from "../../app/routes/dashboard.usage.csv.ts";
+import * as usageRoute from "../../app/routes/dashboard.usage.tsx";
+import { usagePageSql } from "../../app/usage/usage-query.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+
+const db = setupTestDatabase();
+const BASE = "http://gateway.test";
+const args = (request: Request) => ({ request, params: {}, context: {} }) as never;
+let alice: { id: string; cookie: string; keys: string[] };
+let bob: { id: string; cookie: string; keys: string[] };
+
+async function person() {
+  const { prisma } = getAccounts();
+  const user = await createUser(prisma);
+  const keys = [
+    (await createApiKey(prisma, user.id, { name: "=cmd|calc" })).apiKey.id,
+    (await createApiKey(prisma, user.id)).apiKey.id,
+  ];
+  const cookie = (await startSession(getAccounts(), new Request(BASE), user.id)).split(";")[0]!;
+  return { id: user.id, cookie, keys };
+}
+
+// `count` rows; timestamps repeat in groups of three to exercise the id tie-break.
+async function insertRows(
+  userId: string,
+  keyIds: string[],
+  mappingId: number,
+  count: number,
+  start = 0,
+) {
+  await db.pool.query(
+    `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug, upstream_model,
+       endpoint, stream, status, usage_source, input_tokens, output_tokens, cost, input_price, cached_input_price,
+       output_price, latency_ms, created_at)
+     SELECT 'r-' || $1::text || '-' || g, $1::uuid, ($2::uuid[])[1 + g % 2], $3,
+            CASE WHEN g % 3 = 0 THEN 'model-b' ELSE 'model-a' END, 'openai', 'up', '/v1/chat/completions', true,
+            (CASE WHEN g % 5 = 0 THEN 'ERROR' ELSE 'SUCCESS' END)::"ConversationStatus", 'REPORTED',
+            10, 5, 1000 + g, 1, 1, 1, 20, timestamptz '2026-11-01 00:00:00+00' + ((g / 3) * interval '1 hour')
+     FROM generate_series($4::int, $4::int + $5::int - 1) AS g`,
+    [userId, keyIds, mappingId, start, count],
+  );
+}
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = db.url;
+  process.env.SESSION_SECRET = "usage-test-secret".padEnd(40, "x");
+  const { mapping } = await createCatalogEntry(getAccounts().prisma, { modelSlug: "model-a" });
+  await createCatalogEntry(getAccounts().prisma, { modelSlug: "model-b" });
+  alice = await person();
+  bob = await person();
+  await insertRows(alice.id, alice.keys, mapping.id, 130);
+  await insertRows(bob.id, bob.keys, mapping.id, 20);
+});
+afterAll(() => getAccounts().prisma.$disconnect());
+
+const load = (who: { cookie: string }, query = "") =>
+  usageRoute.loader(
+    args(new Request(`${BASE}/dashboard/usage${query}`, { headers: { cookie: who.cookie } })),
+  );
+
+async function allPages(who: { cookie: string }, filters = "") {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await load(who, `?${filters}${cursor ? `&cursor=${cursor}` : ""}`);
+    ids.push(...page.rows.map((row) => row.id));
+    if (!page.nextCursor) return { ids, pages: pages + 1 };
+    cursor = page.nextCursor;
+  }
+  throw new Error("pagination did not end");
+}
+
+describe("usage log", () => {
+  test("pages of 50, newest first, every row exactly once", async () => {
+    const { ids, pages } = await allPages(alice);
+    expect(pages).toBe(3);
+    expect(ids).toHaveLength(130);
+    expect(new Set(ids).size).toBe(130);
+    const { rows } = await db.pool.query<{ id: string }>(
+      "SELECT id::text FROM conversations WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+      [alice.id],
+    );
+    expect(ids).toEqual(rows.map((row) => row.id));
+  });
+
+  test.each([
+    ["key", () => `key=${alice.keys[0]}`, 65],
+    ["model", () => "model=model-b", 44],
+    ["status", () => "status=ERROR", 26],
+    ["date range", () => "from=2026-11-01&to=2026-11-01", 72],
+    ["model and status", () => "model=model-b&status=ERROR", 9],
+  ])("filters by %s", async (_name, filters, expected) => {
+    expect((await allPages(alice, filters())).ids).toHaveLength(expected);
+  });
+
+  test("shows only the signed-in user's requests, whatever the filters say", async () => {
+    expect((await allPages(bob)).ids).toHaveLength(20);
+    expect((await allPages(alice, `key=${bob.keys[0]}`)).ids).toHaveLength(0);
+  });
+
+  test("ignores malformed filters instead of failing", async () => {
+    const page = await load(alice, "?key=nope&status=WHATEVER&from=yesterday&cursor=x");
+    expect(page.rows).toHaveLength(50);
+    expect(page.filters).toEqual({});
+  });
+
+  test("exports the filtered rows as CSV, quoting what a spreadsheet would run", async () => {
+    const response = (await csvRoute.loader(
+      args(
+        new Request(`${BASE}/dashboard/usage.csv?model=model-b&cursor=1.1`, {
+          headers: { cookie: alice.cookie },
+        }),
+      ),
+    )) as Response;
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="usage-/);
+    const lines = (await response.text()).trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      "time,model,provider,key,input_tokens,cached_input_tokens,output_tokens,cost_credits,cost_micro_credits,latency_ms,time_to_first_token_ms,status,usage",
+    );
+    expect(lines).toHaveLength(1 + 44);
+    expect(lines.slice(1).every((line) => line.includes(",model-b,"))).toBe(true);
+    expect(lines.join("\n")).toMatch(/,'=cmd\|calc \(gw-/);
+  });
+});
+
+describe("at scale", () => {
+  test("every page query walks an index in order: no sort, whatever the depth", async () => {
+    const { mapping } = await createCatalogEntry(getAccounts().prisma, {
+      modelSlug: "model-scale",
+    });
+    const heavy = await person();
+    await insertRows(heavy.id, heavy.keys, mapping.id, 200_000);
+    await db.pool.query("ANALYZE conversations");
+    for (const filters of [
+      {},
+      { model: "model-a" },
+      { status: "ERROR" as const },
+      { key: heavy.keys[0] },
+      { cursor: `${Date.parse("2026-12-15T00:00:00Z")}.150000` },
+    ]) {
+      const { text, values } = usagePageSql(heavy.id, filters, 51);
+      const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      const plan = JSON.stringify(rows[0]["QUERY PLAN"]);
+      expect(plan, JSON.stringify(filters)).not.toContain('"Node Type":"Sort"');
+      expect(plan).toMatch(
+        /"Index Name":"conversations_(user_id|api_key_id)_[a-z_]*created_at_id_idx"/,
+      );
+    }
+  }, 120_000);
+});
