@@ -10,6 +10,9 @@ export function SiteHeader() {
         </Link>
         <nav className="flex items-center gap-2">
           <Button asChild variant="ghost" size="sm">
+            <Link to="/models">Models</Link>
+          </Button>
+          <Button asChild variant="ghost" size="sm">
             <Link to="/docs">Docs</Link>
           </Button>
           <Button asChild size="sm">

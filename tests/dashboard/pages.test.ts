@@ -9,6 +9,8 @@ import * as keys from "../../app/routes/dashboard.keys.tsx";
 import * as dashboard from "../../app/routes/dashboard.tsx";
 import * as login from "../../app/routes/login.tsx";
 import * as logout from "../../app/routes/logout.tsx";
+import * as modelsPage from "../../app/routes/models.tsx";
+import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import * as signup from "../../app/routes/signup.tsx";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
@@ -273,5 +275,22 @@ describe("dashboard pages", () => {
       credits.action(args(post("/dashboard/credits", { token: "not-a-token" }, { cookie }))),
     );
     expect(statusOf(result)).toBe(400);
+  });
+});
+
+test("the public models page lists the catalog with dollar prices per 1M tokens", async () => {
+  await seedCatalog(db.pool, "sync");
+  const { models } = await modelsPage.loader();
+  expect(models.length).toBeGreaterThanOrEqual(12);
+  expect(models.find((model) => model.slug === "claude-sonnet-5-5")).toMatchObject({
+    company: "Anthropic",
+    input: "$2.00",
+    cachedInput: "$0.100",
+    output: "$10.00",
+    providers: ["Anthropic API"],
+  });
+  expect(models.find((model) => model.slug === "gpt-4o-mini")).toMatchObject({
+    input: "$0.150",
+    cachedInput: "$0.075",
   });
 });

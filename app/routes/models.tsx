@@ -1,0 +1,105 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { SiteHeader } from "#app/components/site-header.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { formatUsd, MICRO_PER_USD } from "#app/utils/money.ts";
+import type { Route } from "./+types/models";
+
+// Dollars per 1M tokens: three decimals below a dollar ($0.075), cents above.
+const usd = (micro: bigint) => formatUsd(micro, micro < MICRO_PER_USD ? 3 : 2);
+
+export async function loader() {
+  const models = await getAccounts().prisma.model.findMany({
+    orderBy: [{ company: { name: "asc" } }, { slug: "asc" }],
+    include: {
+      company: { select: { name: true } },
+      mappings: {
+        where: { enabled: true },
+        orderBy: { priority: "asc" },
+        include: { provider: { select: { name: true } } },
+      },
+    },
+  });
+  return {
+    models: models
+      .filter((model) => model.mappings.length > 0)
+      .map((model) => {
+        const primary = model.mappings[0]!;
+        return {
+          slug: model.slug,
+          name: model.name,
+          company: model.company.name,
+          contextLength: model.contextLength,
+          maxOutputTokens: model.maxOutputTokens,
+          providers: model.mappings.map((mapping) => mapping.provider.name),
+          input: usd(primary.inputPrice),
+          cachedInput: usd(primary.cachedInputPrice),
+          output: usd(primary.outputPrice),
+        };
+      }),
+  };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Models and prices · LLM Gateway" }];
+
+export default function Models({ loaderData }: Route.ComponentProps) {
+  return (
+    <>
+      <SiteHeader />
+      <main className="mx-auto max-w-5xl px-6 py-12">
+        <h1 className="text-3xl font-semibold tracking-tight">Models and prices</h1>
+        <p className="mt-2 text-muted-foreground">
+          Prices per 1M tokens, charged from each request&apos;s reported usage. 1 credit = US$0.01.
+        </p>
+        <div className="mt-6 overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm" aria-label="Models">
+            <thead className="bg-muted text-left">
+              <tr>
+                {[
+                  "Model",
+                  "Made by",
+                  "Context",
+                  "Max output",
+                  "Input",
+                  "Cached input",
+                  "Output",
+                  "Served by",
+                ].map((heading) => (
+                  <th key={heading} className="px-3 py-2 font-medium whitespace-nowrap">
+                    {heading}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {loaderData.models.map((model) => (
+                <tr key={model.slug} className="border-t">
+                  <td className="px-3 py-2">
+                    <div className="font-medium">{model.name}</div>
+                    <code className="text-xs text-muted-foreground">{model.slug}</code>
+                  </td>
+                  <td className="px-3 py-2">{model.company}</td>
+                  <td className="px-3 py-2 text-right">
+                    {model.contextLength.toLocaleString("en")}
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    {model.maxOutputTokens.toLocaleString("en")}
+                  </td>
+                  <td className="px-3 py-2 text-right">{model.input}</td>
+                  <td className="px-3 py-2 text-right">{model.cachedInput}</td>
+                  <td className="px-3 py-2 text-right">{model.output}</td>
+                  <td className="px-3 py-2">
+                    {model.providers.map((provider) => (
+                      <Badge key={provider} variant="outline" className="mr-1">
+                        {provider}
+                      </Badge>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </main>
+    </>
+  );
+}
