@@ -12,6 +12,7 @@ export default [
     route("keys", "routes/dashboard.keys.tsx"),
     route("credits", "routes/dashboard.credits.tsx"),
     route("usage", "routes/dashboard.usage.tsx"),
+    route("admin", "routes/dashboard.admin.tsx"),
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   // The gateway API (resource routes).

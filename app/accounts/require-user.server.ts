@@ -1,4 +1,4 @@
-import { redirect } from "react-router";
+import { data, redirect } from "react-router";
 import { getAccounts } from "./accounts.server.ts";
 import { getUserId } from "./session.server.ts";
 
@@ -25,4 +25,15 @@ export function safeRedirect(
   return typeof target === "string" && target.startsWith("/") && !target.startsWith("//")
     ? target
     : fallback;
+}
+
+/** The signed-in admin's id; other users get a 403 page. */
+export async function requireAdminId(request: Request) {
+  const userId = await requireUserId(request);
+  const user = await getAccounts().prisma.user.findUnique({
+    where: { id: userId },
+    select: { role: true },
+  });
+  if (user?.role !== "ADMIN") throw data("Only administrators can open this page", { status: 403 });
+  return userId;
 }

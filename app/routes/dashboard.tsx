@@ -29,7 +29,12 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
         <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-6">
           <nav aria-label="Dashboard" className="flex items-center gap-1">
             <span className="mr-3 font-semibold tracking-tight">LLM Gateway</span>
-            {NAV.map((item) => (
+            {[
+              ...NAV,
+              ...(loaderData.role === "ADMIN"
+                ? [{ to: "/dashboard/admin", label: "Admin", end: false }]
+                : []),
+            ].map((item) => (
               <NavLink
                 key={item.to}
                 to={item.to}

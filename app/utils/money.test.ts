@@ -5,6 +5,7 @@ import {
   formatCredits,
   formatUsd,
   MICRO_PER_USD,
+  microToUsd,
   usdToMicro,
 } from "./money.ts";
 
@@ -75,5 +76,18 @@ describe("formatting", () => {
     expect(formatUsd(creditsToMicro(1000))).toBe("$10.00");
     expect(formatUsd(123n, 6)).toBe("$0.000001");
     expect(formatUsd(-MICRO_PER_USD)).toBe("-$1.00");
+  });
+});
+
+describe("microToUsd", () => {
+  test.each([
+    [250_000_000n, "2.50"],
+    [7_500_000n, "0.075"],
+    [150_000_000_000n, "1500.00"],
+    [1n, "0.00000001"],
+    [0n, "0.00"],
+  ])("%s µcr is %s dollars, and back", (micro, text) => {
+    expect(microToUsd(micro)).toBe(text);
+    expect(usdToMicro(text)).toBe(micro);
   });
 });

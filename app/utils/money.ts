@@ -54,3 +54,14 @@ function formatScaled(micro: bigint, unit: bigint, digits: number): string {
 function ceilDiv(numerator: bigint, denominator: bigint) {
   return (numerator + denominator - 1n) / denominator;
 }
+
+/** The exact inverse of usdToMicro: "2.50", "0.075", "1500.00" (no grouping, at least two decimals). */
+export function microToUsd(micro: bigint): string {
+  if (micro < 0n) return `-${microToUsd(-micro)}`;
+  const fraction = (micro % MICRO_PER_USD)
+    .toString()
+    .padStart(8, "0")
+    .replace(/0+$/, "")
+    .padEnd(2, "0");
+  return `${micro / MICRO_PER_USD}.${fraction}`;
+}

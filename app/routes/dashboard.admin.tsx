@@ -1,0 +1,142 @@
+import { data, Form } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { requireAdminId } from "#app/accounts/require-user.server.ts";
+import { isSameOrigin } from "#app/api/api-helpers.server.ts";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { Input } from "#app/components/ui/input.tsx";
+import { microToUsd, usdToMicro } from "#app/utils/money.ts";
+import type { Route } from "./+types/dashboard.admin";
+
+// Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
+// Saving fires the catalog trigger, so every gateway instance reloads its
+// catalog and new requests use the new prices at once.
+
+const price = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d{1,8})?$/, "Enter dollars per 1M tokens, e.g. 2.50")
+  .transform((value) => usdToMicro(value));
+
+const MappingUpdateSchema = z.object({
+  id: z.coerce.number().int().positive(),
+  inputPrice: price,
+  cachedInputPrice: price,
+  outputPrice: price,
+  enabled: z.enum(["on"]).optional(),
+});
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAdminId(request);
+  const mappings = await getAccounts().prisma.modelProviderMapping.findMany({
+    orderBy: [{ model: { slug: "asc" } }, { priority: "asc" }],
+    include: { model: { select: { slug: true } }, provider: { select: { slug: true } } },
+  });
+  return {
+    mappings: mappings.map((mapping) => ({
+      id: mapping.id,
+      model: mapping.model.slug,
+      provider: mapping.provider.slug,
+      upstreamModel: mapping.upstreamModel,
+      enabled: mapping.enabled,
+      inputPrice: microToUsd(mapping.inputPrice),
+      cachedInputPrice: microToUsd(mapping.cachedInputPrice),
+      outputPrice: microToUsd(mapping.outputPrice),
+    })),
+  };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  await requireAdminId(request);
+  if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
+  const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return data(
+      { message: `${issue.path.join(".")}: ${issue.message}`, id: null },
+      { status: 400 },
+    );
+  }
+  const { id, enabled, ...prices } = parsed.data;
+  const { count } = await getAccounts().prisma.modelProviderMapping.updateMany({
+    where: { id },
+    data: { ...prices, enabled: enabled === "on" },
+  });
+  if (count === 0) throw data("No such mapping", { status: 404 });
+  return { message: "Saved. New requests use these prices now.", id };
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Admin: models · LLM Gateway" }];
+
+export default function Admin({ loaderData, actionData }: Route.ComponentProps) {
+  return (
+    <div className="grid gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Models and prices</h1>
+        <p className="text-sm text-muted-foreground">
+          US dollars per 1M tokens. Changes apply to new requests on every instance at once.
+        </p>
+      </div>
+      {actionData?.message ? (
+        <p role="status" className="rounded-md border px-3 py-2 text-sm">
+          {actionData.message}
+        </p>
+      ) : null}
+      <div className="overflow-x-auto rounded-lg border">
+        <table className="w-full text-sm" aria-label="Model mappings">
+          <thead className="bg-muted text-left">
+            <tr>
+              {["Model", "Provider", "Input", "Cached input", "Output", "Enabled", ""].map(
+                (heading) => (
+                  <th key={heading} className="px-3 py-2 font-medium">
+                    {heading}
+                  </th>
+                ),
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {loaderData.mappings.map((mapping) => (
+              <tr key={mapping.id} className="border-t">
+                <td className="px-3 py-2">
+                  {mapping.model} {mapping.enabled ? null : <Badge variant="outline">off</Badge>}
+                </td>
+                <td className="px-3 py-2">{mapping.provider}</td>
+                {(["inputPrice", "cachedInputPrice", "outputPrice"] as const).map((field) => (
+                  <td key={field} className="px-3 py-2">
+                    <Input
+                      form={`mapping-${mapping.id}`}
+                      name={field}
+                      defaultValue={mapping[field]}
+                      inputMode="decimal"
+                      aria-label={`${field.replace("Price", "")} price of ${mapping.model} on ${mapping.provider}`}
+                      className="w-28"
+                    />
+                  </td>
+                ))}
+                <td className="px-3 py-2">
+                  <input
+                    form={`mapping-${mapping.id}`}
+                    type="checkbox"
+                    name="enabled"
+                    defaultChecked={mapping.enabled}
+                    aria-label={`${mapping.model} on ${mapping.provider} enabled`}
+                  />
+                </td>
+                <td className="px-3 py-2">
+                  <Form method="post" id={`mapping-${mapping.id}`}>
+                    <input type="hidden" name="id" value={mapping.id} />
+                    <Button type="submit" size="sm" variant="outline">
+                      Save
+                    </Button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

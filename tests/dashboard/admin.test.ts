@@ -1,0 +1,148 @@
+// Admins edit prices and switch mappings; every gateway instance charges the
+// new prices from the next request on (catalog change notifications).
+import OpenAI from "openai";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { getAccounts } from "../../app/accounts/accounts.server.ts";
+import { startSession } from "../../app/accounts/session.server.ts";
+import * as admin from "../../app/routes/dashboard.admin.tsx";
+import { usdToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+
+const db = setupTestDatabase();
+const BASE = "http://gateway.test";
+const args = (request: Request) => ({ request, params: {}, context: {} }) as never;
+let harness: GatewayHarness;
+let mappingId: number;
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = db.url;
+  process.env.SESSION_SECRET = "admin-test-secret".padEnd(40, "x");
+  harness = await startGatewayHarness(db.url);
+  mappingId = (
+    await createCatalogEntry(getAccounts().prisma, {
+      modelSlug: "priced",
+      usd: { input: "1.00", cachedInput: "0.10", output: "4.00" },
+    })
+  ).mapping.id;
+});
+afterAll(async () => {
+  await harness.close();
+  await getAccounts().prisma.$disconnect();
+});
+
+async function cookieFor(role: "ADMIN" | "USER") {
+  const user = await createUser(getAccounts().prisma, { role, credits: 100 });
+  return {
+    user,
+    cookie: (await startSession(getAccounts(), new Request(BASE), user.id)).split(";")[0]!,
+  };
+}
+
+const save = (cookie: string, fields: Record<string, string>) =>
+  admin.action(
+    args(
+      new Request(`${BASE}/dashboard/admin`, {
+        method: "POST",
+        body: new URLSearchParams(fields),
+        headers: { cookie },
+      }),
+    ),
+  );
+
+async function status(fn: () => Promise<unknown>) {
+  try {
+    await fn();
+    return 200;
+  } catch (error) {
+    return (error as { init?: { status?: number } }).init?.status ?? (error as Response).status;
+  }
+}
+
+test("only admins may open or use the admin page", async () => {
+  const { cookie } = await cookieFor("USER");
+  expect(
+    await status(() =>
+      admin.loader(args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } }))),
+    ),
+  ).toBe(403);
+  expect(
+    await status(() =>
+      save(cookie, {
+        id: String(mappingId),
+        inputPrice: "0",
+        cachedInputPrice: "0",
+        outputPrice: "0",
+      }),
+    ),
+  ).toBe(403);
+});
+
+test("a bad price is refused with a message", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const result = await save(cookie, {
+    id: String(mappingId),
+    inputPrice: "1,5",
+    cachedInputPrice: "0.1",
+    outputPrice: "4",
+  });
+  expect(JSON.stringify(result)).toContain("inputPrice: Enter dollars per 1M tokens");
+});
+
+test("a new price is stored exactly and charged from the next request on", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const { user } = await cookieFor("USER");
+  const { secret } = await createApiKey(getAccounts().prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  const ask = () =>
+    client.chat.completions.create({
+      model: "priced",
+      messages: [{ role: "user", content: "Hi" }],
+      max_completion_tokens: 20,
+    });
+  await ask(); // the gateway has the catalog cached now
+
+  const page = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  expect(page.mappings.find((mapping) => mapping.id === mappingId)).toMatchObject({
+    inputPrice: "1.00",
+    outputPrice: "4.00",
+    enabled: true,
+  });
+  await save(cookie, {
+    id: String(mappingId),
+    inputPrice: "1.25",
+    cachedInputPrice: "0.125",
+    outputPrice: "6.5",
+    enabled: "on",
+  });
+  const stored = await getAccounts().prisma.modelProviderMapping.findUniqueOrThrow({
+    where: { id: mappingId },
+  });
+  expect(stored).toMatchObject({
+    inputPrice: usdToMicro("1.25"),
+    cachedInputPrice: usdToMicro("0.125"),
+    outputPrice: usdToMicro("6.5"),
+    enabled: true,
+  });
+
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the notification crosses a connection
+  await ask();
+  const rows = await getAccounts().prisma.conversation.findMany({
+    where: { userId: user.id },
+    orderBy: { id: "asc" },
+  });
+  expect(rows.map((row) => row.outputPrice)).toEqual([usdToMicro("4.00"), usdToMicro("6.5")]);
+
+  await save(cookie, {
+    id: String(mappingId),
+    inputPrice: "1.25",
+    cachedInputPrice: "0.125",
+    outputPrice: "6.5",
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const disabled = await ask().catch((error: { status?: number }) => error.status);
+  expect(disabled).toBe(503);
+});
