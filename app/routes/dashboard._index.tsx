@@ -1,5 +1,6 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { SpendChart } from "#app/components/spend-chart.tsx";
 import {
   Card,
   CardContent,
@@ -15,14 +16,53 @@ export async function loader({ request }: Route.LoaderArgs) {
   const userId = await requireUserId(request);
   const { prisma } = getAccounts();
   const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
-  const [user, usage] = await Promise.all([
+  const [user, usage, daily, topModels, topKeys] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
     prisma.conversation.aggregate({
       where: { userId, createdAt: { gte: since } },
       _sum: { cost: true },
       _count: true,
     }),
+    prisma.$queryRaw<{ day: Date; cost: bigint; requests: bigint }[]>`
+      SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, sum(cost)::bigint AS cost, count(*) AS requests
+      FROM conversations WHERE user_id = ${userId}::uuid AND created_at >= ${since}
+      GROUP BY 1 ORDER BY 1`,
+    prisma.conversation.groupBy({
+      by: ["modelSlug"],
+      where: { userId, createdAt: { gte: since } },
+      _sum: { cost: true },
+      _count: true,
+      orderBy: { _sum: { cost: "desc" } },
+      take: 5,
+    }),
+    prisma.conversation.groupBy({
+      by: ["apiKeyId"],
+      where: { userId, createdAt: { gte: since } },
+      _sum: { cost: true },
+      _count: true,
+      orderBy: { _sum: { cost: "desc" } },
+      take: 5,
+    }),
   ]);
+  const keyNames = new Map(
+    (
+      await prisma.apiKey.findMany({
+        where: { id: { in: topKeys.map((row) => row.apiKeyId) } },
+        select: { id: true, name: true },
+      })
+    ).map((key) => [key.id, key.name]),
+  );
+  const byDay = new Map(daily.map((row) => [row.day.toISOString().slice(0, 10), row]));
+  const chart = Array.from({ length: 30 }, (_, i) => {
+    const day = new Date(Date.now() - (29 - i) * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const row = byDay.get(day);
+    // Display only: the chart library wants numbers.
+    return {
+      day,
+      credits: row ? Number(row.cost) / 1e6 : 0,
+      requests: row ? Number(row.requests) : 0,
+    };
+  });
   return {
     balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
     spent30d: {
@@ -30,6 +70,17 @@ export async function loader({ request }: Route.LoaderArgs) {
       usd: formatUsd(usage._sum.cost ?? 0n, 4),
     },
     requests30d: usage._count,
+    chart,
+    topModels: topModels.map((row) => ({
+      name: row.modelSlug,
+      requests: row._count,
+      credits: formatCredits(row._sum.cost ?? 0n, 4),
+    })),
+    topKeys: topKeys.map((row) => ({
+      name: keyNames.get(row.apiKeyId) ?? "deleted key",
+      requests: row._count,
+      credits: formatCredits(row._sum.cost ?? 0n, 4),
+    })),
     baseUrl: `${publicOrigin(request)}/v1`,
   };
 }
@@ -69,6 +120,19 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
           </CardHeader>
         </Card>
       </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Spend per day</CardTitle>
+          <CardDescription>Credits, last 30 days (UTC)</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SpendChart data={loaderData.chart} />
+        </CardContent>
+      </Card>
+      <div className="grid gap-4 md:grid-cols-2">
+        <TopList title="Top models by spend" rows={loaderData.topModels} />
+        <TopList title="Top keys by spend" rows={loaderData.topKeys} />
+      </div>
       <section aria-labelledby="quick-start" className="grid gap-3">
         <h2 id="quick-start" className="text-lg font-semibold">
           Quick start
@@ -82,5 +146,41 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
         </pre>
       </section>
     </div>
+  );
+}
+
+function TopList({
+  title,
+  rows,
+}: {
+  title: string;
+  rows: { name: string; requests: number; credits: string }[];
+}) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+        <CardDescription>Last 30 days</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {rows.length === 0 ? (
+          <p className="text-sm text-muted-foreground">No requests yet.</p>
+        ) : (
+          <table className="w-full text-sm" aria-label={title}>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.name} className="border-t first:border-t-0">
+                  <td className="py-1.5">{row.name}</td>
+                  <td className="py-1.5 text-right text-muted-foreground">
+                    {row.requests} requests
+                  </td>
+                  <td className="py-1.5 text-right">{row.credits} credits</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </CardContent>
+    </Card>
   );
 }

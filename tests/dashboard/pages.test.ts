@@ -7,13 +7,19 @@ import { creditsToMicro } from "../../app/utils/money.ts";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
 import * as dashboard from "../../app/routes/dashboard.tsx";
+import * as overview from "../../app/routes/dashboard._index.tsx";
 import * as login from "../../app/routes/login.tsx";
 import * as logout from "../../app/routes/logout.tsx";
 import * as modelsPage from "../../app/routes/models.tsx";
 import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import * as signup from "../../app/routes/signup.tsx";
 import { setupTestDatabase } from "../support/database.ts";
-import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
+import {
+  createApiKey,
+  createCatalogEntry,
+  createUser,
+  TEST_PASSWORD,
+} from "../support/factories.ts";
 
 const db = setupTestDatabase();
 const BASE = "http://gateway.test";
@@ -293,4 +299,49 @@ test("the public models page lists the catalog with dollar prices per 1M tokens"
     input: "$0.150",
     cachedInput: "$0.075",
   });
+});
+
+test("the overview sums the last 30 days per day, model and key", async () => {
+  const { cookie, user } = await signedIn();
+  const { prisma } = getAccounts();
+  const { apiKey } = await createApiKey(prisma, user.id, { name: "main" });
+  const { mapping } = await createCatalogEntry(prisma, { modelSlug: "overview-model" });
+  for (const [cost, daysAgo] of [
+    [2_000_000n, 0],
+    [3_000_000n, 0],
+    [5_000_000n, 2],
+    [7_000_000n, 40],
+  ] as const) {
+    await prisma.conversation.create({
+      data: {
+        requestId: `ov-${cost}-${daysAgo}`,
+        userId: user.id,
+        apiKeyId: apiKey.id,
+        mappingId: mapping.id,
+        modelSlug: "overview-model",
+        providerSlug: "openai",
+        upstreamModel: "x",
+        endpoint: "/v1/chat/completions",
+        stream: true,
+        status: "SUCCESS",
+        usageSource: "REPORTED",
+        cost,
+        inputPrice: 1n,
+        cachedInputPrice: 1n,
+        outputPrice: 1n,
+        latencyMs: 1,
+        createdAt: new Date(Date.now() - daysAgo * 24 * 3600 * 1000),
+      },
+    });
+  }
+  const data = await overview.loader(
+    args(new Request(`${BASE}/dashboard`, { headers: { cookie } })),
+  );
+  expect(data.requests30d).toBe(3);
+  expect(data.spent30d.credits).toBe("10.0000");
+  expect(data.chart).toHaveLength(30);
+  expect(data.chart.at(-1)).toMatchObject({ credits: 5, requests: 2 });
+  expect(data.chart.at(-3)).toMatchObject({ credits: 5, requests: 1 });
+  expect(data.topModels).toEqual([{ name: "overview-model", requests: 3, credits: "10.0000" }]);
+  expect(data.topKeys).toEqual([{ name: "main", requests: 3, credits: "10.0000" }]);
 });
