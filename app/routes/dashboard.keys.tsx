@@ -22,6 +22,7 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import { formatCredits } from "#app/utils/money.ts";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 
 const CreateKeySchema = z.object({
@@ -86,7 +87,13 @@ export async function action({ request }: Route.ActionArgs) {
       ? await setApiKeyEnabled(prisma, userId, input.id, input.enabled === "true")
       : await deleteApiKey(prisma, userId, input.id);
   if (!done) throw data("No such API key", { status: 404 });
-  return { result: submission.reply(), secret: null };
+  const message =
+    input.intent === "delete"
+      ? "Key deleted."
+      : input.enabled === "true"
+        ? "Key enabled."
+        : "Key disabled: the gateway refuses it from now on.";
+  return redirectWithToast("/dashboard/keys", message);
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "API keys · LLM Gateway" }];

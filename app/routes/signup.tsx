@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
@@ -17,6 +17,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
 
 const SignUpFormSchema = z.object({
@@ -41,8 +42,8 @@ export async function action({ request }: Route.ActionArgs) {
   }
   try {
     const user = await signUp(accounts, submission.value);
-    return redirect("/dashboard", {
-      headers: { "Set-Cookie": await startSession(accounts, request, user.id) },
+    return redirectWithToast("/dashboard", "Welcome! Add credits and create a key to start.", {
+      "Set-Cookie": await startSession(accounts, request, user.id),
     });
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;

@@ -70,6 +70,7 @@ describe("sign-up and sign-in pages", () => {
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/dashboard");
     expect(response.headers.get("set-cookie")).toMatch(/^gw_session=.*HttpOnly.*SameSite=Lax/i);
+    expect(response.headers.get("set-cookie")).toContain("gw_toast=");
     expect(await getAccounts().prisma.user.count({ where: { email: "page@example.test" } })).toBe(
       1,
     );

@@ -149,7 +149,8 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   // Disable the key in the dashboard: the gateway refuses it within a second.
   await page.getByRole("link", { name: "API keys" }).click();
   await page.getByRole("button", { name: "Disable" }).click();
-  await expect.poll(() => page.getByText("disabled").count()).toBe(1);
+  await expect.poll(() => page.getByText("disabled", { exact: true }).count()).toBe(1);
+  expect(await page.getByRole("status").textContent()).toContain("Key disabled");
   await shot(page, "keys-disabled");
   await expect
     .poll(
