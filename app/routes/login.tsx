@@ -6,16 +6,9 @@ import { SignInFormSchema } from "#app/accounts/account-rules.ts";
 import { createAuthenticator, SignInFailure } from "#app/accounts/authenticator.server.ts";
 import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
-import { SiteHeader } from "#app/components/site-header.tsx";
+import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import {
-  Card,
-  CardContent,
-  CardDescription,
-  CardHeader,
-  CardTitle,
-} from "#app/components/ui/card.tsx";
 import { clientIp } from "#app/utils/client-ip.server.ts";
 import type { Route } from "./+types/login";
 
@@ -51,47 +44,38 @@ export default function Login({ actionData }: Route.ComponentProps) {
     shouldRevalidate: "onBlur",
   });
   return (
-    <>
-      <SiteHeader />
-      <main className="mx-auto flex max-w-md flex-col px-6 py-16">
-        <Card>
-          <CardHeader>
-            <CardTitle className="text-2xl">Sign in</CardTitle>
-            <CardDescription>
-              No account yet?{" "}
-              <Link
-                to="/signup"
-                className="font-medium text-foreground underline underline-offset-4"
-              >
-                Create one
-              </Link>
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            <Form method="post" className="grid gap-4" {...getFormProps(form)}>
-              <FormErrors errors={form.errors} />
-              <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
-              <FormField
-                label="Email"
-                errors={fields.email.errors}
-                inputProps={{
-                  ...getInputProps(fields.email, { type: "email" }),
-                  autoComplete: "email",
-                }}
-              />
-              <FormField
-                label="Password"
-                errors={fields.password.errors}
-                inputProps={{
-                  ...getInputProps(fields.password, { type: "password" }),
-                  autoComplete: "current-password",
-                }}
-              />
-              <Button type="submit">Sign in</Button>
-            </Form>
-          </CardContent>
-        </Card>
-      </main>
-    </>
+    <AuthCard
+      title="Sign in"
+      description={
+        <>
+          No account yet?{" "}
+          <Link to="/signup" className="font-medium text-foreground underline underline-offset-4">
+            Create one
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="grid gap-4" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <FormField
+          label="Email"
+          errors={fields.email.errors}
+          inputProps={{
+            ...getInputProps(fields.email, { type: "email" }),
+            autoComplete: "email",
+          }}
+        />
+        <FormField
+          label="Password"
+          errors={fields.password.errors}
+          inputProps={{
+            ...getInputProps(fields.password, { type: "password" }),
+            autoComplete: "current-password",
+          }}
+        />
+        <Button type="submit">Sign in</Button>
+      </Form>
+    </AuthCard>
   );
 }

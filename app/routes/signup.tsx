@@ -7,16 +7,9 @@ import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { MIN_PASSWORD_LENGTH } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
-import { SiteHeader } from "#app/components/site-header.tsx";
+import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import {
-  Card,
-  CardContent,
-  CardDescription,
-  CardHeader,
-  CardTitle,
-} from "#app/components/ui/card.tsx";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
 
@@ -70,46 +63,37 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
     shouldRevalidate: "onBlur",
   });
   return (
-    <>
-      <SiteHeader />
-      <main className="mx-auto flex max-w-md flex-col px-6 py-16">
-        <Card>
-          <CardHeader>
-            <CardTitle className="text-2xl">Create an account</CardTitle>
-            <CardDescription>
-              Already have one?{" "}
-              <Link
-                to="/login"
-                className="font-medium text-foreground underline underline-offset-4"
-              >
-                Sign in
-              </Link>
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            <Form method="post" className="grid gap-4" {...getFormProps(form)}>
-              <FormErrors errors={form.errors} />
-              <FormField
-                label="Email"
-                errors={fields.email.errors}
-                inputProps={{
-                  ...getInputProps(fields.email, { type: "email" }),
-                  autoComplete: "email",
-                }}
-              />
-              <FormField
-                label={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-                errors={fields.password.errors}
-                inputProps={{
-                  ...getInputProps(fields.password, { type: "password" }),
-                  autoComplete: "new-password",
-                }}
-              />
-              <Button type="submit">Create account</Button>
-            </Form>
-          </CardContent>
-        </Card>
-      </main>
-    </>
+    <AuthCard
+      title="Create an account"
+      description={
+        <>
+          Already have one?{" "}
+          <Link to="/login" className="font-medium text-foreground underline underline-offset-4">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="grid gap-4" {...getFormProps(form)}>
+        <FormErrors errors={form.errors} />
+        <FormField
+          label="Email"
+          errors={fields.email.errors}
+          inputProps={{
+            ...getInputProps(fields.email, { type: "email" }),
+            autoComplete: "email",
+          }}
+        />
+        <FormField
+          label={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+          errors={fields.password.errors}
+          inputProps={{
+            ...getInputProps(fields.password, { type: "password" }),
+            autoComplete: "new-password",
+          }}
+        />
+        <Button type="submit">Create account</Button>
+      </Form>
+    </AuthCard>
   );
 }
