@@ -66,15 +66,3 @@ export function assertSameOrigin(request: Request) {
 export function money(micro: bigint) {
   return { microCredits: micro.toString(), credits: formatCredits(micro), usd: formatUsd(micro) };
 }
-
-export function methodNotAllowed(allowed: string) {
-  return errorResponse(
-    new GatewayError(405, `Use ${allowed} for this endpoint`, {
-      type: "invalid_request_error",
-      code: "method_not_allowed",
-    }),
-    {
-      Allow: allowed,
-    },
-  );
-}
