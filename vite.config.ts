@@ -9,6 +9,9 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.ts", "tests/**/*.test.ts"],
     globalSetup: ["tests/setup/global-postgres.ts"],
+    // After-hooks run in reverse order, so a file closes its own clients before
+    // setupTestDatabase's hook drops the database.
+    sequence: { hooks: "stack" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
