@@ -101,3 +101,34 @@ export function upstreamUnreachable(provider: string, error: unknown): Error {
     code: "upstream_unreachable",
   });
 }
+
+/** The error classes that both Stainless-generated SDKs (openai, @anthropic-ai/sdk) export. */
+interface StainlessErrors {
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIError: abstract new (...args: never[]) => Error & { status?: number; headers?: Headers };
+}
+
+/** Maps an openai or @anthropic-ai/sdk error to the gateway's answer; aborts pass through. */
+export function mapStainlessError(provider: string, sdk: StainlessErrors, error: unknown): Error {
+  if (error instanceof sdk.APIUserAbortError) return error;
+  if (error instanceof sdk.APIConnectionTimeoutError) return upstreamTimeout(provider);
+  if (error instanceof sdk.APIError) {
+    if (error.status !== undefined) {
+      return upstreamStatusError(
+        provider,
+        error.status,
+        error.message,
+        parseRetryAfter(error.headers?.get("retry-after")),
+      );
+    }
+    // An error event mid-stream (e.g. Anthropic's overloaded_error) arrives with no HTTP status.
+    const overloaded = /overloaded/i.test(error.message);
+    return new UpstreamError(`${provider} stream failed: ${error.message}`, {
+      status: overloaded ? 503 : 502,
+      retryable: true,
+      code: overloaded ? "upstream_unavailable" : "upstream_error",
+    });
+  }
+  return upstreamUnreachable(provider, error);
+}

@@ -1,14 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import {
-  parseRetryAfter,
-  upstreamTimeout,
-  upstreamUnreachable,
-  UpstreamError,
-  upstreamStatusError,
-  type ProviderAdapter,
-} from "../adapter.ts";
+import { mapStainlessError, type ProviderAdapter } from "../adapter.ts";
 import { toAnthropicParams } from "./convert-to-anthropic-messages.ts";
 
 /**
@@ -138,27 +131,4 @@ export function mapStopReason(reason: string): FinishReason {
   }
 }
 
-function mapAnthropicError(error: unknown): Error {
-  if (error instanceof Anthropic.APIUserAbortError) return error;
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
-    return upstreamTimeout("Anthropic");
-  }
-  if (error instanceof Anthropic.APIError && error.status !== undefined) {
-    return upstreamStatusError(
-      "Anthropic",
-      error.status,
-      error.message,
-      parseRetryAfter(error.headers?.get("retry-after")),
-    );
-  }
-  if (error instanceof Anthropic.APIError) {
-    // An `event: error` mid-stream (e.g. overloaded_error) arrives with no HTTP status.
-    const overloaded = /overloaded/i.test(error.message);
-    return new UpstreamError(`Anthropic stream failed: ${error.message}`, {
-      status: overloaded ? 503 : 502,
-      retryable: true,
-      code: overloaded ? "upstream_unavailable" : "upstream_error",
-    });
-  }
-  return upstreamUnreachable("Anthropic", error);
-}
+const mapAnthropicError = (error: unknown) => mapStainlessError("Anthropic", Anthropic, error);

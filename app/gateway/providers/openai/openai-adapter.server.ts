@@ -4,15 +4,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from "openai/resources/chat/completions";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import {
-  parseRetryAfter,
-  upstreamTimeout,
-  upstreamUnreachable,
-  UpstreamError,
-  upstreamStatusError,
-  type AdapterCall,
-  type ProviderAdapter,
-} from "../adapter.ts";
+import { mapStainlessError, type AdapterCall, type ProviderAdapter } from "../adapter.ts";
 
 /**
  * OpenAI speaks our canonical format already; the adapter forwards the request
@@ -116,25 +108,4 @@ function mapFinishReason(reason: string): FinishReason {
   return "stop";
 }
 
-function mapOpenAIError(error: unknown): Error {
-  if (error instanceof OpenAI.APIUserAbortError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return upstreamTimeout("OpenAI");
-  }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    return upstreamStatusError(
-      "OpenAI",
-      error.status,
-      error.message,
-      parseRetryAfter(error.headers?.get("retry-after")),
-    );
-  }
-  if (error instanceof OpenAI.APIError) {
-    return new UpstreamError(`OpenAI stream failed: ${error.message}`, {
-      status: 502,
-      retryable: true,
-      code: "upstream_error",
-    });
-  }
-  return upstreamUnreachable("OpenAI", error);
-}
+const mapOpenAIError = (error: unknown) => mapStainlessError("OpenAI", OpenAI, error);
