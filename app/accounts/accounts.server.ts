@@ -1,6 +1,6 @@
 import { createCookie, type Cookie } from "react-router";
 import { parseEnv } from "../config/env.server.ts";
-import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
+import { getPrisma, type Prisma } from "../db/prisma.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
 
 /** What the account modules need; built once from the environment, or by tests. */
@@ -44,7 +44,7 @@ export function getAccounts(): Accounts {
     if (!env.DATABASE_URL || !env.SESSION_SECRET)
       throw new Error("DATABASE_URL and SESSION_SECRET must be set");
     instance = createAccounts({
-      prisma: createPrismaClient(env.DATABASE_URL),
+      prisma: getPrisma(),
       sessionSecret: env.SESSION_SECRET,
       signupCredits: env.SIGNUP_CREDITS,
       adminEmail: env.ADMIN_EMAIL,

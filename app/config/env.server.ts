@@ -23,6 +23,12 @@ export const EnvSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
     .optional(),
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(2, "must be at least 2")
+    .max(100, "must be at most 100")
+    .default(8),
   DATA_DIR: z.string().min(1).default(".data"),
   MIGRATE_ON_START: z
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })

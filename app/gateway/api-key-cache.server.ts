@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { Prisma } from "../db/prisma.server.ts";
 import { hashApiKey } from "../utils/api-key.server.ts";
 import { API_KEY_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
 
@@ -15,11 +15,11 @@ export interface ActiveApiKey {
 export class ApiKeyCache {
   private readonly byHash = new Map<string, ActiveApiKey>();
 
-  private readonly db: pg.Pool;
+  private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
 
-  constructor(db: pg.Pool, listener: ChangeListener) {
-    this.db = db;
+  constructor(prisma: Prisma, listener: ChangeListener) {
+    this.prisma = prisma;
     this.listener = listener;
     listener.on(API_KEY_CHANNEL, (hash) => this.byHash.delete(hash));
     listener.onConnectionLost(() => this.byHash.clear());
@@ -30,13 +30,11 @@ export class ApiKeyCache {
     const hash = hashApiKey(secret);
     const cached = this.byHash.get(hash);
     if (cached) return cached;
-    const { rows } = await this.db.query<{ id: string; user_id: string }>(
-      "SELECT id, user_id FROM api_keys WHERE secret_hash = $1 AND enabled AND deleted_at IS NULL",
-      [hash],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    const key = { id: row.id, userId: row.user_id };
+    const key = await this.prisma.apiKey.findFirst({
+      where: { secretHash: hash, enabled: true, deletedAt: null },
+      select: { id: true, userId: true },
+    });
+    if (!key) return undefined;
     if (this.listener.connected) this.byHash.set(hash, key);
     return key;
   }

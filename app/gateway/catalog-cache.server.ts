@@ -1,5 +1,5 @@
-import type pg from "pg";
 import type { Prices } from "../billing/prices.ts";
+import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
 
 export interface RouteOption {
@@ -24,11 +24,11 @@ export class CatalogCache {
   private models: Map<string, CatalogModel> | undefined;
   private loading: Promise<Map<string, CatalogModel>> | undefined;
 
-  private readonly db: pg.Pool;
+  private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
 
-  constructor(db: pg.Pool, listener: ChangeListener) {
-    this.db = db;
+  constructor(prisma: Prisma, listener: ChangeListener) {
+    this.prisma = prisma;
     this.listener = listener;
     listener.on(CATALOG_CHANNEL, () => this.invalidate());
     listener.onConnectionLost(() => this.invalidate());
@@ -53,44 +53,44 @@ export class CatalogCache {
   }
 
   private async load() {
-    const { rows } = await this.db.query<{
-      slug: string;
-      max_output_tokens: number;
-      mapping_id: number | null;
-      provider: string | null;
-      upstream_model: string | null;
-      input_price: string;
-      cached_input_price: string;
-      cache_write_price: string | null;
-      output_price: string;
-    }>(`
-      SELECT m.slug, m.max_output_tokens, mpm.id AS mapping_id, p.slug AS provider, mpm.upstream_model,
-             mpm.input_price, mpm.cached_input_price, mpm.cache_write_price, mpm.output_price
-      FROM models m
-      LEFT JOIN model_provider_mappings mpm ON mpm.model_id = m.id AND mpm.enabled
-      LEFT JOIN providers p ON p.id = mpm.provider_id
-      ORDER BY m.slug, mpm.priority, mpm.id`);
-    const models = new Map<string, CatalogModel>();
-    for (const row of rows) {
-      const model = models.get(row.slug) ?? {
-        slug: row.slug,
-        maxOutputTokens: row.max_output_tokens,
-        routes: [],
-      };
-      models.set(row.slug, model);
-      if (row.mapping_id === null || !row.provider || !row.upstream_model) continue;
-      model.routes.push({
-        mappingId: row.mapping_id,
-        providerSlug: row.provider,
-        upstreamModel: row.upstream_model,
-        prices: {
-          input: BigInt(row.input_price),
-          cachedInput: BigInt(row.cached_input_price),
-          cacheWrite: row.cache_write_price === null ? null : BigInt(row.cache_write_price),
-          output: BigInt(row.output_price),
+    const rows = await this.prisma.model.findMany({
+      select: {
+        slug: true,
+        maxOutputTokens: true,
+        mappings: {
+          where: { enabled: true },
+          orderBy: [{ priority: "asc" }, { id: "asc" }],
+          select: {
+            id: true,
+            upstreamModel: true,
+            inputPrice: true,
+            cachedInputPrice: true,
+            cacheWritePrice: true,
+            outputPrice: true,
+            provider: { select: { slug: true } },
+          },
         },
-      });
-    }
-    return models;
+      },
+    });
+    return new Map(
+      rows.map((model) => [
+        model.slug,
+        {
+          slug: model.slug,
+          maxOutputTokens: model.maxOutputTokens,
+          routes: model.mappings.map((mapping) => ({
+            mappingId: mapping.id,
+            providerSlug: mapping.provider.slug,
+            upstreamModel: mapping.upstreamModel,
+            prices: {
+              input: mapping.inputPrice,
+              cachedInput: mapping.cachedInputPrice,
+              cacheWrite: mapping.cacheWritePrice,
+              output: mapping.outputPrice,
+            },
+          })),
+        },
+      ]),
+    );
   }
 }

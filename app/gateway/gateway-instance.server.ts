@@ -1,19 +1,24 @@
 import { parseEnv } from "../config/env.server.ts";
+import { getPrisma } from "../db/prisma.server.ts";
 import { createLogger } from "../server/logger.server.ts";
+import { existingSingleton, singleton } from "../utils/singleton.server.ts";
 import { adaptersFromEnv, createGateway, type Gateway } from "./gateway.server.ts";
-
-let instance: Promise<Gateway> | undefined;
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
 export function getGateway(): Promise<Gateway> {
-  instance ??= (async () => {
+  return singleton("gateway", async () => {
     const env = parseEnv(process.env);
     if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
     return createGateway({
+      prisma: getPrisma(),
       databaseUrl: env.DATABASE_URL,
       adapters: adaptersFromEnv(env),
       log: createLogger(env.LOG_LEVEL),
     });
-  })();
-  return instance;
+  });
+}
+
+/** Stops the process's gateway, if one was started: its listener, and the ledger's last writes. */
+export async function closeGateway() {
+  await (await existingSingleton<Promise<Gateway>>("gateway"))?.close();
 }

@@ -1,5 +1,6 @@
-import pg from "pg";
+import { Ledger } from "../billing/ledger.server.ts";
 import type { Env } from "../config/env.server.ts";
+import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
@@ -11,7 +12,8 @@ import { createOpenAIAdapter } from "./providers/openai/openai-adapter.server.ts
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
-  db: pg.Pool;
+  prisma: Prisma;
+  ledger: Ledger;
   keys: ApiKeyCache;
   catalog: CatalogCache;
   /** Adapters of the providers that have an API key configured. */
@@ -43,27 +45,31 @@ export function adaptersFromEnv(env: Env): Partial<Record<string, ProviderAdapte
   return adapters;
 }
 
+/**
+ * The gateway on a Prisma client (which the caller owns and disconnects) and a
+ * LISTEN connection of its own to `databaseUrl`.
+ */
 export async function createGateway(options: {
+  prisma: Prisma;
   databaseUrl: string;
   adapters: Partial<Record<string, ProviderAdapter>>;
   log: Logger;
-  poolSize?: number;
 }): Promise<Gateway> {
-  const db = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
-  db.on("error", (error) => options.log.warn({ err: error }, "database connection lost"));
   const listener = new ChangeListener(options.databaseUrl, options.log);
-  const keys = new ApiKeyCache(db, listener);
-  const catalog = new CatalogCache(db, listener);
+  const keys = new ApiKeyCache(options.prisma, listener);
+  const catalog = new CatalogCache(options.prisma, listener);
+  const ledger = new Ledger(options.prisma);
   await listener.start();
   return {
-    db,
+    prisma: options.prisma,
+    ledger,
     keys,
     catalog,
     adapters: options.adapters,
     log: options.log,
     async close() {
       await listener.stop();
-      await db.end();
+      await ledger.flush();
     },
   };
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { reserve, settle } from "../billing/billing.server.ts";
 import { estimateUsage } from "../billing/estimate-usage.server.ts";
 import { inputTokensUpperBound } from "../billing/input-estimate.ts";
 import { costOfUsage, maxInputPrice } from "../billing/prices.ts";
@@ -69,7 +68,7 @@ export async function handleChatCompletion(
       (max, route) => (route.prices.output > max ? route.prices.output : max),
       0n,
     );
-    const hold = await reserve(gateway.db, {
+    const hold = await gateway.ledger.reserve({
       userId: key.userId,
       apiKeyId: key.id,
       requestId,
@@ -377,7 +376,7 @@ class CompletionRun {
         ? await estimateUsage(this.context.chat, produced, reported)
         : EMPTY_USAGE;
     try {
-      await settle(this.gateway.db, {
+      await this.gateway.ledger.settle({
         requestId: this.context.requestId,
         userId: this.context.key.userId,
         apiKeyId: this.context.key.id,

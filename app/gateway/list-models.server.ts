@@ -3,10 +3,12 @@ import type { Gateway } from "./gateway.server.ts";
 /** GET /v1/models: OpenAI's list format, with our prices (µcr per 1M tokens, as strings). */
 export async function listModels(gateway: Gateway) {
   const models = await gateway.catalog.all();
-  const { rows } = await gateway.db.query<{ slug: string; company: string; created: Date }>(
-    "SELECT m.slug, c.slug AS company, m.created_at AS created FROM models m JOIN companies c ON c.id = m.company_id",
+  const rows = await gateway.prisma.model.findMany({
+    select: { slug: true, createdAt: true, company: { select: { slug: true } } },
+  });
+  const owners = new Map(
+    rows.map((row) => [row.slug, { company: row.company.slug, created: row.createdAt }]),
   );
-  const owners = new Map(rows.map((row) => [row.slug, row]));
   const data = [...models.values()]
     .filter((model) => model.routes.length > 0)
     .map((model) => {

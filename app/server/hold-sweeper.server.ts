@@ -1,5 +1,5 @@
-import type pg from "pg";
-import { releaseExpiredHolds } from "../billing/billing.server.ts";
+import { releaseExpiredHolds } from "../billing/ledger.server.ts";
+import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "./logger.server.ts";
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -8,9 +8,9 @@ const SWEEP_INTERVAL_MS = 30_000;
  * Releases credit holds left by gateway processes that died mid-request: at
  * start and every 30 s. Every instance runs one; the database makes that safe.
  */
-export function startHoldSweeper(db: pg.Pool, log: Logger, intervalMs = SWEEP_INTERVAL_MS) {
+export function startHoldSweeper(prisma: Prisma, log: Logger, intervalMs = SWEEP_INTERVAL_MS) {
   const sweep = () =>
-    releaseExpiredHolds(db)
+    releaseExpiredHolds(prisma)
       .then((released) => {
         if (released > 0) log.warn({ released }, "released expired credit holds");
       })

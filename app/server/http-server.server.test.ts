@@ -2,19 +2,29 @@ import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { readMigrations } from "../db/migrator.server.ts";
+import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { createHttpServer, type HttpServerOptions } from "./http-server.server.ts";
 import { createLogger } from "./logger.server.ts";
 
 const migrated = setupTestDatabase();
 const empty = setupTestDatabase({ migrated: false });
 const servers: { close(): void }[] = [];
-afterAll(() => servers.forEach((server) => server.close()));
+const clients: Prisma[] = [];
+afterAll(async () => {
+  servers.forEach((server) => server.close());
+  await Promise.all(clients.map((client) => client.$disconnect()));
+});
 
-async function start(options: Partial<HttpServerOptions> & { db: pg.Pool }) {
+const client = (url: string) => {
+  const prisma = createPrismaClient(url);
+  clients.push(prisma);
+  return prisma;
+};
+
+async function start(options: Partial<HttpServerOptions> & { prisma: Prisma }) {
   const server = createHttpServer({
     expectedMigrations: (await readMigrations()).map((m) => m.name),
     log: createLogger("silent"),
@@ -27,7 +37,7 @@ async function start(options: Partial<HttpServerOptions> & { db: pg.Pool }) {
 
 describe("health routes", () => {
   test("/healthz and /readyz answer 200 on a migrated database", async () => {
-    const base = await start({ db: migrated.pool });
+    const base = await start({ prisma: client(migrated.url) });
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
@@ -38,7 +48,7 @@ describe("health routes", () => {
   });
 
   test("/readyz is 503 on a database that was never migrated", async () => {
-    const base = await start({ db: empty.pool });
+    const base = await start({ prisma: client(empty.url) });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: "not ready", reason: "database is not migrated" });
@@ -46,7 +56,7 @@ describe("health routes", () => {
 
   test("/readyz is 503 naming the migration this build expects but the database lacks", async () => {
     const base = await start({
-      db: migrated.pool,
+      prisma: client(migrated.url),
       expectedMigrations: ["20990101000000_from_the_future"],
     });
     const ready = await fetch(`${base}/readyz`);
@@ -55,16 +65,11 @@ describe("health routes", () => {
   });
 
   test("/readyz is 503 and /healthz still 200 when the database is unreachable", async () => {
-    const unreachable = new pg.Pool({
-      connectionString: "postgresql://x:y@127.0.0.1:1/none",
-      connectionTimeoutMillis: 500,
-    });
-    const base = await start({ db: unreachable });
+    const base = await start({ prisma: client("postgresql://x:y@127.0.0.1:1/none") });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
     expect((await ready.json()).reason).toBe("database is unreachable");
-    await unreachable.end();
   });
 });
 
@@ -76,7 +81,7 @@ describe("routing", () => {
   writeFileSync(join(tmpdir(), "secret-outside.txt"), "no");
 
   test("serves built files, hashed assets as immutable", async () => {
-    const base = await start({ db: migrated.pool, publicDir });
+    const base = await start({ prisma: client(migrated.url), publicDir });
     const asset = await fetch(`${base}/assets/app-abc123.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
@@ -89,7 +94,7 @@ describe("routing", () => {
   test("hands everything else to the app, and never serves files outside the build", async () => {
     const seen: string[] = [];
     const base = await start({
-      db: migrated.pool,
+      prisma: client(migrated.url),
       publicDir,
       app: (request, response) => {
         seen.push(request.url ?? "");
@@ -107,7 +112,7 @@ describe("routing", () => {
   });
 
   test("answers 404 in JSON when no app is mounted", async () => {
-    const base = await start({ db: migrated.pool });
+    const base = await start({ prisma: client(migrated.url) });
     const response = await fetch(`${base}/anything`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { message: "Not found", type: "not_found" } });

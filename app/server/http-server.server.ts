@@ -1,11 +1,11 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
-import type pg from "pg";
+import type { Prisma } from "../db/prisma.server.ts";
 import { checkReadiness } from "./health.server.ts";
 import type { Logger } from "./logger.server.ts";
 import { createStaticFileHandler } from "./static-files.server.ts";
 
 export interface HttpServerOptions {
-  db: pg.Pool;
+  prisma: Prisma;
   /** Migrations this build expects; /readyz is 503 until all are applied. */
   expectedMigrations: string[];
   /** The React Router app; without it only the operational routes answer. */
@@ -26,7 +26,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     try {
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/readyz") {
-        const readiness = await checkReadiness(options.db, options.expectedMigrations);
+        const readiness = await checkReadiness(options.prisma, options.expectedMigrations);
         return sendJson(response, readiness.ready ? 200 : 503, {
           status: readiness.ready ? "ready" : "not ready",
           ...(readiness.ready ? {} : { reason: readiness.reason }),

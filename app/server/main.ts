@@ -3,10 +3,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import type { ServerBuild } from "react-router";
 import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
+import { getPrisma } from "../db/prisma.server.ts";
+import { closeGateway } from "../gateway/gateway-instance.server.ts";
 import { exitWithProblem, loadEnvOrExit, StartupError } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
@@ -40,20 +41,19 @@ try {
   await database.close();
   exitWithProblem(error);
 }
-const pool = new pg.Pool({ connectionString: database.url, max: 4 });
-// An idle connection that the database drops (restart, failover) must not crash the process.
-pool.on("error", (error) => log.warn({ err: error }, "database connection lost"));
-const sweeper = startHoldSweeper(pool, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
-
 // The app bundle reads its configuration from process.env, like any deployment.
 process.env.DATABASE_URL = database.url;
 process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
+
+// The process's one Prisma client: the app bundle's getPrisma() returns this one too.
+const prisma = getPrisma();
+const sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
 
 // Imported only now: React picks its build from NODE_ENV when first loaded.
 const { createRequestListener } = await import("@react-router/node");
 const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
 const server = createHttpServer({
-  db: pool,
+  prisma,
   expectedMigrations: (await readMigrations()).map((migration) => migration.name),
   app: createRequestListener({ build, mode: process.env.NODE_ENV }),
   publicDir: join(BUILD, "client"),
@@ -88,7 +88,8 @@ async function shutdown(code: number) {
   await closed;
   clearTimeout(timer);
   sweeper.stop();
-  await pool.end();
+  await closeGateway();
+  await prisma.$disconnect();
   await database.close();
   log.info("stopped");
   process.exit(code);

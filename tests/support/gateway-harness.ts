@@ -5,6 +5,7 @@ import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeAnthropic } from "#scripts/fake-providers/anthropic.ts";
 import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
@@ -35,7 +36,9 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
     anthropic: await startFakeAnthropic(),
     google: await startFakeGemini(),
   };
+  const prisma = createPrismaClient(databaseUrl);
   const gateway = await createGateway({
+    prisma,
     databaseUrl,
     adapters: {
       openai: createOpenAIAdapter({ apiKey: "sk-fake-openai", baseURL: fakes.openai.baseUrl }),
@@ -72,6 +75,7 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await gateway.close();
+      await prisma.$disconnect();
       await Promise.all(Object.values(fakes).map((fake) => fake.close()));
     },
   };
