@@ -107,14 +107,16 @@ export async function insertConversations(tx: Tx, rows: ConversationRow[]): Prom
 /**
  * Applies deltas to users and returns their rows as they are now, locked until
  * the transaction ends. Rows are locked in id order, so that concurrent batches
- * of several instances (and the sweeper) cannot deadlock one another.
+ * of several instances (and the sweeper) cannot deadlock one another; and with
+ * the lock an UPDATE takes anyway (NO KEY UPDATE), which does not wait for the
+ * KEY SHARE locks that other batches' foreign-key checks hold on the same rows.
  */
 export async function updateUsers(tx: Tx, deltas: AccountDelta[]): Promise<UserRow[]> {
   const rows = await tx.$queryRaw<{ id: string; balance: bigint; reserved: bigint }[]>`
     WITH delta AS (
       SELECT * FROM json_to_recordset(${json(deltas)}::json) AS d(id uuid, charge bigint, reserve bigint)
     ), locked AS MATERIALIZED (
-      SELECT u.id FROM users u WHERE u.id IN (SELECT id FROM delta) ORDER BY u.id FOR UPDATE
+      SELECT u.id FROM users u WHERE u.id IN (SELECT id FROM delta) ORDER BY u.id FOR NO KEY UPDATE
     )
     UPDATE users u SET balance = u.balance - delta.charge, reserved = u.reserved + delta.reserve
     FROM delta WHERE u.id = delta.id AND u.id IN (SELECT id FROM locked)
@@ -141,7 +143,7 @@ export async function updateKeys(tx: Tx, deltas: AccountDelta[]): Promise<KeyRow
       SELECT * FROM json_to_recordset(${json(deltas)}::json)
         AS d(id uuid, charge bigint, reserve bigint, used boolean)
     ), locked AS MATERIALIZED (
-      SELECT k.id FROM api_keys k WHERE k.id IN (SELECT id FROM delta) ORDER BY k.id FOR UPDATE
+      SELECT k.id FROM api_keys k WHERE k.id IN (SELECT id FROM delta) ORDER BY k.id FOR NO KEY UPDATE
     )
     UPDATE api_keys k SET spent = k.spent + delta.charge, reserved = k.reserved + delta.reserve,
       last_used_at = CASE WHEN delta.used THEN now() ELSE k.last_used_at END

@@ -287,9 +287,7 @@ describe("group commit", () => {
     expect(ledger.stats.transactions - before.transactions).toBe(1);
     expect(ledger.stats.operations - before.operations).toBe(4);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, false]);
-    expect((await balances(rich)).reserved).toBe(
-      2_000n + costOfTokens(300, PRICES.output),
-    );
+    expect((await balances(rich)).reserved).toBe(2_000n + costOfTokens(300, PRICES.output));
     expect(await balances(broke)).toMatchObject({ reserved: 0n, keyReserved: 0n });
   });
 
@@ -375,7 +373,10 @@ describe("group commit", () => {
         where: { userId: user.id },
         _sum: { cost: true },
       });
-      expect(after).toMatchObject({ reserved: 0n, balance: creditsToMicro(10) - charges._sum.cost! });
+      expect(after).toMatchObject({
+        reserved: 0n,
+        balance: creditsToMicro(10) - charges._sum.cost!,
+      });
       expect(after.balance).toBeGreaterThanOrEqual(0n);
     } finally {
       await other.$disconnect();

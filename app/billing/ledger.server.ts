@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/prisma.server.ts";
+import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
@@ -58,7 +58,8 @@ export interface Settlement {
   timeToFirstTokenMs: number | null;
 }
 
-type Operation = { kind: "reserve"; hold: HoldRequest } | { kind: "settle"; settlement: Settlement };
+type Operation =
+  { kind: "reserve"; hold: HoldRequest } | { kind: "settle"; settlement: Settlement };
 
 export class Ledger {
   private readonly prisma: Prisma;
@@ -94,7 +95,10 @@ export class Ledger {
     return this.batches.flush();
   }
 
-  private async write(batch: Operation[]): Promise<Settled<Reservation | undefined>[]> {
+  private async write(
+    batch: Operation[],
+    attempt = 1,
+  ): Promise<Settled<Reservation | undefined>[]> {
     try {
       const outcomes = await this.prisma.$transaction(
         (tx) => writeBatch(tx, batch),
@@ -104,6 +108,8 @@ export class Ledger {
       this.stats.operations += batch.length;
       return outcomes;
     } catch (error) {
+      // Rolled back whole by a conflict with another instance: nothing was written, try again.
+      if (isRetryable(error) && attempt < 3) return this.write(batch, attempt + 1);
       if (batch.length === 1) return [{ ok: false, error }];
       // One operation failed the whole transaction: write each alone, so only it fails.
       const outcomes: Settled<Reservation | undefined>[] = [];
@@ -111,6 +117,11 @@ export class Ledger {
       return outcomes;
     }
   }
+}
+
+function isRetryable(error: unknown) {
+  const code = postgresErrorCode(error);
+  return code === "40P01" || code === "40001";
 }
 
 /** Releases holds whose request died with its process; returns how many. Safe on every instance at once. */
@@ -191,7 +202,10 @@ async function decide(
     pendingOfKey.set(hold.apiKeyId, (pendingOfKey.get(hold.apiKeyId) ?? 0n) + provisional[i]!);
   });
   const userBudgets = new Map<string, UserBudget>(
-    users.map((user) => [user.id, user.balance - user.reserved + (pendingOfUser.get(user.id) ?? 0n)]),
+    users.map((user) => [
+      user.id,
+      user.balance - user.reserved + (pendingOfUser.get(user.id) ?? 0n),
+    ]),
   );
   const keyBudgets = new Map<string, KeyBudget>(
     keys.map((key) => [

@@ -73,8 +73,8 @@ describe("decideReservations", () => {
       { ok: false, reason: "insufficient_credits", affordableTokens: 0 },
     ]);
     const free = request({ inputCost: 0n, outputPrice: 0n, requestedTokens: undefined });
-    expect(
-      decideReservations([free], new Map([["u", 0n]]), new Map([["k", unlimited]])),
-    ).toEqual([{ ok: true, grantedTokens: 1000, amount: costOfTokens(1000, 0n) }]);
+    expect(decideReservations([free], new Map([["u", 0n]]), new Map([["k", unlimited]]))).toEqual([
+      { ok: true, grantedTokens: 1000, amount: costOfTokens(1000, 0n) },
+    ]);
   });
 });

@@ -58,7 +58,8 @@ export function decideReservations(
       return { ok: false, reason: "insufficient_credits", affordableTokens: 0 };
     if (!key.active) return { ok: false, reason: "key_inactive", affordableTokens: 0 };
     const userTokens = affordableTokens(user, request);
-    const keyTokens = key.remaining === null ? request.modelMaxTokens : affordableTokens(key.remaining, request);
+    const keyTokens =
+      key.remaining === null ? request.modelMaxTokens : affordableTokens(key.remaining, request);
     const wanted = request.requestedTokens ?? 1;
     if (userTokens < wanted)
       return { ok: false, reason: "insufficient_credits", affordableTokens: userTokens };

@@ -11,8 +11,8 @@ export type OpenedUpstream =
       ok: true;
       route: RouteOption;
       /** The first part, already received: nothing has been sent to the client yet. */
-      first: IteratorResult<StreamPart>;
-      rest: AsyncIterator<StreamPart>;
+      first: IteratorResult<StreamPart[]>;
+      rest: AsyncIterator<StreamPart[]>;
     }
   /** Every route failed; `route` is the one tried last (for the request log). */
   | { ok: false; route: RouteOption; error: unknown };

@@ -16,7 +16,8 @@ export async function checkReadiness(
       SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
     applied = new Set(rows.map((row) => row.migration_name));
   } catch (error) {
-    if (postgresErrorCode(error) === "42P01") return { ready: false, reason: "database is not migrated" };
+    if (postgresErrorCode(error) === "42P01")
+      return { ready: false, reason: "database is not migrated" };
     return { ready: false, reason: "database is unreachable" };
   }
   const missing = expectedMigrations.filter((name) => !applied.has(name));

@@ -169,6 +169,11 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
           response.end('data: {"id": "broken", "choices": [\n\n');
           return;
         }
+        if (script.errorEventAfterChunks !== undefined && sent >= script.errorEventAfterChunks) {
+          await writeEvent(response, JSON.stringify({ error: { ...ERRORS[503], param: null } }));
+          response.end();
+          return;
+        }
         await sleep(script.chunkDelayMs);
         await writeEvent(
           response,

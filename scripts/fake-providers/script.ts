@@ -25,6 +25,8 @@ export interface FakeScript {
   cutAfterChunks?: number;
   /** Send a malformed event after this many content chunks, then end. */
   malformedAfterChunks?: number;
+  /** Send the provider's mid-stream error event (overloaded) after this many content chunks, then end. */
+  errorEventAfterChunks?: number;
 }
 
 export interface FakeUsage {

@@ -3,6 +3,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
@@ -200,5 +201,39 @@ describe("client disconnects", () => {
     expect(row.cost).toBeGreaterThan(0n);
     const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after).toMatchObject({ balance: creditsToMicro(100) - row.cost, reserved: 0n });
+  });
+
+  // A client that leaves before the response starts never reads the body: the server
+  // framework drops it unread. The run must still settle, whenever the client left.
+  test.each([
+    ["while the provider has not answered", 300],
+    ["after the provider answered, with the body never read", 0],
+  ])("a client that leaves %s is billed as cancelled and its hold released", async (_, delay) => {
+    const { user, secret } = await customer();
+    harness.fakes.openai.scripts.enqueue("dual-primary", {
+      text: "Hello there, this is an answer.",
+      firstByteDelayMs: delay,
+    });
+    const client = new AbortController();
+    const request = new Request(`${harness.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...ask, stream: true }),
+      signal: client.signal,
+    });
+    const answered = handleChatCompletion(harness.gateway, request, "openai");
+    if (delay > 0) setTimeout(() => client.abort(), 100);
+    const response = await answered;
+    if (delay === 0) {
+      expect(response.status).toBe(200);
+      client.abort();
+    } else {
+      expect(response.status).toBe(499);
+    }
+    const row = await waitForConversation(user.id);
+    expect(row).toMatchObject({ status: "CANCELLED" });
+    const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ balance: creditsToMicro(100) - row.cost, reserved: 0n });
+    expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
   });
 });

@@ -7,16 +7,24 @@ export interface AdapterCall {
   upstreamModel: string;
   /** Output cap the gateway reserved credits for; always sent upstream. */
   maxOutputTokens: number;
+  /** Whether the client streams; when it does not, an adapter may ask for one whole answer. */
+  stream: boolean;
   signal: AbortSignal;
 }
 
 /**
  * One provider behind one contract. `open` resolves once the provider accepted
  * the request (before that, failures may be retried elsewhere); the iterable
- * then yields parts as they arrive and throws UpstreamError if the stream breaks.
+ * then yields parts as they arrive, all those of one network read together,
+ * and throws UpstreamError if the stream breaks.
  */
 export interface ProviderAdapter {
-  open(call: AdapterCall): Promise<AsyncIterable<StreamPart>>;
+  open(call: AdapterCall): Promise<AsyncIterable<StreamPart[]>>;
+}
+
+/** For adapters whose SDK hands out one event at a time: each part alone. */
+export async function* onePerBatch(parts: AsyncIterable<StreamPart>): AsyncIterable<StreamPart[]> {
+  for await (const part of parts) yield [part];
 }
 
 /** A provider failure, already mapped to what the gateway answers. */

@@ -1,6 +1,8 @@
 import type { FinishReason, StreamPart, Usage } from "../parts.ts";
 
-// Renders parts as OpenAI chat.completion.chunk objects (one per part).
+// Renders parts as OpenAI chat.completion.chunk JSON (one per visible part).
+// Every chunk of a request shares its envelope, so it is serialized once and
+// only the delta is serialized per part.
 // @see https://platform.openai.com/docs/api-reference/chat/streaming
 
 export interface CompletionIdentity {
@@ -21,49 +23,45 @@ export function openAIUsage(usage: Usage) {
 }
 
 export function createChunkRenderer(identity: CompletionIdentity, includeUsage: boolean) {
-  const chunk = (delta: Record<string, unknown>, finishReason: FinishReason | null = null) => ({
-    id: identity.id,
-    object: "chat.completion.chunk",
-    created: identity.created,
-    model: identity.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    ...(includeUsage ? { usage: null } : {}),
-  });
+  const envelope = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}`;
+  const head = `${envelope},"choices":[{"index":0,"delta":`;
+  const tail = (finishReason: FinishReason | null) =>
+    `,"logprobs":null,"finish_reason":${finishReason === null ? "null" : `"${finishReason}"`}}]${includeUsage ? ',"usage":null' : ""}}`;
+  const pending = tail(null);
+  const chunk = (delta: string) => head + delta + pending;
   return {
-    start: () => chunk({ role: "assistant", content: "" }),
+    start: () => chunk('{"role":"assistant","content":""}'),
     /** The chunk for one part, or undefined for parts the client does not see as chunks. */
-    part(part: StreamPart) {
+    part(part: StreamPart): string | undefined {
       switch (part.type) {
         case "text-delta":
-          return chunk({ content: part.text });
+          return chunk(`{"content":${JSON.stringify(part.text)}}`);
         case "tool-call-start":
-          return chunk({
-            tool_calls: [
-              {
-                index: part.index,
-                id: part.id,
-                type: "function",
-                function: { name: part.name, arguments: "" },
-              },
-            ],
-          });
+          return chunk(
+            JSON.stringify({
+              tool_calls: [
+                {
+                  index: part.index,
+                  id: part.id,
+                  type: "function",
+                  function: { name: part.name, arguments: "" },
+                },
+              ],
+            }),
+          );
         case "tool-call-delta":
-          return chunk({
-            tool_calls: [{ index: part.index, function: { arguments: part.argumentsDelta } }],
-          });
+          return chunk(
+            JSON.stringify({
+              tool_calls: [{ index: part.index, function: { arguments: part.argumentsDelta } }],
+            }),
+          );
         case "finish":
-          return chunk({}, part.finishReason);
+          return head + "{}" + tail(part.finishReason);
         case "usage":
           return undefined;
       }
     },
-    usage: (usage: Usage) => ({
-      id: identity.id,
-      object: "chat.completion.chunk",
-      created: identity.created,
-      model: identity.model,
-      choices: [],
-      usage: openAIUsage(usage),
-    }),
+    usage: (usage: Usage) =>
+      `${envelope},"choices":[],"usage":${JSON.stringify(openAIUsage(usage))}}`,
   };
 }

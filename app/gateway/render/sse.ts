@@ -1,11 +1,9 @@
-// The one place that writes Server-Sent Events.
-const encoder = new TextEncoder();
+// The one place that frames Server-Sent Events. Renderers give JSON text; a
+// run joins the events of one network read and writes them at once.
 
-export function sseData(data: unknown): Uint8Array {
-  return encoder.encode(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
-}
+export const sseEvent = (data: string) => `data: ${data}\n\n`;
 
-export const SSE_DONE = sseData("[DONE]");
+export const SSE_DONE = sseEvent("[DONE]");
 
 export const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",

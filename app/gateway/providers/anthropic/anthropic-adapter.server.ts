@@ -1,7 +1,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import { mapStainlessError, type ProviderAdapter } from "../adapter.ts";
+import { mapStainlessError, onePerBatch, type ProviderAdapter } from "../adapter.ts";
+import { upstreamFetch } from "../upstream-fetch.server.ts";
 import { toAnthropicParams } from "./convert-to-anthropic-messages.ts";
 
 /**
@@ -20,6 +21,7 @@ export function createAnthropicAdapter(options: {
     baseURL: options.baseURL,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 600_000,
+    fetch: upstreamFetch,
   });
   return {
     async open(call) {
@@ -33,7 +35,7 @@ export function createAnthropicAdapter(options: {
       } catch (error) {
         throw mapAnthropicError(error);
       }
-      return toParts(stream);
+      return onePerBatch(toParts(stream));
     },
   };
 }

@@ -6,7 +6,13 @@ import {
   type GenerateContentResponse,
 } from "@google/genai";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import { upstreamStatusError, upstreamUnreachable, type ProviderAdapter } from "../adapter.ts";
+import {
+  onePerBatch,
+  upstreamStatusError,
+  upstreamUnreachable,
+  type ProviderAdapter,
+} from "../adapter.ts";
+import { upstreamFetch } from "../upstream-fetch.server.ts";
 import { toGeminiRequest } from "./convert-to-gemini-contents.ts";
 
 /**
@@ -26,6 +32,7 @@ export function createGeminiAdapter(options: {
     httpOptions: {
       ...(options.baseURL ? { baseUrl: options.baseURL } : {}),
       timeout: options.timeoutMs ?? 600_000,
+      fetch: upstreamFetch,
     },
   });
   return {
@@ -42,7 +49,7 @@ export function createGeminiAdapter(options: {
       } catch (error) {
         throw mapGeminiError(error);
       }
-      return toParts(stream);
+      return onePerBatch(toParts(stream));
     },
   };
 }

@@ -18,13 +18,14 @@ const call = (overrides: Partial<Parameters<ProviderAdapter["open"]>[0]> = {}) =
   request: { model: "gpt-x", messages: [{ role: "user" as const, content: "Hi" }], max_tokens: 5 },
   upstreamModel: "upstream-gpt",
   maxOutputTokens: 100,
+  stream: true,
   signal: new AbortController().signal,
   ...overrides,
 });
 
-async function collect(parts: AsyncIterable<StreamPart>) {
+async function collect(batches: AsyncIterable<StreamPart[]>) {
   const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
+  for await (const batch of batches) out.push(...batch);
   return out;
 }
 
@@ -61,6 +62,41 @@ describe("OpenAI adapter", () => {
     expect(fake.scripts.received[0]!.headers.authorization).toBe("Bearer sk-test");
   });
 
+  test("for a client that does not stream, asks for one answer and gives its parts", async () => {
+    fake.scripts.enqueue("upstream-gpt", {
+      chunks: ["Hel", "lo"],
+      toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":1}' }],
+      usage: { input: 7, output: 2 },
+    });
+    const parts = await collect(await adapter.open(call({ stream: false })));
+    expect(parts).toEqual([
+      { type: "text-delta", text: "Hello" },
+      { type: "tool-call-start", index: 0, id: "call_1", name: "lookup" },
+      { type: "tool-call-delta", index: 0, argumentsDelta: '{"q":1}' },
+      { type: "finish", finishReason: "tool_calls" },
+      {
+        type: "usage",
+        usage: {
+          inputTokens: 7,
+          cachedInputTokens: 0,
+          cacheWriteTokens: 0,
+          outputTokens: 2,
+          reasoningTokens: 0,
+        },
+      },
+    ]);
+    const body = fake.scripts.received[0]!.body as Record<string, unknown>;
+    expect(body).not.toHaveProperty("stream");
+    expect(body).not.toHaveProperty("stream_options");
+  });
+
+  test("an error event mid-stream throws the provider's message", async () => {
+    fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b"], errorEventAfterChunks: 1 });
+    const error = await collect(await adapter.open(call())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toMatch(/overloaded/);
+  });
+
   test("streams tool calls as start and argument deltas", async () => {
     fake.scripts.enqueue("upstream-gpt", {
       toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
@@ -91,7 +127,7 @@ describe("OpenAI adapter", () => {
     fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b", "c"], cutAfterChunks: 2 });
     const parts: StreamPart[] = [];
     const error = await (async () => {
-      for await (const part of await adapter.open(call())) parts.push(part);
+      for await (const batch of await adapter.open(call())) parts.push(...batch);
     })().catch((e: unknown) => e);
     expect(parts).toEqual([
       { type: "text-delta", text: "a" },

@@ -1,16 +1,26 @@
 import OpenAI from "openai";
 import type {
+  ChatCompletion,
   ChatCompletionChunk,
-  ChatCompletionCreateParamsStreaming,
+  ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
-import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
-import { mapStainlessError, type AdapterCall, type ProviderAdapter } from "../adapter.ts";
+import type { StreamPart } from "../../parts.ts";
+import {
+  mapStainlessError,
+  UpstreamError,
+  type AdapterCall,
+  type ProviderAdapter,
+} from "../adapter.ts";
+import { SseDecoder, type SseEvent } from "../sse-decoder.ts";
+import { responseChunks, upstreamFetch } from "../upstream-fetch.server.ts";
+import { chunkParts, completionParts } from "./openai-parts.ts";
 
 /**
- * OpenAI speaks our canonical format already; the adapter forwards the request
- * and turns chunks into parts. Retries are ours (maxRetries: 0), so that a
- * failing provider can be left for the next mapping quickly.
- * @see https://platform.openai.com/docs/api-reference/chat/streaming
+ * OpenAI speaks our canonical format already: the SDK sends the request
+ * (retries are ours, maxRetries: 0, so that a failing provider can be left for
+ * the next mapping quickly) and we read its raw answer: an SSE stream a network
+ * read at a time, or for clients that do not stream, one JSON completion.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function createOpenAIAdapter(options: {
   apiKey: string;
@@ -22,18 +32,21 @@ export function createOpenAIAdapter(options: {
     baseURL: options.baseURL,
     maxRetries: 0,
     timeout: options.timeoutMs ?? 600_000,
+    fetch: upstreamFetch,
   });
   return {
     async open(call) {
-      let stream: AsyncIterable<ChatCompletionChunk>;
+      let response: Response;
       try {
-        stream = await client.chat.completions.create(toOpenAIParams(call), {
-          signal: call.signal,
-        });
+        response = await client.chat.completions
+          .create(toOpenAIParams(call), { signal: call.signal })
+          .asResponse();
       } catch (error) {
         throw mapOpenAIError(error);
       }
-      return toParts(stream);
+      return call.stream
+        ? streamedParts(response, call.signal)
+        : answerParts(response, call.signal);
     },
   };
 }
@@ -42,7 +55,8 @@ function toOpenAIParams({
   request,
   upstreamModel,
   maxOutputTokens,
-}: AdapterCall): ChatCompletionCreateParamsStreaming {
+  stream,
+}: AdapterCall): ChatCompletionCreateParams {
   const {
     max_tokens: _deprecated,
     stream: _stream,
@@ -51,61 +65,68 @@ function toOpenAIParams({
     ...rest
   } = request;
   return {
-    ...(rest as Omit<ChatCompletionCreateParamsStreaming, "stream" | "model">),
+    ...(rest as Omit<ChatCompletionCreateParams, "model">),
     model: upstreamModel,
     max_completion_tokens: maxOutputTokens,
-    stream: true,
-    stream_options: { include_usage: true },
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   };
 }
 
-async function* toParts(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<StreamPart> {
+/** The parts of each network read together; events after [DONE] are ignored, the body is read to its end. */
+async function* streamedParts(response: Response, signal: AbortSignal) {
+  const decoder = new SseDecoder();
+  let done = false;
   try {
-    for await (const chunk of stream) {
-      const choice = chunk.choices[0];
-      if (choice?.delta.content) yield { type: "text-delta", text: choice.delta.content };
-      for (const call of choice?.delta.tool_calls ?? []) {
-        if (call.id)
-          yield {
-            type: "tool-call-start",
-            index: call.index,
-            id: call.id,
-            name: call.function?.name ?? "",
-          };
-        if (call.function?.arguments)
-          yield {
-            type: "tool-call-delta",
-            index: call.index,
-            argumentsDelta: call.function.arguments,
-          };
-      }
-      if (choice?.finish_reason)
-        yield { type: "finish", finishReason: mapFinishReason(choice.finish_reason) };
-      if (chunk.usage) yield { type: "usage", usage: convertUsage(chunk.usage) };
+    for await (const chunks of responseChunks(response, signal)) {
+      if (done) continue; // drain, so that the connection can be reused
+      const parts: StreamPart[] = [];
+      for (const chunk of chunks)
+        for (const event of decoder.push(chunk)) done ||= addEventParts(event, parts, response);
+      if (parts.length > 0) yield parts;
+    }
+    if (!done) {
+      const parts: StreamPart[] = [];
+      for (const event of decoder.end()) addEventParts(event, parts, response);
+      if (parts.length > 0) yield parts;
     }
   } catch (error) {
     throw mapOpenAIError(error);
   }
 }
 
-export function convertUsage(usage: NonNullable<ChatCompletionChunk["usage"]>): Usage {
-  const details = usage.prompt_tokens_details as
-    { cached_tokens?: number; cache_write_tokens?: number } | undefined;
-  const cached = details?.cached_tokens ?? 0;
-  const cacheWrite = details?.cache_write_tokens ?? 0;
-  return {
-    inputTokens: Math.max(0, usage.prompt_tokens - cached - cacheWrite),
-    cachedInputTokens: cached,
-    cacheWriteTokens: cacheWrite,
-    outputTokens: usage.completion_tokens,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-  };
+/** Adds an event's parts; true at the end-of-stream sentinel. */
+function addEventParts(event: SseEvent, parts: StreamPart[], response: Response): boolean {
+  if (event.data === "[DONE]") return true;
+  const data = parseJson(event.data) as ChatCompletionChunk & { error?: unknown };
+  // An error in the middle of a stream arrives as an event, as the SDK would raise it.
+  if (event.event === "error" || data?.error)
+    throw new OpenAI.APIError(undefined, data?.error ?? data, undefined, response.headers);
+  chunkParts(data, parts);
+  return false;
 }
 
-function mapFinishReason(reason: string): FinishReason {
-  if (reason === "length" || reason === "content_filter") return reason;
-  if (reason === "tool_calls" || reason === "function_call") return "tool_calls";
-  return "stop";
+async function* answerParts(response: Response, signal: AbortSignal) {
+  try {
+    const body: Buffer[] = [];
+    for await (const chunks of responseChunks(response, signal)) body.push(...chunks);
+    if (signal.aborted) return;
+    yield completionParts(parseJson(Buffer.concat(body).toString("utf8")) as ChatCompletion);
+  } catch (error) {
+    throw mapOpenAIError(error);
+  }
 }
 
-const mapOpenAIError = (error: unknown) => mapStainlessError("OpenAI", OpenAI, error);
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UpstreamError("OpenAI sent a malformed answer (not JSON)", {
+      status: 502,
+      retryable: true,
+      code: "upstream_error",
+    });
+  }
+}
+
+const mapOpenAIError = (error: unknown) =>
+  error instanceof UpstreamError ? error : mapStainlessError("OpenAI", OpenAI, error);

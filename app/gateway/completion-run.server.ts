@@ -1,0 +1,308 @@
+import { estimateUsage } from "../billing/estimate-usage.server.ts";
+import { costOfUsage } from "../billing/prices.ts";
+import type { ChatRequest } from "./chat-request.ts";
+import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
+import { GatewayError } from "./gateway-error.ts";
+import type { Gateway } from "./gateway.server.ts";
+import { openUpstream } from "./open-upstream.server.ts";
+import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";
+import type { RequestFormat } from "./parse-chat-request.server.ts";
+import { UpstreamError } from "./providers/adapter.ts";
+import { CompletionAccumulator } from "./render/completion-accumulator.ts";
+import { createChunkRenderer } from "./render/openai-chunks.ts";
+import { renderCompletion } from "./render/openai-completion.ts";
+import { seedEvent } from "./render/seed-events.ts";
+import { SSE_DONE, SSE_HEADERS, sseEvent } from "./render/sse.ts";
+
+export interface RunContext {
+  requestId: string;
+  started: number;
+  chat: ChatRequest;
+  model: CatalogModel;
+  format: RequestFormat;
+  key: { id: string; userId: string };
+  endpoint: string;
+}
+
+type Status = "SUCCESS" | "ERROR" | "CANCELLED";
+
+/**
+ * One reserved request from the provider call to its settlement, which happens
+ * exactly once whatever way the request ends: answered, failed, or left by its
+ * client at any moment (even before the response started).
+ */
+export class CompletionRun {
+  private readonly answer = new CompletionAccumulator();
+  private readonly upstream = new AbortController();
+  private readonly gateway: Gateway;
+  private readonly context: RunContext;
+  private route: RouteOption;
+  private firstTokenAt: number | undefined;
+  private settled: Promise<Usage> | undefined;
+  /** The provider's remaining batches, once it answered. */
+  private batches: AsyncIterator<StreamPart[]> | undefined;
+  /** The write in progress, so that a client leaving waits for it before settling. */
+  private writing: Promise<void> | undefined;
+
+  constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
+    this.gateway = gateway;
+    this.context = context;
+    this.route = routes[0]!;
+  }
+
+  async start(
+    routes: RouteOption[],
+    maxOutputTokens: number,
+    clientSignal: AbortSignal,
+    capped: boolean,
+  ): Promise<Response> {
+    try {
+      return await this.run(routes, maxOutputTokens, clientSignal, capped);
+    } catch (error) {
+      // Whatever went wrong, the hold is released now rather than by the sweeper later.
+      await this.finish("ERROR", error);
+      throw error;
+    }
+  }
+
+  private async run(
+    routes: RouteOption[],
+    maxOutputTokens: number,
+    clientSignal: AbortSignal,
+    capped: boolean,
+  ): Promise<Response> {
+    if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
+    clientSignal.addEventListener("abort", () => void this.clientLeft(), { once: true });
+    const opened = await openUpstream(this.gateway, this.context.model, routes, {
+      request: this.context.chat,
+      maxOutputTokens,
+      stream: this.context.chat.stream === true,
+      signal: this.upstream.signal,
+    });
+    this.route = opened.route;
+    if (!opened.ok) {
+      if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
+      await this.finish("ERROR", opened.error);
+      throw toGatewayError(opened.error);
+    }
+    this.batches = opened.rest;
+    const headers: Record<string, string> = { "x-request-id": this.context.requestId };
+    if (capped) headers["x-gateway-max-tokens"] = String(maxOutputTokens);
+    if (this.context.chat.stream) {
+      return new Response(this.streamBody(opened.first), {
+        headers: { ...SSE_HEADERS, ...headers },
+      });
+    }
+    return this.jsonAnswer(opened.first, headers);
+  }
+
+  private async jsonAnswer(first: IteratorResult<StreamPart[]>, headers: Record<string, string>) {
+    try {
+      for (let next = first; !next.done; next = await this.batches!.next())
+        for (const part of next.value) this.record(part);
+    } catch (error) {
+      await this.finish(this.upstream.signal.aborted ? "CANCELLED" : "ERROR", error);
+      throw toGatewayError(error);
+    }
+    const outcome = this.outcome();
+    const usage = await this.finish(outcome.status, outcome.error);
+    if (outcome.error) throw outcome.error;
+    return Response.json(renderCompletion(this.identity(), this.answer, usage), { headers });
+  }
+
+  private streamBody(first: IteratorResult<StreamPart[]>) {
+    const seed = this.context.format === "seed";
+    const includeUsage = !seed && this.context.chat.stream_options?.include_usage === true;
+    const chunks = createChunkRenderer(this.identity(), includeUsage);
+    const render = seed ? seedEvent : chunks.part;
+    // The role chunk travels with the first batch: one write.
+    let head = seed ? "" : sseEvent(chunks.start());
+    let buffered: IteratorResult<StreamPart[]> | undefined = first;
+
+    /** Writes at least one batch of events, or ends the stream: a pull that enqueues nothing is not called again. */
+    const write = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      for (;;) {
+        let next: IteratorResult<StreamPart[]>;
+        try {
+          next = buffered ?? (await this.batches!.next());
+          buffered = undefined;
+        } catch (error) {
+          // After the first byte we never switch providers: report, bill what was produced, end cleanly.
+          const cancelled = this.upstream.signal.aborted;
+          await this.finish(cancelled ? "CANCELLED" : "ERROR", error);
+          if (!cancelled) end(controller, sseEvent(JSON.stringify(toGatewayError(error))));
+          return;
+        }
+        if (next.done) {
+          const outcome = this.outcome();
+          const usage = await this.finish(outcome.status, outcome.error);
+          if (outcome.status === "CANCELLED") return closeQuietly(controller);
+          if (outcome.error) end(controller, head + sseEvent(JSON.stringify(outcome.error)));
+          else end(controller, head + (includeUsage ? sseEvent(chunks.usage(usage)) : ""));
+          return;
+        }
+        let text = head;
+        head = "";
+        for (const part of next.value) {
+          this.record(part);
+          const event = render(part);
+          if (event !== undefined) text += sseEvent(event);
+        }
+        if (text !== "") {
+          controller.enqueue(Buffer.from(text));
+          return;
+        }
+      }
+    };
+
+    return new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        this.writing = write(controller).catch(async (error: unknown) => {
+          await this.finish("ERROR", error);
+          controller.error(error);
+        });
+        return this.writing;
+      },
+      // The client went away mid-stream: stop the provider now, bill what it produced.
+      cancel: () => this.clientLeft(),
+    });
+  }
+
+  /** The client left: stop the provider, let a write in progress end, then settle as cancelled. */
+  private async clientLeft() {
+    this.upstream.abort();
+    await this.writing;
+    await this.batches?.return?.().catch(() => {});
+    await this.finish("CANCELLED");
+  }
+
+  private async clientLeftBeforeAnswer() {
+    this.upstream.abort();
+    await this.finish("CANCELLED");
+    return new Response(null, { status: 499 });
+  }
+
+  /**
+   * How a provider stream that ended without throwing really ended: the SDKs end
+   * silently both when we aborted them and when the body was cut before the
+   * finish reason, so we check for both ourselves.
+   */
+  private outcome(): { status: Status; error?: GatewayError } {
+    if (this.upstream.signal.aborted) return { status: "CANCELLED" };
+    if (this.answer.finishReason) return { status: "SUCCESS" };
+    return {
+      status: "ERROR",
+      error: new GatewayError(502, "The provider's stream ended before the answer was complete", {
+        type: "upstream_error",
+        code: "upstream_truncated",
+      }),
+    };
+  }
+
+  private record(part: StreamPart) {
+    if (
+      this.firstTokenAt === undefined &&
+      (part.type === "text-delta" || part.type === "tool-call-start")
+    ) {
+      this.firstTokenAt = performance.now();
+    }
+    this.answer.add(part);
+  }
+
+  private identity() {
+    return {
+      id: `chatcmpl-${this.context.requestId.slice(4)}`,
+      created: Math.floor(Date.now() / 1000),
+      model: this.context.model.slug,
+    };
+  }
+
+  /** Settles once; later calls wait for the first. Resolves with the usage charged. */
+  private finish(status: Status, error?: unknown): Promise<Usage> {
+    this.settled ??= this.settle(status, error);
+    return this.settled;
+  }
+
+  private async settle(status: Status, error?: unknown) {
+    const reported = this.answer.reportedUsage;
+    // A finished stream's reported usage is exact; anything cut short is counted by us.
+    const estimated = reported === undefined || status !== "SUCCESS";
+    const produced = this.answer.producedText();
+    const usage = !estimated
+      ? reported
+      : produced || reported
+        ? await estimateUsage(this.context.chat, produced, reported)
+        : EMPTY_USAGE;
+    const { route, context } = this;
+    try {
+      await this.gateway.ledger.settle({
+        requestId: context.requestId,
+        userId: context.key.userId,
+        apiKeyId: context.key.id,
+        mappingId: route.mappingId,
+        modelSlug: context.model.slug,
+        providerSlug: route.providerSlug,
+        upstreamModel: route.upstreamModel,
+        endpoint: context.endpoint,
+        stream: context.chat.stream === true,
+        status,
+        finishReason: this.answer.finishReason ?? null,
+        errorCode:
+          error instanceof UpstreamError || error instanceof GatewayError
+            ? error.code
+            : error
+              ? "upstream_error"
+              : null,
+        usage,
+        usageSource: estimated ? "ESTIMATED" : "REPORTED",
+        cost: costOfUsage(usage, route.prices),
+        prices: route.prices,
+        latencyMs: Math.round(performance.now() - context.started),
+        timeToFirstTokenMs:
+          this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),
+      });
+    } catch (settleError) {
+      // The hold stays until it expires; this is money we could not book, so say so loudly.
+      this.gateway.log.error(
+        { err: settleError, requestId: context.requestId },
+        "settlement failed",
+      );
+    }
+    return usage;
+  }
+}
+
+/** Closes a stream whose reader may have cancelled it already. */
+function closeQuietly(controller: ReadableStreamDefaultController<Uint8Array>) {
+  try {
+    controller.close();
+  } catch {
+    // cancelled: nothing to close
+  }
+}
+
+function end(controller: ReadableStreamDefaultController<Uint8Array>, text: string) {
+  controller.enqueue(Buffer.from(text + SSE_DONE));
+  controller.close();
+}
+
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof UpstreamError) {
+    return new GatewayError(error.status, error.message, {
+      type:
+        error.status === 429
+          ? "rate_limit_error"
+          : error.status === 400
+            ? "invalid_request_error"
+            : "upstream_error",
+      code: error.code,
+      retryAfter:
+        error.status === 429 ? Math.max(1, error.retryAfterSeconds ?? 1) : error.retryAfterSeconds,
+    });
+  }
+  return new GatewayError(502, "The provider failed", {
+    type: "upstream_error",
+    code: "upstream_error",
+  });
+}
