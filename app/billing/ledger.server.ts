@@ -2,14 +2,11 @@ import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
+  correctHolds,
   deleteExpiredHolds,
-  deleteHolds,
-  insertConversations,
-  insertHolds,
-  resizeHolds,
-  updateKeys,
-  updateUsers,
-  type AccountDelta,
+  releaseHolds,
+  writeBatch,
+  type AccountChange,
   type ConversationRow,
   type KeyRow,
   type Tx,
@@ -101,7 +98,7 @@ export class Ledger {
   ): Promise<Settled<Reservation | undefined>[]> {
     try {
       const outcomes = await this.prisma.$transaction(
-        (tx) => writeBatch(tx, batch),
+        (tx) => writeTransaction(tx, batch),
         TRANSACTION_OPTIONS,
       );
       this.stats.transactions += 1;
@@ -130,9 +127,7 @@ export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
   for (;;) {
     const count = await prisma.$transaction(async (tx) => {
       const expired = await deleteExpiredHolds(tx, 1000);
-      const deltas = new AccountDeltas();
-      for (const hold of expired) deltas.add(hold.userId, hold.apiKeyId, 0n, -hold.amount);
-      await applyDeltas(tx, deltas);
+      if (expired.length > 0) await releaseHolds(tx, expired);
       return expired.length;
     }, TRANSACTION_OPTIONS);
     released += count;
@@ -140,41 +135,26 @@ export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
   }
 }
 
-/** One transaction for the batch: settlements first (they free what reservations may use). */
-async function writeBatch(tx: Tx, batch: Operation[]) {
-  const settlements = batch.flatMap((op) => (op.kind === "settle" ? [op.settlement] : []));
+/**
+ * One transaction for the batch: settlements and reservations in one statement
+ * (settlements free what reservations may use), then, when a reservation gets
+ * less than it was written with, one more to take that back.
+ */
+async function writeTransaction(tx: Tx, batch: Operation[]) {
+  const settlements = uniqueBy(
+    batch.flatMap((op) => (op.kind === "settle" ? [op.settlement] : [])),
+    (s) => s.requestId,
+  );
   const holds = batch.flatMap((op) => (op.kind === "reserve" ? [op.hold] : []));
-  const deltas = new AccountDeltas();
-
-  if (settlements.length > 0) {
-    const released = await deleteHolds(
-      tx,
-      settlements.map((s) => s.requestId),
-    );
-    const written = await insertConversations(tx, settlements.map(conversationRow));
-    for (const s of settlements) {
-      // The same request twice in one batch: the first one's row and release are all there is.
-      const first = written.delete(s.requestId);
-      const held = released.get(s.requestId) ?? 0n;
-      released.delete(s.requestId);
-      deltas.add(s.userId, s.apiKeyId, first ? s.cost : 0n, -held, true);
-    }
-  }
-
-  // Reservations are written at their largest amount first and corrected below when
-  // the decision grants less, so that the account rows stay locked only for the
-  // updates and the commit.
+  // Reservations are written at their largest amount, then decided against the rows
+  // as the statement left them, so that the account rows stay locked only for the
+  // one statement and the commit.
   const provisional = holds.map(provisionalAmount);
-  if (holds.length > 0) {
-    const expiresAt = new Date(Date.now() + HOLD_TTL_MS);
-    await insertHolds(
-      tx,
-      holds.map((hold, i) => ({ ...hold, amount: provisional[i]!, expiresAt })),
-    );
-    holds.forEach((hold, i) => deltas.add(hold.userId, hold.apiKeyId, 0n, provisional[i]!));
-  }
-  const { users, keys } = await applyDeltas(tx, deltas);
-
+  const expiresAt = new Date(Date.now() + HOLD_TTL_MS);
+  const { users, keys } = await writeBatch(tx, {
+    conversations: settlements.map(conversationRow),
+    holds: holds.map((hold, i) => ({ ...hold, amount: provisional[i]!, expiresAt })),
+  });
   const reservations = holds.length > 0 ? await decide(tx, holds, provisional, users, keys) : [];
   let next = 0;
   return batch.map((op): Settled<Reservation | undefined> =>
@@ -186,7 +166,7 @@ async function writeBatch(tx: Tx, batch: Operation[]) {
 
 /**
  * Decides the batch's reservations against the budgets before them (the rows
- * now hold them plus the provisional amounts) and gives back what was not granted.
+ * now hold them at their provisional amounts) and takes back what was not granted.
  */
 async function decide(
   tx: Tx,
@@ -223,61 +203,28 @@ async function decide(
   );
   const reservations = decideReservations(holds, userBudgets, keyBudgets);
 
-  const corrections = new AccountDeltas();
+  const changes: AccountChange[] = [];
   const refused: string[] = [];
   const resized: { requestId: string; amount: bigint }[] = [];
   reservations.forEach((reservation, i) => {
     const hold = holds[i]!;
     const granted = reservation.ok ? reservation.amount : 0n;
     if (granted === provisional[i]) return;
-    corrections.add(hold.userId, hold.apiKeyId, 0n, granted - provisional[i]!);
+    changes.push({
+      userId: hold.userId,
+      apiKeyId: hold.apiKeyId,
+      reserve: granted - provisional[i]!,
+    });
     if (reservation.ok) resized.push({ requestId: hold.requestId, amount: granted });
     else refused.push(hold.requestId);
   });
-  if (!corrections.isEmpty()) {
-    await applyDeltas(tx, corrections);
-    if (refused.length > 0) await deleteHolds(tx, refused);
-    if (resized.length > 0) await resizeHolds(tx, resized);
-  }
+  if (changes.length > 0) await correctHolds(tx, { refused, resized, changes });
   return reservations;
 }
 
-async function applyDeltas(tx: Tx, deltas: AccountDeltas) {
-  if (deltas.isEmpty()) return { users: [], keys: [] };
-  const users = await updateUsers(tx, deltas.users());
-  const keys = await updateKeys(tx, deltas.keys());
-  return { users, keys };
-}
-
-/** Sums of what a batch changes, per user and per key. */
-class AccountDeltas {
-  private readonly byUser = new Map<string, AccountDelta>();
-  private readonly byKey = new Map<string, AccountDelta>();
-
-  add(userId: string, apiKeyId: string, charge: bigint, reserve: bigint, used = false) {
-    for (const [map, id] of [
-      [this.byUser, userId],
-      [this.byKey, apiKeyId],
-    ] as const) {
-      const delta = map.get(id) ?? { id, charge: 0n, reserve: 0n, used: false };
-      delta.charge += charge;
-      delta.reserve += reserve;
-      delta.used ||= used;
-      map.set(id, delta);
-    }
-  }
-
-  isEmpty() {
-    return this.byUser.size === 0;
-  }
-
-  users() {
-    return [...this.byUser.values()].map(({ id, charge, reserve }) => ({ id, charge, reserve }));
-  }
-
-  keys() {
-    return [...this.byKey.values()];
-  }
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
 }
 
 function conversationRow(s: Settlement): ConversationRow {

@@ -1,4 +1,10 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { Prisma } from "../db/prisma.server.ts";
 import { checkReadiness } from "./health.server.ts";
 import type { Logger } from "./logger.server.ts";
@@ -10,6 +16,8 @@ export interface HttpServerOptions {
   expectedMigrations: string[];
   /** The React Router app; without it only the operational routes answer. */
   app?: RequestListener;
+  /** Routes answered before static files and the app; true when it took the request. */
+  directActions?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** The client build to serve as static files. */
   publicDir?: string;
   log: Logger;
@@ -17,7 +25,8 @@ export interface HttpServerOptions {
 
 /**
  * One Node HTTP server for everything: operational routes first (they must
- * answer even when the app is broken), then static files, then the app.
+ * answer even when the app is broken), then the gateway's direct actions,
+ * static files, and the app.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const serveStatic = options.publicDir ? createStaticFileHandler(options.publicDir) : undefined;
@@ -32,6 +41,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           ...(readiness.ready ? {} : { reason: readiness.reason }),
         });
       }
+      if (options.directActions?.(request, response)) return;
       if (serveStatic && (await serveStatic(request, response))) return;
       if (options.app) return options.app(request, response);
       sendJson(response, 404, { error: { message: "Not found", type: "not_found" } });

@@ -10,6 +10,7 @@ import { getPrisma } from "../db/prisma.server.ts";
 import { closeGateway } from "../gateway/gateway-instance.server.ts";
 import { exitWithProblem, loadEnvOrExit, StartupError } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
+import { createDirectActions } from "./direct-actions.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { createLogger } from "./logger.server.ts";
@@ -51,11 +52,13 @@ const sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 
 
 // Imported only now: React picks its build from NODE_ENV when first loaded.
 const { createRequestListener } = await import("@react-router/node");
+const { RouterContextProvider } = await import("react-router");
 const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
 const server = createHttpServer({
   prisma,
   expectedMigrations: (await readMigrations()).map((migration) => migration.name),
   app: createRequestListener({ build, mode: process.env.NODE_ENV }),
+  directActions: createDirectActions(build, RouterContextProvider, log),
   publicDir: join(BUILD, "client"),
   log,
 });
