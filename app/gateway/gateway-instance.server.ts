@@ -12,7 +12,7 @@ export function getGateway(): Promise<Gateway> {
     return createGateway({
       prisma: getPrisma(),
       databaseUrl: env.DATABASE_URL,
-      adapters: adaptersFromEnv(env),
+      adapters: await adaptersFromEnv(env),
       log: createLogger(env.LOG_LEVEL),
     });
   });

@@ -6,9 +6,6 @@ import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
-import { createAnthropicAdapter } from "./providers/anthropic/anthropic-adapter.server.ts";
-import { createGeminiAdapter } from "./providers/google/gemini-adapter.server.ts";
-import { createOpenAIAdapter } from "./providers/openai/openai-adapter.server.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -22,21 +19,29 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export function adaptersFromEnv(env: Env): Partial<Record<string, ProviderAdapter>> {
+/**
+ * Adapters of the providers that have an API key configured. Each SDK is loaded
+ * only when its provider is: together they take some 50 MB.
+ */
+export async function adaptersFromEnv(env: Env): Promise<Partial<Record<string, ProviderAdapter>>> {
   const adapters: Partial<Record<string, ProviderAdapter>> = {};
   if (env.OPENAI_API_KEY) {
+    const { createOpenAIAdapter } = await import("./providers/openai/openai-adapter.server.ts");
     adapters.openai = createOpenAIAdapter({
       apiKey: env.OPENAI_API_KEY,
       baseURL: env.OPENAI_BASE_URL,
     });
   }
   if (env.ANTHROPIC_API_KEY) {
+    const { createAnthropicAdapter } =
+      await import("./providers/anthropic/anthropic-adapter.server.ts");
     adapters.anthropic = createAnthropicAdapter({
       apiKey: env.ANTHROPIC_API_KEY,
       baseURL: env.ANTHROPIC_BASE_URL,
     });
   }
   if (env.GEMINI_API_KEY) {
+    const { createGeminiAdapter } = await import("./providers/google/gemini-adapter.server.ts");
     adapters.google = createGeminiAdapter({
       apiKey: env.GEMINI_API_KEY,
       baseURL: env.GEMINI_BASE_URL,

@@ -1,6 +1,7 @@
+import { bufferedBody, TOO_LARGE } from "../server/buffered-body.server.ts";
 import { GatewayError, invalidRequest } from "./gateway-error.ts";
+import { MAX_BODY_BYTES } from "./limits.ts";
 
-export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 /** The request's JSON body, or a 4xx naming what is wrong with it. */
 export async function readJsonBody(request: Request): Promise<unknown> {
@@ -17,7 +18,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = await readLimited(request);
+  const buffered = bufferedBody(request);
+  if (buffered === TOO_LARGE) throw tooLarge();
+  const text = buffered ? buffered.toString("utf8") : await readLimited(request);
   if (text.trim() === "")
     throw invalidRequest(
       "The request body is empty; send a JSON object",

@@ -1,6 +1,7 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
 import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
+import { MAX_BODY_BYTES } from "#app/gateway/limits.ts";
 import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
 import type { Route } from "./+types/v1.chat.completions";
 
@@ -12,4 +13,4 @@ export async function action({ request }: Route.ActionArgs) {
 export const loader = () => methodNotAllowed("POST");
 
 // The server sends this route's POSTs straight to the action (app/server/direct-actions.server.ts).
-export const handle: DirectActionHandle = { directAction: true };
+export const handle: DirectActionHandle = { directAction: true, maxBodyBytes: MAX_BODY_BYTES };

@@ -1,80 +1,120 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createRequest, sendResponse } from "@remix-run/node-fetch-server";
+import { createHeaders, sendResponse } from "@remix-run/node-fetch-server";
 import type { ActionFunction, RouterContextProvider, ServerBuild } from "react-router";
+import { setBufferedBody, TOO_LARGE, type BufferedBody } from "./buffered-body.server.ts";
 import type { Logger } from "./logger.server.ts";
 
 /** What a resource route exports as `handle` to have its POSTs dispatched directly. */
 export interface DirectActionHandle {
   directAction: true;
+  /** The most body bytes the server reads for the action (it answers 413 beyond). */
+  maxBodyBytes: number;
 }
 
 type Dispatch = (request: IncomingMessage, response: ServerResponse) => boolean;
 
+interface Target {
+  action: ActionFunction;
+  pattern: string;
+  maxBodyBytes: number;
+}
+
 /**
  * POSTs to the resource routes whose module exports `handle = { directAction: true }`
- * (the gateway's completions endpoints) go straight to the route's action, with the
- * same Fetch Request and Response plumbing as React Router's Node adapter, but
- * without its router: matching a request against every route and preparing a
- * request context costs more than the rest of a proxied request together
- * (docs/decisions/011-lean-request-path.md). Everything else, and every other
- * method on these paths, goes through React Router as usual.
+ * (the gateway's completions endpoints) go straight to the route's action. React
+ * Router's request handler matches every request against every route and
+ * prepares a context, and the Node adapter streams the body through a Fetch
+ * stream: together that costs more than the rest of a proxied request
+ * (docs/decisions/011-lean-request-path.md). Here the body is read into one
+ * buffer (see buffered-body.server.ts) and the action gets a Fetch Request with
+ * the same headers, URL and client-abort signal. Every other request, and every
+ * other method on these paths, goes through React Router as usual.
  */
 export function createDirectActions(
   build: ServerBuild,
   Context: new () => RouterContextProvider,
   log: Logger,
 ): Dispatch {
-  const actions = new Map<string, { action: ActionFunction; pattern: string }>();
+  const targets = new Map<string, Target>();
   for (const route of Object.values(build.routes)) {
     const module = route?.module as
       { action?: ActionFunction; handle?: Partial<DirectActionHandle> } | undefined;
-    if (!route || module?.handle?.directAction !== true || !module.action) continue;
+    const handle = module?.handle;
+    if (!route || handle?.directAction !== true || !module?.action || !handle.maxBodyBytes)
+      continue;
     const pattern = fullPath(build, route.id);
-    actions.set(pattern, { action: module.action, pattern });
+    targets.set(pattern, { action: module.action, pattern, maxBodyBytes: handle.maxBodyBytes });
   }
 
   return (incoming, outgoing) => {
     if (incoming.method !== "POST") return false;
     const url = incoming.url ?? "/";
     const query = url.indexOf("?");
-    const target = actions.get(query === -1 ? url : url.slice(0, query));
+    const target = targets.get(query === -1 ? url : url.slice(0, query));
     if (!target) return false;
-    void respond(target.action, target.pattern, incoming, outgoing);
+    void respond(target, incoming, outgoing).catch((error: unknown) => {
+      log.error({ err: error, path: target.pattern }, "request failed");
+      outgoing.destroy();
+    });
     return true;
   };
 
-  async function respond(
-    action: ActionFunction,
-    pattern: string,
-    incoming: IncomingMessage,
-    outgoing: ServerResponse,
-  ) {
-    const request = createRequest(incoming, outgoing);
+  async function respond(target: Target, incoming: IncomingMessage, outgoing: ServerResponse) {
+    const body = await readBody(incoming, target.maxBodyBytes);
+    if (body === undefined) return; // the client left while sending it
+    const url = `http://${incoming.headers.host ?? "localhost"}${incoming.url}`;
+    if (!URL.canParse(url))
+      return void outgoing.writeHead(400).end("Bad Request: invalid Host header");
+    const client = new AbortController();
+    outgoing.once("close", () => {
+      if (!outgoing.writableFinished) client.abort();
+    });
+    const request = new Request(url, {
+      method: "POST",
+      headers: createHeaders(incoming),
+      signal: client.signal,
+    });
+    setBufferedBody(request, body);
     let response: Response;
     try {
-      const result = await action({
+      const result = await target.action({
         request,
         params: {},
         context: new Context(),
-        pattern,
+        pattern: target.pattern,
         get url() {
           return new URL(request.url);
         },
       });
       response = result instanceof Response ? result : Response.json(result);
     } catch (thrown) {
-      if (thrown instanceof Response) response = thrown;
-      else {
-        log.error({ err: thrown, path: pattern }, "request failed");
-        response = Response.json(
-          { error: { message: "Internal error", type: "server_error" } },
-          { status: 500 },
-        );
-      }
+      if (!(thrown instanceof Response)) throw thrown;
+      response = thrown;
     }
-    if (outgoing.destroyed || request.signal.aborted) return void response.body?.cancel();
-    await sendResponse(outgoing, response).catch(() => outgoing.destroy());
+    if (outgoing.destroyed || client.signal.aborted) return void response.body?.cancel();
+    await sendResponse(outgoing, response);
   }
+}
+
+/** The whole body, TOO_LARGE as soon as it passes the limit, or undefined if the client left. */
+function readBody(incoming: IncomingMessage, limit: number) {
+  return new Promise<BufferedBody | undefined>((resolve) => {
+    if (Number(incoming.headers["content-length"] ?? 0) > limit) return resolve(TOO_LARGE);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (body: BufferedBody | undefined) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", onClose).off("close", onClose);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return done(TOO_LARGE);
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    const onClose = () => done(undefined);
+    incoming.on("data", onData).on("end", onEnd).on("error", onClose).on("close", onClose);
+  });
 }
 
 function fullPath(build: ServerBuild, id: string): string {
