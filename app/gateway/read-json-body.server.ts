@@ -2,7 +2,6 @@ import { bufferedBody, TOO_LARGE } from "../server/buffered-body.server.ts";
 import { GatewayError, invalidRequest } from "./gateway-error.ts";
 import { MAX_BODY_BYTES } from "./limits.ts";
 
-
 /** The request's JSON body, or a 4xx naming what is wrong with it. */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
