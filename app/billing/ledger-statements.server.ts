@@ -1,6 +1,6 @@
 import {
-  sql,
   raw,
+  sql,
   type Sql,
   type TransactionClient,
 } from "../generated/prisma/internal/prismaNamespace.ts";
@@ -9,25 +9,18 @@ import {
 // round trip, so a transaction costs BEGIN, one statement and COMMIT whether it
 // carries 1 request or 500, for 1 account or 100: Prisma spends more per
 // statement than PostgreSQL does (docs/decisions/010-ledger-in-prisma-transactions.md).
-// The statements only move the amounts the ledger decided in TypeScript; SQL
-// adds them up per account, and decides nothing. Rows travel as JSON parameters.
+// The statements only move amounts the ledger decided in TypeScript; SQL adds
+// them up per account, and decides nothing. Rows travel as JSON parameters.
 
 export type Tx = TransactionClient;
 
-export interface NewHold {
-  requestId: string;
+/** A change to one of the instance's holds: created with, or grown or shrunk by, `change`. */
+export interface HoldChange {
+  id: string;
   userId: string;
   apiKeyId: string;
-  amount: bigint;
-  expiresAt: Date;
-}
-
-/** A change to an account pair, decided in TypeScript. */
-export interface AccountChange {
-  userId: string;
-  apiKeyId: string;
-  /** Added to reserved (negative releases). */
-  reserve: bigint;
+  change: bigint;
+  created: boolean;
 }
 
 export interface UserRow {
@@ -44,6 +37,13 @@ export interface KeyRow {
   active: boolean;
 }
 
+export interface BatchResult {
+  users: UserRow[];
+  keys: KeyRow[];
+  /** The holds the statement found (or created): a hold missing here was released by the sweeper. */
+  holds: Set<string>;
+}
+
 /** Conversation columns, as the settle writes them (snake_case, as in the table). */
 export type ConversationRow = Record<string, string | number | boolean | bigint | null>;
 
@@ -51,13 +51,26 @@ const json = (rows: unknown[]) =>
   JSON.stringify(rows, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
 
 /**
- * A batch: releases the settled requests' holds and writes their usage rows
- * (a request that has one already, a settlement retried after its commit went
- * through, is neither charged nor released again), writes the new holds, and
- * applies what all that changes to the users and keys concerned. Returns the
- * account rows as they are now, locked until the transaction ends.
+ * A batch, in one statement:
+ * - writes the usage rows of settled requests (one that has its row already, a
+ *   settlement retried after its commit went through, is not charged again),
+ *   charges their costs to balances and keys and takes them out of the holds
+ *   they were reserved from (`charges`: request id to hold id, null for none);
+ * - creates, grows, shrinks or renews holds (`holds`);
+ * - applies what all that changes to the users and keys concerned.
+ * Returns the account rows as they are now, locked until the transaction ends.
  */
-export function writeBatch(tx: Tx, batch: { conversations: ConversationRow[]; holds: NewHold[] }) {
+export function writeBatch(
+  tx: Tx,
+  batch: {
+    instance: string;
+    expiresAt: Date;
+    conversations: ConversationRow[];
+    charges: { requestId: string; holdId: string | null }[];
+    holds: HoldChange[];
+  },
+) {
+  const expiresAt = batch.expiresAt.toISOString();
   return applyChanges(
     tx,
     sql`
@@ -67,69 +80,86 @@ export function writeBatch(tx: Tx, batch: { conversations: ConversationRow[]; ho
         INSERT INTO conversations (${CONVERSATION_COLUMNS}) SELECT ${CONVERSATION_COLUMNS} FROM settled
         ON CONFLICT (request_id) DO NOTHING
         RETURNING request_id, user_id, api_key_id, cost
-      ), released AS (
-        DELETE FROM credit_holds WHERE request_id IN (SELECT request_id FROM written)
-        RETURNING user_id, api_key_id, amount
-      ), held AS (
-        INSERT INTO credit_holds (request_id, user_id, api_key_id, amount, expires_at)
-        SELECT request_id, user_id, api_key_id, amount, expires_at
-        FROM json_populate_recordset(NULL::credit_holds, ${json(batch.holds.map(holdColumns))}::json)
-        RETURNING user_id, api_key_id, amount
+      ), spent AS (
+        SELECT c."holdId" AS id, sum(w.cost)::bigint AS cost
+        FROM written w
+        JOIN json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
+          ON c."requestId" = w.request_id
+        WHERE c."holdId" IS NOT NULL GROUP BY c."holdId"
+      ), hold_changes AS (
+        SELECT * FROM json_to_recordset(${json(batch.holds)}::json)
+          AS h(id text, "userId" uuid, "apiKeyId" uuid, change bigint, created boolean)
+      ), created AS (
+        INSERT INTO credit_holds (id, instance_id, user_id, api_key_id, amount, expires_at)
+        SELECT id, ${batch.instance}, "userId", "apiKeyId", change, ${expiresAt}::timestamptz
+        FROM hold_changes WHERE created
+        RETURNING id, user_id, api_key_id, amount AS change
+      ), changed AS (
+        UPDATE credit_holds h
+        SET amount = h.amount + coalesce(c.change, 0) - coalesce(s.cost, 0),
+            expires_at = ${expiresAt}::timestamptz
+        FROM (SELECT id, change FROM hold_changes WHERE NOT created) c
+          FULL JOIN spent s ON s.id = c.id
+        WHERE h.id = coalesce(c.id, s.id)
+        RETURNING h.id, h.user_id, h.api_key_id, coalesce(c.change, 0) - coalesce(s.cost, 0) AS change
+      ), touched AS (
+        SELECT id, user_id, api_key_id, change FROM created
+        UNION ALL SELECT id, user_id, api_key_id, change FROM changed
       ), changes AS (
         SELECT user_id, api_key_id, cost AS charge, 0::bigint AS reserve, true AS used FROM written
-        UNION ALL SELECT user_id, api_key_id, 0, -amount, false FROM released
-        UNION ALL SELECT user_id, api_key_id, 0, amount, false FROM held
+        UNION ALL SELECT user_id, api_key_id, 0, change, false FROM touched
+      )`,
+    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
+  );
+}
+
+/** Gives back what holds were grown by but did not need: each hold shrinks by its `change`. */
+export function shrinkHolds(tx: Tx, holds: HoldChange[]) {
+  return applyChanges(
+    tx,
+    sql`
+      hold_changes AS (
+        SELECT * FROM json_to_recordset(${json(holds)}::json) AS h(id text, change bigint)
+      ), touched AS (
+        UPDATE credit_holds h SET amount = h.amount + c.change FROM hold_changes c WHERE h.id = c.id
+        RETURNING h.id, h.user_id, h.api_key_id, c.change
+      ), changes AS (
+        SELECT user_id, api_key_id, 0::bigint AS charge, change AS reserve, false AS used FROM touched
       )`,
   );
 }
 
-/** Takes back what was held but not granted: refused holds deleted, reduced ones resized. */
-export function correctHolds(
-  tx: Tx,
-  correction: {
-    refused: string[];
-    resized: { requestId: string; amount: bigint }[];
-    changes: AccountChange[];
-  },
-) {
+/** Releases holds whole: what they held leaves their accounts' reserved. */
+export function releaseHolds(tx: Tx, ids: string[]) {
   return applyChanges(
     tx,
     sql`
-      refused AS (
-        DELETE FROM credit_holds WHERE request_id = ANY(${correction.refused}::text[])
-      ), resized AS (
-        UPDATE credit_holds h SET amount = d.amount
-        FROM json_to_recordset(${json(correction.resized)}::json) AS d("requestId" text, amount bigint)
-        WHERE h.request_id = d."requestId"
-      ), ${changesFrom(correction.changes)}`,
+      touched AS (
+        DELETE FROM credit_holds WHERE id = ANY(${ids}::text[])
+        RETURNING id, user_id, api_key_id, -amount AS change
+      ), changes AS (
+        SELECT user_id, api_key_id, 0::bigint AS charge, change AS reserve, false AS used FROM touched
+      )`,
+    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
   );
 }
 
-/** Releases holds: their amounts leave the accounts' reserved. */
-export function releaseHolds(tx: Tx, changes: AccountChange[]) {
-  return applyChanges(tx, changesFrom(changes));
-}
-
-function changesFrom(changes: AccountChange[]) {
-  return sql`
-    changes AS (
-      SELECT "userId" AS user_id, "apiKeyId" AS api_key_id, 0::bigint AS charge, reserve, false AS used
-      FROM json_to_recordset(${json(changes)}::json) AS d("userId" uuid, "apiKeyId" uuid, reserve bigint)
-    )`;
-}
-
-/** Deletes up to `limit` holds whose process died, skipping any a settlement holds right now. */
-export async function deleteExpiredHolds(tx: Tx, limit: number): Promise<AccountChange[]> {
-  const rows = await tx.$queryRaw<{ user_id: string; api_key_id: string; amount: bigint }[]>`
-    DELETE FROM credit_holds WHERE request_id IN (
-      SELECT request_id FROM credit_holds WHERE expires_at < now()
-      ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING user_id, api_key_id, amount`;
-  return rows.map((row) => ({
-    userId: row.user_id,
-    apiKeyId: row.api_key_id,
-    reserve: -BigInt(row.amount),
-  }));
+/** Releases up to `limit` holds whose instance died (skipping any being written right now). */
+export async function releaseExpiredHolds(tx: Tx, limit: number): Promise<number> {
+  const { holds } = await applyChanges(
+    tx,
+    sql`
+      touched AS (
+        DELETE FROM credit_holds WHERE id IN (
+          SELECT id FROM credit_holds WHERE expires_at < now()
+          ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING id, user_id, api_key_id, -amount AS change
+      ), changes AS (
+        SELECT user_id, api_key_id, 0::bigint AS charge, change AS reserve, false AS used FROM touched
+      )`,
+    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
+  );
+  return holds.size;
 }
 
 /**
@@ -163,38 +193,42 @@ const APPLY_CHANGES = raw(`
     RETURNING k.id, k.credit_limit, k.spent, k.reserved, (k.enabled AND k.deleted_at IS NULL) AS active
   )`);
 
-interface AccountRow {
-  kind: "user" | "key";
+interface ResultRow {
+  kind: "user" | "key" | "hold";
   id: string;
-  amount: bigint;
-  reserved: bigint;
+  amount: bigint | null;
+  reserved: bigint | null;
   credit_limit: bigint | null;
   active: boolean | null;
 }
 
-async function applyChanges(tx: Tx, sources: Sql): Promise<{ users: UserRow[]; keys: KeyRow[] }> {
-  const rows = await tx.$queryRaw<AccountRow[]>`
+async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<BatchResult> {
+  const rows = await tx.$queryRaw<ResultRow[]>`
     WITH ${sources}, ${APPLY_CHANGES}
-    SELECT 'user' AS kind, id, balance AS amount, reserved, NULL::bigint AS credit_limit,
+    SELECT 'user' AS kind, id::text, balance AS amount, reserved, NULL::bigint AS credit_limit,
            NULL::boolean AS active
     FROM users_updated
-    UNION ALL
-    SELECT 'key', id, spent, reserved, credit_limit, active FROM keys_updated`;
-  const users: UserRow[] = [];
-  const keys: KeyRow[] = [];
+    UNION ALL SELECT 'key', id::text, spent, reserved, credit_limit, active FROM keys_updated
+    ${extra}`;
+  const result: BatchResult = { users: [], keys: [], holds: new Set() };
   for (const row of rows) {
     if (row.kind === "user")
-      users.push({ id: row.id, balance: BigInt(row.amount), reserved: BigInt(row.reserved) });
-    else
-      keys.push({
+      result.users.push({
+        id: row.id,
+        balance: BigInt(row.amount!),
+        reserved: BigInt(row.reserved!),
+      });
+    else if (row.kind === "key")
+      result.keys.push({
         id: row.id,
         creditLimit: row.credit_limit === null ? null : BigInt(row.credit_limit),
-        spent: BigInt(row.amount),
-        reserved: BigInt(row.reserved),
+        spent: BigInt(row.amount!),
+        reserved: BigInt(row.reserved!),
         active: row.active === true,
       });
+    else result.holds.add(row.id);
   }
-  return { users, keys };
+  return result;
 }
 
 const CONVERSATION_COLUMNS = raw(
@@ -205,13 +239,3 @@ const CONVERSATION_COLUMNS = raw(
     "input_price, cached_input_price, cache_write_price, output_price, latency_ms, time_to_first_token_ms",
   ].join(", "),
 );
-
-function holdColumns(hold: NewHold) {
-  return {
-    request_id: hold.requestId,
-    user_id: hold.userId,
-    api_key_id: hold.apiKeyId,
-    amount: hold.amount,
-    expires_at: hold.expiresAt.toISOString(),
-  };
-}

@@ -10,6 +10,7 @@ import { costOfUsage, type Prices } from "./prices.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
+/** Gives holds back as soon as nobody uses them, so that every test can see `reserved` at rest. */
 let ledger: Ledger;
 let mappingId: number;
 const PRICES: Prices = {
@@ -18,13 +19,22 @@ const PRICES: Prices = {
   cacheWrite: null,
   output: usdToMicro("4.00"),
 };
+const ledgers: Ledger[] = [];
+const newLedger = (client: Prisma, idleMs: number) => {
+  const created = new Ledger(client, { idleMs });
+  ledgers.push(created);
+  return created;
+};
 
 beforeAll(async () => {
   prisma = createPrismaClient(db.url);
-  ledger = new Ledger(prisma);
+  ledger = newLedger(prisma, 0);
   mappingId = (await createCatalogEntry(prisma, { modelSlug: "billing-model" })).mapping.id;
 });
-afterAll(() => prisma.$disconnect());
+afterAll(async () => {
+  await Promise.all(ledgers.map((each) => each.close()));
+  await prisma.$disconnect();
+});
 
 async function account(credits: number, creditLimitCredits?: number) {
   const user = await createUser(prisma, { credits });
@@ -74,35 +84,70 @@ function settlement(
 async function balances(who: { userId: string; apiKeyId: string }) {
   const user = await prisma.user.findUniqueOrThrow({ where: { id: who.userId } });
   const key = await prisma.apiKey.findUniqueOrThrow({ where: { id: who.apiKeyId } });
+  const holds = await prisma.creditHold.aggregate({
+    where: { apiKeyId: who.apiKeyId },
+    _sum: { amount: true },
+  });
   return {
     balance: user.balance,
     reserved: user.reserved,
     spent: key.spent,
     keyReserved: key.reserved,
+    /** What the hold rows add up to: `reserved` must always equal it. */
+    held: holds._sum.amount ?? 0n,
   };
 }
 
 describe("reserve", () => {
-  test("holds input cost plus the requested output's cost against user and key", async () => {
-    const who = await account(10);
+  test("holds the request's most against user and key, with room for the next ones, in one hold row", async () => {
+    const who = await account(10); // 1e7 µcr
     const result = await ledger.reserve(hold(who, 1000));
-    const amount = 1_000n + costOfTokens(1000, PRICES.output);
+    const amount = 1_000n + costOfTokens(1000, PRICES.output); // 401,000
     expect(result).toEqual({ ok: true, grantedTokens: 1000, amount });
+    // Room to spare: 8 more such requests, as the balance allows it.
     expect(await balances(who)).toEqual({
       balance: creditsToMicro(10),
-      reserved: amount,
+      reserved: amount * 9n,
       spent: 0n,
-      keyReserved: amount,
+      keyReserved: amount * 9n,
+      held: amount * 9n,
     });
-    expect(await prisma.creditHold.count({ where: { userId: who.userId } })).toBe(1);
+    expect(await prisma.creditHold.count({ where: { apiKeyId: who.apiKeyId } })).toBe(1);
   });
 
-  test("refuses with the number of tokens the balance affords, changing nothing", async () => {
+  test("the next requests of the key take their share of the hold in memory", async () => {
+    const quick = newLedger(prisma, 60_000);
+    const who = await account(10);
+    const before = { ...quick.stats };
+    const first = hold(who, 1000);
+    await quick.reserve(first);
+    const next = await Promise.all([1, 2, 3].map(() => quick.reserve(hold(who, 1000))));
+    expect(next.every((reservation) => reservation.ok)).toBe(true);
+    expect(quick.stats.transactions - before.transactions).toBe(1);
+    expect(quick.stats.reservedInMemory - before.reservedInMemory).toBe(3);
+    await quick.settle(settlement(who, first.requestId, 500n));
+    expect((await balances(who)).balance).toBe(creditsToMicro(10) - 500n);
+  });
+
+  test("near the end of a balance the spare room shrinks to whole requests in half of what is left", async () => {
+    const who = await account(4); // 4e6 µcr
+    const amount = 1_000n + costOfTokens(1000, PRICES.output); // 401,000
+    expect(await ledger.reserve(hold(who, 1000))).toMatchObject({ ok: true, amount });
+    // 3.599e6 left, half of it is 1.7995e6: room for 4 more requests.
+    expect((await balances(who)).reserved).toBe(amount * 5n);
+    const poorer = await account(1);
+    expect(await ledger.reserve(hold(poorer, 1000))).toMatchObject({ ok: true, amount });
+    expect((await balances(poorer)).reserved).toBe(amount);
+  });
+
+  test("refuses with the number of tokens the balance affords, holding nothing more", async () => {
     const who = await account(1); // 1e6 µcr: (1e6 - 1000) * 1e6 / 4e8 = 2497.5 tokens
     const result = await ledger.reserve(hold(who, 2498));
     expect(result).toEqual({ ok: false, reason: "insufficient_credits", affordableTokens: 2497 });
-    expect(await ledger.reserve(hold(who, 2497))).toMatchObject({ ok: true });
-    expect((await balances(who)).reserved).toBe(1_000n + costOfTokens(2497, PRICES.output));
+    expect((await balances(who)).reserved).toBe(0n);
+    const amount = 1_000n + costOfTokens(2497, PRICES.output);
+    expect(await ledger.reserve(hold(who, 2497))).toMatchObject({ ok: true, amount });
+    expect((await balances(who)).reserved).toBe(amount);
   });
 
   test("a key's credit limit refuses with key_limit even when the balance is ample", async () => {
@@ -112,7 +157,7 @@ describe("reserve", () => {
       reason: "key_limit",
       affordableTokens: 2497,
     });
-    expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n });
+    expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n, held: 0n });
   });
 
   test("without a requested cap, grants the most tokens affordable up to the model's maximum", async () => {
@@ -136,7 +181,7 @@ describe("reserve", () => {
 });
 
 describe("settle", () => {
-  test("releases the hold, charges the cost, adds key spend and writes the conversation with its prices", async () => {
+  test("charges the cost, adds key spend, writes the conversation with its prices, and gives the hold back", async () => {
     const who = await account(10);
     const h = hold(who, 1000);
     await ledger.reserve(h);
@@ -147,6 +192,7 @@ describe("settle", () => {
       reserved: 0n,
       spent: cost,
       keyReserved: 0n,
+      held: 0n,
     });
     const row = await prisma.conversation.findUniqueOrThrow({ where: { requestId: h.requestId } });
     expect(row).toMatchObject({
@@ -157,103 +203,158 @@ describe("settle", () => {
       outputPrice: PRICES.output,
       status: "SUCCESS",
     });
-    expect(await prisma.creditHold.count({ where: { requestId: h.requestId } })).toBe(0);
+    expect(await prisma.creditHold.count({ where: { apiKeyId: who.apiKeyId } })).toBe(0);
   });
 
-  test("still charges when the sweeper already released the hold", async () => {
+  test("a kept hold shrinks by each cost and goes back whole after its idle time", async () => {
+    const keeping = newLedger(prisma, 60_000);
     const who = await account(10);
-    const h = hold(who, 100);
-    await ledger.reserve(h);
+    const h = hold(who, 1000);
+    await keeping.reserve(h);
+    const held = (await balances(who)).reserved;
+    await keeping.settle(settlement(who, h.requestId, 700n));
+    expect(await balances(who)).toEqual({
+      balance: creditsToMicro(10) - 700n,
+      reserved: held - 700n,
+      spent: 700n,
+      keyReserved: held - 700n,
+      held: held - 700n,
+    });
+    await keeping.close();
+    expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n, held: 0n });
+  });
+
+  test("a hold the sweeper released is not released again; its requests are still charged", async () => {
+    const keeping = newLedger(prisma, 60_000);
+    const who = await account(10);
+    const [a, b] = [hold(who, 100), hold(who, 100)];
+    await keeping.reserve(a);
+    await keeping.reserve(b);
     await prisma.creditHold.updateMany({
-      where: { requestId: h.requestId },
+      where: { apiKeyId: who.apiKeyId },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect(await releaseExpiredHolds(prisma)).toBeGreaterThanOrEqual(1);
     expect((await balances(who)).reserved).toBe(0n);
-    await ledger.settle(settlement(who, h.requestId, 777n));
-    expect(await balances(who)).toEqual({
-      balance: creditsToMicro(10) - 777n,
-      reserved: 0n,
-      spent: 777n,
-      keyReserved: 0n,
-    });
+    await keeping.settle(settlement(who, a.requestId, 777n));
+    await keeping.settle(settlement(who, b.requestId, 223n));
+    // A new request gets a new hold.
+    expect(await keeping.reserve(hold(who, 100))).toMatchObject({ ok: true });
+    const after = await balances(who);
+    expect(after).toMatchObject({ balance: creditsToMicro(10) - 1000n, spent: 1000n });
+    expect(after.reserved).toBe(after.held);
+    expect(after.keyReserved).toBe(after.held);
   });
 
   test("the sweeper releases only expired holds", async () => {
-    const who = await account(10);
-    const fresh = hold(who, 100);
-    const stale = hold(who, 200);
-    await ledger.reserve(fresh);
-    await ledger.reserve(stale);
+    const keeping = newLedger(prisma, 60_000);
+    const fresh = await account(10);
+    const stale = await account(10);
+    await keeping.reserve(hold(fresh, 100));
+    await keeping.reserve(hold(stale, 200));
     await prisma.creditHold.updateMany({
-      where: { requestId: stale.requestId },
+      where: { apiKeyId: stale.apiKeyId },
       data: { expiresAt: new Date(Date.now() - 1) },
     });
     await releaseExpiredHolds(prisma);
-    const remaining = await prisma.creditHold.findMany({ where: { userId: who.userId } });
-    expect(remaining.map((h) => h.requestId)).toEqual([fresh.requestId]);
-    expect((await balances(who)).reserved).toBe(remaining[0]!.amount);
+    expect(await balances(stale)).toMatchObject({ reserved: 0n, held: 0n });
+    const kept = await balances(fresh);
+    expect(kept.reserved).toBeGreaterThan(0n);
+    expect(kept.reserved).toBe(kept.held);
+  });
+
+  test("settling a request twice charges it once", async () => {
+    const who = await account(10);
+    const h = hold(who, 100);
+    await ledger.reserve(h);
+    await Promise.all([
+      ledger.settle(settlement(who, h.requestId, 50n)),
+      ledger.settle(settlement(who, h.requestId, 50n)),
+    ]);
+    await ledger.settle(settlement(who, h.requestId, 50n));
+    expect(await balances(who)).toEqual({
+      balance: creditsToMicro(10) - 50n,
+      reserved: 0n,
+      spent: 50n,
+      keyReserved: 0n,
+      held: 0n,
+    });
+    expect(await prisma.conversation.count({ where: { requestId: h.requestId } })).toBe(1);
   });
 });
+
+/** 120 requests through `instances` on a balance for 19 of them, each charging its whole hold. */
+async function crowd(instances: Ledger[], keyCount: number) {
+  const user = await createUser(prisma, { credits: 10 }); // 1e7 µcr
+  const keys = await Promise.all(
+    Array.from({ length: keyCount }, () => createApiKey(prisma, user.id)),
+  );
+  const requestedTokens = 1248; // 1000 + ceil(1248 * 4e8 / 1e6) = 500,200 µcr: 19.99 fit
+  const perRequest = 1_000n + costOfTokens(requestedTokens, PRICES.output);
+  let lowest = creditsToMicro(10);
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const row = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+      for (const value of [row.balance - row.reserved, row.balance])
+        if (value < lowest) lowest = value;
+    }
+  })();
+  const outcomes = await Promise.all(
+    Array.from({ length: 120 }, async (_, i) => {
+      const who = { userId: user.id, apiKeyId: keys[i % keyCount]!.apiKey.id };
+      const h = hold(who, requestedTokens);
+      const instance = instances[i % instances.length]!;
+      const result = await instance.reserve(h);
+      if (result.ok) await instance.settle(settlement(who, h.requestId, result.amount));
+      return result.ok;
+    }),
+  );
+  sampling = false;
+  await sampler;
+  await Promise.all(instances.map((instance) => instance.close()));
+  return { user, outcomes, perRequest, lowest };
+}
 
 describe("concurrency", () => {
-  test("200 requests at once on a balance for 20: exactly 20 succeed and nothing is overspent", async () => {
-    const user = await createUser(prisma, { credits: 10 }); // 1e7 µcr
-    const keys = await Promise.all([0, 1, 2, 3].map(() => createApiKey(prisma, user.id)));
-    const requestedTokens = 1248; // hold = 1000 + ceil(1248 * 4e8 / 1e6) = 500,200 µcr: 19.99 fit
-    const perRequest = 1_000n + costOfTokens(requestedTokens, PRICES.output);
-    const expectedWinners = Number(creditsToMicro(10) / perRequest);
-    expect(expectedWinners).toBe(19);
-
-    let lowest = creditsToMicro(10);
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const { rows } = await db.pool.query(
-          "SELECT balance - reserved AS spendable, balance FROM users WHERE id = $1",
-          [user.id],
-        );
-        lowest = [BigInt(rows[0].spendable), BigInt(rows[0].balance), lowest].reduce((a, b) =>
-          a < b ? a : b,
-        );
+  test.each([
+    ["one instance, four keys", 1, 4],
+    ["two instances, two keys", 2, 2],
+  ])(
+    "%s: on a balance for 19, exactly 19 of 120 succeed and nothing is overspent",
+    async (_, instanceCount, keyCount) => {
+      const clients = Array.from({ length: instanceCount }, () => createPrismaClient(db.url));
+      try {
+        const instances = clients.map((client) => new Ledger(client, { idleMs: 60_000 }));
+        const { user, outcomes, perRequest, lowest } = await crowd(instances, keyCount);
+        expect(outcomes.filter(Boolean)).toHaveLength(19);
+        expect(lowest).toBeGreaterThanOrEqual(0n);
+        const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+        const topUps = await prisma.onrampTransaction.aggregate({
+          where: { userId: user.id },
+          _sum: { amount: true },
+        });
+        const charges = await prisma.conversation.aggregate({
+          where: { userId: user.id },
+          _sum: { cost: true },
+        });
+        expect(after.reserved).toBe(0n);
+        expect(after.balance).toBe(topUps._sum.amount! - charges._sum.cost!);
+        expect(after.balance).toBe(creditsToMicro(10) - perRequest * 19n);
+        const keySums = await prisma.apiKey.aggregate({
+          where: { userId: user.id },
+          _sum: { spent: true, reserved: true },
+        });
+        expect(keySums._sum).toEqual({ spent: charges._sum.cost, reserved: 0n });
+        expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
+      } finally {
+        await Promise.all(clients.map((client) => client.$disconnect()));
       }
-    })();
-
-    const outcomes = await Promise.all(
-      Array.from({ length: 200 }, async (_, i) => {
-        const who = { userId: user.id, apiKeyId: keys[i % 4]!.apiKey.id };
-        const h = hold(who, requestedTokens);
-        const result = await ledger.reserve(h);
-        if (result.ok) await ledger.settle(settlement(who, h.requestId, result.amount)); // charge the whole hold
-        return result.ok;
-      }),
-    );
-    sampling = false;
-    await sampler;
-
-    expect(outcomes.filter(Boolean)).toHaveLength(expectedWinners);
-    expect(lowest).toBeGreaterThanOrEqual(0n);
-    const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-    const topUps = await prisma.onrampTransaction.aggregate({
-      where: { userId: user.id },
-      _sum: { amount: true },
-    });
-    const charges = await prisma.conversation.aggregate({
-      where: { userId: user.id },
-      _sum: { cost: true },
-    });
-    expect(after.reserved).toBe(0n);
-    expect(after.balance).toBe(topUps._sum.amount! - charges._sum.cost!);
-    expect(after.balance).toBe(creditsToMicro(10) - perRequest * BigInt(expectedWinners));
-    const keySpend = await prisma.apiKey.aggregate({
-      where: { userId: user.id },
-      _sum: { spent: true, reserved: true },
-    });
-    expect(keySpend._sum).toEqual({ spent: charges._sum.cost, reserved: 0n });
-  });
+    },
+  );
 });
 
-describe("reserve against keys that changed after lookup", () => {
+describe("keys that changed after lookup", () => {
   test("a disabled or deleted key cannot reserve, even before caches hear of it", async () => {
     const who = await account(10);
     await prisma.apiKey.update({ where: { id: who.apiKeyId }, data: { enabled: false } });
@@ -271,6 +372,18 @@ describe("reserve against keys that changed after lookup", () => {
     });
     expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n });
   });
+
+  test("a forgotten key's hold goes back, and its next request asks the database", async () => {
+    const keeping = newLedger(prisma, 60_000);
+    const who = await account(10);
+    const h = hold(who, 10);
+    await keeping.reserve(h);
+    await prisma.apiKey.update({ where: { id: who.apiKeyId }, data: { enabled: false } });
+    keeping.forgetKey(who.apiKeyId);
+    expect(await keeping.reserve(hold(who, 10))).toMatchObject({ reason: "key_inactive" });
+    await keeping.settle(settlement(who, h.requestId, 5n));
+    expect(await balances(who)).toMatchObject({ reserved: 0n, held: 0n, spent: 5n });
+  });
 });
 
 describe("group commit", () => {
@@ -287,8 +400,10 @@ describe("group commit", () => {
     expect(ledger.stats.transactions - before.transactions).toBe(1);
     expect(ledger.stats.operations - before.operations).toBe(4);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, false]);
-    expect((await balances(rich)).reserved).toBe(2_000n + costOfTokens(300, PRICES.output));
-    expect(await balances(broke)).toMatchObject({ reserved: 0n, keyReserved: 0n });
+    expect(await balances(broke)).toMatchObject({ reserved: 0n, keyReserved: 0n, held: 0n });
+    const held = await balances(rich);
+    expect(held.reserved).toBe(held.held);
+    expect(held.reserved).toBeGreaterThanOrEqual(2_000n + costOfTokens(300, PRICES.output));
   });
 
   test("in one batch, later requests see what earlier ones took; grants without a cap shrink to fit", async () => {
@@ -309,11 +424,9 @@ describe("group commit", () => {
       amount: 1_000n + costOfTokens(affordable, PRICES.output),
     });
     expect(third).toMatchObject({ ok: false, reason: "insufficient_credits" });
-    const holds = await prisma.creditHold.findMany({ where: { userId: who.userId } });
-    const held = holds.reduce((sum, h) => sum + h.amount, 0n);
-    expect(holds).toHaveLength(2);
-    expect(await balances(who)).toMatchObject({ reserved: held, keyReserved: held });
-    expect(held).toBeLessThanOrEqual(creditsToMicro(1));
+    const after = await balances(who);
+    expect(after.reserved).toBe(after.held);
+    expect(after.reserved).toBeLessThanOrEqual(creditsToMicro(1));
   });
 
   test("an operation that fails its batch fails alone: the others are written", async () => {
@@ -330,56 +443,5 @@ describe("group commit", () => {
     expect(good.status).toBe("fulfilled");
     expect(reserved).toMatchObject({ status: "fulfilled", value: { ok: true } });
     expect((await balances(who)).balance).toBe(creditsToMicro(10) - 7n);
-  });
-
-  test("settling a request twice charges it once", async () => {
-    const who = await account(10);
-    const h = hold(who, 100);
-    await ledger.reserve(h);
-    await Promise.all([
-      ledger.settle(settlement(who, h.requestId, 50n)),
-      ledger.settle(settlement(who, h.requestId, 50n)),
-    ]);
-    await ledger.settle(settlement(who, h.requestId, 50n));
-    expect(await balances(who)).toEqual({
-      balance: creditsToMicro(10) - 50n,
-      reserved: 0n,
-      spent: 50n,
-      keyReserved: 0n,
-    });
-    expect(await prisma.conversation.count({ where: { requestId: h.requestId } })).toBe(1);
-  });
-
-  test("two instances on one account never hold more than its balance together", async () => {
-    const other = createPrismaClient(db.url);
-    const instances = [ledger, new Ledger(other)];
-    try {
-      const user = await createUser(prisma, { credits: 10 });
-      const keys = await Promise.all([0, 1].map(() => createApiKey(prisma, user.id)));
-      const requestedTokens = 1248; // 500,200 µcr a request: 19 fit in 1e7
-      const outcomes = await Promise.all(
-        Array.from({ length: 120 }, async (_, i) => {
-          const who = { userId: user.id, apiKeyId: keys[i % 2]!.apiKey.id };
-          const h = hold(who, requestedTokens);
-          const instance = instances[i % 2]!;
-          const result = await instance.reserve(h);
-          if (result.ok) await instance.settle(settlement(who, h.requestId, result.amount));
-          return result.ok;
-        }),
-      );
-      expect(outcomes.filter(Boolean)).toHaveLength(19);
-      const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-      const charges = await prisma.conversation.aggregate({
-        where: { userId: user.id },
-        _sum: { cost: true },
-      });
-      expect(after).toMatchObject({
-        reserved: 0n,
-        balance: creditsToMicro(10) - charges._sum.cost!,
-      });
-      expect(after.balance).toBeGreaterThanOrEqual(0n);
-    } finally {
-      await other.$disconnect();
-    }
   });
 });

@@ -1,21 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
-  correctHolds,
-  deleteExpiredHolds,
+  releaseExpiredHolds as releaseExpired,
   releaseHolds,
+  shrinkHolds,
   writeBatch,
-  type AccountChange,
+  type BatchResult,
   type ConversationRow,
-  type KeyRow,
   type Tx,
-  type UserRow,
 } from "./ledger-statements.server.ts";
 import type { Prices } from "./prices.ts";
 import {
   decideReservations,
-  provisionalAmount,
+  holdAmount,
+  largestAmount,
   type HoldRequest,
   type KeyBudget,
   type Reservation,
@@ -24,13 +24,25 @@ import {
 
 export type { HoldRequest, Reservation };
 
-// Reserve and settle, the two moments a request touches money, as Prisma
-// interactive transactions. Requests that arrive while a transaction is being
-// written share the next one (group commit): one commit, one WAL flush, and
-// one update per table for the whole batch. See docs/decisions/010-ledger-in-prisma-transactions.md.
+// Reserve and settle, the two moments a request touches money.
+//
+// An instance holds credits per API key (a row in credit_holds, counted in the
+// user's and the key's `reserved`), and its requests take their share of that
+// hold in memory: most reservations cost no database round trip at all. When a
+// hold has too little free, the reservation goes to the database, which grows
+// the hold only if the balance and the key's limit allow it, so that all
+// instances together can never hold more than there is. Settlements charge the
+// cost, take it out of the hold and write the usage row.
+//
+// Database work runs as Prisma interactive transactions; what arrives while one
+// is being written shares the next (group commit): one commit and one statement
+// for the whole batch. See docs/decisions/010-ledger-in-prisma-transactions.md.
 
-/** How long a hold lives if its process dies before settling it. */
-export const HOLD_TTL_MS = 30 * 60_000;
+/** A hold outlives its instance by this much; live instances renew theirs. */
+export const HOLD_TTL_MS = 60_000;
+
+/** When a hold grows, it takes this many times the largest request in room to spare, if the budgets allow. */
+const HEADROOM_REQUESTS = 8n;
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
@@ -55,64 +67,387 @@ export interface Settlement {
   timeToFirstTokenMs: number | null;
 }
 
+/** The instance's hold for one API key. */
+interface Hold {
+  id: string;
+  userId: string;
+  apiKeyId: string;
+  /** What the database row holds (as of the last commit). */
+  held: bigint;
+  /** Taken by requests in flight (and by decisions whose commit is pending). */
+  inUse: bigint;
+  /** False once found released by the sweeper (its row is gone). */
+  stored: boolean;
+  lastUsed: number;
+  /** When the row was last written, for renewals. */
+  writtenAt: number;
+}
+
 type Operation =
-  { kind: "reserve"; hold: HoldRequest } | { kind: "settle"; settlement: Settlement };
+  | { kind: "reserve"; request: HoldRequest }
+  | { kind: "settle"; settlement: Settlement; hold: Hold | undefined }
+  | { kind: "release"; hold: Hold }
+  | { kind: "renew"; hold: Hold };
+
+type Outcome = Reservation | undefined;
+
+interface Growth {
+  hold: Hold;
+  /** Added to the hold (provisionally, in the transaction). */
+  change: bigint;
+  created: boolean;
+}
+
+interface Written {
+  outcomes: Settled<Outcome>[];
+  committed(): void;
+  rolledBack(): void;
+}
 
 export class Ledger {
-  private readonly prisma: Prisma;
-  private readonly batches: GroupCommit<Operation, Reservation | undefined>;
   /** Transactions written and operations in them: their ratio is the batch size. */
-  readonly stats = { transactions: 0, operations: 0 };
+  readonly stats = { transactions: 0, operations: 0, reservedInMemory: 0 };
+  private readonly prisma: Prisma;
+  private readonly idleMs: number;
+  private readonly instance = `gw_${randomBytes(8).toString("hex")}`;
+  private readonly holds = new Map<string, Hold>();
+  /** Each reserved request's share: the hold it came from and how much. */
+  private readonly shares = new Map<string, { hold: Hold; amount: bigint }>();
+  private readonly batches: GroupCommit<Operation, Outcome>;
+  private readonly timer: NodeJS.Timeout;
+  private epoch = 0;
 
-  constructor(prisma: Prisma) {
+  /** `idleMs`: how long a hold nobody uses is kept for the next requests (0: released at once). */
+  constructor(prisma: Prisma, options: { idleMs?: number } = {}) {
     this.prisma = prisma;
+    this.idleMs = options.idleMs ?? 2_000;
     this.batches = new GroupCommit((batch) => this.write(batch));
+    this.timer = setInterval(() => this.tidy(), Math.max(this.idleMs, 1_000)).unref();
   }
 
   /**
    * Holds the most the request can cost against the user's spendable balance
-   * and the key's remaining limit, or says why not. Concurrent reservations on
-   * any number of instances can never together hold more than there is.
+   * and the key's remaining limit, or says why not.
    */
-  async reserve(hold: HoldRequest): Promise<Reservation> {
-    return (await this.batches.submit({ kind: "reserve", hold }))!;
+  reserve(request: HoldRequest): Promise<Reservation> {
+    if (request.requestedTokens !== undefined) {
+      const hold = this.holds.get(request.apiKeyId);
+      const amount = holdAmount(request, request.requestedTokens);
+      if (hold && hold.held - hold.inUse >= amount) {
+        this.take(request.requestId, hold, amount);
+        this.stats.reservedInMemory += 1;
+        return Promise.resolve({ ok: true, grantedTokens: request.requestedTokens, amount });
+      }
+    }
+    return this.batches.submit({ kind: "reserve", request }) as Promise<Reservation>;
   }
 
   /**
-   * Releases the request's hold, charges its cost to the balance and the key's
-   * spend, and writes its usage row, all or nothing. Settling a request twice
-   * charges it once; a hold the sweeper already released still gets charged.
+   * Charges the request's cost to the balance and the key's spend, takes it out
+   * of the hold and writes the usage row, all or nothing. Settling a request
+   * twice charges it once; a hold the sweeper released already is not released again.
    */
   async settle(settlement: Settlement): Promise<void> {
-    await this.batches.submit({ kind: "settle", settlement });
-  }
-
-  /** Waits until everything submitted is written (for shutdown). */
-  flush() {
-    return this.batches.flush();
-  }
-
-  private async write(
-    batch: Operation[],
-    attempt = 1,
-  ): Promise<Settled<Reservation | undefined>[]> {
+    const share = this.shares.get(settlement.requestId);
+    this.shares.delete(settlement.requestId);
     try {
-      const outcomes = await this.prisma.$transaction(
-        (tx) => writeTransaction(tx, batch),
-        TRANSACTION_OPTIONS,
-      );
+      await this.batches.submit({ kind: "settle", settlement, hold: share?.hold });
+    } finally {
+      // Charged or not, the request no longer uses its share.
+      if (share) await this.untake(share.hold, share.amount);
+    }
+  }
+
+  /** Writes everything submitted and gives back every hold nobody uses (for shutdown). */
+  async close() {
+    clearInterval(this.timer);
+    await this.batches.flush();
+    const idle = [...this.holds.values()].filter((hold) => hold.inUse === 0n);
+    for (const hold of idle) this.forget(hold);
+    await Promise.all(idle.map((hold) => this.batches.submit({ kind: "release", hold })));
+  }
+
+  /** Gives back the key's hold, e.g. when the key was disabled: its next request asks the database. */
+  forgetKey(apiKeyId: string) {
+    const hold = this.holds.get(apiKeyId);
+    if (!hold) return;
+    this.forget(hold);
+    if (hold.inUse === 0n) void this.batches.submit({ kind: "release", hold }).catch(() => {});
+  }
+
+  private take(requestId: string, hold: Hold, amount: bigint) {
+    hold.inUse += amount;
+    hold.lastUsed = Date.now();
+    this.shares.set(requestId, { hold, amount });
+  }
+
+  /** The request is done with its share. A forgotten hold goes back when its last request is; with no idle time, any hold does. */
+  private async untake(hold: Hold, amount: bigint) {
+    hold.inUse -= amount;
+    hold.lastUsed = Date.now();
+    if (hold.inUse !== 0n || !hold.stored) return;
+    if (this.idleMs > 0 && this.holds.get(hold.apiKeyId) === hold) return;
+    this.forget(hold);
+    await this.batches.submit({ kind: "release", hold }).catch(() => {});
+  }
+
+  /** New requests of the key will not use this hold (it is released once nobody does). */
+  private forget(hold: Hold) {
+    if (this.holds.get(hold.apiKeyId) === hold) this.holds.delete(hold.apiKeyId);
+  }
+
+  /** Releases holds nobody used for a while; renews those still in use before they expire. */
+  private tidy() {
+    const now = Date.now();
+    for (const hold of this.holds.values()) {
+      if (hold.inUse === 0n && now - hold.lastUsed >= this.idleMs) {
+        this.forget(hold);
+        void this.batches.submit({ kind: "release", hold }).catch(() => {});
+      } else if (now - hold.writtenAt > HOLD_TTL_MS / 3) {
+        void this.batches.submit({ kind: "renew", hold }).catch(() => {});
+      }
+    }
+  }
+
+  private async write(batch: Operation[], attempt = 1): Promise<Settled<Outcome>[]> {
+    let written: Written | undefined;
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        written = await this.writeTransaction(tx, batch);
+      }, TRANSACTION_OPTIONS);
+      written!.committed();
       this.stats.transactions += 1;
       this.stats.operations += batch.length;
-      return outcomes;
+      return written!.outcomes;
     } catch (error) {
-      // Rolled back whole by a conflict with another instance: nothing was written, try again.
-      if (isRetryable(error) && attempt < 3) return this.write(batch, attempt + 1);
+      written?.rolledBack();
+      // Rolled back whole: by a conflict with another instance, or because a hold
+      // turned out released by the sweeper (now forgotten). Nothing was written: again.
+      if ((error instanceof HoldLost || isRetryable(error)) && attempt < 3)
+        return this.write(batch, attempt + 1);
       if (batch.length === 1) return [{ ok: false, error }];
       // One operation failed the whole transaction: write each alone, so only it fails.
-      const outcomes: Settled<Reservation | undefined>[] = [];
+      const outcomes: Settled<Outcome>[] = [];
       for (const operation of batch) outcomes.push(...(await this.write([operation])));
       return outcomes;
     }
+  }
+
+  /**
+   * One transaction for the batch. Reservations that need their hold to grow
+   * grow it provisionally (by the most they could need, plus room to spare), are
+   * decided against the account rows as that statement left them, and what the
+   * holds do not keep is given back by one more statement: so the account rows
+   * stay locked for one or two statements and the commit.
+   */
+  private async writeTransaction(tx: Tx, batch: Operation[]): Promise<Written> {
+    const settlements = batch.flatMap((op) => (op.kind === "settle" ? [op] : []));
+    const requests = batch.flatMap((op) => (op.kind === "reserve" ? [op.request] : []));
+    const released = batch.flatMap((op) => (op.kind === "release" ? [op.hold] : []));
+    const growth = this.planGrowth(requests, batch);
+
+    const result = await writeBatch(tx, {
+      instance: this.instance,
+      expiresAt: new Date(Date.now() + HOLD_TTL_MS),
+      conversations: settlements.map((op) => conversationRow(op.settlement)),
+      charges: settlements.map((op) => ({
+        requestId: op.settlement.requestId,
+        holdId: op.hold?.stored ? op.hold.id : null,
+      })),
+      holds: [...growth.values()].map(({ hold, change, created }) => ({
+        ...hold,
+        change,
+        created,
+      })),
+    });
+    const expected = [
+      ...[...growth.values()].map((entry) => entry.hold),
+      ...settlements.flatMap((op) => (op.hold?.stored ? [op.hold] : [])),
+    ];
+    const lost = expected.filter((hold) => !hold.stored || !result.holds.has(hold.id));
+    if (lost.length > 0) {
+      for (const hold of lost) {
+        hold.stored = false;
+        this.forget(hold);
+      }
+      throw new HoldLost();
+    }
+    if (released.length > 0)
+      await releaseHolds(
+        tx,
+        released.map((hold) => hold.id),
+      );
+
+    const granted =
+      requests.length > 0 ? await this.grant(tx, requests, growth, result) : undefined;
+    let next = 0;
+    return {
+      outcomes: batch.map((op): Settled<Outcome> =>
+        op.kind === "reserve"
+          ? { ok: true, value: granted!.reservations[next++]! }
+          : { ok: true, value: undefined },
+      ),
+      committed: () => {
+        const now = Date.now();
+        for (const op of settlements) if (op.hold?.stored) op.hold.held -= op.settlement.cost;
+        for (const { hold } of growth.values()) hold.writtenAt = now;
+        granted?.committed();
+      },
+      rolledBack: () => granted?.rolledBack(),
+    };
+  }
+
+  /** Each key that reservations (or a renewal) touch: its hold, a new one if none, and how much it grows. */
+  private planGrowth(requests: HoldRequest[], batch: Operation[]) {
+    const growth = new Map<string, Growth>();
+    for (const request of requests) {
+      let entry = growth.get(request.apiKeyId);
+      if (!entry) {
+        const existing = this.holds.get(request.apiKeyId);
+        const hold = existing ?? this.newHold(request.userId, request.apiKeyId);
+        entry = { hold, change: 0n, created: !existing };
+        growth.set(request.apiKeyId, entry);
+      }
+      const need = largestAmount(request);
+      entry.change += need + need * HEADROOM_REQUESTS;
+    }
+    for (const op of batch)
+      if (op.kind === "renew" && op.hold.stored && !growth.has(op.hold.apiKeyId))
+        growth.set(op.hold.apiKeyId, { hold: op.hold, change: 0n, created: false });
+    return growth;
+  }
+
+  /**
+   * Decides the reservations and takes their shares at once, so that nothing in
+   * this process takes the same room before the commit; gives back what the
+   * holds grew by but do not keep. A rollback undoes the shares.
+   */
+  private async grant(
+    tx: Tx,
+    requests: HoldRequest[],
+    growth: Map<string, Growth>,
+    result: BatchResult,
+  ) {
+    const grownFor = (pick: (hold: Hold) => string, id: string) =>
+      [...growth.values()].reduce((sum, e) => (pick(e.hold) === id ? sum + e.change : sum), 0n);
+    // The budgets before this batch's growth: the rows hold it now.
+    const users = new Map<string, UserBudget>(
+      result.users.map((u) => [u.id, u.balance - u.reserved + grownFor((h) => h.userId, u.id)]),
+    );
+    const keys = new Map<string, KeyBudget>(
+      result.keys.map((k) => [
+        k.id,
+        !k.active
+          ? { active: false }
+          : {
+              active: true,
+              remaining:
+                k.creditLimit === null
+                  ? null
+                  : k.creditLimit - k.spent - k.reserved + grownFor((h) => h.apiKeyId, k.id),
+            },
+      ]),
+    );
+    const free = new Map(
+      [...growth.values()].map(({ hold }) => [hold.apiKeyId, hold.held - hold.inUse]),
+    );
+    const decisions = decideReservations(requests, { users, keys, free });
+
+    const keep = keptGrowth(requests, decisions, users, keys, growth);
+    const shares: { requestId: string; hold: Hold; amount: bigint }[] = [];
+    decisions.forEach(({ reservation }, i) => {
+      if (!reservation.ok) return;
+      const request = requests[i]!;
+      const hold = growth.get(request.apiKeyId)!.hold;
+      this.take(request.requestId, hold, reservation.amount);
+      shares.push({ requestId: request.requestId, hold, amount: reservation.amount });
+    });
+    for (const [key, entry] of growth) if (entry.created) this.holds.set(key, entry.hold);
+    const rolledBack = () => {
+      for (const { requestId, hold, amount } of shares) {
+        this.shares.delete(requestId);
+        hold.inUse -= amount;
+      }
+      for (const entry of growth.values()) if (entry.created) this.forget(entry.hold);
+    };
+    try {
+      const shrink = [...growth].flatMap(([key, entry]) => {
+        const change = (keep.get(key) ?? 0n) - entry.change;
+        return change === 0n ? [] : [{ ...entry.hold, change, created: false }];
+      });
+      if (shrink.length > 0) await shrinkHolds(tx, shrink);
+    } catch (error) {
+      rolledBack();
+      throw error;
+    }
+    return {
+      reservations: decisions.map(({ reservation }) => reservation),
+      committed: () => {
+        for (const [key, entry] of growth) entry.hold.held += keep.get(key) ?? 0n;
+      },
+      rolledBack,
+    };
+  }
+
+  private newHold(userId: string, apiKeyId: string): Hold {
+    this.epoch += 1;
+    return {
+      id: `${this.instance}:${apiKeyId}:${this.epoch}`,
+      userId,
+      apiKeyId,
+      held: 0n,
+      inUse: 0n,
+      stored: true,
+      lastUsed: Date.now(),
+      writtenAt: Date.now(),
+    };
+  }
+}
+
+/**
+ * What each hold keeps of its growth: what its grants needed, plus room to spare
+ * for the next requests as far as the budgets allow (at most half of what is
+ * left, so that other keys and instances find some).
+ */
+function keptGrowth(
+  requests: HoldRequest[],
+  decisions: { reservation: Reservation; added: bigint }[],
+  users: Map<string, UserBudget>,
+  keys: Map<string, KeyBudget>,
+  growth: Map<string, Growth>,
+) {
+  const keep = new Map<string, bigint>();
+  const largest = new Map<string, bigint>();
+  const userLeft = new Map(users);
+  decisions.forEach(({ reservation, added }, i) => {
+    const { apiKeyId, userId } = requests[i]!;
+    keep.set(apiKeyId, (keep.get(apiKeyId) ?? 0n) + added);
+    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - added);
+    if (reservation.ok && reservation.amount > (largest.get(apiKeyId) ?? 0n))
+      largest.set(apiKeyId, reservation.amount);
+  });
+  for (const [apiKeyId, amount] of largest) {
+    const { userId } = growth.get(apiKeyId)!.hold;
+    const key = keys.get(apiKeyId);
+    const keyLeft =
+      key?.active && key.remaining !== null ? key.remaining - keep.get(apiKeyId)! : undefined;
+    // Whole requests' worth, so that what is left over stays in the account, where any
+    // request can still use it, rather than split in unusable pieces across holds.
+    let requests = HEADROOM_REQUESTS;
+    for (const left of [userLeft.get(userId) ?? 0n, keyLeft])
+      if (left !== undefined) requests = min(requests, left > 0n ? left / 2n / amount : 0n);
+    const spare = amount * requests;
+    keep.set(apiKeyId, keep.get(apiKeyId)! + spare);
+    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - spare);
+  }
+  return keep;
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+class HoldLost extends Error {
+  constructor() {
+    super("a hold of this instance was released by the sweeper");
   }
 }
 
@@ -121,110 +456,14 @@ function isRetryable(error: unknown) {
   return code === "40P01" || code === "40001";
 }
 
-/** Releases holds whose request died with its process; returns how many. Safe on every instance at once. */
+/** Releases holds whose instance died; returns how many. Safe on every instance at once. */
 export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
   let released = 0;
   for (;;) {
-    const count = await prisma.$transaction(async (tx) => {
-      const expired = await deleteExpiredHolds(tx, 1000);
-      if (expired.length > 0) await releaseHolds(tx, expired);
-      return expired.length;
-    }, TRANSACTION_OPTIONS);
+    const count = await prisma.$transaction((tx) => releaseExpired(tx, 1000), TRANSACTION_OPTIONS);
     released += count;
     if (count < 1000) return released;
   }
-}
-
-/**
- * One transaction for the batch: settlements and reservations in one statement
- * (settlements free what reservations may use), then, when a reservation gets
- * less than it was written with, one more to take that back.
- */
-async function writeTransaction(tx: Tx, batch: Operation[]) {
-  const settlements = uniqueBy(
-    batch.flatMap((op) => (op.kind === "settle" ? [op.settlement] : [])),
-    (s) => s.requestId,
-  );
-  const holds = batch.flatMap((op) => (op.kind === "reserve" ? [op.hold] : []));
-  // Reservations are written at their largest amount, then decided against the rows
-  // as the statement left them, so that the account rows stay locked only for the
-  // one statement and the commit.
-  const provisional = holds.map(provisionalAmount);
-  const expiresAt = new Date(Date.now() + HOLD_TTL_MS);
-  const { users, keys } = await writeBatch(tx, {
-    conversations: settlements.map(conversationRow),
-    holds: holds.map((hold, i) => ({ ...hold, amount: provisional[i]!, expiresAt })),
-  });
-  const reservations = holds.length > 0 ? await decide(tx, holds, provisional, users, keys) : [];
-  let next = 0;
-  return batch.map((op): Settled<Reservation | undefined> =>
-    op.kind === "reserve"
-      ? { ok: true, value: reservations[next++]! }
-      : { ok: true, value: undefined },
-  );
-}
-
-/**
- * Decides the batch's reservations against the budgets before them (the rows
- * now hold them at their provisional amounts) and takes back what was not granted.
- */
-async function decide(
-  tx: Tx,
-  holds: HoldRequest[],
-  provisional: bigint[],
-  users: UserRow[],
-  keys: KeyRow[],
-) {
-  const pendingOfUser = new Map<string, bigint>();
-  const pendingOfKey = new Map<string, bigint>();
-  holds.forEach((hold, i) => {
-    pendingOfUser.set(hold.userId, (pendingOfUser.get(hold.userId) ?? 0n) + provisional[i]!);
-    pendingOfKey.set(hold.apiKeyId, (pendingOfKey.get(hold.apiKeyId) ?? 0n) + provisional[i]!);
-  });
-  const userBudgets = new Map<string, UserBudget>(
-    users.map((user) => [
-      user.id,
-      user.balance - user.reserved + (pendingOfUser.get(user.id) ?? 0n),
-    ]),
-  );
-  const keyBudgets = new Map<string, KeyBudget>(
-    keys.map((key) => [
-      key.id,
-      key.active
-        ? {
-            active: true,
-            remaining:
-              key.creditLimit === null
-                ? null
-                : key.creditLimit - key.spent - key.reserved + (pendingOfKey.get(key.id) ?? 0n),
-          }
-        : { active: false },
-    ]),
-  );
-  const reservations = decideReservations(holds, userBudgets, keyBudgets);
-
-  const changes: AccountChange[] = [];
-  const refused: string[] = [];
-  const resized: { requestId: string; amount: bigint }[] = [];
-  reservations.forEach((reservation, i) => {
-    const hold = holds[i]!;
-    const granted = reservation.ok ? reservation.amount : 0n;
-    if (granted === provisional[i]) return;
-    changes.push({
-      userId: hold.userId,
-      apiKeyId: hold.apiKeyId,
-      reserve: granted - provisional[i]!,
-    });
-    if (reservation.ok) resized.push({ requestId: hold.requestId, amount: granted });
-    else refused.push(hold.requestId);
-  });
-  if (changes.length > 0) await correctHolds(tx, { refused, resized, changes });
-  return reservations;
-}
-
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
 }
 
 function conversationRow(s: Settlement): ConversationRow {

@@ -1,7 +1,8 @@
 import { costOfTokens } from "../utils/money.ts";
 
-// Which holds a batch of reservations gets, decided in one pass over the
-// batch in arrival order, exactly as if each had run alone one after another.
+// How much a request may hold, and whether its account can give it: decided for
+// a batch of requests in one pass, in arrival order, exactly as if each had run
+// alone one after another.
 
 export interface HoldRequest {
   requestId: string;
@@ -24,52 +25,65 @@ export type Reservation =
       affordableTokens: number;
     };
 
-/** What an account can still hold: spendable µcr, or undefined when the user is gone. */
+/** What an account can still add to its holds: spendable µcr, or undefined when the user is gone. */
 export type UserBudget = bigint | undefined;
 
 /** An API key's room: inactive (disabled, deleted, gone), or remaining µcr (null: no limit). */
 export type KeyBudget = { active: false } | { active: true; remaining: bigint | null };
 
-/** The hold written before the decision: the whole request, or the model's maximum output. */
-export function provisionalAmount(request: HoldRequest): bigint {
-  return holdAmount(request, request.requestedTokens ?? request.modelMaxTokens);
-}
-
 export function holdAmount(request: HoldRequest, tokens: number): bigint {
   return request.inputCost + costOfTokens(tokens, request.outputPrice);
 }
 
+/** The most a request can need: what it asked for, or the model's whole output. */
+export function largestAmount(request: HoldRequest): bigint {
+  return holdAmount(request, request.requestedTokens ?? request.modelMaxTokens);
+}
+
 /**
- * Decides every request of a batch against the budgets the accounts had before
- * the batch (they are consumed as the walk goes on). A request is granted only
- * if both its user and its key can pay for it; a refusal takes nothing.
+ * Decides requests that the instance's holds could not cover. Each may use what
+ * its key's hold has free (`free`, consumed as the walk goes on) plus what its
+ * user and key can still add to holds (also consumed). A request is granted
+ * only if both can pay for it; a refusal takes nothing. Returns, per request,
+ * the decision and how much of it must be added to its key's hold.
  */
 export function decideReservations(
   requests: HoldRequest[],
-  users: Map<string, UserBudget>,
-  keys: Map<string, KeyBudget>,
-): Reservation[] {
-  const userLeft = new Map(users);
-  const keyLeft = new Map(keys);
+  budgets: {
+    users: Map<string, UserBudget>;
+    keys: Map<string, KeyBudget>;
+    free: Map<string, bigint>;
+  },
+): { reservation: Reservation; added: bigint }[] {
+  const userLeft = new Map(budgets.users);
+  const keyLeft = new Map(budgets.keys);
+  const freeLeft = new Map(budgets.free);
   return requests.map((request) => {
     const user = userLeft.get(request.userId);
     const key = keyLeft.get(request.apiKeyId) ?? { active: false };
-    if (user === undefined)
-      return { ok: false, reason: "insufficient_credits", affordableTokens: 0 };
-    if (!key.active) return { ok: false, reason: "key_inactive", affordableTokens: 0 };
-    const userTokens = affordableTokens(user, request);
+    const refuse = (reason: "insufficient_credits" | "key_limit" | "key_inactive", tokens = 0) => ({
+      reservation: { ok: false as const, reason, affordableTokens: tokens },
+      added: 0n,
+    });
+    if (user === undefined) return refuse("insufficient_credits");
+    if (!key.active) return refuse("key_inactive");
+    const free = positive(freeLeft.get(request.apiKeyId) ?? 0n);
+    const userTokens = affordableTokens(free + user, request);
     const keyTokens =
-      key.remaining === null ? request.modelMaxTokens : affordableTokens(key.remaining, request);
+      key.remaining === null
+        ? request.modelMaxTokens
+        : affordableTokens(free + key.remaining, request);
     const wanted = request.requestedTokens ?? 1;
-    if (userTokens < wanted)
-      return { ok: false, reason: "insufficient_credits", affordableTokens: userTokens };
-    if (keyTokens < wanted) return { ok: false, reason: "key_limit", affordableTokens: keyTokens };
+    if (userTokens < wanted) return refuse("insufficient_credits", userTokens);
+    if (keyTokens < wanted) return refuse("key_limit", keyTokens);
     const grantedTokens = request.requestedTokens ?? Math.min(userTokens, keyTokens);
     const amount = holdAmount(request, grantedTokens);
-    userLeft.set(request.userId, user - amount);
+    const added = amount > free ? amount - free : 0n;
+    freeLeft.set(request.apiKeyId, free - amount + added);
+    userLeft.set(request.userId, user - added);
     if (key.remaining !== null)
-      keyLeft.set(request.apiKeyId, { active: true, remaining: key.remaining - amount });
-    return { ok: true, grantedTokens, amount };
+      keyLeft.set(request.apiKeyId, { active: true, remaining: key.remaining - added });
+    return { reservation: { ok: true, grantedTokens, amount }, added };
   });
 }
 
@@ -80,3 +94,5 @@ export function affordableTokens(budget: bigint, request: HoldRequest): number {
   const tokens = ((budget - request.inputCost) * 1_000_000n) / request.outputPrice;
   return tokens > BigInt(request.modelMaxTokens) ? request.modelMaxTokens : Number(tokens);
 }
+
+const positive = (value: bigint) => (value > 0n ? value : 0n);

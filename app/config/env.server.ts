@@ -48,6 +48,12 @@ export const EnvSchema = z.object({
     .max(1_000_000_000, "is too large")
     .default(0),
   ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  HOLD_IDLE_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must not be negative")
+    .max(600_000, "must be at most 600000")
+    .default(2000),
   HOLD_SWEEP_INTERVAL_SECONDS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number")

@@ -10,7 +10,8 @@ export interface ActiveApiKey {
 /**
  * Active keys by secret hash. Entries live until a change notification names
  * them; while the listener is down every lookup goes to the database, so a
- * disabled key never outlives its notification.
+ * disabled key never outlives its notification. `onChange` hears of each
+ * cached key that changed (the ledger gives its hold back).
  */
 export class ApiKeyCache {
   private readonly byHash = new Map<string, ActiveApiKey>();
@@ -18,10 +19,14 @@ export class ApiKeyCache {
   private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
 
-  constructor(prisma: Prisma, listener: ChangeListener) {
+  constructor(prisma: Prisma, listener: ChangeListener, onChange: (apiKeyId: string) => void) {
     this.prisma = prisma;
     this.listener = listener;
-    listener.on(API_KEY_CHANNEL, (hash) => this.byHash.delete(hash));
+    listener.on(API_KEY_CHANNEL, (hash) => {
+      const key = this.byHash.get(hash);
+      this.byHash.delete(hash);
+      if (key) onChange(key.id);
+    });
     listener.onConnectionLost(() => this.byHash.clear());
   }
 

@@ -14,6 +14,7 @@ export function getGateway(): Promise<Gateway> {
       databaseUrl: env.DATABASE_URL,
       adapters: await adaptersFromEnv(env),
       log: createLogger(env.LOG_LEVEL),
+      holdIdleMs: env.HOLD_IDLE_MS,
     });
   });
 }

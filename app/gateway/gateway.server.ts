@@ -59,11 +59,13 @@ export async function createGateway(options: {
   databaseUrl: string;
   adapters: Partial<Record<string, ProviderAdapter>>;
   log: Logger;
+  /** How long a hold nobody uses is kept for the next requests (see the Ledger). */
+  holdIdleMs?: number;
 }): Promise<Gateway> {
   const listener = new ChangeListener(options.databaseUrl, options.log);
-  const keys = new ApiKeyCache(options.prisma, listener);
+  const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs });
+  const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => ledger.forgetKey(apiKeyId));
   const catalog = new CatalogCache(options.prisma, listener);
-  const ledger = new Ledger(options.prisma);
   await listener.start();
   return {
     prisma: options.prisma,
@@ -74,7 +76,7 @@ export async function createGateway(options: {
     log: options.log,
     async close() {
       await listener.stop();
-      await ledger.flush();
+      await ledger.close();
     },
   };
 }

@@ -184,7 +184,7 @@ describe("a gateway killed mid-request", () => {
     expect(held.reserved).toBeGreaterThan(0n);
     expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(1);
 
-    // Let the hold's time run out (its TTL is 30 minutes; we do not wait that long).
+    // Let the hold's time run out (a minute after its instance last renewed it; we do not wait).
     await prisma.creditHold.updateMany({
       where: { userId: user.id },
       data: { expiresAt: new Date(Date.now() - 1000) },

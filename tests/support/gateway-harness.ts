@@ -53,6 +53,8 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
       google: createGeminiAdapter({ apiKey: "AIza-fake", baseURL: fakes.google.baseUrl }),
     },
     log: createLogger("silent"),
+    // Holds go back as soon as a request is done, so tests see `reserved` at rest.
+    holdIdleMs: 0,
   });
   const server = createServer(
     createRequestListener(async (request) => {
