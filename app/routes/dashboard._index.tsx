@@ -1,6 +1,6 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireUserId } from "#app/accounts/require-user.server.ts";
-import { SpendChart } from "#app/components/spend-chart.tsx";
+import { lazy, Suspense } from "react";
 import {
   Card,
   CardContent,
@@ -11,6 +11,12 @@ import {
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
 import { publicOrigin } from "#app/utils/request-origin.ts";
 import type { Route } from "./+types/dashboard._index";
+
+// recharts weighs some 30 MB in a server process: loaded the first time the page is drawn
+// (it draws the chart in the browser; on the server it renders an empty frame).
+const SpendChart = lazy(() =>
+  import("#app/components/spend-chart.tsx").then((module) => ({ default: module.SpendChart })),
+);
 
 export async function loader({ request }: Route.LoaderArgs) {
   const userId = await requireUserId(request);
@@ -126,7 +132,9 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
           <CardDescription>Credits, last 30 days (UTC)</CardDescription>
         </CardHeader>
         <CardContent>
-          <SpendChart data={loaderData.chart} />
+          <Suspense>
+            <SpendChart data={loaderData.chart} />
+          </Suspense>
         </CardContent>
       </Card>
       <div className="grid gap-4 md:grid-cols-2">

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 const SECRET_PREFIX = "gw-";
 const DISPLAY_PREFIX_LENGTH = SECRET_PREFIX.length + 6;
@@ -19,5 +19,5 @@ export function generateApiKey(): NewApiKey {
 
 /** Hex SHA-256: the secrets are long and random, so a fast hash is safe here. */
 export function hashApiKey(secret: string) {
-  return createHash("sha256").update(secret).digest("hex");
+  return hash("sha256", secret, "hex");
 }

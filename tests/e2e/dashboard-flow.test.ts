@@ -141,6 +141,10 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   await expect
     .poll(() => page.getByText("Requests, last 30 days").locator("..").textContent())
     .toContain("2");
+  // The chart is drawn in the browser (recharts renders an empty frame on the server):
+  // today's bar is there.
+  const chart = page.getByRole("img", { name: "Credits spent per day over the last 30 days" });
+  await expect.poll(() => chart.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
   await shot(page, "overview-after-calls");
   await page.getByRole("link", { name: "Credits" }).click();
   await expect.poll(() => page.getByRole("table").last().textContent()).toMatch(/2.*−0\.\d+/);
