@@ -1,0 +1,316 @@
+// `npm run bench [-- --seconds=8] [-- --soak[=minutes]]`: the gateway (production
+// build, its own process, on an embedded PostgreSQL) beside a zero-latency
+// OpenAI-compatible upstream called directly and a minimal Node proxy, under the
+// same load; then the variants (a hot account, a thousand keys of a hundred
+// accounts, a usage log of a million rows) and, with --soak, a long run that
+// watches memory. Prints the tables and writes them to docs/benchmarks.md.
+// These machines are shared and noisy: compare ratios within one run.
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
+import { migrate } from "../../app/db/migrator.server.ts";
+import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
+import { createLogger } from "../../app/server/logger.server.ts";
+import { generateApiKey } from "../../app/utils/api-key.server.ts";
+import { firstToken, load, WRK, type LoadResult, type Target } from "./load.ts";
+import { canPin, cpuMs, freePort, pin, postgresPids, rssMb, startNode } from "./processes.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "8" },
+    soak: { type: "string" },
+    rows: { type: "string", default: "1000000" },
+  },
+});
+const SECONDS = Number(values.seconds);
+const SOAK_MINUTES = values.soak === undefined ? 0 : Number(values.soak || 10);
+const ROOT = join(import.meta.dirname, "..", "..");
+
+const dataDir = mkdtempSync(join(tmpdir(), "gateway-bench-"));
+const children: ChildProcess[] = [];
+const postgres = await startEmbeddedPostgres({ dataDir, log: createLogger("warn") });
+const pgdata = join(dataDir, "postgres");
+const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+try {
+  for (const pid of postgresPids(pgdata)) pin(pid, 1);
+  await migrate(postgres.url);
+  await seedCatalog(pool, "sync");
+  const model = (
+    await pool.query<{ slug: string }>(
+      `SELECT m.slug FROM models m JOIN model_provider_mappings mpm ON mpm.model_id = m.id
+       JOIN providers p ON p.id = mpm.provider_id WHERE p.slug = 'openai' ORDER BY m.slug LIMIT 1`,
+    )
+  ).rows[0]!.slug;
+  const hot = await createAccounts(pool, 1, 1);
+  const many = await createAccounts(pool, 100, 10);
+
+  const upstreamPort = await freePort();
+  children.push(
+    await startNode(["scripts/bench/upstream.ts", String(upstreamPort)], {}, "listening", 0),
+  );
+  const upstream = `http://127.0.0.1:${upstreamPort}/v1`;
+  const proxyPort = await freePort();
+  const proxyKey = "bench-proxy-key";
+  const proxy = await startNode(
+    ["scripts/bench/minimal-proxy.ts", String(proxyPort), upstream, proxyKey],
+    {},
+    "listening",
+    1,
+  );
+  children.push(proxy);
+  const gatewayPort = await freePort();
+  const gateway = await startNode(
+    ["app/server/main.ts"],
+    {
+      DATABASE_URL: postgres.url,
+      MIGRATE_ON_START: "false",
+      PORT: String(gatewayPort),
+      DATA_DIR: dataDir,
+      OPENAI_API_KEY: "fake",
+      OPENAI_BASE_URL: upstream,
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      SESSION_SECRET: "b".repeat(32),
+      // e.g. BENCH_GATEWAY_NODE_OPTIONS=--cpu-prof to profile the gateway
+      NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS ?? "",
+    },
+    "Gateway ready",
+    1,
+  );
+  children.push(gateway);
+  pin(process.pid, 0);
+  await sleep(2000);
+  const idleRss = rssMb(gateway.pid!);
+
+  const targets: Target[] = [
+    { name: "direct", url: upstream, model, keys: ["fake"] },
+    { name: "minimal proxy", url: `http://127.0.0.1:${proxyPort}/v1`, model, keys: [proxyKey] },
+    { name: "gateway", url: `http://127.0.0.1:${gatewayPort}/v1`, model, keys: hot },
+  ];
+  const measure = async (target: Target, stream: boolean, connections: number) => {
+    const gatewayPid =
+      target.name === "gateway"
+        ? gateway.pid!
+        : target.name === "minimal proxy"
+          ? proxy.pid!
+          : undefined;
+    const database = target.name === "gateway" ? postgresPids(pgdata) : [];
+    const before = {
+      process: gatewayPid ? cpuMs(gatewayPid) : 0,
+      database: sum(database.map(cpuMs)),
+    };
+    const result = await load(target, stream, connections, SECONDS);
+    const cpu = {
+      process: gatewayPid ? (cpuMs(gatewayPid) - before.process) / result.requests : undefined,
+      database: database.length
+        ? (sum(database.map(cpuMs)) - before.database) / result.requests
+        : undefined,
+    };
+    return { ...result, cpu, rss: gatewayPid ? rssMb(gatewayPid) : undefined };
+  };
+
+  for (const target of targets) await load(target, true, 10, 2); // warm up
+  const rows: string[] = [];
+  const main = new Map<string, Awaited<ReturnType<typeof measure>>>();
+  for (const stream of [true, false]) {
+    for (const connections of [1, 50]) {
+      for (const target of targets) {
+        const result = await measure(target, stream, connections);
+        main.set(`${target.name} ${stream} ${connections}`, result);
+        rows.push(row(stream ? "stream" : "json", connections, target.name, result));
+        console.log(rows.at(-1));
+      }
+    }
+  }
+  const ttft = Object.fromEntries(
+    await sequential(
+      targets.map((target) => async () => [target.name, await firstToken(target)] as const),
+    ),
+  );
+
+  // Variants, streamed at 50 connections, each beside the hot-account row measured now.
+  const gatewayTarget = targets[2]!;
+  const variants: string[] = [];
+  const baseline = await measure(gatewayTarget, true, 50);
+  variants.push(variant("one account, one key (a hot balance row)", baseline, baseline));
+  const manyKeys = { ...gatewayTarget, keys: many };
+  await load(manyKeys, true, 50, 3); // their first requests look the keys up and make holds
+  const spread = await measure(manyKeys, true, 50);
+  variants.push(variant("1,000 keys of 100 accounts", spread, baseline));
+  const logged = Number((await pool.query("SELECT count(*) FROM conversations")).rows[0].count);
+  const started = performance.now();
+  await fillUsageLog(pool, Number(values.rows) - logged);
+  console.log(
+    `filled the usage log to ${values.rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  const large = await measure(gatewayTarget, true, 50);
+  variants.push(
+    variant(
+      `usage log of ${Number(values.rows).toLocaleString("en")} rows (was ${logged.toLocaleString("en")})`,
+      large,
+      baseline,
+    ),
+  );
+  for (const line of variants) console.log(line);
+
+  await sleep(10_000);
+  const afterRss = rssMb(gateway.pid!);
+  const soak =
+    SOAK_MINUTES > 0 ? await soakRun(gatewayTarget, gateway.pid!, SOAK_MINUTES) : undefined;
+
+  const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) =>
+    a && b ? (a.rps / b.rps).toFixed(2) : "-";
+  const report = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, ${WRK ? "wrk" : "autocannon"}, ${SECONDS} s per row${canPin ? "; load generator and upstream on cpu0, gateway with its database and the minimal proxy on cpu1" : ""}.`,
+    "",
+    "| body | connections | target | req/s | p50 / p99 ms | failures | CPU ms per request (process + database) | RSS MB |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Gateway req/s as a share of the minimal proxy's: stream ${ratio(main.get("gateway true 50"), main.get("minimal proxy true 50"))} at 50 connections, JSON ${ratio(main.get("gateway false 50"), main.get("minimal proxy false 50"))}.`,
+    "",
+    `First token at 1 connection (300 sequential streams, p50 / p99): direct ${fmt(ttft.direct!)}, minimal proxy ${fmt(ttft["minimal proxy"]!)}, gateway ${fmt(ttft.gateway!)}; gateway overhead ${(ttft.gateway!.p50 - ttft.direct!.p50).toFixed(2)} / ${(ttft.gateway!.p99 - ttft.direct!.p99).toFixed(2)} ms.`,
+    "",
+    "Variants (gateway, streamed, 50 connections; each beside the hot-account row measured in the same run):",
+    "",
+    "| variant | req/s | p50 / p99 ms | failures | CPU ms per request (process + database) | req/s vs hot account |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...variants,
+    "",
+    `Gateway memory: RSS ${idleRss.toFixed(0)} MB idle after start, ${afterRss.toFixed(0)} MB ten seconds after the load.`,
+  ].join("\n");
+  console.log(`\n${report}`);
+  writeSection("bench", report);
+  if (soak) {
+    console.log(`\n${soak}`);
+    writeSection("soak", soak);
+  }
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await sleep(1000);
+  await pool.end();
+  await postgres.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Users with `keysEach` keys each and a balance no bench can spend; returns the key secrets. */
+async function createAccounts(db: pg.Pool, users: number, keysEach: number) {
+  const secrets: string[] = [];
+  for (let u = 0; u < users; u++) {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash, balance) VALUES ($1, '-', 1000000000000000) RETURNING id`,
+      [`bench-${users}-${u}@example.test`],
+    );
+    await db.query(
+      `INSERT INTO onramp_transactions (user_id, amount, idempotency_key) VALUES ($1, 1000000000000000, 'bench')`,
+      [rows[0]!.id],
+    );
+    for (let k = 0; k < keysEach; k++) {
+      const key = generateApiKey();
+      await db.query(
+        "INSERT INTO api_keys (user_id, name, prefix, secret_hash) VALUES ($1, 'bench', $2, $3)",
+        [rows[0]!.id, key.prefix, key.hash],
+      );
+      secrets.push(key.secret);
+    }
+  }
+  return secrets;
+}
+
+/** Adds `count` usage rows, spread over the last 30 days, in batches. */
+async function fillUsageLog(db: pg.Pool, count: number) {
+  const batch = 100_000;
+  for (let done = 0; done < count; done += batch) {
+    await db.query(
+      `INSERT INTO conversations (request_id, user_id, api_key_id, cost, mapping_id, model_slug,
+         provider_slug, upstream_model, endpoint, stream, status, usage_source, input_tokens,
+         output_tokens, input_price, cached_input_price, output_price, latency_ms, created_at)
+       SELECT 'filler_' || ($1::bigint + g), c.user_id, c.api_key_id, c.cost, c.mapping_id, c.model_slug,
+         c.provider_slug, c.upstream_model, c.endpoint, c.stream, c.status, c.usage_source,
+         c.input_tokens, c.output_tokens, c.input_price, c.cached_input_price, c.output_price,
+         c.latency_ms, now() - ((g % 2592000) || ' seconds')::interval
+       FROM generate_series(1, $2::int) g, (SELECT * FROM conversations LIMIT 1) c`,
+      [done, Math.min(batch, count - done)],
+    );
+  }
+  await db.query("ANALYZE conversations");
+}
+
+/** 50 streaming connections for `minutes`, RSS every 10 s; flat means within 10 % after the first minute. */
+async function soakRun(target: Target, pid: number, minutes: number) {
+  const samples: { at: number; rss: number }[] = [];
+  const started = performance.now();
+  const sampler = setInterval(
+    () => samples.push({ at: (performance.now() - started) / 1000, rss: rssMb(pid) }),
+    10_000,
+  );
+  const result = await load(target, true, 50, minutes * 60);
+  clearInterval(sampler);
+  const settled = samples.filter((sample) => sample.at >= 60).map((sample) => sample.rss);
+  const spread = settled.length
+    ? (Math.max(...settled) - Math.min(...settled)) / Math.min(...settled)
+    : 0;
+  return [
+    `Soak: ${minutes} min, streamed, 50 connections: ${result.rps.toFixed(0)} req/s, ${result.requests} requests, ${result.failures} failures. RSS after the first minute within ${(spread * 100).toFixed(1)} % (${settled.length ? `${Math.min(...settled).toFixed(0)}–${Math.max(...settled).toFixed(0)} MB` : "-"}).`,
+    "",
+    "| seconds | RSS MB |",
+    "| --- | --- |",
+    ...samples.map((sample) => `| ${sample.at.toFixed(0)} | ${sample.rss.toFixed(0)} |`),
+  ].join("\n");
+}
+
+type Measured = LoadResult & { cpu: { process?: number; database?: number }; rss?: number };
+
+function row(body: string, connections: number, target: string, result: Measured) {
+  return `| ${body} | ${connections} | ${target} | ${result.rps.toFixed(0)} | ${latency(result)} | ${result.failures} | ${cpuText(result)} | ${result.rss?.toFixed(0) ?? "-"} |`;
+}
+
+function variant(name: string, result: Measured, baseline: LoadResult) {
+  return `| ${name} | ${result.rps.toFixed(0)} | ${latency(result)} | ${result.failures} | ${cpuText(result)} | ${(result.rps / baseline.rps).toFixed(2)} |`;
+}
+
+function latency(result: LoadResult) {
+  return `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)}`;
+}
+
+function cpuText({ cpu }: Measured) {
+  if (cpu.process === undefined) return "-";
+  if (cpu.database === undefined) return cpu.process.toFixed(3);
+  return `${(cpu.process + cpu.database).toFixed(3)} (${cpu.process.toFixed(3)} + ${cpu.database.toFixed(3)})`;
+}
+
+function fmt(t: { p50: number; p99: number }) {
+  return `${t.p50.toFixed(2)} / ${t.p99.toFixed(2)} ms`;
+}
+
+function sum(numbers: number[]) {
+  return numbers.reduce((a, b) => a + b, 0);
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function sequential<T>(tasks: (() => Promise<T>)[]) {
+  const results: T[] = [];
+  for (const task of tasks) results.push(await task());
+  return results;
+}
+
+function writeSection(name: string, text: string) {
+  const path = join(ROOT, "docs", "benchmarks.md");
+  const doc = readFileSync(path, "utf8");
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const section = `${start}\n${text}\n${end}`;
+  writeFileSync(
+    path,
+    doc.includes(start)
+      ? doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), section)
+      : `${doc.trimEnd()}\n\n${section}\n`,
+  );
+}
