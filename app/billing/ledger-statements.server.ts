@@ -80,12 +80,6 @@ export function writeBatch(
         INSERT INTO conversations (${CONVERSATION_COLUMNS}) SELECT ${CONVERSATION_COLUMNS} FROM settled
         ON CONFLICT (request_id) DO NOTHING
         RETURNING request_id, user_id, api_key_id, cost
-      ), spent AS (
-        SELECT c."holdId" AS id, sum(w.cost)::bigint AS cost
-        FROM written w
-        JOIN json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
-          ON c."requestId" = w.request_id
-        WHERE c."holdId" IS NOT NULL GROUP BY c."holdId"
       ), hold_changes AS (
         SELECT * FROM json_to_recordset(${json(batch.holds)}::json)
           AS h(id text, "userId" uuid, "apiKeyId" uuid, change bigint, created boolean)
@@ -95,13 +89,20 @@ export function writeBatch(
         FROM hold_changes WHERE created
         RETURNING id, user_id, api_key_id, amount AS change
       ), changed AS (
-        UPDATE credit_holds h
-        SET amount = h.amount + coalesce(c.change, 0) - coalesce(s.cost, 0),
-            expires_at = ${expiresAt}::timestamptz
-        FROM (SELECT id, change FROM hold_changes WHERE NOT created) c
-          FULL JOIN spent s ON s.id = c.id
-        WHERE h.id = coalesce(c.id, s.id)
-        RETURNING h.id, h.user_id, h.api_key_id, coalesce(c.change, 0) - coalesce(s.cost, 0) AS change
+        UPDATE credit_holds h SET amount = h.amount + c.change, expires_at = ${expiresAt}::timestamptz
+        FROM (
+          SELECT id, sum(change)::bigint AS change FROM (
+            SELECT id, change FROM hold_changes WHERE NOT created
+            UNION ALL
+            SELECT c."holdId", -w.cost
+            FROM written w
+            JOIN json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
+              ON c."requestId" = w.request_id
+            WHERE c."holdId" IS NOT NULL
+          ) AS each_change GROUP BY id
+        ) c
+        WHERE h.id = c.id
+        RETURNING h.id, h.user_id, h.api_key_id, c.change
       ), touched AS (
         SELECT id, user_id, api_key_id, change FROM created
         UNION ALL SELECT id, user_id, api_key_id, change FROM changed
@@ -171,25 +172,29 @@ export async function releaseExpiredHolds(tx: Tx, limit: number): Promise<number
  * other batches' foreign-key checks hold on the same rows.
  */
 const APPLY_CHANGES = raw(`
-  user_delta AS (
-    SELECT user_id AS id, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve
-    FROM changes GROUP BY user_id
-  ), key_delta AS (
-    SELECT api_key_id AS id, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve,
-           bool_or(used) AS used
-    FROM changes GROUP BY api_key_id
-  ), users_locked AS MATERIALIZED (
-    SELECT id FROM users WHERE id IN (SELECT id FROM user_delta) ORDER BY id FOR NO KEY UPDATE
+  users_locked AS MATERIALIZED (
+    SELECT u.id, d.charge, d.reserve
+    FROM users u JOIN (
+      SELECT user_id AS id, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve
+      FROM changes GROUP BY user_id
+    ) d ON d.id = u.id
+    ORDER BY u.id FOR NO KEY UPDATE OF u
   ), users_updated AS (
-    UPDATE users u SET balance = u.balance - d.charge, reserved = u.reserved + d.reserve
-    FROM user_delta d WHERE u.id = d.id AND u.id IN (SELECT id FROM users_locked)
+    UPDATE users u SET balance = u.balance - l.charge, reserved = u.reserved + l.reserve
+    FROM users_locked l WHERE u.id = l.id
     RETURNING u.id, u.balance, u.reserved
   ), keys_locked AS MATERIALIZED (
-    SELECT id FROM api_keys WHERE id IN (SELECT id FROM key_delta) ORDER BY id FOR NO KEY UPDATE
+    SELECT k.id, d.charge, d.reserve, d.used
+    FROM api_keys k JOIN (
+      SELECT api_key_id AS id, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve,
+             bool_or(used) AS used
+      FROM changes GROUP BY api_key_id
+    ) d ON d.id = k.id
+    ORDER BY k.id FOR NO KEY UPDATE OF k
   ), keys_updated AS (
-    UPDATE api_keys k SET spent = k.spent + d.charge, reserved = k.reserved + d.reserve,
-      last_used_at = CASE WHEN d.used THEN now() ELSE k.last_used_at END
-    FROM key_delta d WHERE k.id = d.id AND k.id IN (SELECT id FROM keys_locked)
+    UPDATE api_keys k SET spent = k.spent + l.charge, reserved = k.reserved + l.reserve,
+      last_used_at = CASE WHEN l.used THEN now() ELSE k.last_used_at END
+    FROM keys_locked l WHERE k.id = l.id
     RETURNING k.id, k.credit_limit, k.spent, k.reserved, (k.enabled AND k.deleted_at IS NULL) AS active
   )`);
 

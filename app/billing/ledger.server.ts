@@ -95,6 +95,8 @@ interface Growth {
   hold: Hold;
   /** Added to the hold (provisionally, in the transaction). */
   change: bigint;
+  /** The largest amount a reservation of the batch may need from it. */
+  largest: bigint;
   created: boolean;
 }
 
@@ -305,15 +307,25 @@ export class Ledger {
       if (!entry) {
         const existing = this.holds.get(request.apiKeyId);
         const hold = existing ?? this.newHold(request.userId, request.apiKeyId);
-        entry = { hold, change: 0n, created: !existing };
+        entry = { hold, change: 0n, largest: 0n, created: !existing };
         growth.set(request.apiKeyId, entry);
       }
+      // The most the request can need, and room to spare as keptGrowth computes it:
+      // when the budgets allow it all, nothing has to be given back.
       const need = largestAmount(request);
-      entry.change += need + need * HEADROOM_REQUESTS;
+      entry.largest = need > entry.largest ? need : entry.largest;
+      entry.change += need;
+    }
+    for (const entry of growth.values()) {
+      // What the hold has free now goes first (less may be free by the decision:
+      // the shortfall is smaller than one request, so the room to spare covers it).
+      const free = entry.hold.held - entry.hold.inUse;
+      if (free > 0n) entry.change = entry.change > free ? entry.change - free : 0n;
+      entry.change += entry.largest * HEADROOM_REQUESTS;
     }
     for (const op of batch)
       if (op.kind === "renew" && op.hold.stored && !growth.has(op.hold.apiKeyId))
-        growth.set(op.hold.apiKeyId, { hold: op.hold, change: 0n, created: false });
+        growth.set(op.hold.apiKeyId, { hold: op.hold, change: 0n, largest: 0n, created: false });
     return growth;
   }
 
@@ -437,8 +449,10 @@ function keptGrowth(
     for (const left of [userLeft.get(userId) ?? 0n, keyLeft])
       if (left !== undefined) requests = min(requests, left > 0n ? left / 2n / amount : 0n);
     const spare = amount * requests;
-    keep.set(apiKeyId, keep.get(apiKeyId)! + spare);
-    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - spare);
+    // Never more than the transaction grew the hold by: that is what the budgets were checked for.
+    const kept = min(keep.get(apiKeyId)! + spare, growth.get(apiKeyId)!.change);
+    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - (kept - keep.get(apiKeyId)!));
+    keep.set(apiKeyId, kept);
   }
   return keep;
 }
