@@ -29,7 +29,7 @@ export async function openUpstream(
   routes: RouteOption[],
   call: Omit<AdapterCall, "upstreamModel">,
 ): Promise<OpenedUpstream> {
-  let failure: OpenedUpstream = { ok: false, route: routes[0]!, error: new Error("no route") };
+  let failure: OpenedUpstream | undefined;
   for (const route of routes) {
     const adapter = gateway.adapters[route.providerSlug];
     if (!adapter) continue;
@@ -52,7 +52,8 @@ export async function openUpstream(
       }
     }
   }
-  return failure;
+  // Only without a configured route (the caller filters those out) is there no failure to report.
+  return failure ?? { ok: false, route: routes[0]!, error: new Error("no route has an adapter") };
 }
 
 function wait(seconds: number, signal: AbortSignal) {
