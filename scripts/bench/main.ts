@@ -98,17 +98,19 @@ try {
         : target.name === "minimal proxy"
           ? proxy.pid!
           : undefined;
-    const database = target.name === "gateway" ? postgresPids(pgdata) : [];
-    const before = {
-      process: gatewayPid ? cpuMs(gatewayPid) : 0,
-      database: sum(database.map(cpuMs)),
-    };
+    const databaseBefore = new Map(
+      (target.name === "gateway" ? postgresPids(pgdata) : []).map((pid) => [pid, cpuMs(pid)]),
+    );
+    const processBefore = gatewayPid ? cpuMs(gatewayPid) : 0;
     const result = await load(target, stream, connections, SECONDS);
+    // Backends the pool opened during the run count whole; none closes (the pool keeps them).
+    const databaseMs =
+      target.name === "gateway"
+        ? sum(postgresPids(pgdata).map((pid) => cpuMs(pid) - (databaseBefore.get(pid) ?? 0)))
+        : undefined;
     const cpu = {
-      process: gatewayPid ? (cpuMs(gatewayPid) - before.process) / result.requests : undefined,
-      database: database.length
-        ? (sum(database.map(cpuMs)) - before.database) / result.requests
-        : undefined,
+      process: gatewayPid ? (cpuMs(gatewayPid) - processBefore) / result.requests : undefined,
+      database: databaseMs === undefined ? undefined : databaseMs / result.requests,
     };
     return { ...result, cpu, rss: gatewayPid ? rssMb(gatewayPid) : undefined };
   };

@@ -1,6 +1,7 @@
 // Real gateway processes (the production build, routed by React Router) on one
 // database, in front of the fake OpenAI server.
 import { mkdtempSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -88,6 +89,30 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
   const get = await fetch(`${gateway.baseUrl}/v1/chat/completions`);
   expect(get.status).toBe(405);
   expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
+});
+
+test("a completions body over the limit is refused with 413 before it is read", async () => {
+  const { secret } = await customer();
+  const url = new URL(`${gateways[0]!.baseUrl}/v1/chat/completions`);
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.request(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${secret}`,
+        "content-type": "application/json",
+        "content-length": String(30 * 1024 * 1024),
+      },
+    });
+    request.on("response", (response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode!, body }));
+    });
+    request.on("error", reject);
+    request.write('{"model": "gpt-proc", "messages": [');
+  });
+  expect(answer.status).toBe(413);
+  expect(JSON.parse(answer.body).error.code).toBe("request_too_large");
 });
 
 test("a newcomer signs up, tops up, creates a key and calls the gateway, all over HTTP", async () => {
