@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
+import { ledgerTotals } from "#tests/support/ledger-totals.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../gateway/parts.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../utils/money.ts";
@@ -329,23 +330,14 @@ describe("concurrency", () => {
         const { user, outcomes, perRequest, lowest } = await crowd(instances, keyCount);
         expect(outcomes.filter(Boolean)).toHaveLength(19);
         expect(lowest).toBeGreaterThanOrEqual(0n);
-        const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-        const topUps = await prisma.onrampTransaction.aggregate({
-          where: { userId: user.id },
-          _sum: { amount: true },
-        });
-        const charges = await prisma.conversation.aggregate({
-          where: { userId: user.id },
-          _sum: { cost: true },
-        });
+        const after = await ledgerTotals(prisma, user.id);
         expect(after.reserved).toBe(0n);
-        expect(after.balance).toBe(topUps._sum.amount! - charges._sum.cost!);
+        expect(after.balance).toBe(after.topUps - after.charges);
         expect(after.balance).toBe(creditsToMicro(10) - perRequest * 19n);
-        const keySums = await prisma.apiKey.aggregate({
-          where: { userId: user.id },
-          _sum: { spent: true, reserved: true },
+        expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
+          spent: after.charges,
+          reserved: 0n,
         });
-        expect(keySums._sum).toEqual({ spent: charges._sum.cost, reserved: 0n });
         expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
       } finally {
         await Promise.all(clients.map((client) => client.$disconnect()));

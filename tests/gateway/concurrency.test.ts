@@ -8,6 +8,7 @@ import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.
 import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { ledgerTotals } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 
 const db = setupTestDatabase();
@@ -82,22 +83,12 @@ test("200 concurrent requests on a balance for 20", async () => {
   expect(harness.fakes.openai.scripts.received).toHaveLength(fits);
   expect(lowest).toBeGreaterThanOrEqual(0n);
 
-  const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-  const topUps = await prisma.onrampTransaction.aggregate({
-    where: { userId: user.id },
-    _sum: { amount: true },
-  });
-  const charges = await prisma.conversation.aggregate({
-    where: { userId: user.id },
-    _sum: { cost: true },
-    _count: true,
-  });
-  expect(charges._count).toBe(fits);
+  const after = await ledgerTotals(prisma, user.id);
+  expect(after.chargeCount).toBe(fits);
   expect(after.reserved).toBe(0n);
-  expect(after.balance).toBe(topUps._sum.amount! - charges._sum.cost!);
-  const keySums = await prisma.apiKey.aggregate({
-    where: { userId: user.id },
-    _sum: { spent: true, reserved: true },
+  expect(after.balance).toBe(after.topUps - after.charges);
+  expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
+    spent: after.charges,
+    reserved: 0n,
   });
-  expect(keySums._sum).toEqual({ spent: charges._sum.cost, reserved: 0n });
 });
