@@ -1,6 +1,7 @@
 // `npm run bench [-- --seconds=8] [-- --soak[=minutes]]`: the gateway (production
 // build, its own process, on an embedded PostgreSQL) beside a zero-latency
-// OpenAI-compatible upstream called directly and a minimal Node proxy, under the
+// OpenAI-compatible upstream called directly, a minimal Node proxy and the same
+// proxy sending through the openai SDK, under the
 // same load; then the variants (a hot account, a thousand keys of a hundred
 // accounts, a usage log of a million rows) and, with --soak, a long run that
 // watches memory. Prints the tables and writes them to docs/benchmarks.md.
@@ -62,6 +63,14 @@ try {
     1,
   );
   children.push(proxy);
+  const sdkProxyPort = await freePort();
+  const sdkProxy = await startNode(
+    ["scripts/bench/sdk-proxy.ts", String(sdkProxyPort), upstream, proxyKey],
+    {},
+    "listening",
+    1,
+  );
+  children.push(sdkProxy);
   const gatewayPort = await freePort();
   const gateway = await startNode(
     ["app/server/main.ts"],
@@ -89,15 +98,12 @@ try {
   const targets: Target[] = [
     { name: "direct", url: upstream, model, keys: ["fake"] },
     { name: "minimal proxy", url: `http://127.0.0.1:${proxyPort}/v1`, model, keys: [proxyKey] },
+    { name: "proxy + SDK", url: `http://127.0.0.1:${sdkProxyPort}/v1`, model, keys: [proxyKey] },
     { name: "gateway", url: `http://127.0.0.1:${gatewayPort}/v1`, model, keys: hot },
   ];
   const measure = async (target: Target, stream: boolean, connections: number) => {
-    const gatewayPid =
-      target.name === "gateway"
-        ? gateway.pid!
-        : target.name === "minimal proxy"
-          ? proxy.pid!
-          : undefined;
+    const gatewayPid = { gateway, "minimal proxy": proxy, "proxy + SDK": sdkProxy }[target.name]
+      ?.pid;
     const databaseBefore = new Map(
       (target.name === "gateway" ? postgresPids(pgdata) : []).map((pid) => [pid, cpuMs(pid)]),
     );
@@ -135,7 +141,7 @@ try {
   );
 
   // Variants, streamed at 50 connections, each beside the hot-account row measured now.
-  const gatewayTarget = targets[2]!;
+  const gatewayTarget = targets.find((target) => target.name === "gateway")!;
   const variants: string[] = [];
   const baseline = await measure(gatewayTarget, true, 50);
   variants.push(variant("one account, one key (a hot balance row)", baseline, baseline));
@@ -167,15 +173,15 @@ try {
   const ratio = (a: LoadResult | undefined, b: LoadResult | undefined) =>
     a && b ? (a.rps / b.rps).toFixed(2) : "-";
   const report = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, ${WRK ? "wrk" : "autocannon"}, ${SECONDS} s per row${canPin ? "; load generator and upstream on cpu0, gateway with its database and the minimal proxy on cpu1" : ""}.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, ${WRK ? "wrk" : "autocannon"}, ${SECONDS} s per row${canPin ? "; load generator and upstream on cpu0, gateway with its database and the two proxies on cpu1" : ""}.`,
     "",
     "| body | connections | target | req/s | p50 / p99 ms | failures | CPU ms per request (process + database) | RSS MB |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    `Gateway req/s as a share of the minimal proxy's: stream ${ratio(main.get("gateway true 50"), main.get("minimal proxy true 50"))} at 50 connections, JSON ${ratio(main.get("gateway false 50"), main.get("minimal proxy false 50"))}.`,
+    `Gateway req/s as a share of the minimal proxy's: stream ${ratio(main.get("gateway true 50"), main.get("minimal proxy true 50"))} at 50 connections, JSON ${ratio(main.get("gateway false 50"), main.get("minimal proxy false 50"))}; of the proxy + SDK's: stream ${ratio(main.get("gateway true 50"), main.get("proxy + SDK true 50"))}, JSON ${ratio(main.get("gateway false 50"), main.get("proxy + SDK false 50"))}.`,
     "",
-    `First token at 1 connection (300 sequential streams, p50 / p99): direct ${fmt(ttft.direct!)}, minimal proxy ${fmt(ttft["minimal proxy"]!)}, gateway ${fmt(ttft.gateway!)}; gateway overhead ${(ttft.gateway!.p50 - ttft.direct!.p50).toFixed(2)} / ${(ttft.gateway!.p99 - ttft.direct!.p99).toFixed(2)} ms.`,
+    `First token at 1 connection (300 sequential streams, p50 / p99): direct ${fmt(ttft.direct!)}, minimal proxy ${fmt(ttft["minimal proxy"]!)}, proxy + SDK ${fmt(ttft["proxy + SDK"]!)}, gateway ${fmt(ttft.gateway!)}; gateway overhead ${(ttft.gateway!.p50 - ttft.direct!.p50).toFixed(2)} / ${(ttft.gateway!.p99 - ttft.direct!.p99).toFixed(2)} ms.`,
     "",
     "Variants (gateway, streamed, 50 connections; each beside the hot-account row measured in the same run):",
     "",
