@@ -60,7 +60,7 @@ export interface Settlement {
   finishReason: FinishReason | null;
   errorCode: string | null;
   usage: Usage;
-  usageSource: "REPORTED" | "ESTIMATED";
+  usageSource: "REPORTED" | "ESTIMATED" | "CAPPED";
   cost: bigint;
   prices: Prices;
   latencyMs: number;

@@ -22,6 +22,8 @@ export interface RunContext {
   format: RequestFormat;
   key: { id: string; userId: string };
   endpoint: string;
+  /** What the request's reservation holds: the most it may be charged. */
+  heldAmount: bigint;
 }
 
 type Status = "SUCCESS" | "ERROR" | "CANCELLED";
@@ -234,6 +236,21 @@ export class CompletionRun {
         ? await estimateUsage(this.context.chat, produced, reported)
         : EMPTY_USAGE;
     const { route, context } = this;
+    // A provider reporting more than the request was granted (a bug, or a
+    // hostile endpoint) is charged no more than the hold; the row keeps its numbers.
+    const fullCost = costOfUsage(usage, route.prices);
+    const capped = fullCost > context.heldAmount;
+    if (capped) {
+      this.gateway.log.warn(
+        {
+          requestId: context.requestId,
+          provider: route.providerSlug,
+          usage,
+          fullCost: String(fullCost),
+        },
+        "provider reported more usage than the request was granted: charge capped at its hold",
+      );
+    }
     try {
       await this.gateway.ledger.settle({
         requestId: context.requestId,
@@ -254,8 +271,8 @@ export class CompletionRun {
               ? "upstream_error"
               : null,
         usage,
-        usageSource: estimated ? "ESTIMATED" : "REPORTED",
-        cost: costOfUsage(usage, route.prices),
+        usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
+        cost: capped ? context.heldAmount : fullCost,
         prices: route.prices,
         latencyMs: Math.round(performance.now() - context.started),
         timeToFirstTokenMs:

@@ -73,7 +73,16 @@ export async function handleChatCompletion(
 
     const run = new CompletionRun(
       gateway,
-      { requestId, started, chat, model, format, key, endpoint: pathOf(request.url) },
+      {
+        requestId,
+        started,
+        chat,
+        model,
+        format,
+        key,
+        endpoint: pathOf(request.url),
+        heldAmount: hold.amount,
+      },
       routes,
     );
     return await run.start(routes, hold.grantedTokens, request.signal, requested === undefined);

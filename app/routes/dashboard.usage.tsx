@@ -36,7 +36,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       latencyMs: row.latency_ms,
       ttftMs: row.time_to_first_token_ms,
       status: row.status,
-      estimated: row.usage_source === "ESTIMATED",
+      usageSource: row.usage_source,
     })),
   };
 }
@@ -175,10 +175,15 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
                   <td className="px-3 py-2 text-right">{row.input}</td>
                   <td className="px-3 py-2 text-right">
                     {row.output}
-                    {row.estimated ? (
+                    {row.usageSource === "ESTIMATED" ? (
                       <span title="Estimated by the gateway: the provider reported no usage">
                         {" "}
                         *
+                      </span>
+                    ) : row.usageSource === "CAPPED" ? (
+                      <span title="The provider reported more than the request was granted: charged what was held">
+                        {" "}
+                        †
                       </span>
                     ) : null}
                   </td>

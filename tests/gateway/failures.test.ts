@@ -178,6 +178,39 @@ describe("after the first byte", () => {
     expect(row).toMatchObject({ status: "SUCCESS", usageSource: "ESTIMATED", outputTokens: 10 });
     expect(row.inputTokens).toBeGreaterThan(0);
   });
+
+  test.each([false, true])(
+    "usage reported beyond what was granted is charged at most the hold, marked capped (stream: %s)",
+    async (stream) => {
+      const { client, user } = await customer();
+      harness.fakes.openai.scripts.enqueue("dual-primary", {
+        text: "Hello",
+        usage: { input: 3, output: 5_000_000 },
+      });
+      const request = { ...ask, max_completion_tokens: 5 };
+      if (stream) {
+        for await (const _chunk of await client.chat.completions.create({ ...request, stream }));
+      } else {
+        await client.chat.completions.create(request);
+      }
+      const row = await waitForConversation(user.id);
+      // The row keeps what the provider said; the charge stops at the hold for 5 tokens.
+      expect(row).toMatchObject({
+        status: "SUCCESS",
+        usageSource: "CAPPED",
+        outputTokens: 5_000_000,
+      });
+      const priced = await prisma.modelProviderMapping.findFirstOrThrow({
+        where: { upstreamModel: "dual-primary" },
+      });
+      expect(row.cost).toBeGreaterThan(0n);
+      expect(row.cost).toBeLessThan(creditsToMicro(1));
+      expect(row.cost).toBeLessThan((5_000_000n * priced.outputPrice) / 1_000_000n);
+      const after = await accountAtRest(user.id);
+      expect(after.balance).toBe(creditsToMicro(100) - row.cost);
+      expect(after.balance).toBeGreaterThan(0n);
+    },
+  );
 });
 
 describe("client disconnects", () => {
