@@ -3,6 +3,8 @@ import type { Accounts } from "./accounts.server.ts";
 
 export { MIN_PASSWORD_LENGTH } from "./account-rules.ts";
 const BCRYPT_COST = 10;
+/** Advisory lock key taken while the first user is created ("1st user" in ASCII). */
+const FIRST_USER_LOCK = 0x3173742075736572n;
 
 export class EmailTakenError extends Error {}
 
@@ -16,7 +18,13 @@ export async function signUp(accounts: Accounts, input: { email: string; passwor
   const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
   try {
     return await accounts.prisma.$transaction(async (tx) => {
-      const isFirst = (await tx.user.count()) === 0;
+      // Two first sign-ups at once would both count no users: while there are
+      // none, sign-ups take turns (a lock held until the transaction ends).
+      let isFirst = (await tx.user.count()) === 0;
+      if (isFirst) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+        isFirst = (await tx.user.count()) === 0;
+      }
       const credits = accounts.signupCredits;
       return tx.user.create({
         data: {
