@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../gateway/gateway-error.ts";
@@ -9,13 +8,20 @@ export const onrampApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireUserId(accounts, request);
     const header = request.headers.get("idempotency-key");
-    if (header !== null && !/^[\w.:-]{1,200}$/.test(header)) {
+    // Required: without it a retried or repeated call would credit again.
+    if (header === null) {
+      throw invalidRequest(
+        "The Idempotency-Key header is required: one value per top-up, reused when retrying it",
+        "Idempotency-Key",
+      );
+    }
+    if (!/^[\w.:-]{1,200}$/.test(header)) {
       throw invalidRequest(
         "Idempotency-Key must be 1-200 letters, digits, '-', '_', '.' or ':'",
         "Idempotency-Key",
       );
     }
-    const { transaction, replayed } = await topUp(accounts.prisma, userId, header ?? randomUUID());
+    const { transaction, replayed } = await topUp(accounts.prisma, userId, header);
     const user = await accounts.prisma.user.findUniqueOrThrow({
       where: { id: userId },
       select: { balance: true },

@@ -3,5 +3,6 @@ import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
 import { signInApi } from "#app/api/auth-api.server.ts";
 import type { Route } from "./+types/api.auth.sign-in";
 
-export const action = ({ request }: Route.ActionArgs) => signInApi(getAccounts(), request);
+export const action = ({ request }: Route.ActionArgs) =>
+  request.method === "POST" ? signInApi(getAccounts(), request) : methodNotAllowed("POST");
 export const loader = () => methodNotAllowed("POST");

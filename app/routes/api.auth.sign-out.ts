@@ -3,5 +3,6 @@ import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
 import { signOutApi } from "#app/api/auth-api.server.ts";
 import type { Route } from "./+types/api.auth.sign-out";
 
-export const action = ({ request }: Route.ActionArgs) => signOutApi(getAccounts(), request);
+export const action = ({ request }: Route.ActionArgs) =>
+  request.method === "POST" ? signOutApi(getAccounts(), request) : methodNotAllowed("POST");
 export const loader = () => methodNotAllowed("POST");

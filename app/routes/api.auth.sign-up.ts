@@ -3,5 +3,6 @@ import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
 import { signUpApi } from "#app/api/auth-api.server.ts";
 import type { Route } from "./+types/api.auth.sign-up";
 
-export const action = ({ request }: Route.ActionArgs) => signUpApi(getAccounts(), request);
+export const action = ({ request }: Route.ActionArgs) =>
+  request.method === "POST" ? signUpApi(getAccounts(), request) : methodNotAllowed("POST");
 export const loader = () => methodNotAllowed("POST");

@@ -7,6 +7,7 @@ import type { Route } from "./+types/completions";
 
 // The seed's streaming endpoint ({ model, messages, apiKey } -> data: {"content"}), also at /api/completions.
 export async function action({ request }: Route.ActionArgs) {
+  if (request.method !== "POST") return methodNotAllowed("POST");
   return handleChatCompletion(await getGateway(), request, "seed");
 }
 

@@ -7,6 +7,7 @@ import type { Route } from "./+types/v1.chat.completions";
 
 // OpenAI-compatible chat completions: the request path starts in handleChatCompletion.
 export async function action({ request }: Route.ActionArgs) {
+  if (request.method !== "POST") return methodNotAllowed("POST");
   return handleChatCompletion(await getGateway(), request, "openai");
 }
 

@@ -41,6 +41,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
           ...(readiness.ready ? {} : { reason: readiness.reason }),
         });
       }
+      // Unknown methods (TRACE...) reach no route; OPTIONS runs no loader (no CORS here).
+      if (request.method === "OPTIONS") {
+        response.writeHead(204, { Allow: ALLOWED_METHODS }).end();
+        return;
+      }
+      if (!KNOWN_METHODS.has(request.method!)) {
+        response.setHeader("Allow", ALLOWED_METHODS);
+        return sendJson(response, 405, {
+          error: {
+            message: `Method ${request.method} is not supported`,
+            type: "invalid_request_error",
+            code: "method_not_allowed",
+          },
+        });
+      }
       if (options.directActions?.(request, response)) return;
       if (serveStatic && (await serveStatic(request, response))) return;
       if (options.app) return options.app(request, response);
@@ -53,6 +68,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
   });
 }
+
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+const ALLOWED_METHODS = [...KNOWN_METHODS, "OPTIONS"].join(", ");
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);

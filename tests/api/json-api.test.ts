@@ -486,4 +486,17 @@ describe("malformed requests get a 4xx naming the problem", () => {
     expect(response.status).toBe(400);
     expect(response.json.error.message).toMatch(/Idempotency-Key must be/);
   });
+
+  test("onramp: no Idempotency-Key -> 400 naming it, and nothing credited", async () => {
+    const { client, id } = await signedUp();
+    const before = await prisma.user.findUniqueOrThrow({ where: { id } });
+    for (let i = 0; i < 2; i++) {
+      const response = await client.call("POST", "/api/payments/onramp");
+      expect(response.status).toBe(400);
+      expect(response.json.error).toMatchObject({ param: "Idempotency-Key" });
+      expect(response.json.error.message).toMatch(/Idempotency-Key header is required/);
+    }
+    const after = await prisma.user.findUniqueOrThrow({ where: { id } });
+    expect(after.balance).toBe(before.balance);
+  });
 });

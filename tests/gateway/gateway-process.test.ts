@@ -91,6 +91,50 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
   expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
 });
 
+test("a route answers only its methods: others get 405, unknown ones too, and OPTIONS runs no loader", async () => {
+  const base = gateways[0]!.baseUrl;
+  const call = async (method: string, path: string) => {
+    const response = await fetch(base + path, { method, redirect: "manual" });
+    return {
+      status: response.status,
+      allow: response.headers.get("allow"),
+      body: await response.text(),
+    };
+  };
+  for (const method of ["PUT", "PATCH", "DELETE"]) {
+    for (const path of [
+      "/api/payments/onramp",
+      "/api/auth/sign-in",
+      "/api/auth/sign-up",
+      "/v1/chat/completions",
+    ]) {
+      const answer = await call(method, path);
+      expect({ method, path, status: answer.status, allow: answer.allow }).toEqual({
+        method,
+        path,
+        status: 405,
+        allow: "POST",
+      });
+      expect(JSON.parse(answer.body).error.code).toBe("method_not_allowed");
+    }
+  }
+  // Node's fetch refuses to send TRACE: a raw request does.
+  const trace = await new Promise<number>((resolve, reject) =>
+    http
+      .request(`${base}/v1/chat/completions`, { method: "TRACE" }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      })
+      .on("error", reject)
+      .end(),
+  );
+  expect(trace).toBe(405);
+  // The profile loader would answer 401 without a session: OPTIONS never reaches it.
+  const options = await call("OPTIONS", "/api/auth/profile");
+  expect(options).toMatchObject({ status: 204, body: "" });
+  expect(options.allow).toContain("POST");
+});
+
 test("a completions body over the limit is refused with 413 before it is read", async () => {
   const { secret } = await customer();
   const url = new URL(`${gateways[0]!.baseUrl}/v1/chat/completions`);
