@@ -5,8 +5,18 @@ import { createReadableStreamFromReadable } from "@react-router/node";
 import { ServerRouter } from "react-router";
 import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
+import { processLogger } from "./server/logger.server.ts";
 
 export const streamTimeout = 5_000;
+
+/** Errors of loaders, actions and rendering: one JSON line each; a client that left is none. */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  const path = new URL(request.url).pathname;
+  const clientLeft =
+    request.signal.aborted || (error instanceof Error && error.name === "AbortError");
+  if (clientLeft) processLogger().debug({ path }, "client left before the answer");
+  else processLogger().error({ err: error, path }, "request failed");
+}
 
 export default function handleRequest(
   request: Request,

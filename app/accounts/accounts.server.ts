@@ -7,6 +7,8 @@ import { creditsToMicro } from "../utils/money.ts";
 export interface Accounts {
   prisma: Prisma;
   sessionCookie: Cookie;
+  /** Signed proof that this browser signed in before with an email (see login-throttle.server.ts). */
+  deviceCookie: Cookie;
   /** µcr every new user starts with. */
   signupCredits: bigint;
   adminEmail: string | undefined;
@@ -27,6 +29,13 @@ export function createAccounts(options: {
       path: "/",
       secrets: [options.sessionSecret],
       maxAge: SESSION_DAYS * 24 * 3600,
+    }),
+    deviceCookie: createCookie("gw_device", {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secrets: [options.sessionSecret],
+      maxAge: 365 * 24 * 3600,
     }),
     signupCredits: creditsToMicro(options.signupCredits ?? 0),
     adminEmail: options.adminEmail?.toLowerCase(),

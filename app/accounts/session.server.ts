@@ -1,4 +1,4 @@
-import { publicOrigin } from "../utils/request-origin.ts";
+import { publicOrigin } from "../utils/request-origin.server.ts";
 import { SESSION_DAYS, type Accounts } from "./accounts.server.ts";
 
 // A session is a database row; the signed cookie only names it. Deleting the

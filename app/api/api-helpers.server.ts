@@ -4,7 +4,8 @@ import { getUserId } from "../accounts/session.server.ts";
 import { errorResponse, GatewayError, invalidRequest } from "../gateway/gateway-error.ts";
 import { readJsonBody } from "../gateway/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
-import { publicOrigin } from "../utils/request-origin.ts";
+import { publicOrigin } from "../utils/request-origin.server.ts";
+import { nulAt } from "../http/json-shape.ts";
 
 /** Runs a JSON API handler: GatewayErrors become their JSON answers, anything else a logged 500. */
 export async function jsonApi(handler: () => Promise<Response>): Promise<Response> {
@@ -23,6 +24,8 @@ export async function readBody<T extends z.ZodType>(
   schema: T,
 ): Promise<z.infer<T>> {
   const body = await readJsonBody(request);
+  const nul = nulAt(body);
+  if (nul !== undefined) throw invalidRequest(`${nul}: must not contain NUL characters`, nul);
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -1,15 +1,9 @@
 import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { isThrottled, recordLoginFailure } from "../accounts/login-throttle.server.ts";
+import { signIn } from "../accounts/sign-in.server.ts";
 import { endSession, startSession } from "../accounts/session.server.ts";
-import {
-  EmailTakenError,
-  MIN_PASSWORD_LENGTH,
-  signUp,
-  verifyLogin,
-} from "../accounts/sign-up.server.ts";
+import { EmailTakenError, MIN_PASSWORD_LENGTH, signUp } from "../accounts/sign-up.server.ts";
 import { GatewayError } from "../gateway/gateway-error.ts";
-import { clientIp } from "../utils/client-ip.server.ts";
 import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
 
 export const CredentialsSchema = z.object({
@@ -52,26 +46,24 @@ export const signInApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     assertSameOrigin(request);
     const input = await readBody(request, SignInSchema);
-    const ip = clientIp(request);
-    if (await isThrottled(accounts.prisma, input.email, ip)) {
-      throw new GatewayError(429, "Too many failed sign-ins; try again in 15 minutes", {
+    const result = await signIn(accounts, request, input);
+    if (!result.ok && result.reason === "throttled") {
+      throw new GatewayError(429, `${result.message} Try again later.`, {
         type: "rate_limit_error",
         code: "sign_in_throttled",
-        retryAfter: 900,
+        retryAfter: result.retryAfterSeconds,
       });
     }
-    const userId = await verifyLogin(accounts, input);
-    if (!userId) {
-      await recordLoginFailure(accounts.prisma, input.email, ip);
+    if (!result.ok) {
       throw new GatewayError(401, "Wrong email or password", {
         type: "authentication_error",
         code: "invalid_credentials",
       });
     }
-    return Response.json(
-      { ok: true },
-      { headers: { "Set-Cookie": await startSession(accounts, request, userId) } },
-    );
+    const headers = new Headers();
+    headers.append("Set-Cookie", await startSession(accounts, request, result.userId));
+    headers.append("Set-Cookie", result.deviceCookie);
+    return Response.json({ ok: true }, { headers });
   });
 
 /** POST /api/auth/sign-out */

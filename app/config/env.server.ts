@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustProxy } from "../http/trust-proxy.ts";
 
 // Every environment variable the gateway reads, validated once at boot.
 // Blank values count as unset, so `OPENAI_API_KEY=` in a .env file is harmless.
@@ -20,6 +21,19 @@ export const EnvSchema = z.object({
     .max(65535, "must be between 1 and 65535")
     .default(3000),
   HOST: optionalText,
+  /** The URL users reach the gateway at (shown in the dashboard, decides cookies' Secure flag). */
+  PUBLIC_URL: optionalUrl,
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const trust = parseTrustProxy(value);
+      if ("error" in trust) {
+        context.addIssue({ code: "custom", message: trust.error });
+        return z.NEVER;
+      }
+      return trust;
+    }),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
     .optional(),
@@ -48,6 +62,12 @@ export const EnvSchema = z.object({
     .max(1_000_000_000, "is too large")
     .default(0),
   ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  MAX_FORM_BODY_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of bytes")
+    .min(1024, "must be at least 1024")
+    .max(100 * 1024 * 1024, "must be at most 104857600")
+    .default(1024 * 1024),
   HOLD_IDLE_MS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of milliseconds")

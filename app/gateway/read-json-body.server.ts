@@ -1,5 +1,6 @@
 import { bufferedBody, TOO_LARGE } from "../server/buffered-body.server.ts";
 import { GatewayError, invalidRequest } from "./gateway-error.ts";
+import { MAX_JSON_DEPTH, tooDeepAt } from "../http/json-shape.ts";
 import { MAX_BODY_BYTES } from "./limits.ts";
 
 /** The request's JSON body, or a 4xx naming what is wrong with it. */
@@ -26,8 +27,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       undefined,
       "invalid_json",
     );
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw invalidRequest(
       `The request body is not valid JSON: ${(error as Error).message}`,
@@ -35,6 +37,11 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       "invalid_json",
     );
   }
+  // Validation, conversion and the SDKs recurse: a body nested thousands deep would overflow them.
+  const deep = tooDeepAt(body);
+  if (deep !== undefined)
+    throw invalidRequest(`${deep}: nested deeper than ${MAX_JSON_DEPTH} levels`, deep);
+  return body;
 }
 
 async function readLimited(request: Request) {

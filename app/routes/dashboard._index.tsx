@@ -9,7 +9,7 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
-import { publicOrigin } from "#app/utils/request-origin.ts";
+import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
 
 // recharts weighs some 30 MB in a server process: loaded the first time the page is drawn

@@ -8,6 +8,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { microToUsd, usdToMicro } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
+import { readForm } from "#app/http/read-form.server.ts";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -50,7 +51,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   await requireAdminId(request);
   if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
-  const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return data(

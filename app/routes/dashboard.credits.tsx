@@ -16,6 +16,7 @@ import {
 } from "#app/components/ui/card.tsx";
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.credits";
+import { readForm } from "#app/http/read-form.server.ts";
 
 const TopUpSchema = z.object({ token: z.uuid() });
 
@@ -62,7 +63,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const userId = await requireUserId(request);
   if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
-  const parsed = TopUpSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = TopUpSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return data(
       { message: "This form has expired; reload the page and try again." },

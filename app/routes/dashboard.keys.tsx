@@ -24,6 +24,7 @@ import {
 import { formatCredits } from "#app/utils/money.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
+import { readForm } from "#app/http/read-form.server.ts";
 
 const CreateKeySchema = z.object({
   intent: z.literal("create"),
@@ -71,7 +72,7 @@ export async function action({ request }: Route.ActionArgs) {
   const userId = await requireUserId(request);
   if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
   const { prisma } = getAccounts();
-  const submission = parseWithZod(await request.formData(), { schema: KeyActionSchema });
+  const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
   if (submission.status !== "success")
     return data({ result: submission.reply(), secret: null }, { status: 400 });
   const input = submission.value;

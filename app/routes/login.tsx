@@ -9,8 +9,8 @@ import { startSession } from "#app/accounts/session.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import { clientIp } from "#app/utils/client-ip.server.ts";
 import type { Route } from "./+types/login";
+import { readForm } from "#app/http/read-form.server.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
@@ -20,14 +20,19 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   await requireAnonymous(request);
   const accounts = getAccounts();
-  const form = await request.clone().formData();
+  const form = await readForm(request.clone());
   try {
-    const userId = await createAuthenticator(accounts, clientIp).authenticate("form", request);
-    const cookie = await startSession(accounts, request, userId);
-    return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": cookie } });
+    const { userId, deviceCookie } = await createAuthenticator(accounts).authenticate(
+      "form",
+      request,
+    );
+    const headers = new Headers();
+    headers.append("Set-Cookie", await startSession(accounts, request, userId));
+    headers.append("Set-Cookie", deviceCookie);
+    return redirect(safeRedirect(form.get("redirectTo")), { headers });
   } catch (error) {
     if (error instanceof SignInFailure)
-      return data({ result: error.reply }, { status: error.status });
+      return data({ result: error.reply }, { status: error.status, headers: error.headers });
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
+import { readForm } from "#app/http/read-form.server.ts";
 
 const SignUpFormSchema = z.object({
   email: z.email({ error: "Enter a valid email address" }).max(254),
@@ -29,7 +30,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   await requireAnonymous(request);
   const accounts = getAccounts();
-  const submission = parseWithZod(await request.formData(), { schema: SignUpFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignUpFormSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }

@@ -6,6 +6,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Prisma } from "../db/prisma.server.ts";
+import { stampClient } from "../http/client-stamp.server.ts";
+import type { TrustProxy } from "../http/trust-proxy.ts";
+import { limitBody } from "./body-limit.server.ts";
 import { checkReadiness } from "./health.server.ts";
 import type { Logger } from "./logger.server.ts";
 import { createStaticFileHandler } from "./static-files.server.ts";
@@ -20,6 +23,10 @@ export interface HttpServerOptions {
   directActions?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** The client build to serve as static files. */
   publicDir?: string;
+  /** The largest body of a request the app handles (forms, the JSON API); direct actions have their own. */
+  maxBodyBytes?: number;
+  /** Whose X-Forwarded-* headers to believe (TRUST_PROXY); default nobody's. */
+  trustProxy?: TrustProxy;
   log: Logger;
 }
 
@@ -30,9 +37,11 @@ export interface HttpServerOptions {
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const serveStatic = options.publicDir ? createStaticFileHandler(options.publicDir) : undefined;
+  const trustProxy = options.trustProxy ?? { kind: "none" };
   return createServer(async (request, response) => {
     const path = request.url?.split("?", 1)[0];
     try {
+      stampClient(request, trustProxy);
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/readyz") {
         const readiness = await checkReadiness(options.prisma, options.expectedMigrations);
@@ -58,7 +67,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       if (options.directActions?.(request, response)) return;
       if (serveStatic && (await serveStatic(request, response))) return;
-      if (options.app) return options.app(request, response);
+      if (options.app) {
+        if (!limitBody(request, response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) return;
+        return options.app(request, response);
+      }
       sendJson(response, 404, { error: { message: "Not found", type: "not_found" } });
     } catch (error) {
       options.log.error({ err: error, path }, "request failed");
@@ -69,6 +81,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   });
 }
 
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 const ALLOWED_METHODS = [...KNOWN_METHODS, "OPTIONS"].join(", ");
 

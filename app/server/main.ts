@@ -60,6 +60,8 @@ const server = createHttpServer({
   app: createRequestListener({ build, mode: process.env.NODE_ENV }),
   directActions: createDirectActions(build, RouterContextProvider, log),
   publicDir: join(BUILD, "client"),
+  trustProxy: env.TRUST_PROXY,
+  maxBodyBytes: env.MAX_FORM_BODY_BYTES,
   log,
 });
 

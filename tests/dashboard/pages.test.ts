@@ -346,3 +346,19 @@ test("the overview sums the last 30 days per day, model and key", async () => {
   expect(data.topModels).toEqual([{ name: "overview-model", requests: 3, credits: "10.0000" }]);
   expect(data.topKeys).toEqual([{ name: "main", requests: 3, credits: "10.0000" }]);
 });
+
+test("the base URL shown for SDKs is PUBLIC_URL when set, whatever Host the request names", async () => {
+  const { cookie } = await signedIn();
+  const spoofed = () =>
+    new Request("http://evil.example/dashboard", {
+      headers: { cookie, "x-forwarded-proto": "https" },
+    });
+  // Unset: the request's own host, and never a scheme a client claims by header.
+  expect((await overview.loader(args(spoofed()))).baseUrl).toBe("http://evil.example/v1");
+  process.env.PUBLIC_URL = "https://llm.example.com";
+  try {
+    expect((await overview.loader(args(spoofed()))).baseUrl).toBe("https://llm.example.com/v1");
+  } finally {
+    delete process.env.PUBLIC_URL;
+  }
+});

@@ -212,6 +212,28 @@ describe("bad request bodies", () => {
     expect(harness.fakes.openai.scripts.received).toHaveLength(0);
   });
 
+  test.each([
+    ["tools", 100_000, /^tools\.0\.function\.parameters\.p\.p.*: nested deeper than 64 levels/],
+    [
+      "response_format",
+      5_000,
+      /^response_format\.json_schema\.schema\.p.*: nested deeper than 64 levels/,
+    ],
+  ])("%s nested %i levels deep -> 400 naming the field", async (field, depth, message) => {
+    // Written as text: JSON.stringify itself cannot nest this deep.
+    const deep = '{"p":'.repeat(depth) + '{"type":"string"}' + "}".repeat(depth);
+    const extra =
+      field === "tools"
+        ? `"tools":[{"type":"function","function":{"name":"f","parameters":${deep}}}]`
+        : `"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":${deep}}}`;
+    const body = `{"model":"gpt-test","messages":[{"role":"user","content":"Hi"}],${extra}}`;
+    const { status, json } = await post("/v1/chat/completions", body);
+    expect(status).toBe(400);
+    expect(json.error.message).toMatch(message);
+    expect(json.error.param).toMatch(new RegExp(`^${field}\\.`));
+    expect(harness.fakes.openai.scripts.received).toHaveLength(0);
+  });
+
   test("invalid JSON -> 400", async () => {
     const { status, json } = await post(
       "/v1/chat/completions",

@@ -230,6 +230,50 @@ test("disabling a key stops it on every instance within a second", async () => {
   for (const elapsed of refusedAfter) expect(elapsed).toBeLessThan(1000);
 });
 
+describe("bodies of forms and the JSON API are bounded before they are read", () => {
+  /** Sends the headers and the start of a body, and resolves with the answer. */
+  const send = (path: string, headers: Record<string, string>, chunk: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(`${gateways[0]!.baseUrl}${path}`, { method: "POST", headers });
+      let answered = false;
+      request.on("response", (response) => {
+        answered = true;
+        let body = "";
+        response.on("data", (data: Buffer) => (body += data.toString()));
+        response.on("end", () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on("error", (error) => (answered ? undefined : reject(error)));
+      request.write(chunk);
+    });
+
+  test.each(["/login", "/signup", "/api/auth/sign-in", "/dashboard/keys"])(
+    "a declared length over the limit: 413 at once (%s)",
+    async (path) => {
+      const answer = await send(
+        path,
+        {
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": String(150 * 1024 * 1024),
+        },
+        "email=a%40b.c&password=",
+      );
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body).error.code).toBe("request_too_large");
+    },
+  );
+
+  test("a body without a length is refused with 411, and the gateway serves on", async () => {
+    const answer = await send(
+      "/signup",
+      { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" },
+      "email=a%40b.c",
+    );
+    expect(answer.status).toBe(411);
+    expect(JSON.parse(answer.body).error.code).toBe("length_required");
+    expect((await fetch(`${gateways[0]!.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
+
 describe("a gateway killed mid-request", () => {
   test("leaves a hold that expires and that another instance's sweeper releases", async () => {
     const { secret, user } = await customer();

@@ -13,45 +13,51 @@ import { profileApi, signInApi, signOutApi, signUpApi } from "../../app/api/auth
 import { modelsApi } from "../../app/api/models-api.server.ts";
 import { onrampApi } from "../../app/api/payments-api.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
+import { stampClient } from "../../app/http/client-stamp.server.ts";
+import type { TrustProxy } from "../../app/http/trust-proxy.ts";
 
 /** The JSON API's handlers on a real HTTP server, routed as app/routes.ts routes them. */
 export async function startApiHarness(
   prisma: Prisma,
-  options: { signupCredits?: number; adminEmail?: string } = {},
+  options: { signupCredits?: number; adminEmail?: string; trustProxy?: TrustProxy } = {},
 ) {
+  const { trustProxy = { kind: "none" }, ...accountOptions } = options;
   const accounts: Accounts = createAccounts({
     prisma,
     sessionSecret: "test-secret-".padEnd(40, "x"),
-    ...options,
+    ...accountOptions,
   });
-  const server = createServer(
-    createRequestListener((request) => {
-      const path = new URL(request.url).pathname;
-      const method = request.method;
-      if (path === "/api/auth/sign-up")
-        return method === "POST" ? signUpApi(accounts, request) : methodNotAllowed("POST");
-      if (path === "/api/auth/sign-in")
-        return method === "POST" ? signInApi(accounts, request) : methodNotAllowed("POST");
-      if (path === "/api/auth/sign-out")
-        return method === "POST" ? signOutApi(accounts, request) : methodNotAllowed("POST");
-      if (path === "/api/auth/profile") return profileApi(accounts, request);
-      if (path === "/api/models") return modelsApi(accounts);
-      if (path === "/api/payments/onramp")
-        return method === "POST" ? onrampApi(accounts, request) : methodNotAllowed("POST");
-      if (path === "/api/api-keys") {
-        if (method === "GET") return listKeysApi(accounts, request);
-        if (method === "POST") return createKeyApi(accounts, request);
-        if (method === "PUT") return updateKeyApi(accounts, request);
-        return methodNotAllowed("GET, POST, PUT");
-      }
-      const keyId = /^\/api\/api-keys\/([^/]+)$/.exec(path)?.[1];
-      if (keyId)
-        return method === "DELETE"
-          ? deleteKeyApi(accounts, request, keyId)
-          : methodNotAllowed("DELETE");
-      return Promise.resolve(new Response("Not found", { status: 404 }));
-    }),
-  );
+  const listener = createRequestListener((request) => {
+    const path = new URL(request.url).pathname;
+    const method = request.method;
+    if (path === "/api/auth/sign-up")
+      return method === "POST" ? signUpApi(accounts, request) : methodNotAllowed("POST");
+    if (path === "/api/auth/sign-in")
+      return method === "POST" ? signInApi(accounts, request) : methodNotAllowed("POST");
+    if (path === "/api/auth/sign-out")
+      return method === "POST" ? signOutApi(accounts, request) : methodNotAllowed("POST");
+    if (path === "/api/auth/profile") return profileApi(accounts, request);
+    if (path === "/api/models") return modelsApi(accounts);
+    if (path === "/api/payments/onramp")
+      return method === "POST" ? onrampApi(accounts, request) : methodNotAllowed("POST");
+    if (path === "/api/api-keys") {
+      if (method === "GET") return listKeysApi(accounts, request);
+      if (method === "POST") return createKeyApi(accounts, request);
+      if (method === "PUT") return updateKeyApi(accounts, request);
+      return methodNotAllowed("GET, POST, PUT");
+    }
+    const keyId = /^\/api\/api-keys\/([^/]+)$/.exec(path)?.[1];
+    if (keyId)
+      return method === "DELETE"
+        ? deleteKeyApi(accounts, request, keyId)
+        : methodNotAllowed("DELETE");
+    return Promise.resolve(new Response("Not found", { status: 404 }));
+  });
+  // As app/server/http-server.server.ts does: the client is decided at the socket.
+  const server = createServer((request, response) => {
+    stampClient(request, trustProxy);
+    void listener(request, response);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -65,7 +71,8 @@ export async function startApiHarness(
 
 /** A cookie-keeping client for one browser-less user. */
 export function apiClient(baseUrl: string) {
-  let cookie = "";
+  const jar = new Map<string, string>();
+  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
   const call = async (
     method: string,
     path: string,
@@ -76,13 +83,18 @@ export function apiClient(baseUrl: string) {
       method,
       headers: {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...(cookie ? { cookie } : {}),
+        ...(jar.size > 0 ? { cookie: cookieHeader() } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
-    const setCookie = response.headers.get("set-cookie");
-    if (setCookie) cookie = setCookie.split(";")[0]!;
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = line.split(";");
+      const [name = "", value = ""] = pair.split(/=(.*)/s);
+      const cleared = value === "" || attributes.some((part) => /^\s*max-age=0\s*$/i.test(part));
+      if (cleared) jar.delete(name.trim());
+      else jar.set(name.trim(), value);
+    }
     const text = await response.text();
     return {
       status: response.status,
@@ -92,5 +104,12 @@ export function apiClient(baseUrl: string) {
       json: (text ? JSON.parse(text) : undefined) as any,
     };
   };
-  return { call, cookie: () => cookie, setCookie: (value: string) => (cookie = value) };
+  const setCookies = (header: string) => {
+    jar.clear();
+    for (const pair of header.split("; ").filter(Boolean)) {
+      const [name = "", value = ""] = pair.split(/=(.*)/s);
+      jar.set(name, value);
+    }
+  };
+  return { call, cookie: cookieHeader, setCookie: setCookies };
 }

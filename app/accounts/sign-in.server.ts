@@ -1,0 +1,45 @@
+import { hash } from "node:crypto";
+import { clientFacts } from "../http/client-stamp.server.ts";
+import { publicOrigin } from "../utils/request-origin.server.ts";
+import type { Accounts } from "./accounts.server.ts";
+import { checkThrottle, normalizedEmail, recordLoginFailure } from "./login-throttle.server.ts";
+import { verifyLogin } from "./sign-up.server.ts";
+
+export type SignInResult =
+  | { ok: true; userId: string; deviceCookie: string }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number; message: string }
+  | { ok: false; reason: "invalid" };
+
+/**
+ * Throttle, verify, record: the one sign-in the form and the JSON API share.
+ * A success also returns the device cookie that lets this browser past the
+ * per-email slow-down next time.
+ */
+export async function signIn(
+  accounts: Accounts,
+  request: Request,
+  credentials: { email: string; password: string },
+): Promise<SignInResult> {
+  const { ip } = clientFacts(request);
+  const proof = await accounts.deviceCookie.parse(request.headers.get("cookie"));
+  const throttle = await checkThrottle(accounts.prisma, {
+    email: credentials.email,
+    ip,
+    knownDevice: proof === deviceProof(credentials.email),
+  });
+  if (!throttle.allowed) return { ok: false, reason: "throttled", ...throttle };
+  const userId = await verifyLogin(accounts, credentials);
+  if (!userId) {
+    await recordLoginFailure(accounts.prisma, credentials.email, ip);
+    return { ok: false, reason: "invalid" };
+  }
+  const deviceCookie = await accounts.deviceCookie.serialize(deviceProof(credentials.email), {
+    secure: publicOrigin(request).startsWith("https:"),
+  });
+  return { ok: true, userId, deviceCookie };
+}
+
+/** What the device cookie holds: the email's hash, not the email. */
+function deviceProof(email: string) {
+  return hash("sha256", `gw-device:${normalizedEmail(email)}`).slice(0, 32);
+}

@@ -1,0 +1,29 @@
+import type { IncomingMessage } from "node:http";
+import { resolveClient, type ClientFacts, type TrustProxy } from "./trust-proxy.ts";
+
+// The server decides once, at the socket, who the client is (trust-proxy.ts) and
+// writes it into the request's headers under names of its own, replacing any a
+// client sent. Loaders and actions read them from any Fetch Request React
+// Router makes of it, and never parse proxy headers themselves.
+
+const IP_HEADER = "x-gateway-client-ip";
+const PROTO_HEADER = "x-gateway-client-proto";
+
+export function stampClient(request: IncomingMessage, trust: TrustProxy) {
+  const socket = request.socket as IncomingMessage["socket"] & { encrypted?: boolean };
+  const facts = resolveClient(
+    request.headers,
+    { address: socket.remoteAddress, encrypted: socket.encrypted === true },
+    trust,
+  );
+  request.headers[IP_HEADER] = facts.ip;
+  request.headers[PROTO_HEADER] = facts.proto;
+}
+
+/** The client as the server stamped it; a request that was not stamped counts as one unknown http client. */
+export function clientFacts(request: Request): ClientFacts {
+  return {
+    ip: request.headers.get(IP_HEADER) ?? "unknown",
+    proto: request.headers.get(PROTO_HEADER) === "https" ? "https" : "http",
+  };
+}

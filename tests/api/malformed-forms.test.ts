@@ -1,0 +1,111 @@
+// Malformed bodies sent to the sign-in and sign-up forms, the dashboard's form
+// actions and the JSON API of a real gateway process get a 4xx, never a 5xx.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { setupTestDatabase } from "../support/database.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+
+const db = setupTestDatabase();
+let gateway: GatewayProcess;
+let cookie: string;
+
+beforeAll(async () => {
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-forms-")),
+    LOG_LEVEL: "warn",
+  });
+  const signUp = await fetch(`${gateway.baseUrl}/api/auth/sign-up`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "forms@example.test", password: "long enough password" }),
+  });
+  expect(signUp.status).toBe(201);
+  cookie = signUp.headers.getSetCookie()[0]!.split(";")[0]!;
+});
+afterAll(() => gateway.stop());
+
+const FORM = "application/x-www-form-urlencoded";
+const JSON_TYPE = "application/json";
+const BROKEN_MULTIPART = "multipart/form-data; boundary=XYZ";
+
+type Case = [
+  name: string,
+  path: string,
+  type: string,
+  body: string,
+  status: number,
+  signedIn?: boolean,
+];
+const CASES: Case[] = [
+  ["sign-in form, NUL in the email", "/login", FORM, "email=a%00b%40c.de&password=x", 400],
+  [
+    "sign-up form, NUL in the email",
+    "/signup",
+    FORM,
+    "email=a%00b%40c.de&password=long+enough+password",
+    400,
+  ],
+  ["sign-in form, NUL in a field name", "/login", FORM, "em%00ail=a%40b.c&password=x", 400],
+  ["sign-in form sent as JSON", "/login", JSON_TYPE, '{"email":"a@b.c","password":"x"}', 415],
+  ["sign-up form sent as text", "/signup", "text/plain", "email=a@b.c", 415],
+  ["sign-up form without a Content-Type", "/signup", "", "email=a@b.c", 415],
+  ["sign-in form, broken multipart", "/login", BROKEN_MULTIPART, "--XYZ\r\nnonsense", 400],
+  ["keys form, NUL in the name", "/dashboard/keys", FORM, "intent=create&name=a%00b", 400, true],
+  ["keys form sent as JSON", "/dashboard/keys", JSON_TYPE, '{"intent":"create"}', 415, true],
+  ["keys form, broken multipart", "/dashboard/keys", BROKEN_MULTIPART, "--XYZ--junk", 400, true],
+  ["credits form sent as JSON", "/dashboard/credits", JSON_TYPE, "{}", 415, true],
+  [
+    "API sign-in, NUL in the email",
+    "/api/auth/sign-in",
+    JSON_TYPE,
+    '{"email":"a\\u0000@b.c","password":"x"}',
+    400,
+  ],
+  [
+    "API sign-up, NUL in the email",
+    "/api/auth/sign-up",
+    JSON_TYPE,
+    '{"email":"a\\u0000@b.c","password":"long enough password"}',
+    400,
+  ],
+  [
+    "API sign-in, NUL in a key",
+    "/api/auth/sign-in",
+    JSON_TYPE,
+    '{"email\\u0000":"a@b.c","password":"x"}',
+    400,
+  ],
+  ["API key, NUL in the name", "/api/api-keys", JSON_TYPE, '{"name":"a\\u0000b"}', 400, true],
+  [
+    "API key, nested 10,000 deep",
+    "/api/api-keys",
+    JSON_TYPE,
+    `{"name":${"[".repeat(10_000)}${"]".repeat(10_000)}}`,
+    400,
+    true,
+  ],
+  ["API sign-in sent as a form", "/api/auth/sign-in", FORM, "email=a%40b.c", 415],
+];
+
+test.each(CASES)("%s -> %i", async (_name, path, type, body, status, signedIn) => {
+  const response = await fetch(gateway.baseUrl + path, {
+    method: "POST",
+    headers: { ...(type ? { "content-type": type } : {}), ...(signedIn ? { cookie } : {}) },
+    body,
+    redirect: "manual",
+  });
+  expect(response.status).toBe(status);
+  const text = await response.text();
+  if (path.startsWith("/api/")) expect(JSON.parse(text).error.message).toBeTruthy();
+});
+
+test("nothing above was logged as a server error", () => {
+  const errors = gateway
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{") && JSON.parse(line).level >= 50);
+  expect(errors).toEqual([]);
+});
