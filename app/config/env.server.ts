@@ -6,6 +6,12 @@ import { parseTrustProxy } from "../http/trust-proxy.ts";
 
 const optionalText = z.string().min(1).optional();
 
+const seconds = z.coerce
+  .number({ error: "must be a number of seconds" })
+  .int("must be a whole number of seconds")
+  .min(1, "must be at least 1")
+  .max(3600, "must be at most 3600");
+
 const optionalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional();
 
 export const EnvSchema = z.object({
@@ -55,6 +61,15 @@ export const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalUrl,
   GEMINI_API_KEY: optionalText,
   GEMINI_BASE_URL: optionalUrl,
+  /** How long a provider may keep a stream waiting: for its first part, and between parts. */
+  UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: seconds.default(30),
+  UPSTREAM_CHUNK_TIMEOUT_SECONDS: seconds.default(60),
+  OPENAI_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
+  OPENAI_CHUNK_TIMEOUT_SECONDS: seconds.optional(),
+  ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
+  ANTHROPIC_CHUNK_TIMEOUT_SECONDS: seconds.optional(),
+  GEMINI_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
+  GEMINI_CHUNK_TIMEOUT_SECONDS: seconds.optional(),
   SIGNUP_CREDITS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of credits")

@@ -2,7 +2,12 @@ import { parseEnv } from "../config/env.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
 import { createLogger } from "../server/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
-import { adaptersFromEnv, createGateway, type Gateway } from "./gateway.server.ts";
+import {
+  adaptersFromEnv,
+  createGateway,
+  upstreamTimeoutsFromEnv,
+  type Gateway,
+} from "./gateway.server.ts";
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
 export function getGateway(): Promise<Gateway> {
@@ -15,6 +20,7 @@ export function getGateway(): Promise<Gateway> {
       adapters: await adaptersFromEnv(env),
       log: createLogger(env.LOG_LEVEL),
       holdIdleMs: env.HOLD_IDLE_MS,
+      upstreamTimeouts: upstreamTimeoutsFromEnv(env),
     });
   });
 }

@@ -6,6 +6,7 @@ import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
+import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -15,6 +16,8 @@ export interface Gateway {
   catalog: CatalogCache;
   /** Adapters of the providers that have an API key configured. */
   adapters: Partial<Record<string, ProviderAdapter>>;
+  /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
+  upstreamTimeouts: Partial<Record<string, UpstreamTimeouts>>;
   log: Logger;
   close(): Promise<void>;
 }
@@ -50,6 +53,22 @@ export async function adaptersFromEnv(env: Env): Promise<Partial<Record<string, 
   return adapters;
 }
 
+/** Each provider's silence limits: its own variables, else the gateway-wide ones. */
+export function upstreamTimeoutsFromEnv(env: Env): Record<string, UpstreamTimeouts> {
+  const limits = (firstByte: number | undefined, betweenChunks: number | undefined) => ({
+    firstByteMs: (firstByte ?? env.UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS) * 1000,
+    betweenChunksMs: (betweenChunks ?? env.UPSTREAM_CHUNK_TIMEOUT_SECONDS) * 1000,
+  });
+  return {
+    openai: limits(env.OPENAI_FIRST_BYTE_TIMEOUT_SECONDS, env.OPENAI_CHUNK_TIMEOUT_SECONDS),
+    anthropic: limits(
+      env.ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS,
+      env.ANTHROPIC_CHUNK_TIMEOUT_SECONDS,
+    ),
+    google: limits(env.GEMINI_FIRST_BYTE_TIMEOUT_SECONDS, env.GEMINI_CHUNK_TIMEOUT_SECONDS),
+  };
+}
+
 /**
  * The gateway on a Prisma client (which the caller owns and disconnects) and a
  * LISTEN connection of its own to `databaseUrl`.
@@ -61,6 +80,7 @@ export async function createGateway(options: {
   log: Logger;
   /** How long a hold nobody uses is kept for the next requests (see the Ledger). */
   holdIdleMs?: number;
+  upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
 }): Promise<Gateway> {
   const listener = new ChangeListener(options.databaseUrl, options.log);
   const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs });
@@ -73,6 +93,7 @@ export async function createGateway(options: {
     keys,
     catalog,
     adapters: options.adapters,
+    upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     async close() {
       await listener.stop();

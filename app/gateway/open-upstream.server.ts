@@ -2,6 +2,7 @@ import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
 import { UpstreamError, type AdapterCall } from "./providers/adapter.ts";
+import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
 const MAX_RETRY_WAIT_SECONDS = 2;
@@ -33,13 +34,31 @@ export async function openUpstream(
   for (const route of routes) {
     const adapter = gateway.adapters[route.providerSlug];
     if (!adapter) continue;
+    const timeouts = gateway.upstreamTimeouts[route.providerSlug] ?? DEFAULT_UPSTREAM_TIMEOUTS;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {
+      // A whole (JSON) answer comes in one piece when it is complete: only streams are timed.
+      const watchdog = call.stream
+        ? new UpstreamWatchdog(call.signal, timeouts, route.providerSlug)
+        : undefined;
       try {
-        const parts = await adapter.open({ ...call, upstreamModel: route.upstreamModel });
+        const parts = await adapter.open({
+          ...call,
+          signal: watchdog?.signal ?? call.signal,
+          upstreamModel: route.upstreamModel,
+        });
         const rest = parts[Symbol.asyncIterator]();
         const first = await rest.next();
-        return { ok: true, route, first, rest };
-      } catch (error) {
+        if (watchdog?.timedOut) throw new Error("timed out"); // ended quietly when aborted
+        if (first.done) watchdog?.stop();
+        return {
+          ok: true,
+          route,
+          first,
+          rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
+        };
+      } catch (caught) {
+        watchdog?.stop();
+        const error = watchdog ? watchdog.explain(caught) : caught;
         failure = { ok: false, route, error };
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
           return failure;
@@ -47,6 +66,8 @@ export async function openUpstream(
           { model: model.slug, provider: route.providerSlug, attempt, err: error.message },
           "upstream attempt failed",
         );
+        // A provider that kept silent gets no second wait: the next route takes over.
+        if (error.code === "upstream_timeout") break;
         if (attempt < ATTEMPTS_PER_ROUTE)
           await wait(Math.min(error.retryAfterSeconds ?? 0.1, MAX_RETRY_WAIT_SECONDS), call.signal);
       }

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { createConnection, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -116,5 +116,49 @@ describe("routing", () => {
     const response = await fetch(`${base}/anything`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { message: "Not found", type: "not_found" } });
+  });
+});
+
+describe("slow clients", () => {
+  const connect = (base: string) => {
+    const { port } = new URL(base);
+    const socket = createConnection(Number(port), "127.0.0.1");
+    socket.on("error", () => {}); // a reset after the server gave up is what we test for
+    const closed = new Promise<{ at: number; answer: string }>((resolve) => {
+      let answer = "";
+      socket.on("data", (data) => (answer += data.toString()));
+      socket.on("close", () => resolve({ at: performance.now(), answer }));
+    });
+    return { socket, closed, started: performance.now() };
+  };
+
+  test("half-sent headers: the connection is closed after the headers timeout", async () => {
+    const base = await start({
+      prisma: client(migrated.url),
+      clientTimeouts: { headersMs: 400, requestMs: 5_000 },
+    });
+    const { socket, closed, started } = connect(base);
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+    const { at, answer } = await closed;
+    expect(at - started).toBeLessThan(3_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  test("a trickled body: the request is cut after the request timeout", async () => {
+    const base = await start({
+      prisma: client(migrated.url),
+      clientTimeouts: { headersMs: 400, requestMs: 800 },
+      app: (request, response) => {
+        request.resume();
+        request.on("end", () => response.end("read it all"));
+      },
+    });
+    const { socket, closed, started } = connect(base);
+    socket.write("POST /anything HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+    const trickle = setInterval(() => socket.write("a"), 100);
+    const { at, answer } = await closed;
+    clearInterval(trickle);
+    expect(at - started).toBeLessThan(4_000);
+    expect(answer).not.toContain("read it all");
   });
 });

@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   publicDir?: string;
   /** The largest body of a request the app handles (forms, the JSON API); direct actions have their own. */
   maxBodyBytes?: number;
+  /** How long a client may take to send its headers, and its whole request (defaults: 10 s, 120 s). */
+  clientTimeouts?: { headersMs: number; requestMs: number };
   /** Whose X-Forwarded-* headers to believe (TRUST_PROXY); default nobody's. */
   trustProxy?: TrustProxy;
   log: Logger;
@@ -38,7 +40,15 @@ export interface HttpServerOptions {
 export function createHttpServer(options: HttpServerOptions): Server {
   const serveStatic = options.publicDir ? createStaticFileHandler(options.publicDir) : undefined;
   const trustProxy = options.trustProxy ?? { kind: "none" };
-  return createServer(async (request, response) => {
+  const { headersMs, requestMs } = options.clientTimeouts ?? CLIENT_TIMEOUTS;
+  // Slow clients (half-sent headers, a trickled body) are cut off instead of holding a
+  // socket forever; answers may stream as long as they like.
+  const timeouts = {
+    headersTimeout: headersMs,
+    requestTimeout: requestMs,
+    connectionsCheckingInterval: Math.min(1_000, headersMs / 2),
+  };
+  return createServer(timeouts, async (request, response) => {
     const path = request.url?.split("?", 1)[0];
     try {
       stampClient(request, trustProxy);
@@ -81,6 +91,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   });
 }
 
+const CLIENT_TIMEOUTS = { headersMs: 10_000, requestMs: 120_000 };
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 const ALLOWED_METHODS = [...KNOWN_METHODS, "OPTIONS"].join(", ");

@@ -174,6 +174,8 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
           response.end();
           return;
         }
+        if (sent === script.stallAfterChunks) await sleep(script.stallMs);
+        if (response.destroyed) return;
         await sleep(script.chunkDelayMs);
         await writeEvent(
           response,

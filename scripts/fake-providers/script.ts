@@ -27,6 +27,9 @@ export interface FakeScript {
   malformedAfterChunks?: number;
   /** Send the provider's mid-stream error event (overloaded) after this many content chunks, then end. */
   errorEventAfterChunks?: number;
+  /** Fall silent for `stallMs` after this many content chunks, then go on (OpenAI fake). */
+  stallAfterChunks?: number;
+  stallMs?: number;
 }
 
 export interface FakeUsage {

@@ -29,7 +29,10 @@ export interface GatewayHarness {
 }
 
 /** The gateway's handlers on a real HTTP server, in front of fake providers, on a test database. */
-export async function startGatewayHarness(databaseUrl: string): Promise<GatewayHarness> {
+export async function startGatewayHarness(
+  databaseUrl: string,
+  options: { upstreamTimeouts?: Gateway["upstreamTimeouts"] } = {},
+): Promise<GatewayHarness> {
   const fakes = {
     openai: await startFakeOpenAI(),
     "openai-backup": await startFakeOpenAI(),
@@ -55,6 +58,7 @@ export async function startGatewayHarness(databaseUrl: string): Promise<GatewayH
     log: createLogger("silent"),
     // Holds go back as soon as a request is done, so tests see `reserved` at rest.
     holdIdleMs: 0,
+    upstreamTimeouts: options.upstreamTimeouts,
   });
   const server = createServer(
     createRequestListener(async (request) => {

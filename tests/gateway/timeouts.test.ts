@@ -1,0 +1,112 @@
+// A provider that keeps silent: before its first byte the next route takes
+// over (or the client gets 504 and pays nothing); in the middle of a stream the
+// stream ends with an error event and what was produced is billed.
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+
+const LIMITS = { firstByteMs: 300, betweenChunksMs: 300 };
+const db = setupTestDatabase();
+let prisma: Prisma;
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url, {
+    upstreamTimeouts: { openai: LIMITS, "openai-backup": LIMITS },
+  });
+  await createCatalogEntry(prisma, { modelSlug: "slow", upstreamModel: "slow-primary" });
+  await createCatalogEntry(prisma, {
+    modelSlug: "slow",
+    providerSlug: "openai-backup",
+    upstreamModel: "slow-backup",
+    priority: 1,
+  });
+});
+afterAll(async () => {
+  await harness.close();
+  await prisma.$disconnect();
+});
+beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
+
+async function stream(secret: string) {
+  const started = performance.now();
+  const response = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "slow",
+      stream: true,
+      max_completion_tokens: 50,
+      messages: [{ role: "user", content: "Hi" }],
+    }),
+  });
+  const body = await response.text();
+  return { status: response.status, body, ms: performance.now() - started };
+}
+
+async function customer() {
+  const user = await createUser(prisma, { credits: 100 });
+  const { secret } = await createApiKey(prisma, user.id);
+  return { user, secret };
+}
+
+async function settled(userId: string) {
+  for (let i = 0; i < 100; i++) {
+    const row = await prisma.conversation.findFirst({ where: { userId } });
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+    if (row && user.reserved === 0n) return { row, user };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the request did not settle");
+}
+
+test("a provider silent before its first byte is left for the next route, without a second wait", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.openai.scripts.enqueue("slow-primary", { firstByteDelayMs: 5_000, text: "late" });
+  harness.fakes["openai-backup"].scripts.enqueue("slow-backup", { text: "Backup here." });
+  const answer = await stream(secret);
+  expect(answer.status).toBe(200);
+  expect(answer.body).toContain('"content":"Back"');
+  expect(answer.ms).toBeLessThan(3_000);
+  expect(harness.fakes.openai.scripts.received).toHaveLength(1);
+  const { row } = await settled(user.id);
+  expect(row).toMatchObject({ status: "SUCCESS", providerSlug: "openai-backup" });
+});
+
+test("when every route is silent the client gets 504 and pays nothing", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.openai.scripts.enqueue("slow-primary", { firstByteDelayMs: 5_000 });
+  harness.fakes["openai-backup"].scripts.enqueue("slow-backup", { firstByteDelayMs: 5_000 });
+  const answer = await stream(secret);
+  expect(answer.status).toBe(504);
+  expect(JSON.parse(answer.body).error).toMatchObject({ code: "upstream_timeout" });
+  expect(answer.ms).toBeLessThan(3_000);
+  const { row, user: after } = await settled(user.id);
+  expect(row).toMatchObject({ status: "ERROR", cost: 0n });
+  expect(after.balance).toBe(creditsToMicro(100));
+});
+
+test("a provider silent mid-stream: an error event ends the stream, what was produced is billed", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.openai.scripts.enqueue("slow-primary", {
+    chunks: ["One", " two", " three"],
+    stallAfterChunks: 2,
+    stallMs: 5_000,
+  });
+  const answer = await stream(secret);
+  expect(answer.status).toBe(200);
+  expect(answer.body).toContain('"content":" two"');
+  expect(answer.body).not.toContain("three");
+  expect(answer.body).toMatch(/data: \{"error":\{"message":"[^"]*sent nothing for 0.3 s[^"]*"/);
+  expect(answer.body).toContain('"code":"upstream_timeout"');
+  expect(answer.ms).toBeLessThan(3_000);
+  expect(harness.fakes["openai-backup"].scripts.received).toHaveLength(0);
+  const { row, user: after } = await settled(user.id);
+  expect(row).toMatchObject({ status: "ERROR", usageSource: "ESTIMATED", outputTokens: 2 });
+  expect(row.cost).toBeGreaterThan(0n);
+  expect(after.balance).toBe(creditsToMicro(100) - row.cost);
+});
