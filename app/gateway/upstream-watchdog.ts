@@ -12,24 +12,29 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
   betweenChunksMs: 60_000,
 };
 
+/** How often the clock looks at the watched attempts: a limit is kept to within this. */
+const TICK_MS = 100;
+
 /**
- * One attempt at a provider, under a timer: its own abort signal (aborted too
- * when the run's is), aborted when the provider stays silent too long. A
+ * One attempt at a provider, under a deadline: its own abort signal (aborted
+ * too when the run's is), aborted when the provider stays silent too long. A
  * silent provider then fails like any other, as an UpstreamError with code
  * `upstream_timeout`: before the first part the next route takes over, after
  * it the stream ends with an error event and what was produced is billed.
- * One timer per attempt, re-armed rather than re-created for each part.
+ * A part only moves the deadline; one shared clock checks all deadlines, so
+ * a request costs no timer of its own.
  */
 export class UpstreamWatchdog {
   readonly signal: AbortSignal;
+  timedOut = false;
+  /** When the provider must have sent something (performance.now() time). */
+  deadline: number;
   private readonly controller = new AbortController();
   private readonly run: AbortSignal;
   private readonly timeouts: UpstreamTimeouts;
   private readonly provider: string;
-  private timer: NodeJS.Timeout;
   private limitMs: number;
   private waitingFor: "first" | "next" = "first";
-  timedOut = false;
 
   constructor(run: AbortSignal, timeouts: UpstreamTimeouts, provider: string) {
     this.run = run;
@@ -38,7 +43,8 @@ export class UpstreamWatchdog {
     this.signal = this.controller.signal;
     run.addEventListener("abort", this.followRun, { once: true });
     this.limitMs = timeouts.firstByteMs;
-    this.timer = setTimeout(this.expire, this.limitMs);
+    this.deadline = performance.now() + this.limitMs;
+    clock.watch(this);
   }
 
   /** The error to raise instead of `error` (what the adapter threw when we aborted it). */
@@ -53,15 +59,13 @@ export class UpstreamWatchdog {
     );
   }
 
-  /** The provider's remaining parts, each awaited under the between-chunks limit (the timer restarts per part). */
+  /** The provider's remaining parts, each awaited under the between-chunks limit. */
   guard(parts: AsyncIterator<StreamPart[]>): AsyncIterator<StreamPart[]> {
     this.waitingFor = "next";
     this.limitMs = this.timeouts.betweenChunksMs;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.expire, this.limitMs);
     return {
       next: async () => {
-        this.timer.refresh();
+        this.deadline = performance.now() + this.limitMs;
         let result: IteratorResult<StreamPart[]>;
         try {
           result = await parts.next();
@@ -82,18 +86,47 @@ export class UpstreamWatchdog {
   }
 
   stop() {
-    clearTimeout(this.timer);
+    clock.forget(this);
     this.run.removeEventListener("abort", this.followRun);
+  }
+
+  /** Called by the clock once the deadline has passed. */
+  expire() {
+    this.timedOut = true;
+    this.stop();
+    this.controller.abort(new Error("upstream timeout"));
   }
 
   private readonly followRun = () => {
     this.stop();
     this.controller.abort(this.run.reason);
   };
+}
 
-  private readonly expire = () => {
-    this.timedOut = true;
-    this.stop();
-    this.controller.abort(new Error("upstream timeout"));
+/** Checks the watched attempts' deadlines every tick while there are any. */
+class WatchdogClock {
+  private readonly watched = new Set<UpstreamWatchdog>();
+  private timer: NodeJS.Timeout | undefined;
+
+  watch(watchdog: UpstreamWatchdog) {
+    this.watched.add(watchdog);
+    this.timer ??= setInterval(this.tick, TICK_MS).unref();
+  }
+
+  forget(watchdog: UpstreamWatchdog) {
+    this.watched.delete(watchdog);
+  }
+
+  private readonly tick = () => {
+    // Stopped only when a whole tick found nothing to watch, so busy times start no timers.
+    if (this.watched.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const watchdog of this.watched) if (now >= watchdog.deadline) watchdog.expire();
   };
 }
+
+const clock = new WatchdogClock();

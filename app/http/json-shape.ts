@@ -15,6 +15,8 @@ interface Step {
  * deeper than that, so a hostile body costs no more than a legitimate one.
  */
 export function tooDeepAt(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  // Almost every body passes: check it without allocating, build the path only for a failure.
+  if (!deeperThan(value, maxDepth)) return undefined;
   const stack: Step[] = [{ value, key: "", depth: 0, parent: undefined }];
   while (stack.length > 0) {
     const step = stack.pop()!;
@@ -30,6 +32,19 @@ export function tooDeepAt(value: unknown, maxDepth = MAX_JSON_DEPTH): string | u
       });
   }
   return undefined;
+}
+
+/** Whether anything in `node` nests `levels` deeper; recursion stops there, so it is bounded. */
+function deeperThan(node: unknown, levels: number): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (levels === 0) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (deeperThan(node[i], levels - 1)) return true;
+    return false;
+  }
+  for (const key in node)
+    if (deeperThan((node as Record<string, unknown>)[key], levels - 1)) return true;
+  return false;
 }
 
 /** The path of the first string (value or key) holding a NUL character, which PostgreSQL text cannot store. */
