@@ -45,11 +45,26 @@ export class CompletionRun {
   private batches: AsyncIterator<StreamPart[]> | undefined;
   /** The write in progress, so that a client leaving waits for it before settling. */
   private writing: Promise<void> | undefined;
+  /** Set when the key was disabled or deleted while the request ran. */
+  private revoked: GatewayError | undefined;
+  private readonly unregister: () => void;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
     this.context = context;
     this.route = routes[0]!;
+    this.unregister = gateway.running.add(context.key.id, this);
+  }
+
+  /** The key was disabled or deleted: stop the provider; the run ends with an error, billed for what was produced. */
+  revoke() {
+    if (this.settled) return;
+    this.revoked = new GatewayError(
+      403,
+      "The API key was disabled or deleted while this request ran",
+      { type: "permission_error", code: "key_revoked" },
+    );
+    this.upstream.abort();
   }
 
   async start(
@@ -82,6 +97,10 @@ export class CompletionRun {
       signal: this.upstream.signal,
     });
     this.route = opened.route;
+    if (this.revoked) {
+      await this.finish("ERROR", this.revoked);
+      throw this.revoked;
+    }
     if (!opened.ok) {
       if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
       await this.finish("ERROR", opened.error);
@@ -102,8 +121,9 @@ export class CompletionRun {
     try {
       for (let next = first; !next.done; next = await this.batches!.next())
         for (const part of next.value) this.record(part);
-    } catch (error) {
-      await this.finish(this.upstream.signal.aborted ? "CANCELLED" : "ERROR", error);
+    } catch (caught) {
+      const error = this.revoked ?? caught;
+      await this.finish(this.clientGone() ? "CANCELLED" : "ERROR", error);
       throw toGatewayError(error);
     }
     const outcome = this.outcome();
@@ -128,9 +148,10 @@ export class CompletionRun {
         try {
           next = buffered ?? (await this.batches!.next());
           buffered = undefined;
-        } catch (error) {
+        } catch (caught) {
           // After the first byte we never switch providers: report, bill what was produced, end cleanly.
-          const cancelled = this.upstream.signal.aborted;
+          const error = this.revoked ?? caught;
+          const cancelled = this.clientGone();
           await this.finish(cancelled ? "CANCELLED" : "ERROR", error);
           if (!cancelled) end(controller, sseEvent(JSON.stringify(toGatewayError(error))));
           return;
@@ -190,6 +211,7 @@ export class CompletionRun {
    * finish reason, so we check for both ourselves.
    */
   private outcome(): { status: Status; error?: GatewayError } {
+    if (this.revoked) return { status: "ERROR", error: this.revoked };
     if (this.upstream.signal.aborted) return { status: "CANCELLED" };
     if (this.answer.finishReason) return { status: "SUCCESS" };
     return {
@@ -221,8 +243,14 @@ export class CompletionRun {
 
   /** Settles once; later calls wait for the first. Resolves with the usage charged. */
   private finish(status: Status, error?: unknown): Promise<Usage> {
+    if (!this.settled) this.unregister();
     this.settled ??= this.settle(status, error);
     return this.settled;
+  }
+
+  /** We stopped the provider because the client left (not because the key was revoked). */
+  private clientGone() {
+    return this.upstream.signal.aborted && !this.revoked;
   }
 
   private async settle(status: Status, error?: unknown) {

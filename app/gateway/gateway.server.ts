@@ -7,6 +7,7 @@ import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
+import { RunningRequests } from "./running-requests.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -16,6 +17,8 @@ export interface Gateway {
   catalog: CatalogCache;
   /** Adapters of the providers that have an API key configured. */
   adapters: Partial<Record<string, ProviderAdapter>>;
+  /** The requests running here, by API key: a revoked key's end at once. */
+  running: RunningRequests;
   /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
   upstreamTimeouts: Partial<Record<string, UpstreamTimeouts>>;
   log: Logger;
@@ -84,7 +87,22 @@ export async function createGateway(options: {
 }): Promise<Gateway> {
   const listener = new ChangeListener(options.databaseUrl, options.log);
   const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs });
-  const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => ledger.forgetKey(apiKeyId));
+  const running = new RunningRequests();
+  const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => {
+    ledger.forgetKey(apiKeyId);
+    if (running.has(apiKeyId)) void stopIfRevoked(apiKeyId);
+  });
+  /** A key changed: if it was disabled or deleted, its running requests end now. */
+  const stopIfRevoked = async (apiKeyId: string) => {
+    try {
+      const active = await options.prisma.apiKey.count({
+        where: { id: apiKeyId, enabled: true, deletedAt: null },
+      });
+      if (active === 0) running.revokeKey(apiKeyId);
+    } catch (error) {
+      options.log.error({ err: error, apiKeyId }, "could not check a changed API key");
+    }
+  };
   const catalog = new CatalogCache(options.prisma, listener);
   await listener.start();
   return {
@@ -93,6 +111,7 @@ export async function createGateway(options: {
     keys,
     catalog,
     adapters: options.adapters,
+    running,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     async close() {

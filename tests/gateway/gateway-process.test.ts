@@ -230,6 +230,58 @@ test("disabling a key stops it on every instance within a second", async () => {
   for (const elapsed of refusedAfter) expect(elapsed).toBeLessThan(1000);
 });
 
+test.each(["disabled", "deleted"] as const)(
+  "a key %s mid-stream ends its streams on every instance within a second, billed for what they produced",
+  async (how) => {
+    const { secret, apiKey, user } = await customer();
+    // Twenty chunks, 150 ms apart: three seconds if nothing stops them.
+    const chunks = Array.from({ length: 20 }, (_, i) => `w${i} `);
+    fake.scripts.enqueue("gpt-proc", { chunks, chunkDelayMs: 150 });
+    fake.scripts.enqueue("gpt-proc", { chunks, chunkDelayMs: 150 });
+    const streams = gateways.map(async (gateway) => {
+      const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "gpt-proc",
+          stream: true,
+          max_completion_tokens: 100,
+          messages: [{ role: "user", content: "Hi" }],
+        }),
+      });
+      const body = await response.text();
+      return { body, endedAt: performance.now() };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await prisma.apiKey.update({
+      where: { id: apiKey.id },
+      data: how === "disabled" ? { enabled: false } : { deletedAt: new Date() },
+    });
+    const revokedAt = performance.now();
+    for (const { body, endedAt } of await Promise.all(streams)) {
+      expect(endedAt - revokedAt).toBeLessThan(1000);
+      expect(body).toContain('"content":"w0 "');
+      expect(body).not.toContain('"content":"w19 "');
+      expect(body).toMatch(
+        /data: \{"error":\{"message":"[^"]+","type":"permission_error","code":"key_revoked"/,
+      );
+      expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
+    }
+    let rows: Awaited<ReturnType<typeof prisma.conversation.findMany>> = [];
+    for (let i = 0; i < 100 && rows.length < 2; i++) {
+      rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: "ERROR", errorCode: "key_revoked" });
+      expect(row.outputTokens).toBeGreaterThan(0);
+      expect(row.outputTokens).toBeLessThan(20);
+      expect(row.cost).toBeGreaterThan(0n);
+    }
+  },
+);
+
 describe("bodies of forms and the JSON API are bounded before they are read", () => {
   /** Sends the headers and the start of a body, and resolves with the answer. */
   const send = (path: string, headers: Record<string, string>, chunk: string) =>
