@@ -8,7 +8,7 @@ import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.
 import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { ledgerTotals } from "../support/ledger-totals.ts";
+import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 
 const db = setupTestDatabase();
@@ -25,6 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await harness.close();
+  // Whatever the tests did, every account still agrees with its history.
+  await expectLedgerClean(prisma);
   await prisma.$disconnect();
 });
 

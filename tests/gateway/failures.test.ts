@@ -8,6 +8,7 @@ import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -31,6 +32,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await harness.close();
+  // Whatever the tests did, every account still agrees with its history.
+  await expectLedgerClean(prisma);
   await prisma.$disconnect();
 });
 beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));

@@ -12,6 +12,7 @@ import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -39,6 +40,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
+  // Whatever the tests did, every account still agrees with its history.
+  await expectLedgerClean(prisma);
   await fake.close();
   await prisma.$disconnect();
 });

@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { checkLedger } from "../../app/billing/ledger-check.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 
 /**
@@ -28,4 +30,9 @@ export async function ledgerTotals(prisma: Prisma, userId: string) {
     keySpent: keys._sum.spent ?? 0n,
     keyReserved: keys._sum.reserved ?? 0n,
   };
+}
+
+/** Every account and key of the test database agrees with its history (what `npm run ledger:check` checks). */
+export async function expectLedgerClean(prisma: Prisma) {
+  expect(await checkLedger(prisma)).toEqual([]);
 }

@@ -1,0 +1,76 @@
+import type { Prisma } from "../db/prisma.server.ts";
+
+export interface Discrepancy {
+  account: "user" | "api key";
+  id: string;
+  /** Which rule, e.g. "balance = credits - charges". */
+  rule: string;
+  /** What the row says, and what the history adds up to (µcr). */
+  stored: bigint;
+  expected: bigint;
+}
+
+/**
+ * Checks the ledger's rules for every account and key: a user's balance is
+ * their credits minus their charges and never below zero, a user's and a
+ * key's `reserved` is the sum of their open holds, and a key's `spent` is the
+ * sum of its charges. Run it when the gateway is idle (holds of running
+ * requests count as they are).
+ */
+export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
+  const users = await prisma.$queryRaw<
+    {
+      id: string;
+      balance: bigint;
+      reserved: bigint;
+      credits: bigint;
+      charges: bigint;
+      held: bigint;
+    }[]
+  >`
+    SELECT u.id::text, u.balance, u.reserved,
+      COALESCE((SELECT sum(amount) FROM onramp_transactions o WHERE o.user_id = u.id), 0)::bigint AS credits,
+      COALESCE((SELECT sum(cost) FROM conversations c WHERE c.user_id = u.id), 0)::bigint AS charges,
+      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.user_id = u.id), 0)::bigint AS held
+    FROM users u`;
+  const keys = await prisma.$queryRaw<
+    { id: string; spent: bigint; reserved: bigint; charges: bigint; held: bigint }[]
+  >`
+    SELECT k.id::text, k.spent, k.reserved,
+      COALESCE((SELECT sum(cost) FROM conversations c WHERE c.api_key_id = k.id), 0)::bigint AS charges,
+      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.api_key_id = k.id), 0)::bigint AS held
+    FROM api_keys k`;
+  const found: Discrepancy[] = [];
+  const expect = (
+    account: Discrepancy["account"],
+    id: string,
+    rule: string,
+    stored: bigint,
+    expected: bigint,
+  ) => {
+    if (stored !== expected) found.push({ account, id, rule, stored, expected });
+  };
+  for (const user of users) {
+    expect(
+      "user",
+      user.id,
+      "balance = credits - charges",
+      user.balance,
+      user.credits - user.charges,
+    );
+    expect("user", user.id, "reserved = sum of holds", user.reserved, user.held);
+    if (user.balance < 0n)
+      found.push({
+        account: "user",
+        id: user.id,
+        rule: "balance >= 0",
+        stored: user.balance,
+        expected: 0n,
+      });
+  }
+  for (const key of keys) {
+    expect("api key", key.id, "spent = sum of charges", key.spent, key.charges);
+    expect("api key", key.id, "reserved = sum of holds", key.reserved, key.held);
+  }
+  return found;
+}
