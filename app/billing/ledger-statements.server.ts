@@ -57,7 +57,8 @@ const json = (rows: unknown[]) =>
  *   charges their costs to balances and keys and takes them out of the holds
  *   they were reserved from (`charges`: request id to hold id, null for none);
  * - creates, grows, shrinks or renews holds (`holds`);
- * - applies what all that changes to the users and keys concerned.
+ * - applies what all that changes to the users and keys concerned;
+ * - drops the progress records of the settled requests that had some.
  * Returns the account rows as they are now, locked until the transaction ends.
  */
 export function writeBatch(
@@ -67,6 +68,8 @@ export function writeBatch(
     expiresAt: Date;
     conversations: ConversationRow[];
     charges: { requestId: string; holdId: string | null }[];
+    /** Settled requests that had recorded their progress: those records go. */
+    progressDone: string[];
     holds: HoldChange[];
   },
 ) {
@@ -74,7 +77,9 @@ export function writeBatch(
   return applyChanges(
     tx,
     sql`
-      settled AS (
+      progress_done AS (
+        DELETE FROM request_progress WHERE request_id = ANY(${batch.progressDone}::text[])
+      ), settled AS (
         SELECT * FROM json_populate_recordset(NULL::conversations, ${json(batch.conversations)}::json)
       ), written AS (
         INSERT INTO conversations (${CONVERSATION_COLUMNS}) SELECT ${CONVERSATION_COLUMNS} FROM settled
@@ -161,6 +166,50 @@ export async function releaseExpiredHolds(tx: Tx, limit: number): Promise<number
     sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
   );
   return holds.size;
+}
+
+/** Writes (or refreshes) the progress records of running requests, all in one statement. */
+export function recordProgress(
+  tx: Pick<Tx, "$executeRaw">,
+  instance: string,
+  rows: { requestId: string; holdId: string | null; conversation: ConversationRow }[],
+) {
+  return tx.$executeRaw`
+    INSERT INTO request_progress (request_id, instance_id, hold_id, conversation, updated_at)
+    SELECT "requestId", ${instance}, "holdId", conversation, now()
+    FROM json_to_recordset(${json(rows)}::json) AS p("requestId" text, "holdId" text, conversation jsonb)
+    ON CONFLICT (request_id) DO UPDATE
+      SET conversation = EXCLUDED.conversation, hold_id = EXCLUDED.hold_id, updated_at = now()`;
+}
+
+/**
+ * Instances that left holds or progress records and no longer run: each live
+ * instance holds its advisory lock (instanceLock) for as long as it is
+ * connected, so a lock another session can take belongs to a dead one. The
+ * locks taken here last until the transaction ends, so that two sweepers do
+ * not settle the same instance.
+ */
+export async function lockDeadInstances(tx: Tx): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ instance_id: string }[]>`
+    SELECT instance_id FROM (
+      SELECT DISTINCT instance_id FROM credit_holds
+      UNION SELECT DISTINCT instance_id FROM request_progress
+    ) seen
+    WHERE pg_try_advisory_xact_lock(${INSTANCE_LOCK_CLASS}::int, hashtext(instance_id))`;
+  return rows.map((row) => row.instance_id);
+}
+
+/** The advisory lock (class, key) that marks an instance as alive, as SQL arguments. */
+export const INSTANCE_LOCK_CLASS = 0x67770001;
+
+/** A dead instance's progress records and holds, taken out of the table. */
+export async function takeOrphans(tx: Tx, instance: string) {
+  const progress = await tx.$queryRaw<
+    { request_id: string; hold_id: string | null; conversation: ConversationRow }[]
+  >`DELETE FROM request_progress WHERE instance_id = ${instance} RETURNING request_id, hold_id, conversation`;
+  const holds = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM credit_holds WHERE instance_id = ${instance}`;
+  return { progress, holds: holds.map((hold) => hold.id) };
 }
 
 /**

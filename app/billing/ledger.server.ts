@@ -3,6 +3,8 @@ import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
+  lockDeadInstances,
+  takeOrphans,
   releaseExpiredHolds as releaseExpired,
   releaseHolds,
   shrinkHolds,
@@ -56,7 +58,7 @@ export interface Settlement {
   upstreamModel: string;
   endpoint: string;
   stream: boolean;
-  status: "SUCCESS" | "ERROR" | "CANCELLED";
+  status: "SUCCESS" | "ERROR" | "CANCELLED" | "INTERRUPTED";
   finishReason: FinishReason | null;
   errorCode: string | null;
   usage: Usage;
@@ -65,6 +67,8 @@ export interface Settlement {
   prices: Prices;
   latencyMs: number;
   timeToFirstTokenMs: number | null;
+  /** The request recorded its progress (see recordProgress): settling drops that record. */
+  progressRecorded?: boolean;
 }
 
 /** The instance's hold for one API key. */
@@ -111,7 +115,8 @@ export class Ledger {
   readonly stats = { transactions: 0, operations: 0, reservedInMemory: 0 };
   private readonly prisma: Prisma;
   private readonly idleMs: number;
-  private readonly instance = `gw_${randomBytes(8).toString("hex")}`;
+  /** This process's name on its holds and progress records; its advisory lock says it is alive. */
+  readonly instance: string;
   private readonly holds = new Map<string, Hold>();
   /** Each reserved request's share: the hold it came from and how much. */
   private readonly shares = new Map<string, { hold: Hold; amount: bigint }>();
@@ -120,8 +125,9 @@ export class Ledger {
   private epoch = 0;
 
   /** `idleMs`: how long a hold nobody uses is kept for the next requests (0: released at once). */
-  constructor(prisma: Prisma, options: { idleMs?: number } = {}) {
+  constructor(prisma: Prisma, options: { idleMs?: number; instance?: string } = {}) {
     this.prisma = prisma;
+    this.instance = options.instance ?? newInstanceId();
     this.idleMs = options.idleMs ?? 2_000;
     this.batches = new GroupCommit((batch) => this.write(batch));
     this.timer = setInterval(() => this.tidy(), Math.max(this.idleMs, 1_000)).unref();
@@ -160,10 +166,18 @@ export class Ledger {
     }
   }
 
+  /** The id of the hold a reserved request's share comes from (for its progress record). */
+  holdIdOf(requestId: string): string | null {
+    const share = this.shares.get(requestId);
+    return share?.hold.stored ? share.hold.id : null;
+  }
+
   /** Writes everything submitted and gives back every hold nobody uses (for shutdown). */
   async close() {
     clearInterval(this.timer);
     await this.batches.flush();
+    // Records a settlement raced past are stale: every request here has settled.
+    await this.prisma.requestProgress.deleteMany({ where: { instanceId: this.instance } });
     const idle = [...this.holds.values()].filter((hold) => hold.inUse === 0n);
     for (const hold of idle) this.forget(hold);
     await Promise.all(idle.map((hold) => this.batches.submit({ kind: "release", hold })));
@@ -256,6 +270,9 @@ export class Ledger {
         requestId: op.settlement.requestId,
         holdId: op.hold?.stored ? op.hold.id : null,
       })),
+      progressDone: settlements.flatMap((op) =>
+        op.settlement.progressRecorded ? [op.settlement.requestId] : [],
+      ),
       holds: [...growth.values()].map(({ hold, change, created }) => ({
         ...hold,
         change,
@@ -480,7 +497,48 @@ export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
   }
 }
 
-function conversationRow(s: Settlement): ConversationRow {
+/**
+ * Settles the requests of gateway processes that died: each one's last
+ * progress record becomes its usage row (INTERRUPTED, estimated) and is
+ * charged out of its hold; then the dead process's holds are released. A
+ * process is dead when its advisory lock is free (see lockDeadInstances), so
+ * this happens within a sweep of the crash. Safe on every instance at once.
+ */
+export async function settleOrphans(prisma: Prisma) {
+  return prisma.$transaction(async (tx) => {
+    const dead = await lockDeadInstances(tx);
+    let charged = 0;
+    let released = 0;
+    for (const instance of dead) {
+      const { progress, holds } = await takeOrphans(tx, instance);
+      if (progress.length > 0) {
+        await writeBatch(tx, {
+          instance,
+          expiresAt: new Date(),
+          conversations: progress.map((record) => record.conversation),
+          charges: progress.map((record) => ({
+            requestId: record.request_id,
+            holdId: record.hold_id,
+          })),
+          holds: [],
+          progressDone: [],
+        });
+        charged += progress.length;
+      }
+      if (holds.length > 0) await releaseHolds(tx, holds);
+      released += holds.length;
+    }
+    return { instances: dead.length, charged, released };
+  }, TRANSACTION_OPTIONS);
+}
+
+/** A process's name: random, so that a restarted process is a new instance. */
+export function newInstanceId() {
+  return `gw_${randomBytes(8).toString("hex")}`;
+}
+
+/** The usage row a settlement writes (conversations' columns). */
+export function conversationRow(s: Settlement): ConversationRow {
   return {
     request_id: s.requestId,
     user_id: s.userId,

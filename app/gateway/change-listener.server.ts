@@ -1,4 +1,5 @@
 import pg from "pg";
+import { INSTANCE_LOCK_CLASS } from "../billing/ledger-statements.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 
 export const API_KEY_CHANNEL = "gateway_api_key_changed";
@@ -7,7 +8,9 @@ export const CATALOG_CHANNEL = "gateway_catalog_changed";
 /**
  * One LISTEN connection per process, fed by the triggers in
  * prisma/migrations/20261127110000_change_notifications. While it is not
- * connected, `connected` is false and caches must not be trusted.
+ * connected, `connected` is false and caches must not be trusted. The same
+ * session holds the instance's advisory lock: other instances take its being
+ * free as this process being dead (see settleOrphans).
  */
 export class ChangeListener {
   connected = false;
@@ -18,10 +21,13 @@ export class ChangeListener {
 
   private readonly databaseUrl: string;
   private readonly log: Logger;
+  private readonly instance: string | undefined;
 
-  constructor(databaseUrl: string, log: Logger) {
+  /** `instance`: the ledger's instance id, whose lock this connection holds. */
+  constructor(databaseUrl: string, log: Logger, instance?: string) {
     this.databaseUrl = databaseUrl;
     this.log = log;
+    this.instance = instance;
   }
 
   on(channel: string, handler: (payload: string) => void) {
@@ -43,6 +49,12 @@ export class ChangeListener {
     client.on("end", () => this.lost(client));
     try {
       await client.connect();
+      if (this.instance !== undefined) {
+        await client.query("SELECT pg_advisory_lock($1::int, hashtext($2))", [
+          INSTANCE_LOCK_CLASS,
+          this.instance,
+        ]);
+      }
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
       this.client = client;
       this.connected = true;

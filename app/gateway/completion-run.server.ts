@@ -13,6 +13,9 @@ import { createChunkRenderer } from "./render/openai-chunks.ts";
 import { renderCompletion } from "./render/openai-completion.ts";
 import { seedEvent } from "./render/seed-events.ts";
 import { SSE_DONE, SSE_HEADERS, sseEvent } from "./render/sse.ts";
+import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
+import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
+import type { ProgressRecord } from "./running-requests.ts";
 
 export interface RunContext {
   requestId: string;
@@ -48,6 +51,9 @@ export class CompletionRun {
   /** Set when the key was disabled or deleted while the request ran. */
   private revoked: GatewayError | undefined;
   private readonly unregister: () => void;
+  /** Output characters in the last progress record, and whether there is one to drop at settlement. */
+  private recordedLength = 0;
+  private progressRecorded = false;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
@@ -280,32 +286,17 @@ export class CompletionRun {
       );
     }
     try {
-      await this.gateway.ledger.settle({
-        requestId: context.requestId,
-        userId: context.key.userId,
-        apiKeyId: context.key.id,
-        mappingId: route.mappingId,
-        modelSlug: context.model.slug,
-        providerSlug: route.providerSlug,
-        upstreamModel: route.upstreamModel,
-        endpoint: context.endpoint,
-        stream: context.chat.stream === true,
-        status,
-        finishReason: this.answer.finishReason ?? null,
-        errorCode:
-          error instanceof UpstreamError || error instanceof GatewayError
-            ? error.code
-            : error
-              ? "upstream_error"
-              : null,
-        usage,
-        usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
-        cost: capped ? context.heldAmount : fullCost,
-        prices: route.prices,
-        latencyMs: Math.round(performance.now() - context.started),
-        timeToFirstTokenMs:
-          this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),
-      });
+      await this.gateway.ledger.settle(
+        this.settlement(status, usage, capped ? context.heldAmount : fullCost, {
+          usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
+          errorCode:
+            error instanceof UpstreamError || error instanceof GatewayError
+              ? error.code
+              : error
+                ? "upstream_error"
+                : null,
+        }),
+      );
     } catch (settleError) {
       // The hold stays until it expires; this is money we could not book, so say so loudly.
       this.gateway.log.error(
@@ -314,6 +305,64 @@ export class CompletionRun {
       );
     }
     return usage;
+  }
+
+  /**
+   * What the request has produced so far, as the usage row another instance
+   * writes if this process dies: estimated, INTERRUPTED, at most the hold.
+   * Undefined for requests younger than a recording interval, settled ones,
+   * and ones with nothing new since the last record.
+   */
+  async progress(now: number): Promise<ProgressRecord | undefined> {
+    if (this.settled || now - this.context.started < PROGRESS_INTERVAL_MS) return undefined;
+    const produced = this.answer.producedText();
+    if (produced.length === this.recordedLength) return undefined;
+    this.recordedLength = produced.length;
+    const usage = await estimateUsage(this.context.chat, produced, this.answer.reportedUsage);
+    if (this.settled) return undefined; // it settled meanwhile: nothing to record
+    const cost = costOfUsage(usage, this.route.prices);
+    const settlement = this.settlement(
+      "INTERRUPTED",
+      usage,
+      cost > this.context.heldAmount ? this.context.heldAmount : cost,
+      { usageSource: "ESTIMATED", errorCode: "interrupted" },
+    );
+    this.progressRecorded = true;
+    return {
+      requestId: this.context.requestId,
+      holdId: this.gateway.ledger.holdIdOf(this.context.requestId),
+      conversation: conversationRow(settlement),
+    };
+  }
+
+  private settlement(
+    status: Settlement["status"],
+    usage: Usage,
+    cost: bigint,
+    how: Pick<Settlement, "usageSource" | "errorCode">,
+  ): Settlement {
+    const { route, context } = this;
+    return {
+      requestId: context.requestId,
+      userId: context.key.userId,
+      apiKeyId: context.key.id,
+      mappingId: route.mappingId,
+      modelSlug: context.model.slug,
+      providerSlug: route.providerSlug,
+      upstreamModel: route.upstreamModel,
+      endpoint: context.endpoint,
+      stream: context.chat.stream === true,
+      status,
+      finishReason: this.answer.finishReason ?? null,
+      ...how,
+      usage,
+      cost,
+      prices: route.prices,
+      latencyMs: Math.round(performance.now() - context.started),
+      timeToFirstTokenMs:
+        this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),
+      progressRecorded: this.progressRecorded,
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Ledger } from "../billing/ledger.server.ts";
+import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
 import type { Env } from "../config/env.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../server/logger.server.ts";
@@ -8,6 +8,7 @@ import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
+import { startProgressRecorder } from "./progress-recorder.server.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -85,8 +86,9 @@ export async function createGateway(options: {
   holdIdleMs?: number;
   upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
 }): Promise<Gateway> {
-  const listener = new ChangeListener(options.databaseUrl, options.log);
-  const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs });
+  const instance = newInstanceId();
+  const listener = new ChangeListener(options.databaseUrl, options.log, instance);
+  const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs, instance });
   const running = new RunningRequests();
   const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => {
     ledger.forgetKey(apiKeyId);
@@ -105,6 +107,7 @@ export async function createGateway(options: {
   };
   const catalog = new CatalogCache(options.prisma, listener);
   await listener.start();
+  const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
   return {
     prisma: options.prisma,
     ledger,
@@ -115,6 +118,7 @@ export async function createGateway(options: {
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     async close() {
+      recorder.stop();
       await listener.stop();
       await ledger.close();
     },

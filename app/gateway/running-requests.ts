@@ -1,6 +1,18 @@
-/** Something running on behalf of an API key that can be told to stop. */
+import type { ConversationRow } from "../billing/ledger-statements.server.ts";
+
+/** What a running request had produced, as the usage row another instance writes if this one dies. */
+export interface ProgressRecord {
+  requestId: string;
+  holdId: string | null;
+  conversation: ConversationRow;
+}
+
+/** A request running on behalf of an API key. */
 export interface Revocable {
+  /** Stop: the key was disabled or deleted. */
   revoke(): void;
+  /** Its progress if it has something new to record (and ran long enough to be worth it). */
+  progress(now: number): Promise<ProgressRecord | undefined>;
 }
 
 /**
@@ -19,6 +31,10 @@ export class RunningRequests {
       runs.delete(run);
       if (runs.size === 0 && this.byKey.get(apiKeyId) === runs) this.byKey.delete(apiKeyId);
     };
+  }
+
+  *all(): Iterable<Revocable> {
+    for (const runs of this.byKey.values()) yield* runs;
   }
 
   has(apiKeyId: string) {

@@ -122,6 +122,7 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
             { value: "SUCCESS", label: "Success" },
             { value: "ERROR", label: "Error" },
             { value: "CANCELLED", label: "Cancelled" },
+            { value: "INTERRUPTED", label: "Interrupted" },
           ]}
         />
         <div className="grid gap-1.5">

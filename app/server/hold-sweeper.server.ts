@@ -1,22 +1,30 @@
-import { releaseExpiredHolds } from "../billing/ledger.server.ts";
+import { releaseExpiredHolds, settleOrphans } from "../billing/ledger.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "./logger.server.ts";
 
-const SWEEP_INTERVAL_MS = 30_000;
+const SWEEP_INTERVAL_MS = 5_000;
 
 /**
- * Releases credit holds left by gateway processes that died mid-request: at
- * start and every 30 s. Every instance runs one; the database makes that safe.
+ * Cleans up after gateway processes that died mid-request, at start and every
+ * few seconds: their requests are charged what they had recorded and their
+ * holds released as soon as their advisory lock is free (settleOrphans);
+ * holds whose lock cannot tell (written by older versions) go when they
+ * expire. Every instance runs one; the database makes that safe.
  */
 export function startHoldSweeper(prisma: Prisma, log: Logger, intervalMs = SWEEP_INTERVAL_MS) {
-  const sweep = () =>
-    releaseExpiredHolds(prisma)
-      .then((released) => {
-        if (released > 0) log.warn({ released }, "released expired credit holds");
-      })
-      .catch((error: unknown) => log.error({ err: error }, "hold sweeper failed"));
+  const sweep = async () => {
+    try {
+      const orphans = await settleOrphans(prisma);
+      if (orphans.instances > 0)
+        log.warn(orphans, "settled the requests and released the holds of stopped instances");
+      const released = await releaseExpiredHolds(prisma);
+      if (released > 0) log.warn({ released }, "released expired credit holds");
+    } catch (error) {
+      log.error({ err: error }, "hold sweeper failed");
+    }
+  };
   void sweep();
-  const timer = setInterval(sweep, intervalMs);
+  const timer = setInterval(() => void sweep(), intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -10,7 +10,7 @@ export const PAGE_SIZE = 50;
 export const UsageFiltersSchema = z.object({
   key: z.uuid().optional().catch(undefined),
   model: z.string().min(1).max(200).optional().catch(undefined),
-  status: z.enum(["SUCCESS", "ERROR", "CANCELLED"]).optional().catch(undefined),
+  status: z.enum(["SUCCESS", "ERROR", "CANCELLED", "INTERRUPTED"]).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
   cursor: z
