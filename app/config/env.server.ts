@@ -94,6 +94,8 @@ export const EnvSchema = z.object({
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .default(5),
+  /** On SIGTERM, how long running requests may go on before they are ended. */
+  SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",

@@ -53,6 +53,7 @@ export class CompletionRun {
   private readonly unregister: () => void;
   /** Output characters in the last progress record, and whether there is one to drop at settlement. */
   private recordedLength = 0;
+  private readonly settledOnce = Promise.withResolvers<void>();
   private progressRecorded = false;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
@@ -62,15 +63,15 @@ export class CompletionRun {
     this.unregister = gateway.running.add(context.key.id, this);
   }
 
-  /** The key was disabled or deleted: stop the provider; the run ends with an error, billed for what was produced. */
-  revoke() {
+  /** Stop for `reason` (the key was revoked, the server is stopping): the run ends with that error, billed for what was produced. */
+  revoke(reason: GatewayError) {
     if (this.settled) return;
-    this.revoked = new GatewayError(
-      403,
-      "The API key was disabled or deleted while this request ran",
-      { type: "permission_error", code: "key_revoked" },
-    );
+    this.revoked = reason;
     this.upstream.abort();
+  }
+
+  whenSettled(): Promise<void> {
+    return this.settledOnce.promise;
   }
 
   async start(
@@ -249,8 +250,11 @@ export class CompletionRun {
 
   /** Settles once; later calls wait for the first. Resolves with the usage charged. */
   private finish(status: Status, error?: unknown): Promise<Usage> {
-    if (!this.settled) this.unregister();
-    this.settled ??= this.settle(status, error);
+    if (!this.settled) {
+      this.unregister();
+      this.settled = this.settle(status, error);
+      void this.settled.finally(() => this.settledOnce.resolve());
+    }
     return this.settled;
   }
 

@@ -25,6 +25,16 @@ export function getGateway(): Promise<Gateway> {
   });
 }
 
+/**
+ * Ends the requests still running (the server is stopping): each gets an error
+ * event and is billed for what it produced. Resolves once all have settled.
+ */
+export async function stopRunningRequests() {
+  // Through the gateway's own method: main.ts and the app bundle have separate copies of
+  // the error classes, and the error must be the bundle's to render as one.
+  await (await existingSingleton<Promise<Gateway>>("gateway"))?.stopRunning();
+}
+
 /** Stops the process's gateway, if one was started: its listener, and the ledger's last writes. */
 export async function closeGateway() {
   await (await existingSingleton<Promise<Gateway>>("gateway"))?.close();

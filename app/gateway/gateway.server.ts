@@ -9,6 +9,7 @@ import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
+import { GatewayError } from "./gateway-error.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -23,6 +24,8 @@ export interface Gateway {
   /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
   upstreamTimeouts: Partial<Record<string, UpstreamTimeouts>>;
   log: Logger;
+  /** Ends every running request with a "restarting" error, billed for what it produced. */
+  stopRunning(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,17 @@ export async function adaptersFromEnv(env: Env): Promise<Partial<Record<string, 
   }
   return adapters;
 }
+
+const KEY_REVOKED = new GatewayError(
+  403,
+  "The API key was disabled or deleted while this request ran",
+  { type: "permission_error", code: "key_revoked" },
+);
+
+const SHUTTING_DOWN = new GatewayError(503, "The gateway is restarting; retry the request", {
+  type: "server_error",
+  code: "server_shutting_down",
+});
 
 /** Each provider's silence limits: its own variables, else the gateway-wide ones. */
 export function upstreamTimeoutsFromEnv(env: Env): Record<string, UpstreamTimeouts> {
@@ -100,7 +114,7 @@ export async function createGateway(options: {
       const active = await options.prisma.apiKey.count({
         where: { id: apiKeyId, enabled: true, deletedAt: null },
       });
-      if (active === 0) running.revokeKey(apiKeyId);
+      if (active === 0) running.revokeKey(apiKeyId, KEY_REVOKED);
     } catch (error) {
       options.log.error({ err: error, apiKeyId }, "could not check a changed API key");
     }
@@ -117,6 +131,7 @@ export async function createGateway(options: {
     running,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
+    stopRunning: () => running.stopAll(SHUTTING_DOWN),
     async close() {
       recorder.stop();
       await listener.stop();

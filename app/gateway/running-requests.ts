@@ -1,4 +1,5 @@
 import type { ConversationRow } from "../billing/ledger-statements.server.ts";
+import type { GatewayError } from "./gateway-error.ts";
 
 /** What a running request had produced, as the usage row another instance writes if this one dies. */
 export interface ProgressRecord {
@@ -9,8 +10,10 @@ export interface ProgressRecord {
 
 /** A request running on behalf of an API key. */
 export interface Revocable {
-  /** Stop: the key was disabled or deleted. */
-  revoke(): void;
+  /** Stop now for `reason` (the key was revoked, the server is stopping): the client gets it as an error. */
+  revoke(reason: GatewayError): void;
+  /** Resolves once the request has settled. */
+  whenSettled(): Promise<void>;
   /** Its progress if it has something new to record (and ran long enough to be worth it). */
   progress(now: number): Promise<ProgressRecord | undefined>;
 }
@@ -41,7 +44,14 @@ export class RunningRequests {
     return this.byKey.has(apiKeyId);
   }
 
-  revokeKey(apiKeyId: string) {
-    for (const run of this.byKey.get(apiKeyId) ?? []) run.revoke();
+  revokeKey(apiKeyId: string, reason: GatewayError) {
+    for (const run of this.byKey.get(apiKeyId) ?? []) run.revoke(reason);
+  }
+
+  /** Stops every running request; resolves once they have all settled. */
+  async stopAll(reason: GatewayError) {
+    const runs = [...this.all()];
+    for (const run of runs) run.revoke(reason);
+    await Promise.all(runs.map((run) => run.whenSettled()));
   }
 }

@@ -7,7 +7,7 @@ import type { ServerBuild } from "react-router";
 import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
-import { closeGateway } from "../gateway/gateway-instance.server.ts";
+import { closeGateway, stopRunningRequests } from "../gateway/gateway-instance.server.ts";
 import { exitWithProblem, loadEnvOrExit, StartupError } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
 import { createDirectActions } from "./direct-actions.server.ts";
@@ -18,7 +18,6 @@ import { prepareDatabase } from "./prepare-database.server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUILD = join(ROOT, "build");
-const SHUTDOWN_GRACE_MS = 10_000;
 
 const env = loadEnvOrExit();
 const log = createLogger(env.LOG_LEVEL);
@@ -86,10 +85,16 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   log.info("shutting down: finishing open requests");
-  // Stop accepting, let running requests finish, then cut whatever is left.
+  // Stop accepting and let running requests finish; after the grace period, end
+  // the rest with an error event (each billed for what it produced), then cut
+  // what is left.
   const closed = new Promise((done) => server.close(done));
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  const timer = setTimeout(() => {
+    void stopRunningRequests()
+      .catch((error: unknown) => log.error({ err: error }, "could not end running requests"))
+      .finally(() => setTimeout(() => server.closeAllConnections(), 500).unref());
+  }, env.SHUTDOWN_GRACE_SECONDS * 1000);
   await closed;
   clearTimeout(timer);
   sweeper.stop();

@@ -374,3 +374,52 @@ describe("a gateway killed mid-request", () => {
     expect(await prisma.requestProgress.count()).toBe(0);
   });
 });
+
+describe("a gateway stopped with SIGTERM", () => {
+  test("lets running streams go on for the grace period, then ends them with an error event, billed, and exits 0", async () => {
+    const { secret, user } = await customer();
+    const gateway = await startGateway({
+      DATABASE_URL: db.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), "gw-c-")),
+      OPENAI_API_KEY: "sk-fake",
+      OPENAI_BASE_URL: fake.baseUrl,
+      SHUTDOWN_GRACE_SECONDS: "1",
+      LOG_LEVEL: "warn",
+    });
+    fake.scripts.enqueue("gpt-proc", {
+      chunks: Array.from({ length: 100 }, (_, i) => `c${i} `),
+      chunkDelayMs: 50,
+    });
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gpt-proc",
+        stream: true,
+        max_completion_tokens: 1000,
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    });
+    const body = response.text();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = performance.now();
+    const exited = gateway.stop("SIGTERM");
+    const text = await body;
+    const endedAfter = performance.now() - stopping;
+    expect(endedAfter).toBeGreaterThan(900); // it streamed on through the grace period
+    expect(endedAfter).toBeLessThan(3_000);
+    expect(text).toContain('"content":"c0 "');
+    expect(text).not.toContain('"content":"c99 "');
+    expect(text).toMatch(
+      /data: \{"error":\{"message":"[^"]+","type":"server_error","code":"server_shutting_down"/,
+    );
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(await exited).toBe(0);
+    const row = await prisma.conversation.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row).toMatchObject({ status: "ERROR", errorCode: "server_shutting_down" });
+    expect(row.outputTokens).toBeGreaterThan(10);
+    expect(row.cost).toBeGreaterThan(0n);
+    const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.reserved).toBe(0n);
+  });
+});
