@@ -94,3 +94,61 @@ test("200 concurrent requests on a balance for 20", async () => {
     reserved: 0n,
   });
 });
+
+test("400 streams cut by their clients at random moments, 50 at a time: one row per request, no hold left", async () => {
+  harness.fakes.openai.scripts.reset();
+  const user = await createUser(prisma, { credits: 1_000 });
+  const { secret } = await createApiKey(prisma, user.id);
+  // Each stream takes ~200 ms: a cut in its first 250 ms lands during the reservation,
+  // while waiting for the first part, or mid-stream.
+  harness.fakes.openai.scripts.defaultScript = {
+    chunks: Array.from({ length: 10 }, (_, i) => `p${i} `),
+    firstByteDelayMs: 20,
+    chunkDelayMs: 18,
+  };
+  const cut = async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), Math.random() * 250);
+    try {
+      const response = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "busy",
+          stream: true,
+          max_completion_tokens: 50,
+          messages: [{ role: "user", content: "Count" }],
+        }),
+        signal: controller.signal,
+      });
+      await response.text();
+      return "finished";
+    } catch {
+      return "cut";
+    }
+  };
+  const outcomes: string[] = [];
+  for (let round = 0; round < 8; round++)
+    outcomes.push(...(await Promise.all(Array.from({ length: 50 }, cut))));
+  expect(outcomes.filter((outcome) => outcome === "cut").length).toBeGreaterThan(200);
+
+  // Every request the gateway saw settles once; the ledger is at rest.
+  let totals = await ledgerTotals(prisma, user.id);
+  for (let i = 0; i < 100 && (totals.reserved !== 0n || totals.keyReserved !== 0n); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    totals = await ledgerTotals(prisma, user.id);
+  }
+  expect(totals.reserved).toBe(0n);
+  expect(totals.keyReserved).toBe(0n);
+  expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
+  const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+  expect(new Set(rows.map((row) => row.requestId)).size).toBe(rows.length);
+  // Every request that reached the provider has its row (and those cut while reserving
+  // have theirs too); one cut before the gateway read its body never reached the ledger.
+  const calledUpstream = harness.fakes.openai.scripts.received.length;
+  expect(calledUpstream).toBeGreaterThan(100);
+  expect(rows.length).toBeGreaterThanOrEqual(calledUpstream);
+  expect(rows.length).toBeLessThanOrEqual(400);
+  expect(totals.balance).toBe(totals.topUps - totals.charges);
+  harness.fakes.openai.scripts.reset();
+});
