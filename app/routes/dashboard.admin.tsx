@@ -17,11 +17,14 @@ import { readForm } from "#app/http/read-form.server.ts";
 const price = z
   .string()
   .trim()
-  .regex(/^\d+(\.\d{1,8})?$/, "Enter dollars per 1M tokens, e.g. 2.50")
+  .regex(
+    /^\d{1,7}(\.\d{1,8})?$/,
+    "Enter dollars per 1M tokens (at most 9999999.99999999), e.g. 2.50",
+  )
   .transform((value) => usdToMicro(value));
 
 const MappingUpdateSchema = z.object({
-  id: z.coerce.number().int().positive(),
+  id: z.coerce.number().int().positive().max(2_147_483_647),
   inputPrice: price,
   cachedInputPrice: price,
   outputPrice: price,

@@ -162,3 +162,24 @@ describe("slow clients", () => {
     expect(answer).not.toContain("read it all");
   });
 });
+
+test.each(["[::1", "x:99999999", "a b", ""])(
+  "a malformed Host header (%j) is a 400, not an error inside the app",
+  async (host) => {
+    const base = await start({
+      prisma: client(migrated.url),
+      app: (_request, response) => response.end("app reached"),
+    });
+    const { port } = new URL(base);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = createConnection(Number(port), "127.0.0.1");
+      let text = "";
+      socket.on("data", (data) => (text += data.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+      socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('"code":"bad_host"');
+  },
+);

@@ -52,6 +52,16 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const path = request.url?.split("?", 1)[0];
     try {
       stampClient(request, trustProxy);
+      // Request URLs are built from Host: one that cannot be part of a URL is refused here.
+      if (!URL.canParse(`http://${request.headers.host ?? ""}/`)) {
+        return sendJson(response, 400, {
+          error: {
+            message: "The Host header is missing or malformed",
+            type: "invalid_request_error",
+            code: "bad_host",
+          },
+        });
+      }
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/readyz") {
         const readiness = await checkReadiness(options.prisma, options.expectedMigrations);

@@ -9,13 +9,20 @@ export const PAGE_SIZE = 50;
 
 export const UsageFiltersSchema = z.object({
   key: z.uuid().optional().catch(undefined),
-  model: z.string().min(1).max(200).optional().catch(undefined),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\0]*$/)
+    .optional()
+    .catch(undefined),
   status: z.enum(["SUCCESS", "ERROR", "CANCELLED", "INTERRUPTED"]).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
+  // Milliseconds since 1970 and a row id, in ranges a date and a bigint can hold.
   cursor: z
     .string()
-    .regex(/^\d+\.\d+$/)
+    .regex(/^\d{1,15}\.\d{1,18}$/)
     .optional()
     .catch(undefined),
 });

@@ -90,6 +90,22 @@ test("a bad price is refused with a message", async () => {
   expect(JSON.stringify(result)).toContain("inputPrice: Enter dollars per 1M tokens");
 });
 
+test.each([
+  ["outputPrice", { outputPrice: "99999999999999999999" }],
+  ["id", { id: "99999999999" }],
+])("a number too large for its column is refused naming the field (%s)", async (field, change) => {
+  const { cookie } = await cookieFor("ADMIN");
+  const result = (await save(cookie, {
+    id: String(mappingId),
+    inputPrice: "1",
+    cachedInputPrice: "0.1",
+    outputPrice: "4",
+    ...change,
+  })) as { init?: { status?: number }; data?: { message?: string } };
+  expect(result.init?.status).toBe(400);
+  expect(result.data?.message).toMatch(new RegExp(`^${field}: `));
+});
+
 test("a new price is stored exactly and charged from the next request on", async () => {
   const { cookie } = await cookieFor("ADMIN");
   const { user } = await cookieFor("USER");

@@ -108,6 +108,16 @@ describe("usage log", () => {
     const page = await load(alice, "?key=nope&status=WHATEVER&from=yesterday&cursor=x");
     expect(page.rows).toHaveLength(50);
     expect(page.filters).toEqual({});
+    // Values PostgreSQL could not take: a NUL in the model, a cursor past any date or bigint.
+    for (const query of [
+      "?model=a%00b",
+      "?cursor=99999999999999999999999.1",
+      "?cursor=1.99999999999999999999999",
+    ]) {
+      const first = await load(alice, query);
+      expect(first.rows).toHaveLength(50);
+      expect(first.filters).toEqual({});
+    }
   });
 
   test("exports the filtered rows as CSV, quoting what a spreadsheet would run", async () => {
