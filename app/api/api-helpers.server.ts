@@ -6,6 +6,7 @@ import { readJsonBody } from "../gateway/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
 import { publicOrigin } from "../utils/request-origin.server.ts";
 import { nulAt } from "../http/json-shape.ts";
+import { processLogger } from "../server/logger.server.ts";
 
 /** Runs a JSON API handler: GatewayErrors become their JSON answers, anything else a logged 500. */
 export async function jsonApi(handler: () => Promise<Response>): Promise<Response> {
@@ -13,7 +14,7 @@ export async function jsonApi(handler: () => Promise<Response>): Promise<Respons
     return await handler();
   } catch (error) {
     if (error instanceof GatewayError) return errorResponse(error);
-    console.error(error);
+    processLogger().error({ err: error }, "JSON API request failed");
     return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }));
   }
 }
