@@ -166,6 +166,13 @@ export class Ledger {
     }
   }
 
+  /** This instance's holds: how many, and what they hold (µcr). */
+  openHolds() {
+    let held = 0n;
+    for (const hold of this.holds.values()) held += hold.held;
+    return { count: this.holds.size, held };
+  }
+
   /** The id of the hold a reserved request's share comes from (for its progress record). */
   holdIdOf(requestId: string): string | null {
     const share = this.shares.get(requestId);

@@ -55,6 +55,7 @@ export const EnvSchema = z.object({
     .transform((value) => value === "true" || value === "1")
     .optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalText,
@@ -118,6 +119,7 @@ export class ConfigError extends Error {
 const SECRET_NAMES = new Set([
   "DATABASE_URL",
   "SESSION_SECRET",
+  "METRICS_TOKEN",
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
   "GEMINI_API_KEY",

@@ -289,9 +289,22 @@ export class CompletionRun {
         "provider reported more usage than the request was granted: charge capped at its hold",
       );
     }
+    const cost = capped ? context.heldAmount : fullCost;
+    this.gateway.metrics.settled({
+      model: context.model.slug,
+      provider: route.providerSlug,
+      status,
+      seconds: (performance.now() - context.started) / 1000,
+      firstTokenSeconds:
+        this.firstTokenAt === undefined ? null : (this.firstTokenAt - context.started) / 1000,
+      inputTokens: usage.inputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      outputTokens: usage.outputTokens,
+      credits: Number(cost) / 1e6,
+    });
     try {
       await this.gateway.ledger.settle(
-        this.settlement(status, usage, capped ? context.heldAmount : fullCost, {
+        this.settlement(status, usage, cost, {
           usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
           errorCode:
             error instanceof UpstreamError || error instanceof GatewayError

@@ -10,6 +10,7 @@ import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "./gateway-error.ts";
+import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -19,6 +20,7 @@ export interface Gateway {
   catalog: CatalogCache;
   /** Adapters of the providers that have an API key configured. */
   adapters: Partial<Record<string, ProviderAdapter>>;
+  metrics: GatewayMetrics;
   /** The requests running here, by API key: a revoked key's end at once. */
   running: RunningRequests;
   /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
@@ -122,6 +124,20 @@ export async function createGateway(options: {
   const catalog = new CatalogCache(options.prisma, listener);
   await listener.start();
   const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
+  const metrics = gatewayMetrics();
+  const unwatch = [
+    metrics.gauge(
+      "gateway_open_holds",
+      "Credit holds this process keeps",
+      () => ledger.openHolds().count,
+    ),
+    metrics.gauge(
+      "gateway_held_credits",
+      "Credits this process's holds keep reserved",
+      () => Number(ledger.openHolds().held) / 1e6,
+    ),
+    metrics.gauge("gateway_running_requests", "Completions running now", () => running.size),
+  ];
   return {
     prisma: options.prisma,
     ledger,
@@ -129,11 +145,13 @@ export async function createGateway(options: {
     catalog,
     adapters: options.adapters,
     running,
+    metrics,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     stopRunning: () => running.stopAll(SHUTTING_DOWN),
     async close() {
       recorder.stop();
+      for (const stop of unwatch) stop();
       await listener.stop();
       await ledger.close();
     },

@@ -87,7 +87,11 @@ export async function handleChatCompletion(
     );
     return await run.start(routes, hold.grantedTokens, request.signal, requested === undefined);
   } catch (error) {
-    if (error instanceof GatewayError) return errorResponse(error, { "x-request-id": requestId });
+    if (error instanceof GatewayError) {
+      gateway.metrics.answeredWithError(error.status, error.code);
+      return errorResponse(error, { "x-request-id": requestId });
+    }
+    gateway.metrics.answeredWithError(500, "internal_error");
     gateway.log.error({ err: error, requestId }, "gateway request failed");
     return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }), {
       "x-request-id": requestId,

@@ -50,6 +50,7 @@ export async function openUpstream(
         const first = await rest.next();
         if (watchdog?.timedOut) throw new Error("timed out"); // ended quietly when aborted
         if (first.done) watchdog?.stop();
+        if (route !== routes[0]) gateway.metrics.fellBack(model.slug, route.providerSlug);
         return {
           ok: true,
           route,
@@ -60,6 +61,11 @@ export async function openUpstream(
         watchdog?.stop();
         const error = watchdog ? watchdog.explain(caught) : caught;
         failure = { ok: false, route, error };
+        if (!call.signal.aborted)
+          gateway.metrics.upstreamFailed(
+            route.providerSlug,
+            error instanceof UpstreamError ? error.code : "upstream_error",
+          );
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
           return failure;
         gateway.log.warn(

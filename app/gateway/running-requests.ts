@@ -40,6 +40,13 @@ export class RunningRequests {
     for (const runs of this.byKey.values()) yield* runs;
   }
 
+  /** How many requests are running. */
+  get size() {
+    let count = 0;
+    for (const runs of this.byKey.values()) count += runs.size;
+    return count;
+  }
+
   has(apiKeyId: string) {
     return this.byKey.has(apiKeyId);
   }

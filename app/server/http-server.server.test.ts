@@ -183,3 +183,21 @@ test.each(["[::1", "x:99999999", "a b", ""])(
     expect(answer).toContain('"code":"bad_host"');
   },
 );
+
+describe("/metrics", () => {
+  test("does not exist without METRICS_TOKEN, and asks for the token when set", async () => {
+    const closed = await start({ prisma: client(migrated.url) });
+    expect((await fetch(`${closed}/metrics`)).status).toBe(404);
+    const base = await start({ prisma: client(migrated.url), metricsToken: "m".repeat(20) });
+    const anonymous = await fetch(`${base}/metrics`);
+    expect(anonymous.status).toBe(401);
+    const wrong = await fetch(`${base}/metrics`, { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    const scraped = await fetch(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${"m".repeat(20)}` },
+    });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await scraped.text()).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+});

@@ -8,6 +8,7 @@ import {
 import type { Prisma } from "../db/prisma.server.ts";
 import { stampClient } from "../http/client-stamp.server.ts";
 import type { TrustProxy } from "../http/trust-proxy.ts";
+import { serveMetrics } from "../metrics/metrics-endpoint.server.ts";
 import { limitBody } from "./body-limit.server.ts";
 import { checkReadiness } from "./health.server.ts";
 import type { Logger } from "./logger.server.ts";
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** How long a client may take to send its headers, and its whole request (defaults: 10 s, 120 s). */
   clientTimeouts?: { headersMs: number; requestMs: number };
+  /** The bearer token /metrics asks for; unset, /metrics does not exist. */
+  metricsToken?: string;
   /** Whose X-Forwarded-* headers to believe (TRUST_PROXY); default nobody's. */
   trustProxy?: TrustProxy;
   log: Logger;
@@ -63,6 +66,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
         });
       }
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
+      if (path === "/metrics" && request.method === "GET")
+        return await serveMetrics(request, response, options.metricsToken);
       if (path === "/readyz") {
         const readiness = await checkReadiness(options.prisma, options.expectedMigrations);
         return sendJson(response, readiness.ready ? 200 : 503, {

@@ -60,6 +60,7 @@ const server = createHttpServer({
   directActions: createDirectActions(build, RouterContextProvider, log),
   publicDir: join(BUILD, "client"),
   trustProxy: env.TRUST_PROXY,
+  metricsToken: env.METRICS_TOKEN,
   maxBodyBytes: env.MAX_FORM_BODY_BYTES,
   log,
 });

@@ -15,6 +15,7 @@ import { startGateway, type GatewayProcess } from "../support/gateway-process.ts
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 
 const db = setupTestDatabase();
+const METRICS_TOKEN = "scraper-token-0123456789";
 let prisma: Prisma;
 let fake: FakeProvider;
 let gateways: GatewayProcess[];
@@ -32,6 +33,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: fake.baseUrl,
     HOLD_SWEEP_INTERVAL_SECONDS: "1",
     LOG_LEVEL: "warn",
+    METRICS_TOKEN: METRICS_TOKEN,
   };
   gateways = await Promise.all([
     startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-a-")) }),
@@ -136,6 +138,42 @@ test("a route answers only its methods: others get 405, unknown ones too, and OP
   const options = await call("OPTIONS", "/api/auth/profile");
   expect(options).toMatchObject({ status: 204, body: "" });
   expect(options.allow).toContain("POST");
+});
+
+test("/metrics counts what the gateway served, by model, provider and outcome", async () => {
+  const { secret } = await customer();
+  const gateway = gateways[1]!;
+  await clientFor(gateway, secret).chat.completions.create({
+    model: "gpt-proc",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: "Bearer gw-nonsense", "content-type": "application/json" },
+    body: "{}",
+  });
+  const scraped = await fetch(`${gateway.baseUrl}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  expect(scraped.status).toBe(200);
+  const text = await scraped.text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? "NaN");
+  expect(
+    value(/^gateway_requests_total\{model="gpt-proc",provider="openai",status="SUCCESS"\} (\d+)/m),
+  ).toBeGreaterThanOrEqual(1);
+  expect(
+    value(/^gateway_error_responses_total\{status="401",code="invalid_api_key"\} (\d+)/m),
+  ).toBe(1);
+  expect(value(/^gateway_tokens_total\{model="gpt-proc",kind="output"\} (\d+)/m)).toBeGreaterThan(
+    0,
+  );
+  expect(text).toMatch(
+    /^gateway_request_duration_seconds_bucket\{le="0\.05",model="gpt-proc",provider="openai"\} \d+/m,
+  );
+  expect(text).toMatch(/^gateway_held_credits \d/m);
+  expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+  expect(text).not.toMatch(/(user|key)[a-z_]*="|gw-/); // no user or key ids as labels, no secrets
+  expect((await fetch(`${gateway.baseUrl}/metrics`)).status).toBe(401);
 });
 
 test("a completions body over the limit is refused with 413 before it is read", async () => {
