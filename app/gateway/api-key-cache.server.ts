@@ -5,6 +5,8 @@ import { API_KEY_CHANNEL, type ChangeListener } from "./change-listener.server.t
 export interface ActiveApiKey {
   id: string;
   userId: string;
+  /** The secret's first characters, as the dashboard shows them (for logs). */
+  prefix: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class ApiKeyCache {
     if (cached) return cached;
     const key = await this.prisma.apiKey.findFirst({
       where: { secretHash: hash, enabled: true, deletedAt: null },
-      select: { id: true, userId: true },
+      select: { id: true, userId: true, prefix: true },
     });
     if (!key) return undefined;
     if (this.listener.connected) this.byHash.set(hash, key);

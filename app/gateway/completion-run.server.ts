@@ -23,7 +23,7 @@ export interface RunContext {
   chat: ChatRequest;
   model: CatalogModel;
   format: RequestFormat;
-  key: { id: string; userId: string };
+  key: { id: string; userId: string; prefix: string };
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
@@ -53,6 +53,8 @@ export class CompletionRun {
   private readonly unregister: () => void;
   /** Output characters in the last progress record, and whether there is one to drop at settlement. */
   private recordedLength = 0;
+  /** Provider calls made (retries and fallbacks included), for the access log. */
+  private attempts = 0;
   private readonly settledOnce = Promise.withResolvers<void>();
   private progressRecorded = false;
 
@@ -104,6 +106,7 @@ export class CompletionRun {
       signal: this.upstream.signal,
     });
     this.route = opened.route;
+    this.attempts = opened.attempts;
     if (this.revoked) {
       await this.finish("ERROR", this.revoked);
       throw this.revoked;
@@ -290,6 +293,7 @@ export class CompletionRun {
       );
     }
     const cost = capped ? context.heldAmount : fullCost;
+    this.logAccess(status, usage, cost, error);
     this.gateway.metrics.settled({
       model: context.model.slug,
       provider: route.providerSlug,
@@ -322,6 +326,33 @@ export class CompletionRun {
       );
     }
     return usage;
+  }
+
+  /** The access log's line for this request (at info: LOG_LEVEL=warn turns it off). */
+  private logAccess(status: Status, usage: Usage, cost: bigint, error: unknown) {
+    const { log } = this.gateway;
+    if (!log.isLevelEnabled("info")) return;
+    const { context, route } = this;
+    log.info(
+      {
+        requestId: context.requestId,
+        key: context.key.prefix,
+        model: context.model.slug,
+        provider: route.providerSlug,
+        stream: context.chat.stream === true,
+        status,
+        error:
+          error instanceof UpstreamError || error instanceof GatewayError ? error.code : undefined,
+        inputTokens: usage.inputTokens + usage.cachedInputTokens,
+        outputTokens: usage.outputTokens,
+        cost: cost.toString(),
+        latencyMs: Math.round(performance.now() - context.started),
+        firstTokenMs:
+          this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),
+        retries: Math.max(0, this.attempts - 1),
+      },
+      "completion",
+    );
   }
 
   /**

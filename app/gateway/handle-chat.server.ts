@@ -8,6 +8,7 @@ import type { Gateway } from "./gateway.server.ts";
 import { parseChatRequest, type RequestFormat } from "./parse-chat-request.server.ts";
 import { readJsonBody } from "./read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
+import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
 
 /**
  * POST /v1/chat/completions (format "openai") and POST /completions (format
@@ -19,7 +20,7 @@ export async function handleChatCompletion(
   request: Request,
   format: RequestFormat,
 ): Promise<Response> {
-  const requestId = nextRequestId();
+  const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
   const started = performance.now();
   try {
     // OpenAI's clients send the key in a header: check it before reading the body.
@@ -89,6 +90,10 @@ export async function handleChatCompletion(
   } catch (error) {
     if (error instanceof GatewayError) {
       gateway.metrics.answeredWithError(error.status, error.code);
+      gateway.log.info(
+        { requestId, status: error.status, error: error.code },
+        "completion answered with an error",
+      );
       return errorResponse(error, { "x-request-id": requestId });
     }
     gateway.metrics.answeredWithError(500, "internal_error");

@@ -14,9 +14,11 @@ export type OpenedUpstream =
       /** The first part, already received: nothing has been sent to the client yet. */
       first: IteratorResult<StreamPart[]>;
       rest: AsyncIterator<StreamPart[]>;
+      /** Provider calls made, this one included. */
+      attempts: number;
     }
   /** Every route failed; `route` is the one tried last (for the request log). */
-  | { ok: false; route: RouteOption; error: unknown };
+  | { ok: false; route: RouteOption; error: unknown; attempts: number };
 
 /**
  * Tries the model's routes in priority order until one yields its first part.
@@ -31,6 +33,7 @@ export async function openUpstream(
   call: Omit<AdapterCall, "upstreamModel">,
 ): Promise<OpenedUpstream> {
   let failure: OpenedUpstream | undefined;
+  let attempts = 0;
   for (const route of routes) {
     const adapter = gateway.adapters[route.providerSlug];
     if (!adapter) continue;
@@ -40,6 +43,7 @@ export async function openUpstream(
       const watchdog = call.stream
         ? new UpstreamWatchdog(call.signal, timeouts, route.providerSlug)
         : undefined;
+      attempts += 1;
       try {
         const parts = await adapter.open({
           ...call,
@@ -56,11 +60,12 @@ export async function openUpstream(
           route,
           first,
           rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
+          attempts,
         };
       } catch (caught) {
         watchdog?.stop();
         const error = watchdog ? watchdog.explain(caught) : caught;
-        failure = { ok: false, route, error };
+        failure = { ok: false, route, error, attempts };
         if (!call.signal.aborted)
           gateway.metrics.upstreamFailed(
             route.providerSlug,
@@ -80,7 +85,14 @@ export async function openUpstream(
     }
   }
   // Only without a configured route (the caller filters those out) is there no failure to report.
-  return failure ?? { ok: false, route: routes[0]!, error: new Error("no route has an adapter") };
+  return (
+    failure ?? {
+      ok: false,
+      route: routes[0]!,
+      error: new Error("no route has an adapter"),
+      attempts,
+    }
+  );
 }
 
 function wait(seconds: number, signal: AbortSignal) {

@@ -8,6 +8,8 @@ import { resolveClient, type ClientFacts, type TrustProxy } from "./trust-proxy.
 
 const IP_HEADER = "x-gateway-client-ip";
 const PROTO_HEADER = "x-gateway-client-proto";
+/** A trusted proxy's X-Request-Id, when it sent a sane one: the gateway uses it as its own. */
+export const TRUSTED_REQUEST_ID = "x-gateway-request-id";
 
 export function stampClient(request: IncomingMessage, trust: TrustProxy) {
   const socket = request.socket as IncomingMessage["socket"] & { encrypted?: boolean };
@@ -18,6 +20,10 @@ export function stampClient(request: IncomingMessage, trust: TrustProxy) {
   );
   request.headers[IP_HEADER] = facts.ip;
   request.headers[PROTO_HEADER] = facts.proto;
+  const proxyId = facts.viaTrustedProxy ? request.headers["x-request-id"] : undefined;
+  if (typeof proxyId === "string" && /^[\w.:-]{1,128}$/.test(proxyId))
+    request.headers[TRUSTED_REQUEST_ID] = proxyId;
+  else delete request.headers[TRUSTED_REQUEST_ID];
 }
 
 /** The client as the server stamped it; a request that was not stamped counts as one unknown http client. */

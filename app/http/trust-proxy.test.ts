@@ -36,10 +36,12 @@ describe("resolveClient", () => {
     expect(resolveClient(spoofed, socket("172.16.0.2"), { kind: "fly" })).toEqual({
       ip: "7.7.7.7",
       proto: "https",
+      viaTrustedProxy: true,
     });
     expect(resolveClient({}, socket("172.16.0.2"), { kind: "fly" })).toEqual({
       ip: "172.16.0.2",
       proto: "http",
+      viaTrustedProxy: true,
     });
   });
 
@@ -53,6 +55,7 @@ describe("resolveClient", () => {
     expect(resolveClient(headers, socket("10.0.0.1"), proxies)).toEqual({
       ip: "198.51.100.9",
       proto: "https",
+      viaTrustedProxy: true,
     });
   });
 

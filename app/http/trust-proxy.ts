@@ -15,6 +15,8 @@ export type TrustProxy =
 export interface ClientFacts {
   ip: string;
   proto: "http" | "https";
+  /** The request came through a trusted proxy (whose other headers count too). */
+  viaTrustedProxy?: boolean;
 }
 
 /** TRUST_PROXY: unset or "false" (trust nobody), "fly", or a comma-separated list of proxy IPs. */
@@ -40,7 +42,11 @@ export function resolveClient(
   if (trust.kind === "none") return direct;
   if (trust.kind === "addresses" && !trust.addresses.has(peer)) return direct;
   const proto = lastValue(headers["x-forwarded-proto"])?.toLowerCase();
-  const facts = { ...direct, proto: proto === "https" || proto === "http" ? proto : direct.proto };
+  const facts: ClientFacts = {
+    ...direct,
+    proto: proto === "https" || proto === "http" ? proto : direct.proto,
+    viaTrustedProxy: true,
+  };
   if (trust.kind === "fly") {
     const flyClient = lastValue(headers["fly-client-ip"]);
     return { ...facts, ip: flyClient && isIP(flyClient) ? plainAddress(flyClient) : peer };

@@ -13,7 +13,7 @@ import { methodNotAllowed } from "../../app/gateway/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
+import { createLogger, type Logger } from "../../app/server/logger.server.ts";
 
 export interface GatewayHarness {
   baseUrl: string;
@@ -31,7 +31,7 @@ export interface GatewayHarness {
 /** The gateway's handlers on a real HTTP server, in front of fake providers, on a test database. */
 export async function startGatewayHarness(
   databaseUrl: string,
-  options: { upstreamTimeouts?: Gateway["upstreamTimeouts"] } = {},
+  options: { upstreamTimeouts?: Gateway["upstreamTimeouts"]; log?: Logger } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
     openai: await startFakeOpenAI(),
@@ -55,7 +55,7 @@ export async function startGatewayHarness(
       }),
       google: createGeminiAdapter({ apiKey: "AIza-fake", baseURL: fakes.google.baseUrl }),
     },
-    log: createLogger("silent"),
+    log: options.log ?? createLogger("silent"),
     // Holds go back as soon as a request is done, so tests see `reserved` at rest.
     holdIdleMs: 0,
     upstreamTimeouts: options.upstreamTimeouts,
