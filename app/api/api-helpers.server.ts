@@ -1,7 +1,13 @@
 import type { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { getUserId } from "../accounts/session.server.ts";
-import { errorResponse, GatewayError, invalidRequest } from "../gateway/gateway-error.ts";
+import {
+  DATABASE_UNAVAILABLE,
+  errorResponse,
+  GatewayError,
+  invalidRequest,
+} from "../gateway/gateway-error.ts";
+import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { readJsonBody } from "../gateway/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
 import { publicOrigin } from "../utils/request-origin.server.ts";
@@ -14,6 +20,7 @@ export async function jsonApi(handler: () => Promise<Response>): Promise<Respons
     return await handler();
   } catch (error) {
     if (error instanceof GatewayError) return errorResponse(error);
+    if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE);
     processLogger().error({ err: error }, "JSON API request failed");
     return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }));
   }

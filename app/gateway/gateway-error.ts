@@ -49,3 +49,10 @@ export function errorResponse(error: GatewayError, headers?: HeadersInit) {
 
 export const invalidRequest = (message: string, param?: string, code = "invalid_request") =>
   new GatewayError(400, message, { type: "invalid_request_error", code, param });
+
+/** The database cannot be reached (restarting, down): try again in a moment. */
+export const DATABASE_UNAVAILABLE = new GatewayError(
+  503,
+  "The gateway's database is unavailable; retry in a moment",
+  { type: "server_error", code: "database_unavailable", retryAfter: 1 },
+);

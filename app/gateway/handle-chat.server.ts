@@ -3,11 +3,17 @@ import { maxInputPrice } from "../billing/prices.ts";
 import { costOfTokens } from "../utils/money.ts";
 import { requestedMaxTokens } from "./chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
-import { errorResponse, GatewayError, invalidRequest } from "./gateway-error.ts";
+import {
+  DATABASE_UNAVAILABLE,
+  errorResponse,
+  GatewayError,
+  invalidRequest,
+} from "./gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { parseChatRequest, type RequestFormat } from "./parse-chat-request.server.ts";
 import { readJsonBody } from "./read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
+import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
 
 /**
@@ -87,7 +93,8 @@ export async function handleChatCompletion(
       routes,
     );
     return await run.start(routes, hold.grantedTokens, request.signal, requested === undefined);
-  } catch (error) {
+  } catch (caught) {
+    const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) {
       gateway.metrics.answeredWithError(error.status, error.code);
       gateway.log.info(

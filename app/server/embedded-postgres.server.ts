@@ -40,6 +40,8 @@ const DATABASE_NAME = "gateway";
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   log: Logger;
+  /** A port of your choice (a restart on the same URL); default: a free one. */
+  port?: number;
 }): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const pgdata = join(dataDir, "postgres");
@@ -57,7 +59,7 @@ export async function startEmbeddedPostgres(options: {
   const password = readFileSync(passwordFile, "utf8").trim();
   await stopOrphanedServer(pgdata, options.log);
 
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const server = await startServer(binaries.postgres, pgdata, port, owner, options.log);
   // A crash must not leave the server running; a clean shutdown calls stop() first.
   const killOnExit = () => server.kill("SIGINT");
