@@ -1,0 +1,133 @@
+// 1,000 requests at once on two gateway processes sharing one PostgreSQL, from
+// one account whose balance covers about a hundred of them: streams and JSON,
+// clients that leave, a provider that fails. Whatever the mix, the balance never
+// dips below zero, nothing is served beyond it, and the ledger balances.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { expectLedgerClean, ledgerTotals } from "../support/ledger-totals.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateways: GatewayProcess[];
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  // $1 / $4 per 1M tokens: a request for 100 output tokens holds about 0.045 credits.
+  for (const slug of ["load-ok", "load-flaky"])
+    await createCatalogEntry(prisma, { modelSlug: slug, upstreamModel: slug });
+  const env = {
+    DATABASE_URL: db.url,
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    LOG_LEVEL: "warn",
+  };
+  gateways = await Promise.all(
+    ["gw-x-", "gw-y-"].map((prefix) =>
+      startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), prefix)) }),
+    ),
+  );
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await expectLedgerClean(prisma);
+  await fake.close();
+  await prisma.$disconnect();
+});
+
+test("1,000 mixed requests on two instances over a balance for about 100", async () => {
+  const user = await createUser(prisma, { credits: 5 });
+  const keys = await Promise.all([1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
+  fake.scripts.defaultScript = { chunks: ["a ", "b ", "c ", "d ", "e "], chunkDelayMs: 5 };
+  for (let i = 0; i < 600; i++) fake.scripts.enqueue("load-flaky", { status: 500 });
+
+  let lowest = (await ledgerTotals(prisma, user.id)).balance;
+  let running = true;
+  const watcher = (async () => {
+    while (running) {
+      const { balance, reserved } = await ledgerTotals(prisma, user.id);
+      if (balance - reserved < lowest) lowest = balance - reserved;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+
+  async function one(i: number) {
+    const kind = i % 4; // 0 stream, 1 JSON, 2 stream left early, 3 failing provider
+    const controller = new AbortController();
+    if (kind === 2) setTimeout(() => controller.abort(), Math.random() * 60);
+    try {
+      // Each group of four (one of each kind) goes to one instance, with one key.
+      const response = await fetch(
+        `${gateways[Math.floor(i / 4) % 2]!.baseUrl}/v1/chat/completions`,
+        {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${keys[Math.floor(i / 8) % 4]!.secret}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({
+            model: kind === 3 ? "load-flaky" : "load-ok",
+            stream: kind !== 1,
+            max_completion_tokens: 100,
+            messages: [{ role: "user", content: "Hi" }],
+          }),
+          signal: controller.signal,
+        },
+      );
+      const body = await response.text();
+      return { status: response.status, body };
+    } catch {
+      return { status: 0, body: "" };
+    }
+  }
+  const answers = await Promise.all(Array.from({ length: 1_000 }, (_, i) => one(i)));
+  running = false;
+  await watcher;
+
+  const count = (status: number) => answers.filter((answer) => answer.status === status).length;
+  const served = answers.filter(
+    (answer, i) => answer.status === 200 && i % 4 !== 3 && answer.body.length > 0,
+  ).length;
+  expect(served).toBeGreaterThan(20);
+  // What a request holds, as the gateway computes it: no more than the balance covers are served.
+  const hold =
+    costOfTokens(
+      inputTokensUpperBound({ model: "load-ok", messages: [{ role: "user", content: "Hi" }] }),
+      usdToMicro("1.00"),
+    ) + costOfTokens(100, usdToMicro("4.00"));
+  expect(BigInt(served)).toBeLessThanOrEqual(creditsToMicro(5) / hold);
+  expect(count(402)).toBeGreaterThan(300); // most found the balance spoken for
+  // Only the failing provider answers 5xx, and only as an upstream error.
+  expect(answers.filter((answer, i) => answer.status >= 500 && i % 4 !== 3)).toEqual([]);
+  expect(lowest).toBeGreaterThanOrEqual(0n);
+
+  let totals = await ledgerTotals(prisma, user.id);
+  for (let i = 0; i < 100 && totals.reserved !== 0n; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    totals = await ledgerTotals(prisma, user.id);
+  }
+  expect(totals.reserved).toBe(0n);
+  expect(totals.balance).toBeGreaterThanOrEqual(0n);
+  expect(totals.charges).toBeLessThanOrEqual(totals.topUps);
+  expect(totals.balance).toBe(totals.topUps - totals.charges);
+  // Every served answer has its row; none has two.
+  const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+  expect(new Set(rows.map((row) => row.requestId)).size).toBe(rows.length);
+  expect(rows.filter((row) => row.status === "SUCCESS").length).toBeGreaterThanOrEqual(
+    answers.filter((answer, i) => answer.status === 200 && i % 4 !== 2 && i % 4 !== 3).length,
+  );
+  console.log(
+    `two instances, 1,000 requests: ${served} served, ${count(402)} refused 402, ${count(502)} 502 (failing provider), ${count(0)} left early; ${rows.length} usage rows; lowest spendable balance ${lowest} µcr; charged ${totals.charges} of ${totals.topUps} µcr`,
+  );
+}, 120_000);
