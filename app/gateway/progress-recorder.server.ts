@@ -19,7 +19,7 @@ export function startProgressRecorder(
 ) {
   let busy = false;
   const record = async () => {
-    if (busy) return; // a slow database: skip a beat rather than pile up
+    if (busy || !running.size) return; // a slow database: skip a beat rather than pile up
     busy = true;
     try {
       const now = performance.now();

@@ -14,6 +14,10 @@ const SWEEP_INTERVAL_MS = 5_000;
 export function startHoldSweeper(prisma: Prisma, log: Logger, intervalMs = SWEEP_INTERVAL_MS) {
   const sweep = async () => {
     try {
+      // Most of the time there is nothing to look at: one cheap query instead of two transactions.
+      const [found] = await prisma.$queryRaw<{ work: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM credit_holds) OR EXISTS (SELECT 1 FROM request_progress) AS work`;
+      if (!found?.work) return;
       const orphans = await settleOrphans(prisma);
       if (orphans.instances > 0)
         log.warn(orphans, "settled the requests and released the holds of stopped instances");
