@@ -109,3 +109,108 @@ test("nothing above was logged as a server error", () => {
     .filter((line) => line.startsWith("{") && JSON.parse(line).level >= 50);
   expect(errors).toEqual([]);
 });
+
+// The families above, multiplied: every form action and JSON API write, each
+// field given each kind of bad value. Whatever a field gets, the answer is
+// never a 5xx, and the JSON API answers in its error shape.
+const BAD_VALUES: [label: string, value: unknown][] = [
+  ["NUL", "a\u0000b"],
+  ["empty", ""],
+  ["10,000 characters", "x".repeat(10_000)],
+  ["a number", 12345],
+  ["a negative number", -1],
+  ["2^64", "18446744073709551616"],
+  ["a float", 1.5e308],
+  ["an array", ["a", "b"]],
+  ["an object", { nested: { deeper: true } }],
+  ["null", null],
+  ["true", true],
+  ["unicode junk", "\uD800\uFFFE\u202E<script>"],
+  ["SQL", "'; DROP TABLE users; --"],
+  ["a UUID that exists nowhere", "00000000-0000-0000-0000-000000000000"],
+];
+const FORM_TARGETS: [path: string, fields: string[], base: Record<string, string>][] = [
+  ["/login", ["email", "password", "redirectTo"], { email: "a@b.cd", password: "x" }],
+  ["/signup", ["email", "password"], { email: "new@b.cd", password: "long enough password" }],
+  [
+    "/dashboard/keys",
+    ["intent", "name", "creditLimit", "id", "enabled"],
+    { intent: "create", name: "k" },
+  ],
+  ["/dashboard/credits", ["intent", "idempotencyKey"], {}],
+  ["/dashboard/admin", ["id", "inputPrice", "cachedInputPrice", "outputPrice"], { id: "1" }],
+];
+const API_TARGETS: [
+  method: string,
+  path: string,
+  fields: string[],
+  base: Record<string, unknown>,
+][] = [
+  ["POST", "/api/auth/sign-in", ["email", "password"], { email: "a@b.cd", password: "x" }],
+  [
+    "POST",
+    "/api/auth/sign-up",
+    ["email", "password"],
+    { email: "n@b.cd", password: "long enough password" },
+  ],
+  ["POST", "/api/api-keys", ["name", "creditLimit"], { name: "k" }],
+  [
+    "PUT",
+    "/api/api-keys",
+    ["id", "enabled", "name", "creditLimit"],
+    { id: "00000000-0000-0000-0000-000000000000", enabled: true },
+  ],
+];
+const formText = (value: unknown) =>
+  typeof value === "string" ? value : value === null ? "" : JSON.stringify(value);
+const MATRIX = [
+  ...FORM_TARGETS.flatMap(([path, fields, base]) =>
+    fields.flatMap((field) =>
+      BAD_VALUES.map(([label, value]) => ({
+        name: `form ${path} ${field}=${label}`,
+        method: "POST",
+        path,
+        type: FORM,
+        body: new URLSearchParams({ ...base, [field]: formText(value) }).toString(),
+      })),
+    ),
+  ),
+  ...API_TARGETS.flatMap(([method, path, fields, base]) =>
+    fields.flatMap((field) =>
+      BAD_VALUES.map(([label, value]) => ({
+        name: `API ${method} ${path} ${field}=${label}`,
+        method,
+        path,
+        type: JSON_TYPE,
+        body: JSON.stringify({ ...base, [field]: value }),
+      })),
+    ),
+  ),
+];
+
+test("the matrix is long enough", () => {
+  expect(MATRIX.length + CASES.length).toBeGreaterThanOrEqual(300);
+});
+
+test.each(MATRIX)("$name: 4xx or success, never 5xx", async ({ method, path, type, body }) => {
+  const response = await fetch(gateway.baseUrl + path, {
+    method,
+    headers: { "content-type": type, cookie },
+    body,
+    redirect: "manual",
+  });
+  const text = await response.text();
+  expect(response.status).toBeLessThan(500);
+  if (path.startsWith("/api/") && response.status >= 400) {
+    const error = JSON.parse(text).error;
+    expect(error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
+  }
+});
+
+test("every log line of the gateway is one JSON object (the ready banner aside)", () => {
+  const lines = gateway
+    .output()
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("Gateway ready"));
+  for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+});
