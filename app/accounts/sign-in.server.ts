@@ -4,6 +4,7 @@ import { publicOrigin } from "../utils/request-origin.server.ts";
 import type { Accounts } from "./accounts.server.ts";
 import { checkThrottle, normalizedEmail, recordLoginFailure } from "./login-throttle.server.ts";
 import { verifyLogin } from "./sign-up.server.ts";
+import { audit } from "./audit-log.server.ts";
 
 export type SignInResult =
   | { ok: true; userId: string; deviceCookie: string }
@@ -31,11 +32,17 @@ export async function signIn(
   const userId = await verifyLogin(accounts, credentials);
   if (!userId) {
     await recordLoginFailure(accounts.prisma, credentials.email, ip);
+    await audit(accounts.prisma, request, {
+      action: "sign_in_failed",
+      actorId: null,
+      subject: normalizedEmail(credentials.email),
+    });
     return { ok: false, reason: "invalid" };
   }
   const deviceCookie = await accounts.deviceCookie.serialize(deviceProof(credentials.email), {
     secure: publicOrigin(request).startsWith("https:"),
   });
+  await audit(accounts.prisma, request, { action: "sign_in", actorId: userId });
   return { ok: true, userId, deviceCookie };
 }
 

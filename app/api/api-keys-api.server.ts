@@ -8,6 +8,7 @@ import {
 } from "../accounts/api-keys.server.ts";
 import { GatewayError } from "../gateway/gateway-error.ts";
 import { jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+import { audit } from "../accounts/audit-log.server.ts";
 
 const CreateKeySchema = z.object({
   name: z
@@ -54,6 +55,11 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
       name: input.name,
       creditLimitCredits: input.creditLimit,
     });
+    await audit(accounts.prisma, request, {
+      action: "key_created",
+      actorId: userId,
+      subject: apiKey.id,
+    });
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
   });
 
@@ -62,8 +68,15 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireUserId(accounts, request);
     const input = await readBody(request, UpdateKeySchema);
-    if (!(await setApiKeyEnabled(accounts.prisma, userId, input.id, input.enabled)))
-      throw notFound();
+    const changed = await setApiKeyEnabled(accounts.prisma, userId, input.id, input.enabled);
+    if (changed) {
+      await audit(accounts.prisma, request, {
+        action: input.enabled ? "key_enabled" : "key_disabled",
+        actorId: userId,
+        subject: input.id,
+      });
+    }
+    if (!changed) throw notFound();
     return Response.json({ ok: true });
   });
 
@@ -73,5 +86,6 @@ export const deleteKeyApi = (accounts: Accounts, request: Request, id: string | 
     const userId = await requireUserId(accounts, request);
     if (!id || !z.uuid().safeParse(id).success) throw notFound();
     if (!(await deleteApiKey(accounts.prisma, userId, id))) throw notFound();
+    await audit(accounts.prisma, request, { action: "key_deleted", actorId: userId, subject: id });
     return Response.json({ ok: true });
   });

@@ -5,6 +5,7 @@ import { endSession, startSession } from "../accounts/session.server.ts";
 import { EmailTakenError, MIN_PASSWORD_LENGTH, signUp } from "../accounts/sign-up.server.ts";
 import { GatewayError } from "../gateway/gateway-error.ts";
 import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+import { audit } from "../accounts/audit-log.server.ts";
 
 export const CredentialsSchema = z.object({
   email: z.email({ error: "must be an email address" }).max(254),
@@ -34,6 +35,7 @@ export const signUpApi = (accounts: Accounts, request: Request) =>
       }
       throw error;
     });
+    await audit(accounts.prisma, request, { action: "sign_up", actorId: user.id });
     const cookie = await startSession(accounts, request, user.id);
     return Response.json(
       { user: { id: user.id, email: user.email, role: user.role }, balance: money(user.balance) },

@@ -2,6 +2,7 @@ import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../gateway/gateway-error.ts";
 import { jsonApi, money, requireUserId } from "./api-helpers.server.ts";
+import { audit } from "../accounts/audit-log.server.ts";
 
 /** POST /api/payments/onramp: +1,000 credits, once per Idempotency-Key header. */
 export const onrampApi = (accounts: Accounts, request: Request) =>
@@ -22,6 +23,14 @@ export const onrampApi = (accounts: Accounts, request: Request) =>
       );
     }
     const { transaction, replayed } = await topUp(accounts.prisma, userId, header);
+    if (!replayed) {
+      await audit(accounts.prisma, request, {
+        action: "credits_added",
+        actorId: userId,
+        subject: transaction.id.toString(),
+        details: { micro: transaction.amount.toString() },
+      });
+    }
     const user = await accounts.prisma.user.findUniqueOrThrow({
       where: { id: userId },
       select: { balance: true },

@@ -9,6 +9,7 @@ import { Input } from "#app/components/ui/input.tsx";
 import { microToUsd, usdToMicro } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
 import { readForm } from "#app/http/read-form.server.ts";
+import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -33,11 +34,14 @@ const MappingUpdateSchema = z.object({
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
-  const mappings = await getAccounts().prisma.modelProviderMapping.findMany({
+  const { prisma } = getAccounts();
+  const auditEvents = await recentAuditEvents(prisma);
+  const mappings = await prisma.modelProviderMapping.findMany({
     orderBy: [{ model: { slug: "asc" } }, { priority: "asc" }],
     include: { model: { select: { slug: true } }, provider: { select: { slug: true } } },
   });
   return {
+    auditEvents,
     mappings: mappings.map((mapping) => ({
       id: mapping.id,
       model: mapping.model.slug,
@@ -52,7 +56,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  await requireAdminId(request);
+  const adminId = await requireAdminId(request);
   if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
   const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
@@ -68,6 +72,17 @@ export async function action({ request }: Route.ActionArgs) {
     data: { ...prices, enabled: enabled === "on" },
   });
   if (count === 0) throw data("No such mapping", { status: 404 });
+  await audit(getAccounts().prisma, request, {
+    action: "price_changed",
+    actorId: adminId,
+    subject: String(id),
+    details: {
+      inputPrice: prices.inputPrice.toString(),
+      cachedInputPrice: prices.cachedInputPrice.toString(),
+      outputPrice: prices.outputPrice.toString(),
+      enabled: enabled === "on",
+    },
+  });
   return { message: "Saved. New requests use these prices now.", id };
 }
 
@@ -136,6 +151,38 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                     </Button>
                   </Form>
                 </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div>
+        <h2 className="text-lg font-semibold tracking-tight">Audit log</h2>
+        <p className="text-sm text-muted-foreground">
+          Sign-ins, keys, prices and credits: the latest {loaderData.auditEvents.length} events.
+        </p>
+      </div>
+      <div className="overflow-x-auto rounded-lg border">
+        <table className="w-full text-sm" aria-label="Audit log">
+          <thead className="bg-muted text-left">
+            <tr>
+              {["When", "Who", "What", "Subject", "From"].map((heading) => (
+                <th key={heading} className="px-3 py-2 font-medium">
+                  {heading}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {loaderData.auditEvents.map((event) => (
+              <tr key={event.id} className="border-t">
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {new Date(event.at).toLocaleString("en")}
+                </td>
+                <td className="px-3 py-2">{event.actor ?? "–"}</td>
+                <td className="px-3 py-2">{event.action.replaceAll("_", " ")}</td>
+                <td className="px-3 py-2 font-mono text-xs">{event.subject ?? "–"}</td>
+                <td className="px-3 py-2 font-mono text-xs">{event.ip}</td>
               </tr>
             ))}
           </tbody>

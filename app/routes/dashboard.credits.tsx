@@ -17,6 +17,7 @@ import {
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.credits";
 import { readForm } from "#app/http/read-form.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
 
 const TopUpSchema = z.object({ token: z.uuid() });
 
@@ -69,7 +70,15 @@ export async function action({ request }: Route.ActionArgs) {
       { message: "This form has expired; reload the page and try again." },
       { status: 400 },
     );
-  const { replayed } = await topUp(getAccounts().prisma, userId, parsed.data.token);
+  const { transaction, replayed } = await topUp(getAccounts().prisma, userId, parsed.data.token);
+  if (!replayed) {
+    await audit(getAccounts().prisma, request, {
+      action: "credits_added",
+      actorId: userId,
+      subject: transaction.id.toString(),
+      details: { micro: transaction.amount.toString() },
+    });
+  }
   return {
     message: replayed
       ? "Already added: this form was submitted before."

@@ -25,6 +25,7 @@ import { formatCredits } from "#app/utils/money.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
 
 const CreateKeySchema = z.object({
   intent: z.literal("create"),
@@ -77,10 +78,11 @@ export async function action({ request }: Route.ActionArgs) {
     return data({ result: submission.reply(), secret: null }, { status: 400 });
   const input = submission.value;
   if (input.intent === "create") {
-    const { secret } = await createApiKey(prisma, userId, {
+    const { apiKey, secret } = await createApiKey(prisma, userId, {
       name: input.name,
       creditLimitCredits: input.creditLimit,
     });
+    await audit(prisma, request, { action: "key_created", actorId: userId, subject: apiKey.id });
     return { result: submission.reply({ resetForm: true }), secret, name: input.name };
   }
   const done =
@@ -88,6 +90,16 @@ export async function action({ request }: Route.ActionArgs) {
       ? await setApiKeyEnabled(prisma, userId, input.id, input.enabled === "true")
       : await deleteApiKey(prisma, userId, input.id);
   if (!done) throw data("No such API key", { status: 404 });
+  await audit(prisma, request, {
+    action:
+      input.intent === "delete"
+        ? "key_deleted"
+        : input.enabled === "true"
+          ? "key_enabled"
+          : "key_disabled",
+    actorId: userId,
+    subject: input.id,
+  });
   const message =
     input.intent === "delete"
       ? "Key deleted."

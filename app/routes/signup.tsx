@@ -13,6 +13,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
 import { readForm } from "#app/http/read-form.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
 
 const SignUpFormSchema = z.object({
   email: z.email({ error: "Enter a valid email address" }).max(254),
@@ -36,6 +37,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   try {
     const user = await signUp(accounts, submission.value);
+    await audit(accounts.prisma, request, { action: "sign_up", actorId: user.id });
     return redirectWithToast("/dashboard", "Welcome! Add credits and create a key to start.", {
       "Set-Cookie": await startSession(accounts, request, user.id),
     });

@@ -479,3 +479,30 @@ describe("malformed requests get a 4xx naming the problem", () => {
     expect(after.balance).toBe(before.balance);
   });
 });
+
+test("security-relevant actions leave audit events with their actor and IP", async () => {
+  const { client, id, email } = await signedUp();
+  await apiClient(api.baseUrl).call("POST", "/api/auth/sign-in", { email, password: "wrong one" });
+  await client.call("POST", "/api/auth/sign-in", { email, password: "long enough password" });
+  const created = await client.call("POST", "/api/api-keys", { name: "audited" });
+  const keyId = created.json.apiKey.id as string;
+  await client.call("PUT", "/api/api-keys", { id: keyId, enabled: false });
+  await client.call("DELETE", `/api/api-keys/${keyId}`);
+  await client.call("POST", "/api/payments/onramp", undefined, { "idempotency-key": "audit-1" });
+  await client.call("POST", "/api/payments/onramp", undefined, { "idempotency-key": "audit-1" });
+
+  const events = await prisma.auditEvent.findMany({
+    where: { OR: [{ actorId: id }, { subject: email }] },
+    orderBy: { id: "asc" },
+  });
+  expect(events.map((event) => [event.action, event.actorId, event.subject])).toEqual([
+    ["sign_up", id, null],
+    ["sign_in_failed", null, email],
+    ["sign_in", id, null],
+    ["key_created", id, keyId],
+    ["key_disabled", id, keyId],
+    ["key_deleted", id, keyId],
+    ["credits_added", id, expect.any(String)], // once: the replay credits nothing
+  ]);
+  expect(new Set(events.map((event) => event.ip))).toEqual(new Set(["127.0.0.1"]));
+});

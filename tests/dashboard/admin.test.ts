@@ -161,4 +161,14 @@ test("a new price is stored exactly and charged from the next request on", async
   await new Promise((resolve) => setTimeout(resolve, 200));
   const disabled = await ask().catch((error: { status?: number }) => error.status);
   expect(disabled).toBe(503);
+
+  // Both edits are in the admin page's audit log, newest first.
+  const audited = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  expect(audited.auditEvents.slice(0, 2)).toEqual([
+    expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
+    expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
+  ]);
+  expect(audited.auditEvents[0]!.actor).toMatch(/@/);
 });

@@ -1,0 +1,65 @@
+import type { Prisma } from "../db/prisma.server.ts";
+import { clientFacts } from "../http/client-stamp.server.ts";
+import { processLogger } from "../server/logger.server.ts";
+
+export type AuditAction =
+  | "sign_in"
+  | "sign_in_failed"
+  | "sign_up"
+  | "key_created"
+  | "key_enabled"
+  | "key_disabled"
+  | "key_deleted"
+  | "price_changed"
+  | "credits_added";
+
+/**
+ * Records a security-relevant action with its actor, time and client IP. It
+ * never fails the action it records: a write that fails is logged instead.
+ */
+export async function audit(
+  prisma: Prisma,
+  request: Request,
+  event: {
+    action: AuditAction;
+    actorId: string | null;
+    subject?: string;
+    details?: Record<string, string | number | boolean | null>;
+  },
+) {
+  try {
+    await prisma.auditEvent.create({
+      data: {
+        action: event.action,
+        actorId: event.actorId,
+        subject: event.subject?.slice(0, 254),
+        ip: clientFacts(request).ip,
+        details: event.details,
+      },
+    });
+  } catch (error) {
+    processLogger().error({ err: error, action: event.action }, "could not write an audit event");
+  }
+}
+
+/** The latest events, newest first, with their actors' emails (for the admin page). */
+export async function recentAuditEvents(prisma: Prisma, limit = 100) {
+  const events = await prisma.auditEvent.findMany({ orderBy: { id: "desc" }, take: limit });
+  const actorIds = [...new Set(events.flatMap((event) => (event.actorId ? [event.actorId] : [])))];
+  const actors = new Map(
+    (
+      await prisma.user.findMany({
+        where: { id: { in: actorIds } },
+        select: { id: true, email: true },
+      })
+    ).map((user) => [user.id, user.email]),
+  );
+  return events.map((event) => ({
+    id: event.id.toString(),
+    at: event.createdAt.toISOString(),
+    actor: event.actorId ? (actors.get(event.actorId) ?? "(deleted user)") : null,
+    action: event.action,
+    subject: event.subject,
+    ip: event.ip,
+  }));
+}
