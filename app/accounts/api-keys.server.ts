@@ -10,6 +10,7 @@ const PUBLIC_FIELDS = {
   name: true,
   prefix: true,
   enabled: true,
+  logContent: true,
   spent: true,
   creditLimit: true,
   lastUsedAt: true,
@@ -52,9 +53,19 @@ export async function setApiKeyEnabled(
   id: string,
   enabled: boolean,
 ) {
+  return updateApiKey(prisma, userId, id, { enabled });
+}
+
+/** Changes the user's own key; false when it has no such key (or it was deleted). */
+export async function updateApiKey(
+  prisma: Prisma,
+  userId: string,
+  id: string,
+  change: { enabled?: boolean; logContent?: boolean },
+) {
   const { count } = await prisma.apiKey.updateMany({
     where: { id, userId, deletedAt: null },
-    data: { enabled },
+    data: change,
   });
   return count === 1;
 }

@@ -10,6 +10,8 @@ export type AuditAction =
   | "key_enabled"
   | "key_disabled"
   | "key_deleted"
+  | "content_logging_on"
+  | "content_logging_off"
   | "price_changed"
   | "credits_added";
 

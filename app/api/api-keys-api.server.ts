@@ -4,7 +4,7 @@ import {
   createApiKey,
   deleteApiKey,
   listApiKeys,
-  setApiKeyEnabled,
+  updateApiKey,
 } from "../accounts/api-keys.server.ts";
 import { GatewayError } from "../gateway/gateway-error.ts";
 import { jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
@@ -24,10 +24,15 @@ const CreateKeySchema = z.object({
     .optional(),
 });
 
-const UpdateKeySchema = z.object({
-  id: z.uuid({ error: "must be a key id" }),
-  enabled: z.boolean({ error: "must be true or false" }),
-});
+const UpdateKeySchema = z
+  .object({
+    id: z.uuid({ error: "must be a key id" }),
+    enabled: z.boolean({ error: "must be true or false" }).optional(),
+    logContent: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((input) => input.enabled !== undefined || input.logContent !== undefined, {
+    error: "send enabled, logContent or both",
+  });
 
 const notFound = () =>
   new GatewayError(404, "No such API key", { type: "not_found_error", code: "api_key_not_found" });
@@ -68,15 +73,16 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireUserId(accounts, request);
     const input = await readBody(request, UpdateKeySchema);
-    const changed = await setApiKeyEnabled(accounts.prisma, userId, input.id, input.enabled);
-    if (changed) {
-      await audit(accounts.prisma, request, {
-        action: input.enabled ? "key_enabled" : "key_disabled",
-        actorId: userId,
-        subject: input.id,
-      });
+    const { id, ...change } = input;
+    if (!(await updateApiKey(accounts.prisma, userId, id, change))) throw notFound();
+    if (change.enabled !== undefined) {
+      const action = change.enabled ? "key_enabled" : "key_disabled";
+      await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
     }
-    if (!changed) throw notFound();
+    if (change.logContent !== undefined) {
+      const action = change.logContent ? "content_logging_on" : "content_logging_off";
+      await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
+    }
     return Response.json({ ok: true });
   });
 

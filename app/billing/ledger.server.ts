@@ -69,6 +69,8 @@ export interface Settlement {
   timeToFirstTokenMs: number | null;
   /** The request recorded its progress (see recordProgress): settling drops that record. */
   progressRecorded?: boolean;
+  /** The prompt and the answer, when content logging applies to the request. */
+  content?: { prompt: unknown; response: string };
 }
 
 /** The instance's hold for one API key. */
@@ -572,5 +574,7 @@ export function conversationRow(s: Settlement): ConversationRow {
     output_price: s.prices.output,
     latency_ms: s.latencyMs,
     time_to_first_token_ms: s.timeToFirstTokenMs,
+    prompt: s.content ? (s.content.prompt as ConversationRow[string]) : null,
+    response: s.content?.response ?? null,
   };
 }

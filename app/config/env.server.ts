@@ -95,6 +95,18 @@ export const EnvSchema = z.object({
     .int("must be a whole number")
     .min(1, "must be at least 1")
     .default(5),
+  /** Store every request's prompt and answer (else only for keys that opt in). */
+  LOG_CONTENT: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .transform((value) => value === "true" || value === "1")
+    .default(false),
+  /** Stored prompts and answers are erased after this many days. */
+  CONTENT_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(3650, "must be at most 3650")
+    .default(30),
   /** On SIGTERM, how long running requests may go on before they are ended. */
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   LOG_LEVEL: z

@@ -7,6 +7,8 @@ export interface ActiveApiKey {
   userId: string;
   /** The secret's first characters, as the dashboard shows them (for logs). */
   prefix: string;
+  /** Its requests' prompts and answers are stored. */
+  logContent: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class ApiKeyCache {
     if (cached) return cached;
     const key = await this.prisma.apiKey.findFirst({
       where: { secretHash: hash, enabled: true, deletedAt: null },
-      select: { id: true, userId: true, prefix: true },
+      select: { id: true, userId: true, prefix: true, logContent: true },
     });
     if (!key) return undefined;
     if (this.listener.connected) this.byHash.set(hash, key);

@@ -17,6 +17,9 @@ import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 
+/** The most characters content logging stores of a prompt or an answer. */
+const MAX_STORED_CHARACTERS = 1_000_000;
+
 /** How long a settlement is retried while the database is unavailable. */
 const SETTLE_RETRY_FOR_MS = 10 * 60_000;
 import type { ProgressRecord } from "./running-requests.ts";
@@ -27,7 +30,7 @@ export interface RunContext {
   chat: ChatRequest;
   model: CatalogModel;
   format: RequestFormat;
-  key: { id: string; userId: string; prefix: string };
+  key: { id: string; userId: string; prefix: string; logContent: boolean };
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
@@ -437,6 +440,10 @@ export class CompletionRun {
       timeToFirstTokenMs:
         this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),
       progressRecorded: this.progressRecorded,
+      content:
+        this.gateway.logContent || context.key.logContent
+          ? storedContent(context.chat, this.answer.producedText())
+          : undefined,
     };
   }
 }
@@ -474,4 +481,15 @@ export function toGatewayError(error: unknown): GatewayError {
     type: "upstream_error",
     code: "upstream_error",
   });
+}
+
+/** What content logging keeps of a request: its messages and tools, and the answer, each bounded. */
+function storedContent(chat: RunContext["chat"], answer: string) {
+  const prompt = { messages: chat.messages, tools: chat.tools };
+  const size = JSON.stringify(prompt).length;
+  return {
+    prompt: size <= MAX_STORED_CHARACTERS ? prompt : { truncated: true, characters: size },
+    response:
+      answer.length <= MAX_STORED_CHARACTERS ? answer : answer.slice(0, MAX_STORED_CHARACTERS),
+  };
 }

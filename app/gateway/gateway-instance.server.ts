@@ -21,6 +21,7 @@ export function getGateway(): Promise<Gateway> {
       log: createLogger(env.LOG_LEVEL),
       holdIdleMs: env.HOLD_IDLE_MS,
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
+      logContent: env.LOG_CONTENT,
     });
   });
 }

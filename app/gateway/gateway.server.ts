@@ -21,6 +21,8 @@ export interface Gateway {
   /** Adapters of the providers that have an API key configured. */
   adapters: Partial<Record<string, ProviderAdapter>>;
   metrics: GatewayMetrics;
+  /** Store every request's prompt and answer (LOG_CONTENT), not only those of opted-in keys. */
+  logContent: boolean;
   /** The requests running here, by API key: a revoked key's end at once. */
   running: RunningRequests;
   /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
@@ -101,6 +103,7 @@ export async function createGateway(options: {
   /** How long a hold nobody uses is kept for the next requests (see the Ledger). */
   holdIdleMs?: number;
   upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
+  logContent?: boolean;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
@@ -146,6 +149,7 @@ export async function createGateway(options: {
     adapters: options.adapters,
     running,
     metrics,
+    logContent: options.logContent ?? false,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     stopRunning: () => running.stopAll(SHUTTING_DOWN),

@@ -13,6 +13,7 @@ import { openDatabase } from "./database.server.ts";
 import { createDirectActions } from "./direct-actions.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { startHoldSweeper } from "./hold-sweeper.server.ts";
+import { startContentRetention } from "../usage/content-retention.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
 
@@ -48,6 +49,7 @@ process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_D
 // The process's one Prisma client: the app bundle's getPrisma() returns this one too.
 const prisma = getPrisma();
 const sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
+const retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
 
 // Imported only now: React picks its build from NODE_ENV when first loaded.
 const { createRequestListener } = await import("@react-router/node");
@@ -99,6 +101,7 @@ async function shutdown(code: number) {
   await closed;
   clearTimeout(timer);
   sweeper.stop();
+  retention.stop();
   await closeGateway();
   await prisma.$disconnect();
   await database.close();

@@ -409,12 +409,12 @@ describe("malformed requests get a 4xx naming the problem", () => {
       /^enabled: must be true or false/,
     ],
     [
-      "update key: missing enabled",
+      "update key: nothing to change",
       "PUT",
       "/api/api-keys",
       { id: "00000000-0000-4000-8000-000000000000" },
       400,
-      /^enabled/,
+      /send enabled, logContent or both/,
     ],
     [
       "update key: unknown id",
@@ -505,4 +505,25 @@ test("security-relevant actions leave audit events with their actor and IP", asy
     ["credits_added", id, expect.any(String)], // once: the replay credits nothing
   ]);
   expect(new Set(events.map((event) => event.ip))).toEqual(new Set(["127.0.0.1"]));
+});
+
+test("a key opts in and out of content logging through the API", async () => {
+  const { client } = await signedUp();
+  const created = await client.call("POST", "/api/api-keys", { name: "logged" });
+  const id = created.json.apiKey.id as string;
+  expect(created.json.apiKey.logContent).toBe(false);
+  expect((await client.call("PUT", "/api/api-keys", { id, logContent: true })).status).toBe(200);
+  const listed = await client.call("GET", "/api/api-keys");
+  expect(listed.json.apiKeys.find((key: { id: string }) => key.id === id)).toMatchObject({
+    logContent: true,
+    enabled: true,
+  });
+  const nothing = await client.call("PUT", "/api/api-keys", { id });
+  expect(nothing.status).toBe(400);
+  expect(nothing.json.error.message).toMatch(/enabled, logContent or both/);
+  const events = await prisma.auditEvent.findMany({
+    where: { subject: id },
+    orderBy: { id: "asc" },
+  });
+  expect(events.map((event) => event.action)).toEqual(["key_created", "content_logging_on"]);
 });

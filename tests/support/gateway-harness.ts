@@ -31,7 +31,11 @@ export interface GatewayHarness {
 /** The gateway's handlers on a real HTTP server, in front of fake providers, on a test database. */
 export async function startGatewayHarness(
   databaseUrl: string,
-  options: { upstreamTimeouts?: Gateway["upstreamTimeouts"]; log?: Logger } = {},
+  options: {
+    upstreamTimeouts?: Gateway["upstreamTimeouts"];
+    log?: Logger;
+    logContent?: boolean;
+  } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
     openai: await startFakeOpenAI(),
@@ -59,6 +63,7 @@ export async function startGatewayHarness(
     // Holds go back as soon as a request is done, so tests see `reserved` at rest.
     holdIdleMs: 0,
     upstreamTimeouts: options.upstreamTimeouts,
+    logContent: options.logContent,
   });
   const server = createServer(
     createRequestListener(async (request) => {

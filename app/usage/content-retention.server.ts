@@ -1,0 +1,25 @@
+import type { Prisma } from "../db/prisma.server.ts";
+import type { Logger } from "../server/logger.server.ts";
+
+const HOUR_MS = 3_600_000;
+
+/** Erases stored prompts and answers older than `days` (all of them with `days` 0); returns how many rows. */
+export function eraseContent(prisma: Prisma, days: number) {
+  return prisma.$executeRaw`
+    UPDATE conversations SET prompt = NULL, response = NULL
+    WHERE (prompt IS NOT NULL OR response IS NOT NULL)
+      AND created_at < now() - make_interval(days => ${days}::int)`;
+}
+
+/** Runs the retention at start and every hour. Every instance may: the update is idempotent. */
+export function startContentRetention(prisma: Prisma, log: Logger, days: number) {
+  const run = () =>
+    eraseContent(prisma, days)
+      .then((erased) => {
+        if (erased > 0) log.info({ erased, days }, "erased stored prompts and answers");
+      })
+      .catch((error: unknown) => log.error({ err: error }, "content retention failed"));
+  void run();
+  const timer = setInterval(() => void run(), HOUR_MS).unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,106 @@
+// Prompts and answers are stored only when asked: for a key that opts in, or
+// for all with LOG_CONTENT; and erased after the retention period.
+import OpenAI from "openai";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { eraseContent } from "../../app/usage/content-retention.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let harness: GatewayHarness;
+let everything: GatewayHarness;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url);
+  everything = await startGatewayHarness(db.url, { logContent: true });
+  await createCatalogEntry(prisma, { modelSlug: "recorded", upstreamModel: "recorded" });
+});
+afterAll(async () => {
+  await harness.close();
+  await everything.close();
+  await prisma.$disconnect();
+});
+
+async function ask(gateway: GatewayHarness, secret: string, stream: boolean) {
+  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const request = {
+    model: "recorded",
+    messages: [{ role: "user" as const, content: "Remember me" }],
+  };
+  if (stream) {
+    for await (const _chunk of await client.chat.completions.create({ ...request, stream }));
+  } else {
+    await client.chat.completions.create(request);
+  }
+}
+
+async function rowOf(userId: string) {
+  for (let i = 0; i < 100; i++) {
+    const row = await prisma.conversation.findFirst({ where: { userId } });
+    if (row) return row;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no usage row");
+}
+
+test("nothing is stored for a key that did not opt in", async () => {
+  const user = await createUser(prisma, { credits: 10 });
+  const { secret } = await createApiKey(prisma, user.id);
+  await ask(harness, secret, true);
+  expect(await rowOf(user.id)).toMatchObject({ prompt: null, response: null });
+});
+
+test.each([false, true])(
+  "a key that opts in has its prompt and answer stored (stream: %s)",
+  async (stream) => {
+    const user = await createUser(prisma, { credits: 10 });
+    const { apiKey, secret } = await createApiKey(prisma, user.id);
+    await prisma.apiKey.update({ where: { id: apiKey.id }, data: { logContent: true } });
+    await ask(harness, secret, stream);
+    const row = await rowOf(user.id);
+    expect(row.prompt).toEqual({ messages: [{ role: "user", content: "Remember me" }] });
+    expect(row.response).toBe("Hello from the fake provider.");
+  },
+);
+
+test("LOG_CONTENT stores them for every key", async () => {
+  const user = await createUser(prisma, { credits: 10 });
+  const { secret } = await createApiKey(prisma, user.id);
+  await ask(everything, secret, false);
+  expect((await rowOf(user.id)).response).toBe("Hello from the fake provider.");
+});
+
+test("the retention erases content older than its days, and only that", async () => {
+  const user = await createUser(prisma, { credits: 10 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { logContent: true } });
+  await ask(harness, secret, false);
+  await ask(harness, secret, false);
+  let settled = await prisma.conversation.findMany({
+    where: { userId: user.id },
+    orderBy: { id: "asc" },
+  });
+  for (let i = 0; i < 100 && settled.length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    settled = await prisma.conversation.findMany({
+      where: { userId: user.id },
+      orderBy: { id: "asc" },
+    });
+  }
+  const [old] = settled;
+  await prisma.conversation.update({
+    where: { id: old!.id },
+    data: { createdAt: new Date(Date.now() - 31 * 24 * 3600 * 1000) },
+  });
+  expect(await eraseContent(prisma, 30)).toBeGreaterThanOrEqual(1);
+  const rows = await prisma.conversation.findMany({
+    where: { userId: user.id },
+    orderBy: { id: "asc" },
+  });
+  expect(rows.map((row) => row.response)).toEqual([null, "Hello from the fake provider."]);
+  expect(rows[0]!.cost).toBe(old!.cost); // the usage itself stays
+});
