@@ -16,13 +16,13 @@ import { SSE_DONE, SSE_HEADERS, sseEvent } from "./render/sse.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import type { ProgressRecord } from "./running-requests.ts";
 
 /** The most characters content logging stores of a prompt or an answer. */
 const MAX_STORED_CHARACTERS = 1_000_000;
 
 /** How long a settlement is retried while the database is unavailable. */
 const SETTLE_RETRY_FOR_MS = 10 * 60_000;
-import type { ProgressRecord } from "./running-requests.ts";
 
 export interface RunContext {
   requestId: string;
@@ -263,7 +263,9 @@ export class CompletionRun {
     if (!this.settled) {
       this.unregister();
       this.settled = this.settle(status, error);
-      void this.settled.finally(() => this.settledOnce.resolve());
+      // Settled either way (a failure is its callers' to handle, not this signal's).
+      const done = () => this.settledOnce.resolve();
+      this.settled.then(done, done);
     }
     return this.settled;
   }
