@@ -18,81 +18,57 @@ export function gatewayMetrics(): GatewayMetrics {
 function createMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry }); // memory, CPU, event-loop lag, GC
-  const metric = <T>(make: (registers: client.Registry[]) => T) => make([registry]);
-  const requests = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_requests_total",
-        help: "Completions settled, by model, provider and outcome",
-        labelNames: ["model", "provider", "status"] as const,
-        registers,
-      }),
-  );
-  const errorResponses = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_error_responses_total",
-        help: "Completions answered with an HTTP error, by status and error code",
-        labelNames: ["status", "code"] as const,
-        registers,
-      }),
-  );
-  const latency = metric(
-    (registers) =>
-      new client.Histogram({
-        name: "gateway_request_duration_seconds",
-        help: "Time from request to settlement",
-        labelNames: ["model", "provider"] as const,
-        buckets: SECONDS_BUCKETS,
-        registers,
-      }),
-  );
-  const firstToken = metric(
-    (registers) =>
-      new client.Histogram({
-        name: "gateway_time_to_first_token_seconds",
-        help: "Time from request to the first token",
-        labelNames: ["model", "provider"] as const,
-        buckets: FIRST_TOKEN_BUCKETS,
-        registers,
-      }),
-  );
-  const tokens = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_tokens_total",
-        help: "Tokens charged, by model and kind (input, cached_input, output)",
-        labelNames: ["model", "kind"] as const,
-        registers,
-      }),
-  );
-  const credits = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_credits_charged_total",
-        help: "Credits charged, by model",
-        labelNames: ["model"] as const,
-        registers,
-      }),
-  );
-  const upstreamErrors = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_upstream_errors_total",
-        help: "Failed provider attempts, by provider and error code",
-        labelNames: ["provider", "code"] as const,
-        registers,
-      }),
-  );
-  const fallbacks = metric(
-    (registers) =>
-      new client.Counter({
-        name: "gateway_fallbacks_total",
-        help: "Requests answered by another provider than their model's first",
-        labelNames: ["model", "provider"] as const,
-        registers,
-      }),
-  );
+  const registers = [registry];
+  const requests = new client.Counter({
+    name: "gateway_requests_total",
+    help: "Completions settled, by model, provider and outcome",
+    labelNames: ["model", "provider", "status"] as const,
+    registers,
+  });
+  const errorResponses = new client.Counter({
+    name: "gateway_error_responses_total",
+    help: "Completions answered with an HTTP error, by status and error code",
+    labelNames: ["status", "code"] as const,
+    registers,
+  });
+  const latency = new client.Histogram({
+    name: "gateway_request_duration_seconds",
+    help: "Time from request to settlement",
+    labelNames: ["model", "provider"] as const,
+    buckets: SECONDS_BUCKETS,
+    registers,
+  });
+  const firstToken = new client.Histogram({
+    name: "gateway_time_to_first_token_seconds",
+    help: "Time from request to the first token",
+    labelNames: ["model", "provider"] as const,
+    buckets: FIRST_TOKEN_BUCKETS,
+    registers,
+  });
+  const tokens = new client.Counter({
+    name: "gateway_tokens_total",
+    help: "Tokens charged, by model and kind (input, cached_input, output)",
+    labelNames: ["model", "kind"] as const,
+    registers,
+  });
+  const credits = new client.Counter({
+    name: "gateway_credits_charged_total",
+    help: "Credits charged, by model",
+    labelNames: ["model"] as const,
+    registers,
+  });
+  const upstreamErrors = new client.Counter({
+    name: "gateway_upstream_errors_total",
+    help: "Failed provider attempts, by provider and error code",
+    labelNames: ["provider", "code"] as const,
+    registers,
+  });
+  const fallbacks = new client.Counter({
+    name: "gateway_fallbacks_total",
+    help: "Requests answered by another provider than their model's first",
+    labelNames: ["model", "provider"] as const,
+    registers,
+  });
 
   const gauges = new Map<string, Set<() => number>>();
 
