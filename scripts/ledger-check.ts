@@ -3,25 +3,10 @@
 // database in DATA_DIR. Prints each discrepancy; exits 1 if there is any.
 // Run it while no gateway serves requests: running requests hold credits.
 import { checkLedger } from "../app/billing/ledger-check.server.ts";
-import { createPrismaClient } from "../app/db/prisma.server.ts";
-import { exitWithProblem, loadEnvOrExit } from "../app/server/boot.server.ts";
-import { openDatabase } from "../app/server/database.server.ts";
-import { createLogger } from "../app/server/logger.server.ts";
 import { formatCredits } from "../app/utils/money.ts";
+import { withPrisma } from "./with-prisma.ts";
 
-const env = loadEnvOrExit();
-const database = await openDatabase(env, createLogger(env.LOG_LEVEL)).catch(exitWithProblem);
-const prisma = createPrismaClient(database.url);
-let found;
-try {
-  found = await checkLedger(prisma);
-} catch (error) {
-  await prisma.$disconnect();
-  await database.close();
-  exitWithProblem(error);
-}
-await prisma.$disconnect();
-await database.close();
+const found = await withPrisma(checkLedger);
 for (const d of found)
   console.log(
     `${d.account} ${d.id}: ${d.rule} does not hold: stored ${formatCredits(d.stored, 6)}, history says ${formatCredits(d.expected, 6)}`,
