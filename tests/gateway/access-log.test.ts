@@ -6,6 +6,7 @@ import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -31,17 +32,15 @@ afterAll(async () => {
 test("a completion and a refusal each leave one JSON line", async () => {
   const user = await createUser(prisma, { credits: 10 });
   const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const answer = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "logged", messages: [{ role: "user", content: "Hi" }] }),
+  const answer = await postCompletion(harness.baseUrl, secret, {
+    model: "logged",
+    messages: [{ role: "user", content: "Hi" }],
   });
   expect(answer.status).toBe(200);
   const requestId = answer.headers.get("x-request-id");
-  const refused = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "Hi" }] }),
+  const refused = await postCompletion(harness.baseUrl, secret, {
+    model: "no-such-model",
+    messages: [{ role: "user", content: "Hi" }],
   });
   expect(refused.status).toBe(404);
   for (let i = 0; i < 50 && !lines.some((line) => line.msg === "completion"); i++)

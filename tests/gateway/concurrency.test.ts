@@ -10,6 +10,7 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -110,17 +111,17 @@ test("400 streams cut by their clients at random moments, 50 at a time: one row 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), Math.random() * 250);
     try {
-      const response = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-        body: JSON.stringify({
+      const response = await postCompletion(
+        harness.baseUrl,
+        secret,
+        {
           model: "busy",
           stream: true,
           max_completion_tokens: 50,
           messages: [{ role: "user", content: "Count" }],
-        }),
-        signal: controller.signal,
-      });
+        },
+        controller.signal,
+      );
       await response.text();
       return "finished";
     } catch {

@@ -17,6 +17,7 @@ import { createLogger } from "../../app/server/logger.server.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { freePort } from "../support/gateway-process.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-restart-"));
 let port: number;
@@ -42,15 +43,11 @@ afterAll(async () => {
 });
 
 const ask = (secret: string, stream: boolean) =>
-  fetch(`${harness.baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      model: "steady",
-      stream,
-      max_completion_tokens: 100,
-      messages: [{ role: "user", content: "Hi" }],
-    }),
+  postCompletion(harness.baseUrl, secret, {
+    model: "steady",
+    stream,
+    max_completion_tokens: 100,
+    messages: [{ role: "user", content: "Hi" }],
   });
 
 test("503 while PostgreSQL is down, the stream in flight charged once it is back", async () => {

@@ -13,6 +13,7 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const db = setupTestDatabase();
 const METRICS_TOKEN = "scraper-token-0123456789";
@@ -280,15 +281,11 @@ test.each(["disabled", "deleted"] as const)(
     fake.scripts.enqueue("gpt-proc", { chunks, chunkDelayMs: 150 });
     fake.scripts.enqueue("gpt-proc", { chunks, chunkDelayMs: 150 });
     const streams = gateways.map(async (gateway) => {
-      const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          model: "gpt-proc",
-          stream: true,
-          max_completion_tokens: 100,
-          messages: [{ role: "user", content: "Hi" }],
-        }),
+      const response = await postCompletion(gateway.baseUrl, secret, {
+        model: "gpt-proc",
+        stream: true,
+        max_completion_tokens: 100,
+        messages: [{ role: "user", content: "Hi" }],
       });
       const body = await response.text();
       return { body, endedAt: performance.now() };
@@ -428,15 +425,11 @@ describe("a gateway stopped with SIGTERM", () => {
       chunks: Array.from({ length: 100 }, (_, i) => `c${i} `),
       chunkDelayMs: 50,
     });
-    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        model: "gpt-proc",
-        stream: true,
-        max_completion_tokens: 1000,
-        messages: [{ role: "user", content: "Hi" }],
-      }),
+    const response = await postCompletion(gateway.baseUrl, secret, {
+      model: "gpt-proc",
+      stream: true,
+      max_completion_tokens: 1000,
+      messages: [{ role: "user", content: "Hi" }],
     });
     const body = response.text();
     await new Promise((resolve) => setTimeout(resolve, 300));

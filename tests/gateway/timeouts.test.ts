@@ -8,6 +8,7 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const LIMITS = { firstByteMs: 300, betweenChunksMs: 300 };
 const db = setupTestDatabase();
@@ -37,15 +38,11 @@ beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.res
 
 async function stream(secret: string) {
   const started = performance.now();
-  const response = await fetch(`${harness.baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      model: "slow",
-      stream: true,
-      max_completion_tokens: 50,
-      messages: [{ role: "user", content: "Hi" }],
-    }),
+  const response = await postCompletion(harness.baseUrl, secret, {
+    model: "slow",
+    stream: true,
+    max_completion_tokens: 50,
+    messages: [{ role: "user", content: "Hi" }],
   });
   const body = await response.text();
   return { status: response.status, body, ms: performance.now() - started };

@@ -15,6 +15,7 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean, ledgerTotals } from "../support/ledger-totals.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -68,22 +69,15 @@ test("1,000 mixed requests on two instances over a balance for about 100", async
     if (kind === 2) setTimeout(() => controller.abort(), Math.random() * 60);
     try {
       // Each group of four (one of each kind) goes to one instance, with one key.
-      const response = await fetch(
-        `${gateways[Math.floor(i / 4) % 2]!.baseUrl}/v1/chat/completions`,
+      const response = await postCompletion(
+        gateways[Math.floor(i / 4) % 2]!.baseUrl,
+        keys[Math.floor(i / 8) % 4]!.secret,
         {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${keys[Math.floor(i / 8) % 4]!.secret}`,
-            "content-type": "application/json",
-          },
-          body: JSON.stringify({
-            model: kind === 3 ? "load-flaky" : "load-ok",
-            stream: kind !== 1,
-            max_completion_tokens: 100,
-            messages: [{ role: "user", content: "Hi" }],
-          }),
-          signal: controller.signal,
+          model: kind === 3 ? "load-flaky" : "load-ok",
+          stream: kind !== 1,
+          max_completion_tokens: 100,
         },
+        controller.signal,
       );
       const body = await response.text();
       return { status: response.status, body };
