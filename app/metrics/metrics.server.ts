@@ -17,7 +17,7 @@ export function gatewayMetrics(): GatewayMetrics {
 
 function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry }); // memory, CPU, event-loop lag, GC
+  let collectingProcessMetrics = false;
   const registers = [registry];
   const requests = new client.Counter({
     name: "gateway_requests_total",
@@ -88,6 +88,16 @@ function createMetrics() {
 
   return {
     registry,
+    /**
+     * Adds Node's own metrics (memory, CPU, event-loop lag, GC). Only when
+     * /metrics is served: measuring event-loop lag wakes the process up to a
+     * hundred times a second, which an idle gateway should not pay for.
+     */
+    collectProcessMetrics() {
+      if (collectingProcessMetrics) return;
+      collectingProcessMetrics = true;
+      client.collectDefaultMetrics({ register: registry });
+    },
     /** A request settled. */
     settled(row: {
       model: string;

@@ -8,6 +8,7 @@ import { readMigrations } from "../db/migrator.server.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { createHttpServer, type HttpServerOptions } from "./http-server.server.ts";
 import { createLogger } from "./logger.server.ts";
+import { gatewayMetrics } from "../metrics/metrics.server.ts";
 
 const migrated = setupTestDatabase();
 const empty = setupTestDatabase({ migrated: false });
@@ -188,6 +189,7 @@ describe("/metrics", () => {
   test("does not exist without METRICS_TOKEN, and asks for the token when set", async () => {
     const closed = await start({ prisma: client(migrated.url) });
     expect((await fetch(`${closed}/metrics`)).status).toBe(404);
+    gatewayMetrics().collectProcessMetrics(); // as main.ts does when METRICS_TOKEN is set
     const base = await start({ prisma: client(migrated.url), metricsToken: "m".repeat(20) });
     const anonymous = await fetch(`${base}/metrics`);
     expect(anonymous.status).toBe(401);

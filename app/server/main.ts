@@ -13,6 +13,7 @@ import { openDatabase } from "./database.server.ts";
 import { createDirectActions } from "./direct-actions.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { startHoldSweeper } from "./hold-sweeper.server.ts";
+import { gatewayMetrics } from "../metrics/metrics.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
@@ -66,6 +67,8 @@ const server = createHttpServer({
   maxBodyBytes: env.MAX_FORM_BODY_BYTES,
   log,
 });
+
+if (env.METRICS_TOKEN) gatewayMetrics().collectProcessMetrics();
 
 const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
 server.listen(env.PORT, host, () => {
