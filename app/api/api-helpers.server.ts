@@ -6,9 +6,9 @@ import {
   errorResponse,
   GatewayError,
   invalidRequest,
-} from "../gateway/gateway-error.ts";
+} from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
-import { readJsonBody } from "../gateway/read-json-body.server.ts";
+import { readJsonBody } from "../http/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
 import { publicOrigin } from "../utils/request-origin.server.ts";
 import { nulAt } from "../http/json-shape.ts";

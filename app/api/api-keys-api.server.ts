@@ -6,7 +6,7 @@ import {
   listApiKeys,
   updateApiKey,
 } from "../accounts/api-keys.server.ts";
-import { GatewayError } from "../gateway/gateway-error.ts";
+import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 

@@ -3,7 +3,7 @@ import type { Accounts } from "../accounts/accounts.server.ts";
 import { signIn } from "../accounts/sign-in.server.ts";
 import { endSession, startSession } from "../accounts/session.server.ts";
 import { EmailTakenError, MIN_PASSWORD_LENGTH, signUp } from "../accounts/sign-up.server.ts";
-import { GatewayError } from "../gateway/gateway-error.ts";
+import { GatewayError } from "../http/gateway-error.ts";
 import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 

@@ -1,6 +1,6 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
-import { invalidRequest } from "../gateway/gateway-error.ts";
+import { invalidRequest } from "../http/gateway-error.ts";
 import { jsonApi, money, requireUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 

@@ -2,7 +2,7 @@ import { estimateUsage } from "../billing/estimate-usage.server.ts";
 import { costOfUsage } from "../billing/prices.ts";
 import type { ChatRequest } from "./chat-request.ts";
 import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
-import { GatewayError } from "./gateway-error.ts";
+import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { openUpstream } from "./open-upstream.server.ts";
 import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";

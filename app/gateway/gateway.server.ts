@@ -9,7 +9,7 @@ import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
-import { GatewayError } from "./gateway-error.ts";
+import { GatewayError } from "../http/gateway-error.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
 
 /** Everything a gateway request needs, created once per process. */

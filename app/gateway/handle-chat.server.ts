@@ -8,10 +8,10 @@ import {
   errorResponse,
   GatewayError,
   invalidRequest,
-} from "./gateway-error.ts";
+} from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { parseChatRequest, type RequestFormat } from "./parse-chat-request.server.ts";
-import { readJsonBody } from "./read-json-body.server.ts";
+import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ChatRequestSchema, type ChatRequest } from "./chat-request.ts";
-import { invalidRequest } from "./gateway-error.ts";
+import { invalidRequest } from "../http/gateway-error.ts";
 
 export type RequestFormat = "openai" | "seed";
 

@@ -1,5 +1,5 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { signInApi } from "#app/api/auth-api.server.ts";
 import type { Route } from "./+types/api.auth.sign-in";
 

@@ -1,7 +1,7 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { methodNotAllowed } from "#app/gateway/method-not-allowed.ts";
-import { MAX_BODY_BYTES } from "#app/gateway/limits.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
+import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
 import type { Route } from "./+types/v1.chat.completions";
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHeaders, sendResponse } from "@remix-run/node-fetch-server";
 import type { ActionFunction, RouterContextProvider, ServerBuild } from "react-router";
-import { setBufferedBody, TOO_LARGE, type BufferedBody } from "./buffered-body.server.ts";
+import { setBufferedBody, TOO_LARGE, type BufferedBody } from "../http/buffered-body.server.ts";
 import type { Logger } from "./logger.server.ts";
 
 /** What a resource route exports as `handle` to have its POSTs dispatched directly. */

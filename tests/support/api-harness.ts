@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
 import { createAccounts, type Accounts } from "../../app/accounts/accounts.server.ts";
-import { methodNotAllowed } from "../../app/gateway/method-not-allowed.ts";
+import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import {
   createKeyApi,
   deleteKeyApi,

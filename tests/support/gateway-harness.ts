@@ -9,7 +9,7 @@ import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
-import { methodNotAllowed } from "../../app/gateway/method-not-allowed.ts";
+import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";

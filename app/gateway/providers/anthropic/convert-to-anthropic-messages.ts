@@ -1,5 +1,5 @@
 import { contentText, type ChatRequest } from "../../chat-request.ts";
-import { invalidRequest } from "../../gateway-error.ts";
+import { invalidRequest } from "../../../http/gateway-error.ts";
 
 // Canonical (OpenAI-shaped) request -> Anthropic Messages body.
 // @see https://docs.anthropic.com/en/api/messages

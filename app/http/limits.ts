@@ -1,4 +1,4 @@
-// Limits of the gateway's API that more than the server needs to know.
+// Body limits the routes and the body readers share.
 
 /** The largest request body the completions endpoints accept (images travel inline). */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;

@@ -1,6 +1,6 @@
-import { bufferedBody, TOO_LARGE } from "../server/buffered-body.server.ts";
+import { bufferedBody, TOO_LARGE } from "./buffered-body.server.ts";
 import { GatewayError, invalidRequest } from "./gateway-error.ts";
-import { MAX_JSON_DEPTH, tooDeepAt } from "../http/json-shape.ts";
+import { MAX_JSON_DEPTH, tooDeepAt } from "./json-shape.ts";
 import { MAX_BODY_BYTES } from "./limits.ts";
 
 /** The request's JSON body, or a 4xx naming what is wrong with it. */
