@@ -7,8 +7,21 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** The seed's onramp: +1,000 credits (US$10). */
 export const ONRAMP_CREDITS = 1000;
 
-export const SignInFormSchema = z.object({
-  email: z.email({ error: "Enter your email address" }).max(254),
-  password: z.string({ error: "Enter your password" }).min(1, "Enter your password").max(200),
-  redirectTo: z.string().optional(),
-});
+// One definition per field, used by the forms and the JSON API alike.
+const EmailField = z
+  .email({ error: "Enter a valid email address" })
+  .max(254, "Use at most 254 characters");
+const CurrentPasswordField = z
+  .string({ error: "Enter your password" })
+  .min(1, "Enter your password")
+  .max(200, "Use at most 200 characters");
+const NewPasswordField = z
+  .string({ error: "Choose a password" })
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, "Use at most 200 characters");
+
+export const SignInSchema = z.object({ email: EmailField, password: CurrentPasswordField });
+export const SignUpSchema = z.object({ email: EmailField, password: NewPasswordField });
+
+/** The sign-in form also carries where to go afterwards. */
+export const SignInFormSchema = SignInSchema.extend({ redirectTo: z.string().optional() });

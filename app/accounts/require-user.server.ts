@@ -1,9 +1,15 @@
 import { data, redirect } from "react-router";
 import { getAccounts } from "./accounts.server.ts";
 import { getUserId } from "./session.server.ts";
+import { requireSameOrigin } from "../http/same-origin.server.ts";
 
-/** The signed-in user's id; otherwise a redirect to the sign-in page that comes back here. */
-export async function requireUserId(request: Request) {
+/**
+ * The pages' guard: the signed-in user's id, otherwise a redirect to the sign-in
+ * page that comes back here (the JSON API answers 401 instead: requireApiUserId).
+ * Form posts must come from our own pages.
+ */
+export async function requirePageUserId(request: Request) {
+  if (request.method !== "GET" && request.method !== "HEAD") requireSameOrigin(request);
   const userId = await getUserId(getAccounts(), request);
   if (!userId) {
     const url = new URL(request.url);
@@ -29,7 +35,7 @@ export function safeRedirect(
 
 /** The signed-in admin's id; other users get a 403 page. */
 export async function requireAdminId(request: Request) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const user = await getAccounts().prisma.user.findUnique({
     where: { id: userId },
     select: { role: true },

@@ -1,7 +1,6 @@
 import bcrypt from "bcryptjs";
 import type { Accounts } from "./accounts.server.ts";
 
-export { MIN_PASSWORD_LENGTH } from "./account-rules.ts";
 const BCRYPT_COST = 10;
 /** Advisory lock key taken while the first user is created ("1st user" in ASCII). */
 const FIRST_USER_LOCK = 0x3173742075736572n;

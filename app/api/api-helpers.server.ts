@@ -10,15 +10,20 @@ import {
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { nulAt } from "../http/json-shape.ts";
+import { describeZodError } from "../http/zod-issue.ts";
 import { processLogger } from "../server/logger.server.ts";
 
-/** Runs a JSON API handler: GatewayErrors become their JSON answers, anything else a logged 500. */
+/**
+ * Runs a JSON API handler: thrown Responses and GatewayErrors become the answer,
+ * anything else a logged 500.
+ */
 export async function jsonApi(handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();
   } catch (error) {
+    if (error instanceof Response) return error;
     if (error instanceof GatewayError) return errorResponse(error);
     if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE);
     processLogger().error({ err: error }, "JSON API request failed");
@@ -36,18 +41,16 @@ export async function readBody<T extends z.ZodType>(
   if (nul !== undefined) throw invalidRequest(`${nul}: must not contain NUL characters`, nul);
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.join(".");
-  throw invalidRequest(path ? `${path}: ${issue.message}` : issue.message, path || undefined);
+  const { message, path } = describeZodError(parsed.error);
+  throw invalidRequest(message, path);
 }
 
 /**
- * The signed-in user's id, or 401. Writes made with the session cookie must come
- * from our own pages: a foreign Origin is refused (CSRF), while clients that send
- * no Origin (curl, SDKs) are not browsers and carry no ambient cookie risk.
+ * The JSON API's guard: the signed-in user's id, or 401 (pages have their own,
+ * which redirects: requirePageUserId). Writes must come from our own pages.
  */
-export async function requireUserId(accounts: Accounts, request: Request) {
-  if (request.method !== "GET" && request.method !== "HEAD") assertSameOrigin(request);
+export async function requireApiUserId(accounts: Accounts, request: Request) {
+  if (request.method !== "GET" && request.method !== "HEAD") requireSameOrigin(request);
   const userId = await getUserId(accounts, request);
   if (!userId)
     throw new GatewayError(401, "Sign in first", {
@@ -55,22 +58,6 @@ export async function requireUserId(accounts: Accounts, request: Request) {
       code: "not_signed_in",
     });
   return userId;
-}
-
-/** False when a browser says the request comes from another site. */
-export function isSameOrigin(request: Request) {
-  const origin = request.headers.get("origin");
-  return !origin || origin === publicOrigin(request);
-}
-
-export function assertSameOrigin(request: Request) {
-  const origin = request.headers.get("origin");
-  if (!isSameOrigin(request)) {
-    throw new GatewayError(403, `Cross-site request refused (Origin ${origin})`, {
-      type: "permission_error",
-      code: "csrf",
-    });
-  }
 }
 
 /** Money for JSON: exact µcr as a string, plus human forms. */

@@ -7,7 +7,7 @@ import {
   updateApiKey,
 } from "../accounts/api-keys.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 
 const CreateKeySchema = z.object({
@@ -47,14 +47,14 @@ const present = (key: KeyRow) => ({
 /** GET /api/api-keys */
 export const listKeysApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     return Response.json({ apiKeys: (await listApiKeys(accounts.prisma, userId)).map(present) });
   });
 
 /** POST /api/api-keys: the secret is in this answer only. */
 export const createKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     const input = await readBody(request, CreateKeySchema);
     const { apiKey, secret } = await createApiKey(accounts.prisma, userId, {
       name: input.name,
@@ -71,7 +71,7 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
 /** PUT /api/api-keys: { id, enabled } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     const input = await readBody(request, UpdateKeySchema);
     const { id, ...change } = input;
     if (!(await updateApiKey(accounts.prisma, userId, id, change))) throw notFound();
@@ -89,7 +89,7 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
 /** DELETE /api/api-keys/:id (soft delete) */
 export const deleteKeyApi = (accounts: Accounts, request: Request, id: string | undefined) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     if (!id || !z.uuid().safeParse(id).success) throw notFound();
     if (!(await deleteApiKey(accounts.prisma, userId, id))) throw notFound();
     await audit(accounts.prisma, request, { action: "key_deleted", actorId: userId, subject: id });

@@ -1,30 +1,18 @@
-import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { signIn } from "../accounts/sign-in.server.ts";
 import { endSession, startSession } from "../accounts/session.server.ts";
-import { EmailTakenError, MIN_PASSWORD_LENGTH, signUp } from "../accounts/sign-up.server.ts";
+import { EmailTakenError, signUp } from "../accounts/sign-up.server.ts";
+import { SignInSchema, SignUpSchema } from "../accounts/account-rules.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { assertSameOrigin, jsonApi, money, readBody, requireUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
-
-export const CredentialsSchema = z.object({
-  email: z.email({ error: "must be an email address" }).max(254),
-  password: z
-    .string({ error: "is required" })
-    .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, "must be at most 200 characters"),
-});
-
-const SignInSchema = z.object({
-  email: z.string().min(1, "is required").max(254),
-  password: z.string().min(1, "is required").max(200),
-});
 
 /** POST /api/auth/sign-up */
 export const signUpApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    assertSameOrigin(request);
-    const input = await readBody(request, CredentialsSchema);
+    requireSameOrigin(request);
+    const input = await readBody(request, SignUpSchema);
     const user = await signUp(accounts, input).catch((error: unknown) => {
       if (error instanceof EmailTakenError) {
         throw new GatewayError(409, error.message, {
@@ -46,7 +34,7 @@ export const signUpApi = (accounts: Accounts, request: Request) =>
 /** POST /api/auth/sign-in: sets the session cookie. */
 export const signInApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    assertSameOrigin(request);
+    requireSameOrigin(request);
     const input = await readBody(request, SignInSchema);
     const result = await signIn(accounts, request, input);
     if (!result.ok && result.reason === "throttled") {
@@ -71,7 +59,7 @@ export const signInApi = (accounts: Accounts, request: Request) =>
 /** POST /api/auth/sign-out */
 export const signOutApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    assertSameOrigin(request);
+    requireSameOrigin(request);
     return Response.json(
       { ok: true },
       { headers: { "Set-Cookie": await endSession(accounts, request) } },
@@ -81,7 +69,7 @@ export const signOutApi = (accounts: Accounts, request: Request) =>
 /** GET /api/auth/profile: the user and the balance. */
 export const profileApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     const user = await accounts.prisma.user.findUniqueOrThrow({
       where: { id: userId },
       select: { id: true, email: true, role: true, balance: true, reserved: true, createdAt: true },

@@ -1,13 +1,13 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, requireUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, requireApiUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 
 /** POST /api/payments/onramp: +1,000 credits, once per Idempotency-Key header. */
 export const onrampApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireUserId(accounts, request);
+    const userId = await requireApiUserId(accounts, request);
     const header = request.headers.get("idempotency-key");
     // Required: without it a retried or repeated call would credit again.
     if (header === null) {

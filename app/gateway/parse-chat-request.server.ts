@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ChatRequestSchema, type ChatRequest } from "./chat-request.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
+import { describeZodError } from "../http/zod-issue.ts";
 
 export type RequestFormat = "openai" | "seed";
 
@@ -24,23 +25,6 @@ export function parseChatRequest(
 }
 
 function fromZod(error: z.ZodError) {
-  const issue = mostSpecific(error.issues[0]!, []);
-  const path = issue.path
-    .map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`))
-    .join("")
-    .replace(/^\./, "");
-  return invalidRequest(path ? `${path}: ${issue.message}` : issue.message, path || undefined);
-}
-
-type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
-
-// "Invalid input" on a union says little; the branch that got furthest says what is wrong.
-function mostSpecific(issue: Issue, prefix: PropertyKey[]): Issue {
-  const path = [...prefix, ...issue.path];
-  if (issue.code !== "invalid_union" || !issue.errors?.length) return { ...issue, path };
-  const candidates = issue.errors.flat().map((inner) => mostSpecific(inner, path));
-  return candidates.reduce((best, next) => (next.path.length > best.path.length ? next : best), {
-    ...issue,
-    path,
-  });
+  const { message, path } = describeZodError(error);
+  return invalidRequest(message, path);
 }

@@ -1,5 +1,5 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { lazy, Suspense } from "react";
 import {
   Card,
@@ -11,6 +11,7 @@ import {
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 // recharts weighs some 30 MB in a server process: loaded the first time the page is drawn
 // (it draws the chart in the browser; on the server it renders an empty frame).
@@ -19,7 +20,7 @@ const SpendChart = lazy(() =>
 );
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
   const [user, usage, daily, topModels, topKeys] = await Promise.all([
@@ -191,4 +192,9 @@ function TopList({
       </CardContent>
     </Card>
   );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

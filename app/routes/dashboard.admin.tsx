@@ -2,7 +2,6 @@ import { data, Form } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
-import { isSameOrigin } from "#app/api/api-helpers.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
@@ -10,6 +9,8 @@ import { microToUsd, usdToMicro } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
+import { describeZodError } from "#app/http/zod-issue.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -57,14 +58,9 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
-  if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
   const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return data(
-      { message: `${issue.path.join(".")}: ${issue.message}`, id: null },
-      { status: 400 },
-    );
+    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
   }
   const { id, enabled, ...prices } = parsed.data;
   const { count } = await getAccounts().prisma.modelProviderMapping.updateMany({
@@ -190,4 +186,9 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
       </div>
     </div>
   );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

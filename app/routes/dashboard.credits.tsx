@@ -4,8 +4,7 @@ import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
 import { topUp } from "#app/accounts/onramp.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
-import { isSameOrigin } from "#app/api/api-helpers.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import {
   Card,
@@ -18,6 +17,7 @@ import { formatCredits, formatUsd } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.credits";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 const TopUpSchema = z.object({ token: z.uuid() });
 
@@ -28,7 +28,7 @@ const SOURCE_LABELS = {
 } as const;
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const [user, credits, charges] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
@@ -62,8 +62,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const userId = await requireUserId(request);
-  if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
+  const userId = await requirePageUserId(request);
   const parsed = TopUpSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return data(
@@ -179,4 +178,9 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
       </div>
     </div>
   );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -9,8 +9,7 @@ import {
   listApiKeys,
   setApiKeyEnabled,
 } from "#app/accounts/api-keys.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
-import { isSameOrigin } from "#app/api/api-helpers.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -26,6 +25,7 @@ import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 const CreateKeySchema = z.object({
   intent: z.literal("create"),
@@ -53,7 +53,7 @@ const KeyActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const keys = await listApiKeys(getAccounts().prisma, userId);
   return {
     keys: keys.map((key) => ({
@@ -70,8 +70,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const userId = await requireUserId(request);
-  if (!isSameOrigin(request)) throw data("Cross-site request refused", { status: 403 });
+  const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
   if (submission.status !== "success")
@@ -249,4 +248,9 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
       )}
     </div>
   );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

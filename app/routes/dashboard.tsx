@@ -1,13 +1,13 @@
 import { Form, NavLink, Outlet } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import { cn } from "#app/utils/cn.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const user = await getAccounts().prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { email: true, role: true, balance: true },

@@ -1,11 +1,11 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { usageCsv } from "#app/usage/usage-csv.server.ts";
 import { usageFilters } from "#app/usage/usage-query.server.ts";
 import type { Route } from "./+types/dashboard.usage.csv";
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const { cursor: _ignored, ...filters } = usageFilters(new URL(request.url));
   return new Response(usageCsv(getAccounts().prisma, userId, filters), {
     headers: {

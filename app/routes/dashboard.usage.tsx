@@ -1,7 +1,7 @@
 import { Form, Link, useNavigation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { listApiKeys } from "#app/accounts/api-keys.server.ts";
-import { requireUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
@@ -9,9 +9,10 @@ import { Label } from "#app/components/ui/label.tsx";
 import { usageFilters, usagePage } from "#app/usage/usage-query.server.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.usage";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requireUserId(request);
+  const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const filters = usageFilters(new URL(request.url));
   const [page, keys, models] = await Promise.all([
@@ -214,4 +215,9 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
       ) : null}
     </div>
   );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

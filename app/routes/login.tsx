@@ -11,6 +11,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import type { Route } from "./+types/login";
 import { readForm } from "#app/http/read-form.server.ts";
+import { requireSameOrigin } from "#app/http/same-origin.server.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
@@ -18,6 +19,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
+  requireSameOrigin(request);
   await requireAnonymous(request);
   const accounts = getAccounts();
   const form = await readForm(request.clone());

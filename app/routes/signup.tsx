@@ -1,11 +1,10 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link } from "react-router";
-import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
-import { MIN_PASSWORD_LENGTH } from "#app/accounts/account-rules.ts";
+import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
@@ -13,15 +12,8 @@ import { Button } from "#app/components/ui/button.tsx";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
 import { readForm } from "#app/http/read-form.server.ts";
+import { requireSameOrigin } from "#app/http/same-origin.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
-
-const SignUpFormSchema = z.object({
-  email: z.email({ error: "Enter a valid email address" }).max(254),
-  password: z
-    .string({ error: "Choose a password" })
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, "Use at most 200 characters"),
-});
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAnonymous(request);
@@ -29,9 +21,10 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
+  requireSameOrigin(request);
   await requireAnonymous(request);
   const accounts = getAccounts();
-  const submission = parseWithZod(await readForm(request), { schema: SignUpFormSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignUpSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
@@ -61,8 +54,8 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
   const [form, fields] = useForm({
     id: "signup",
     lastResult: actionData?.result,
-    constraint: getZodConstraint(SignUpFormSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpFormSchema }),
+    constraint: getZodConstraint(SignUpSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
     shouldRevalidate: "onBlur",
   });
   return (

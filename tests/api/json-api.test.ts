@@ -267,7 +267,7 @@ describe("malformed requests get a 4xx naming the problem", () => {
       "/api/auth/sign-up",
       { email: "nope", password: "long enough password" },
       400,
-      /^email: must be an email address/,
+      /^email: Enter a valid email address/,
     ],
     [
       "sign-up: email is a number",
@@ -291,7 +291,7 @@ describe("malformed requests get a 4xx naming the problem", () => {
       "/api/auth/sign-up",
       { email: "a@b.test", password: "short" },
       400,
-      /^password: must be at least 10 characters/,
+      /^password: Use at least 10 characters/,
     ],
     [
       "sign-up: huge password",
@@ -299,7 +299,7 @@ describe("malformed requests get a 4xx naming the problem", () => {
       "/api/auth/sign-up",
       { email: "a@b.test", password: "x".repeat(500) },
       400,
-      /^password: must be at most 200/,
+      /^password: Use at most 200 characters/,
     ],
     [
       "sign-up: huge email",
@@ -323,7 +323,7 @@ describe("malformed requests get a 4xx naming the problem", () => {
       "/api/auth/sign-in",
       { email: "", password: "x" },
       400,
-      /^email: is required/,
+      /^email: Enter a valid email address/,
     ],
     [
       "sign-in: password is an object",

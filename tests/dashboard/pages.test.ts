@@ -133,6 +133,27 @@ describe("sign-up and sign-in pages", () => {
     expect(response.headers.get("location")).toBe("/dashboard");
   });
 
+  test("every form that writes refuses a post from another site, and changes nothing", async () => {
+    const { user, cookie } = await signedIn();
+    const evil = { cookie, origin: "https://evil.example" };
+    const email = `csrf-${Date.now()}@example.test`;
+    const answers = await Promise.all([
+      run(() => signup.action(args(post("/signup", { email, password: "a long password" }, evil)))),
+      run(() => login.action(args(post("/login", { email, password: "x" }, evil)))),
+      run(() => keys.action(args(post("/dashboard/keys", { intent: "create", name: "k" }, evil)))),
+      run(() => credits.action(args(post("/dashboard/credits", {}, evil)))),
+    ]);
+    expect(answers.map(statusOf)).toEqual([403, 403, 403, 403]);
+    const body = (await (answers[0] as Response).json()) as { error: { code: string } };
+    expect(body.error.code).toBe("csrf");
+    const prisma = getAccounts().prisma;
+    expect(await prisma.user.count({ where: { email } })).toBe(0);
+    expect(await prisma.apiKey.count({ where: { userId: user.id } })).toBe(0);
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance).toBe(
+      user.balance,
+    );
+  });
+
   test("sign-out ends the session; from another site it is refused", async () => {
     const { cookie } = await signedIn();
     const foreign = await run(() =>

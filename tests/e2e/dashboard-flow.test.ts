@@ -171,6 +171,23 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   await page.close();
 });
 
+test("a failed action shows its message inside the dashboard, navigation kept", async () => {
+  const page = await browser.newPage();
+  await signUp(page, `boundary-${Date.now()}@example.test`);
+  await topUpAndCreateKey(page, "boundary");
+  // The key vanished in another tab: the toggle form now names a key that does not exist.
+  await page
+    .locator('input[name="intent"][value="toggle"] ~ input[name="id"]')
+    .evaluate((input: HTMLInputElement) => (input.value = crypto.randomUUID()));
+  await page.getByRole("button", { name: "Disable" }).click();
+  const alert = page.getByRole("alert");
+  await expect.poll(() => alert.textContent()).toContain("No such API key");
+  expect(await alert.getByRole("heading").textContent()).toBe("Not found");
+  expect(await page.getByRole("navigation", { name: "Dashboard" }).isVisible()).toBe(true);
+  await shot(page, "keys-action-not-found");
+  await page.close();
+});
+
 test("the same forms work with JavaScript switched off", async () => {
   const context = await browser.newContext({
     javaScriptEnabled: false,
