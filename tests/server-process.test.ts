@@ -37,7 +37,7 @@ describe("with DATABASE_URL", () => {
         MIGRATE_ON_START: "true",
         DATA_DIR: dataDir,
       });
-      expect(gateway.output()).toMatch(
+      expect(gateway.messages()).toMatch(
         /database: PostgreSQL at 127\.0\.0\.1:\d+\/test_\w+ \(DATABASE_URL\)/,
       );
       expect(gateway.output()).not.toContain(db.url); // no password in logs
@@ -83,9 +83,9 @@ describe("with the embedded database", () => {
   test("creates it on first start, reuses it after a restart, and refuses a second instance", async () => {
     const dataDir = tempDataDir();
     const first = await start({ DATA_DIR: dataDir });
-    expect(first.output()).toContain("creating the embedded PostgreSQL cluster");
-    expect(first.output()).toContain("applied migrations");
-    expect(first.output()).toContain(
+    expect(first.messages()).toContain("creating the embedded PostgreSQL cluster");
+    expect(first.messages()).toContain("applied migrations");
+    expect(first.messages()).toContain(
       `database: embedded PostgreSQL 18, data in ${join(dataDir, "postgres")}`,
     );
     expect((await fetch(`${first.baseUrl}/readyz`)).status).toBe(200);
@@ -93,7 +93,7 @@ describe("with the embedded database", () => {
 
     const second = spawnGateway({ DATA_DIR: dataDir, PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
-    expect(second.output()).toContain(
+    expect(second.messages()).toContain(
       `Another gateway (pid ${first.child.pid}) is already running on ${dataDir}`,
     );
     expect(second.output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -104,8 +104,8 @@ describe("with the embedded database", () => {
     expect(existsSync(join(dataDir, "gateway.pid"))).toBe(false);
 
     const restarted = await start({ DATA_DIR: dataDir });
-    expect(restarted.output()).not.toContain("creating the embedded PostgreSQL cluster");
-    expect(restarted.output()).not.toContain("applied migrations");
+    expect(restarted.messages()).not.toContain("creating the embedded PostgreSQL cluster");
+    expect(restarted.messages()).not.toContain("applied migrations");
     expect((await fetch(`${restarted.baseUrl}/readyz`)).status).toBe(200);
     expect(readFileSync(join(dataDir, "session-secret"), "utf8")).toBe(secret);
     await stopCleanly(restarted);
@@ -119,7 +119,7 @@ describe("with the embedded database", () => {
     expect(orphanPid && isAlive(orphanPid)).toBe(true);
 
     const recovered = await start({ DATA_DIR: dataDir });
-    expect(recovered.output()).toContain(
+    expect(recovered.messages()).toContain(
       "stopping a PostgreSQL left running by an earlier gateway",
     );
     expect(orphanPid && isAlive(orphanPid)).toBe(false);
@@ -136,16 +136,19 @@ describe("bad configuration", () => {
       DATA_DIR: tempDataDir(),
     });
     expect(await gateway.exited).toBe(1);
-    expect(gateway.output()).toContain('PORT must be a number (got "eighty")');
-    expect(gateway.output()).toContain(
+    const [line, ...more] = gateway.logLines();
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({ level: 60 });
+    expect(line!.problems).toEqual([
+      'PORT must be a number (got "eighty")',
       'OPENAI_BASE_URL must be an http(s) URL (got "localhost:9000")',
-    );
+    ]);
     expect(gateway.output()).not.toMatch(/\n\s+at /);
   });
 
   test("production without SESSION_SECRET is refused", async () => {
     const gateway = spawnGateway({ NODE_ENV: "production", DATA_DIR: tempDataDir() });
     expect(await gateway.exited).toBe(1);
-    expect(gateway.output()).toContain("SESSION_SECRET is required when NODE_ENV=production");
+    expect(gateway.messages()).toContain("SESSION_SECRET is required when NODE_ENV=production");
   });
 });

@@ -2,6 +2,7 @@ import { ConfigError, parseEnv, type Env } from "../config/env.server.ts";
 import { DataDirBusyError } from "./data-dir-lock.server.ts";
 import { EmbeddedPostgresError } from "./embedded-postgres.server.ts";
 import { MigrationError } from "../db/migrator.server.ts";
+import { createLogger } from "./logger.server.ts";
 
 /** A start-up failure whose message says all the operator needs. */
 export class StartupError extends Error {}
@@ -15,14 +16,22 @@ export function loadEnvOrExit(): Env {
   }
 }
 
-/** Known start-up failures end with their message, not a stack trace. */
+/**
+ * Known start-up failures end with one JSON log line holding their message (and,
+ * for bad configuration, one problem per variable), not a stack trace. The
+ * level is fixed: LOG_LEVEL itself may be what is wrong.
+ */
 export function exitWithProblem(error: unknown): never {
-  const known =
+  const log = createLogger("info");
+  if (error instanceof ConfigError)
+    log.fatal({ problems: error.problems }, `Invalid configuration: ${error.problems.join("; ")}`);
+  else if (
     error instanceof StartupError ||
-    error instanceof ConfigError ||
     error instanceof DataDirBusyError ||
     error instanceof EmbeddedPostgresError ||
-    error instanceof MigrationError;
-  console.error(known ? (error as Error).message : error);
+    error instanceof MigrationError
+  )
+    log.fatal(error.message);
+  else log.fatal({ err: error }, "start-up failed");
   process.exit(1);
 }

@@ -73,8 +73,10 @@ if (env.METRICS_TOKEN) gatewayMetrics().collectProcessMetrics();
 const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
 server.listen(env.PORT, host, () => {
   const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
-  console.log(
-    `Gateway ready: dashboard and API at http://${shownHost}:${env.PORT} · database: ${database.description}`,
+  const url = `http://${shownHost}:${env.PORT}`;
+  log.info(
+    { url, database: database.description },
+    `Gateway ready: dashboard and API at ${url} · database: ${database.description}`,
   );
 });
 server.on("error", async (error: NodeJS.ErrnoException) => {
@@ -82,7 +84,7 @@ server.on("error", async (error: NodeJS.ErrnoException) => {
     error.code === "EADDRINUSE"
       ? `Port ${env.PORT} is already in use. Set PORT to another port.`
       : error.message;
-  console.error(message);
+  log.fatal({ code: error.code }, message);
   await shutdown(1);
 });
 

@@ -87,7 +87,7 @@ try {
       // e.g. BENCH_GATEWAY_NODE_OPTIONS=--cpu-prof to profile the gateway
       NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS ?? "",
     },
-    "Gateway ready",
+    new URL(`http://127.0.0.1:${gatewayPort}/readyz`),
     1,
   );
   children.push(gateway);

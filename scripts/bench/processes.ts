@@ -30,11 +30,37 @@ export const freePort = () =>
     });
   });
 
-/** Starts `node args…` from the project root and waits for `readyText` in its output. */
-export function startNode(
+/**
+ * Starts `node args…` from the project root and waits for `readyText` in its
+ * output, or, for a URL, until that URL answers 200.
+ */
+export async function startNode(
   args: string[],
   env: Record<string, string>,
-  readyText: string,
+  ready: string | URL,
+  cpu?: 0 | 1,
+) {
+  const child = await spawnNode(args, env, typeof ready === "string" ? ready : undefined, cpu);
+  if (ready instanceof URL) await untilOk(ready, child);
+  return child;
+}
+
+async function untilOk(url: URL, child: ChildProcess) {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url.host} exited ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  readyText: string | undefined,
   cpu?: 0 | 1,
 ) {
   return new Promise<ChildProcess>((resolve, reject) => {
@@ -47,9 +73,10 @@ export function startNode(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    if (readyText === undefined) child.once("spawn", () => resolve(child));
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(readyText)) resolve(child);
+      if (readyText !== undefined && output.includes(readyText)) resolve(child);
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);

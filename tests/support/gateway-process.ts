@@ -6,10 +6,16 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dirname, "..", "..");
 const MAIN = join(ROOT, "app", "server", "main.ts");
 
+export type LogLine = { level: number; msg: string } & Record<string, unknown>;
+
 export interface GatewayProcess {
   child: ChildProcess;
   baseUrl: string;
   output(): string;
+  /** Each line of output as the JSON object it must be (throws on a line that is not). */
+  logLines(): LogLine[];
+  /** The `msg` of every log line, one per line, for matching text without JSON escapes. */
+  messages(): string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -46,10 +52,25 @@ export function spawnGateway(env: Record<string, string>) {
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  const logLines = () =>
+    output
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return JSON.parse(line) as LogLine;
+        } catch {
+          throw new Error(`not a JSON log line: ${line}`);
+        }
+      });
+  const messages = () =>
+    logLines()
+      .map((line) => line.msg)
+      .join("\n");
+  return { child, output: () => output, logLines, messages, exited };
 }
 
-/** Starts a gateway and waits for its "ready" line. */
+/** Starts a gateway and waits until it serves (/healthz answers, at any LOG_LEVEL). */
 export async function startGateway(
   env: Record<string, string>,
   timeoutMs = 30_000,
@@ -57,7 +78,12 @@ export async function startGateway(
   const port = env.PORT ?? String(await freePort());
   const spawned = spawnGateway({ ...env, PORT: port });
   const started = Date.now();
-  while (!spawned.output().includes("Gateway ready")) {
+  const ready = () =>
+    fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+  while (!(await ready())) {
     const exitCode = spawned.child.exitCode;
     if (exitCode !== null || Date.now() - started > timeoutMs) {
       spawned.child.kill("SIGKILL");
