@@ -1,16 +1,29 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { parseEnv } from "../config/env.server.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { singleton } from "../utils/singleton.server.ts";
 
 /** Connections per process: the ledger writes one batch at a time, pages and the API share the rest. */
 export function createPrismaClient(databaseUrl: string, poolSize = 8) {
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
+  // Our own pool, so that metrics can see it; $disconnect() still ends it.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
   });
+  pools.set(prisma, pool);
+  return prisma;
 }
 
 export type Prisma = ReturnType<typeof createPrismaClient>;
+
+// Shared by the server and the app bundle, which each load this module.
+const pools = singleton("prisma-pools", () => new WeakMap<Prisma, pg.Pool>());
+
+/** The connection pool behind a client: its counts are gauges on /metrics. */
+export function connectionPool(prisma: Prisma): pg.Pool | undefined {
+  return pools.get(prisma);
+}
 
 /** The process's one Prisma client (and connection pool), from DATABASE_URL. */
 export function getPrisma(): Prisma {

@@ -1,6 +1,7 @@
 import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
 import type { Env } from "../config/env.server.ts";
-import type { Prisma } from "../db/prisma.server.ts";
+import { connectionPool, type Prisma } from "../db/prisma.server.ts";
+import type pg from "pg";
 import type { Logger } from "../server/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
@@ -140,6 +141,7 @@ export async function createGateway(options: {
       () => Number(ledger.openHolds().held) / 1e6,
     ),
     metrics.gauge("gateway_running_requests", "Completions running now", () => running.size),
+    ...poolGauges(metrics, connectionPool(options.prisma)),
   ];
   return {
     prisma: options.prisma,
@@ -160,4 +162,21 @@ export async function createGateway(options: {
       await ledger.close();
     },
   };
+}
+
+function poolGauges(metrics: GatewayMetrics, pool: pg.Pool | undefined) {
+  if (!pool) return [];
+  return [
+    metrics.gauge(
+      "gateway_db_pool_in_use",
+      "Database connections running a query or transaction",
+      () => pool.totalCount - pool.idleCount,
+    ),
+    metrics.gauge(
+      "gateway_db_pool_waiting",
+      "Queries waiting for a free database connection",
+      () => pool.waitingCount,
+    ),
+    metrics.gauge("gateway_db_pool_open", "Open database connections", () => pool.totalCount),
+  ];
 }

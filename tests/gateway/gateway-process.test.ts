@@ -172,6 +172,15 @@ test("/metrics counts what the gateway served, by model, provider and outcome", 
     /^gateway_request_duration_seconds_bucket\{le="0\.05",model="gpt-proc",provider="openai"\} \d+/m,
   );
   expect(text).toMatch(/^gateway_held_credits \d/m);
+  const pool = {
+    open: value(/^gateway_db_pool_open (\d+)/m),
+    inUse: value(/^gateway_db_pool_in_use (\d+)/m),
+    waiting: value(/^gateway_db_pool_waiting (\d+)/m),
+  };
+  expect(pool.open).toBeGreaterThanOrEqual(1); // the completion above went through the pool
+  expect(pool.inUse).toBeGreaterThanOrEqual(0);
+  expect(pool.inUse).toBeLessThanOrEqual(pool.open);
+  expect(pool.waiting).toBe(0);
   expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
   expect(text).not.toMatch(/(user|key)[a-z_]*="|gw-/); // no user or key ids as labels, no secrets
   expect((await fetch(`${gateway.baseUrl}/metrics`)).status).toBe(401);
