@@ -46,16 +46,6 @@ export function listApiKeys(prisma: Prisma, userId: string) {
   });
 }
 
-/** Enables or disables one of the user's keys; false when the user has no such key. */
-export async function setApiKeyEnabled(
-  prisma: Prisma,
-  userId: string,
-  id: string,
-  enabled: boolean,
-) {
-  return updateApiKey(prisma, userId, id, { enabled });
-}
-
 /** Changes the user's own key; false when it has no such key (or it was deleted). */
 export async function updateApiKey(
   prisma: Prisma,

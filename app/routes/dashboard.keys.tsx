@@ -7,7 +7,7 @@ import {
   createApiKey,
   deleteApiKey,
   listApiKeys,
-  setApiKeyEnabled,
+  updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
 import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
@@ -45,6 +45,7 @@ const CreateKeySchema = z.object({
 const KeyActionSchema = z.discriminatedUnion("intent", [
   CreateKeySchema,
   z.object({ intent: z.literal("toggle"), id: z.uuid(), enabled: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("content"), id: z.uuid(), logContent: z.enum(["true", "false"]) }),
   z.object({
     intent: z.literal("delete"),
     id: z.uuid(),
@@ -61,6 +62,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       name: key.name,
       prefix: key.prefix,
       enabled: key.enabled,
+      logContent: key.logContent,
       spent: formatCredits(key.spent, 4),
       creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
@@ -84,28 +86,40 @@ export async function action({ request }: Route.ActionArgs) {
     await audit(prisma, request, { action: "key_created", actorId: userId, subject: apiKey.id });
     return { result: submission.reply({ resetForm: true }), secret, name: input.name };
   }
-  const done =
-    input.intent === "toggle"
-      ? await setApiKeyEnabled(prisma, userId, input.id, input.enabled === "true")
-      : await deleteApiKey(prisma, userId, input.id);
+  const { change, action, message } = describeChange(input);
+  const done = change
+    ? await updateApiKey(prisma, userId, input.id, change)
+    : await deleteApiKey(prisma, userId, input.id);
   if (!done) throw data("No such API key", { status: 404 });
-  await audit(prisma, request, {
-    action:
-      input.intent === "delete"
-        ? "key_deleted"
-        : input.enabled === "true"
-          ? "key_enabled"
-          : "key_disabled",
-    actorId: userId,
-    subject: input.id,
-  });
-  const message =
-    input.intent === "delete"
-      ? "Key deleted."
-      : input.enabled === "true"
-        ? "Key enabled."
-        : "Key disabled: the gateway refuses it from now on.";
+  await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
+}
+
+type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" }>;
+
+/** What a change to a key writes (null: delete it), its audit action and its toast. */
+function describeChange(input: KeyChange) {
+  if (input.intent === "delete")
+    return { change: null, action: "key_deleted", message: "Key deleted." } as const;
+  if (input.intent === "toggle")
+    return input.enabled === "true"
+      ? ({ change: { enabled: true }, action: "key_enabled", message: "Key enabled." } as const)
+      : ({
+          change: { enabled: false },
+          action: "key_disabled",
+          message: "Key disabled: the gateway refuses it from now on.",
+        } as const);
+  return input.logContent === "true"
+    ? ({
+        change: { logContent: true },
+        action: "content_logging_on",
+        message: "The prompts and answers of this key are stored from now on.",
+      } as const)
+    : ({
+        change: { logContent: false },
+        action: "content_logging_off",
+        message: "The prompts and answers of this key are no longer stored.",
+      } as const);
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "API keys · LLM Gateway" }];
@@ -204,7 +218,8 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               {loaderData.keys.map((key) => (
                 <tr key={key.id} className="border-t">
                   <td className="px-3 py-2">
-                    {key.name} {key.enabled ? null : <Badge variant="outline">disabled</Badge>}
+                    {key.name} {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
+                    {key.logContent ? <Badge variant="outline">logs content</Badge> : null}
                   </td>
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.spent}</td>
@@ -220,6 +235,23 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                       <input type="hidden" name="enabled" value={key.enabled ? "false" : "true"} />
                       <Button type="submit" variant="outline" size="sm">
                         {key.enabled ? "Disable" : "Enable"}
+                      </Button>
+                    </Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="content" />
+                      <input type="hidden" name="id" value={key.id} />
+                      <input
+                        type="hidden"
+                        name="logContent"
+                        value={key.logContent ? "false" : "true"}
+                      />
+                      <Button
+                        type="submit"
+                        variant="outline"
+                        size="sm"
+                        title="Store this key's prompts and answers with its usage (erased after the retention period)"
+                      >
+                        {key.logContent ? "Stop logging content" : "Log content"}
                       </Button>
                     </Form>
                     <Form method="post" className="flex items-center gap-2">

@@ -226,6 +226,37 @@ describe("dashboard pages", () => {
     ).toEqual([]);
   });
 
+  test("API keys: content logging is switched on and off per key, and audited", async () => {
+    const { user, cookie } = await signedIn();
+    const { apiKey } = await createApiKey(getAccounts().prisma, user.id);
+    const listKeys = async () =>
+      (await keys.loader(args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } }))))
+        .keys;
+    expect((await listKeys())[0]).toMatchObject({ id: apiKey.id, logContent: false });
+    const switchTo = (logContent: string) =>
+      run(() =>
+        keys.action(
+          args(
+            post("/dashboard/keys", { intent: "content", id: apiKey.id, logContent }, { cookie }),
+          ),
+        ),
+      );
+    expect(statusOf(await switchTo("true"))).toBe(302);
+    expect((await listKeys())[0]!.logContent).toBe(true);
+    expect(statusOf(await switchTo("false"))).toBe(302);
+    expect((await listKeys())[0]!.logContent).toBe(false);
+    expect(statusOf(await switchTo("maybe"))).toBe(400);
+    const audited = await getAccounts().prisma.auditEvent.findMany({
+      where: { subject: apiKey.id },
+      orderBy: { createdAt: "asc" },
+      select: { action: true },
+    });
+    expect(audited.map((event) => event.action)).toEqual([
+      "content_logging_on",
+      "content_logging_off",
+    ]);
+  });
+
   test("API keys: nobody can toggle or delete another user's key", async () => {
     const alice = await signedIn();
     const bob = await signedIn();
