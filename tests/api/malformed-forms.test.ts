@@ -27,6 +27,14 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.stop());
 
+// Answers by status, printed at the end: the issue's "counts by status".
+const answered = new Map<number, number>();
+const tally = (status: number) => answered.set(status, (answered.get(status) ?? 0) + 1);
+afterAll(() => {
+  const counts = [...answered].sort(([a], [b]) => a - b).map(([code, n]) => `${code}: ${n}`);
+  console.log(`malformed form and JSON API requests by status: ${counts.join(", ")}`);
+});
+
 const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 const BROKEN_MULTIPART = "multipart/form-data; boundary=XYZ";
@@ -97,6 +105,7 @@ test.each(CASES)("%s -> %i", async (_name, path, type, body, status, signedIn) =
     body,
     redirect: "manual",
   });
+  tally(response.status);
   expect(response.status).toBe(status);
   const text = await response.text();
   if (path.startsWith("/api/")) expect(JSON.parse(text).error.message).toBeTruthy();
@@ -200,6 +209,7 @@ test.each(MATRIX)("$name: 4xx or success, never 5xx", async ({ method, path, typ
     redirect: "manual",
   });
   const text = await response.text();
+  tally(response.status);
   expect(response.status).toBeLessThan(500);
   if (path.startsWith("/api/") && response.status >= 400) {
     const error = JSON.parse(text).error;
