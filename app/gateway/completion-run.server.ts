@@ -6,13 +6,11 @@ import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { openUpstream } from "./open-upstream.server.ts";
 import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";
-import type { RequestFormat } from "./parse-chat-request.server.ts";
+import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { UpstreamError } from "./providers/adapter.ts";
 import { CompletionAccumulator } from "./render/completion-accumulator.ts";
-import { createChunkRenderer } from "./render/openai-chunks.ts";
-import { renderCompletion } from "./render/openai-completion.ts";
-import { seedEvent } from "./render/seed-events.ts";
-import { SSE_DONE, SSE_HEADERS, sseEvent } from "./render/sse.ts";
+import { SSE_HEADERS } from "./render/sse.ts";
+import type { AnswerIdentity } from "./render/wire-format.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
@@ -29,7 +27,7 @@ export interface RunContext {
   started: number;
   chat: ChatRequest;
   model: CatalogModel;
-  format: RequestFormat;
+  protocol: ClientProtocol;
   key: { id: string; userId: string; prefix: string; logContent: boolean };
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
@@ -146,16 +144,15 @@ export class CompletionRun {
     const outcome = this.outcome();
     const usage = await this.finish(outcome.status, outcome.error);
     if (outcome.error) throw outcome.error;
-    return Response.json(renderCompletion(this.identity(), this.answer, usage), { headers });
+    return Response.json(this.context.protocol.format.json(this.identity(), this.answer, usage), {
+      headers,
+    });
   }
 
   private streamBody(first: IteratorResult<StreamPart[]>) {
-    const seed = this.context.format === "seed";
-    const includeUsage = !seed && this.context.chat.stream_options?.include_usage === true;
-    const chunks = createChunkRenderer(this.identity(), includeUsage);
-    const render = seed ? seedEvent : chunks.part;
-    // The role chunk travels with the first batch: one write.
-    let head = seed ? "" : sseEvent(chunks.start());
+    const renderer = this.context.protocol.format.stream(this.identity(), this.context.chat);
+    // The opening events travel with the first batch: one write.
+    let head = renderer.start();
     let buffered: IteratorResult<StreamPart[]> | undefined = first;
 
     /** Writes at least one batch of events, or ends the stream: a pull that enqueues nothing is not called again. */
@@ -170,23 +167,24 @@ export class CompletionRun {
           const error = this.revoked ?? caught;
           const cancelled = this.clientGone();
           await this.finish(cancelled ? "CANCELLED" : "ERROR", error);
-          if (!cancelled) end(controller, sseEvent(JSON.stringify(toGatewayError(error))));
+          if (!cancelled) end(controller, renderer.fail(toGatewayError(error)));
           return;
         }
         if (next.done) {
           const outcome = this.outcome();
           const usage = await this.finish(outcome.status, outcome.error);
           if (outcome.status === "CANCELLED") return closeQuietly(controller);
-          if (outcome.error) end(controller, head + sseEvent(JSON.stringify(outcome.error)));
-          else end(controller, head + (includeUsage ? sseEvent(chunks.usage(usage)) : ""));
+          end(
+            controller,
+            head + (outcome.error ? renderer.fail(outcome.error) : renderer.end(usage)),
+          );
           return;
         }
         let text = head;
         head = "";
         for (const part of next.value) {
           this.record(part);
-          const event = render(part);
-          if (event !== undefined) text += sseEvent(event);
+          text += renderer.part(part);
         }
         if (text !== "") {
           controller.enqueue(Buffer.from(text));
@@ -250,9 +248,9 @@ export class CompletionRun {
     this.answer.add(part);
   }
 
-  private identity() {
+  private identity(): AnswerIdentity {
     return {
-      id: `chatcmpl-${this.context.requestId.slice(4)}`,
+      requestId: this.context.requestId,
       created: Math.floor(Date.now() / 1000),
       model: this.context.model.slug,
     };
@@ -460,7 +458,7 @@ function closeQuietly(controller: ReadableStreamDefaultController<Uint8Array>) {
 }
 
 function end(controller: ReadableStreamDefaultController<Uint8Array>, text: string) {
-  controller.enqueue(Buffer.from(text + SSE_DONE));
+  controller.enqueue(Buffer.from(text));
   controller.close();
 }
 

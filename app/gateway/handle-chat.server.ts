@@ -3,38 +3,36 @@ import { maxInputPrice } from "../billing/prices.ts";
 import { costOfTokens } from "../utils/money.ts";
 import { requestedMaxTokens } from "./chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
-import {
-  DATABASE_UNAVAILABLE,
-  errorResponse,
-  GatewayError,
-  invalidRequest,
-} from "../http/gateway-error.ts";
+import { DATABASE_UNAVAILABLE, GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { parseChatRequest, type RequestFormat } from "./parse-chat-request.server.ts";
+import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
 
 /**
- * POST /v1/chat/completions (format "openai") and POST /completions (format
- * "seed"). The whole request path, top to bottom:
+ * POST /v1/chat/completions, /completions and /v1/messages, each in its
+ * client protocol. The whole request path, top to bottom:
  * parse -> authenticate -> resolve model -> reserve -> provider -> render -> settle.
  */
 export async function handleChatCompletion(
   gateway: Gateway,
   request: Request,
-  format: RequestFormat,
+  protocol: ClientProtocol,
 ): Promise<Response> {
   const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
   const started = performance.now();
   try {
-    // OpenAI's clients send the key in a header: check it before reading the body.
-    // The seed's format may carry it in the body instead.
-    const headerKey =
-      format === "openai" ? await authenticate(gateway, bearerToken(request)) : undefined;
-    const { request: chat, bodyApiKey } = parseChatRequest(await readJsonBody(request), format);
-    const key = headerKey ?? (await authenticate(gateway, bearerToken(request) ?? bodyApiKey));
+    // A key sent in a header is checked before the body is read. The seed's
+    // format may carry it in the body instead.
+    const headerKey = protocol.keyInHeader
+      ? await authenticate(gateway, protocol, protocol.headerKey(request))
+      : undefined;
+    const { request: chat, bodyApiKey } = protocol.parse(await readJsonBody(request));
+    const key =
+      headerKey ??
+      (await authenticate(gateway, protocol, protocol.headerKey(request) ?? bodyApiKey));
     const model = await gateway.catalog.resolve(chat.model);
     if (!model)
       throw new GatewayError(404, `The model '${chat.model}' does not exist`, {
@@ -85,7 +83,7 @@ export async function handleChatCompletion(
         started,
         chat,
         model,
-        format,
+        protocol,
         key,
         endpoint: pathOf(request.url),
         heldAmount: hold.amount,
@@ -101,13 +99,16 @@ export async function handleChatCompletion(
         { requestId, status: error.status, error: error.code },
         "completion answered with an error",
       );
-      return errorResponse(error, { "x-request-id": requestId });
+      return protocol.format.error(error, { "x-request-id": requestId });
     }
     gateway.metrics.answeredWithError(500, "internal_error");
     gateway.log.error({ err: error, requestId }, "gateway request failed");
-    return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }), {
-      "x-request-id": requestId,
-    });
+    return protocol.format.error(
+      new GatewayError(500, "Internal error", { type: "server_error" }),
+      {
+        "x-request-id": requestId,
+      },
+    );
   }
 }
 
@@ -118,18 +119,13 @@ function pathOf(url: string) {
   return query === -1 ? path : path.slice(0, query);
 }
 
-function bearerToken(request: Request) {
-  return (
-    request.headers
-      .get("authorization")
-      ?.match(/^Bearer\s+(.+)$/i)?.[1]
-      ?.trim() || undefined
-  );
-}
-
-async function authenticate(gateway: Gateway, secret: string | undefined) {
+async function authenticate(
+  gateway: Gateway,
+  protocol: ClientProtocol,
+  secret: string | undefined,
+) {
   if (!secret) {
-    throw new GatewayError(401, "Missing API key: send it as 'Authorization: Bearer <key>'", {
+    throw new GatewayError(401, protocol.missingKeyMessage, {
       type: "authentication_error",
       code: "missing_api_key",
     });

@@ -1,5 +1,6 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
+import { openAIChat } from "#app/gateway/protocols/openai-protocol.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
@@ -8,7 +9,7 @@ import type { Route } from "./+types/v1.chat.completions";
 // OpenAI-compatible chat completions: the request path starts in handleChatCompletion.
 export async function action({ request }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
-  return handleChatCompletion(await getGateway(), request, "openai");
+  return handleChatCompletion(await getGateway(), request, openAIChat);
 }
 
 export const loader = () => methodNotAllowed("POST");

@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
+import { openAIChat } from "../../app/gateway/protocols/openai-protocol.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
@@ -267,7 +268,7 @@ describe("client disconnects", () => {
       body: JSON.stringify({ ...ask, stream: true }),
       signal: client.signal,
     });
-    const answered = handleChatCompletion(harness.gateway, request, "openai");
+    const answered = handleChatCompletion(harness.gateway, request, openAIChat);
     if (delay > 0) setTimeout(() => client.abort(), 100);
     const response = await answered;
     if (delay === 0) {

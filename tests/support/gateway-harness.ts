@@ -8,6 +8,7 @@ import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
+import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
@@ -70,9 +71,10 @@ export async function startGatewayHarness(
       const path = new URL(request.url).pathname;
       const isPost = request.method === "POST";
       if (!isPost && path !== "/v1/models") return methodNotAllowed("POST");
-      if (path === "/v1/chat/completions") return handleChatCompletion(gateway, request, "openai");
+      if (path === "/v1/chat/completions")
+        return handleChatCompletion(gateway, request, openAIChat);
       if (path === "/completions" || path === "/api/completions")
-        return handleChatCompletion(gateway, request, "seed");
+        return handleChatCompletion(gateway, request, seedCompletions);
       if (path === "/v1/models") return listModels(gateway);
       return new Response("Not found", { status: 404 });
     }),

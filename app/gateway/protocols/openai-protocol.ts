@@ -1,0 +1,23 @@
+import { parseChatRequest } from "../parse-chat-request.server.ts";
+import { openAIFormat, seedFormat } from "../render/openai-format.ts";
+import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
+
+const MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>'";
+
+/** POST /v1/chat/completions */
+export const openAIChat: ClientProtocol = {
+  parse: (body) => parseChatRequest(body, "openai"),
+  headerKey: bearerToken,
+  keyInHeader: true,
+  missingKeyMessage: MISSING_KEY,
+  format: openAIFormat,
+};
+
+/** POST /completions, the seed's format: the key may also come in the body (`apiKey`). */
+export const seedCompletions: ClientProtocol = {
+  parse: (body) => parseChatRequest(body, "seed"),
+  headerKey: bearerToken,
+  keyInHeader: false,
+  missingKeyMessage: MISSING_KEY,
+  format: seedFormat,
+};

@@ -1,0 +1,34 @@
+import type { GatewayError } from "../../http/gateway-error.ts";
+import type { ChatRequest } from "../chat-request.ts";
+import type { StreamPart, Usage } from "../parts.ts";
+import type { CompletionAccumulator } from "./completion-accumulator.ts";
+
+// How one client protocol (OpenAI chat, the seed's /completions, Anthropic
+// Messages) writes an answer. The run is the same for all; only this differs.
+
+/** What every rendering of one answer shares. */
+export interface AnswerIdentity {
+  requestId: string;
+  /** Unix seconds. */
+  created: number;
+  model: string;
+}
+
+/** Writes one streamed answer. Every method returns framed SSE text ("" for nothing). */
+export interface StreamRenderer {
+  /** Written together with the first batch of parts. */
+  start(): string;
+  part(part: StreamPart): string;
+  /** Ends an answer that finished. */
+  end(usage: Usage): string;
+  /** Ends an answer that failed after its first byte. */
+  fail(error: GatewayError): string;
+}
+
+export interface WireFormat {
+  stream(identity: AnswerIdentity, request: ChatRequest): StreamRenderer;
+  /** The non-streaming answer's JSON body. */
+  json(identity: AnswerIdentity, answer: CompletionAccumulator, usage: Usage): unknown;
+  /** An error answered before the first byte, in the protocol's error shape. */
+  error(error: GatewayError, headers?: Record<string, string>): Response;
+}
