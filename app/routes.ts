@@ -17,6 +17,8 @@ export default [
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
+  route("v1/messages", "routes/v1.messages.ts"),
+  route("v1/messages/count_tokens", "routes/v1.messages.count_tokens.ts"),
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),
   route("api/completions", "routes/completions.ts", { id: "api-completions" }),

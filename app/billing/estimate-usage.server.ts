@@ -30,3 +30,26 @@ export async function estimateUsage(
     outputTokens: Math.max(outputTokens, reported?.outputTokens ?? 0),
   };
 }
+
+/** Tokens an image costs at most on Claude (a 1,092 × 1,092 image is ~1,600). */
+const IMAGE_TOKENS = 1_600;
+
+/**
+ * The request's input tokens, counted here without a provider call (for
+ * count_tokens): message text and tool definitions with OpenAI's o200k
+ * tokenizer, images at a flat allowance. Close to, not exactly, what a
+ * provider's own tokenizer reports.
+ */
+export async function countInputTokens(request: ChatRequest): Promise<number> {
+  const { countTokens } = await loadTokenizer();
+  let tokens = 0;
+  for (const message of request.messages) {
+    tokens += countTokens(contentText(message.content));
+    if (message.role === "user" && Array.isArray(message.content))
+      tokens += IMAGE_TOKENS * message.content.filter((part) => part.type === "image_url").length;
+    if (message.role === "assistant" && message.tool_calls)
+      tokens += countTokens(JSON.stringify(message.tool_calls));
+  }
+  if (request.tools) tokens += countTokens(JSON.stringify(request.tools));
+  return tokens;
+}

@@ -6,6 +6,7 @@ import { CompletionRun } from "./completion-run.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
+import { authenticate, invalidKey } from "./authenticate.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
@@ -118,28 +119,6 @@ function pathOf(url: string) {
   const query = path.search(/[?#]/);
   return query === -1 ? path : path.slice(0, query);
 }
-
-async function authenticate(
-  gateway: Gateway,
-  protocol: ClientProtocol,
-  secret: string | undefined,
-) {
-  if (!secret) {
-    throw new GatewayError(401, protocol.missingKeyMessage, {
-      type: "authentication_error",
-      code: "missing_api_key",
-    });
-  }
-  const key = await gateway.keys.lookup(secret);
-  if (!key) throw invalidKey();
-  return key;
-}
-
-const invalidKey = () =>
-  new GatewayError(401, "Invalid API key, or the key is disabled or deleted", {
-    type: "authentication_error",
-    code: "invalid_api_key",
-  });
 
 function refusal(
   reason: "insufficient_credits" | "key_limit" | "key_inactive",

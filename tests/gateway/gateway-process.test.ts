@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
@@ -95,6 +96,34 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
   const get = await fetch(`${gateway.baseUrl}/v1/chat/completions`);
   expect(get.status).toBe(405);
   expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
+});
+
+test("Anthropic's Messages API through the real routes: Claude Code's ?beta=true path, count_tokens, 405", async () => {
+  const { secret, user } = await customer();
+  const gateway = gateways[1]!;
+  const client = new Anthropic({ apiKey: secret, baseURL: gateway.baseUrl, maxRetries: 0 });
+  // The beta namespace posts to /v1/messages?beta=true, as Claude Code does.
+  const message = await client.beta.messages
+    .stream(
+      { model: "gpt-proc", max_tokens: 50, messages: [{ role: "user", content: "Hi" }] },
+      { headers: { "anthropic-beta": "fine-grained-tool-streaming-2025-05-14" } },
+    )
+    .finalMessage();
+  expect(message.content).toMatchObject([{ type: "text", text: "Hello from the fake provider." }]);
+  expect(message.usage.output_tokens).toBeGreaterThan(0);
+  const counted = await client.messages.countTokens({
+    model: "gpt-proc",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(counted.input_tokens).toBeGreaterThan(0);
+  const get = await fetch(`${gateway.baseUrl}/v1/messages`);
+  expect(get.status).toBe(405);
+  expect(await get.json()).toMatchObject({
+    type: "error",
+    error: { type: "invalid_request_error" },
+  });
+  const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+  expect(rows.map((row) => [row.endpoint, row.status])).toEqual([["/v1/messages", "SUCCESS"]]);
 });
 
 test("a route answers only its methods: others get 405, unknown ones too, and OPTIONS runs no loader", async () => {

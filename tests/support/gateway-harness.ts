@@ -10,6 +10,8 @@ import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
+import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
+import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
@@ -75,6 +77,8 @@ export async function startGatewayHarness(
         return handleChatCompletion(gateway, request, openAIChat);
       if (path === "/completions" || path === "/api/completions")
         return handleChatCompletion(gateway, request, seedCompletions);
+      if (path === "/v1/messages") return handleChatCompletion(gateway, request, anthropicMessages);
+      if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);
       if (path === "/v1/models") return listModels(gateway);
       return new Response("Not found", { status: 404 });
     }),

@@ -1,0 +1,230 @@
+import { z } from "zod";
+import { invalidRequest } from "../../http/gateway-error.ts";
+import { describeZodError } from "../../http/zod-issue.ts";
+import type { ChatMessage, ChatRequest } from "../chat-request.ts";
+
+// Anthropic's Messages request -> the canonical (OpenAI-shaped) request, so
+// that any catalog model can answer it. Fields the canonical request cannot
+// carry (thinking, cache_control, metadata, top_k) are accepted and dropped.
+// @see https://docs.anthropic.com/en/api/messages
+
+const MAX_TEXT = 4_000_000;
+const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+
+const TextBlock = z.object({ type: z.literal("text"), text });
+
+const ImageBlock = z.object({
+  type: z.literal("image"),
+  source: z.discriminatedUnion(
+    "type",
+    [
+      z.object({
+        type: z.literal("base64"),
+        media_type: z.enum(["image/jpeg", "image/png", "image/gif", "image/webp"]),
+        data: z.string().max(MAX_TEXT),
+      }),
+      z.object({ type: z.literal("url"), url: z.url({ protocol: /^https?$/ }).max(MAX_TEXT) }),
+    ],
+    { error: "must be a base64 or url image source" },
+  ),
+});
+
+const ToolUseBlock = z.object({
+  type: z.literal("tool_use"),
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(64),
+  input: z.record(z.string(), z.unknown()),
+});
+
+const ToolResultBlock = z.object({
+  type: z.literal("tool_result"),
+  tool_use_id: z.string().min(1).max(200),
+  content: z
+    .union([text, z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock]))])
+    .optional(),
+  is_error: z.boolean().optional(),
+});
+
+// Reasoning of an earlier turn: only a Claude model could read it back, so it is dropped.
+const ThinkingBlock = z.object({ type: z.enum(["thinking", "redacted_thinking"]) });
+
+const Block = z.discriminatedUnion(
+  "type",
+  [TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock],
+  { error: "must be a text, image, tool_use, tool_result or thinking block" },
+);
+
+const MessageSchema = z.object({
+  role: z.enum(["user", "assistant", "system"], { error: "must be user or assistant" }),
+  content: z.union([text, z.array(Block).max(10_000)]),
+});
+
+const ToolSchema = z.object({
+  type: z.literal("custom").optional(),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -"),
+  description: z.string().max(100_000).optional(),
+  input_schema: z.record(z.string(), z.unknown(), { error: "must be a JSON schema object" }),
+});
+
+const ToolChoiceSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("auto"), disable_parallel_tool_use: z.boolean().optional() }),
+    z.object({ type: z.literal("any"), disable_parallel_tool_use: z.boolean().optional() }),
+    z.object({
+      type: z.literal("tool"),
+      name: z.string().min(1).max(64),
+      disable_parallel_tool_use: z.boolean().optional(),
+    }),
+    z.object({ type: z.literal("none") }),
+  ],
+  { error: "must be of type auto, any, tool or none" },
+);
+
+const tokenCount = z
+  .number({ error: "is required and must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(10_000_000, "is too large");
+
+const CommonSchema = z.object({
+  model: z.string({ error: "is required and must be a string" }).min(1).max(200),
+  system: z.union([text, z.array(TextBlock)]).optional(),
+  messages: z
+    .array(MessageSchema, { error: "is required and must be an array of messages" })
+    .min(1, "must contain at least one message")
+    .max(100_000),
+  tools: z.array(ToolSchema).max(512).optional(),
+  tool_choice: ToolChoiceSchema.optional(),
+  stop_sequences: z.array(z.string().min(1).max(1000)).max(4, "at most 4 are supported").optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  stream: z.boolean().optional(),
+});
+
+export const MessagesRequestSchema = CommonSchema.extend({ max_tokens: tokenCount });
+
+export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
+
+/** POST /v1/messages: the canonical request, or a 400 naming the bad field. */
+export function parseMessagesRequest(body: unknown): { request: ChatRequest } {
+  return { request: toChatRequest(validate(MessagesRequestSchema, body)) };
+}
+
+/** POST /v1/messages/count_tokens: the same body; max_tokens is not needed. */
+export function parseCountTokensRequest(body: unknown): ChatRequest {
+  return toChatRequest(validate(CommonSchema, body));
+}
+
+function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw invalidRequest("The request body must be a JSON object");
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const { message, path } = describeZodError(parsed.error);
+    throw invalidRequest(message, path);
+  }
+  return parsed.data;
+}
+
+function toChatRequest(input: z.infer<typeof CommonSchema> & { max_tokens?: number }): ChatRequest {
+  const messages: ChatMessage[] = [];
+  const system = typeof input.system === "string" ? input.system : joinText(input.system ?? []);
+  if (system) messages.push({ role: "system", content: system });
+  for (const message of input.messages) messages.push(...toChatMessages(message));
+  if (!messages.some((message) => message.role !== "system"))
+    throw invalidRequest("messages: must contain a user or assistant message", "messages");
+  const choice = input.tool_choice;
+  if (choice && choice.type !== "none" && !input.tools?.length)
+    throw invalidRequest("tool_choice: needs tools", "tool_choice");
+  return {
+    model: input.model,
+    messages,
+    tools: input.tools?.map((tool) => ({
+      type: "function",
+      function: { name: tool.name, description: tool.description, parameters: tool.input_schema },
+    })),
+    tool_choice:
+      choice === undefined
+        ? undefined
+        : choice.type === "auto"
+          ? "auto"
+          : choice.type === "any"
+            ? "required"
+            : choice.type === "none"
+              ? "none"
+              : { type: "function", function: { name: choice.name } },
+    parallel_tool_calls:
+      choice && "disable_parallel_tool_use" in choice && choice.disable_parallel_tool_use
+        ? false
+        : undefined,
+    max_tokens: input.max_tokens,
+    stop: input.stop_sequences,
+    temperature: input.temperature,
+    top_p: input.top_p,
+    stream: input.stream ?? false,
+  };
+}
+
+type Message = z.infer<typeof MessageSchema>;
+type UserPart = Exclude<Extract<ChatMessage, { role: "user" }>["content"], string>[number];
+
+/**
+ * One Anthropic turn as canonical messages: a user turn's tool results become
+ * tool messages (first, as they answer the previous assistant turn), an
+ * assistant turn's tool_use blocks become its tool calls.
+ */
+function toChatMessages(message: Message): ChatMessage[] {
+  if (typeof message.content === "string") {
+    return [{ role: message.role, content: message.content }];
+  }
+  const blocks = message.content;
+  if (message.role === "system") return [{ role: "system", content: joinText(blocks) }];
+  if (message.role === "assistant") {
+    const calls = blocks.flatMap((block) =>
+      block.type === "tool_use"
+        ? [
+            {
+              id: block.id,
+              type: "function" as const,
+              function: { name: block.name, arguments: JSON.stringify(block.input) },
+            },
+          ]
+        : [],
+    );
+    return [
+      {
+        role: "assistant",
+        content: joinText(blocks) || (calls.length > 0 ? null : ""),
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      },
+    ];
+  }
+  const results: ChatMessage[] = [];
+  const parts: UserPart[] = [];
+  for (const block of blocks) {
+    if (block.type === "tool_result") {
+      const content =
+        typeof block.content === "string" ? block.content : joinText(block.content ?? []);
+      results.push({
+        role: "tool",
+        tool_call_id: block.tool_use_id,
+        content: block.is_error ? `Error: ${content}` : content,
+      });
+    } else if (block.type === "text") parts.push({ type: "text", text: block.text });
+    else if (block.type === "image")
+      parts.push({ type: "image_url", image_url: { url: imageUrl(block.source) } });
+  }
+  return parts.length > 0 ? [...results, { role: "user", content: parts }] : results;
+}
+
+function joinText(blocks: readonly { type: string; text?: string }[]) {
+  return blocks
+    .map((block) => (block.type === "text" ? block.text : ""))
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+function imageUrl(source: z.infer<typeof ImageBlock>["source"]) {
+  return source.type === "url" ? source.url : `data:${source.media_type};base64,${source.data}`;
+}
