@@ -1,6 +1,7 @@
 // 200 requests at once from one user through several keys, on a balance that
 // covers about 20 of them: exactly those that fit are served, the balance never
 // dips below zero, and balance = top-ups - charges afterwards.
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
@@ -31,7 +32,7 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-test("200 concurrent requests on a balance for 20", async () => {
+test("200 concurrent requests on a balance for 20, half of them through Anthropic's Messages API", async () => {
   const messages = [{ role: "user" as const, content: "Tell me something" }];
   const maxTokens = 5000;
   // The hold per request: the input's upper bound at the input price + 5000 output tokens at $10/1M.
@@ -44,9 +45,21 @@ test("200 concurrent requests on a balance for 20", async () => {
   expect(fits).toBeLessThanOrEqual(25);
 
   const keys = await Promise.all([0, 1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
-  const clients = keys.map(
-    ({ secret }) => new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 }),
-  );
+  // Both protocols translate to the same canonical request, so each holds the same amount.
+  const calls = keys.flatMap(({ secret }) => [
+    () =>
+      new OpenAI({
+        apiKey: secret,
+        baseURL: `${harness.baseUrl}/v1`,
+        maxRetries: 0,
+      }).chat.completions.create({ model: "busy", messages, max_completion_tokens: maxTokens }),
+    () =>
+      new Anthropic({ apiKey: secret, baseURL: harness.baseUrl, maxRetries: 0 }).messages.create({
+        model: "busy",
+        messages,
+        max_tokens: maxTokens,
+      }),
+  ]);
   // Slow first bytes: every reservation is made before the first settlement frees anything.
   harness.fakes.openai.scripts.defaultScript = {
     text: "ok",
@@ -69,11 +82,7 @@ test("200 concurrent requests on a balance for 20", async () => {
 
   const statuses = await Promise.all(
     Array.from({ length: 200 }, (_, i) =>
-      clients[i % clients.length]!.chat.completions.create({
-        model: "busy",
-        messages,
-        max_completion_tokens: maxTokens,
-      })
+      calls[i % calls.length]!()
         .then(() => 200)
         .catch((error: { status?: number }) => error.status ?? 0),
     ),
@@ -88,6 +97,12 @@ test("200 concurrent requests on a balance for 20", async () => {
 
   const after = await ledgerTotals(prisma, user.id);
   expect(after.chargeCount).toBe(fits);
+  // Which protocol's requests came first is a race; together they got no more than fits.
+  const rows = await prisma.conversation.findMany({
+    where: { userId: user.id },
+    select: { endpoint: true },
+  });
+  for (const row of rows) expect(["/v1/chat/completions", "/v1/messages"]).toContain(row.endpoint);
   expect(after.reserved).toBe(0n);
   expect(after.balance).toBe(after.topUps - after.charges);
   expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
