@@ -22,6 +22,10 @@ export default [
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),
   route("api/completions", "routes/completions.ts", { id: "api-completions" }),
+  // OpenRouter's lookups by API key.
+  route("api/v1/generation", "routes/api.v1.generation.ts"),
+  route("api/v1/key", "routes/api.v1.key.ts"),
+  route("api/v1/credits", "routes/api.v1.credits.ts"),
   // The seed's JSON API for accounts, keys and credits (session cookie).
   route("api/auth/sign-up", "routes/api.auth.sign-up.ts"),
   route("api/auth/sign-in", "routes/api.auth.sign-in.ts"),

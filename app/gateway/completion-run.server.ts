@@ -10,7 +10,7 @@ import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { UpstreamError } from "./providers/adapter.ts";
 import { CompletionAccumulator } from "./render/completion-accumulator.ts";
 import { SSE_HEADERS } from "./render/sse.ts";
-import type { AnswerIdentity } from "./render/wire-format.ts";
+import type { AnswerIdentity, Charge } from "./render/wire-format.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
@@ -48,7 +48,7 @@ export class CompletionRun {
   private readonly context: RunContext;
   private route: RouteOption;
   private firstTokenAt: number | undefined;
-  private settled: Promise<Usage> | undefined;
+  private settled: Promise<Charge> | undefined;
   /** The provider's remaining batches, once it answered. */
   private batches: AsyncIterator<StreamPart[]> | undefined;
   /** The write in progress, so that a client leaving waits for it before settling. */
@@ -122,7 +122,11 @@ export class CompletionRun {
       throw toGatewayError(opened.error);
     }
     this.batches = opened.rest;
-    const headers: Record<string, string> = { "x-request-id": this.context.requestId };
+    // x-generation-id: OpenRouter's name for it, which its users look up at /api/v1/generation.
+    const headers: Record<string, string> = {
+      "x-request-id": this.context.requestId,
+      "x-generation-id": this.context.requestId,
+    };
     if (capped) headers["x-gateway-max-tokens"] = String(maxOutputTokens);
     if (this.context.chat.stream) {
       return new Response(this.streamBody(opened.first), {
@@ -142,9 +146,9 @@ export class CompletionRun {
       throw toGatewayError(error);
     }
     const outcome = this.outcome();
-    const usage = await this.finish(outcome.status, outcome.error);
+    const charge = await this.finish(outcome.status, outcome.error);
     if (outcome.error) throw outcome.error;
-    return Response.json(this.context.protocol.format.json(this.identity(), this.answer, usage), {
+    return Response.json(this.context.protocol.format.json(this.identity(), this.answer, charge), {
       headers,
     });
   }
@@ -256,8 +260,8 @@ export class CompletionRun {
     };
   }
 
-  /** Settles once; later calls wait for the first. Resolves with the usage charged. */
-  private finish(status: Status, error?: unknown): Promise<Usage> {
+  /** Settles once; later calls wait for the first. Resolves with the usage charged and its cost. */
+  private finish(status: Status, error?: unknown): Promise<Charge> {
     if (!this.settled) {
       this.unregister();
       this.settled = this.settle(status, error);
@@ -273,7 +277,7 @@ export class CompletionRun {
     return this.upstream.signal.aborted && !this.revoked;
   }
 
-  private async settle(status: Status, error?: unknown) {
+  private async settle(status: Status, error?: unknown): Promise<Charge> {
     const reported = this.answer.reportedUsage;
     // A finished stream's reported usage is exact; anything cut short is counted by us.
     const estimated = reported === undefined || status !== "SUCCESS";
@@ -329,7 +333,7 @@ export class CompletionRun {
       if (isDatabaseUnavailable(settleError)) void this.settleWhenBack(settlement);
       else this.settlementFailed(settleError);
     }
-    return usage;
+    return { usage, cost };
   }
 
   /** Retries a settlement until the database is back (for up to ten minutes), so that no charge is lost. */

@@ -5,7 +5,9 @@ import {
   formatCredits,
   formatUsd,
   MICRO_PER_USD,
+  microToCredits,
   microToUsd,
+  usdPerToken,
   usdToMicro,
 } from "./money.ts";
 
@@ -89,5 +91,27 @@ describe("microToUsd", () => {
   ])("%s µcr is %s dollars, and back", (micro, text) => {
     expect(microToUsd(micro)).toBe(text);
     expect(usdToMicro(text)).toBe(micro);
+  });
+});
+
+describe("microToCredits", () => {
+  test.each([
+    [1_234n, "0.001234"],
+    [12_000_000n, "12.00"],
+    [1n, "0.000001"],
+    [-2_500_000n, "-2.50"],
+  ])("%s µcr is %s credits", (micro, text) => {
+    expect(microToCredits(micro)).toBe(text);
+  });
+});
+
+describe("usdPerToken", () => {
+  test.each([
+    [usdToMicro("3.00"), "0.000003"],
+    [usdToMicro("0.075"), "0.000000075"],
+    [usdToMicro("15.00"), "0.000015"],
+    [0n, "0"],
+  ])("%s µcr per 1M tokens is $%s per token", (price, text) => {
+    expect(usdPerToken(price)).toBe(text);
   });
 });

@@ -57,11 +57,27 @@ function ceilDiv(numerator: bigint, denominator: bigint) {
 
 /** The exact inverse of usdToMicro: "2.50", "0.075", "1500.00" (no grouping, at least two decimals). */
 export function microToUsd(micro: bigint): string {
-  if (micro < 0n) return `-${microToUsd(-micro)}`;
-  const fraction = (micro % MICRO_PER_USD)
+  return exactDecimal(micro, 8, 2);
+}
+
+/** Credits exactly, for APIs: "0.001234", "12.00" (no grouping, at least two decimals). */
+export function microToCredits(micro: bigint): string {
+  return exactDecimal(micro, 6, 2);
+}
+
+/** A price in µcr per 1M tokens as exact US dollars per token, OpenRouter's unit: "0.000003". */
+export function usdPerToken(pricePerMillion: bigint): string {
+  return exactDecimal(pricePerMillion, 14, 0);
+}
+
+/** value / 10^decimals written out exactly, with at least `minimum` decimals. */
+function exactDecimal(value: bigint, decimals: number, minimum: number): string {
+  if (value < 0n) return `-${exactDecimal(-value, decimals, minimum)}`;
+  const unit = 10n ** BigInt(decimals);
+  const fraction = (value % unit)
     .toString()
-    .padStart(8, "0")
+    .padStart(decimals, "0")
     .replace(/0+$/, "")
-    .padEnd(2, "0");
-  return `${micro / MICRO_PER_USD}.${fraction}`;
+    .padEnd(minimum, "0");
+  return fraction === "" ? `${value / unit}` : `${value / unit}.${fraction}`;
 }

@@ -89,13 +89,28 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
     expect.objectContaining({
       id: "gpt-proc",
       owned_by: "openai",
-      pricing: expect.objectContaining({ input: "100000000", output: "200000000" }),
+      context_length: expect.any(Number),
+      // Ours in µcr per 1M tokens; OpenRouter's in US dollars per token.
+      pricing: expect.objectContaining({
+        input: "100000000",
+        output: "200000000",
+        prompt: "0.000001",
+        completion: "0.000002",
+        input_cache_read: "0.0000001",
+      }),
+      supported_parameters: expect.arrayContaining(["tools", "response_format", "temperature"]),
     }),
   );
 
   const get = await fetch(`${gateway.baseUrl}/v1/chat/completions`);
   expect(get.status).toBe(405);
   expect(await prisma.conversation.count({ where: { userId: user.id } })).toBe(2);
+
+  const key = await fetch(`${gateway.baseUrl}/api/v1/key`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  expect(key.status).toBe(200);
+  expect(((await key.json()) as { data: { is_free_tier: boolean } }).data.is_free_tier).toBe(false);
 });
 
 test("Anthropic's Messages API through the real routes: Claude Code's ?beta=true path, count_tokens, 405", async () => {

@@ -7,7 +7,7 @@ import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import type { Usage } from "../../app/gateway/parts.ts";
-import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
+import { creditsToMicro, microToCredits, microToUsd, usdToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
@@ -128,6 +128,12 @@ async function expectBilled(
   });
 }
 
+/** What the answer's usage says the request cost: OpenRouter's `cost` in US dollars, and in credits. */
+const costFields = (provider: ProviderSlug) => {
+  const cost = costOfUsage(EXPECTED[provider], PRICES);
+  return { cost: microToUsd(cost), cost_credits: microToCredits(cost) };
+};
+
 describe.each(PROVIDERS)("%s", (provider) => {
   const fake = () => harness.fakes[provider];
 
@@ -158,6 +164,7 @@ describe.each(PROVIDERS)("%s", (provider) => {
     const upstream = await fake().scripts.received[0]!.closed;
     expect(arrivals[0]!).toBeLessThan(upstream.at - 150);
     expect(usage?.completion_tokens).toBe(EXPECTED[provider].outputTokens);
+    expect(usage).toMatchObject(costFields(provider));
     await expectBilled(provider, who, true);
   });
 
@@ -170,6 +177,7 @@ describe.each(PROVIDERS)("%s", (provider) => {
     });
     expect(completion.choices[0]!.message.content).toBe(CHUNKS.join(""));
     expect(completion.choices[0]!.finish_reason).toBe("stop");
+    expect(completion.usage).toMatchObject(costFields(provider));
     await expectBilled(provider, who, false);
   });
 

@@ -12,6 +12,7 @@ import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
 import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
+import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
@@ -72,6 +73,9 @@ export async function startGatewayHarness(
     createRequestListener(async (request) => {
       const path = new URL(request.url).pathname;
       const isPost = request.method === "POST";
+      if (path === "/api/v1/generation") return getGeneration(gateway, request);
+      if (path === "/api/v1/key") return getKeyInfo(gateway, request);
+      if (path === "/api/v1/credits") return getCredits(gateway, request);
       if (!isPost && path !== "/v1/models") return methodNotAllowed("POST");
       if (path === "/v1/chat/completions")
         return handleChatCompletion(gateway, request, openAIChat);

@@ -2,7 +2,7 @@ import type { GatewayError } from "../../http/gateway-error.ts";
 import { inputTokensUpperBound } from "../../billing/input-estimate.ts";
 import type { FinishReason, StreamPart, Usage } from "../parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
-import type { AnswerIdentity, StreamRenderer, WireFormat } from "./wire-format.ts";
+import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
 
 // Anthropic's Messages API: the message object, or the event sequence
 // message_start, content blocks (start, deltas, stop), message_delta,
@@ -106,7 +106,7 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
           return "";
       }
     },
-    end: (usage) =>
+    end: ({ usage }) =>
       closeOpen() +
       event(
         "message_delta",
@@ -121,7 +121,7 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
   };
 }
 
-function message(identity: AnswerIdentity, answer: CompletionAccumulator, usage: Usage) {
+function message(identity: AnswerIdentity, answer: CompletionAccumulator, { usage }: Charge) {
   const content: unknown[] = [];
   if (answer.text !== "") content.push({ type: "text", text: answer.text });
   for (const call of answer.toolCalls.filter(Boolean)) {

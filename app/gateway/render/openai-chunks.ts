@@ -1,4 +1,6 @@
-import type { FinishReason, StreamPart, Usage } from "../parts.ts";
+import { microToCredits, microToUsd } from "../../utils/money.ts";
+import type { FinishReason, StreamPart } from "../parts.ts";
+import type { Charge } from "./wire-format.ts";
 
 // Renders parts as OpenAI chat.completion.chunk JSON (one per visible part).
 // Every chunk of a request shares its envelope, so it is serialized once and
@@ -11,7 +13,12 @@ export interface CompletionIdentity {
   model: string;
 }
 
-export function openAIUsage(usage: Usage) {
+/**
+ * OpenAI's usage object, with what the request cost as OpenRouter reports it
+ * (`cost`, US dollars, for clients migrating from it) and in our credits, both
+ * as exact decimal strings.
+ */
+export function openAIUsage({ usage, cost }: Charge) {
   const prompt = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
   return {
     prompt_tokens: prompt,
@@ -19,6 +26,8 @@ export function openAIUsage(usage: Usage) {
     total_tokens: prompt + usage.outputTokens,
     prompt_tokens_details: { cached_tokens: usage.cachedInputTokens },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+    cost: microToUsd(cost),
+    cost_credits: microToCredits(cost),
   };
 }
 
@@ -61,7 +70,7 @@ export function createChunkRenderer(identity: CompletionIdentity, includeUsage: 
           return undefined;
       }
     },
-    usage: (usage: Usage) =>
-      `${envelope},"choices":[],"usage":${JSON.stringify(openAIUsage(usage))}}`,
+    usage: (charge: Charge) =>
+      `${envelope},"choices":[],"usage":${JSON.stringify(openAIUsage(charge))}}`,
   };
 }

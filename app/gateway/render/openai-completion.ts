@@ -1,4 +1,4 @@
-import type { Usage } from "../parts.ts";
+import type { Charge } from "./wire-format.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 import { openAIUsage, type CompletionIdentity } from "./openai-chunks.ts";
 
@@ -6,7 +6,7 @@ import { openAIUsage, type CompletionIdentity } from "./openai-chunks.ts";
 export function renderCompletion(
   identity: CompletionIdentity,
   answer: CompletionAccumulator,
-  usage: Usage,
+  charge: Charge,
 ) {
   const toolCalls = answer.toolCalls.filter(Boolean);
   return {
@@ -35,6 +35,6 @@ export function renderCompletion(
         finish_reason: answer.finishReason ?? "stop",
       },
     ],
-    usage: openAIUsage(usage),
+    usage: openAIUsage(charge),
   };
 }

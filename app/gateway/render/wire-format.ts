@@ -14,13 +14,19 @@ export interface AnswerIdentity {
   model: string;
 }
 
+/** What a settled request was charged: the usage and its cost in µcr. */
+export interface Charge {
+  usage: Usage;
+  cost: bigint;
+}
+
 /** Writes one streamed answer. Every method returns framed SSE text ("" for nothing). */
 export interface StreamRenderer {
   /** Written together with the first batch of parts. */
   start(): string;
   part(part: StreamPart): string;
   /** Ends an answer that finished. */
-  end(usage: Usage): string;
+  end(charge: Charge): string;
   /** Ends an answer that failed after its first byte. */
   fail(error: GatewayError): string;
 }
@@ -28,7 +34,7 @@ export interface StreamRenderer {
 export interface WireFormat {
   stream(identity: AnswerIdentity, request: ChatRequest): StreamRenderer;
   /** The non-streaming answer's JSON body. */
-  json(identity: AnswerIdentity, answer: CompletionAccumulator, usage: Usage): unknown;
+  json(identity: AnswerIdentity, answer: CompletionAccumulator, charge: Charge): unknown;
   /** An error answered before the first byte, in the protocol's error shape. */
   error(error: GatewayError, headers?: Record<string, string>): Response;
 }
