@@ -53,3 +53,9 @@ export async function countInputTokens(request: ChatRequest): Promise<number> {
   if (request.tools) tokens += countTokens(JSON.stringify(request.tools));
   return tokens;
 }
+
+/** Tokens in these texts with OpenAI's o200k tokenizer (for providers that report none). */
+export async function countTextTokens(texts: string[]): Promise<number> {
+  const { countTokens } = await loadTokenizer();
+  return texts.reduce((sum, text) => sum + countTokens(text), 0);
+}

@@ -20,6 +20,8 @@ export interface CatalogModel {
   company: ProviderSlug;
   contextLength: number;
   maxOutputTokens: number;
+  /** An embeddings model: billed for input only (no output price, no cache discount). */
+  embedding?: true;
   offers: {
     provider: ProviderSlug;
     upstreamModel: string;
@@ -215,5 +217,44 @@ export const CATALOG: CatalogModel[] = [
       maxOutputTokens: 65_536,
     },
     { input: "0.30", cachedInput: "0.03", output: "2.50" },
+  ),
+
+  // Embeddings (POST /v1/embeddings): input tokens only; they generate nothing, hence one
+  // "output token" and no output price.
+  // @see https://developers.openai.com/api/docs/models/text-embedding-3-small
+  own(
+    "openai",
+    {
+      slug: "text-embedding-3-small",
+      embedding: true,
+      name: "Text Embedding 3 Small",
+      contextLength: 8_192,
+      maxOutputTokens: 1,
+    },
+    { input: "0.02", cachedInput: "0.02", output: "0" },
+  ),
+  // @see https://developers.openai.com/api/docs/models/text-embedding-3-large
+  own(
+    "openai",
+    {
+      slug: "text-embedding-3-large",
+      embedding: true,
+      name: "Text Embedding 3 Large",
+      contextLength: 8_192,
+      maxOutputTokens: 1,
+    },
+    { input: "0.13", cachedInput: "0.13", output: "0" },
+  ),
+  // @see https://ai.google.dev/gemini-api/docs/pricing#gemini-embedding
+  own(
+    "google",
+    {
+      slug: "gemini-embedding-001",
+      embedding: true,
+      name: "Gemini Embedding 001",
+      contextLength: 2_048,
+      maxOutputTokens: 1,
+    },
+    { input: "0.15", cachedInput: "0.15", output: "0" },
   ),
 ];

@@ -13,14 +13,11 @@ import { SSE_HEADERS } from "./render/sse.ts";
 import type { AnswerIdentity, Charge } from "./render/wire-format.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { settleOrRetry } from "../billing/settle-or-retry.server.ts";
 import type { ProgressRecord } from "./running-requests.ts";
 
 /** The most characters content logging stores of a prompt or an answer. */
 const MAX_STORED_CHARACTERS = 1_000_000;
-
-/** How long a settlement is retried while the database is unavailable. */
-const SETTLE_RETRY_FOR_MS = 10 * 60_000;
 
 export interface RunContext {
   requestId: string;
@@ -326,40 +323,8 @@ export class CompletionRun {
             ? "upstream_error"
             : null,
     });
-    try {
-      await this.gateway.ledger.settle(settlement);
-    } catch (settleError) {
-      // The database is away (restarting): the client has its answer; the charge follows.
-      if (isDatabaseUnavailable(settleError)) void this.settleWhenBack(settlement);
-      else this.settlementFailed(settleError);
-    }
+    await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
     return { usage, cost };
-  }
-
-  /** Retries a settlement until the database is back (for up to ten minutes), so that no charge is lost. */
-  private async settleWhenBack(settlement: Settlement) {
-    const { log } = this.gateway;
-    log.warn(
-      { requestId: settlement.requestId },
-      "database unavailable: settlement will be retried",
-    );
-    const givingUpAt = Date.now() + SETTLE_RETRY_FOR_MS;
-    for (let wait = 250; Date.now() < givingUpAt; wait = Math.min(wait * 2, 5_000)) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      try {
-        await this.gateway.ledger.settle(settlement);
-        log.info({ requestId: settlement.requestId }, "settled after the database came back");
-        return;
-      } catch (error) {
-        if (!isDatabaseUnavailable(error)) return this.settlementFailed(error);
-      }
-    }
-    this.settlementFailed(new Error("the database stayed unavailable"));
-  }
-
-  private settlementFailed(error: unknown) {
-    // The hold stays until it expires; this is money we could not book, so say so loudly.
-    this.gateway.log.error({ err: error, requestId: this.context.requestId }, "settlement failed");
   }
 
   /** The access log's line for this request (at info: LOG_LEVEL=warn turns it off). */

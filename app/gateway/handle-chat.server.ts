@@ -6,7 +6,8 @@ import { CompletionRun } from "./completion-run.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
-import { authenticate, invalidKey } from "./authenticate.server.ts";
+import { authenticate } from "./authenticate.server.ts";
+import { refusal } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
@@ -118,26 +119,4 @@ function pathOf(url: string) {
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
   const query = path.search(/[?#]/);
   return query === -1 ? path : path.slice(0, query);
-}
-
-function refusal(
-  reason: "insufficient_credits" | "key_limit" | "key_inactive",
-  affordable: number,
-  requested: number | undefined,
-) {
-  if (reason === "key_inactive") return invalidKey();
-  const detail =
-    requested === undefined
-      ? "it cannot pay for a single output token"
-      : `it affords at most ${Math.max(0, affordable)} output tokens, ${requested} were requested`;
-  if (reason === "key_limit") {
-    return new GatewayError(403, `This API key has reached its credit limit: ${detail}`, {
-      type: "permission_error",
-      code: "key_credit_limit_reached",
-    });
-  }
-  return new GatewayError(402, `Insufficient credits: ${detail}. Add credits in the dashboard.`, {
-    type: "insufficient_credits",
-    code: "insufficient_credits",
-  });
 }

@@ -9,6 +9,7 @@ import {
   writeEvent,
   type FakeProvider,
 } from "./fake-server.ts";
+import { fakeVector } from "./embeddings.ts";
 import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
 
 const STATUSES: Record<number, [string, string]> = {
@@ -34,6 +35,22 @@ function usageMetadata(usage: FakeUsage, outputSoFar: number) {
   };
 }
 
+type EmbedBody = {
+  requests: { content: { parts: { text?: string }[] }; outputDimensionality?: number }[];
+};
+
+/** batchEmbedContents: deterministic vectors (3,072 by default); Gemini reports no token counts. */
+function embeddings(body: EmbedBody) {
+  return {
+    embeddings: body.requests.map((request) => ({
+      values: fakeVector(
+        request.content.parts.map((part) => part.text ?? "").join(""),
+        request.outputDimensionality ?? 3072,
+      ),
+    })),
+  };
+}
+
 export function startFakeGemini(port?: number): Promise<FakeProvider> {
   return startFakeServer({
     port,
@@ -45,12 +62,18 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
         });
       };
       const route =
-        /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(
+        /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/.exec(
           url.pathname,
         );
       if (request.method !== "POST" || !route) return fail(404);
       if (!request.headers["x-goog-api-key"] && !url.searchParams.get("key")) return fail(403);
       const model = decodeURIComponent(route[2]!);
+      if (route[3] === "batchEmbedContents") {
+        const script = scripts.next(model);
+        if (script.status) return fail(script.status);
+        markCompleted();
+        return sendJson(response, 200, embeddings(body as EmbedBody));
+      }
       const stream = route[3] === "streamGenerateContent";
       const script: FakeScript = scripts.next(model);
       await sleep(script.firstByteDelayMs);

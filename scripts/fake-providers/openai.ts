@@ -8,7 +8,15 @@ import {
   writeEvent,
   type FakeProvider,
 } from "./fake-server.ts";
-import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
+import { fakeVector } from "./embeddings.ts";
+import {
+  contentChunks,
+  sleep,
+  usageFor,
+  type FakeScript,
+  type FakeUsage,
+  type Scripts,
+} from "./script.ts";
 
 const ERRORS: Record<number, { type: string; code: string | null; message: string }> = {
   400: { type: "invalid_request_error", code: null, message: "Invalid request." },
@@ -58,11 +66,51 @@ function openAiUsage(usage: FakeUsage) {
   };
 }
 
+type EmbeddingsParams = {
+  model: string;
+  input: string | string[];
+  dimensions?: number;
+  encoding_format?: "float" | "base64";
+};
+
+/** POST /v1/embeddings: deterministic vectors (1,536 by default), a token per 4 characters. */
+function embeddingsAnswer(params: EmbeddingsParams, scripts: Scripts): [number, unknown] {
+  const script = scripts.next(params.model);
+  if (script.status) return [script.status, { error: { ...ERRORS[script.status], param: null } }];
+  const inputs = typeof params.input === "string" ? [params.input] : params.input;
+  const tokens = inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+  return [
+    200,
+    {
+      object: "list",
+      data: inputs.map((text, index) => {
+        const vector = fakeVector(text, params.dimensions ?? 1536);
+        return {
+          object: "embedding",
+          index,
+          embedding:
+            params.encoding_format === "base64"
+              ? Buffer.from(new Float32Array(vector).buffer).toString("base64")
+              : vector,
+        };
+      }),
+      model: params.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    },
+  ];
+}
+
 export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
   return startFakeServer({
     port,
     basePath: "/v1",
     async respond({ request, response, body, url, scripts, markCompleted }) {
+      if (request.method === "POST" && url.pathname === "/v1/embeddings") {
+        if (!request.headers.authorization?.startsWith("Bearer "))
+          return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        markCompleted();
+        return sendJson(response, ...embeddingsAnswer(body as EmbeddingsParams, scripts));
+      }
       if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {
         return sendJson(response, 404, {
           error: {

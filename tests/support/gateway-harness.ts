@@ -12,6 +12,7 @@ import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
 import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
+import { handleEmbeddings } from "../../app/gateway/embeddings/handle-embeddings.server.ts";
 import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
@@ -83,6 +84,7 @@ export async function startGatewayHarness(
         return handleChatCompletion(gateway, request, seedCompletions);
       if (path === "/v1/messages") return handleChatCompletion(gateway, request, anthropicMessages);
       if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);
+      if (path === "/v1/embeddings") return handleEmbeddings(gateway, request);
       if (path === "/v1/models") return listModels(gateway);
       return new Response("Not found", { status: 404 });
     }),

@@ -12,6 +12,21 @@ export interface AdapterCall {
   signal: AbortSignal;
 }
 
+export interface EmbedCall {
+  upstreamModel: string;
+  inputs: string[];
+  /** Fewer dimensions than the model's own, where the model can shorten its vectors. */
+  dimensions?: number;
+  signal: AbortSignal;
+}
+
+export interface Embeddings {
+  /** One vector per input, in input order. */
+  vectors: number[][];
+  /** The provider's count, when it reports one. */
+  inputTokens: number | undefined;
+}
+
 /**
  * One provider behind one contract. `open` resolves once the provider accepted
  * the request (before that, failures may be retried elsewhere); the iterable
@@ -20,6 +35,8 @@ export interface AdapterCall {
  */
 export interface ProviderAdapter {
   open(call: AdapterCall): Promise<AsyncIterable<StreamPart[]>>;
+  /** Vectors for texts; absent for providers without an embeddings API (Anthropic). */
+  embed?(call: EmbedCall): Promise<Embeddings>;
 }
 
 /** For adapters whose SDK hands out one event at a time: each part alone. */

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   ApiError,
   GoogleGenAI,
+  type EmbedContentResponse,
   type GenerateContentConfig,
   type GenerateContentResponse,
 } from "@google/genai";
@@ -50,6 +51,26 @@ export function createGeminiAdapter(options: {
         throw mapGeminiError(error);
       }
       return onePerBatch(toParts(stream));
+    },
+    async embed(call) {
+      let answer: EmbedContentResponse;
+      try {
+        answer = await client.models.embedContent({
+          model: call.upstreamModel,
+          contents: call.inputs,
+          config: {
+            abortSignal: call.signal,
+            ...(call.dimensions === undefined ? {} : { outputDimensionality: call.dimensions }),
+          },
+        });
+      } catch (error) {
+        throw mapGeminiError(error);
+      }
+      const vectors = (answer.embeddings ?? []).map((embedding) => embedding.values ?? []);
+      if (vectors.length !== call.inputs.length)
+        throw upstreamStatusError("Gemini", 502, "wrong number of embeddings in the answer");
+      // The Gemini API does not report tokens for embeddings: the gateway counts them.
+      return { vectors, inputTokens: undefined };
     },
   };
 }

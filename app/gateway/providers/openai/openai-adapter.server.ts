@@ -48,6 +48,24 @@ export function createOpenAIAdapter(options: {
         ? streamedParts(response, call.signal)
         : answerParts(response, call.signal);
     },
+    async embed(call) {
+      try {
+        // Without encoding_format the SDK asks for base64 and decodes it: less to transfer.
+        const answer = await client.embeddings.create(
+          {
+            model: call.upstreamModel,
+            input: call.inputs,
+            ...(call.dimensions === undefined ? {} : { dimensions: call.dimensions }),
+          },
+          { signal: call.signal },
+        );
+        const vectors: number[][] = [];
+        for (const item of answer.data) vectors[item.index] = item.embedding;
+        return { vectors, inputTokens: answer.usage?.prompt_tokens };
+      } catch (error) {
+        throw mapOpenAIError(error);
+      }
+    },
   };
 }
 

@@ -1,0 +1,41 @@
+import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import type { Logger } from "../server/logger.server.ts";
+import type { Ledger, Settlement } from "./ledger.server.ts";
+
+/** How long a settlement is retried while the database is unavailable. */
+const SETTLE_RETRY_FOR_MS = 10 * 60_000;
+
+/**
+ * Books a settlement. When the database is away (restarting), the client
+ * already has its answer: the charge follows, retried in the background for up
+ * to ten minutes, so that none is lost.
+ */
+export async function settleOrRetry(ledger: Ledger, log: Logger, settlement: Settlement) {
+  try {
+    await ledger.settle(settlement);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) void settleWhenBack(ledger, log, settlement);
+    else settlementFailed(log, settlement, error);
+  }
+}
+
+async function settleWhenBack(ledger: Ledger, log: Logger, settlement: Settlement) {
+  log.warn({ requestId: settlement.requestId }, "database unavailable: settlement will be retried");
+  const givingUpAt = Date.now() + SETTLE_RETRY_FOR_MS;
+  for (let wait = 250; Date.now() < givingUpAt; wait = Math.min(wait * 2, 5_000)) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      await ledger.settle(settlement);
+      log.info({ requestId: settlement.requestId }, "settled after the database came back");
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) return settlementFailed(log, settlement, error);
+    }
+  }
+  settlementFailed(log, settlement, new Error("the database stayed unavailable"));
+}
+
+function settlementFailed(log: Logger, settlement: Settlement, error: unknown) {
+  // The hold stays until it expires; this is money we could not book, so say so loudly.
+  log.error({ err: error, requestId: settlement.requestId }, "settlement failed");
+}

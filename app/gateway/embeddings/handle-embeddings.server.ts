@@ -1,0 +1,199 @@
+import { countTextTokens } from "../../billing/estimate-usage.server.ts";
+import { settleOrRetry } from "../../billing/settle-or-retry.server.ts";
+import { isDatabaseUnavailable } from "../../db/prisma.server.ts";
+import {
+  DATABASE_UNAVAILABLE,
+  errorResponse,
+  GatewayError,
+  invalidRequest,
+} from "../../http/gateway-error.ts";
+import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
+import { readJsonBody } from "../../http/read-json-body.server.ts";
+import { costOfTokens } from "../../utils/money.ts";
+import { authenticate } from "../authenticate.server.ts";
+import type { RouteOption } from "../catalog-cache.server.ts";
+import { toGatewayError } from "../completion-run.server.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { refusal } from "../hold-refusal.server.ts";
+import { EMPTY_USAGE } from "../parts.ts";
+import { openAIChat } from "../protocols/openai-protocol.ts";
+import { UpstreamError, type Embeddings } from "../providers/adapter.ts";
+import { nextRequestId } from "../request-id.ts";
+import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./embeddings-request.ts";
+import { renderEmbeddings } from "./render-embeddings.ts";
+
+const ENDPOINT = "/v1/embeddings";
+
+/**
+ * POST /v1/embeddings: the key check, hold and settlement of a completion, for
+ * an answer that costs input tokens only. The hold covers the inputs' byte
+ * length at the dearest route's input price (a byte is at least a token).
+ */
+export async function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
+  const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
+  const started = performance.now();
+  const headers = { "x-request-id": requestId, "x-generation-id": requestId };
+  try {
+    const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
+    const input = parseEmbeddingsRequest(await readJsonBody(request));
+    const model = await gateway.catalog.resolve(input.model);
+    if (!model)
+      throw new GatewayError(404, `The model '${input.model}' does not exist`, {
+        type: "not_found_error",
+        code: "model_not_found",
+        param: "model",
+      });
+    const routes = model.routes.filter((route) => gateway.adapters[route.providerSlug]?.embed);
+    if (routes.length === 0)
+      throw invalidRequest(
+        `'${model.slug}' is not an embeddings model`,
+        "model",
+        "model_not_embedding",
+      );
+
+    const bound = input.inputs.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    const inputCost = routes.reduce((max, route) => {
+      const cost = costOfTokens(bound, route.prices.input);
+      return cost > max ? cost : max;
+    }, 0n);
+    const hold = await gateway.ledger.reserve({
+      userId: key.userId,
+      apiKeyId: key.id,
+      requestId,
+      inputCost,
+      outputPrice: 0n,
+      requestedTokens: 1,
+      modelMaxTokens: Math.max(1, model.maxOutputTokens),
+    });
+    if (!hold.ok) throw refusal(hold.reason, hold.affordableTokens, undefined);
+
+    let route = routes[0]!;
+    let answer: Embeddings | undefined;
+    let failure: unknown;
+    for (route of routes) {
+      try {
+        answer = await gateway.adapters[route.providerSlug]!.embed!({
+          upstreamModel: route.upstreamModel,
+          inputs: input.inputs,
+          dimensions: input.dimensions,
+          signal: request.signal,
+        });
+        break;
+      } catch (error) {
+        failure = error;
+        if (!(error instanceof UpstreamError) || !error.retryable || request.signal.aborted) break;
+      }
+    }
+    const settled = await settle(gateway, {
+      requestId,
+      started,
+      key,
+      model: model.slug,
+      route,
+      input,
+      answer,
+      heldAmount: hold.amount,
+      failure,
+    });
+    if (!answer) throw toGatewayError(failure);
+    return Response.json(
+      renderEmbeddings({
+        model: model.slug,
+        vectors: answer.vectors,
+        inputTokens: settled.inputTokens,
+        cost: settled.cost,
+        base64: input.encoding_format === "base64",
+      }),
+      { headers },
+    );
+  } catch (caught) {
+    const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
+    if (error instanceof GatewayError) {
+      gateway.metrics.answeredWithError(error.status, error.code);
+      return errorResponse(error, headers);
+    }
+    gateway.log.error({ err: error, requestId }, "embeddings request failed");
+    return errorResponse(
+      new GatewayError(500, "Internal error", { type: "server_error" }),
+      headers,
+    );
+  }
+}
+
+/** Books the request once: its input tokens (the provider's count, else ours), at most the hold. */
+async function settle(
+  gateway: Gateway,
+  run: {
+    requestId: string;
+    started: number;
+    key: { id: string; userId: string; prefix: string };
+    model: string;
+    route: RouteOption;
+    input: EmbeddingsRequest;
+    answer: Embeddings | undefined;
+    heldAmount: bigint;
+    failure: unknown;
+  },
+) {
+  const { answer, route } = run;
+  const reported = answer?.inputTokens;
+  const inputTokens = !answer ? 0 : (reported ?? (await countTextTokens(run.input.inputs)));
+  const fullCost = costOfTokens(inputTokens, route.prices.input);
+  const capped = fullCost > run.heldAmount;
+  const cost = capped ? run.heldAmount : fullCost;
+  const latencyMs = Math.round(performance.now() - run.started);
+  const status = answer ? "SUCCESS" : "ERROR";
+  const errorCode =
+    run.failure instanceof UpstreamError || run.failure instanceof GatewayError
+      ? run.failure.code
+      : run.failure
+        ? "upstream_error"
+        : null;
+  await settleOrRetry(gateway.ledger, gateway.log, {
+    requestId: run.requestId,
+    userId: run.key.userId,
+    apiKeyId: run.key.id,
+    mappingId: route.mappingId,
+    modelSlug: run.model,
+    providerSlug: route.providerSlug,
+    upstreamModel: route.upstreamModel,
+    endpoint: ENDPOINT,
+    stream: false,
+    status,
+    finishReason: null,
+    errorCode: answer ? null : errorCode,
+    usage: { ...EMPTY_USAGE, inputTokens },
+    usageSource: capped ? "CAPPED" : reported === undefined ? "ESTIMATED" : "REPORTED",
+    cost,
+    prices: route.prices,
+    latencyMs,
+    timeToFirstTokenMs: null,
+  });
+  gateway.metrics.settled({
+    model: run.model,
+    provider: route.providerSlug,
+    status,
+    seconds: latencyMs / 1000,
+    firstTokenSeconds: null,
+    inputTokens,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    credits: Number(cost) / 1e6,
+  });
+  if (gateway.log.isLevelEnabled("info"))
+    gateway.log.info(
+      {
+        requestId: run.requestId,
+        key: run.key.prefix,
+        model: run.model,
+        provider: route.providerSlug,
+        status,
+        error: answer ? undefined : errorCode,
+        inputTokens,
+        cost: cost.toString(),
+        latencyMs,
+      },
+      "embeddings",
+    );
+  return { inputTokens, cost };
+}
