@@ -16,6 +16,7 @@ import { SSE_DONE, SSE_HEADERS, sseEvent } from "./render/sse.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts";
 import type { ProgressRecord } from "./running-requests.ts";
 
 /** The most characters content logging stores of a prompt or an answer. */
@@ -34,6 +35,8 @@ export interface RunContext {
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
+  /** The request's trace, when tracing is on. */
+  trace?: RequestTrace;
 }
 
 type Status = "SUCCESS" | "ERROR" | "CANCELLED";
@@ -64,6 +67,8 @@ export class CompletionRun {
   private attempts = 0;
   private readonly settledOnce = Promise.withResolvers<void>();
   private progressRecorded = false;
+  /** The answering provider's span (when tracing), ended with its stream. */
+  private upstreamSpan: TraceSpan | undefined;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
@@ -106,14 +111,21 @@ export class CompletionRun {
   ): Promise<Response> {
     if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
     clientSignal.addEventListener("abort", () => void this.clientLeft(), { once: true });
-    const opened = await openUpstream(this.gateway, this.context.model, routes, {
-      request: this.context.chat,
-      maxOutputTokens,
-      stream: this.context.chat.stream === true,
-      signal: this.upstream.signal,
-    });
+    const opened = await openUpstream(
+      this.gateway,
+      this.context.model,
+      routes,
+      {
+        request: this.context.chat,
+        maxOutputTokens,
+        stream: this.context.chat.stream === true,
+        signal: this.upstream.signal,
+      },
+      this.context.trace,
+    );
     this.route = opened.route;
     this.attempts = opened.attempts;
+    if (opened.ok) this.upstreamSpan = opened.span;
     if (this.revoked) {
       await this.finish("ERROR", this.revoked);
       throw this.revoked;
@@ -246,6 +258,7 @@ export class CompletionRun {
       (part.type === "text-delta" || part.type === "tool-call-start")
     ) {
       this.firstTokenAt = performance.now();
+      this.upstreamSpan?.event("first_token");
     }
     this.answer.add(part);
   }
@@ -276,6 +289,10 @@ export class CompletionRun {
   }
 
   private async settle(status: Status, error?: unknown) {
+    const errorCode = errorCodeOf(error);
+    // The provider's stream is over (or was stopped): its span ends before settling.
+    this.upstreamSpan?.end(status === "ERROR" ? errorCode : undefined);
+    const settling = this.context.trace?.step("settle");
     const reported = this.answer.reportedUsage;
     // A finished stream's reported usage is exact; anything cut short is counted by us.
     const estimated = reported === undefined || status !== "SUCCESS";
@@ -315,23 +332,46 @@ export class CompletionRun {
       outputTokens: usage.outputTokens,
       credits: Number(cost) / 1e6,
     });
+    if (this.context.trace) this.traceOutcome(this.context.trace, status, usage, cost, errorCode);
     const settlement = this.settlement(status, usage, cost, {
       usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
-      errorCode:
-        error instanceof UpstreamError || error instanceof GatewayError
-          ? error.code
-          : error
-            ? "upstream_error"
-            : null,
+      errorCode,
     });
     try {
       await this.gateway.ledger.settle(settlement);
+      settling?.end();
     } catch (settleError) {
       // The database is away (restarting): the client has its answer; the charge follows.
-      if (isDatabaseUnavailable(settleError)) void this.settleWhenBack(settlement);
+      const unavailable = isDatabaseUnavailable(settleError);
+      settling?.end(unavailable ? "database_unavailable" : "settlement_failed");
+      if (unavailable) void this.settleWhenBack(settlement);
       else this.settlementFailed(settleError);
     }
     return usage;
+  }
+
+  /** What the access log says of the request, on its trace (never content, user or key ids). */
+  private traceOutcome(
+    trace: RequestTrace,
+    status: Status,
+    usage: Usage,
+    cost: bigint,
+    errorCode: string | null,
+  ) {
+    trace.set({
+      "gen_ai.provider.name": this.route.providerSlug,
+      // As the answer's prompt_tokens and completion_tokens count them.
+      "gen_ai.usage.input_tokens":
+        usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens,
+      "gen_ai.usage.output_tokens": usage.outputTokens,
+      "gateway.status": status,
+      // Exact, like the ledger's BigInt (a number would round above 2^53).
+      "gateway.cost_micro_credits": cost.toString(),
+      "gateway.attempts": this.attempts,
+    });
+    if (this.answer.finishReason)
+      trace.set({ "gen_ai.response.finish_reasons": [this.answer.finishReason] });
+    if (status === "ERROR") trace.fail(errorCode ?? "upstream_error");
   }
 
   /** Retries a settlement until the database is back (for up to ten minutes), so that no charge is lost. */
@@ -462,6 +502,12 @@ function closeQuietly(controller: ReadableStreamDefaultController<Uint8Array>) {
 function end(controller: ReadableStreamDefaultController<Uint8Array>, text: string) {
   controller.enqueue(Buffer.from(text + SSE_DONE));
   controller.close();
+}
+
+/** The code a failed request is recorded with. */
+function errorCodeOf(error: unknown): string | null {
+  if (error instanceof UpstreamError || error instanceof GatewayError) return error.code;
+  return error ? "upstream_error" : null;
 }
 
 export function toGatewayError(error: unknown): GatewayError {
