@@ -8,14 +8,23 @@ const SETTLE_RETRY_FOR_MS = 10 * 60_000;
 /**
  * Books a settlement. When the database is away (restarting), the client
  * already has its answer: the charge follows, retried in the background for up
- * to ten minutes, so that none is lost.
+ * to ten minutes, so that none is lost. Says which happened.
  */
-export async function settleOrRetry(ledger: Ledger, log: Logger, settlement: Settlement) {
+export async function settleOrRetry(
+  ledger: Ledger,
+  log: Logger,
+  settlement: Settlement,
+): Promise<"settled" | "database_unavailable" | "settlement_failed"> {
   try {
     await ledger.settle(settlement);
+    return "settled";
   } catch (error) {
-    if (isDatabaseUnavailable(error)) void settleWhenBack(ledger, log, settlement);
-    else settlementFailed(log, settlement, error);
+    if (!isDatabaseUnavailable(error)) {
+      settlementFailed(log, settlement, error);
+      return "settlement_failed";
+    }
+    void settleWhenBack(ledger, log, settlement);
+    return "database_unavailable";
   }
 }
 

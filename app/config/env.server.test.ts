@@ -67,6 +67,10 @@ describe("parseEnv", () => {
     [{ OPENAI_BASE_URL: "ftp://x" }, 'OPENAI_BASE_URL must be an http(s) URL (got "ftp://x")'],
     [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL must be an http(s) URL"],
     [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" },
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL (got "localhost:4318")',
+    ],
+    [
       { DATABASE_URL: "mysql://u:p@h/db" },
       "DATABASE_URL must be a postgres:// or postgresql:// URL",
     ],

@@ -56,6 +56,8 @@ export const EnvSchema = z.object({
     .optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Turns OpenTelemetry tracing on; the SDK reads this and the other OTEL_* variables itself. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalUrl,
   ANTHROPIC_API_KEY: optionalText,

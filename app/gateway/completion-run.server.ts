@@ -14,6 +14,7 @@ import type { AnswerIdentity, Charge } from "./render/wire-format.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { settleOrRetry } from "../billing/settle-or-retry.server.ts";
+import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts";
 import type { ProgressRecord } from "./running-requests.ts";
 
 /** The most characters content logging stores of a prompt or an answer. */
@@ -29,6 +30,8 @@ export interface RunContext {
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
+  /** The request's trace, when tracing is on. */
+  trace?: RequestTrace;
 }
 
 type Status = "SUCCESS" | "ERROR" | "CANCELLED";
@@ -59,6 +62,8 @@ export class CompletionRun {
   private attempts = 0;
   private readonly settledOnce = Promise.withResolvers<void>();
   private progressRecorded = false;
+  /** The answering provider's span (when tracing), ended with its stream. */
+  private upstreamSpan: TraceSpan | undefined;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
@@ -101,14 +106,21 @@ export class CompletionRun {
   ): Promise<Response> {
     if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
     clientSignal.addEventListener("abort", () => void this.clientLeft(), { once: true });
-    const opened = await openUpstream(this.gateway, this.context.model, routes, {
-      request: this.context.chat,
-      maxOutputTokens,
-      stream: this.context.chat.stream === true,
-      signal: this.upstream.signal,
-    });
+    const opened = await openUpstream(
+      this.gateway,
+      this.context.model,
+      routes,
+      {
+        request: this.context.chat,
+        maxOutputTokens,
+        stream: this.context.chat.stream === true,
+        signal: this.upstream.signal,
+      },
+      this.context.trace,
+    );
     this.route = opened.route;
     this.attempts = opened.attempts;
+    if (opened.ok) this.upstreamSpan = opened.span;
     if (this.revoked) {
       await this.finish("ERROR", this.revoked);
       throw this.revoked;
@@ -245,6 +257,7 @@ export class CompletionRun {
       (part.type === "text-delta" || part.type === "tool-call-start")
     ) {
       this.firstTokenAt = performance.now();
+      this.upstreamSpan?.event("first_token");
     }
     this.answer.add(part);
   }
@@ -275,6 +288,10 @@ export class CompletionRun {
   }
 
   private async settle(status: Status, error?: unknown): Promise<Charge> {
+    const errorCode = errorCodeOf(error);
+    // The provider's stream is over (or was stopped): its span ends before settling.
+    this.upstreamSpan?.end(status === "ERROR" ? errorCode : undefined);
+    const settling = this.context.trace?.step("settle");
     const reported = this.answer.reportedUsage;
     // A finished stream's reported usage is exact; anything cut short is counted by us.
     const estimated = reported === undefined || status !== "SUCCESS";
@@ -314,17 +331,38 @@ export class CompletionRun {
       outputTokens: usage.outputTokens,
       credits: Number(cost) / 1e6,
     });
+    if (this.context.trace) this.traceOutcome(this.context.trace, status, usage, cost, errorCode);
     const settlement = this.settlement(status, usage, cost, {
       usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED",
-      errorCode:
-        error instanceof UpstreamError || error instanceof GatewayError
-          ? error.code
-          : error
-            ? "upstream_error"
-            : null,
+      errorCode,
     });
-    await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
+    const booked = await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
+    settling?.end(booked === "settled" ? undefined : booked);
     return { usage, cost };
+  }
+
+  /** What the access log says of the request, on its trace (never content, user or key ids). */
+  private traceOutcome(
+    trace: RequestTrace,
+    status: Status,
+    usage: Usage,
+    cost: bigint,
+    errorCode: string | null,
+  ) {
+    trace.set({
+      "gen_ai.provider.name": this.route.providerSlug,
+      // As the answer's prompt_tokens and completion_tokens count them.
+      "gen_ai.usage.input_tokens":
+        usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens,
+      "gen_ai.usage.output_tokens": usage.outputTokens,
+      "gateway.status": status,
+      // Exact, like the ledger's BigInt (a number would round above 2^53).
+      "gateway.cost_micro_credits": cost.toString(),
+      "gateway.attempts": this.attempts,
+    });
+    if (this.answer.finishReason)
+      trace.set({ "gen_ai.response.finish_reasons": [this.answer.finishReason] });
+    if (status === "ERROR") trace.fail(errorCode ?? "upstream_error");
   }
 
   /** The access log's line for this request (at info: LOG_LEVEL=warn turns it off). */
@@ -429,6 +467,12 @@ function closeQuietly(controller: ReadableStreamDefaultController<Uint8Array>) {
 function end(controller: ReadableStreamDefaultController<Uint8Array>, text: string) {
   controller.enqueue(Buffer.from(text));
   controller.close();
+}
+
+/** The code a failed request is recorded with. */
+function errorCodeOf(error: unknown): string | null {
+  if (error instanceof UpstreamError || error instanceof GatewayError) return error.code;
+  return error ? "upstream_error" : null;
 }
 
 export function toGatewayError(error: unknown): GatewayError {

@@ -1,5 +1,6 @@
 import { parseEnv } from "../config/env.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
+import { activeTracing } from "../observability/tracing.server.ts";
 import { createLogger } from "../server/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
 import {
@@ -22,6 +23,7 @@ export function getGateway(): Promise<Gateway> {
       holdIdleMs: env.HOLD_IDLE_MS,
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
       logContent: env.LOG_CONTENT,
+      tracing: activeTracing(),
     });
   });
 }

@@ -12,6 +12,7 @@ import { RunningRequests } from "./running-requests.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
+import type { Tracing } from "../observability/tracing.server.ts";
 
 /** Everything a gateway request needs, created once per process. */
 export interface Gateway {
@@ -22,6 +23,8 @@ export interface Gateway {
   /** Adapters of the providers that have an API key configured. */
   adapters: Partial<Record<string, ProviderAdapter>>;
   metrics: GatewayMetrics;
+  /** OpenTelemetry traces of completions; undefined when tracing is off. */
+  tracing: Tracing | undefined;
   /** Store every request's prompt and answer (LOG_CONTENT), not only those of opted-in keys. */
   logContent: boolean;
   /** The requests running here, by API key: a revoked key's end at once. */
@@ -105,6 +108,7 @@ export async function createGateway(options: {
   holdIdleMs?: number;
   upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
   logContent?: boolean;
+  tracing?: Tracing;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
@@ -151,6 +155,7 @@ export async function createGateway(options: {
     adapters: options.adapters,
     running,
     metrics,
+    tracing: options.tracing,
     logContent: options.logContent ?? false,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,

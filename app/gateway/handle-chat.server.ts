@@ -25,6 +25,9 @@ export async function handleChatCompletion(
 ): Promise<Response> {
   const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
   const started = performance.now();
+  const endpoint = pathOf(request.url);
+  const trace = gateway.tracing?.startRequest(request, endpoint);
+  trace?.set({ "gateway.request_id": requestId });
   try {
     // A key sent in a header is checked before the body is read. The seed's
     // format may carry it in the body instead.
@@ -42,6 +45,12 @@ export async function handleChatCompletion(
         code: "model_not_found",
         param: "model",
       });
+    trace?.set({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": model.slug,
+      "gateway.stream": chat.stream === true,
+      "gateway.api_key.prefix": key.prefix,
+    });
     const routes = model.routes.filter((route) => gateway.adapters[route.providerSlug]);
     if (routes.length === 0) {
       throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {
@@ -67,6 +76,7 @@ export async function handleChatCompletion(
       (max, route) => (route.prices.output > max ? route.prices.output : max),
       0n,
     );
+    const reserving = trace?.step("reserve");
     const hold = await gateway.ledger.reserve({
       userId: key.userId,
       apiKeyId: key.id,
@@ -76,6 +86,7 @@ export async function handleChatCompletion(
       requestedTokens: requested,
       modelMaxTokens: model.maxOutputTokens,
     });
+    reserving?.end();
     if (!hold.ok) throw refusal(hold.reason, hold.affordableTokens, requested);
 
     const run = new CompletionRun(
@@ -87,16 +98,27 @@ export async function handleChatCompletion(
         model,
         protocol,
         key,
-        endpoint: pathOf(request.url),
+        endpoint,
         heldAmount: hold.amount,
+        trace,
       },
       routes,
     );
-    return await run.start(routes, hold.grantedTokens, request.signal, requested === undefined);
+    const response = await run.start(
+      routes,
+      hold.grantedTokens,
+      request.signal,
+      requested === undefined,
+    );
+    // A stream is answered before it is settled: its trace ends with the settlement.
+    if (trace) void run.whenSettled().then(() => trace.end(response.status));
+    return response;
   } catch (caught) {
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) {
       gateway.metrics.answeredWithError(error.status, error.code);
+      // A run throws only once it has settled: the request's trace can end here.
+      trace?.end(error.status, error.code ?? error.type);
       gateway.log.info(
         { requestId, status: error.status, error: error.code },
         "completion answered with an error",
@@ -104,6 +126,7 @@ export async function handleChatCompletion(
       return protocol.format.error(error, { "x-request-id": requestId });
     }
     gateway.metrics.answeredWithError(500, "internal_error");
+    trace?.end(500, "internal_error");
     gateway.log.error({ err: error, requestId }, "gateway request failed");
     return protocol.format.error(
       new GatewayError(500, "Internal error", { type: "server_error" }),

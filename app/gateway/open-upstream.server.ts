@@ -1,3 +1,4 @@
+import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts";
 import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
@@ -16,6 +17,8 @@ export type OpenedUpstream =
       rest: AsyncIterator<StreamPart[]>;
       /** Provider calls made, this one included. */
       attempts: number;
+      /** This attempt's span, open until the stream ends (when tracing). */
+      span: TraceSpan | undefined;
     }
   /** Every route failed; `route` is the one tried last (for the request log). */
   | { ok: false; route: RouteOption; error: unknown; attempts: number };
@@ -31,6 +34,7 @@ export async function openUpstream(
   model: CatalogModel,
   routes: RouteOption[],
   call: Omit<AdapterCall, "upstreamModel">,
+  trace?: RequestTrace,
 ): Promise<OpenedUpstream> {
   let failure: OpenedUpstream | undefined;
   let attempts = 0;
@@ -44,6 +48,11 @@ export async function openUpstream(
         ? new UpstreamWatchdog(call.signal, timeouts, route.providerSlug)
         : undefined;
       attempts += 1;
+      const span = trace?.step("upstream", {
+        "gen_ai.provider.name": route.providerSlug,
+        "gen_ai.request.model": route.upstreamModel,
+        "gateway.attempt": attempts,
+      });
       try {
         const parts = await adapter.open({
           ...call,
@@ -61,16 +70,16 @@ export async function openUpstream(
           first,
           rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
           attempts,
+          span,
         };
       } catch (caught) {
         watchdog?.stop();
         const error = watchdog ? watchdog.explain(caught) : caught;
         failure = { ok: false, route, error, attempts };
-        if (!call.signal.aborted)
-          gateway.metrics.upstreamFailed(
-            route.providerSlug,
-            error instanceof UpstreamError ? error.code : "upstream_error",
-          );
+        const code = error instanceof UpstreamError ? error.code : "upstream_error";
+        // Aborted: the client left or the key was revoked, not the provider's failure.
+        span?.end(call.signal.aborted ? undefined : code);
+        if (!call.signal.aborted) gateway.metrics.upstreamFailed(route.providerSlug, code);
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
           return failure;
         gateway.log.warn(

@@ -14,6 +14,7 @@ import { createDirectActions } from "./direct-actions.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { gatewayMetrics } from "../metrics/metrics.server.ts";
+import { startTracing } from "../observability/tracing.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
@@ -51,6 +52,8 @@ process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_D
 const prisma = getPrisma();
 const sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
 const retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
+// Before serving: the gateway, built at the first request, picks it up.
+const tracing = await startTracing(env, log);
 
 // Imported only now: React picks its build from NODE_ENV when first loaded.
 const { createRequestListener } = await import("@react-router/node");
@@ -108,6 +111,11 @@ async function shutdown(code: number) {
   sweeper.stop();
   retention.stop();
   await closeGateway();
+  // Requests have settled, so their spans have ended: send what is queued (the
+  // exporter gives up after OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default).
+  await tracing
+    ?.shutdown()
+    .catch((error: unknown) => log.warn({ err: error }, "could not export the last traces"));
   await prisma.$disconnect();
   await database.close();
   log.info("stopped");
