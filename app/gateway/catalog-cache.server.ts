@@ -3,6 +3,8 @@ import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
 
 export interface RouteOption {
+  /** The catalog model this route serves (a request may fall back to another model's routes). */
+  modelSlug: string;
   mappingId: number;
   providerSlug: string;
   upstreamModel: string;
@@ -79,6 +81,7 @@ export class CatalogCache {
           slug: model.slug,
           maxOutputTokens: model.maxOutputTokens,
           routes: model.mappings.map((mapping) => ({
+            modelSlug: model.slug,
             mappingId: mapping.id,
             providerSlug: mapping.provider.slug,
             upstreamModel: mapping.upstreamModel,

@@ -85,6 +85,18 @@ const ToolChoiceSchema = z.union([
   }),
 ]);
 
+const providerList = z.array(z.string().min(1).max(64)).max(20);
+
+const ProviderPreferencesSchema = z.object({
+  order: providerList.optional(),
+  only: providerList.optional(),
+  ignore: providerList.optional(),
+  allow_fallbacks: z.boolean().optional(),
+  sort: z.literal("price", { error: 'only "price" is supported' }).optional(),
+});
+
+export type ProviderPreferences = z.infer<typeof ProviderPreferencesSchema>;
+
 const tokenCount = z
   .number({ error: "must be a number" })
   .int("must be a whole number")
@@ -125,6 +137,9 @@ export const ChatRequestSchema = z
       ])
       .optional(),
     n: z.literal(1, { error: "only n = 1 is supported" }).nullish(),
+    // OpenRouter's routing: models to fall back to, and which providers to prefer.
+    models: z.array(z.string().min(1).max(200)).max(10, "at most 10 models").optional(),
+    provider: ProviderPreferencesSchema.optional(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   })

@@ -1,7 +1,7 @@
 import { estimateUsage } from "../billing/estimate-usage.server.ts";
 import { costOfUsage } from "../billing/prices.ts";
 import type { ChatRequest } from "./chat-request.ts";
-import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
+import type { RouteOption } from "./catalog-cache.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { openUpstream } from "./open-upstream.server.ts";
@@ -24,7 +24,6 @@ export interface RunContext {
   requestId: string;
   started: number;
   chat: ChatRequest;
-  model: CatalogModel;
   protocol: ClientProtocol;
   key: { id: string; userId: string; prefix: string; logContent: boolean };
   endpoint: string;
@@ -108,7 +107,6 @@ export class CompletionRun {
     clientSignal.addEventListener("abort", () => void this.clientLeft(), { once: true });
     const opened = await openUpstream(
       this.gateway,
-      this.context.model,
       routes,
       {
         request: this.context.chat,
@@ -266,7 +264,7 @@ export class CompletionRun {
     return {
       requestId: this.context.requestId,
       created: Math.floor(Date.now() / 1000),
-      model: this.context.model.slug,
+      model: this.route.modelSlug,
     };
   }
 
@@ -320,7 +318,7 @@ export class CompletionRun {
     const cost = capped ? context.heldAmount : fullCost;
     this.logAccess(status, usage, cost, error);
     this.gateway.metrics.settled({
-      model: context.model.slug,
+      model: route.modelSlug,
       provider: route.providerSlug,
       status,
       seconds: (performance.now() - context.started) / 1000,
@@ -374,7 +372,7 @@ export class CompletionRun {
       {
         requestId: context.requestId,
         key: context.key.prefix,
-        model: context.model.slug,
+        model: route.modelSlug,
         provider: route.providerSlug,
         stream: context.chat.stream === true,
         status,
@@ -432,7 +430,7 @@ export class CompletionRun {
       userId: context.key.userId,
       apiKeyId: context.key.id,
       mappingId: route.mappingId,
-      modelSlug: context.model.slug,
+      modelSlug: route.modelSlug,
       providerSlug: route.providerSlug,
       upstreamModel: route.upstreamModel,
       endpoint: context.endpoint,

@@ -1,11 +1,10 @@
-import { inputTokensUpperBound } from "../billing/input-estimate.ts";
-import { maxInputPrice } from "../billing/prices.ts";
-import { costOfTokens } from "../utils/money.ts";
+import { holdPrices } from "../billing/hold-prices.ts";
 import { requestedMaxTokens } from "./chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
-import { DATABASE_UNAVAILABLE, GatewayError, invalidRequest } from "../http/gateway-error.ts";
+import { DATABASE_UNAVAILABLE, GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
+import { chooseRoutes } from "./route-choice.server.ts";
 import { authenticate } from "./authenticate.server.ts";
 import { refusal } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
@@ -38,44 +37,16 @@ export async function handleChatCompletion(
     const key =
       headerKey ??
       (await authenticate(gateway, protocol, protocol.headerKey(request) ?? bodyApiKey));
-    const model = await gateway.catalog.resolve(chat.model);
-    if (!model)
-      throw new GatewayError(404, `The model '${chat.model}' does not exist`, {
-        type: "not_found_error",
-        code: "model_not_found",
-        param: "model",
-      });
+    const requested = requestedMaxTokens(chat);
+    const { model, routes, maxOutputTokens } = await chooseRoutes(gateway, chat, requested);
     trace?.set({
       "gen_ai.operation.name": "chat",
       "gen_ai.request.model": model.slug,
       "gateway.stream": chat.stream === true,
       "gateway.api_key.prefix": key.prefix,
     });
-    const routes = model.routes.filter((route) => gateway.adapters[route.providerSlug]);
-    if (routes.length === 0) {
-      throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {
-        type: "upstream_error",
-        code: "provider_not_configured",
-      });
-    }
-    const requested = requestedMaxTokens(chat);
-    if (requested !== undefined && requested > model.maxOutputTokens) {
-      throw invalidRequest(
-        `max tokens must be at most ${model.maxOutputTokens} for ${model.slug}`,
-        "max_completion_tokens",
-      );
-    }
 
-    // Reserve for the dearest route, so a fallback can never cost more than the hold.
-    const inputTokens = inputTokensUpperBound(chat);
-    const inputCost = routes.reduce((max, route) => {
-      const cost = costOfTokens(inputTokens, maxInputPrice(route.prices));
-      return cost > max ? cost : max;
-    }, 0n);
-    const outputPrice = routes.reduce(
-      (max, route) => (route.prices.output > max ? route.prices.output : max),
-      0n,
-    );
+    const { inputCost, outputPrice } = holdPrices(chat, routes);
     const reserving = trace?.step("reserve");
     const hold = await gateway.ledger.reserve({
       userId: key.userId,
@@ -84,7 +55,7 @@ export async function handleChatCompletion(
       inputCost,
       outputPrice,
       requestedTokens: requested,
-      modelMaxTokens: model.maxOutputTokens,
+      modelMaxTokens: maxOutputTokens,
     });
     reserving?.end();
     if (!hold.ok) throw refusal(hold.reason, hold.affordableTokens, requested);
@@ -95,7 +66,6 @@ export async function handleChatCompletion(
         requestId,
         started,
         chat,
-        model,
         protocol,
         key,
         endpoint,

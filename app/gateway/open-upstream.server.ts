@@ -1,5 +1,5 @@
 import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts";
-import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
+import type { RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
 import { UpstreamError, type AdapterCall } from "./providers/adapter.ts";
@@ -31,7 +31,6 @@ export type OpenedUpstream =
  */
 export async function openUpstream(
   gateway: Gateway,
-  model: CatalogModel,
   routes: RouteOption[],
   call: Omit<AdapterCall, "upstreamModel">,
   trace?: RequestTrace,
@@ -63,7 +62,7 @@ export async function openUpstream(
         const first = await rest.next();
         if (watchdog?.timedOut) throw new Error("timed out"); // ended quietly when aborted
         if (first.done) watchdog?.stop();
-        if (route !== routes[0]) gateway.metrics.fellBack(model.slug, route.providerSlug);
+        if (route !== routes[0]) gateway.metrics.fellBack(route.modelSlug, route.providerSlug);
         return {
           ok: true,
           route,
@@ -83,7 +82,7 @@ export async function openUpstream(
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
           return failure;
         gateway.log.warn(
-          { model: model.slug, provider: route.providerSlug, attempt, err: error.message },
+          { model: route.modelSlug, provider: route.providerSlug, attempt, err: error.message },
           "upstream attempt failed",
         );
         // A provider that kept silent gets no second wait: the next route takes over.

@@ -80,6 +80,9 @@ function toOpenAIParams({
     stream: _stream,
     stream_options: _options,
     n: _n,
+    // The gateway's own routing fields (OpenRouter's): OpenAI refuses arguments it does not know.
+    models: _models,
+    provider: _provider,
     ...rest
   } = request;
   return {

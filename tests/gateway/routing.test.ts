@@ -1,0 +1,155 @@
+// OpenRouter's routing fields on chat completions: `models` falls back to
+// other models before the first byte (billed and named as the model that
+// answered), `provider` orders, filters and sorts a model's providers.
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { costOfTokens, usdToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url);
+  await createCatalogEntry(prisma, { modelSlug: "first-choice", upstreamModel: "first-up" });
+  await createCatalogEntry(prisma, {
+    modelSlug: "second-choice",
+    providerSlug: "anthropic",
+    upstreamModel: "second-up",
+    usd: { input: "3.00", cachedInput: "0.30", output: "15.00" },
+  });
+  // One model, two providers: the dear one first in the catalog.
+  await createCatalogEntry(prisma, {
+    modelSlug: "two-ways",
+    upstreamModel: "two-dear",
+    usd: { input: "5.00", cachedInput: "0.50", output: "20.00" },
+    priority: 0,
+  });
+  await createCatalogEntry(prisma, {
+    modelSlug: "two-ways",
+    providerSlug: "openai-backup",
+    upstreamModel: "two-cheap",
+    usd: { input: "1.00", cachedInput: "0.10", output: "2.00" },
+    priority: 1,
+  });
+});
+afterAll(async () => {
+  await harness.close();
+  await expectLedgerClean(prisma);
+  await prisma.$disconnect();
+});
+beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
+
+async function customer() {
+  const user = await createUser(prisma, { credits: 100 });
+  const { secret } = await createApiKey(prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  return { user, client };
+}
+
+// The fields are not in the SDK's types: they travel as extra body fields.
+type Routed = OpenAI.ChatCompletionCreateParamsNonStreaming & Record<string, unknown>;
+const ask = (fields: Record<string, unknown>): Routed => ({
+  model: "first-choice",
+  messages: [{ role: "user", content: "Hi" }],
+  ...fields,
+});
+
+describe("models: fallback to other models", () => {
+  test("the first model's provider fails: the next model answers, is named and billed", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("first-up", { status: 500 });
+    harness.fakes.openai.scripts.enqueue("first-up", { status: 500 });
+    harness.fakes.anthropic.scripts.enqueue("second-up", {
+      text: "From the second.",
+      usage: { input: 10, output: 4 },
+    });
+    const completion = await who.client.chat.completions.create(ask({ models: ["second-choice"] }));
+    expect(completion.model).toBe("second-choice");
+    expect(completion.choices[0]!.message.content).toBe("From the second.");
+    const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
+    expect(row).toMatchObject({
+      modelSlug: "second-choice",
+      providerSlug: "anthropic",
+      upstreamModel: "second-up",
+      status: "SUCCESS",
+      cost: costOfTokens(10, usdToMicro("3.00")) + costOfTokens(4, usdToMicro("15.00")),
+    });
+  });
+
+  test("the first model answers: the others are never called", async () => {
+    const who = await customer();
+    const completion = await who.client.chat.completions.create(ask({ models: ["second-choice"] }));
+    expect(completion.model).toBe("first-choice");
+    expect(harness.fakes.anthropic.scripts.received).toEqual([]);
+  });
+
+  test("an unknown fallback model is a 404 naming `models`, before any provider call", async () => {
+    const who = await customer();
+    const error = await who.client.chat.completions
+      .create(ask({ models: ["no-such-model"] }))
+      .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
+    expect(error).toMatchObject({ status: 404, param: "models" });
+    expect(harness.fakes.openai.scripts.received).toEqual([]);
+  });
+});
+
+describe("provider: preferences among a model's providers", () => {
+  const served = async (provider: Record<string, unknown>) => {
+    const who = await customer();
+    await who.client.chat.completions.create(ask({ model: "two-ways", provider }));
+    const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
+    return row!.providerSlug;
+  };
+
+  test.each([
+    [{}, "openai"],
+    [{ order: ["openai-backup"] }, "openai-backup"],
+    [{ only: ["openai-backup"] }, "openai-backup"],
+    [{ ignore: ["openai"] }, "openai-backup"],
+    [{ sort: "price" }, "openai-backup"],
+    [{ sort: "price", order: ["openai"] }, "openai"],
+  ])("%o -> %s", async (preferences, provider) => {
+    expect(await served(preferences)).toBe(provider);
+  });
+
+  test("allow_fallbacks: false tries only the first choice", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("two-dear", { status: 500 });
+    harness.fakes.openai.scripts.enqueue("two-dear", { status: 500 });
+    const error = await who.client.chat.completions
+      .create(ask({ model: "two-ways", provider: { allow_fallbacks: false } }))
+      .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
+    expect(error).toMatchObject({ status: 502 });
+    expect(harness.fakes["openai-backup"].scripts.received).toEqual([]);
+  });
+
+  test("preferences that leave no provider are a 400 naming `provider`", async () => {
+    const who = await customer();
+    const error = await who.client.chat.completions
+      .create(ask({ model: "two-ways", provider: { only: ["google"] } }))
+      .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
+    expect(error).toMatchObject({ status: 400, param: "provider" });
+  });
+
+  test("an unsupported sort is a 400", async () => {
+    const who = await customer();
+    const error = await who.client.chat.completions
+      .create(ask({ model: "two-ways", provider: { sort: "latency" } }))
+      .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
+    expect(error).toMatchObject({ status: 400, param: "provider.sort" });
+  });
+
+  test("the routing fields never reach the provider", async () => {
+    await served({ order: ["openai"] });
+    const body = harness.fakes.openai.scripts.received.at(-1)!.body as Record<string, unknown>;
+    expect(body).not.toHaveProperty("provider");
+    expect(body).not.toHaveProperty("models");
+  });
+});
