@@ -7,7 +7,7 @@ import type { Gateway } from "./gateway.server.ts";
 import { openUpstream } from "./open-upstream.server.ts";
 import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
-import { UpstreamError } from "./providers/adapter.ts";
+import { UpstreamError, type NativeRequest } from "./providers/adapter.ts";
 import { CompletionAccumulator } from "./render/completion-accumulator.ts";
 import { SSE_HEADERS } from "./render/sse.ts";
 import type { AnswerIdentity, Charge } from "./render/wire-format.ts";
@@ -24,6 +24,8 @@ export interface RunContext {
   requestId: string;
   started: number;
   chat: ChatRequest;
+  /** The client's body, for a provider that speaks its protocol. */
+  native?: NativeRequest;
   protocol: ClientProtocol;
   key: { id: string; userId: string; prefix: string; logContent: boolean };
   endpoint: string;
@@ -110,6 +112,7 @@ export class CompletionRun {
       routes,
       {
         request: this.context.chat,
+        native: this.context.native,
         maxOutputTokens,
         stream: this.context.chat.stream === true,
         signal: this.upstream.signal,

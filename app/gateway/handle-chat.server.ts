@@ -33,7 +33,11 @@ export async function handleChatCompletion(
     const headerKey = protocol.keyInHeader
       ? await authenticate(gateway, protocol, protocol.headerKey(request))
       : undefined;
-    const { request: chat, bodyApiKey } = protocol.parse(await readJsonBody(request));
+    const {
+      request: chat,
+      bodyApiKey,
+      native,
+    } = protocol.parse(await readJsonBody(request), request);
     const key =
       headerKey ??
       (await authenticate(gateway, protocol, protocol.headerKey(request) ?? bodyApiKey));
@@ -66,6 +70,7 @@ export async function handleChatCompletion(
         requestId,
         started,
         chat,
+        native,
         protocol,
         key,
         endpoint,

@@ -15,6 +15,9 @@ export interface Usage {
 
 export type StreamPart =
   | { type: "text-delta"; text: string }
+  // Claude's extended thinking, only when a Messages API request asked for it.
+  | { type: "thinking-delta"; text: string }
+  | { type: "thinking-signature"; signature: string }
   | { type: "tool-call-start"; index: number; id: string; name: string }
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
   | { type: "usage"; usage: Usage }

@@ -21,6 +21,9 @@ const ERROR_TYPES: Record<number, [string, string]> = {
   529: ["overloaded_error", "Overloaded"],
 };
 
+/** What the fake signs its thinking with (a client sends it back with the thinking). */
+export const THINKING_SIGNATURE = "fake-signature-EqQBCgIYAhIM";
+
 const STOP_REASONS = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use" } as const;
 
 export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
@@ -82,6 +85,9 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
             role: "assistant",
             model: params.model,
             content: [
+              ...(script.thinking
+                ? [{ type: "thinking", thinking: script.thinking, signature: THINKING_SIGNATURE }]
+                : []),
               ...(chunks.length ? [{ type: "text", text: chunks.join("") }] : []),
               ...toolCalls.map((call) => ({
                 type: "tool_use",
@@ -124,6 +130,22 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
       });
       let block = 0;
       let sent = 0;
+      if (script.thinking) {
+        await send("content_block_start", {
+          index: block,
+          content_block: { type: "thinking", thinking: "", signature: "" },
+        });
+        await send("content_block_delta", {
+          index: block,
+          delta: { type: "thinking_delta", thinking: script.thinking },
+        });
+        await send("content_block_delta", {
+          index: block,
+          delta: { type: "signature_delta", signature: THINKING_SIGNATURE },
+        });
+        await send("content_block_stop", { index: block });
+        block++;
+      }
       if (chunks.length) {
         await send("content_block_start", {
           index: block,

@@ -13,6 +13,8 @@ export interface FakeScript {
   text?: string;
   chunks?: string[];
   toolCalls?: FakeToolCall[];
+  /** Extended thinking, streamed before the text with its signature (Anthropic fake). */
+  thinking?: string;
   /** Reported usage; "omit" sends none. Default: input = prompt characters / 4, output = chunk count. */
   usage?: Partial<FakeUsage> | "omit";
   finishReason?: "stop" | "length" | "tool_calls";

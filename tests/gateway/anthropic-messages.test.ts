@@ -4,6 +4,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
+import { THINKING_SIGNATURE } from "#scripts/fake-providers/anthropic.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import type { Usage } from "../../app/gateway/parts.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
@@ -189,6 +190,88 @@ describe.each(PROVIDERS)("served by %s", (provider) => {
       ["SUCCESS", "tool_calls"],
       ["SUCCESS", "stop"],
     ]);
+  });
+});
+
+describe("Claude models get the request as it came", () => {
+  test("thinking, cache_control and anthropic-beta reach Claude; thinking comes back, billed", async () => {
+    const who = await customer();
+    harness.fakes.anthropic.scripts.enqueue("msg-up-anthropic", {
+      thinking: "The user wants four words.",
+      chunks: CHUNKS,
+      usage: { input: 40, cached: 8, cacheWrite: 30, output: 12 },
+    });
+    const stream = who.client.messages.stream(
+      {
+        model: "msg-anthropic",
+        max_tokens: 2000,
+        thinking: { type: "enabled", budget_tokens: 1024 },
+        system: [
+          {
+            type: "text",
+            text: "A long, cached system prompt.",
+            cache_control: { type: "ephemeral" },
+          },
+        ],
+        messages: [{ role: "user", content: "Say four words" }],
+      },
+      { headers: { "anthropic-beta": "interleaved-thinking-2025-05-14" } },
+    );
+    const thoughts: string[] = [];
+    stream.on("thinking", (delta) => thoughts.push(delta));
+    const message = await stream.finalMessage();
+    expect(thoughts).toEqual(["The user wants four words."]);
+    expect(message.content).toMatchObject([
+      { type: "thinking", thinking: "The user wants four words.", signature: THINKING_SIGNATURE },
+      { type: "text", text: CHUNKS.join("") },
+    ]);
+    expect(message.usage).toMatchObject({
+      input_tokens: 40,
+      cache_read_input_tokens: 8,
+      cache_creation_input_tokens: 30,
+      output_tokens: 12,
+    });
+    const upstream = harness.fakes.anthropic.scripts.received.at(-1)!;
+    expect(upstream.headers["anthropic-beta"]).toBe("interleaved-thinking-2025-05-14");
+    expect(upstream.body).toMatchObject({
+      model: "msg-up-anthropic",
+      max_tokens: 2000,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      system: [{ cache_control: { type: "ephemeral" } }],
+    });
+    const [row] = await rowsOf(who.user.id);
+    expect(row).toMatchObject({ cacheWriteTokens: 30, cachedInputTokens: 8, outputTokens: 12 });
+  });
+
+  test("the non-streaming answer carries the thinking block too", async () => {
+    const who = await customer();
+    harness.fakes.anthropic.scripts.enqueue("msg-up-anthropic", {
+      thinking: "Short.",
+      text: "Done.",
+    });
+    const message = await who.client.messages.create({
+      model: "msg-anthropic",
+      max_tokens: 2000,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(message.content).toEqual([
+      { type: "thinking", thinking: "Short.", signature: THINKING_SIGNATURE },
+      { type: "text", text: "Done." },
+    ]);
+  });
+
+  test("other providers get the translated request, without Claude's fields", async () => {
+    const who = await customer();
+    await who.client.messages.create({
+      model: "msg-openai",
+      max_tokens: 100,
+      thinking: { type: "enabled", budget_tokens: 50 },
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const upstream = harness.fakes.openai.scripts.received.at(-1)!.body as Record<string, unknown>;
+    expect(upstream).not.toHaveProperty("thinking");
+    expect(upstream).toMatchObject({ messages: [{ role: "user", content: "Hi" }] });
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { invalidRequest } from "../../http/gateway-error.ts";
 import { describeZodError } from "../../http/zod-issue.ts";
 import type { ChatMessage, ChatRequest } from "../chat-request.ts";
+import type { NativeRequest } from "../providers/adapter.ts";
 
 // Anthropic's Messages request -> the canonical (OpenAI-shaped) request, so
 // that any catalog model can answer it. Fields the canonical request cannot
@@ -106,9 +107,24 @@ export const MessagesRequestSchema = CommonSchema.extend({ max_tokens: tokenCoun
 
 export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
 
-/** POST /v1/messages: the canonical request, or a 400 naming the bad field. */
-export function parseMessagesRequest(body: unknown): { request: ChatRequest } {
-  return { request: toChatRequest(validate(MessagesRequestSchema, body)) };
+/**
+ * POST /v1/messages: the canonical request (for any model), or a 400 naming the
+ * bad field; and the body as it came, with the beta flags, for Claude.
+ */
+export function parseMessagesRequest(
+  body: unknown,
+  request: Request,
+): { request: ChatRequest; native: NativeRequest } {
+  const chat = toChatRequest(validate(MessagesRequestSchema, body));
+  const beta = request.headers.get("anthropic-beta");
+  return {
+    request: chat,
+    native: {
+      protocol: "anthropic",
+      body: body as Record<string, unknown>,
+      headers: beta ? { "anthropic-beta": beta } : {},
+    },
+  };
 }
 
 /** POST /v1/messages/count_tokens: the same body; max_tokens is not needed. */

@@ -1,4 +1,5 @@
 import type { ChatRequest } from "../chat-request.ts";
+import type { NativeRequest } from "../providers/adapter.ts";
 import type { WireFormat } from "../render/wire-format.ts";
 
 /**
@@ -8,8 +9,14 @@ import type { WireFormat } from "../render/wire-format.ts";
  * Everything between (key check, hold, provider, settlement) is shared.
  */
 export interface ClientProtocol {
-  /** The canonical request, or a 400 naming the bad field; `bodyApiKey` only for the seed's format. */
-  parse(body: unknown): { request: ChatRequest; bodyApiKey?: string };
+  /**
+   * The canonical request, or a 400 naming the bad field; `bodyApiKey` only for
+   * the seed's format; `native` when a provider can take the body as it came.
+   */
+  parse(
+    body: unknown,
+    request: Request,
+  ): { request: ChatRequest; bodyApiKey?: string; native?: NativeRequest };
   /** The key sent in the headers, if any. */
   headerKey(request: Request): string | undefined;
   /** The key must come in a header: it is checked before the body is read. */

@@ -1,8 +1,21 @@
 import type { ChatRequest } from "../chat-request.ts";
 import type { StreamPart } from "../parts.ts";
 
+/**
+ * The client's own request, for a provider that speaks the client's protocol:
+ * sent as received (model and max_tokens replaced), so that nothing the
+ * canonical request cannot carry is lost (Claude's thinking, cache_control).
+ */
+export interface NativeRequest {
+  protocol: "anthropic";
+  body: Record<string, unknown>;
+  /** Headers to forward, e.g. anthropic-beta. */
+  headers: Record<string, string>;
+}
+
 export interface AdapterCall {
   request: ChatRequest;
+  native?: NativeRequest;
   /** The provider's name for the model. */
   upstreamModel: string;
   /** Output cap the gateway reserved credits for; always sent upstream. */

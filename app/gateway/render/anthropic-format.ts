@@ -36,16 +36,20 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
   let blocks = 0;
   /** Block index of each tool call, by the call's index in the answer. */
   const toolBlocks: number[] = [];
+  /** What the open block holds. */
+  let openKind: "text" | "thinking" | "tool_use" | undefined;
   let stopReason = "end_turn";
 
   const closeOpen = () => (open === -1 ? "" : stop(open));
   const stop = (index: number) => {
     open = -1;
+    openKind = undefined;
     return event("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
   };
-  const begin = (block: string) => {
+  const begin = (kind: NonNullable<typeof openKind>, block: string) => {
     const text = closeOpen();
     open = blocks++;
+    openKind = kind;
     return (
       text +
       event(
@@ -80,12 +84,28 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
     part(part: StreamPart) {
       switch (part.type) {
         case "text-delta": {
-          const opening =
-            open === -1 || toolBlocks.includes(open) ? begin('{"type":"text","text":""}') : "";
+          const opening = openKind === "text" ? "" : begin("text", '{"type":"text","text":""}');
           return opening + delta(open, `{"type":"text_delta","text":${JSON.stringify(part.text)}}`);
         }
+        case "thinking-delta": {
+          const opening =
+            openKind === "thinking"
+              ? ""
+              : begin("thinking", '{"type":"thinking","thinking":"","signature":""}');
+          return (
+            opening +
+            delta(open, `{"type":"thinking_delta","thinking":${JSON.stringify(part.text)}}`)
+          );
+        }
+        case "thinking-signature":
+          if (openKind !== "thinking") return "";
+          return delta(
+            open,
+            `{"type":"signature_delta","signature":${JSON.stringify(part.signature)}}`,
+          );
         case "tool-call-start": {
           const opening = begin(
+            "tool_use",
             JSON.stringify({ type: "tool_use", id: part.id, name: part.name, input: {} }),
           );
           toolBlocks[part.index] = open;
@@ -123,6 +143,8 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
 
 function message(identity: AnswerIdentity, answer: CompletionAccumulator, { usage }: Charge) {
   const content: unknown[] = [];
+  if (answer.thinking !== "" || answer.signature !== "")
+    content.push({ type: "thinking", thinking: answer.thinking, signature: answer.signature });
   if (answer.text !== "") content.push({ type: "text", text: answer.text });
   for (const call of answer.toolCalls.filter(Boolean)) {
     content.push({

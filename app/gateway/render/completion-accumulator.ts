@@ -3,6 +3,9 @@ import { EMPTY_USAGE, type FinishReason, type StreamPart, type Usage } from "../
 /** Collects parts into the whole answer: for JSON responses, estimates and logs. */
 export class CompletionAccumulator {
   text = "";
+  /** Claude's thinking and its signature, when the request asked for it. */
+  thinking = "";
+  signature = "";
   readonly toolCalls: { id: string; name: string; arguments: string }[] = [];
   finishReason: FinishReason | undefined;
   reportedUsage: Usage | undefined;
@@ -20,6 +23,12 @@ export class CompletionAccumulator {
         if (call) call.arguments += part.argumentsDelta;
         break;
       }
+      case "thinking-delta":
+        this.thinking += part.text;
+        break;
+      case "thinking-signature":
+        this.signature += part.signature;
+        break;
       case "finish":
         this.finishReason = part.finishReason;
         break;
@@ -30,8 +39,10 @@ export class CompletionAccumulator {
     }
   }
 
-  /** Everything the model produced, as text (for estimating output tokens). */
+  /** Everything the model produced, as text (for estimating output tokens; thinking is billed as output). */
   producedText() {
-    return this.text + this.toolCalls.map((call) => call.name + call.arguments).join("");
+    return (
+      this.thinking + this.text + this.toolCalls.map((call) => call.name + call.arguments).join("")
+    );
   }
 }

@@ -67,6 +67,8 @@ export function createChunkRenderer(identity: CompletionIdentity, includeUsage: 
         case "finish":
           return head + "{}" + tail(part.finishReason);
         case "usage":
+        case "thinking-delta":
+        case "thinking-signature":
           return undefined;
       }
     },

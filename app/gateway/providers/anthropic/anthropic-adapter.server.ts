@@ -25,12 +25,17 @@ export function createAnthropicAdapter(options: {
   });
   return {
     async open(call) {
-      const params = toAnthropicParams(call.request, call.upstreamModel, call.maxOutputTokens);
+      const native = call.native?.protocol === "anthropic" ? call.native : undefined;
+      // A Messages API client's own body goes as it came: thinking, cache_control and
+      // the rest reach Claude; only the model and the granted max_tokens are ours.
+      const params = native
+        ? { ...native.body, model: call.upstreamModel, max_tokens: call.maxOutputTokens }
+        : toAnthropicParams(call.request, call.upstreamModel, call.maxOutputTokens);
       let stream: AsyncIterable<RawMessageStreamEvent>;
       try {
         stream = await client.messages.create(
           { ...params, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming,
-          { signal: call.signal },
+          { signal: call.signal, headers: native?.headers },
         );
       } catch (error) {
         throw mapAnthropicError(error);
@@ -73,6 +78,10 @@ async function* toParts(stream: AsyncIterable<RawMessageStreamEvent>): AsyncIter
         case "content_block_delta":
           if (event.delta.type === "text_delta")
             yield { type: "text-delta", text: event.delta.text };
+          if (event.delta.type === "thinking_delta")
+            yield { type: "thinking-delta", text: event.delta.thinking };
+          if (event.delta.type === "signature_delta")
+            yield { type: "thinking-signature", signature: event.delta.signature };
           if (event.delta.type === "input_json_delta" && event.delta.partial_json) {
             const index = toolIndexByBlock.get(event.index);
             if (index !== undefined)
