@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   ApiError,
   GoogleGenAI,
@@ -6,7 +5,6 @@ import {
   type GenerateContentConfig,
   type GenerateContentResponse,
 } from "@google/genai";
-import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
 import {
   onePerBatch,
   upstreamStatusError,
@@ -15,6 +13,7 @@ import {
 } from "../adapter.ts";
 import { upstreamFetch } from "../upstream-fetch.server.ts";
 import { toGeminiRequest } from "./convert-to-gemini-contents.ts";
+import { toParts } from "./gemini-parts.ts";
 
 /**
  * Gemini through @google/genai 3 (the maintained successor of
@@ -50,7 +49,7 @@ export function createGeminiAdapter(options: {
       } catch (error) {
         throw mapGeminiError(error);
       }
-      return onePerBatch(toParts(stream));
+      return onePerBatch(toParts(stream, mapGeminiError));
     },
     async embed(call) {
       let answer: EmbedContentResponse;
@@ -73,66 +72,6 @@ export function createGeminiAdapter(options: {
       return { vectors, inputTokens: undefined };
     },
   };
-}
-
-async function* toParts(stream: AsyncIterable<GenerateContentResponse>): AsyncIterable<StreamPart> {
-  let toolCalls = 0;
-  try {
-    for await (const chunk of stream) {
-      const candidate = chunk.candidates?.[0];
-      for (const part of candidate?.content?.parts ?? []) {
-        if (part.thought) continue; // thinking is billed (thoughtsTokenCount) but not shown
-        if (part.text) yield { type: "text-delta", text: part.text };
-        if (part.functionCall?.name) {
-          const index = toolCalls++;
-          const id = part.functionCall.id ?? `call_${randomBytes(12).toString("hex")}`;
-          yield { type: "tool-call-start", index, id, name: part.functionCall.name };
-          yield {
-            type: "tool-call-delta",
-            index,
-            argumentsDelta: JSON.stringify(part.functionCall.args ?? {}),
-          };
-        }
-      }
-      if (chunk.usageMetadata) yield { type: "usage", usage: convertUsage(chunk.usageMetadata) };
-      if (candidate?.finishReason)
-        yield {
-          type: "finish",
-          finishReason: mapFinishReason(candidate.finishReason, toolCalls > 0),
-        };
-      if (chunk.promptFeedback?.blockReason)
-        yield { type: "finish", finishReason: "content_filter" };
-    }
-  } catch (error) {
-    throw mapGeminiError(error);
-  }
-}
-
-function convertUsage(usage: NonNullable<GenerateContentResponse["usageMetadata"]>): Usage {
-  const cached = usage.cachedContentTokenCount ?? 0;
-  const thoughts = usage.thoughtsTokenCount ?? 0;
-  return {
-    inputTokens: Math.max(
-      0,
-      (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0) - cached,
-    ),
-    cachedInputTokens: cached,
-    cacheWriteTokens: 0,
-    // candidatesTokenCount excludes thinking, which Google bills as output.
-    outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts,
-    reasoningTokens: thoughts,
-  };
-}
-
-function mapFinishReason(reason: string, calledTools: boolean): FinishReason {
-  if (reason === "MAX_TOKENS") return "length";
-  if (
-    ["SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY"].includes(
-      reason,
-    )
-  )
-    return "content_filter";
-  return calledTools ? "tool_calls" : "stop";
 }
 
 function mapGeminiError(error: unknown): Error {
