@@ -1,4 +1,3 @@
-import { errorResponse } from "../../http/gateway-error.ts";
 import { responseSettings } from "../render/response-object.ts";
 import { responsesFormat } from "../render/responses-format.ts";
 import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
@@ -23,6 +22,6 @@ export const openAIResponses: ClientProtocol = {
   keyInHeader: true,
   maxTokensParam: "max_output_tokens",
   missingKeyMessage: "Missing API key: send it as 'Authorization: Bearer <key>'",
-  // Errors before the request is read: OpenAI's shape, as every answer's.
-  format: { ...responsesFormat(responseSettings({ model: "", input: "" })), error: errorResponse },
+  // Only its errors are used: parse gives each request a format that repeats its settings.
+  format: responsesFormat(responseSettings({ model: "", input: "" })),
 };
