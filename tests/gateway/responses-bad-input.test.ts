@@ -101,6 +101,24 @@ const CASES: Case[] = [
     "input[0].output",
     /output/,
   ],
+  [
+    "an image in a system message",
+    items(
+      { role: "system", content: [{ type: "input_image", image_url: "https://x.test/a.png" }] },
+      { role: "user", content: "Hi" },
+    ),
+    400,
+    "input[0].content[0]",
+    /only supported in user messages/,
+  ],
+  [
+    "only a developer message",
+    items({ role: "developer", content: "Be brief." }),
+    400,
+    "input",
+    /user or assistant turn/,
+  ],
+  ["only reasoning", items({ type: "reasoning", summary: [] }), 400, "input", /user or assistant/],
   ["instructions a number", { ...valid, instructions: 3 }, 400, "instructions", /^instructions/],
   ["tools is an object", { ...valid, tools: tool }, 400, "tools", /^tools/],
   [

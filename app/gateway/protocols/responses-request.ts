@@ -153,10 +153,32 @@ export function validateResponsesRequest(body: unknown): ResponsesRequest {
     const { message, path } = describeZodError(parsed.error);
     throw invalidRequest(message, path);
   }
-  const choice = parsed.data.tool_choice;
-  if (choice && choice !== "none" && !parsed.data.tools?.length)
+  const request = parsed.data;
+  const choice = request.tool_choice;
+  if (choice && choice !== "none" && !request.tools?.length)
     throw invalidRequest("tool_choice: needs tools", "tool_choice");
-  return parsed.data;
+  if (typeof request.input !== "string") checkItems(request.input, request.previous_response_id);
+  return request;
+}
+
+/** What the canonical request cannot say: images outside user turns, a conversation without a turn. */
+function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?: string | null) {
+  items.forEach((item, i) => {
+    if (item.type !== "message" || item.role === "user" || typeof item.content === "string") return;
+    const image = item.content.findIndex((part) => part.type === "input_image");
+    if (image !== -1)
+      throw invalidRequest(
+        `input[${i}].content[${image}]: images are only supported in user messages`,
+        `input[${i}].content[${image}]`,
+      );
+  });
+  // System and developer messages alone give a model nothing to answer.
+  const isTurn = (item: (typeof items)[number]) =>
+    item.type === "message"
+      ? item.role === "user" || item.role === "assistant"
+      : item.type !== "reasoning";
+  if (!items.some(isTurn) && !previous)
+    throw invalidRequest("input: must contain a user or assistant turn", "input");
 }
 
 /**
