@@ -19,6 +19,7 @@ export default [
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
   route("v1/messages", "routes/v1.messages.ts"),
   route("v1/messages/count_tokens", "routes/v1.messages.count_tokens.ts"),
+  route("v1/responses", "routes/v1.responses.ts"),
   route("v1/embeddings", "routes/v1.embeddings.ts"),
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),

@@ -109,6 +109,13 @@ export const EnvSchema = z.object({
     .min(1, "must be at least 1")
     .max(3650, "must be at most 3650")
     .default(30),
+  /** Responses API answers (store, previous_response_id) are kept this many days. */
+  RESPONSE_STORE_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(3650, "must be at most 3650")
+    .default(30),
   /** On SIGTERM, how long running requests may go on before they are ended. */
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   LOG_LEVEL: z

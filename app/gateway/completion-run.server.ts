@@ -6,11 +6,10 @@ import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { openUpstream } from "./open-upstream.server.ts";
 import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";
-import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { UpstreamError, type NativeRequest } from "./providers/adapter.ts";
 import { CompletionAccumulator } from "./render/completion-accumulator.ts";
 import { SSE_HEADERS } from "./render/sse.ts";
-import type { AnswerIdentity, Charge } from "./render/wire-format.ts";
+import type { AnswerIdentity, Charge, WireFormat } from "./render/wire-format.ts";
 import { conversationRow, type Settlement } from "../billing/ledger.server.ts";
 import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
 import { settleOrRetry } from "../billing/settle-or-retry.server.ts";
@@ -26,13 +25,16 @@ export interface RunContext {
   chat: ChatRequest;
   /** The client's body, for a provider that speaks its protocol. */
   native?: NativeRequest;
-  protocol: ClientProtocol;
+  /** How the answer is written, in the client's protocol. */
+  format: WireFormat;
   key: { id: string; userId: string; prefix: string; logContent: boolean };
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
   /** The request's trace, when tracing is on. */
   trace?: RequestTrace;
+  /** Runs once the request succeeded and was settled, before its last byte (the Responses API stores the conversation). */
+  afterSuccess?: (answer: CompletionAccumulator) => Promise<void>;
 }
 
 type Status = "SUCCESS" | "ERROR" | "CANCELLED";
@@ -158,13 +160,13 @@ export class CompletionRun {
     const outcome = this.outcome();
     const charge = await this.finish(outcome.status, outcome.error);
     if (outcome.error) throw outcome.error;
-    return Response.json(this.context.protocol.format.json(this.identity(), this.answer, charge), {
+    return Response.json(this.context.format.json(this.identity(), this.answer, charge), {
       headers,
     });
   }
 
   private streamBody(first: IteratorResult<StreamPart[]>) {
-    const renderer = this.context.protocol.format.stream(this.identity(), this.context.chat);
+    const renderer = this.context.format.stream(this.identity(), this.context.chat);
     // The opening events travel with the first batch: one write.
     let head = renderer.start();
     let buffered: IteratorResult<StreamPart[]> | undefined = first;
@@ -339,7 +341,20 @@ export class CompletionRun {
     });
     const booked = await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
     settling?.end(booked === "settled" ? undefined : booked);
+    if (status === "SUCCESS" && context.afterSuccess) await this.afterSuccess(context.afterSuccess);
     return { usage, cost };
+  }
+
+  /** A failure here costs the client its stored conversation, never its answer. */
+  private async afterSuccess(step: (answer: CompletionAccumulator) => Promise<void>) {
+    try {
+      await step(this.answer);
+    } catch (error) {
+      this.gateway.log.error(
+        { err: error, requestId: this.context.requestId },
+        "could not store the response",
+      );
+    }
   }
 
   /** What the access log says of the request, on its trace (never content, user or key ids). */

@@ -23,6 +23,7 @@ export function getGateway(): Promise<Gateway> {
       holdIdleMs: env.HOLD_IDLE_MS,
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
       logContent: env.LOG_CONTENT,
+      responseStoreDays: env.RESPONSE_STORE_DAYS,
       tracing: activeTracing(),
     });
   });

@@ -27,6 +27,8 @@ export interface Gateway {
   tracing: Tracing | undefined;
   /** Store every request's prompt and answer (LOG_CONTENT), not only those of opted-in keys. */
   logContent: boolean;
+  /** How long a Responses API answer is kept for previous_response_id (RESPONSE_STORE_DAYS). */
+  responseStoreDays: number;
   /** The requests running here, by API key: a revoked key's end at once. */
   running: RunningRequests;
   /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
@@ -108,6 +110,7 @@ export async function createGateway(options: {
   holdIdleMs?: number;
   upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
   logContent?: boolean;
+  responseStoreDays?: number;
   tracing?: Tracing;
 }): Promise<Gateway> {
   const instance = newInstanceId();
@@ -157,6 +160,7 @@ export async function createGateway(options: {
     metrics,
     tracing: options.tracing,
     logContent: options.logContent ?? false,
+    responseStoreDays: options.responseStoreDays ?? 30,
     upstreamTimeouts: options.upstreamTimeouts ?? {},
     log: options.log,
     stopRunning: () => running.stopAll(SHUTTING_DOWN),

@@ -11,11 +11,12 @@ import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
+import { conversationKeeper, resumeConversation } from "./response-store.server.ts";
 
 /**
- * POST /v1/chat/completions, /completions and /v1/messages, each in its
- * client protocol. The whole request path, top to bottom:
- * parse -> authenticate -> resolve model -> reserve -> provider -> render -> settle.
+ * POST /v1/chat/completions, /completions, /v1/messages and /v1/responses,
+ * each in its client protocol. The whole request path, top to bottom:
+ * parse -> authenticate -> (earlier turns) -> resolve model -> reserve -> provider -> render -> settle (-> store).
  */
 export async function handleChatCompletion(
   gateway: Gateway,
@@ -33,16 +34,21 @@ export async function handleChatCompletion(
     const headerKey = protocol.keyInHeader
       ? await authenticate(gateway, protocol, protocol.headerKey(request))
       : undefined;
-    const {
-      request: chat,
-      bodyApiKey,
-      native,
-    } = protocol.parse(await readJsonBody(request), request);
+    const parsed = protocol.parse(await readJsonBody(request), request);
     const key =
       headerKey ??
-      (await authenticate(gateway, protocol, protocol.headerKey(request) ?? bodyApiKey));
+      (await authenticate(gateway, protocol, protocol.headerKey(request) ?? parsed.bodyApiKey));
+    const { continuation } = parsed;
+    const chat = continuation
+      ? await resumeConversation(gateway.prisma, key, continuation, parsed.request)
+      : parsed.request;
     const requested = requestedMaxTokens(chat);
-    const { model, routes, maxOutputTokens } = await chooseRoutes(gateway, chat, requested);
+    const { model, routes, maxOutputTokens } = await chooseRoutes(
+      gateway,
+      chat,
+      requested,
+      protocol.maxTokensParam,
+    );
     trace?.set({
       "gen_ai.operation.name": "chat",
       "gen_ai.request.model": model.slug,
@@ -70,12 +76,14 @@ export async function handleChatCompletion(
         requestId,
         started,
         chat,
-        native,
-        protocol,
+        native: parsed.native,
+        format: parsed.format ?? protocol.format,
         key,
         endpoint,
         heldAmount: hold.amount,
         trace,
+        afterSuccess:
+          continuation && conversationKeeper(gateway, key, requestId, continuation, chat),
       },
       routes,
     );

@@ -22,6 +22,8 @@ export async function chooseRoutes(
   gateway: Gateway,
   chat: ChatRequest,
   requested: number | undefined,
+  /** What the client's protocol calls the output cap, for the error naming it. */
+  maxTokensParam = "max_completion_tokens",
 ): Promise<RouteChoice> {
   const slugs = [...new Set([chat.model, ...(chat.models ?? [])])];
   const models: CatalogModel[] = [];
@@ -39,7 +41,7 @@ export async function chooseRoutes(
   if (requested !== undefined && requested > model.maxOutputTokens) {
     throw invalidRequest(
       `max tokens must be at most ${model.maxOutputTokens} for ${model.slug}`,
-      "max_completion_tokens",
+      maxTokensParam,
     );
   }
   const usable = models.filter(

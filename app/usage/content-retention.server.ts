@@ -1,5 +1,6 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../server/logger.server.ts";
+import { deleteExpiredResponses } from "../gateway/response-store.server.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -11,14 +12,20 @@ export function eraseContent(prisma: Prisma, days: number) {
       AND created_at < now() - make_interval(days => ${days}::int)`;
 }
 
-/** Runs the retention at start and every hour. Every instance may: the update is idempotent. */
+/**
+ * Runs the retention at start and every hour: stored prompts and answers, and
+ * expired Responses API conversations. Every instance may: both are idempotent.
+ */
 export function startContentRetention(prisma: Prisma, log: Logger, days: number) {
   const run = () =>
-    eraseContent(prisma, days)
-      .then((erased) => {
+    Promise.all([
+      eraseContent(prisma, days).then((erased) => {
         if (erased > 0) log.info({ erased, days }, "erased stored prompts and answers");
-      })
-      .catch((error: unknown) => log.error({ err: error }, "content retention failed"));
+      }),
+      deleteExpiredResponses(prisma).then((deleted) => {
+        if (deleted > 0) log.info({ deleted }, "deleted expired stored responses");
+      }),
+    ]).catch((error: unknown) => log.error({ err: error }, "content retention failed"));
   void run();
   const timer = setInterval(() => void run(), HOUR_MS).unref();
   return { stop: () => clearInterval(timer) };

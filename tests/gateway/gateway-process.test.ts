@@ -141,6 +141,46 @@ test("Anthropic's Messages API through the real routes: Claude Code's ?beta=true
   expect(rows.map((row) => [row.endpoint, row.status])).toEqual([["/v1/messages", "SUCCESS"]]);
 });
 
+test("OpenAI's Responses API through the real routes: a stream on one instance, its continuation on the other, 405", async () => {
+  const { secret, user } = await customer();
+  const events: string[] = [];
+  const stream = await clientFor(gateways[0]!, secret).responses.create({
+    model: "gpt-proc",
+    input: "My name is Ada.",
+    stream: true,
+  });
+  let id = "";
+  for await (const event of stream) {
+    events.push(event.type);
+    if (event.type === "response.completed") id = event.response.id;
+  }
+  expect(events[0]).toBe("response.created");
+  expect(events.at(-1)).toBe("response.completed");
+  expect(id).toMatch(/^resp_/);
+  // Stored in the database: the other instance continues it.
+  fake.scripts.enqueue("gpt-proc", { text: "You are Ada." });
+  const second = await clientFor(gateways[1]!, secret).responses.create({
+    model: "gpt-proc",
+    input: "Who am I?",
+    previous_response_id: id,
+  });
+  expect(second.output_text).toBe("You are Ada.");
+  const upstream = JSON.stringify(fake.scripts.received.at(-1)!.body);
+  expect(upstream).toContain("My name is Ada.");
+  expect(upstream).toContain("Hello from the fake provider.");
+  const get = await fetch(`${gateways[1]!.baseUrl}/v1/responses`);
+  expect(get.status).toBe(405);
+  expect(await get.json()).toMatchObject({ error: { type: "invalid_request_error" } });
+  const rows = await prisma.conversation.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: "asc" },
+  });
+  expect(rows.map((row) => [row.endpoint, row.stream, row.status])).toEqual([
+    ["/v1/responses", true, "SUCCESS"],
+    ["/v1/responses", false, "SUCCESS"],
+  ]);
+});
+
 test("a route answers only its methods: others get 405, unknown ones too, and OPTIONS runs no loader", async () => {
   const base = gateways[0]!.baseUrl;
   const call = async (method: string, path: string) => {

@@ -11,6 +11,7 @@ import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
+import { openAIResponses } from "../../app/gateway/protocols/responses-protocol.ts";
 import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
 import { handleEmbeddings } from "../../app/gateway/embeddings/handle-embeddings.server.ts";
 import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
@@ -83,6 +84,7 @@ export async function startGatewayHarness(
       if (path === "/completions" || path === "/api/completions")
         return handleChatCompletion(gateway, request, seedCompletions);
       if (path === "/v1/messages") return handleChatCompletion(gateway, request, anthropicMessages);
+      if (path === "/v1/responses") return handleChatCompletion(gateway, request, openAIResponses);
       if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);
       if (path === "/v1/embeddings") return handleEmbeddings(gateway, request);
       if (path === "/v1/models") return listModels(gateway);

@@ -10,13 +10,10 @@ import type { WireFormat } from "../render/wire-format.ts";
  */
 export interface ClientProtocol {
   /**
-   * The canonical request, or a 400 naming the bad field; `bodyApiKey` only for
-   * the seed's format; `native` when a provider can take the body as it came.
+   * The canonical request, or a 400 naming the bad field (the request is there
+   * for what travels in headers, e.g. anthropic-beta).
    */
-  parse(
-    body: unknown,
-    request: Request,
-  ): { request: ChatRequest; bodyApiKey?: string; native?: NativeRequest };
+  parse(body: unknown, request: Request): ParsedRequest;
   /** The key sent in the headers, if any. */
   headerKey(request: Request): string | undefined;
   /** The key must come in a header: it is checked before the body is read. */
@@ -24,6 +21,29 @@ export interface ClientProtocol {
   /** Says how to send the key, when none came. */
   missingKeyMessage: string;
   format: WireFormat;
+  /** The protocol's name for the output cap, when not the canonical max_completion_tokens. */
+  maxTokensParam?: string;
+}
+
+export interface ParsedRequest {
+  request: ChatRequest;
+  /** Only in the seed's format: the key may come in the body. */
+  bodyApiKey?: string;
+  /** How this request's answers are written, when it depends on the request (the Responses API repeats its settings). */
+  format?: WireFormat;
+  /** Server-side conversation state (the Responses API's store and previous_response_id). */
+  continuation?: Continuation;
+  /** The body as it came, for a provider that speaks the client's protocol (Claude for Messages). */
+  native?: NativeRequest;
+}
+
+export interface Continuation {
+  /** Keep the conversation, the answer included, so that a later request can continue it. */
+  store: boolean;
+  /** The stored response this request continues: its turns come before the new input. */
+  previousResponseId?: string;
+  /** How many messages at the head of the request are its instructions, which are never stored. */
+  instructionMessages: number;
 }
 
 export function bearerToken(request: Request) {

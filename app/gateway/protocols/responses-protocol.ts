@@ -1,0 +1,27 @@
+import { responseSettings } from "../render/response-object.ts";
+import { responsesFormat } from "../render/responses-format.ts";
+import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
+import { toChatRequest, validateResponsesRequest } from "./responses-request.ts";
+
+/** POST /v1/responses: OpenAI's Responses API (the Codex CLI, the Agents SDK), for any catalog model. */
+export const openAIResponses: ClientProtocol = {
+  parse(body) {
+    const input = validateResponsesRequest(body);
+    return {
+      request: toChatRequest(input),
+      format: responsesFormat(responseSettings(input)),
+      continuation: {
+        // OpenAI stores responses unless told not to.
+        store: input.store !== false,
+        previousResponseId: input.previous_response_id ?? undefined,
+        instructionMessages: input.instructions ? 1 : 0,
+      },
+    };
+  },
+  headerKey: bearerToken,
+  keyInHeader: true,
+  maxTokensParam: "max_output_tokens",
+  missingKeyMessage: "Missing API key: send it as 'Authorization: Bearer <key>'",
+  // Only its errors are used: parse gives each request a format that repeats its settings.
+  format: responsesFormat(responseSettings({ model: "", input: "" })),
+};

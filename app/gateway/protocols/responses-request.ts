@@ -1,0 +1,285 @@
+import { z } from "zod";
+import { invalidRequest } from "../../http/gateway-error.ts";
+import { describeZodError } from "../../http/zod-issue.ts";
+import type { ChatMessage, ChatRequest } from "../chat-request.ts";
+
+// OpenAI's Responses request -> the canonical (OpenAI Chat-shaped) request, so
+// that any catalog model can answer it. Only function tools: the built-in ones
+// (web search, file search, computer use...) run on OpenAI's side.
+// @see https://platform.openai.com/docs/api-reference/responses/create
+
+const MAX_TEXT = 4_000_000;
+const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const callId = z.string().min(1, "must not be empty").max(200);
+
+const InputText = z.object({ type: z.enum(["input_text", "output_text"]), text });
+const Refusal = z.object({ type: z.literal("refusal"), refusal: text });
+const InputImage = z.object({
+  type: z.literal("input_image"),
+  image_url: z
+    .string({ error: "is required: file ids are not supported" })
+    .max(MAX_TEXT)
+    .refine((url) => /^(https?:\/\/|data:image\/[\w.+-]+;base64,)/.test(url), {
+      message: "must be an http(s) URL or a data:image/...;base64, URL",
+    }),
+  detail: z.enum(["auto", "low", "high", "original"]).optional(),
+});
+
+const ContentPart = z.discriminatedUnion("type", [InputText, Refusal, InputImage], {
+  error: "must be an input_text, input_image or output_text part (files are not supported)",
+});
+
+const MessageItem = z.object({
+  type: z.literal("message"),
+  role: z.enum(["user", "assistant", "system", "developer"], {
+    error: "must be user, assistant, system or developer",
+  }),
+  content: z.union([text, z.array(ContentPart).max(10_000)]),
+});
+
+const FunctionCallItem = z.object({
+  type: z.literal("function_call"),
+  call_id: callId,
+  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  arguments: text,
+});
+
+const FunctionCallOutputItem = z.object({
+  type: z.literal("function_call_output"),
+  call_id: callId,
+  output: z.union([text, z.array(ContentPart).max(10_000)]),
+});
+
+// Reasoning of an earlier turn: only the model that wrote it could read it back.
+const ReasoningItem = z.object({ type: z.literal("reasoning") });
+
+const Item = z.preprocess(
+  // A message may leave out its type ("easy input message").
+  (item) =>
+    typeof item === "object" && item !== null && !("type" in item) && "role" in item
+      ? { ...item, type: "message" }
+      : item,
+  z.discriminatedUnion(
+    "type",
+    [MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningItem],
+    {
+      error:
+        "must be a message, function_call, function_call_output or reasoning item (others are not supported)",
+    },
+  ),
+);
+
+const FunctionTool = z.object({
+  type: z.literal("function", { error: "only function tools are supported" }),
+  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  description: z.string().max(100_000).nullish(),
+  parameters: z
+    .record(z.string(), z.unknown(), { error: "must be a JSON schema object" })
+    .nullish(),
+  strict: z.boolean().nullish(),
+});
+
+const ToolChoice = z.union(
+  [
+    z.enum(["none", "auto", "required"]),
+    z.object({ type: z.literal("function"), name: z.string().regex(TOOL_NAME) }),
+  ],
+  { error: 'must be "none", "auto", "required" or a function {type, name}' },
+);
+
+const TextFormat = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("text") }),
+    z.object({ type: z.literal("json_object") }),
+    z.object({
+      type: z.literal("json_schema"),
+      name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+      description: z.string().max(100_000).optional(),
+      schema: z.record(z.string(), z.unknown(), { error: "must be a JSON schema object" }),
+      strict: z.boolean().nullish(),
+    }),
+  ],
+  { error: "must be of type text, json_object or json_schema" },
+);
+
+export const ResponsesRequestSchema = z.object({
+  model: z.string({ error: "is required and must be a string" }).min(1).max(200),
+  input: z.union([text.min(1, "must not be empty"), z.array(Item).min(1).max(100_000)], {
+    error: "is required and must be a string or an array of input items",
+  }),
+  instructions: text.nullish(),
+  tools: z.array(FunctionTool).max(512).optional(),
+  tool_choice: ToolChoice.optional(),
+  parallel_tool_calls: z.boolean().nullish(),
+  max_output_tokens: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(10_000_000, "is too large")
+    .nullish(),
+  text: z.object({ format: TextFormat.optional(), verbosity: z.string().nullish() }).optional(),
+  reasoning: z
+    .object({
+      effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
+      summary: z.enum(["auto", "concise", "detailed"]).nullish(),
+    })
+    .nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  metadata: z
+    .record(z.string().max(64), z.string().max(512))
+    .refine((metadata) => Object.keys(metadata).length <= 16, "must have at most 16 keys")
+    .nullish(),
+  stream: z.boolean().nullish(),
+  store: z.boolean().nullish(),
+  previous_response_id: z.string().min(1).max(200).nullish(),
+  background: z.literal(false, { error: "background responses are not supported" }).nullish(),
+  conversation: z
+    .null({ error: "conversations are not supported: use previous_response_id" })
+    .optional(),
+  truncation: z.enum(["auto", "disabled"]).nullish(),
+});
+
+export type ResponsesRequest = z.infer<typeof ResponsesRequestSchema>;
+
+/** The request, checked: a 400 naming the bad field otherwise. */
+export function validateResponsesRequest(body: unknown): ResponsesRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw invalidRequest("The request body must be a JSON object");
+  const parsed = ResponsesRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const { message, path } = describeZodError(parsed.error);
+    throw invalidRequest(message, path);
+  }
+  const request = parsed.data;
+  const choice = request.tool_choice;
+  if (choice && choice !== "none" && !request.tools?.length)
+    throw invalidRequest("tool_choice: needs tools", "tool_choice");
+  if (typeof request.input !== "string") checkItems(request.input, request.previous_response_id);
+  return request;
+}
+
+/** What the canonical request cannot say: images outside user turns, a conversation without a turn. */
+function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?: string | null) {
+  items.forEach((item, i) => {
+    if (item.type !== "message" || item.role === "user" || typeof item.content === "string") return;
+    const image = item.content.findIndex((part) => part.type === "input_image");
+    if (image !== -1)
+      throw invalidRequest(
+        `input[${i}].content[${image}]: images are only supported in user messages`,
+        `input[${i}].content[${image}]`,
+      );
+  });
+  // System and developer messages alone give a model nothing to answer.
+  const isTurn = (item: (typeof items)[number]) =>
+    item.type === "message"
+      ? item.role === "user" || item.role === "assistant"
+      : item.type !== "reasoning";
+  if (!items.some(isTurn) && !previous)
+    throw invalidRequest("input: must contain a user or assistant turn", "input");
+}
+
+/**
+ * The canonical request. Its messages are the instructions (a system message,
+ * first when given) and then the input; a continuation's earlier turns go
+ * between the two (see response-store.server.ts).
+ */
+export function toChatRequest(input: ResponsesRequest): ChatRequest {
+  const messages: ChatMessage[] = [];
+  if (input.instructions) messages.push({ role: "system", content: input.instructions });
+  messages.push(...inputMessages(input.input));
+  const format = input.text?.format;
+  const choice = input.tool_choice;
+  return {
+    model: input.model,
+    messages,
+    tools: input.tools?.map((tool) => ({
+      type: "function",
+      function: {
+        name: tool.name,
+        description: tool.description ?? undefined,
+        parameters: tool.parameters ?? undefined,
+        strict: tool.strict,
+      },
+    })),
+    tool_choice:
+      choice === undefined || typeof choice === "string"
+        ? choice
+        : { type: "function", function: { name: choice.name } },
+    parallel_tool_calls: input.parallel_tool_calls ?? undefined,
+    max_completion_tokens: input.max_output_tokens,
+    temperature: input.temperature,
+    top_p: input.top_p,
+    response_format:
+      format?.type === "json_schema"
+        ? {
+            type: "json_schema",
+            json_schema: {
+              name: format.name,
+              description: format.description,
+              schema: format.schema,
+              strict: format.strict,
+            },
+          }
+        : format,
+    stream: input.stream ?? false,
+  };
+}
+
+type Part = z.infer<typeof ContentPart>;
+type UserPart = Exclude<Extract<ChatMessage, { role: "user" }>["content"], string>[number];
+
+/** Input items as canonical messages: function calls join the assistant turn before them. */
+export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
+  if (typeof input === "string") return [{ role: "user", content: input }];
+  const messages: ChatMessage[] = [];
+  for (const item of input) {
+    switch (item.type) {
+      case "message":
+        messages.push(message(item.role, item.content));
+        break;
+      case "function_call": {
+        const call = {
+          id: item.call_id,
+          type: "function" as const,
+          function: { name: item.name, arguments: item.arguments },
+        };
+        const last = messages.at(-1);
+        if (last?.role === "assistant") last.tool_calls = [...(last.tool_calls ?? []), call];
+        else messages.push({ role: "assistant", content: null, tool_calls: [call] });
+        break;
+      }
+      case "function_call_output":
+        messages.push({
+          role: "tool",
+          tool_call_id: item.call_id,
+          content: typeof item.output === "string" ? item.output : joinText(item.output),
+        });
+        break;
+      case "reasoning":
+        break;
+    }
+  }
+  return messages;
+}
+
+function message(role: z.infer<typeof MessageItem>["role"], content: string | Part[]): ChatMessage {
+  if (typeof content === "string") return { role, content };
+  if (role !== "user") return { role, content: joinText(content) };
+  const parts = content.map((part): UserPart =>
+    part.type === "input_image"
+      ? { type: "image_url", image_url: { url: part.image_url, detail: part.detail } }
+      : { type: "text", text: part.type === "refusal" ? part.refusal : part.text },
+  );
+  return { role, content: parts.length > 0 ? parts : "" };
+}
+
+function joinText(parts: Part[]) {
+  return parts
+    .map((part) =>
+      part.type === "refusal" ? part.refusal : part.type === "input_image" ? "" : part.text,
+    )
+    .join("");
+}

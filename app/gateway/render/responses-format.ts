@@ -1,0 +1,205 @@
+import { errorResponse, type GatewayError } from "../../http/gateway-error.ts";
+import type { FinishReason, StreamPart } from "../parts.ts";
+import type { CompletionAccumulator } from "./completion-accumulator.ts";
+import {
+  finishedStatus,
+  functionCallItem,
+  messageItem,
+  outputText,
+  responseError,
+  responseIds,
+  responseObject,
+  responsesUsage,
+  type ItemStatus,
+  type ResponseSettings,
+} from "./response-object.ts";
+import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
+
+// OpenAI's Responses API: the response object, or its event stream. Every
+// event has an `event:` line and a sequence_number; items are added when their
+// first part comes and all done at the end, in output order, as the SDK's
+// ResponseStream checks them. @see https://platform.openai.com/docs/api-reference/responses-streaming
+
+/** One output item being streamed. */
+type OpenItem =
+  | { type: "message"; id: string; text: string }
+  | { type: "function_call"; id: string; call: { id: string; name: string; arguments: string } };
+
+function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): StreamRenderer {
+  const ids = responseIds(identity);
+  const items: OpenItem[] = [];
+  /** Output index of the message item and of each tool call (by the call's index). */
+  let messageIndex = -1;
+  const callIndexes: number[] = [];
+  let finishReason: FinishReason | undefined;
+  let sequence = 0;
+
+  const event = (type: string, body: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...body, sequence_number: sequence++ })}\n\n`;
+  const lifecycle = (type: string, state: Parameters<typeof responseObject>[2]) =>
+    event(type, { response: responseObject(identity, settings, state) });
+  const snapshot = (item: OpenItem, status: ItemStatus) =>
+    item.type === "message"
+      ? messageItem(item.id, item.text, status)
+      : functionCallItem(item.id, item.call, status);
+  const add = (item: OpenItem) => {
+    items.push(item);
+    const initial =
+      item.type === "message"
+        ? messageItem(item.id, undefined, "in_progress")
+        : functionCallItem(item.id, { ...item.call, arguments: "" }, "in_progress");
+    return event("response.output_item.added", { output_index: items.length - 1, item: initial });
+  };
+  /** The done events of every item, in output order (each event takes the next sequence number). */
+  const closeAll = (status: ItemStatus) =>
+    items
+      .map((item, output_index) => {
+        const item_id = item.id;
+        const details =
+          item.type === "function_call"
+            ? event("response.function_call_arguments.done", {
+                item_id,
+                output_index,
+                name: item.call.name,
+                arguments: item.call.arguments,
+              })
+            : event("response.output_text.done", {
+                item_id,
+                output_index,
+                content_index: 0,
+                text: item.text,
+                logprobs: [],
+              }) +
+              event("response.content_part.done", {
+                item_id,
+                output_index,
+                content_index: 0,
+                part: outputText(item.text),
+              });
+        return (
+          details +
+          event("response.output_item.done", { output_index, item: snapshot(item, status) })
+        );
+      })
+      .join("");
+  const output = (status: ItemStatus) => items.map((item) => snapshot(item, status));
+
+  return {
+    start: () =>
+      lifecycle("response.created", { status: "in_progress", output: [] }) +
+      lifecycle("response.in_progress", { status: "in_progress", output: [] }),
+    part(part: StreamPart) {
+      switch (part.type) {
+        case "text-delta": {
+          let opening = "";
+          if (messageIndex === -1) {
+            messageIndex = items.length;
+            opening =
+              add({ type: "message", id: ids.message, text: "" }) +
+              event("response.content_part.added", {
+                item_id: ids.message,
+                output_index: messageIndex,
+                content_index: 0,
+                part: outputText(""),
+              });
+          }
+          const item = items[messageIndex] as Extract<OpenItem, { type: "message" }>;
+          item.text += part.text;
+          return (
+            opening +
+            event("response.output_text.delta", {
+              item_id: item.id,
+              output_index: messageIndex,
+              content_index: 0,
+              delta: part.text,
+              logprobs: [],
+            })
+          );
+        }
+        case "tool-call-start":
+          callIndexes[part.index] = items.length;
+          return add({
+            type: "function_call",
+            id: ids.functionCall(part.index),
+            call: { id: part.id, name: part.name, arguments: "" },
+          });
+        case "tool-call-delta": {
+          const output_index = callIndexes[part.index];
+          if (output_index === undefined || part.argumentsDelta === "") return "";
+          const item = items[output_index] as Extract<OpenItem, { type: "function_call" }>;
+          item.call.arguments += part.argumentsDelta;
+          return event("response.function_call_arguments.delta", {
+            item_id: item.id,
+            output_index,
+            delta: part.argumentsDelta,
+          });
+        }
+        case "finish":
+          finishReason = part.finishReason;
+          return "";
+        // Claude's thinking comes only to Messages API requests.
+        case "usage":
+        case "thinking-delta":
+        case "thinking-signature":
+          return "";
+      }
+    },
+    end(charge: Charge) {
+      const { status, incomplete_details } = finishedStatus(finishReason);
+      const itemStatus = status === "completed" ? "completed" : "incomplete";
+      const closing = closeAll(itemStatus);
+      return (
+        closing +
+        lifecycle(status === "completed" ? "response.completed" : "response.incomplete", {
+          status,
+          incomplete_details,
+          output: output(itemStatus),
+          usage: responsesUsage(charge),
+        })
+      );
+    },
+    // The response fails (Codex reads response.failed); the error event makes the SDKs throw.
+    fail: (error: GatewayError) =>
+      lifecycle("response.failed", {
+        status: "failed",
+        error: responseError(error),
+        output: output("incomplete"),
+      }) +
+      event("error", {
+        code: error.code ?? error.type,
+        message: error.message,
+        param: error.param,
+      }),
+  };
+}
+
+function response(
+  identity: AnswerIdentity,
+  settings: ResponseSettings,
+  answer: CompletionAccumulator,
+  charge: Charge,
+) {
+  const ids = responseIds(identity);
+  const { status, incomplete_details } = finishedStatus(answer.finishReason);
+  const itemStatus = status === "completed" ? "completed" : "incomplete";
+  const output: unknown[] = [];
+  if (answer.text !== "") output.push(messageItem(ids.message, answer.text, itemStatus));
+  answer.toolCalls.forEach((call, index) => {
+    if (call) output.push(functionCallItem(ids.functionCall(index), call, itemStatus));
+  });
+  return responseObject(identity, settings, {
+    status,
+    incomplete_details,
+    output,
+    usage: responsesUsage(charge),
+  });
+}
+
+/** The Responses API's format for one request: its answers repeat the request's settings. */
+export function responsesFormat(settings: ResponseSettings): WireFormat {
+  return {
+    stream: (identity) => streamRenderer(identity, settings),
+    json: (identity, answer, charge) => response(identity, settings, answer, charge),
+    error: errorResponse,
+  };
+}

@@ -1,0 +1,20 @@
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
+import { openAIResponses } from "#app/gateway/protocols/responses-protocol.ts";
+import { MAX_BODY_BYTES } from "#app/http/limits.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
+import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { Route } from "./+types/v1.responses";
+
+const notAllowed = () => methodNotAllowed("POST", openAIResponses.format.error);
+
+// OpenAI's Responses API (what the Codex CLI and the Agents SDK call), for any catalog model.
+export async function action({ request }: Route.ActionArgs) {
+  if (request.method !== "POST") return notAllowed();
+  return handleChatCompletion(await getGateway(), request, openAIResponses);
+}
+
+export const loader = notAllowed;
+
+// The server sends this route's POSTs straight to the action (app/server/direct-actions.server.ts).
+export const handle: DirectActionHandle = { directAction: true, maxBodyBytes: MAX_BODY_BYTES };

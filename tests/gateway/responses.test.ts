@@ -1,0 +1,606 @@
+// OpenAI's Responses API in front of every provider: the official openai SDK
+// talks to the gateway, the gateway to the three fakes. Same key check, hold
+// and settlement as chat completions; every answer and event checked against
+// OpenAI's own schemas (tests/fixtures/openai-responses-embeddings-schemas.json).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import type { Usage } from "../../app/gateway/parts.ts";
+import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
+import { creditsToMicro, microToCredits, microToUsd, usdToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
+
+const spec = JSON.parse(
+  readFileSync(
+    join(import.meta.dirname, "..", "fixtures", "openai-responses-embeddings-schemas.json"),
+    "utf8",
+  ),
+) as { components: { schemas: Record<string, unknown> } };
+// OpenAPI's `nullable` is not JSON Schema: turn it into a "null" type (this spec mostly uses anyOf null already).
+function withoutNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutNullable);
+  if (typeof node !== "object" || node === null) return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const out = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, withoutNullable(value)]),
+  );
+  if (nullable !== true) return out;
+  if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
+  if (typeof out.type === "string") out.type = [out.type, "null"];
+  else if (!out.type) return { anyOf: [out, { type: "null" }] };
+  return out;
+}
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ $id: "openai", components: { schemas: withoutNullable(spec.components.schemas) } });
+const validator = (name: string) => {
+  const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
+  if (!validate) throw new Error(`no schema ${name}`);
+  return (value: unknown) =>
+    validate(value) ? "valid" : JSON.stringify(validate.errors?.slice(0, 3));
+};
+const validResponse = validator("Response");
+/** Each event against the schema of its own type (the union's anyOf reports little). */
+const EVENT_SCHEMAS: Record<string, string> = {
+  "response.created": "ResponseCreatedEvent",
+  "response.in_progress": "ResponseInProgressEvent",
+  "response.output_item.added": "ResponseOutputItemAddedEvent",
+  "response.output_item.done": "ResponseOutputItemDoneEvent",
+  "response.content_part.added": "ResponseContentPartAddedEvent",
+  "response.content_part.done": "ResponseContentPartDoneEvent",
+  "response.output_text.delta": "ResponseTextDeltaEvent",
+  "response.output_text.done": "ResponseTextDoneEvent",
+  "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
+  "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
+  "response.completed": "ResponseCompletedEvent",
+  "response.incomplete": "ResponseIncompleteEvent",
+  "response.failed": "ResponseFailedEvent",
+  error: "ResponseErrorEvent",
+};
+const validStreamEvent = validator("ResponseStreamEvent");
+function validEvent(event: { type: string }) {
+  const name = EVENT_SCHEMAS[event.type];
+  if (!name) return `unexpected event ${event.type}`;
+  const own = validator(name)(event);
+  return own === "valid" ? validStreamEvent(event) : own;
+}
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let harness: GatewayHarness;
+
+const PROVIDERS = ["openai", "anthropic", "google"] as const;
+type ProviderSlug = (typeof PROVIDERS)[number];
+const USD = { input: "3.00", cachedInput: "0.30", output: "15.00" };
+const PRICES: Prices = {
+  input: usdToMicro(USD.input),
+  cachedInput: usdToMicro(USD.cachedInput),
+  cacheWrite: null,
+  output: usdToMicro(USD.output),
+};
+const CHUNKS = ["Alpha", " beta", " gamma", " delta"];
+const FAKE_USAGE = { input: 40, cached: 8, cacheWrite: 0, output: 4, reasoning: 0 };
+const EXPECTED: Usage = {
+  inputTokens: 40,
+  cachedInputTokens: 8,
+  cacheWriteTokens: 0,
+  outputTokens: 4,
+  reasoningTokens: 0,
+};
+const COST = costOfUsage(EXPECTED, PRICES);
+const WEATHER_TOOL = {
+  type: "function" as const,
+  name: "get_weather",
+  description: "The weather in a city",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  },
+  strict: true,
+};
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url);
+  for (const provider of PROVIDERS) {
+    await createCatalogEntry(prisma, {
+      modelSlug: `resp-${provider}`,
+      providerSlug: provider,
+      upstreamModel: `resp-up-${provider}`,
+      usd: USD,
+    });
+  }
+});
+afterAll(async () => {
+  await harness.close();
+  await expectLedgerClean(prisma);
+  await prisma.$disconnect();
+});
+beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
+
+async function customer(credits = 100, creditLimitCredits?: number) {
+  const user = await createUser(prisma, { credits });
+  const { apiKey, secret } = await createApiKey(prisma, user.id, { creditLimitCredits });
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  return { user, apiKey, secret, client };
+}
+
+const rowsOf = (userId: string) =>
+  prisma.conversation.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+
+async function expectCharged(userId: string, stream: boolean, provider: ProviderSlug) {
+  const [row, ...more] = await rowsOf(userId);
+  expect(more).toEqual([]);
+  expect(row).toMatchObject({
+    status: "SUCCESS",
+    usageSource: "REPORTED",
+    endpoint: "/v1/responses",
+    providerSlug: provider,
+    stream,
+    inputTokens: 40,
+    cachedInputTokens: 8,
+    outputTokens: 4,
+    cost: COST,
+  });
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  expect({ balance: user.balance, reserved: user.reserved }).toEqual({
+    balance: creditsToMicro(100) - COST,
+    reserved: 0n,
+  });
+}
+
+const EXPECTED_USAGE = {
+  input_tokens: 48,
+  input_tokens_details: { cached_tokens: 8, cache_write_tokens: 0 },
+  output_tokens: 4,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: 52,
+  cost: microToUsd(COST),
+  cost_credits: microToCredits(COST),
+};
+
+/** The raw event stream of a request, each event checked for its `event:` line. */
+async function rawEvents(secret: string, body: Record<string, unknown>) {
+  const response = await fetch(`${harness.baseUrl}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ stream: true, ...body }),
+  });
+  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+  return (await response.text())
+    .split("\n\n")
+    .filter(Boolean)
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      const data = JSON.parse(dataLine!.slice("data: ".length)) as Record<string, unknown> & {
+        type: string;
+        sequence_number: number;
+      };
+      expect(eventLine).toBe(`event: ${data.type}`);
+      return data;
+    });
+}
+
+describe.each(PROVIDERS)("served by %s", (provider) => {
+  const fake = () => harness.fakes[provider];
+  const model = `resp-${provider}`;
+
+  test("responses.create: the response object, output_text, usage with cost, the exact charge", async () => {
+    const who = await customer();
+    fake().scripts.enqueue(`resp-up-${provider}`, { chunks: CHUNKS, usage: FAKE_USAGE });
+    const response = await who.client.responses.create({
+      model,
+      instructions: "Be brief.",
+      input: "Say four words",
+      store: false,
+      metadata: { ticket: "42" },
+    });
+    expect(validResponse(response)).toBe("valid");
+    expect(response).toMatchObject({
+      object: "response",
+      status: "completed",
+      model,
+      instructions: "Be brief.",
+      metadata: { ticket: "42" },
+      store: false,
+      output: [
+        {
+          type: "message",
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: CHUNKS.join("") }],
+        },
+      ],
+      usage: EXPECTED_USAGE,
+    });
+    expect(response.output_text).toBe(CHUNKS.join(""));
+    expect(response.id).toMatch(/^resp_/);
+    expect(response.output[0]!.id).toMatch(/^msg_/);
+    // The instructions travelled as the system prompt, in the provider's own format.
+    expect(JSON.stringify(fake().scripts.received.at(-1)!.body)).toContain("Be brief.");
+    await expectCharged(who.user.id, false, provider);
+  });
+
+  test("responses.stream: text in pieces, finalResponse with the provider's usage", async () => {
+    const who = await customer();
+    fake().scripts.enqueue(`resp-up-${provider}`, {
+      chunks: CHUNKS,
+      chunkDelayMs: 40,
+      usage: FAKE_USAGE,
+    });
+    const stream = who.client.responses.stream({ model, input: "Say four words", store: false });
+    const pieces: string[] = [];
+    stream.on("response.output_text.delta", (event) => pieces.push(event.delta));
+    const response = await stream.finalResponse();
+    expect(pieces).toEqual(CHUNKS);
+    expect(response.status).toBe("completed");
+    expect(response.output_text).toBe(CHUNKS.join(""));
+    expect(response.usage).toMatchObject(EXPECTED_USAGE);
+    await expectCharged(who.user.id, true, provider);
+  });
+
+  test("a function-call round trip: function_call out, function_call_output in", async () => {
+    const who = await customer();
+    fake().scripts.enqueue(`resp-up-${provider}`, {
+      toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
+    });
+    const input: OpenAI.Responses.ResponseInputItem[] = [
+      { role: "user", content: "Weather in Paris?" },
+    ];
+    const first = await who.client.responses
+      .stream({ model, input, tools: [WEATHER_TOOL], tool_choice: "auto", store: false })
+      .finalResponse();
+    const call = first.output.find((item) => item.type === "function_call")!;
+    expect(call).toMatchObject({
+      type: "function_call",
+      // Gemini has no call ids: its adapter makes them up.
+      call_id: provider === "google" ? expect.stringMatching(/^call_/) : "call_1",
+      name: "get_weather",
+      arguments: '{"city":"Paris"}',
+      status: "completed",
+    });
+    expect(call.id).toMatch(/^fc_/);
+
+    fake().scripts.enqueue(`resp-up-${provider}`, { text: "Sunny, 21 degrees." });
+    const second = await who.client.responses.create({
+      model,
+      tools: [WEATHER_TOOL],
+      store: false,
+      input: [
+        ...input,
+        // What the Agents SDK does: the answer's items go back as they came.
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: "function_call_output", call_id: call.call_id, output: "21 C, sunny" },
+      ],
+    });
+    expect(second.output_text).toBe("Sunny, 21 degrees.");
+    // The provider got the result of its call in its own wire format.
+    const upstream = JSON.stringify(fake().scripts.received.at(-1)!.body);
+    expect(upstream).toContain("21 C, sunny");
+    expect(upstream).toContain("get_weather");
+    const rows = await rowsOf(who.user.id);
+    expect(rows.map((row) => [row.status, row.finishReason])).toEqual([
+      ["SUCCESS", "tool_calls"],
+      ["SUCCESS", "stop"],
+    ]);
+  });
+});
+
+describe("the event sequence", () => {
+  test("created, in_progress, one item per text and tool call, all done, completed", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", {
+      chunks: ["Let me ", "check."],
+      toolCalls: [{ id: "call_9", name: "get_weather", arguments: '{"city":"Oslo"}' }],
+      usage: FAKE_USAGE,
+    });
+    const events = await rawEvents(who.secret, {
+      model: "resp-openai",
+      input: "Weather in Oslo?",
+      tools: [WEATHER_TOOL],
+    });
+    for (const event of events) expect(validEvent(event)).toBe("valid");
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+    const summary = events.flatMap((event, i) => {
+      // The provider streams arguments in as many pieces as it likes: one line for a run of them.
+      if (event.type === events[i - 1]?.type && event.type.endsWith(".delta")) return [];
+      return [
+        event.output_index === undefined ? event.type : `${event.type} ${event.output_index}`,
+      ];
+    });
+    expect(summary).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added 0",
+      "response.content_part.added 0",
+      "response.output_text.delta 0",
+      "response.output_item.added 1",
+      "response.function_call_arguments.delta 1",
+      "response.output_text.done 0",
+      "response.content_part.done 0",
+      "response.output_item.done 0",
+      "response.function_call_arguments.done 1",
+      "response.output_item.done 1",
+      "response.completed",
+    ]);
+    const completed = events.at(-1)!.response as Record<string, unknown>;
+    expect(completed).toMatchObject({
+      status: "completed",
+      usage: EXPECTED_USAGE,
+      output: [
+        { type: "message", content: [{ text: "Let me check." }] },
+        { type: "function_call", call_id: "call_9", arguments: '{"city":"Oslo"}' },
+      ],
+    });
+  });
+
+  test("cut at max_output_tokens: response.incomplete, items incomplete", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", {
+      chunks: ["Once ", "upon"],
+      finishReason: "length",
+    });
+    const events = await rawEvents(who.secret, {
+      model: "resp-openai",
+      input: "A story",
+      max_output_tokens: 2,
+    });
+    for (const event of events) expect(validEvent(event)).toBe("valid");
+    expect(events.at(-1)).toMatchObject({
+      type: "response.incomplete",
+      response: {
+        status: "incomplete",
+        incomplete_details: { reason: "max_output_tokens" },
+        max_output_tokens: 2,
+        output: [{ status: "incomplete", content: [{ text: "Once upon" }] }],
+      },
+    });
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", {
+      chunks: ["Once ", "upon"],
+      finishReason: "length",
+    });
+    const json = await who.client.responses.create({
+      model: "resp-openai",
+      input: "A story",
+      max_output_tokens: 2,
+    });
+    expect(validResponse(json)).toBe("valid");
+    expect(json).toMatchObject({ status: "incomplete", output_text: "Once upon" });
+  });
+
+  test("json_schema text format and settings reach the provider and come back", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", { text: '{"a":1}' });
+    const format = {
+      type: "json_schema" as const,
+      name: "thing",
+      schema: { type: "object", properties: { a: { type: "number" } } },
+      strict: true,
+    };
+    const response = await who.client.responses.create({
+      model: "resp-openai",
+      input: [
+        {
+          role: "user",
+          content: [
+            { type: "input_text", text: "What is this?" },
+            { type: "input_image", image_url: "https://example.com/cat.png", detail: "low" },
+          ],
+        },
+      ],
+      text: { format },
+      reasoning: { effort: "low" },
+      temperature: 0.5,
+      top_p: 0.9,
+      parallel_tool_calls: false,
+      tools: [WEATHER_TOOL],
+      tool_choice: { type: "function", name: "get_weather" },
+    });
+    expect(validResponse(response)).toBe("valid");
+    expect(response).toMatchObject({
+      text: { format },
+      temperature: 0.5,
+      top_p: 0.9,
+      parallel_tool_calls: false,
+      reasoning: { effort: "low" },
+      tool_choice: { type: "function", name: "get_weather" },
+      tools: [WEATHER_TOOL],
+    });
+    const upstream = harness.fakes.openai.scripts.received.at(-1)!.body as Record<string, unknown>;
+    expect(upstream).toMatchObject({
+      temperature: 0.5,
+      top_p: 0.9,
+      parallel_tool_calls: false,
+      response_format: { type: "json_schema", json_schema: { name: "thing", strict: true } },
+      tool_choice: { type: "function", function: { name: "get_weather" } },
+    });
+    expect(JSON.stringify(upstream.messages)).toContain("https://example.com/cat.png");
+  });
+
+  test("a provider failing mid-stream: response.failed and an error event, billed for what came", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", { chunks: CHUNKS, cutAfterChunks: 2 });
+    const events = await rawEvents(who.secret, { model: "resp-openai", input: "Hi" });
+    for (const event of events) expect(validEvent(event)).toBe("valid");
+    expect(events.slice(-2).map((event) => event.type)).toEqual(["response.failed", "error"]);
+    expect(events.at(-2)).toMatchObject({
+      response: { status: "failed", error: { code: "server_error" } },
+    });
+
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", { chunks: CHUNKS, cutAfterChunks: 2 });
+    const stream = who.client.responses.stream({ model: "resp-openai", input: "Hi" });
+    const pieces: string[] = [];
+    stream.on("response.output_text.delta", (event) => pieces.push(event.delta));
+    const failure = await stream.finalResponse().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(pieces).toEqual(CHUNKS.slice(0, 2));
+    const rows = await rowsOf(who.user.id);
+    expect(rows.map((row) => row.status)).toEqual(["ERROR", "ERROR"]);
+    for (const row of rows) {
+      expect(row.usageSource).toBe("ESTIMATED");
+      expect(row.outputTokens).toBeGreaterThan(0);
+      expect(row.cost).toBeGreaterThan(0n);
+    }
+  });
+
+  test("a client that leaves mid-stream is billed for what was produced", async () => {
+    const who = await customer();
+    harness.fakes.google.scripts.enqueue("resp-up-google", {
+      chunks: ["one ", "two ", "three ", "four ", "five"],
+      chunkDelayMs: 100,
+    });
+    const stream = who.client.responses.stream({ model: "resp-google", input: "Count" });
+    await new Promise<void>((resolve) =>
+      stream.on("response.output_text.delta", (event) => {
+        if (event.snapshot.length >= 8) resolve();
+      }),
+    );
+    const ended = stream.done().catch((error: unknown) => error);
+    stream.abort();
+    expect(await ended).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await expect.poll(async () => (await rowsOf(who.user.id))[0]?.status).toBe("CANCELLED");
+    const [row] = await rowsOf(who.user.id);
+    expect(row!.outputTokens).toBeGreaterThan(0);
+    expect(row!.cost).toBeGreaterThan(0n);
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: who.user.id } });
+    expect(user.reserved).toBe(0n);
+    // A cancelled response is not kept for continuation.
+    expect(await prisma.storedResponse.count({ where: { userId: who.user.id } })).toBe(0);
+  });
+});
+
+describe("previous_response_id", () => {
+  test("a stored response is continued: the provider gets the earlier turns", async () => {
+    const who = await customer();
+    harness.fakes.anthropic.scripts.enqueue("resp-up-anthropic", { text: "Hello Ada." });
+    const first = await who.client.responses.create({
+      model: "resp-anthropic",
+      instructions: "First instructions.",
+      input: "My name is Ada.",
+    });
+    expect(first).toMatchObject({ store: true });
+    harness.fakes.anthropic.scripts.enqueue("resp-up-anthropic", { text: "You are Ada." });
+    const second = await who.client.responses
+      .stream({
+        model: "resp-anthropic",
+        instructions: "Second instructions.",
+        input: "What is my name?",
+        previous_response_id: first.id,
+      })
+      .finalResponse();
+    expect(second.previous_response_id).toBe(first.id);
+    const upstream = JSON.stringify(harness.fakes.anthropic.scripts.received.at(-1)!.body);
+    for (const turn of [
+      "My name is Ada.",
+      "Hello Ada.",
+      "What is my name?",
+      "Second instructions.",
+    ])
+      expect(upstream).toContain(turn);
+    // Instructions are not carried over, as at OpenAI.
+    expect(upstream).not.toContain("First instructions.");
+    expect(upstream.indexOf("My name is Ada.")).toBeLessThan(upstream.indexOf("Hello Ada."));
+    expect(upstream.indexOf("Hello Ada.")).toBeLessThan(upstream.indexOf("What is my name?"));
+
+    // A third turn continues the second: all of it.
+    harness.fakes.anthropic.scripts.enqueue("resp-up-anthropic", { text: "Bye." });
+    await who.client.responses.create({
+      model: "resp-openai",
+      input: "Bye",
+      previous_response_id: second.id,
+    });
+    const third = JSON.stringify(harness.fakes.openai.scripts.received.at(-1)!.body);
+    for (const turn of ["My name is Ada.", "Hello Ada.", "You are Ada.", "Bye"])
+      expect(third).toContain(turn);
+
+    const stored = await prisma.storedResponse.findUniqueOrThrow({ where: { id: first.id } });
+    expect(stored).toMatchObject({ userId: who.user.id, apiKeyId: who.apiKey.id });
+    expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  });
+
+  test("store: false keeps nothing; another user's, an unknown or an expired id is a 404", async () => {
+    const owner = await customer();
+    const other = await customer();
+    const kept = await owner.client.responses.create({ model: "resp-openai", input: "Hi" });
+    const unkept = await owner.client.responses.create({
+      model: "resp-openai",
+      input: "Hi",
+      store: false,
+    });
+    expect(await prisma.storedResponse.count({ where: { id: unkept.id } })).toBe(0);
+    await prisma.storedResponse.create({
+      data: {
+        id: "resp_expired",
+        userId: owner.user.id,
+        apiKeyId: owner.apiKey.id,
+        messages: [],
+        expiresAt: new Date(Date.now() - 1000),
+      },
+    });
+    const continueWith = (client: OpenAI, id: string) =>
+      client.responses
+        .create({ model: "resp-openai", input: "Again", previous_response_id: id })
+        .then(
+          () => undefined,
+          (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+        );
+    const received = harness.fakes.openai.scripts.received.length;
+    for (const [client, id] of [
+      [other.client, kept.id],
+      [owner.client, unkept.id],
+      [owner.client, "resp_expired"],
+    ] as const) {
+      const error = await continueWith(client, id);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect(error!.error).toMatchObject({
+        type: "not_found_error",
+        param: "previous_response_id",
+      });
+    }
+    expect(harness.fakes.openai.scripts.received.length).toBe(received);
+    // The hourly retention deletes expired rows, and only those.
+    expect(await deleteExpiredResponses(prisma)).toBeGreaterThanOrEqual(1);
+    expect(await prisma.storedResponse.count({ where: { id: "resp_expired" } })).toBe(0);
+    expect(await prisma.storedResponse.count({ where: { id: kept.id } })).toBe(1);
+  });
+});
+
+describe("refusals come before any provider call, in OpenAI's error shape", () => {
+  test.each([
+    ["a wrong key", 401, "authentication_error"],
+    ["no credits", 402, "insufficient_credits"],
+    ["a key over its limit", 403, "permission_error"],
+  ])("%s -> %i %s", async (what, status, type) => {
+    const who = await customer(what === "no credits" ? 0 : 100, 1);
+    const client =
+      what === "a wrong key"
+        ? new OpenAI({ apiKey: "gw-wrong", baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 })
+        : who.client;
+    // 5,000 output tokens at US$15 per million cost 7.5 credits: over the key's limit of 1.
+    const error = await client.responses
+      .create({
+        model: "resp-openai",
+        input: "Hi",
+        max_output_tokens: what === "a key over its limit" ? 5000 : 100,
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error!.status).toBe(status);
+    expect(error!.type).toBe(type);
+    for (const fake of Object.values(harness.fakes)) expect(fake.scripts.received).toEqual([]);
+  });
+});
