@@ -32,7 +32,7 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-test("200 concurrent requests on a balance for 20, half of them through Anthropic's Messages API", async () => {
+test("200 concurrent requests on a balance for 20, through chat completions, Anthropic's Messages and OpenAI's Responses APIs", async () => {
   const messages = [{ role: "user" as const, content: "Tell me something" }];
   const maxTokens = 5000;
   // The hold per request: the input's upper bound at the input price + 5000 output tokens at $10/1M.
@@ -45,7 +45,7 @@ test("200 concurrent requests on a balance for 20, half of them through Anthropi
   expect(fits).toBeLessThanOrEqual(25);
 
   const keys = await Promise.all([0, 1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
-  // Both protocols translate to the same canonical request, so each holds the same amount.
+  // The three protocols translate to the same canonical request, so each holds the same amount.
   const calls = keys.flatMap(({ secret }) => [
     () =>
       new OpenAI({
@@ -58,6 +58,17 @@ test("200 concurrent requests on a balance for 20, half of them through Anthropi
         model: "busy",
         messages,
         max_tokens: maxTokens,
+      }),
+    () =>
+      new OpenAI({
+        apiKey: secret,
+        baseURL: `${harness.baseUrl}/v1`,
+        maxRetries: 0,
+      }).responses.create({
+        model: "busy",
+        input: messages[0]!.content,
+        max_output_tokens: maxTokens,
+        store: false,
       }),
   ]);
   // Slow first bytes: every reservation is made before the first settlement frees anything.
@@ -102,7 +113,8 @@ test("200 concurrent requests on a balance for 20, half of them through Anthropi
     where: { userId: user.id },
     select: { endpoint: true },
   });
-  for (const row of rows) expect(["/v1/chat/completions", "/v1/messages"]).toContain(row.endpoint);
+  for (const row of rows)
+    expect(["/v1/chat/completions", "/v1/messages", "/v1/responses"]).toContain(row.endpoint);
   expect(after.reserved).toBe(0n);
   expect(after.balance).toBe(after.topUps - after.charges);
   expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
