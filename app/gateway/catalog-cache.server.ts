@@ -2,6 +2,8 @@ import type { Prices } from "../billing/prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
 
+const DATED_SNAPSHOT = /-\d{8}$/;
+
 export interface RouteOption {
   /** The catalog model this route serves (a request may fall back to another model's routes). */
   modelSlug: string;
@@ -41,8 +43,13 @@ export class CatalogCache {
     this.loading = undefined;
   }
 
+  /**
+   * The model named `slug`. A dated snapshot id (`claude-haiku-4-5-20251001`,
+   * as Claude Code and the providers' SDKs name models) finds its undated slug.
+   */
   async resolve(slug: string): Promise<CatalogModel | undefined> {
-    return (await this.all()).get(slug);
+    const models = await this.all();
+    return models.get(slug) ?? models.get(slug.replace(DATED_SNAPSHOT, ""));
   }
 
   async all(): Promise<Map<string, CatalogModel>> {

@@ -275,6 +275,18 @@ describe("Claude models get the request as it came", () => {
   });
 });
 
+test("a dated snapshot id, as Claude Code sends, finds its catalog model", async () => {
+  const who = await customer();
+  const message = await who.client.messages.create({
+    model: "msg-anthropic-20251001",
+    max_tokens: 50,
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(message.model).toBe("msg-anthropic");
+  const [row] = await rowsOf(who.user.id);
+  expect(row!.modelSlug).toBe("msg-anthropic");
+});
+
 describe("the event sequence", () => {
   test("message_start, one block per text and tool call, message_delta, message_stop", async () => {
     const who = await customer();
