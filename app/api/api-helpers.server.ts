@@ -5,6 +5,7 @@ import {
   DATABASE_UNAVAILABLE,
   errorResponse,
   GatewayError,
+  INTERNAL_ERROR,
   invalidRequest,
 } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
@@ -27,7 +28,7 @@ export async function jsonApi(handler: () => Promise<Response>): Promise<Respons
     if (error instanceof GatewayError) return errorResponse(error);
     if (isDatabaseUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE);
     processLogger().error({ err: error }, "JSON API request failed");
-    return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }));
+    return errorResponse(INTERNAL_ERROR);
   }
 }
 

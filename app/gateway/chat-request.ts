@@ -4,9 +4,11 @@ import { z } from "zod";
 // provider adapter understands. Unknown fields are dropped, as OpenAI's SDK
 // sends many we do not forward. @see https://platform.openai.com/docs/api-reference/chat/create
 
-const MAX_TEXT = 4_000_000; // characters in one string: well above any model's context
+/** Characters in one string: well above any model's context. Every protocol's limit. */
+export const MAX_TEXT = 4_000_000;
 
-const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+/** A string of text in any protocol's request. */
+export const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
 
 const TextPartSchema = z.object({ type: z.literal("text"), text });
 

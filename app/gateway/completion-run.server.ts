@@ -486,7 +486,8 @@ function end(controller: ReadableStreamDefaultController<Uint8Array>, text: stri
 }
 
 /** The code a failed request is recorded with. */
-function errorCodeOf(error: unknown): string | null {
+/** The error code a usage row and a log line carry for how a request failed. */
+export function errorCodeOf(error: unknown): string | null {
   if (error instanceof UpstreamError || error instanceof GatewayError) return error.code;
   return error ? "upstream_error" : null;
 }

@@ -1,8 +1,9 @@
 import { countInputTokens } from "../billing/estimate-usage.server.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
-import { DATABASE_UNAVAILABLE, GatewayError } from "../http/gateway-error.ts";
+import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { authenticate } from "./authenticate.server.ts";
+import { modelNotFound } from "./route-choice.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { anthropicMessages } from "./protocols/anthropic-protocol.ts";
 import { parseCountTokensRequest } from "./protocols/anthropic-request.ts";
@@ -17,17 +18,12 @@ export async function handleCountTokens(gateway: Gateway, request: Request): Pro
   try {
     await authenticate(gateway, protocol, protocol.headerKey(request));
     const chat = parseCountTokensRequest(await readJsonBody(request));
-    if (!(await gateway.catalog.resolve(chat.model)))
-      throw new GatewayError(404, `The model '${chat.model}' does not exist`, {
-        type: "not_found_error",
-        code: "model_not_found",
-        param: "model",
-      });
+    if (!(await gateway.catalog.resolve(chat.model))) throw modelNotFound(chat.model);
     return Response.json({ input_tokens: await countInputTokens(chat) });
   } catch (caught) {
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) return protocol.format.error(error);
     gateway.log.error({ err: error }, "count_tokens failed");
-    return protocol.format.error(new GatewayError(500, "Internal error", { type: "server_error" }));
+    return protocol.format.error(INTERNAL_ERROR);
   }
 }

@@ -1,7 +1,7 @@
 import { holdPrices } from "../billing/hold-prices.ts";
 import { requestedMaxTokens } from "./chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
-import { DATABASE_UNAVAILABLE, GatewayError } from "../http/gateway-error.ts";
+import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { chooseRoutes } from "./route-choice.server.ts";
@@ -111,12 +111,9 @@ export async function handleChatCompletion(
     gateway.metrics.answeredWithError(500, "internal_error");
     trace?.end(500, "internal_error");
     gateway.log.error({ err: error, requestId }, "gateway request failed");
-    return protocol.format.error(
-      new GatewayError(500, "Internal error", { type: "server_error" }),
-      {
-        "x-request-id": requestId,
-      },
-    );
+    return protocol.format.error(INTERNAL_ERROR, {
+      "x-request-id": requestId,
+    });
   }
 }
 

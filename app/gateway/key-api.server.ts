@@ -3,6 +3,7 @@ import {
   DATABASE_UNAVAILABLE,
   errorResponse,
   GatewayError,
+  INTERNAL_ERROR,
   invalidRequest,
 } from "../http/gateway-error.ts";
 import { microToCredits, microToUsd } from "../utils/money.ts";
@@ -30,7 +31,7 @@ async function withKey(
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) return errorResponse(error);
     gateway.log.error({ err: error }, "key API request failed");
-    return errorResponse(new GatewayError(500, "Internal error", { type: "server_error" }));
+    return errorResponse(INTERNAL_ERROR);
   }
 }
 

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ChatRequestSchema, type ChatRequest } from "./chat-request.ts";
-import { invalidRequest } from "../http/gateway-error.ts";
-import { describeZodError } from "../http/zod-issue.ts";
+import { validateBody } from "../http/validate-body.ts";
 
 export type RequestFormat = "openai" | "seed";
 
@@ -12,19 +11,9 @@ export function parseChatRequest(
   body: unknown,
   format: RequestFormat,
 ): { request: ChatRequest; bodyApiKey?: string } {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw invalidRequest("The request body must be a JSON object");
-  }
-  const parsed = ChatRequestSchema.safeParse(body);
-  if (!parsed.success) throw fromZod(parsed.error);
-  if (format === "openai") return { request: parsed.data };
-  const extras = SeedExtrasSchema.safeParse(body);
-  if (!extras.success) throw fromZod(extras.error);
+  const request = validateBody(ChatRequestSchema, body);
+  if (format === "openai") return { request };
+  const extras = validateBody(SeedExtrasSchema, body);
   // The seed's /completions always streams its own SSE format.
-  return { request: { ...parsed.data, stream: true }, bodyApiKey: extras.data.apiKey };
-}
-
-function fromZod(error: z.ZodError) {
-  const { message, path } = describeZodError(error);
-  return invalidRequest(message, path);
+  return { request: { ...request, stream: true }, bodyApiKey: extras.apiKey };
 }

@@ -3,6 +3,13 @@ import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
 
+export const modelNotFound = (slug: string, param = "model") =>
+  new GatewayError(404, `The model '${slug}' does not exist`, {
+    type: "not_found_error",
+    code: "model_not_found",
+    param,
+  });
+
 export interface RouteChoice {
   /** The model the client asked for first. */
   model: CatalogModel;
@@ -29,12 +36,7 @@ export async function chooseRoutes(
   const models: CatalogModel[] = [];
   for (const slug of slugs) {
     const model = await gateway.catalog.resolve(slug);
-    if (!model)
-      throw new GatewayError(404, `The model '${slug}' does not exist`, {
-        type: "not_found_error",
-        code: "model_not_found",
-        param: slug === chat.model ? "model" : "models",
-      });
+    if (!model) throw modelNotFound(slug, slug === chat.model ? "model" : "models");
     models.push(model);
   }
   const model = models[0]!;

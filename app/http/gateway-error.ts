@@ -56,3 +56,6 @@ export const DATABASE_UNAVAILABLE = new GatewayError(
   "The gateway's database is unavailable; retry in a moment",
   { type: "server_error", code: "database_unavailable", retryAfter: 1 },
 );
+
+/** An unexpected failure: the answer says only this; the details go to the log. */
+export const INTERNAL_ERROR = new GatewayError(500, "Internal error", { type: "server_error" });

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { invalidRequest } from "../../http/gateway-error.ts";
-import { describeZodError } from "../../http/zod-issue.ts";
+import { validateBody } from "../../http/validate-body.ts";
+import { MAX_TEXT } from "../chat-request.ts";
 
 // OpenAI's embeddings request. Token-id arrays are not accepted: the gateway
 // serves models of several providers, and token ids are one tokenizer's.
 // @see https://platform.openai.com/docs/api-reference/embeddings/create
 
-const MAX_TEXT = 4_000_000;
 const text = z
   .string({ error: "must be a string or an array of strings" })
   .min(1, "must not be empty")
@@ -28,13 +27,6 @@ export type EmbeddingsRequest = Omit<z.infer<typeof EmbeddingsRequestSchema>, "i
 
 /** The request, or a 400 naming the bad field. */
 export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw invalidRequest("The request body must be a JSON object");
-  const parsed = EmbeddingsRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const { message, path } = describeZodError(parsed.error);
-    throw invalidRequest(message, path);
-  }
-  const { input, ...rest } = parsed.data;
+  const { input, ...rest } = validateBody(EmbeddingsRequestSchema, body);
   return { ...rest, inputs: typeof input === "string" ? [input] : input };
 }

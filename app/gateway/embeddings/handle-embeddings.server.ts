@@ -5,14 +5,16 @@ import {
   DATABASE_UNAVAILABLE,
   errorResponse,
   GatewayError,
+  INTERNAL_ERROR,
   invalidRequest,
 } from "../../http/gateway-error.ts";
 import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate } from "../authenticate.server.ts";
+import { modelNotFound } from "../route-choice.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
-import { toGatewayError } from "../completion-run.server.ts";
+import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";
 import { refusal } from "../hold-refusal.server.ts";
 import { EMPTY_USAGE } from "../parts.ts";
@@ -37,12 +39,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseEmbeddingsRequest(await readJsonBody(request));
     const model = await gateway.catalog.resolve(input.model);
-    if (!model)
-      throw new GatewayError(404, `The model '${input.model}' does not exist`, {
-        type: "not_found_error",
-        code: "model_not_found",
-        param: "model",
-      });
+    if (!model) throw modelNotFound(input.model);
     const routes = model.routes.filter((route) => gateway.adapters[route.providerSlug]?.embed);
     if (routes.length === 0)
       throw invalidRequest(
@@ -113,10 +110,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       return errorResponse(error, headers);
     }
     gateway.log.error({ err: error, requestId }, "embeddings request failed");
-    return errorResponse(
-      new GatewayError(500, "Internal error", { type: "server_error" }),
-      headers,
-    );
+    return errorResponse(INTERNAL_ERROR, headers);
   }
 }
 
@@ -143,12 +137,7 @@ async function settle(
   const cost = capped ? run.heldAmount : fullCost;
   const latencyMs = Math.round(performance.now() - run.started);
   const status = answer ? "SUCCESS" : "ERROR";
-  const errorCode =
-    run.failure instanceof UpstreamError || run.failure instanceof GatewayError
-      ? run.failure.code
-      : run.failure
-        ? "upstream_error"
-        : null;
+  const errorCode = errorCodeOf(run.failure);
   await settleOrRetry(gateway.ledger, gateway.log, {
     requestId: run.requestId,
     userId: run.key.userId,

@@ -1,16 +1,13 @@
 import { z } from "zod";
 import { invalidRequest } from "../../http/gateway-error.ts";
-import { describeZodError } from "../../http/zod-issue.ts";
-import type { ChatMessage, ChatRequest } from "../chat-request.ts";
+import { validateBody } from "../../http/validate-body.ts";
+import { MAX_TEXT, text, type ChatMessage, type ChatRequest } from "../chat-request.ts";
 import type { NativeRequest } from "../providers/adapter.ts";
 
 // Anthropic's Messages request -> the canonical (OpenAI-shaped) request, so
 // that any catalog model can answer it. Fields the canonical request cannot
 // carry (thinking, cache_control, metadata, top_k) are accepted and dropped.
 // @see https://docs.anthropic.com/en/api/messages
-
-const MAX_TEXT = 4_000_000;
-const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
 
 const TextBlock = z.object({ type: z.literal("text"), text });
 
@@ -115,7 +112,7 @@ export function parseMessagesRequest(
   body: unknown,
   request: Request,
 ): { request: ChatRequest; native: NativeRequest } {
-  const chat = toChatRequest(validate(MessagesRequestSchema, body));
+  const chat = toChatRequest(validateBody(MessagesRequestSchema, body));
   const beta = request.headers.get("anthropic-beta");
   return {
     request: chat,
@@ -129,18 +126,7 @@ export function parseMessagesRequest(
 
 /** POST /v1/messages/count_tokens: the same body; max_tokens is not needed. */
 export function parseCountTokensRequest(body: unknown): ChatRequest {
-  return toChatRequest(validate(CommonSchema, body));
-}
-
-function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw invalidRequest("The request body must be a JSON object");
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const { message, path } = describeZodError(parsed.error);
-    throw invalidRequest(message, path);
-  }
-  return parsed.data;
+  return toChatRequest(validateBody(CommonSchema, body));
 }
 
 function toChatRequest(input: z.infer<typeof CommonSchema> & { max_tokens?: number }): ChatRequest {

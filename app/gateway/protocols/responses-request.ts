@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { invalidRequest } from "../../http/gateway-error.ts";
-import { describeZodError } from "../../http/zod-issue.ts";
-import type { ChatMessage, ChatRequest } from "../chat-request.ts";
+import { validateBody } from "../../http/validate-body.ts";
+import { MAX_TEXT, text, type ChatMessage, type ChatRequest } from "../chat-request.ts";
 
 // OpenAI's Responses request -> the canonical (OpenAI Chat-shaped) request, so
 // that any catalog model can answer it. Only function tools: the built-in ones
 // (web search, file search, computer use...) run on OpenAI's side.
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
-const MAX_TEXT = 4_000_000;
-const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const callId = z.string().min(1, "must not be empty").max(200);
 
@@ -146,14 +144,7 @@ export type ResponsesRequest = z.infer<typeof ResponsesRequestSchema>;
 
 /** The request, checked: a 400 naming the bad field otherwise. */
 export function validateResponsesRequest(body: unknown): ResponsesRequest {
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw invalidRequest("The request body must be a JSON object");
-  const parsed = ResponsesRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const { message, path } = describeZodError(parsed.error);
-    throw invalidRequest(message, path);
-  }
-  const request = parsed.data;
+  const request = validateBody(ResponsesRequestSchema, body);
   const choice = request.tool_choice;
   if (choice && choice !== "none" && !request.tools?.length)
     throw invalidRequest("tool_choice: needs tools", "tool_choice");
