@@ -3,6 +3,7 @@ import { startFakeAnthropic, THINKING_SIGNATURE } from "#scripts/fake-providers/
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import type { StreamPart } from "../../parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../adapter.ts";
+import { adapterCall, collectParts, usagePart } from "../../../../tests/support/adapter-parts.ts";
 import { createAnthropicAdapter } from "./anthropic-adapter.server.ts";
 
 let fake: FakeProvider;
@@ -14,31 +15,17 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.scripts.reset());
 
-const call = (overrides: Partial<AdapterCall> = {}): AdapterCall => ({
-  request: { model: "claude-x", messages: [{ role: "user", content: "Hi" }] },
-  upstreamModel: "upstream-claude",
-  maxOutputTokens: 100,
-  stream: true,
-  signal: new AbortController().signal,
-  ...overrides,
-});
+const call = (overrides: Partial<AdapterCall> = {}) =>
+  adapterCall("claude-x", "upstream-claude", overrides);
+const collect = collectParts;
 
-async function collect(batches: AsyncIterable<StreamPart[]>) {
-  const out: StreamPart[] = [];
-  for await (const batch of batches) out.push(...batch);
-  return out;
-}
-
-const usage = (input: number, cached: number, cacheWrite: number, output: number) => ({
-  type: "usage",
-  usage: {
+const usage = (input: number, cached: number, cacheWrite: number, output: number) =>
+  usagePart({
     inputTokens: input,
     cachedInputTokens: cached,
     cacheWriteTokens: cacheWrite,
     outputTokens: output,
-    reasoningTokens: 0,
-  },
-});
+  });
 
 describe("Anthropic adapter", () => {
   test("input usage at message_start, text, then the cumulative output and the stop reason", async () => {

@@ -1,36 +1,19 @@
 // Anthropic's stream events, as its API sends them (shared PROVIDER-WIRE.md §2),
 // mapped to parts: recorded streams in __fixtures__, one per shape.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, test } from "vitest";
-import type { StreamPart } from "../../parts.ts";
-import { SseDecoder } from "../sse-decoder.ts";
+import { collectParts, fixtureEvents, usagePart } from "../../../../tests/support/adapter-parts.ts";
 import { mapStopReason, toParts } from "./anthropic-parts.ts";
 
-async function* events(fixture: string): AsyncIterable<RawMessageStreamEvent> {
-  const text = readFileSync(join(import.meta.dirname, "__fixtures__", fixture));
-  for (const event of new SseDecoder().push(text))
-    yield JSON.parse(event.data) as RawMessageStreamEvent;
-}
+const partsOf = (fixture: string) =>
+  collectParts(
+    toParts(
+      fixtureEvents<RawMessageStreamEvent>(import.meta.dirname, fixture),
+      (error) => error as Error,
+    ),
+  );
 
-async function partsOf(fixture: string) {
-  const parts: StreamPart[] = [];
-  for await (const part of toParts(events(fixture), (error) => error as Error)) parts.push(part);
-  return parts;
-}
-
-const usage = (values: Partial<Record<string, number>>) => ({
-  type: "usage",
-  usage: {
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    ...values,
-  },
-});
+const usage = usagePart;
 
 describe("Anthropic stream -> parts", () => {
   test("text and a tool call; cache reads and writes kept apart from input", async () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { fakeVector } from "#scripts/fake-providers/embeddings.ts";
 import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
-import type { StreamPart } from "../../parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../adapter.ts";
+import { adapterCall, collectParts } from "../../../../tests/support/adapter-parts.ts";
 import { createGeminiAdapter } from "./gemini-adapter.server.ts";
 
 let fake: FakeProvider;
@@ -15,20 +15,9 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.scripts.reset());
 
-const call = (overrides: Partial<AdapterCall> = {}): AdapterCall => ({
-  request: { model: "gemini-x", messages: [{ role: "user", content: "Hi" }] },
-  upstreamModel: "upstream-gemini",
-  maxOutputTokens: 100,
-  stream: true,
-  signal: new AbortController().signal,
-  ...overrides,
-});
-
-async function collect(batches: AsyncIterable<StreamPart[]>) {
-  const out: StreamPart[] = [];
-  for await (const batch of batches) out.push(...batch);
-  return out;
-}
+const call = (overrides: Partial<AdapterCall> = {}) =>
+  adapterCall("gemini-x", "upstream-gemini", overrides);
+const collect = collectParts;
 
 describe("Gemini adapter", () => {
   test("text, running usage (the last counts: thinking billed as output, cache apart), the finish", async () => {

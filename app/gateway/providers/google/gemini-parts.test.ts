@@ -1,37 +1,20 @@
 // Gemini's stream chunks, as its API sends them (shared PROVIDER-WIRE.md §3:
 // `data:` lines only, running usage, CRLF or LF), mapped to parts: recorded
 // streams in __fixtures__, one per shape.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { GenerateContentResponse } from "@google/genai";
 import { describe, expect, test } from "vitest";
-import type { StreamPart } from "../../parts.ts";
-import { SseDecoder } from "../sse-decoder.ts";
+import { collectParts, fixtureEvents, usagePart } from "../../../../tests/support/adapter-parts.ts";
 import { mapFinishReason, toParts } from "./gemini-parts.ts";
 
-async function* chunks(fixture: string): AsyncIterable<GenerateContentResponse> {
-  const text = readFileSync(join(import.meta.dirname, "__fixtures__", fixture));
-  for (const event of new SseDecoder().push(text))
-    yield JSON.parse(event.data) as GenerateContentResponse;
-}
+const partsOf = (fixture: string) =>
+  collectParts(
+    toParts(
+      fixtureEvents<GenerateContentResponse>(import.meta.dirname, fixture),
+      (error) => error as Error,
+    ),
+  );
 
-async function partsOf(fixture: string) {
-  const parts: StreamPart[] = [];
-  for await (const part of toParts(chunks(fixture), (error) => error as Error)) parts.push(part);
-  return parts;
-}
-
-const usage = (values: Partial<Record<string, number>>) => ({
-  type: "usage",
-  usage: {
-    inputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    ...values,
-  },
-});
+const usage = usagePart;
 
 describe("Gemini stream -> parts", () => {
   test("text with running usage: the last total counts", async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import type { StreamPart } from "../../parts.ts";
-import { UpstreamError, type ProviderAdapter } from "../adapter.ts";
+import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../adapter.ts";
+import { adapterCall, collectParts } from "../../../../tests/support/adapter-parts.ts";
 import { createOpenAIAdapter } from "./openai-adapter.server.ts";
 
 let fake: FakeProvider;
@@ -14,20 +15,13 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.scripts.reset());
 
-const call = (overrides: Partial<Parameters<ProviderAdapter["open"]>[0]> = {}) => ({
-  request: { model: "gpt-x", messages: [{ role: "user" as const, content: "Hi" }], max_tokens: 5 },
-  upstreamModel: "upstream-gpt",
-  maxOutputTokens: 100,
-  stream: true,
-  signal: new AbortController().signal,
-  ...overrides,
-});
-
-async function collect(batches: AsyncIterable<StreamPart[]>) {
-  const out: StreamPart[] = [];
-  for await (const batch of batches) out.push(...batch);
-  return out;
-}
+// The client's max_tokens (5) is not what is sent: the gateway's cap (100) is.
+const call = (overrides: Partial<AdapterCall> = {}) =>
+  adapterCall("gpt-x", "upstream-gpt", {
+    request: { model: "gpt-x", messages: [{ role: "user", content: "Hi" }], max_tokens: 5 },
+    ...overrides,
+  });
+const collect = collectParts;
 
 describe("OpenAI adapter", () => {
   test("streams text, finish and usage, sending the upstream model and our output cap", async () => {
