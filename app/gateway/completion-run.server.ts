@@ -25,6 +25,8 @@ export interface RunContext {
   chat: ChatRequest;
   /** The client's body, for a provider that speaks its protocol. */
   native?: NativeRequest;
+  /** Provider-side tools the request listed and the gateway left out. */
+  ignoredTools?: string[];
   /** How the answer is written, in the client's protocol. */
   format: WireFormat;
   key: { id: string; userId: string; prefix: string; logContent: boolean };
@@ -140,6 +142,8 @@ export class CompletionRun {
       "x-generation-id": this.context.requestId,
     };
     if (capped) headers["x-gateway-max-tokens"] = String(maxOutputTokens);
+    if (this.context.ignoredTools?.length)
+      headers["x-gateway-ignored-tools"] = this.context.ignoredTools.join(", ");
     if (this.context.chat.stream) {
       return new Response(this.streamBody(opened.first), {
         headers: { ...SSE_HEADERS, ...headers },

@@ -42,13 +42,14 @@ export async function handleChatCompletion(
     const chat = continuation
       ? await resumeConversation(gateway.prisma, key, continuation, parsed.request)
       : parsed.request;
-    const requested = requestedMaxTokens(chat);
+    const asked = requestedMaxTokens(chat);
     const { model, routes, maxOutputTokens } = await chooseRoutes(
       gateway,
       chat,
-      requested,
+      protocol.lowersMaxTokens ? undefined : asked,
       protocol.maxTokensParam,
     );
+    const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     trace?.set({
       "gen_ai.operation.name": "chat",
       "gen_ai.request.model": model.slug,
@@ -77,6 +78,7 @@ export async function handleChatCompletion(
         started,
         chat,
         native: parsed.native,
+        ignoredTools: parsed.ignoredTools,
         format: parsed.format ?? protocol.format,
         key,
         endpoint,

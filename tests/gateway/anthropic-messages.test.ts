@@ -275,6 +275,143 @@ describe("Claude models get the request as it came", () => {
   });
 });
 
+describe("Claude Code's requests", () => {
+  // What Claude Code sends (its gateway protocol reference): ?beta=true, betas,
+  // fields newer than the canonical request, and Anthropic's web search tool.
+  const claudeCodeBody = (model: string) => ({
+    model,
+    max_tokens: 32_000,
+    stream: true,
+    system: [
+      { type: "text", text: "You are Claude Code." },
+      { type: "text", text: "Long instructions.", cache_control: { type: "ephemeral", ttl: "1h" } },
+    ],
+    messages: [{ role: "user", content: [{ type: "text", text: "What changed in Node 24?" }] }],
+    tools: [
+      { ...WEATHER_TOOL, cache_control: { type: "ephemeral" } },
+      { type: "web_search_20250305", name: "web_search", max_uses: 5 },
+    ],
+    thinking: { type: "adaptive" },
+    output_config: { effort: "high" },
+    context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
+    metadata: { user_id: JSON.stringify({ device_id: "d1", session_id: "s1" }) },
+  });
+  const send = (secret: string, body: unknown) =>
+    fetch(`${harness.baseUrl}/v1/messages?beta=true`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${secret}`,
+        "anthropic-version": "2023-06-01",
+        "anthropic-beta": "claude-code-20250219,context-management-2025-06-27",
+      },
+      body: JSON.stringify(body),
+    });
+
+  test("Claude gets every field but the server tool, which the answer names", async () => {
+    const who = await customer();
+    const response = await send(who.secret, claudeCodeBody("msg-anthropic"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-gateway-ignored-tools")).toBe("web_search_20250305");
+    expect(await response.text()).toContain("event: message_stop");
+    const upstream = harness.fakes.anthropic.scripts.received.at(-1)!;
+    expect(upstream.headers["anthropic-beta"]).toBe(
+      "claude-code-20250219,context-management-2025-06-27",
+    );
+    const body = upstream.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      thinking: { type: "adaptive" },
+      output_config: { effort: "high" },
+      context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] },
+      system: [{}, { cache_control: { type: "ephemeral", ttl: "1h" } }],
+    });
+    expect(body.tools).toEqual([{ ...WEATHER_TOOL, cache_control: { type: "ephemeral" } }]);
+  });
+
+  test.each(["msg-openai", "msg-google"])(
+    "%s answers it translated, without the server tool",
+    async (model) => {
+      const who = await customer();
+      const response = await send(who.secret, claudeCodeBody(model));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-gateway-ignored-tools")).toBe("web_search_20250305");
+      expect(await response.text()).toContain("event: message_stop");
+      const fake = model === "msg-openai" ? harness.fakes.openai : harness.fakes.google;
+      const upstream = JSON.stringify(fake.scripts.received.at(-1)!.body);
+      expect(upstream).toContain("get_weather");
+      expect(upstream).not.toContain("web_search");
+      const [row] = await rowsOf(who.user.id);
+      expect(row!.status).toBe("SUCCESS");
+    },
+  );
+
+  test("max_tokens above the model's is lowered to it, not refused", async () => {
+    const who = await customer();
+    const response = await send(who.secret, {
+      ...claudeCodeBody("msg-anthropic"),
+      max_tokens: 128_000,
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const upstream = harness.fakes.anthropic.scripts.received.at(-1)!.body;
+    expect(upstream).toMatchObject({ max_tokens: 16_384 });
+  });
+
+  test.each(PROVIDERS)(
+    "%s's context-window error says 'prompt is too long', so Claude Code compacts",
+    async (provider) => {
+      const who = await customer();
+      harness.fakes[provider].scripts.enqueue(`msg-up-${provider}`, { contextOverflow: true });
+      const error = await who.client.messages
+        .create({
+          model: `msg-${provider}`,
+          max_tokens: 100,
+          messages: [{ role: "user", content: "Hi" }],
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((error as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({
+        type: "error",
+        error: {
+          type: "invalid_request_error",
+          message: expect.stringMatching(/^prompt is too long: /),
+        },
+      });
+      const [row] = await rowsOf(who.user.id);
+      expect(row).toMatchObject({
+        status: "ERROR",
+        errorCode: "context_length_exceeded",
+        cost: 0n,
+      });
+    },
+  );
+
+  test("tool_choice naming a server tool, or an Anthropic-defined client tool: 400 before any call", async () => {
+    const who = await customer();
+    const forced = await send(who.secret, {
+      ...claudeCodeBody("msg-anthropic"),
+      tool_choice: { type: "tool", name: "web_search" },
+    });
+    expect(forced.status).toBe(400);
+    expect(await forced.json()).toMatchObject({
+      type: "error",
+      error: {
+        type: "invalid_request_error",
+        message: expect.stringMatching(/^tool_choice\.name: 'web_search'/),
+      },
+    });
+    const bash = await send(who.secret, {
+      ...claudeCodeBody("msg-anthropic"),
+      tools: [{ type: "bash_20250124", name: "bash" }],
+    });
+    expect(bash.status).toBe(400);
+    expect(((await bash.json()) as { error: { message: string } }).error.message).toMatch(
+      /^tools\[0\]\.type: .*Anthropic-defined client tools/,
+    );
+    for (const fake of Object.values(harness.fakes)) expect(fake.scripts.received).toEqual([]);
+  });
+});
+
 test("a dated snapshot id, as Claude Code sends, finds its catalog model", async () => {
   const who = await customer();
   const message = await who.client.messages.create({
@@ -346,8 +483,14 @@ describe("the event sequence", () => {
       "message_delta tool_use",
       "message_stop",
     ]);
-    const start = events[0]!.message as { usage: { input_tokens: number } };
+    // Claude Code adds up all four counts of message_start for its context meter.
+    const start = events[0]!.message as { usage: Record<string, number> };
     expect(start.usage.input_tokens).toBeGreaterThan(0);
+    expect(start.usage).toMatchObject({
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 0,
+    });
     expect(events.at(-2)!.usage).toMatchObject({ input_tokens: 40, output_tokens: 4 });
   });
 

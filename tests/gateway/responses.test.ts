@@ -58,6 +58,8 @@ const EVENT_SCHEMAS: Record<string, string> = {
   "response.output_text.done": "ResponseTextDoneEvent",
   "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
   "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
+  "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
+  "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
   "response.completed": "ResponseCompletedEvent",
   "response.incomplete": "ResponseIncompleteEvent",
   "response.failed": "ResponseFailedEvent",
@@ -477,6 +479,153 @@ describe("the event sequence", () => {
     expect(user.reserved).toBe(0n);
     // A cancelled response is not kept for continuation.
     expect(await prisma.storedResponse.count({ where: { userId: who.user.id } })).toBe(0);
+  });
+});
+
+describe("Codex's requests", () => {
+  // What the Codex CLI sends (codex-rs ResponsesApiRequest): the whole history
+  // each turn, store: false, reasoning: null for models it does not know, its
+  // freeform apply_patch tool and OpenAI's web_search tool.
+  const PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+Hello\n*** End Patch";
+  const APPLY_PATCH = {
+    type: "custom",
+    name: "apply_patch",
+    description: "Use the `apply_patch` tool to edit files. This is a FREEFORM tool.",
+    format: { type: "grammar", syntax: "lark", definition: 'start: "*** Begin Patch" /(.|\\n)*/' },
+  };
+  const codexBody = (model: string) => ({
+    model,
+    instructions: "You are Codex.",
+    input: [
+      {
+        type: "message",
+        role: "developer",
+        content: [{ type: "input_text", text: "Sandbox: workspace-write." }],
+      },
+      {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "Create hello.txt" }],
+      },
+      { type: "reasoning", summary: [], content: null, encrypted_content: null },
+      { type: "custom_tool_call", call_id: "call_a", name: "apply_patch", input: PATCH },
+      {
+        type: "custom_tool_call_output",
+        call_id: "call_a",
+        output: "Success. Updated: A hello.txt",
+      },
+      {
+        type: "function_call",
+        call_id: "call_b",
+        name: "exec_command",
+        arguments: '{"cmd":"cat hello.txt"}',
+      },
+      {
+        type: "function_call_output",
+        call_id: "call_b",
+        output: [{ type: "input_text", text: "Hello" }],
+      },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "Now add a line" }] },
+    ],
+    tools: [
+      {
+        type: "function",
+        name: "exec_command",
+        description: "Runs a command",
+        strict: false,
+        parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] },
+      },
+      APPLY_PATCH,
+      { type: "web_search", external_web_access: false },
+    ],
+    tool_choice: "auto",
+    parallel_tool_calls: false,
+    reasoning: null,
+    store: false,
+    stream: true,
+    include: [],
+    prompt_cache_key: "0199a6f2-7c1e-7d10-9c1f-3f6a2b4c5d6e",
+  });
+  const PATCH_CALL = {
+    id: "call_c",
+    name: "apply_patch",
+    arguments: JSON.stringify({ input: PATCH }),
+  };
+
+  test.each(PROVIDERS)(
+    "served by %s: the freeform call comes back as custom_tool_call",
+    async (provider) => {
+      const who = await customer();
+      const fake = harness.fakes[provider];
+      fake.scripts.enqueue(`resp-up-${provider}`, { toolCalls: [PATCH_CALL], usage: FAKE_USAGE });
+      const response = await fetch(`${harness.baseUrl}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${who.secret}` },
+        body: JSON.stringify(codexBody(`resp-${provider}`)),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-gateway-ignored-tools")).toBe("web_search");
+      const events = (await response.text())
+        .split("\n\n")
+        .filter(Boolean)
+        .map(
+          (block) =>
+            JSON.parse(block.split("\n")[1]!.slice("data: ".length)) as { type: string } & Record<
+              string,
+              unknown
+            >,
+        );
+      for (const event of events) expect(validEvent(event)).toBe("valid");
+      expect(events.map((event) => event.type)).toEqual([
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.custom_tool_call_input.delta",
+        "response.custom_tool_call_input.done",
+        "response.output_item.done",
+        "response.completed",
+      ]);
+      // Gemini's calls have no ids: the gateway gives them one.
+      const item = {
+        type: "custom_tool_call",
+        call_id: provider === "google" ? expect.stringMatching(/^call_\w+$/) : "call_c",
+        name: "apply_patch",
+        input: PATCH,
+      };
+      expect(events[5]!.item).toMatchObject(item);
+      expect(events.at(-1)!.response).toMatchObject({
+        status: "completed",
+        output: [item],
+        usage: EXPECTED_USAGE,
+      });
+      // The provider got a function with one string argument, the history's calls in that shape, no web_search.
+      const upstream = JSON.stringify(fake.scripts.received.at(-1)!.body);
+      expect(upstream).not.toContain("web_search");
+      expect(upstream).toContain("exec_command");
+      expect(upstream).toContain("apply_patch");
+      expect(upstream).toContain("Sandbox: workspace-write.");
+      expect(upstream).toContain("Success. Updated: A hello.txt");
+      expect(upstream).toContain("Add File: hello.txt");
+      await expectCharged(who.user.id, true, provider);
+    },
+  );
+
+  test("responses.create (JSON) with a custom tool: a schema-valid custom_tool_call item", async () => {
+    const who = await customer();
+    harness.fakes.anthropic.scripts.enqueue("resp-up-anthropic", { toolCalls: [PATCH_CALL] });
+    const response = await who.client.responses.create({
+      model: "resp-anthropic",
+      input: "Create hello.txt",
+      tools: [APPLY_PATCH as OpenAI.Responses.CustomTool],
+      tool_choice: { type: "custom", name: "apply_patch" },
+    });
+    expect(validResponse(response)).toBe("valid");
+    expect(response.output).toMatchObject([
+      { type: "custom_tool_call", call_id: "call_c", name: "apply_patch", input: PATCH },
+    ]);
+    expect(response.tools).toEqual([APPLY_PATCH]);
+    const upstream = harness.fakes.anthropic.scripts.received.at(-1)!.body;
+    expect(upstream).toMatchObject({ tool_choice: { type: "tool", name: "apply_patch" } });
   });
 });
 

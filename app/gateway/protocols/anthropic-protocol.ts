@@ -10,4 +10,5 @@ export const anthropicMessages: ClientProtocol = {
   missingKeyMessage:
     "Missing API key: send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'",
   format: anthropicFormat,
+  lowersMaxTokens: true,
 };

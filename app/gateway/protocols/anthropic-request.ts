@@ -6,8 +6,29 @@ import type { NativeRequest } from "../providers/adapter.ts";
 
 // Anthropic's Messages request -> the canonical (OpenAI-shaped) request, so
 // that any catalog model can answer it. Fields the canonical request cannot
-// carry (thinking, cache_control, metadata, top_k) are accepted and dropped.
+// carry (thinking, cache_control, metadata, top_k, context_management...) are
+// accepted and dropped; Claude gets them with the client's own body.
 // @see https://docs.anthropic.com/en/api/messages
+
+// Tools Anthropic runs itself (web search, web fetch, code execution): the
+// gateway cannot bill their fees, nor can another provider run them, so they
+// are left out of every request and named in a response header (ADR 020).
+const SERVER_TOOL =
+  /^(web_search|web_fetch|code_execution|tool_search_tool_regex|tool_search_tool_bm25)_\d{8}$/;
+
+const isServerTool = (tool: unknown) =>
+  typeof tool === "object" &&
+  tool !== null &&
+  "type" in tool &&
+  typeof tool.type === "string" &&
+  SERVER_TOOL.test(tool.type);
+
+/** The server tools' types a request lists, once each. */
+function serverToolTypes(body: unknown): string[] {
+  const tools = (body as { tools?: unknown })?.tools;
+  if (!Array.isArray(tools)) return [];
+  return [...new Set(tools.filter(isServerTool).map((tool: { type: string }) => tool.type))];
+}
 
 const TextBlock = z.object({ type: z.literal("text"), text });
 
@@ -58,7 +79,11 @@ const MessageSchema = z.object({
 });
 
 const ToolSchema = z.object({
-  type: z.literal("custom").optional(),
+  type: z
+    .literal("custom", {
+      error: 'must be "custom" or left out (Anthropic-defined client tools are not supported)',
+    })
+    .optional(),
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -"),
   description: z.string().max(100_000).optional(),
   input_schema: z.record(z.string(), z.unknown(), { error: "must be a JSON schema object" }),
@@ -92,7 +117,12 @@ const CommonSchema = z.object({
     .array(MessageSchema, { error: "is required and must be an array of messages" })
     .min(1, "must contain at least one message")
     .max(100_000),
-  tools: z.array(ToolSchema).max(512).optional(),
+  tools: z
+    .preprocess(
+      (tools) => (Array.isArray(tools) ? tools.filter((tool) => !isServerTool(tool)) : tools),
+      z.array(ToolSchema).max(512),
+    )
+    .optional(),
   tool_choice: ToolChoiceSchema.optional(),
   stop_sequences: z.array(z.string().min(1).max(1000)).max(4, "at most 4 are supported").optional(),
   temperature: z.number().min(0).max(1).optional(),
@@ -111,17 +141,28 @@ export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
 export function parseMessagesRequest(
   body: unknown,
   request: Request,
-): { request: ChatRequest; native: NativeRequest } {
-  const chat = toChatRequest(validateBody(MessagesRequestSchema, body));
+): { request: ChatRequest; native: NativeRequest; ignoredTools: string[] } {
+  const input = validateBody(MessagesRequestSchema, body);
+  const chat = toChatRequest(input);
   const beta = request.headers.get("anthropic-beta");
+  const ignoredTools = serverToolTypes(body);
   return {
     request: chat,
     native: {
       protocol: "anthropic",
-      body: body as Record<string, unknown>,
+      body:
+        ignoredTools.length === 0 ? (body as Record<string, unknown>) : withoutServerTools(body),
       headers: beta ? { "anthropic-beta": beta } : {},
     },
+    ignoredTools,
   };
+}
+
+/** The client's body as Claude gets it: the same, without the server tools. */
+function withoutServerTools(body: unknown): Record<string, unknown> {
+  const { tools, ...rest } = body as { tools: unknown[] };
+  const kept = tools.filter((tool) => !isServerTool(tool));
+  return kept.length > 0 ? { ...rest, tools: kept } : rest;
 }
 
 /** POST /v1/messages/count_tokens: the same body; max_tokens is not needed. */
@@ -139,13 +180,24 @@ function toChatRequest(input: z.infer<typeof CommonSchema> & { max_tokens?: numb
   const choice = input.tool_choice;
   if (choice && choice.type !== "none" && !input.tools?.length)
     throw invalidRequest("tool_choice: needs tools", "tool_choice");
+  if (choice?.type === "tool" && !input.tools?.some((tool) => tool.name === choice.name))
+    throw invalidRequest(
+      `tool_choice.name: '${choice.name}' is not one of the tools (server tools are left out)`,
+      "tool_choice.name",
+    );
   return {
     model: input.model,
     messages,
-    tools: input.tools?.map((tool) => ({
-      type: "function",
-      function: { name: tool.name, description: tool.description, parameters: tool.input_schema },
-    })),
+    tools: input.tools?.length
+      ? input.tools.map((tool) => ({
+          type: "function",
+          function: {
+            name: tool.name,
+            description: tool.description,
+            parameters: tool.input_schema,
+          },
+        }))
+      : undefined,
     tool_choice:
       choice === undefined
         ? undefined

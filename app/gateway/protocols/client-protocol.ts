@@ -23,6 +23,8 @@ export interface ClientProtocol {
   format: WireFormat;
   /** The protocol's name for the output cap, when not the canonical max_completion_tokens. */
   maxTokensParam?: string;
+  /** An output cap above the model's is lowered to it rather than refused (Claude Code asks every model for 32,000 tokens or more). */
+  lowersMaxTokens?: boolean;
 }
 
 export interface ParsedRequest {
@@ -35,6 +37,8 @@ export interface ParsedRequest {
   continuation?: Continuation;
   /** The body as it came, for a provider that speaks the client's protocol (Claude for Messages). */
   native?: NativeRequest;
+  /** Tools the request listed that run on a provider's side and were left out (web search...). */
+  ignoredTools?: string[];
 }
 
 export interface Continuation {

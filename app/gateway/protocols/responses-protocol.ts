@@ -1,7 +1,7 @@
 import { responseSettings } from "../render/response-object.ts";
 import { responsesFormat } from "../render/responses-format.ts";
 import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
-import { toChatRequest, validateResponsesRequest } from "./responses-request.ts";
+import { hostedToolTypes, toChatRequest, validateResponsesRequest } from "./responses-request.ts";
 
 /** POST /v1/responses: OpenAI's Responses API (the Codex CLI, the Agents SDK), for any catalog model. */
 export const openAIResponses: ClientProtocol = {
@@ -10,6 +10,7 @@ export const openAIResponses: ClientProtocol = {
     return {
       request: toChatRequest(input),
       format: responsesFormat(responseSettings(input)),
+      ignoredTools: hostedToolTypes(input),
       continuation: {
         // OpenAI stores responses unless told not to.
         store: input.store !== false,

@@ -1,5 +1,10 @@
 import { expect, test } from "vitest";
-import { toChatRequest, validateResponsesRequest } from "./responses-request.ts";
+import {
+  customToolInput,
+  hostedToolTypes,
+  toChatRequest,
+  validateResponsesRequest,
+} from "./responses-request.ts";
 
 const chat = (body: Record<string, unknown>) =>
   toChatRequest(validateResponsesRequest({ model: "m", ...body }));
@@ -96,4 +101,75 @@ test("settings map to the canonical request's fields", () => {
     stream: true,
   });
   expect(request).not.toHaveProperty("reasoning");
+});
+
+test("a custom tool is a function of one string; its calls and outputs join the conversation as such", () => {
+  const request = chat({
+    input: [
+      { role: "user", content: "Patch it" },
+      { type: "web_search_call", id: "ws_1", status: "completed" },
+      { type: "custom_tool_call", call_id: "c1", name: "apply_patch", input: "*** Begin Patch" },
+      { type: "custom_tool_call_output", call_id: "c1", output: "Done" },
+    ],
+    tools: [
+      {
+        type: "custom",
+        name: "apply_patch",
+        format: { type: "grammar", syntax: "lark", definition: "start: /.+/" },
+      },
+      { type: "web_search" },
+    ],
+  });
+  expect(request.tools).toEqual([
+    {
+      type: "function",
+      function: {
+        name: "apply_patch",
+        description: undefined,
+        parameters: {
+          type: "object",
+          properties: {
+            input: { type: "string", description: "Plain text in this lark grammar:\nstart: /.+/" },
+          },
+          required: ["input"],
+          additionalProperties: false,
+        },
+      },
+    },
+  ]);
+  expect(request.messages).toEqual([
+    { role: "user", content: "Patch it" },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        {
+          id: "c1",
+          type: "function",
+          function: { name: "apply_patch", arguments: '{"input":"*** Begin Patch"}' },
+        },
+      ],
+    },
+    { role: "tool", tool_call_id: "c1", content: "Done" },
+  ]);
+});
+
+test("a custom call's input: the text inside the arguments, or the arguments when the model broke them", () => {
+  expect(customToolInput('{"input":"a\\nb"}')).toBe("a\nb");
+  expect(customToolInput('{"input":"cut')).toBe('{"input":"cut');
+  expect(customToolInput('{"patch":"x"}')).toBe('{"patch":"x"}');
+});
+
+test("only hosted tools: no tools reach the model, and they are named once each", () => {
+  const input = validateResponsesRequest({
+    model: "m",
+    input: "Hi",
+    tools: [
+      { type: "web_search" },
+      { type: "web_search" },
+      { type: "file_search", vector_store_ids: [] },
+    ],
+  });
+  expect(toChatRequest(input).tools).toBeUndefined();
+  expect(hostedToolTypes(input)).toEqual(["web_search", "file_search"]);
 });

@@ -4,8 +4,10 @@ import { validateBody } from "../../http/validate-body.ts";
 import { MAX_TEXT, text, type ChatMessage, type ChatRequest } from "../chat-request.ts";
 
 // OpenAI's Responses request -> the canonical (OpenAI Chat-shaped) request, so
-// that any catalog model can answer it. Only function tools: the built-in ones
-// (web search, file search, computer use...) run on OpenAI's side.
+// that any catalog model can answer it. Function tools pass as they are;
+// custom (freeform) tools become functions with one string argument; the tools
+// that run on OpenAI's side (web search, file search...) are left out, as only
+// OpenAI can run them (ADR 021).
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -49,8 +51,31 @@ const FunctionCallOutputItem = z.object({
   output: z.union([text, z.array(ContentPart).max(10_000)]),
 });
 
-// Reasoning of an earlier turn: only the model that wrote it could read it back.
-const ReasoningItem = z.object({ type: z.literal("reasoning") });
+const CustomToolCallItem = z.object({
+  type: z.literal("custom_tool_call"),
+  call_id: callId,
+  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  input: text,
+});
+
+const CustomToolCallOutputItem = z.object({
+  type: z.literal("custom_tool_call_output"),
+  call_id: callId,
+  output: z.union([text, z.array(ContentPart).max(10_000)]),
+});
+
+// Reasoning of an earlier turn, and what OpenAI's own tools did in it: only
+// OpenAI (or the model that wrote it) could read them back, so they are dropped.
+const DroppedItem = z.object({
+  type: z.enum([
+    "reasoning",
+    "web_search_call",
+    "file_search_call",
+    "image_generation_call",
+    "code_interpreter_call",
+    "compaction",
+  ]),
+});
 
 const Item = z.preprocess(
   // A message may leave out its type ("easy input message").
@@ -60,16 +85,23 @@ const Item = z.preprocess(
       : item,
   z.discriminatedUnion(
     "type",
-    [MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningItem],
+    [
+      MessageItem,
+      FunctionCallItem,
+      FunctionCallOutputItem,
+      CustomToolCallItem,
+      CustomToolCallOutputItem,
+      DroppedItem,
+    ],
     {
       error:
-        "must be a message, function_call, function_call_output or reasoning item (others are not supported)",
+        "must be a message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning item (others are not supported)",
     },
   ),
 );
 
 const FunctionTool = z.object({
-  type: z.literal("function", { error: "only function tools are supported" }),
+  type: z.literal("function"),
   name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
   description: z.string().max(100_000).nullish(),
   parameters: z
@@ -78,12 +110,61 @@ const FunctionTool = z.object({
   strict: z.boolean().nullish(),
 });
 
+// A freeform tool (Codex's apply_patch): the model writes its input as plain
+// text. Its grammar, when it has one, goes into the description: no provider
+// but OpenAI can constrain output to a grammar.
+const CustomTool = z.object({
+  type: z.literal("custom"),
+  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  description: z.string().max(100_000).nullish(),
+  format: z
+    .discriminatedUnion(
+      "type",
+      [
+        z.object({ type: z.literal("text") }),
+        z.object({
+          type: z.literal("grammar"),
+          syntax: z.enum(["lark", "regex"]),
+          definition: z.string().max(MAX_TEXT),
+        }),
+      ],
+      { error: "must be of type text or grammar" },
+    )
+    .nullish(),
+});
+
+/** The tools only OpenAI runs: a request may list them (Codex lists web_search), they are left out. */
+export const HOSTED_TOOL_TYPES = [
+  "web_search",
+  "web_search_2025_08_26",
+  "web_search_preview",
+  "web_search_preview_2025_03_11",
+  "file_search",
+  "code_interpreter",
+  "image_generation",
+  "computer",
+  "computer_use",
+  "computer_use_preview",
+  "mcp",
+  "local_shell",
+  "shell",
+  "apply_patch",
+  "tool_search",
+  "programmatic_tool_calling",
+] as const;
+
+const HostedTool = z.object({ type: z.enum(HOSTED_TOOL_TYPES) });
+
+const Tool = z.discriminatedUnion("type", [FunctionTool, CustomTool, HostedTool], {
+  error: "must be a function, custom or OpenAI-hosted tool",
+});
+
 const ToolChoice = z.union(
   [
     z.enum(["none", "auto", "required"]),
-    z.object({ type: z.literal("function"), name: z.string().regex(TOOL_NAME) }),
+    z.object({ type: z.enum(["function", "custom"]), name: z.string().regex(TOOL_NAME) }),
   ],
-  { error: 'must be "none", "auto", "required" or a function {type, name}' },
+  { error: 'must be "none", "auto", "required" or a function or custom tool {type, name}' },
 );
 
 const TextFormat = z.discriminatedUnion(
@@ -108,7 +189,7 @@ export const ResponsesRequestSchema = z.object({
     error: "is required and must be a string or an array of input items",
   }),
   instructions: text.nullish(),
-  tools: z.array(FunctionTool).max(512).optional(),
+  tools: z.array(Tool).max(512).optional(),
   tool_choice: ToolChoice.optional(),
   parallel_tool_calls: z.boolean().nullish(),
   max_output_tokens: z
@@ -146,8 +227,8 @@ export type ResponsesRequest = z.infer<typeof ResponsesRequestSchema>;
 export function validateResponsesRequest(body: unknown): ResponsesRequest {
   const request = validateBody(ResponsesRequestSchema, body);
   const choice = request.tool_choice;
-  if (choice && choice !== "none" && !request.tools?.length)
-    throw invalidRequest("tool_choice: needs tools", "tool_choice");
+  if (choice && choice !== "none" && callableTools(request).length === 0)
+    throw invalidRequest("tool_choice: needs function or custom tools", "tool_choice");
   if (typeof request.input !== "string") checkItems(request.input, request.previous_response_id);
   return request;
 }
@@ -167,9 +248,54 @@ function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?
   const isTurn = (item: (typeof items)[number]) =>
     item.type === "message"
       ? item.role === "user" || item.role === "assistant"
-      : item.type !== "reasoning";
+      : !DROPPED_ITEM_TYPES.has(item.type);
   if (!items.some(isTurn) && !previous)
     throw invalidRequest("input: must contain a user or assistant turn", "input");
+}
+
+const DROPPED_ITEM_TYPES = new Set<string>(DroppedItem.shape.type.options);
+
+type CallableTool = Extract<NonNullable<ResponsesRequest["tools"]>[number], { name: string }>;
+
+/** The tools a model can call here: function and custom ones. */
+export const callableTools = (request: ResponsesRequest) =>
+  (request.tools ?? []).filter((tool): tool is CallableTool => "name" in tool);
+
+/** What the gateway leaves out of a request: the hosted tools' types, once each. */
+export const hostedToolTypes = (request: ResponsesRequest) => [
+  ...new Set((request.tools ?? []).filter((tool) => !("name" in tool)).map((tool) => tool.type)),
+];
+
+/** A custom tool's one argument, as the function the canonical request calls. */
+const customToolParameters = (tool: z.infer<typeof CustomTool>) => ({
+  type: "object",
+  properties: {
+    input: {
+      type: "string",
+      description:
+        tool.format?.type === "grammar"
+          ? `Plain text in this ${tool.format.syntax} grammar:\n${tool.format.definition}`
+          : "Plain text.",
+    },
+  },
+  required: ["input"],
+  additionalProperties: false,
+});
+
+/** A custom tool call's input as canonical function arguments, and back. */
+export const customToolArguments = (input: string) => JSON.stringify({ input });
+
+export function customToolInput(argumentsJson: string): string {
+  try {
+    const parsed: unknown = JSON.parse(argumentsJson);
+    if (typeof parsed === "object" && parsed !== null && "input" in parsed) {
+      const { input } = parsed;
+      if (typeof input === "string") return input;
+    }
+  } catch {
+    // A model that broke the JSON wrapper: its text is the best input there is.
+  }
+  return argumentsJson;
 }
 
 /**
@@ -183,18 +309,29 @@ export function toChatRequest(input: ResponsesRequest): ChatRequest {
   messages.push(...inputMessages(input.input));
   const format = input.text?.format;
   const choice = input.tool_choice;
+  const tools = callableTools(input);
   return {
     model: input.model,
     messages,
-    tools: input.tools?.map((tool) => ({
-      type: "function",
-      function: {
-        name: tool.name,
-        description: tool.description ?? undefined,
-        parameters: tool.parameters ?? undefined,
-        strict: tool.strict,
-      },
-    })),
+    tools:
+      tools.length === 0
+        ? undefined
+        : tools.map((tool) => ({
+            type: "function",
+            function:
+              tool.type === "function"
+                ? {
+                    name: tool.name,
+                    description: tool.description ?? undefined,
+                    parameters: tool.parameters ?? undefined,
+                    strict: tool.strict,
+                  }
+                : {
+                    name: tool.name,
+                    description: tool.description ?? undefined,
+                    parameters: customToolParameters(tool),
+                  },
+          })),
     tool_choice:
       choice === undefined || typeof choice === "string"
         ? choice
@@ -231,11 +368,16 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
       case "message":
         messages.push(message(item.role, item.content));
         break;
-      case "function_call": {
+      case "function_call":
+      case "custom_tool_call": {
         const call = {
           id: item.call_id,
           type: "function" as const,
-          function: { name: item.name, arguments: item.arguments },
+          function: {
+            name: item.name,
+            arguments:
+              item.type === "function_call" ? item.arguments : customToolArguments(item.input),
+          },
         };
         const last = messages.at(-1);
         if (last?.role === "assistant") last.tool_calls = [...(last.tool_calls ?? []), call];
@@ -243,13 +385,14 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
         break;
       }
       case "function_call_output":
+      case "custom_tool_call_output":
         messages.push({
           role: "tool",
           tool_call_id: item.call_id,
           content: typeof item.output === "string" ? item.output : joinText(item.output),
         });
         break;
-      case "reasoning":
+      default:
         break;
     }
   }

@@ -77,7 +77,13 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
             content: [],
             stop_reason: null,
             stop_sequence: null,
-            usage: { input_tokens: inputEstimate, output_tokens: 0 },
+            // All four counts, as Claude sends them: Claude Code adds them up for its context meter.
+            usage: {
+              input_tokens: inputEstimate,
+              cache_creation_input_tokens: 0,
+              cache_read_input_tokens: 0,
+              output_tokens: 0,
+            },
           },
         }),
       ),

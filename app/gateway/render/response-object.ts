@@ -1,7 +1,11 @@
 import type { GatewayError } from "../../http/gateway-error.ts";
 import { microToCredits, microToUsd } from "../../utils/money.ts";
 import type { FinishReason, Usage } from "../parts.ts";
-import type { ResponsesRequest } from "../protocols/responses-request.ts";
+import {
+  callableTools,
+  customToolInput,
+  type ResponsesRequest,
+} from "../protocols/responses-request.ts";
 import type { AnswerIdentity, Charge } from "./wire-format.ts";
 
 // The pieces of OpenAI's `response` object: ids, output items, usage, and the
@@ -28,13 +32,23 @@ export function responseSettings(request: ResponsesRequest) {
           : format,
     },
     tool_choice: request.tool_choice ?? "auto",
-    tools: (request.tools ?? []).map((tool) => ({
-      type: "function" as const,
-      name: tool.name,
-      description: tool.description ?? null,
-      parameters: tool.parameters ?? null,
-      strict: tool.strict ?? null,
-    })),
+    // The tools the model was offered: OpenAI-hosted ones were left out.
+    tools: callableTools(request).map((tool) =>
+      tool.type === "function"
+        ? {
+            type: "function" as const,
+            name: tool.name,
+            description: tool.description ?? null,
+            parameters: tool.parameters ?? null,
+            strict: tool.strict ?? null,
+          }
+        : {
+            type: "custom" as const,
+            name: tool.name,
+            description: tool.description ?? undefined,
+            format: tool.format ?? { type: "text" as const },
+          },
+    ),
     top_p: request.top_p ?? 1,
     truncation: request.truncation ?? "disabled",
   };
@@ -43,13 +57,14 @@ export function responseSettings(request: ResponsesRequest) {
 /** A response's id, from its request's (req_...). */
 export const responseId = (requestId: string) => `resp_${requestId.slice(4)}`;
 
-/** Every id of a response comes from its request id: resp_, msg_, fc_. */
+/** Every id of a response comes from its request id: resp_, msg_, fc_, ctc_. */
 export function responseIds(identity: AnswerIdentity) {
   const suffix = identity.requestId.slice(4);
   return {
     response: responseId(identity.requestId),
     message: `msg_${suffix}`,
     functionCall: (index: number) => `fc_${suffix}_${index}`,
+    customToolCall: (index: number) => `ctc_${suffix}_${index}`,
   };
 }
 
@@ -86,6 +101,24 @@ export function functionCallItem(
     arguments: call.arguments,
   };
 }
+
+/** A call of a custom tool (which has no status): the model's arguments unwrapped to the text it wrote. */
+export function customToolCallItem(
+  id: string,
+  call: { id: string; name: string; arguments: string },
+) {
+  return {
+    id,
+    type: "custom_tool_call" as const,
+    call_id: call.id,
+    name: call.name,
+    input: customToolInput(call.arguments),
+  };
+}
+
+/** The names of the request's custom tools, whose calls are written as custom_tool_call items. */
+export const customToolNames = (settings: ResponseSettings) =>
+  new Set(settings.tools.flatMap((tool) => (tool.type === "custom" ? [tool.name] : [])));
 
 /** OpenAI's Responses usage, with what the request cost (as in chat answers: US dollars and credits). */
 export function responsesUsage({ usage, cost }: Charge) {

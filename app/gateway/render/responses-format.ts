@@ -2,6 +2,8 @@ import { errorResponse, type GatewayError } from "../../http/gateway-error.ts";
 import type { FinishReason, StreamPart } from "../parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 import {
+  customToolCallItem,
+  customToolNames,
   finishedStatus,
   functionCallItem,
   messageItem,
@@ -13,6 +15,7 @@ import {
   type ItemStatus,
   type ResponseSettings,
 } from "./response-object.ts";
+import { customToolInput } from "../protocols/responses-request.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
 
 // OpenAI's Responses API: the response object, or its event stream. Every
@@ -23,10 +26,16 @@ import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-
 /** One output item being streamed. */
 type OpenItem =
   | { type: "message"; id: string; text: string }
-  | { type: "function_call"; id: string; call: { id: string; name: string; arguments: string } };
+  | {
+      type: "function_call" | "custom_tool_call";
+      id: string;
+      call: { id: string; name: string; arguments: string };
+    };
+type CallItem = Extract<OpenItem, { call: unknown }>;
 
 function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): StreamRenderer {
   const ids = responseIds(identity);
+  const custom = customToolNames(settings);
   const items: OpenItem[] = [];
   /** Output index of the message item and of each tool call (by the call's index). */
   let messageIndex = -1;
@@ -41,13 +50,15 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
   const snapshot = (item: OpenItem, status: ItemStatus) =>
     item.type === "message"
       ? messageItem(item.id, item.text, status)
-      : functionCallItem(item.id, item.call, status);
+      : item.type === "custom_tool_call"
+        ? customToolCallItem(item.id, item.call)
+        : functionCallItem(item.id, item.call, status);
   const add = (item: OpenItem) => {
     items.push(item);
     const initial =
       item.type === "message"
         ? messageItem(item.id, undefined, "in_progress")
-        : functionCallItem(item.id, { ...item.call, arguments: "" }, "in_progress");
+        : snapshot({ ...item, call: { ...item.call, arguments: "" } }, "in_progress");
     return event("response.output_item.added", { output_index: items.length - 1, item: initial });
   };
   /** The done events of every item, in output order (each event takes the next sequence number). */
@@ -56,14 +67,8 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
       .map((item, output_index) => {
         const item_id = item.id;
         const details =
-          item.type === "function_call"
-            ? event("response.function_call_arguments.done", {
-                item_id,
-                output_index,
-                name: item.call.name,
-                arguments: item.call.arguments,
-              })
-            : event("response.output_text.done", {
+          item.type === "message"
+            ? event("response.output_text.done", {
                 item_id,
                 output_index,
                 content_index: 0,
@@ -75,7 +80,15 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
                 output_index,
                 content_index: 0,
                 part: outputText(item.text),
-              });
+              })
+            : item.type === "custom_tool_call"
+              ? customInputEvents(item, output_index)
+              : event("response.function_call_arguments.done", {
+                  item_id,
+                  output_index,
+                  name: item.call.name,
+                  arguments: item.call.arguments,
+                });
         return (
           details +
           event("response.output_item.done", { output_index, item: snapshot(item, status) })
@@ -83,6 +96,18 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
       })
       .join("");
   const output = (status: ItemStatus) => items.map((item) => snapshot(item, status));
+  // A custom tool's input is the text inside the model's JSON arguments: it is
+  // known once they are complete, so it comes in one delta.
+  const customInputEvents = (item: CallItem, output_index: number) => {
+    const input = customToolInput(item.call.arguments);
+    return (
+      event("response.custom_tool_call_input.delta", {
+        item_id: item.id,
+        output_index,
+        delta: input,
+      }) + event("response.custom_tool_call_input.done", { item_id: item.id, output_index, input })
+    );
+  };
 
   return {
     start: () =>
@@ -116,18 +141,21 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
             })
           );
         }
-        case "tool-call-start":
+        case "tool-call-start": {
           callIndexes[part.index] = items.length;
+          const isCustom = custom.has(part.name);
           return add({
-            type: "function_call",
-            id: ids.functionCall(part.index),
+            type: isCustom ? "custom_tool_call" : "function_call",
+            id: isCustom ? ids.customToolCall(part.index) : ids.functionCall(part.index),
             call: { id: part.id, name: part.name, arguments: "" },
           });
+        }
         case "tool-call-delta": {
           const output_index = callIndexes[part.index];
           if (output_index === undefined || part.argumentsDelta === "") return "";
-          const item = items[output_index] as Extract<OpenItem, { type: "function_call" }>;
+          const item = items[output_index] as CallItem;
           item.call.arguments += part.argumentsDelta;
+          if (item.type === "custom_tool_call") return "";
           return event("response.function_call_arguments.delta", {
             item_id: item.id,
             output_index,
@@ -184,8 +212,14 @@ function response(
   const itemStatus = status === "completed" ? "completed" : "incomplete";
   const output: unknown[] = [];
   if (answer.text !== "") output.push(messageItem(ids.message, answer.text, itemStatus));
+  const custom = customToolNames(settings);
   answer.toolCalls.forEach((call, index) => {
-    if (call) output.push(functionCallItem(ids.functionCall(index), call, itemStatus));
+    if (!call) return;
+    output.push(
+      custom.has(call.name)
+        ? customToolCallItem(ids.customToolCall(index), call)
+        : functionCallItem(ids.functionCall(index), call, itemStatus),
+    );
   });
   return responseObject(identity, settings, {
     status,
