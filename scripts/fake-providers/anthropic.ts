@@ -48,6 +48,16 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
       if (typeof params?.max_tokens !== "number") return fail(400);
       const script: FakeScript = scripts.next(params.model);
       await sleep(script.firstByteDelayMs);
+      if (script.contextOverflow) {
+        return sendJson(response, 400, {
+          type: "error",
+          error: {
+            type: "invalid_request_error",
+            message: "prompt is too long: 210412 tokens > 200000 maximum",
+          },
+          request_id: requestId,
+        });
+      }
       if (script.status) {
         return fail(
           script.status,

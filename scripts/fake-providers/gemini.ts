@@ -77,6 +77,16 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
       const stream = route[3] === "streamGenerateContent";
       const script: FakeScript = scripts.next(model);
       await sleep(script.firstByteDelayMs);
+      if (script.contextOverflow) {
+        return sendJson(response, 400, {
+          error: {
+            code: 400,
+            message:
+              "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+            status: "INVALID_ARGUMENT",
+          },
+        });
+      }
       if (script.status) {
         const retry =
           script.retryAfterSeconds === undefined

@@ -131,6 +131,17 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
       };
       const script: FakeScript = scripts.next(params.model);
       await sleep(script.firstByteDelayMs);
+      if (script.contextOverflow) {
+        return sendJson(response, 400, {
+          error: {
+            message:
+              "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.",
+            type: "invalid_request_error",
+            param: "messages",
+            code: "context_length_exceeded",
+          },
+        });
+      }
       if (script.status) {
         const error = ERRORS[script.status] ?? ERRORS[500]!;
         const headers: Record<string, string> = {

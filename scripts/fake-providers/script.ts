@@ -23,6 +23,8 @@ export interface FakeScript {
   /** Answer with this HTTP error status instead (429, 500, 503, 529...). */
   status?: number;
   retryAfterSeconds?: number;
+  /** Answer 400 with the provider's own "context window exceeded" error. */
+  contextOverflow?: boolean;
   /** Destroy the connection after this many content chunks. */
   cutAfterChunks?: number;
   /** Send a malformed event after this many content chunks, then end. */

@@ -143,6 +143,18 @@ describe("before the first byte", () => {
   });
 });
 
+test("a context-window error keeps OpenAI's code, context_length_exceeded", async () => {
+  const { client } = await customer();
+  harness.fakes.openai.scripts.enqueue("dual-primary", { contextOverflow: true });
+  const error = await client.chat.completions.create(ask).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+  expect(error).toMatchObject({ status: 400, code: "context_length_exceeded" });
+  expect((error as Error).message).toMatch(
+    /prompt is too long: OpenAI answered 400: This model's maximum context length/,
+  );
+  expect(harness.fakes["openai-backup"].scripts.received).toHaveLength(0);
+});
+
 describe("after the first byte", () => {
   test("a cut connection ends the stream with an error event, no fallback, and bills what was produced", async () => {
     const { secret, user } = await customer();

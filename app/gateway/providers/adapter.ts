@@ -77,6 +77,10 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The three providers' wordings of "the prompt does not fit the model's context window". */
+const CONTEXT_OVERFLOW =
+  /context length|context_length_exceeded|context window|prompt is too long|input token count .* exceeds/i;
+
 /** Maps an upstream HTTP status to the gateway's answer and whether another try may help. */
 export function upstreamStatusError(
   provider: string,
@@ -103,6 +107,14 @@ export function upstreamStatusError(
     });
   if (status >= 500)
     return new UpstreamError(message, { status: 502, retryable: true, code: "upstream_error" });
+  // Said the way clients look for it: Claude Code compacts its conversation on
+  // "prompt is too long", OpenAI's clients on the code context_length_exceeded.
+  if ((status === 400 || status === 413) && CONTEXT_OVERFLOW.test(detail))
+    return new UpstreamError(`prompt is too long: ${message}`, {
+      status: 400,
+      retryable: false,
+      code: "context_length_exceeded",
+    });
   if (status === 400 || status === 413 || status === 422)
     return new UpstreamError(message, {
       status: 400,
@@ -156,7 +168,8 @@ export function mapStainlessError(provider: string, sdk: StainlessErrors, error:
       return upstreamStatusError(
         provider,
         error.status,
-        error.message,
+        // The SDKs' messages start with the status, which ours says already.
+        error.message.replace(/^\d{3} /, ""),
         parseRetryAfter(error.headers?.get("retry-after")),
       );
     }
