@@ -24,7 +24,7 @@ function supportedParameters(model: CatalogModel) {
 }
 
 /**
- * GET /v1/models: OpenAI's list format, with our prices (µcr per 1M tokens, as
+ * GET /v1/models: OpenAI's list format (and Anthropic's fields), with our prices (µcr per 1M tokens, as
  * strings) and the fields OpenRouter's users read: `pricing.prompt` and the
  * like in US dollars per token, `context_length`, `supported_parameters`.
  */
@@ -46,10 +46,15 @@ export async function listModels(gateway: Gateway) {
       const cheapest = model.routes[0]!;
       const { prices } = cheapest;
       const row = details.get(model.slug);
+      const created = row?.createdAt ?? new Date(0);
       return {
         id: model.slug,
         object: "model",
-        created: Math.floor((row?.createdAt.getTime() ?? 0) / 1000),
+        created: Math.floor(created.getTime() / 1000),
+        // Anthropic's fields, which Claude Code's model discovery reads.
+        type: "model",
+        display_name: row?.name ?? model.slug,
+        created_at: created.toISOString(),
         owned_by: row?.company.slug ?? "unknown",
         name: row?.name ?? model.slug,
         context_length: row?.contextLength ?? null,
@@ -72,5 +77,12 @@ export async function listModels(gateway: Gateway) {
       };
     })
     .sort((a, b) => a.id.localeCompare(b.id));
-  return Response.json({ object: "list", data });
+  // One page: Anthropic's paging fields say so.
+  return Response.json({
+    object: "list",
+    data,
+    has_more: false,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+  });
 }

@@ -80,15 +80,27 @@ test("the React Router routes serve the API: chat, the seed's endpoint, models, 
   });
   expect(await seed.text()).toMatch(/^data: \{"content":"Hell"\}\n\n[\s\S]*data: \[DONE\]\n\n$/);
 
-  const models = (await (await fetch(`${gateway.baseUrl}/v1/models`)).json()) as {
+  // As Claude Code's model discovery asks for it.
+  const models = (await (await fetch(`${gateway.baseUrl}/v1/models?limit=1000`)).json()) as {
     object: string;
     data: { id: string; owned_by: string; pricing: Record<string, string> }[];
+    has_more: boolean;
+    first_id: string;
+    last_id: string;
   };
   expect(models.object).toBe("list");
+  expect(models).toMatchObject({
+    has_more: false,
+    first_id: models.data[0]!.id,
+    last_id: models.data.at(-1)!.id,
+  });
   expect(models.data).toContainEqual(
     expect.objectContaining({
       id: "gpt-proc",
       owned_by: "openai",
+      type: "model",
+      display_name: expect.any(String),
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       context_length: expect.any(Number),
       // Ours in µcr per 1M tokens; OpenRouter's in US dollars per token.
       pricing: expect.objectContaining({
