@@ -30,6 +30,8 @@ describe("parseEnv", () => {
       DATABASE_URL: "postgres://app:pw@db.internal:5432/gateway",
       MIGRATE_ON_START: "true",
       SESSION_SECRET: "x".repeat(32),
+      ENCRYPTION_KEY: "a".repeat(64),
+      ENCRYPTION_KEY_PREVIOUS: `${"b".repeat(64)}, ${Buffer.alloc(32, 7).toString("base64")}`,
       OPENAI_API_KEY: "sk-test",
       OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
       ANTHROPIC_API_KEY: "sk-ant",
@@ -42,8 +44,10 @@ describe("parseEnv", () => {
       PORT: 8080,
       MIGRATE_ON_START: true,
       OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
+      ENCRYPTION_KEY: "a".repeat(64),
       LOG_LEVEL: "debug",
     });
+    expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
 
   test("blank values count as unset", () => {
@@ -78,6 +82,18 @@ describe("parseEnv", () => {
       { SESSION_SECRET: "short" },
       "SESSION_SECRET must be at least 32 characters (got 5 characters)",
     ],
+    [
+      { ENCRYPTION_KEY: "a".repeat(62) },
+      "ENCRYPTION_KEY must be 32 random bytes as 64 hex characters (or base64), e.g. from `openssl rand -hex 32` (got 62 characters)",
+    ],
+    [
+      { ENCRYPTION_KEY: Buffer.alloc(33).toString("base64") },
+      "ENCRYPTION_KEY must be 32 random bytes as 64 hex characters",
+    ],
+    [
+      { ENCRYPTION_KEY_PREVIOUS: `${"b".repeat(64)},not-a-key` },
+      "ENCRYPTION_KEY_PREVIOUS entry 2 must be 32 random bytes as 64 hex characters",
+    ],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);
@@ -88,9 +104,14 @@ describe("parseEnv", () => {
     const problems = problemsOf({
       SESSION_SECRET: "hunter2",
       DATABASE_URL: "mysql://u:topsecret@h/db",
+      ENCRYPTION_KEY: "c".repeat(63),
+      ENCRYPTION_KEY_PREVIOUS: "d".repeat(65),
     });
+    expect(problems).toHaveLength(4);
     expect(problems.join("\n")).not.toContain("hunter2");
     expect(problems.join("\n")).not.toContain("topsecret");
+    expect(problems.join("\n")).not.toContain("c".repeat(63));
+    expect(problems.join("\n")).not.toContain("d".repeat(65));
   });
 
   test("reports every bad variable at once", () => {

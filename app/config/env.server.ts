@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseTrustProxy } from "../http/trust-proxy.ts";
+import { ENCRYPTION_KEY_EXPECTED, parseEncryptionKey } from "../security/secret-box.server.ts";
 
 // Every environment variable the gateway reads, validated once at boot.
 // Blank values count as unset, so `OPENAI_API_KEY=` in a .env file is harmless.
@@ -11,6 +12,29 @@ const seconds = z.coerce
   .int("must be a whole number of seconds")
   .min(1, "must be at least 1")
   .max(3600, "must be at most 3600");
+
+// Encryption keys are checked here so a bad one stops the start along with the
+// rest; they stay text (secret-box-from-env decodes them).
+const isEncryptionKey = (value: string) => {
+  try {
+    parseEncryptionKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const encryptionKey = z.string().refine(isEncryptionKey, ENCRYPTION_KEY_EXPECTED);
+
+const previousEncryptionKeys = z.string().superRefine((value, context) => {
+  value.split(",").forEach((key, index) => {
+    if (key.trim() !== "" && !isEncryptionKey(key))
+      context.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} ${ENCRYPTION_KEY_EXPECTED}`,
+      });
+  });
+});
 
 const optionalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional();
 
@@ -55,6 +79,10 @@ export const EnvSchema = z.object({
     .transform((value) => value === "true" || value === "1")
     .optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Encrypts the upstream API keys stored in the database. */
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  /** Comma-separated keys that sealed stored values before a rotation; only read, never used to seal. */
+  ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys.optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Turns OpenTelemetry tracing on; the SDK reads this and the other OTEL_* variables itself. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
@@ -140,6 +168,8 @@ export class ConfigError extends Error {
 const SECRET_NAMES = new Set([
   "DATABASE_URL",
   "SESSION_SECRET",
+  "ENCRYPTION_KEY",
+  "ENCRYPTION_KEY_PREVIOUS",
   "METRICS_TOKEN",
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
