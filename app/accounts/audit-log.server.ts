@@ -13,7 +13,14 @@ export type AuditAction =
   | "content_logging_on"
   | "content_logging_off"
   | "price_changed"
-  | "credits_added";
+  | "credits_added"
+  | "provider_created"
+  | "provider_changed"
+  | "provider_key_added"
+  | "provider_key_enabled"
+  | "provider_key_disabled"
+  | "provider_key_deleted"
+  | "model_created";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It

@@ -42,7 +42,8 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
     }
     for (const provider of PROVIDERS) {
       await upsert(
-        `INSERT INTO providers (slug, name) VALUES ($1, $2) ${onConflict("slug", "name = EXCLUDED.name")}`,
+        // Each built-in provider speaks its own protocol: its kind is its slug.
+        `INSERT INTO providers (slug, name, kind) VALUES ($1, $2, $1) ${onConflict("slug", "name = EXCLUDED.name")}`,
         [provider.slug, provider.name],
       );
     }

@@ -3,12 +3,8 @@ import { getPrisma } from "../db/prisma.server.ts";
 import { activeTracing } from "../observability/tracing.server.ts";
 import { createLogger } from "../server/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
-import {
-  adaptersFromEnv,
-  createGateway,
-  upstreamTimeoutsFromEnv,
-  type Gateway,
-} from "./gateway.server.ts";
+import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
+import { createGateway, upstreamTimeoutsFromEnv, type Gateway } from "./gateway.server.ts";
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
 export function getGateway(): Promise<Gateway> {
@@ -18,7 +14,7 @@ export function getGateway(): Promise<Gateway> {
     return createGateway({
       prisma: getPrisma(),
       databaseUrl: env.DATABASE_URL,
-      adapters: await adaptersFromEnv(env),
+      box: secretBoxFromEnv(env),
       log: createLogger(env.LOG_LEVEL),
       holdIdleMs: env.HOLD_IDLE_MS,
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),

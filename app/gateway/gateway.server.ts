@@ -1,5 +1,6 @@
 import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
 import type { Env } from "../config/env.server.ts";
+import type { SecretBox } from "../security/secret-box.server.ts";
 import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
 import type { Logger } from "../server/logger.server.ts";
@@ -7,6 +8,7 @@ import { ApiKeyCache } from "./api-key-cache.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
+import { ProviderRegistry } from "./providers/provider-registry.server.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
@@ -20,8 +22,10 @@ export interface Gateway {
   ledger: Ledger;
   keys: ApiKeyCache;
   catalog: CatalogCache;
-  /** Adapters of the providers that have an API key configured. */
-  adapters: Partial<Record<string, ProviderAdapter>>;
+  /** The adapters of the providers that have an enabled key, by provider slug. */
+  providers: ProviderRegistry;
+  /** Seals and opens the providers' upstream keys (ENCRYPTION_KEY). */
+  box: SecretBox;
   metrics: GatewayMetrics;
   /** OpenTelemetry traces of completions; undefined when tracing is off. */
   tracing: Tracing | undefined;
@@ -37,37 +41,6 @@ export interface Gateway {
   /** Ends every running request with a "restarting" error, billed for what it produced. */
   stopRunning(): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Adapters of the providers that have an API key configured. Each SDK is loaded
- * only when its provider is: together they take some 50 MB.
- */
-export async function adaptersFromEnv(env: Env): Promise<Partial<Record<string, ProviderAdapter>>> {
-  const adapters: Partial<Record<string, ProviderAdapter>> = {};
-  if (env.OPENAI_API_KEY) {
-    const { createOpenAIAdapter } = await import("./providers/openai/openai-adapter.server.ts");
-    adapters.openai = createOpenAIAdapter({
-      apiKey: env.OPENAI_API_KEY,
-      baseURL: env.OPENAI_BASE_URL,
-    });
-  }
-  if (env.ANTHROPIC_API_KEY) {
-    const { createAnthropicAdapter } =
-      await import("./providers/anthropic/anthropic-adapter.server.ts");
-    adapters.anthropic = createAnthropicAdapter({
-      apiKey: env.ANTHROPIC_API_KEY,
-      baseURL: env.ANTHROPIC_BASE_URL,
-    });
-  }
-  if (env.GEMINI_API_KEY) {
-    const { createGeminiAdapter } = await import("./providers/google/gemini-adapter.server.ts");
-    adapters.google = createGeminiAdapter({
-      apiKey: env.GEMINI_API_KEY,
-      baseURL: env.GEMINI_BASE_URL,
-    });
-  }
-  return adapters;
 }
 
 const KEY_REVOKED = new GatewayError(
@@ -104,7 +77,10 @@ export function upstreamTimeoutsFromEnv(env: Env): Record<string, UpstreamTimeou
 export async function createGateway(options: {
   prisma: Prisma;
   databaseUrl: string;
-  adapters: Partial<Record<string, ProviderAdapter>>;
+  /** Opens the providers' stored upstream keys. */
+  box: SecretBox;
+  /** Adapters fixed in code, before the providers' rows (tests' fakes). */
+  adapters?: Partial<Record<string, ProviderAdapter>>;
   log: Logger;
   /** How long a hold nobody uses is kept for the next requests (see the Ledger). */
   holdIdleMs?: number;
@@ -133,6 +109,13 @@ export async function createGateway(options: {
     }
   };
   const catalog = new CatalogCache(options.prisma, listener);
+  const providers = new ProviderRegistry({
+    prisma: options.prisma,
+    listener,
+    box: options.box,
+    fixed: options.adapters,
+    log: options.log,
+  });
   await listener.start();
   const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
   const metrics = gatewayMetrics();
@@ -155,7 +138,8 @@ export async function createGateway(options: {
     ledger,
     keys,
     catalog,
-    adapters: options.adapters,
+    providers,
+    box: options.box,
     running,
     metrics,
     tracing: options.tracing,

@@ -37,8 +37,9 @@ export async function openUpstream(
 ): Promise<OpenedUpstream> {
   let failure: OpenedUpstream | undefined;
   let attempts = 0;
+  const adapters = await gateway.providers.adapters();
   for (const route of routes) {
-    const adapter = gateway.adapters[route.providerSlug];
+    const adapter = adapters.get(route.providerSlug);
     if (!adapter) continue;
     const timeouts = gateway.upstreamTimeouts[route.providerSlug] ?? DEFAULT_UPSTREAM_TIMEOUTS;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {

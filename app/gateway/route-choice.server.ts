@@ -49,8 +49,9 @@ export async function chooseRoutes(
   const usable = models.filter(
     (candidate, i) => i === 0 || requested === undefined || requested <= candidate.maxOutputTokens,
   );
+  const adapters = await gateway.providers.adapters();
   const configured = usable.map((candidate) =>
-    candidate.routes.filter((route) => gateway.adapters[route.providerSlug]),
+    candidate.routes.filter((route) => adapters.has(route.providerSlug)),
   );
   if (configured.every((routes) => routes.length === 0)) {
     throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {

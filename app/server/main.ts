@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "react-router";
+import { resolveEncryptionKey } from "../config/encryption-key.server.ts";
 import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
@@ -18,6 +19,7 @@ import { startTracing } from "../observability/tracing.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
 import { createLogger } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
+import { prepareProviders } from "./prepare-providers.server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUILD = join(ROOT, "build");
@@ -48,8 +50,18 @@ try {
 process.env.DATABASE_URL = database.url;
 process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
 
+// Local starts keep a generated key in the data directory, like the session secret;
+// a deployment sets its own (or, until it does, derives one: see secret-box-from-env).
+if (env.NODE_ENV !== "production")
+  process.env.ENCRYPTION_KEY = resolveEncryptionKey(env.ENCRYPTION_KEY, env.DATA_DIR);
+
 // The process's one Prisma client: the app bundle's getPrisma() returns this one too.
 const prisma = getPrisma();
+await prepareProviders(prisma, loadEnvOrExit(), log).catch(async (error: unknown) => {
+  await prisma.$disconnect();
+  await database.close();
+  exitWithProblem(error);
+});
 const sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
 const retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
 // Before serving: the gateway, built at the first request, picks it up.

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
@@ -20,6 +21,7 @@ import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/an
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
 import { createLogger, type Logger } from "../../app/server/logger.server.ts";
+import { SecretBox } from "../../app/security/secret-box.server.ts";
 
 export interface GatewayHarness {
   baseUrl: string;
@@ -53,6 +55,8 @@ export async function startGatewayHarness(
   const gateway = await createGateway({
     prisma,
     databaseUrl,
+    // Each harness its own encryption key: provider keys added in a test are sealed with it.
+    box: new SecretBox({ current: randomBytes(32) }),
     adapters: {
       openai: createOpenAIAdapter({ apiKey: "sk-fake-openai", baseURL: fakes.openai.baseUrl }),
       "openai-backup": createOpenAIAdapter({

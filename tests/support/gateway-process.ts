@@ -6,6 +6,9 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dirname, "..", "..");
 const MAIN = join(ROOT, "app", "server", "main.ts");
 
+/** The encryption key of test gateways (64 hex characters: 32 bytes). */
+export const TEST_ENCRYPTION_KEY = "7e".repeat(32);
+
 export type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
 export interface GatewayProcess {
@@ -46,7 +49,14 @@ export function spawnGateway(env: Record<string, string>) {
   let output = "";
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      LOG_LEVEL: "info",
+      // Instances on one database share their encryption key, as a deployment's must.
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -40,7 +40,8 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const input = parseEmbeddingsRequest(await readJsonBody(request));
     const model = await gateway.catalog.resolve(input.model);
     if (!model) throw modelNotFound(input.model);
-    const routes = model.routes.filter((route) => gateway.adapters[route.providerSlug]?.embed);
+    const adapters = await gateway.providers.adapters();
+    const routes = model.routes.filter((route) => adapters.get(route.providerSlug)?.embed);
     if (routes.length === 0)
       throw invalidRequest(
         `'${model.slug}' is not an embeddings model`,
@@ -69,7 +70,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     let failure: unknown;
     for (route of routes) {
       try {
-        answer = await gateway.adapters[route.providerSlug]!.embed!({
+        answer = await adapters.get(route.providerSlug)!.embed!({
           upstreamModel: route.upstreamModel,
           inputs: input.inputs,
           dimensions: input.dimensions,

@@ -26,7 +26,15 @@ export function createOpenAIAdapter(options: {
   apiKey: string;
   baseURL?: string;
   timeoutMs?: number;
+  /** The server reports usage in streams when asked (stream_options); default true. */
+  streamUsage?: boolean;
+  /** Send the output cap as max_tokens, which every OpenAI-compatible server knows. */
+  legacyMaxTokens?: boolean;
 }): ProviderAdapter {
+  const wire = {
+    streamUsage: options.streamUsage ?? true,
+    legacyMaxTokens: options.legacyMaxTokens ?? false,
+  };
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
@@ -39,7 +47,7 @@ export function createOpenAIAdapter(options: {
       let response: Response;
       try {
         response = await client.chat.completions
-          .create(toOpenAIParams(call), { signal: call.signal })
+          .create(toOpenAIParams(call, wire), { signal: call.signal })
           .asResponse();
       } catch (error) {
         throw mapOpenAIError(error);
@@ -69,12 +77,10 @@ export function createOpenAIAdapter(options: {
   };
 }
 
-function toOpenAIParams({
-  request,
-  upstreamModel,
-  maxOutputTokens,
-  stream,
-}: AdapterCall): ChatCompletionCreateParams {
+function toOpenAIParams(
+  { request, upstreamModel, maxOutputTokens, stream }: AdapterCall,
+  wire: { streamUsage: boolean; legacyMaxTokens: boolean },
+): ChatCompletionCreateParams {
   const {
     max_tokens: _deprecated,
     stream: _stream,
@@ -88,8 +94,14 @@ function toOpenAIParams({
   return {
     ...(rest as Omit<ChatCompletionCreateParams, "model">),
     model: upstreamModel,
-    max_completion_tokens: maxOutputTokens,
-    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+    ...(wire.legacyMaxTokens
+      ? { max_tokens: maxOutputTokens }
+      : { max_completion_tokens: maxOutputTokens }),
+    ...(stream
+      ? wire.streamUsage
+        ? { stream: true, stream_options: { include_usage: true } }
+        : { stream: true }
+      : {}),
   };
 }
 

@@ -1,0 +1,48 @@
+import type { ProviderAdapter } from "./adapter.ts";
+
+/** The wire protocols a provider row can speak. */
+export const PROVIDER_KINDS = ["openai", "anthropic", "google", "openai-compatible"] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export interface AdapterOptions {
+  apiKey: string;
+  /** Undefined for the official SDK's default. */
+  baseURL?: string;
+  /** openai-compatible: the server reports usage in streams when asked. */
+  streamUsage?: boolean;
+}
+
+/**
+ * The adapter for one upstream key of a provider of this kind. Each SDK is
+ * loaded on first use only: together they take some 50 MB. Any server that
+ * speaks OpenAI's chat completions (Groq, DeepSeek, Mistral, Ollama, vLLM...)
+ * goes through the official openai SDK; what differs between them is data on
+ * the provider row, not code.
+ */
+export async function createAdapter(
+  kind: ProviderKind,
+  options: AdapterOptions,
+): Promise<ProviderAdapter> {
+  switch (kind) {
+    case "openai":
+    case "openai-compatible": {
+      const { createOpenAIAdapter } = await import("./openai/openai-adapter.server.ts");
+      return createOpenAIAdapter({
+        apiKey: options.apiKey,
+        baseURL: options.baseURL,
+        streamUsage: options.streamUsage,
+        legacyMaxTokens: kind === "openai-compatible",
+      });
+    }
+    case "anthropic": {
+      const { createAnthropicAdapter } = await import("./anthropic/anthropic-adapter.server.ts");
+      return createAnthropicAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
+    }
+    case "google": {
+      const { createGeminiAdapter } = await import("./google/gemini-adapter.server.ts");
+      return createGeminiAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
+    }
+    default:
+      throw new Error(`unknown provider kind '${String(kind)}'`);
+  }
+}
