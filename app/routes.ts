@@ -37,5 +37,11 @@ export default [
   route("api/api-keys/:id", "routes/api.api-keys.$id.ts"),
   route("api/models", "routes/api.models.ts"),
   route("api/payments/onramp", "routes/api.payments.onramp.ts"),
+  // The admin JSON API: providers, their upstream keys, models.
+  route("api/admin/providers", "routes/api.admin.providers.ts"),
+  route("api/admin/providers/:slug", "routes/api.admin.providers.$slug.ts"),
+  route("api/admin/providers/:slug/keys", "routes/api.admin.providers.$slug.keys.ts"),
+  route("api/admin/providers/:slug/keys/:id", "routes/api.admin.providers.$slug.keys.$id.ts"),
+  route("api/admin/models", "routes/api.admin.models.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;
