@@ -105,7 +105,16 @@ const PROVIDER_FIELDS = {
   // Never the sealed secret: its prefix is all that is shown.
   keys: {
     orderBy: { id: "asc" },
-    select: { id: true, prefix: true, enabled: true, envName: true, createdAt: true },
+    select: {
+      id: true,
+      prefix: true,
+      enabled: true,
+      envName: true,
+      coolingUntil: true,
+      invalidAt: true,
+      lastError: true,
+      createdAt: true,
+    },
   },
 } as const;
 
@@ -252,7 +261,10 @@ export const changeProviderKeyApi = (
     const input = await readBody(request, UpdateKeySchema);
     const changed = await accounts.prisma.providerKey.update({
       where: { id: keyId },
-      data: { enabled: input.enabled },
+      // Enabling a key the provider refused gives it another chance.
+      data: input.enabled
+        ? { enabled: true, invalidAt: null, coolingUntil: null }
+        : { enabled: false },
       select: PROVIDER_FIELDS.keys.select,
     });
     await audit(accounts.prisma, request, {

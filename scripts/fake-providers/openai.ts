@@ -124,6 +124,11 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
       if (!request.headers.authorization?.startsWith("Bearer ")) {
         return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
       }
+      const keyStatus = scripts.keyStatuses.get(request.headers.authorization.slice(7));
+      if (keyStatus !== undefined) {
+        const error = ERRORS[keyStatus] ?? ERRORS[500]!;
+        return sendJson(response, keyStatus, { error: { ...error, param: null } });
+      }
       const params = body as {
         model: string;
         stream?: boolean;

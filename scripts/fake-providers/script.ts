@@ -84,6 +84,8 @@ export class Scripts {
   private readonly queues = new Map<string, FakeScript[]>();
   defaultScript: FakeScript = { text: "Hello from the fake provider." };
   readonly received: ReceivedRequest[] = [];
+  /** Requests carrying one of these upstream keys get its status, whatever the script (OpenAI fake). */
+  readonly keyStatuses = new Map<string, number>();
 
   enqueue(model: string, ...scripts: FakeScript[]) {
     const queue = this.queues.get(model) ?? [];
@@ -98,6 +100,7 @@ export class Scripts {
   reset() {
     this.queues.clear();
     this.received.length = 0;
+    this.keyStatuses.clear();
     this.defaultScript = { text: "Hello from the fake provider." };
   }
 }

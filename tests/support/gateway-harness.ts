@@ -43,6 +43,8 @@ export async function startGatewayHarness(
     upstreamTimeouts?: Gateway["upstreamTimeouts"];
     log?: Logger;
     logContent?: boolean;
+    /** Seals the providers' keys; gateways on one database need the same. */
+    box?: SecretBox;
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -55,8 +57,8 @@ export async function startGatewayHarness(
   const gateway = await createGateway({
     prisma,
     databaseUrl,
-    // Each harness its own encryption key: provider keys added in a test are sealed with it.
-    box: new SecretBox({ current: randomBytes(32) }),
+    // Provider keys a test adds are sealed with the gateway's box (see harness.gateway.box).
+    box: options.box ?? new SecretBox({ current: randomBytes(32) }),
     adapters: {
       openai: createOpenAIAdapter({ apiKey: "sk-fake-openai", baseURL: fakes.openai.baseUrl }),
       "openai-backup": createOpenAIAdapter({

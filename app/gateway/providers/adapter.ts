@@ -121,7 +121,14 @@ export function upstreamStatusError(
       retryable: false,
       code: "upstream_rejected_request",
     });
-  // 401/403/404 and the rest: our configuration, not the client's request.
+  // The provider refused our key: another key, or the next provider, may be accepted.
+  if (status === 401 || status === 403)
+    return new UpstreamError(message, {
+      status: 502,
+      retryable: true,
+      code: "upstream_auth_failed",
+    });
+  // 404 and the rest: our configuration, not the client's request.
   return new UpstreamError(message, { status: 502, retryable: false, code: "upstream_error" });
 }
 

@@ -4,13 +4,15 @@ import type { SecretBox } from "../../security/secret-box.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "../change-listener.server.ts";
 import type { ProviderAdapter } from "./adapter.ts";
 import { createAdapter, type ProviderKind } from "./create-adapter.server.ts";
+import { keyRing, type KeyEvent } from "./key-ring.ts";
 
 export type Adapters = ReadonlyMap<string, ProviderAdapter>;
 
 /**
- * The adapters of the enabled providers that have an enabled key, built from
- * their rows and reloaded after any change notification (a provider or a key
- * added, edited or disabled on any instance), like the catalog. Adapters given
+ * The adapters of the enabled providers that have a usable key (enabled, not
+ * refused), each a ring of its keys, built from their rows and reloaded after
+ * any change notification (a provider or a key added, edited, disabled, cooled
+ * or refused on any instance), like the catalog. Adapters given
  * to the constructor (tests' fixed ones) come first and never reload.
  */
 export class ProviderRegistry {
@@ -60,15 +62,15 @@ export class ProviderRegistry {
 
   private async load(): Promise<Adapters> {
     const rows = await this.prisma.provider.findMany({
-      where: { enabled: true, keys: { some: { enabled: true } } },
+      where: { enabled: true },
       select: {
         slug: true,
         kind: true,
         baseUrl: true,
         streamUsage: true,
         keys: {
-          where: { enabled: true },
-          select: { id: true, secret: true },
+          where: { enabled: true, invalidAt: null },
+          select: { id: true, secret: true, coolingUntil: true },
           orderBy: { id: "asc" },
         },
       },
@@ -76,42 +78,56 @@ export class ProviderRegistry {
     const adapters = new Map<string, ProviderAdapter>();
     for (const row of rows) {
       if (this.fixed[row.slug]) continue;
-      const apiKeys = row.keys.flatMap((key) => {
-        try {
-          return [this.box.open(key.secret)];
-        } catch (error) {
-          // One unreadable key must not take the provider down: the others still serve.
-          this.log.error(
-            { err: error, provider: row.slug, keyId: key.id },
-            "cannot decrypt a provider key",
-          );
-          return [];
-        }
-      });
-      if (apiKeys.length === 0) continue;
-      const keyed = await Promise.all(
-        apiKeys.map((apiKey) =>
-          createAdapter(row.kind as ProviderKind, {
+      const keys = await Promise.all(
+        row.keys.map(async (key) => {
+          const apiKey = this.openKey(row.slug, key);
+          if (apiKey === undefined) return undefined;
+          const adapter = await createAdapter(row.kind as ProviderKind, {
             apiKey,
             baseURL: row.baseUrl ?? undefined,
             streamUsage: row.streamUsage,
-          }),
-        ),
+          });
+          return { id: key.id, adapter, coolingUntil: key.coolingUntil?.getTime() ?? 0 };
+        }),
       );
-      adapters.set(row.slug, keyed.length === 1 ? keyed[0]! : roundRobin(keyed));
+      const usable = keys.filter((key) => key !== undefined);
+      if (usable.length === 0) continue;
+      adapters.set(
+        row.slug,
+        keyRing(row.slug, usable, (event) => void this.record(event)),
+      );
     }
     for (const [slug, adapter] of Object.entries(this.fixed)) adapters.set(slug, adapter);
     return adapters;
   }
-}
 
-/** One adapter per upstream key, taken in turn: requests spread across a provider's keys. */
-function roundRobin(adapters: ProviderAdapter[]): ProviderAdapter {
-  let next = 0;
-  const take = () => adapters[next++ % adapters.length]!;
-  const embeds = adapters.every((adapter) => adapter.embed);
-  return {
-    open: (call) => take().open(call),
-    ...(embeds ? { embed: (call) => take().embed!(call) } : {}),
-  };
+  /** The key in the clear, or undefined (logged) when it cannot be opened: the others still serve. */
+  private openKey(provider: string, key: { id: number; secret: string }) {
+    try {
+      return this.box.open(key.secret);
+    } catch (error) {
+      this.log.error({ err: error, provider, keyId: key.id }, "cannot decrypt a provider key");
+      return undefined;
+    }
+  }
+
+  /** A key's cooldown or refusal, written for every instance (the write notifies them all). */
+  private async record(event: KeyEvent) {
+    const error = event.error.slice(0, 500);
+    this.log.warn({ keyId: event.keyId, event: event.kind, err: error }, "upstream key set aside");
+    try {
+      await this.prisma.providerKey.update({
+        where: { id: event.keyId },
+        data:
+          event.kind === "cooling"
+            ? { coolingUntil: event.until, lastError: error }
+            : { invalidAt: new Date(), lastError: error },
+      });
+    } catch (caught) {
+      this.log.error(
+        { err: caught, keyId: event.keyId },
+        "could not record an upstream key's state",
+      );
+    }
+  }
 }

@@ -1,0 +1,90 @@
+import { expect, test } from "vitest";
+import { UpstreamError, type AdapterCall, type ProviderAdapter } from "./adapter.ts";
+import { keyRing, type KeyEvent } from "./key-ring.ts";
+
+/** An adapter that answers with its name, or throws the error it is given. */
+function fakeAdapter(name: string, failWith?: () => UpstreamError): ProviderAdapter {
+  return {
+    open() {
+      if (failWith) return Promise.reject(failWith());
+      return Promise.resolve(
+        (async function* () {
+          yield [{ type: "text-delta" as const, text: name }];
+        })(),
+      );
+    },
+  };
+}
+
+const call = {} as AdapterCall;
+async function answer(adapter: ProviderAdapter) {
+  for await (const parts of await adapter.open(call))
+    for (const part of parts) if (part.type === "text-delta") return part.text;
+  return "";
+}
+const rateLimited = () =>
+  new UpstreamError("429", {
+    status: 429,
+    retryable: true,
+    code: "upstream_rate_limited",
+    retryAfterSeconds: 30,
+  });
+const refused = () =>
+  new UpstreamError("401", { status: 502, retryable: true, code: "upstream_auth_failed" });
+
+test("keys are taken in turn", async () => {
+  const ring = keyRing(
+    "p",
+    [
+      { id: 1, adapter: fakeAdapter("a"), coolingUntil: 0 },
+      { id: 2, adapter: fakeAdapter("b"), coolingUntil: 0 },
+    ],
+    () => {},
+  );
+  expect([await answer(ring), await answer(ring), await answer(ring)]).toEqual(["a", "b", "a"]);
+});
+
+test("a 429 cools the key for its Retry-After; the error says retry now, since another key is ready", async () => {
+  const events: KeyEvent[] = [];
+  const ring = keyRing(
+    "p",
+    [
+      { id: 1, adapter: fakeAdapter("a", rateLimited), coolingUntil: 0 },
+      { id: 2, adapter: fakeAdapter("b"), coolingUntil: 0 },
+    ],
+    (event) => events.push(event),
+  );
+  const error = await ring.open(call).catch((caught: unknown) => caught);
+  expect(error).toMatchObject({ code: "upstream_rate_limited", retryAfterSeconds: 0 });
+  expect(events).toMatchObject([{ kind: "cooling", keyId: 1 }]);
+  const until = (events[0] as { until: Date }).until.getTime();
+  expect(until - Date.now()).toBeGreaterThan(29_000);
+  expect([await answer(ring), await answer(ring)]).toEqual(["b", "b"]);
+});
+
+test("a refused key leaves the ring; with none left, a retryable 502; all cooling, a 429 with the soonest end", async () => {
+  const events: KeyEvent[] = [];
+  const ring = keyRing(
+    "p",
+    [{ id: 7, adapter: fakeAdapter("a", refused), coolingUntil: 0 }],
+    (event) => events.push(event),
+  );
+  expect(await ring.open(call).catch((caught: unknown) => caught)).toMatchObject({
+    code: "upstream_auth_failed",
+  });
+  expect(events).toMatchObject([{ kind: "invalid", keyId: 7 }]);
+  expect(await ring.open(call).catch((caught: unknown) => caught)).toMatchObject({
+    status: 502,
+    code: "upstream_keys_invalid",
+    retryable: true,
+  });
+
+  const cooling = keyRing(
+    "p",
+    [{ id: 1, adapter: fakeAdapter("a"), coolingUntil: Date.now() + 5_000 }],
+    () => {},
+  );
+  const limited = (await cooling.open(call).catch((caught: unknown) => caught)) as UpstreamError;
+  expect(limited).toMatchObject({ status: 429, code: "upstream_rate_limited" });
+  expect(limited.retryAfterSeconds).toBeGreaterThan(4);
+});
