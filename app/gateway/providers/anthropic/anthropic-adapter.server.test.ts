@@ -92,7 +92,7 @@ describe("Anthropic adapter", () => {
     [529, 503, true],
     [500, 502, true],
     [400, 400, false],
-    [401, 502, false],
+    [401, 502, true],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable) => {
     fake.scripts.enqueue("upstream-claude", { status: upstream });
     const error = await adapter.open(call()).catch((caught: unknown) => caught);

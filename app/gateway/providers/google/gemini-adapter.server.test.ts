@@ -66,7 +66,7 @@ describe("Gemini adapter", () => {
     [503, 503, true],
     [500, 502, true],
     [400, 400, false],
-    [403, 502, false],
+    [403, 502, true],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable) => {
     fake.scripts.enqueue("upstream-gemini", { status: upstream });
     const error = await adapter.open(call()).catch((caught: unknown) => caught);

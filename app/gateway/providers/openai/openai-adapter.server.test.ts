@@ -108,7 +108,7 @@ describe("OpenAI adapter", () => {
     [429, 429, true, 7],
     [500, 502, true, undefined],
     [503, 503, true, undefined],
-    [401, 502, false, undefined],
+    [401, 502, true, undefined],
     [400, 400, false, undefined],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable, retryAfter) => {
     fake.scripts.enqueue("upstream-gpt", { status: upstream, retryAfterSeconds: retryAfter });
