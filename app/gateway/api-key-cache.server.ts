@@ -9,6 +9,12 @@ export interface ActiveApiKey {
   prefix: string;
   /** Its requests' prompts and answers are stored. */
   logContent: boolean;
+  /** Refused from then on. */
+  expiresAt: Date | null;
+  /** The models it may use; empty for all. */
+  allowedModels: string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
 }
 
 /**
@@ -41,7 +47,16 @@ export class ApiKeyCache {
     if (cached) return cached;
     const key = await this.prisma.apiKey.findFirst({
       where: { secretHash: hash, enabled: true, deletedAt: null },
-      select: { id: true, userId: true, prefix: true, logContent: true },
+      select: {
+        id: true,
+        userId: true,
+        prefix: true,
+        logContent: true,
+        expiresAt: true,
+        allowedModels: true,
+        rpmLimit: true,
+        tpmLimit: true,
+      },
     });
     if (!key) return undefined;
     if (this.listener.connected) this.byHash.set(hash, key);

@@ -1,4 +1,5 @@
 import { GatewayError } from "../http/gateway-error.ts";
+import type { ActiveApiKey } from "./api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
 
@@ -16,7 +17,24 @@ export async function authenticate(
   }
   const key = await gateway.keys.lookup(secret);
   if (!key) throw invalidKey();
+  if (key.expiresAt && key.expiresAt.getTime() <= Date.now())
+    throw new GatewayError(401, `The API key expired on ${key.expiresAt.toISOString()}`, {
+      type: "authentication_error",
+      code: "api_key_expired",
+    });
   return key;
+}
+
+/** A 403 unless the key may use every one of these models (its allowlist is empty, or has them). */
+export function checkModelsAllowed(key: ActiveApiKey, slugs: string[], param = "model") {
+  if (key.allowedModels.length === 0) return;
+  const refused = slugs.find((slug) => !key.allowedModels.includes(slug));
+  if (refused)
+    throw new GatewayError(403, `This API key may not use the model '${refused}'`, {
+      type: "permission_error",
+      code: "model_not_allowed",
+      param,
+    });
 }
 
 export const invalidKey = () =>

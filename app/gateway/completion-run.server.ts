@@ -1,5 +1,6 @@
 import { estimateUsage } from "../billing/estimate-usage.server.ts";
 import { costOfUsage } from "../billing/prices.ts";
+import type { ActiveApiKey } from "./api-key-cache.server.ts";
 import type { ChatRequest } from "./chat-request.ts";
 import type { RouteOption } from "./catalog-cache.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
@@ -27,9 +28,11 @@ export interface RunContext {
   native?: NativeRequest;
   /** Provider-side tools the request listed and the gateway left out. */
   ignoredTools?: string[];
+  /** The key's rate-limit headers, for the answer (empty without limits). */
+  rateHeaders?: Record<string, string>;
   /** How the answer is written, in the client's protocol. */
   format: WireFormat;
-  key: { id: string; userId: string; prefix: string; logContent: boolean };
+  key: ActiveApiKey;
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
@@ -140,6 +143,7 @@ export class CompletionRun {
     const headers: Record<string, string> = {
       "x-request-id": this.context.requestId,
       "x-generation-id": this.context.requestId,
+      ...this.context.rateHeaders,
     };
     if (capped) headers["x-gateway-max-tokens"] = String(maxOutputTokens);
     if (this.context.ignoredTools?.length)
@@ -325,6 +329,10 @@ export class CompletionRun {
       );
     }
     const cost = capped ? context.heldAmount : fullCost;
+    this.gateway.limits.spendTokens(
+      context.key,
+      usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens + usage.outputTokens,
+    );
     this.logAccess(status, usage, cost, error);
     this.gateway.metrics.settled({
       model: route.modelSlug,

@@ -11,6 +11,7 @@ import type { ProviderAdapter } from "./providers/adapter.ts";
 import { ProviderRegistry } from "./providers/provider-registry.server.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
+import { RateLimiter } from "./rate-limiter.server.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
@@ -26,6 +27,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   /** Seals and opens the providers' upstream keys (ENCRYPTION_KEY). */
   box: SecretBox;
+  /** Requests and tokens per minute of the keys that have limits. */
+  limits: RateLimiter;
   metrics: GatewayMetrics;
   /** OpenTelemetry traces of completions; undefined when tracing is off. */
   tracing: Tracing | undefined;
@@ -140,6 +143,7 @@ export async function createGateway(options: {
     catalog,
     providers,
     box: options.box,
+    limits: new RateLimiter(options.prisma),
     running,
     metrics,
     tracing: options.tracing,

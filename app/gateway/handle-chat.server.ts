@@ -5,7 +5,7 @@ import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gate
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
 import { chooseRoutes } from "./route-choice.server.ts";
-import { authenticate } from "./authenticate.server.ts";
+import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { refusal } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
@@ -50,6 +50,9 @@ export async function handleChatCompletion(
       protocol.maxTokensParam,
     );
     const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
+    checkModelsAllowed(key, [model.slug]);
+    checkModelsAllowed(key, [...new Set(routes.map((route) => route.modelSlug))], "models");
+    const rateHeaders = await gateway.limits.admit(key);
     trace?.set({
       "gen_ai.operation.name": "chat",
       "gen_ai.request.model": model.slug,
@@ -79,6 +82,7 @@ export async function handleChatCompletion(
         chat,
         native: parsed.native,
         ignoredTools: parsed.ignoredTools,
+        rateHeaders,
         format: parsed.format ?? protocol.format,
         key,
         endpoint,
@@ -108,7 +112,7 @@ export async function handleChatCompletion(
         { requestId, status: error.status, error: error.code },
         "completion answered with an error",
       );
-      return protocol.format.error(error, { "x-request-id": requestId });
+      return protocol.format.error(error, { "x-request-id": requestId, ...error.headers });
     }
     gateway.metrics.answeredWithError(500, "internal_error");
     trace?.end(500, "internal_error");

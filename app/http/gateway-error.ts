@@ -18,11 +18,19 @@ export class GatewayError extends Error {
   readonly param: string | null;
   /** Seconds, for 429 and 503 answers. */
   readonly retryAfter: number | undefined;
+  /** More headers for the answer (a rate limit's x-ratelimit-*). */
+  readonly headers: Record<string, string> | undefined;
 
   constructor(
     status: number,
     message: string,
-    options: { type: GatewayErrorType; code?: string; param?: string; retryAfter?: number },
+    options: {
+      type: GatewayErrorType;
+      code?: string;
+      param?: string;
+      retryAfter?: number;
+      headers?: Record<string, string>;
+    },
   ) {
     super(message);
     this.name = "GatewayError";
@@ -31,6 +39,7 @@ export class GatewayError extends Error {
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.retryAfter = options.retryAfter;
+    this.headers = options.headers;
   }
 
   toJSON() {

@@ -1,6 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 import { deleteExpiredResponses } from "../gateway/response-store.server.ts";
+import { deleteOldRateWindows } from "../gateway/rate-limiter.server.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -13,8 +14,9 @@ export function eraseContent(prisma: Prisma, days: number) {
 }
 
 /**
- * Runs the retention at start and every hour: stored prompts and answers, and
- * expired Responses API conversations. Every instance may: both are idempotent.
+ * Runs the retention at start and every hour: stored prompts and answers,
+ * expired Responses API conversations, and past rate-limit windows. Every
+ * instance may: each is idempotent.
  */
 export function startContentRetention(prisma: Prisma, log: Logger, days: number) {
   const run = () =>
@@ -25,6 +27,7 @@ export function startContentRetention(prisma: Prisma, log: Logger, days: number)
       deleteExpiredResponses(prisma).then((deleted) => {
         if (deleted > 0) log.info({ deleted }, "deleted expired stored responses");
       }),
+      deleteOldRateWindows(prisma),
     ]).catch((error: unknown) => log.error({ err: error }, "content retention failed"));
   void run();
   const timer = setInterval(() => void run(), HOUR_MS).unref();

@@ -11,7 +11,7 @@ import {
 import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
-import { authenticate } from "../authenticate.server.ts";
+import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
 import { modelNotFound } from "../route-choice.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
@@ -34,12 +34,16 @@ const ENDPOINT = "/v1/embeddings";
 export async function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
   const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
   const started = performance.now();
-  const headers = { "x-request-id": requestId, "x-generation-id": requestId };
+  const headers: Record<string, string> = {
+    "x-request-id": requestId,
+    "x-generation-id": requestId,
+  };
   try {
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseEmbeddingsRequest(await readJsonBody(request));
     const model = await gateway.catalog.resolve(input.model);
     if (!model) throw modelNotFound(input.model);
+    checkModelsAllowed(key, [model.slug]);
     const adapters = await gateway.providers.adapters();
     const routes = model.routes.filter((route) => adapters.get(route.providerSlug)?.embed);
     if (routes.length === 0)
@@ -54,6 +58,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       const cost = costOfTokens(bound, route.prices.input);
       return cost > max ? cost : max;
     }, 0n);
+    Object.assign(headers, await gateway.limits.admit(key));
     const hold = await gateway.ledger.reserve({
       userId: key.userId,
       apiKeyId: key.id,
@@ -93,6 +98,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       heldAmount: hold.amount,
       failure,
     });
+    gateway.limits.spendTokens(key, settled.inputTokens);
     if (!answer) throw toGatewayError(failure);
     return Response.json(
       renderEmbeddings({
@@ -108,7 +114,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) {
       gateway.metrics.answeredWithError(error.status, error.code);
-      return errorResponse(error, headers);
+      return errorResponse(error, { ...headers, ...error.headers });
     }
     gateway.log.error({ err: error, requestId }, "embeddings request failed");
     return errorResponse(INTERNAL_ERROR, headers);

@@ -1,0 +1,115 @@
+// A key's requests-per-minute limit holds across two gateway processes on one
+// database: each leases slices of the key's window, so together they let
+// through the limit, not the limit per instance.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
+
+const db = setupTestDatabase();
+const LIMIT = 60;
+const PER_INSTANCE = 100;
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateways: GatewayProcess[];
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  await createCatalogEntry(prisma, { modelSlug: "limited-model", upstreamModel: "up-limited" });
+  const env = {
+    DATABASE_URL: db.url,
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    LOG_LEVEL: "warn",
+  };
+  gateways = await Promise.all(
+    ["a", "b"].map((name) =>
+      startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), `gw-rate-${name}-`)) }),
+    ),
+  );
+});
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await expectLedgerClean(prisma);
+  await fake.close();
+  await prisma.$disconnect();
+});
+
+const minute = () => Math.floor(Date.now() / 60_000);
+
+test(`2 × ${PER_INSTANCE} requests at ${LIMIT}/min on two instances: the limit is let through, the rest get 429`, async () => {
+  const user = await createUser(prisma, { credits: 100 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { rpmLimit: LIMIT } });
+  // Windows are whole minutes: start early enough in one to finish in it.
+  const into = Date.now() % 60_000;
+  if (into > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_050 - into));
+  const window = minute();
+
+  const send = (gateway: GatewayProcess) =>
+    fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: JSON.stringify({
+        model: "limited-model",
+        messages: [{ role: "user", content: "Hi" }],
+        max_completion_tokens: 10,
+      }),
+    }).then(async (response) => ({ response, body: await response.text() }));
+  /** Each instance's requests, 10 at a time. */
+  const burst = async (gateway: GatewayProcess) => {
+    const answers: Awaited<ReturnType<typeof send>>[] = [];
+    for (let sent = 0; sent < PER_INSTANCE; sent += 10)
+      answers.push(...(await Promise.all(Array.from({ length: 10 }, () => send(gateway)))));
+    return answers;
+  };
+  const answers = (await Promise.all(gateways.map(burst))).flat();
+  const sameWindow = minute() === window;
+
+  const passed = answers.filter(({ response }) => response.status === 200);
+  const limited = answers.filter(({ response }) => response.status === 429);
+  const perInstance = gateways.map(
+    (_, i) =>
+      answers
+        .slice(i * PER_INSTANCE, (i + 1) * PER_INSTANCE)
+        .filter(({ response }) => response.status === 200).length,
+  );
+  console.log(
+    `rate limit ${LIMIT}/min, two instances, ${answers.length} requests: ${passed.length} let through ` +
+      `(${perInstance.join(" + ")}), ${limited.length} answered 429; one window: ${sameWindow}`,
+  );
+  expect(
+    answers
+      .map(({ response }) => response.status)
+      .filter((status) => status !== 200 && status !== 429),
+  ).toEqual([]);
+  // The documented bound: the limit per window, so at most twice it across a window's edge.
+  if (sameWindow) expect(passed.length).toBe(LIMIT);
+  else expect(passed.length).toBeLessThanOrEqual(2 * LIMIT);
+  expect(passed.length).toBeGreaterThanOrEqual(LIMIT);
+  // Both instances served some of them: the window is shared, not split in halves.
+  expect(Math.min(...perInstance)).toBeGreaterThan(0);
+
+  const refusal = limited[0]!;
+  expect(Number(refusal.response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  expect(refusal.response.headers.get("x-ratelimit-limit-requests")).toBe(String(LIMIT));
+  expect(refusal.response.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+  expect(JSON.parse(refusal.body)).toMatchObject({
+    error: { type: "rate_limit_error", code: "rate_limit_exceeded" },
+  });
+  for (const { response } of passed)
+    expect(response.headers.get("x-ratelimit-limit-requests")).toBe(String(LIMIT));
+  // Only the let-through requests reached the provider and were charged.
+  expect(fake.scripts.received).toHaveLength(passed.length);
+  await expect
+    .poll(() => prisma.conversation.count({ where: { apiKeyId: apiKey.id } }))
+    .toBe(passed.length);
+}, 90_000);
