@@ -13,15 +13,28 @@ const PUBLIC_FIELDS = {
   logContent: true,
   spent: true,
   creditLimit: true,
+  expiresAt: true,
+  allowedModels: true,
+  rpmLimit: true,
+  tpmLimit: true,
   lastUsedAt: true,
   createdAt: true,
 } as const;
+
+/** What a key may do besides spending: until when, which models, how fast (null: no rule). */
+export interface KeyRules {
+  expiresAt?: Date | null;
+  /** Catalog slugs; empty for every model. */
+  allowedModels?: string[];
+  rpmLimit?: number | null;
+  tpmLimit?: number | null;
+}
 
 /** Creates a key; the secret is returned this once and never stored. */
 export async function createApiKey(
   prisma: Prisma,
   userId: string,
-  input: { name: string; creditLimitCredits?: number },
+  input: { name: string; creditLimitCredits?: number } & KeyRules,
 ) {
   const key = generateApiKey();
   const apiKey = await prisma.apiKey.create({
@@ -32,6 +45,10 @@ export async function createApiKey(
       secretHash: key.hash,
       creditLimit:
         input.creditLimitCredits === undefined ? null : creditsToMicro(input.creditLimitCredits),
+      expiresAt: input.expiresAt ?? null,
+      allowedModels: input.allowedModels ?? [],
+      rpmLimit: input.rpmLimit ?? null,
+      tpmLimit: input.tpmLimit ?? null,
     },
     select: PUBLIC_FIELDS,
   });
@@ -51,7 +68,7 @@ export async function updateApiKey(
   prisma: Prisma,
   userId: string,
   id: string,
-  change: { enabled?: boolean; logContent?: boolean },
+  change: { enabled?: boolean; logContent?: boolean } & KeyRules,
 ) {
   const { count } = await prisma.apiKey.updateMany({
     where: { id, userId, deletedAt: null },

@@ -10,6 +10,7 @@ export type AuditAction =
   | "key_enabled"
   | "key_disabled"
   | "key_deleted"
+  | "key_rules_changed"
   | "content_logging_on"
   | "content_logging_off"
   | "price_changed"

@@ -10,7 +10,37 @@ import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 
-const CreateKeySchema = z.object({
+/** A key's rules, as the JSON API takes them; null clears a rule. */
+const KeyRulesSchema = z.object({
+  expiresAt: z.iso
+    .datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z" })
+    .transform((value) => new Date(value))
+    .refine((date) => date.getTime() > Date.now(), "must be in the future")
+    .nullable()
+    .optional(),
+  allowedModels: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,199}$/i, "must be model slugs"), {
+      error: "must be an array of model slugs (empty for every model)",
+    })
+    .max(200)
+    .optional(),
+  rpmLimit: z
+    .number({ error: "must be a number of requests per minute" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1_000_000)
+    .nullable()
+    .optional(),
+  tpmLimit: z
+    .number({ error: "must be a number of tokens per minute" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(1_000_000_000)
+    .nullable()
+    .optional(),
+});
+
+const CreateKeySchema = KeyRulesSchema.extend({
   name: z
     .string({ error: "is required" })
     .trim()
@@ -24,15 +54,13 @@ const CreateKeySchema = z.object({
     .optional(),
 });
 
-const UpdateKeySchema = z
-  .object({
-    id: z.uuid({ error: "must be a key id" }),
-    enabled: z.boolean({ error: "must be true or false" }).optional(),
-    logContent: z.boolean({ error: "must be true or false" }).optional(),
-  })
-  .refine((input) => input.enabled !== undefined || input.logContent !== undefined, {
-    error: "send enabled, logContent or both",
-  });
+const UpdateKeySchema = KeyRulesSchema.extend({
+  id: z.uuid({ error: "must be a key id" }),
+  enabled: z.boolean({ error: "must be true or false" }).optional(),
+  logContent: z.boolean({ error: "must be true or false" }).optional(),
+}).refine((input) => Object.keys(input).length > 1, {
+  error: "send enabled, logContent, expiresAt, allowedModels, rpmLimit or tpmLimit",
+});
 
 const notFound = () =>
   new GatewayError(404, "No such API key", { type: "not_found_error", code: "api_key_not_found" });
@@ -59,6 +87,10 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
     const { apiKey, secret } = await createApiKey(accounts.prisma, userId, {
       name: input.name,
       creditLimitCredits: input.creditLimit,
+      expiresAt: input.expiresAt,
+      allowedModels: input.allowedModels,
+      rpmLimit: input.rpmLimit,
+      tpmLimit: input.tpmLimit,
     });
     await audit(accounts.prisma, request, {
       action: "key_created",
@@ -68,7 +100,7 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
   });
 
-/** PUT /api/api-keys: { id, enabled } */
+/** PUT /api/api-keys: { id, enabled?, logContent?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit? } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireApiUserId(accounts, request);
@@ -82,6 +114,21 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
     if (change.logContent !== undefined) {
       const action = change.logContent ? "content_logging_on" : "content_logging_off";
       await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
+    }
+    const { expiresAt, allowedModels, rpmLimit, tpmLimit } = change;
+    const rules = { expiresAt, allowedModels, rpmLimit, tpmLimit };
+    if (Object.values(rules).some((value) => value !== undefined)) {
+      await audit(accounts.prisma, request, {
+        action: "key_rules_changed",
+        actorId: userId,
+        subject: id,
+        details: {
+          ...(expiresAt === undefined ? {} : { expiresAt: expiresAt?.toISOString() ?? null }),
+          ...(allowedModels === undefined ? {} : { allowedModels: allowedModels.join(",") }),
+          ...(rpmLimit === undefined ? {} : { rpmLimit }),
+          ...(tpmLimit === undefined ? {} : { tpmLimit }),
+        },
+      });
     }
     return Response.json({ ok: true });
   });

@@ -40,7 +40,33 @@ const CreateKeySchema = z.object({
     .min(1, "At least 1 credit")
     .max(1_000_000_000)
     .optional(),
+  // Rules (ADR 026): the key stops working at the start of this day, UTC.
+  expiresOn: z.iso
+    .date({ error: "Enter a date" })
+    .refine((day) => Date.parse(`${day}T00:00:00Z`) > Date.now(), "Pick a day after today")
+    .optional(),
+  allowedModels: z
+    .string()
+    .max(5_000)
+    .regex(/^[\w.:\-,\s]*$/, "List model names, separated by commas")
+    .optional(),
+  rpmLimit: z
+    .number({ error: "Enter a whole number" })
+    .int("Enter a whole number")
+    .min(1, "At least 1")
+    .max(1_000_000)
+    .optional(),
+  tpmLimit: z
+    .number({ error: "Enter a whole number" })
+    .int("Enter a whole number")
+    .min(1, "At least 1")
+    .max(1_000_000_000)
+    .optional(),
 });
+
+/** "a, b c" -> ["a", "b", "c"] */
+const modelList = (text: string | undefined) =>
+  (text ?? "").split(/[\s,]+/).filter((slug) => slug !== "");
 
 const KeyActionSchema = z.discriminatedUnion("intent", [
   CreateKeySchema,
@@ -65,6 +91,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       logContent: key.logContent,
       spent: formatCredits(key.spent, 4),
       creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
+      rules: describeRules(key),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       createdAt: key.createdAt.toISOString(),
     })),
@@ -79,9 +106,29 @@ export async function action({ request }: Route.ActionArgs) {
     return data({ result: submission.reply(), secret: null }, { status: 400 });
   const input = submission.value;
   if (input.intent === "create") {
+    const allowedModels = modelList(input.allowedModels);
+    const known = await prisma.model.findMany({
+      where: { slug: { in: allowedModels } },
+      select: { slug: true },
+    });
+    const unknown = allowedModels.filter((slug) => !known.some((model) => model.slug === slug));
+    if (unknown.length > 0)
+      return data(
+        {
+          result: submission.reply({
+            fieldErrors: { allowedModels: [`No such model: ${unknown.join(", ")}`] },
+          }),
+          secret: null,
+        },
+        { status: 400 },
+      );
     const { apiKey, secret } = await createApiKey(prisma, userId, {
       name: input.name,
       creditLimitCredits: input.creditLimit,
+      expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
+      allowedModels,
+      rpmLimit: input.rpmLimit,
+      tpmLimit: input.tpmLimit,
     });
     await audit(prisma, request, { action: "key_created", actorId: userId, subject: apiKey.id });
     return { result: submission.reply({ resetForm: true }), secret, name: input.name };
@@ -93,6 +140,22 @@ export async function action({ request }: Route.ActionArgs) {
   if (!done) throw data("No such API key", { status: 404 });
   await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
+}
+
+/** A key's rules in a few words, for its row: "expires 2027-01-31 · gpt-4o · 60 req/min". */
+function describeRules(key: {
+  expiresAt: Date | null;
+  allowedModels: string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+}) {
+  const rules = [
+    key.expiresAt ? `expires ${key.expiresAt.toISOString().slice(0, 10)}` : null,
+    key.allowedModels.length > 0 ? key.allowedModels.join(", ") : null,
+    key.rpmLimit === null ? null : `${key.rpmLimit} req/min`,
+    key.tpmLimit === null ? null : `${key.tpmLimit} tokens/min`,
+  ].filter((rule) => rule !== null);
+  return rules.length > 0 ? rules.join(" · ") : null;
 }
 
 type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" }>;
@@ -164,13 +227,14 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         <CardHeader>
           <CardTitle>Create a key</CardTitle>
           <CardDescription>
-            An optional credit limit caps what this key may ever spend.
+            Everything but the name is optional: a credit limit caps what the key may ever spend; it
+            may expire, be kept to some models, and be limited per minute.
           </CardDescription>
         </CardHeader>
         <CardContent>
           <Form
             method="post"
-            className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-end"
+            className="grid gap-4 sm:grid-cols-3 sm:items-end"
             {...getFormProps(form)}
           >
             <input type="hidden" name="intent" value="create" />
@@ -187,6 +251,29 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               label="Credit limit (optional)"
               errors={fields.creditLimit.errors}
               inputProps={{ ...getInputProps(fields.creditLimit, { type: "number" }), min: 1 }}
+            />
+            <FormField
+              label="Expires on (optional)"
+              errors={fields.expiresOn.errors}
+              inputProps={getInputProps(fields.expiresOn, { type: "date" })}
+            />
+            <FormField
+              label="Only these models (optional)"
+              errors={fields.allowedModels.errors}
+              inputProps={{
+                ...getInputProps(fields.allowedModels, { type: "text" }),
+                placeholder: "gpt-4o-mini, claude-haiku-4-5",
+              }}
+            />
+            <FormField
+              label="Requests per minute (optional)"
+              errors={fields.rpmLimit.errors}
+              inputProps={{ ...getInputProps(fields.rpmLimit, { type: "number" }), min: 1 }}
+            />
+            <FormField
+              label="Tokens per minute (optional)"
+              errors={fields.tpmLimit.errors}
+              inputProps={{ ...getInputProps(fields.tpmLimit, { type: "number" }), min: 1 }}
             />
             <Button type="submit" disabled={navigation.state === "submitting"}>
               {navigation.state === "submitting" ? "Creating…" : "Create key"}
@@ -207,6 +294,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                 <th className="px-3 py-2 font-medium">Key</th>
                 <th className="px-3 py-2 font-medium">Spent</th>
                 <th className="px-3 py-2 font-medium">Limit</th>
+                <th className="px-3 py-2 font-medium">Rules</th>
                 <th className="px-3 py-2 font-medium">Last used</th>
                 <th className="px-3 py-2 font-medium">Created</th>
                 <th className="px-3 py-2 font-medium">
@@ -224,6 +312,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.spent}</td>
                   <td className="px-3 py-2">{key.creditLimit ?? "none"}</td>
+                  <td className="px-3 py-2">{key.rules ?? "none"}</td>
                   <td className="px-3 py-2">
                     {key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"}
                   </td>

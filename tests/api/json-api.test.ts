@@ -156,6 +156,41 @@ describe("API keys", () => {
     ).toBeInstanceOf(Date);
   });
 
+  test("a key's rules: set at creation, changed, cleared with null, audited", async () => {
+    const { client } = await signedUp();
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const created = await client.call("POST", "/api/api-keys", {
+      name: "ci",
+      expiresAt,
+      allowedModels: ["gpt-4o-mini"],
+      rpmLimit: 60,
+      tpmLimit: 100_000,
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.apiKey).toMatchObject({
+      expiresAt,
+      allowedModels: ["gpt-4o-mini"],
+      rpmLimit: 60,
+      tpmLimit: 100_000,
+    });
+    const { id } = created.json.apiKey;
+    const changed = await client.call("PUT", "/api/api-keys", {
+      id,
+      rpmLimit: null,
+      allowedModels: [],
+    });
+    expect(changed.status).toBe(200);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      rpmLimit: null,
+      allowedModels: [],
+      tpmLimit: 100_000,
+    });
+    const audited = await prisma.auditEvent.findFirst({
+      where: { action: "key_rules_changed", subject: id },
+    });
+    expect(audited?.details).toEqual({ allowedModels: "", rpmLimit: null });
+  });
+
   test("nobody can see, change or delete another user's key", async () => {
     const alice = await signedUp();
     const bob = await signedUp();
@@ -391,6 +426,46 @@ describe("malformed requests get a 4xx naming the problem", () => {
       415,
       /Content-Type must be application\/json/,
     ],
+    [
+      "create key: expiresAt in the past",
+      "POST",
+      "/api/api-keys",
+      { name: "k", expiresAt: "2020-01-01T00:00:00Z" },
+      400,
+      /^expiresAt: must be in the future/,
+    ],
+    [
+      "create key: expiresAt not a date",
+      "POST",
+      "/api/api-keys",
+      { name: "k", expiresAt: "next week" },
+      400,
+      /^expiresAt: must be an ISO 8601 date-time/,
+    ],
+    [
+      "create key: allowedModels a string",
+      "POST",
+      "/api/api-keys",
+      { name: "k", allowedModels: "gpt-4o" },
+      400,
+      /^allowedModels/,
+    ],
+    [
+      "create key: rpmLimit zero",
+      "POST",
+      "/api/api-keys",
+      { name: "k", rpmLimit: 0 },
+      400,
+      /^rpmLimit: must be at least 1/,
+    ],
+    [
+      "create key: tpmLimit fractional",
+      "POST",
+      "/api/api-keys",
+      { name: "k", tpmLimit: 1.5 },
+      400,
+      /^tpmLimit: must be a whole number/,
+    ],
     ["update key: missing id", "PUT", "/api/api-keys", { enabled: true }, 400, /^id/],
     [
       "update key: id not a uuid",
@@ -414,7 +489,7 @@ describe("malformed requests get a 4xx naming the problem", () => {
       "/api/api-keys",
       { id: "00000000-0000-4000-8000-000000000000" },
       400,
-      /send enabled, logContent or both/,
+      /send enabled, logContent, expiresAt/,
     ],
     [
       "update key: unknown id",
@@ -520,7 +595,7 @@ test("a key opts in and out of content logging through the API", async () => {
   });
   const nothing = await client.call("PUT", "/api/api-keys", { id });
   expect(nothing.status).toBe(400);
-  expect(nothing.json.error.message).toMatch(/enabled, logContent or both/);
+  expect(nothing.json.error.message).toMatch(/send enabled, logContent, expiresAt/);
   const events = await prisma.auditEvent.findMany({
     where: { subject: id },
     orderBy: { id: "asc" },

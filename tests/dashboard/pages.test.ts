@@ -289,6 +289,52 @@ describe("dashboard pages", () => {
     ).toMatchObject({ enabled: true, deletedAt: null });
   });
 
+  test("API keys: rules at creation (expiry, models, per-minute limits), listed; unknown models refused", async () => {
+    const { cookie } = await signedIn();
+    const { prisma } = getAccounts();
+    const { model } = await createCatalogEntry(prisma, { modelSlug: "rules-model" });
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-31`;
+    await keys.action(
+      args(
+        post(
+          "/dashboard/keys",
+          {
+            intent: "create",
+            name: "rules",
+            expiresOn: nextYear,
+            allowedModels: model.slug,
+            rpmLimit: "60",
+            tpmLimit: "90000",
+          },
+          { cookie },
+        ),
+      ),
+    );
+    const listed = await keys.loader(
+      args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
+    );
+    expect(listed.keys[0]!.rules).toBe(
+      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min`,
+    );
+    const key = await prisma.apiKey.findFirstOrThrow({ where: { id: listed.keys[0]!.id } });
+    expect(key).toMatchObject({ rpmLimit: 60, tpmLimit: 90000, allowedModels: [model.slug] });
+    expect(key.expiresAt?.toISOString()).toBe(`${nextYear}T00:00:00.000Z`);
+
+    for (const [fields, message] of [
+      [{ allowedModels: "no-such-model" }, /No such model: no-such-model/],
+      [{ expiresOn: "2020-01-01" }, /Pick a day after today/],
+      [{ rpmLimit: "0" }, /At least 1/],
+    ] as const) {
+      const refused = await run(() =>
+        keys.action(
+          args(post("/dashboard/keys", { intent: "create", name: "x", ...fields }, { cookie })),
+        ),
+      );
+      expect(statusOf(refused)).toBe(400);
+      expect(JSON.stringify(refused)).toMatch(message);
+    }
+  });
+
   test("API keys: a bad name or limit comes back as field errors", async () => {
     const { cookie } = await signedIn();
     const result = await run(() =>
