@@ -1,0 +1,202 @@
+import { z } from "zod";
+import type { Prisma } from "../db/prisma.server.ts";
+import type { Gateway } from "../gateway/gateway.server.ts";
+import { PROVIDER_KINDS } from "../gateway/providers/create-adapter.server.ts";
+import { keyPrefix } from "../gateway/providers/env-providers.server.ts";
+import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
+import type { SecretBox } from "../security/secret-box.server.ts";
+
+// Providers and their upstream keys, as admins change them: the admin JSON API
+// and the admin page both call these (and each records its own audit event).
+// A change fires the catalog notification: every instance reloads its adapters.
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const slugSchema = z
+  .string({ error: "is required" })
+  .regex(SLUG, "must be 1-63 of a-z, 0-9, . _ -");
+const apiKey = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(8, "must be at least 8 characters")
+  .max(4096, "is too long");
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .max(2048)
+  .nullable();
+
+export const CreateProviderSchema = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+  kind: z.enum(PROVIDER_KINDS, { error: `must be one of ${PROVIDER_KINDS.join(", ")}` }),
+  baseUrl: baseUrl.optional(),
+  streamUsage: z.boolean({ error: "must be true or false" }).optional(),
+  apiKey: apiKey.optional(),
+});
+
+export const UpdateProviderSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    baseUrl: baseUrl.optional(),
+    enabled: z.boolean({ error: "must be true or false" }).optional(),
+    streamUsage: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((input) => Object.keys(input).length > 0, { error: "send at least one field" });
+
+export const AddKeySchema = z.object({ apiKey });
+
+const KEY_FIELDS = {
+  id: true,
+  prefix: true,
+  enabled: true,
+  envName: true,
+  coolingUntil: true,
+  invalidAt: true,
+  lastError: true,
+  createdAt: true,
+} as const;
+
+const PROVIDER_FIELDS = {
+  id: true,
+  slug: true,
+  name: true,
+  kind: true,
+  baseUrl: true,
+  enabled: true,
+  streamUsage: true,
+  // Never the sealed secret: its prefix is all that is shown.
+  keys: { orderBy: { id: "asc" }, select: KEY_FIELDS },
+} as const;
+
+const providerNotFound = (slug: string) =>
+  new GatewayError(404, `No provider '${slug}'`, {
+    type: "not_found_error",
+    code: "provider_not_found",
+  });
+
+export function listProviders(prisma: Prisma) {
+  return prisma.provider.findMany({ orderBy: { slug: "asc" }, select: PROVIDER_FIELDS });
+}
+
+export async function providerBySlug(prisma: Prisma, slug: string) {
+  const provider = await prisma.provider.findUnique({ where: { slug }, select: PROVIDER_FIELDS });
+  if (!provider) throw providerNotFound(slug);
+  return provider;
+}
+
+/** A provider, with its first upstream key if given; 400 without a base URL for a compatible one, 409 for a taken slug. */
+export async function createProvider(
+  prisma: Prisma,
+  box: SecretBox,
+  input: z.infer<typeof CreateProviderSchema>,
+) {
+  if (input.kind === "openai-compatible" && !input.baseUrl)
+    throw invalidRequest("baseUrl: is required for an openai-compatible provider", "baseUrl");
+  if ((await prisma.provider.count({ where: { slug: input.slug } })) > 0)
+    throw new GatewayError(409, `A provider '${input.slug}' exists already`, {
+      type: "invalid_request_error",
+      code: "provider_exists",
+      param: "slug",
+    });
+  return prisma.provider.create({
+    data: {
+      slug: input.slug,
+      name: input.name ?? input.slug,
+      kind: input.kind,
+      baseUrl: input.baseUrl ?? null,
+      streamUsage: input.streamUsage ?? true,
+      ...(input.apiKey
+        ? { keys: { create: { secret: box.seal(input.apiKey), prefix: keyPrefix(input.apiKey) } } }
+        : {}),
+    },
+    select: PROVIDER_FIELDS,
+  });
+}
+
+export async function updateProvider(
+  prisma: Prisma,
+  slug: string,
+  change: z.infer<typeof UpdateProviderSchema>,
+) {
+  await providerBySlug(prisma, slug);
+  return prisma.provider.update({ where: { slug }, data: change, select: PROVIDER_FIELDS });
+}
+
+/** One more upstream key, sealed; the answer shows its prefix only. */
+export async function addProviderKey(prisma: Prisma, box: SecretBox, slug: string, key: string) {
+  const provider = await providerBySlug(prisma, slug);
+  return prisma.providerKey.create({
+    data: { providerId: provider.id, secret: box.seal(key), prefix: keyPrefix(key) },
+    select: KEY_FIELDS,
+  });
+}
+
+async function keyOf(prisma: Prisma, slug: string, keyId: number) {
+  const provider = await providerBySlug(prisma, slug);
+  if (!provider.keys.some((key) => key.id === keyId))
+    throw new GatewayError(404, `No key ${keyId} for provider '${slug}'`, {
+      type: "not_found_error",
+      code: "provider_key_not_found",
+    });
+}
+
+/** Enabling a key the provider refused gives it another chance. */
+export async function setProviderKeyEnabled(
+  prisma: Prisma,
+  slug: string,
+  keyId: number,
+  enabled: boolean,
+) {
+  await keyOf(prisma, slug, keyId);
+  return prisma.providerKey.update({
+    where: { id: keyId },
+    data: enabled ? { enabled: true, invalidAt: null, coolingUntil: null } : { enabled: false },
+    select: KEY_FIELDS,
+  });
+}
+
+export async function deleteProviderKey(prisma: Prisma, slug: string, keyId: number) {
+  await keyOf(prisma, slug, keyId);
+  await prisma.providerKey.delete({ where: { id: keyId } });
+}
+
+export interface ProviderTest {
+  ok: boolean;
+  message: string;
+  latencyMs: number;
+}
+
+/**
+ * One cheap call through the provider as requests use it (its keys in turn):
+ * a one-token answer from the first model it serves. A refused key is set
+ * aside like on any request.
+ */
+export async function testProvider(gateway: Gateway, slug: string): Promise<ProviderTest> {
+  const provider = await providerBySlug(gateway.prisma, slug);
+  const mapping = await gateway.prisma.modelProviderMapping.findFirst({
+    where: { providerId: provider.id },
+    orderBy: [{ enabled: "desc" }, { priority: "asc" }],
+    select: { upstreamModel: true },
+  });
+  const started = performance.now();
+  const result = (ok: boolean, message: string) => ({
+    ok,
+    message,
+    latencyMs: Math.round(performance.now() - started),
+  });
+  if (!mapping) return result(false, "It serves no model yet: add one first.");
+  const adapter = (await gateway.providers.adapters()).get(slug);
+  if (!adapter) return result(false, "It is disabled or has no usable key.");
+  try {
+    const parts = await adapter.open({
+      request: { model: mapping.upstreamModel, messages: [{ role: "user", content: "Say OK." }] },
+      upstreamModel: mapping.upstreamModel,
+      maxOutputTokens: 1,
+      stream: false,
+      signal: AbortSignal.timeout(15_000),
+    });
+    for await (const batch of parts) void batch;
+    return result(true, `${mapping.upstreamModel} answered.`);
+  } catch (error) {
+    return result(false, error instanceof Error ? error.message : String(error));
+  }
+}
