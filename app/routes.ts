@@ -13,6 +13,7 @@ export default [
     route("credits", "routes/dashboard.credits.tsx"),
     route("usage", "routes/dashboard.usage.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
+    route("admin/providers", "routes/dashboard.admin.providers.tsx"),
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   // The gateway API (resource routes).
@@ -42,6 +43,7 @@ export default [
   route("api/admin/providers/:slug", "routes/api.admin.providers.$slug.ts"),
   route("api/admin/providers/:slug/keys", "routes/api.admin.providers.$slug.keys.ts"),
   route("api/admin/providers/:slug/keys/:id", "routes/api.admin.providers.$slug.keys.$id.ts"),
+  route("api/admin/providers/:slug/test", "routes/api.admin.providers.$slug.test.ts"),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

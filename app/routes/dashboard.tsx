@@ -32,7 +32,10 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
             {[
               ...NAV,
               ...(loaderData.role === "ADMIN"
-                ? [{ to: "/dashboard/admin", label: "Admin", end: false }]
+                ? [
+                    { to: "/dashboard/admin", label: "Admin", end: true },
+                    { to: "/dashboard/admin/providers", label: "Providers", end: false },
+                  ]
                 : []),
             ].map((item) => (
               <NavLink

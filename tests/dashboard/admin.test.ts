@@ -1,10 +1,12 @@
 // Admins edit prices and switch mappings; every gateway instance charges the
 // new prices from the next request on (catalog change notifications).
 import OpenAI from "openai";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
+import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as admin from "../../app/routes/dashboard.admin.tsx";
+import * as providers from "../../app/routes/dashboard.admin.providers.tsx";
 import { usdToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
@@ -28,6 +30,8 @@ beforeAll(async () => {
   ).mapping.id;
 });
 afterAll(async () => {
+  // The providers page's test call runs on the process's own gateway.
+  await closeGateway();
   await harness.close();
   await getAccounts().prisma.$disconnect();
 });
@@ -171,4 +175,117 @@ test("a new price is stored exactly and charged from the next request on", async
     expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
   ]);
   expect(audited.auditEvents[0]!.actor).toMatch(/@/);
+});
+
+describe("the providers page", () => {
+  const post = (cookie: string, fields: Record<string, string>) =>
+    providers.action(
+      args(
+        new Request(`${BASE}/dashboard/admin/providers`, {
+          method: "POST",
+          body: new URLSearchParams(fields),
+          headers: { cookie },
+        }),
+      ),
+    ) as Promise<{ ok?: boolean; message?: string; data?: { ok: boolean; message: string } }>;
+  const outcome = (result: Awaited<ReturnType<typeof post>>) => result.data ?? result;
+
+  test("admins add a compatible provider and a key, test it, and switch the key off; others get 403", async () => {
+    const { cookie } = await cookieFor("ADMIN");
+    const fake = harness.fakes.openai;
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "create",
+          slug: "page-compat",
+          kind: "openai-compatible",
+          baseUrl: fake.baseUrl,
+          apiKey: "sk-page-0123456789",
+          streamUsage: "on",
+        }),
+      ),
+    ).toMatchObject({ ok: true, message: "Provider page-compat added." });
+    const provider = await getAccounts().prisma.provider.findUniqueOrThrow({
+      where: { slug: "page-compat" },
+      include: { keys: true },
+    });
+    expect(provider).toMatchObject({
+      kind: "openai-compatible",
+      baseUrl: fake.baseUrl,
+      streamUsage: true,
+    });
+    expect(provider.keys[0]!.secret).not.toContain("sk-page-0123456789");
+
+    // Testing needs a model it serves: one cheap call through its key.
+    expect(outcome(await post(cookie, { intent: "test", slug: "page-compat" }))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/serves no model yet/),
+    });
+    await getAccounts().prisma.modelProviderMapping.create({
+      data: {
+        modelId: (await getAccounts().prisma.model.findUniqueOrThrow({ where: { slug: "priced" } }))
+          .id,
+        providerId: provider.id,
+        upstreamModel: "page-compat-up",
+        inputPrice: 1n,
+        cachedInputPrice: 1n,
+        outputPrice: 1n,
+        priority: 9,
+      },
+    });
+    fake.scripts.reset();
+    await expect
+      .poll(async () => outcome(await post(cookie, { intent: "test", slug: "page-compat" })).ok)
+      .toBe(true);
+    expect(fake.scripts.received.at(-1)!.headers.authorization).toBe("Bearer sk-page-0123456789");
+    expect(fake.scripts.received.at(-1)!.body).toMatchObject({
+      model: "page-compat-up",
+      max_tokens: 1,
+    });
+
+    const added = outcome(
+      await post(cookie, { intent: "add-key", slug: "page-compat", apiKey: "short" }),
+    );
+    expect(added).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^apiKey: must be at least 8/),
+    });
+    const page = await providers.loader(
+      args(new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie } })),
+    );
+    const listed = page.providers.find((row) => row.slug === "page-compat")!;
+    expect(listed.keys).toMatchObject([{ prefix: "sk-pag", enabled: true, state: null }]);
+    expect(JSON.stringify(page)).not.toContain("sk-page-0123456789");
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "key",
+          slug: "page-compat",
+          id: String(listed.keys[0]!.id),
+          enabled: "false",
+        }),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      (
+        await getAccounts().prisma.providerKey.findUniqueOrThrow({
+          where: { id: listed.keys[0]!.id },
+        })
+      ).enabled,
+    ).toBe(false);
+
+    const user = await cookieFor("USER");
+    expect(
+      await status(() =>
+        providers.loader(
+          args(
+            new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie: user.cookie } }),
+          ),
+        ),
+      ),
+    ).toBe(403);
+    expect(await status(() => post(user.cookie, { intent: "test", slug: "page-compat" }))).toBe(
+      403,
+    );
+  });
 });

@@ -188,6 +188,48 @@ test("a failed action shows its message inside the dashboard, navigation kept", 
   await page.close();
 });
 
+test("an admin adds an OpenAI-compatible provider on the Providers page, tests it, switches its key off", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const email = `admin-${Date.now()}@example.test`;
+  await signUp(page, email);
+  await prisma.user.update({ where: { email }, data: { role: "ADMIN" } });
+  await page.goto(`${gateway.baseUrl}/dashboard/admin/providers`);
+  const adding = page.getByRole("region", { name: "Add a provider" });
+  await adding.getByLabel("Slug").fill("compat-e2e");
+  await adding.getByLabel("Kind").selectOption("openai-compatible");
+  await adding.getByLabel("Base URL").fill(fake.baseUrl);
+  await adding.getByLabel("Upstream key").fill("sk-compat-e2e-0123456789");
+  await adding.getByRole("button", { name: "Add provider" }).click();
+  await expect
+    .poll(() => page.getByRole("status").textContent())
+    .toBe("Provider compat-e2e added.");
+  // The form starts empty again: the key typed into it is gone from the page.
+  expect(await adding.getByLabel("Upstream key").inputValue()).toBe("");
+  // A model for it to serve, then one cheap call from the page.
+  const { model } = await createCatalogEntry(prisma, {
+    modelSlug: "compat-e2e-model",
+    providerSlug: "compat-e2e",
+    upstreamModel: "compat-up",
+  });
+  expect(model.slug).toBe("compat-e2e-model");
+  await expect
+    .poll(async () => {
+      await page.getByRole("button", { name: "Test compat-e2e" }).click();
+      return page.getByRole("status").or(page.getByRole("alert")).first().textContent();
+    })
+    .toMatch(/^compat-e2e: works \(\d+ ms\)\. compat-up answered\.$/);
+  expect(fake.scripts.received.at(-1)!.headers.authorization).toBe(
+    "Bearer sk-compat-e2e-0123456789",
+  );
+  const section = page.getByRole("region", { name: "compat-e2e" });
+  expect(await section.textContent()).toContain("sk-compa…");
+  expect(await page.content()).not.toContain("sk-compat-e2e-0123456789");
+  await shot(page, "admin-providers");
+  await section.getByRole("button", { name: "Disable key" }).click();
+  await expect.poll(() => page.getByRole("status").textContent()).toBe("Key disabled.");
+  await page.close();
+});
+
 test("the same forms work with JavaScript switched off", async () => {
   const context = await browser.newContext({
     javaScriptEnabled: false,

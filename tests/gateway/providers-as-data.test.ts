@@ -168,6 +168,10 @@ describe("an OpenAI-compatible provider added through the admin API", () => {
       );
     }
 
+    // One cheap call through it, from the admin API.
+    const tested = await admin("POST", "/api/admin/providers/groqish/test");
+    expect(await tested.json()).toMatchObject({ ok: true, message: "llama-9-fast-up answered." });
+
     // Never shown again, never stored in the clear.
     const listed = await (await admin("GET", "/api/admin/providers")).text();
     expect(listed).toContain('"prefix":"gsk-live"');

@@ -1,0 +1,313 @@
+import { data, Form } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
+import { requireAdminId } from "#app/accounts/require-user.server.ts";
+import {
+  addProviderKey,
+  AddKeySchema,
+  createProvider,
+  CreateProviderSchema,
+  listProviders,
+  setProviderKeyEnabled,
+  testProvider,
+  updateProvider,
+} from "#app/admin/providers.server.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { Input } from "#app/components/ui/input.tsx";
+import { PROVIDER_KINDS } from "#app/gateway/providers/create-adapter.server.ts";
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { GatewayError } from "#app/http/gateway-error.ts";
+import { readForm } from "#app/http/read-form.server.ts";
+import { describeZodError } from "#app/http/zod-issue.ts";
+import type { Route } from "./+types/dashboard.admin.providers";
+
+// Providers and their upstream keys, for admins: the same operations as the
+// admin JSON API (app/admin/providers.server.ts), as plain forms that work
+// without JavaScript. Keys are shown by their first characters only.
+
+const ActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("create") }).passthrough(),
+  z.object({ intent: z.literal("add-key"), slug: z.string(), apiKey: z.string() }),
+  z.object({
+    intent: z.literal("key"),
+    slug: z.string(),
+    id: z.coerce.number().int().positive().max(2_147_483_647),
+    enabled: z.enum(["true", "false"]),
+  }),
+  z.object({ intent: z.literal("provider"), slug: z.string(), enabled: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("test"), slug: z.string() }),
+]);
+
+export async function loader({ request }: Route.LoaderArgs) {
+  await requireAdminId(request);
+  const providers = await listProviders(getAccounts().prisma);
+  const now = Date.now();
+  return {
+    kinds: PROVIDER_KINDS,
+    providers: providers.map((provider) => ({
+      slug: provider.slug,
+      name: provider.name,
+      kind: provider.kind,
+      baseUrl: provider.baseUrl,
+      enabled: provider.enabled,
+      keys: provider.keys.map((key) => ({
+        id: key.id,
+        prefix: key.prefix,
+        enabled: key.enabled,
+        fromEnv: key.envName,
+        state: key.invalidAt
+          ? "refused"
+          : key.coolingUntil && key.coolingUntil.getTime() > now
+            ? "cooling"
+            : null,
+        lastError: key.lastError,
+      })),
+    })),
+  };
+}
+
+type Outcome = { ok: boolean; message: string };
+
+export async function action({ request }: Route.ActionArgs) {
+  const adminId = await requireAdminId(request);
+  const { prisma } = getAccounts();
+  const form = Object.fromEntries(await readForm(request));
+  const parsed = ActionSchema.safeParse(form);
+  if (!parsed.success) return data<Outcome>({ ok: false, message: "Unknown action" }, 400);
+  const input = parsed.data;
+  try {
+    switch (input.intent) {
+      case "create": {
+        const fields = CreateProviderSchema.safeParse({
+          slug: form.slug,
+          name: form.name || undefined,
+          kind: form.kind,
+          baseUrl: form.baseUrl || undefined,
+          apiKey: form.apiKey || undefined,
+          streamUsage: form.streamUsage === "on",
+        });
+        if (!fields.success)
+          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
+        const created = await createProvider(prisma, (await getGateway()).box, fields.data);
+        await audit(prisma, request, {
+          action: "provider_created",
+          actorId: adminId,
+          subject: created.slug,
+          details: { kind: created.kind, baseUrl: created.baseUrl },
+        });
+        return { ok: true, message: `Provider ${created.slug} added.` };
+      }
+      case "add-key": {
+        const fields = AddKeySchema.safeParse({ apiKey: input.apiKey });
+        if (!fields.success)
+          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
+        const key = await addProviderKey(
+          prisma,
+          (await getGateway()).box,
+          input.slug,
+          fields.data.apiKey,
+        );
+        await audit(prisma, request, {
+          action: "provider_key_added",
+          actorId: adminId,
+          subject: input.slug,
+          details: { keyId: key.id, prefix: key.prefix },
+        });
+        return { ok: true, message: `Key ${key.prefix}… added to ${input.slug}.` };
+      }
+      case "key": {
+        const enabled = input.enabled === "true";
+        await setProviderKeyEnabled(prisma, input.slug, input.id, enabled);
+        await audit(prisma, request, {
+          action: enabled ? "provider_key_enabled" : "provider_key_disabled",
+          actorId: adminId,
+          subject: input.slug,
+          details: { keyId: input.id },
+        });
+        return { ok: true, message: enabled ? "Key enabled." : "Key disabled." };
+      }
+      case "provider": {
+        const enabled = input.enabled === "true";
+        await updateProvider(prisma, input.slug, { enabled });
+        await audit(prisma, request, {
+          action: "provider_changed",
+          actorId: adminId,
+          subject: input.slug,
+          details: { enabled },
+        });
+        return { ok: true, message: `${input.slug} ${enabled ? "enabled" : "disabled"}.` };
+      }
+      case "test": {
+        const result = await testProvider(await getGateway(), input.slug);
+        return {
+          ok: result.ok,
+          message: `${input.slug}: ${result.ok ? "works" : "failed"} (${result.latencyMs} ms). ${result.message}`,
+        };
+      }
+    }
+  } catch (error) {
+    if (error instanceof GatewayError)
+      return data<Outcome>({ ok: false, message: error.message }, error.status);
+    throw error;
+  }
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Admin: providers · LLM Gateway" }];
+
+export default function Providers({ loaderData, actionData }: Route.ComponentProps) {
+  return (
+    <div className="grid gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Providers</h1>
+        <p className="text-sm text-muted-foreground">
+          Upstream APIs and their keys. Changes apply to new requests on every instance within a
+          second.
+        </p>
+      </div>
+      {actionData ? (
+        <p
+          role={actionData.ok ? "status" : "alert"}
+          className={
+            actionData.ok
+              ? "rounded-md border px-3 py-2 text-sm"
+              : "rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+          }
+        >
+          {actionData.message}
+        </p>
+      ) : null}
+      {loaderData.providers.map((provider) => (
+        <section
+          key={provider.slug}
+          className="grid gap-3 rounded-lg border p-4"
+          aria-label={provider.slug}
+        >
+          <div className="flex flex-wrap items-center gap-2">
+            <h2 className="font-medium">{provider.name}</h2>
+            <Badge variant="outline">{provider.kind}</Badge>
+            {provider.enabled ? null : <Badge variant="outline">disabled</Badge>}
+            <span className="text-sm text-muted-foreground">
+              {provider.baseUrl ?? "official API"}
+            </span>
+            <div className="ml-auto flex gap-2">
+              <Form method="post">
+                <input type="hidden" name="intent" value="test" />
+                <input type="hidden" name="slug" value={provider.slug} />
+                <Button type="submit" variant="outline" size="sm">
+                  Test {provider.slug}
+                </Button>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="provider" />
+                <input type="hidden" name="slug" value={provider.slug} />
+                <input type="hidden" name="enabled" value={provider.enabled ? "false" : "true"} />
+                <Button type="submit" variant="outline" size="sm">
+                  {provider.enabled ? "Disable" : "Enable"}
+                </Button>
+              </Form>
+            </div>
+          </div>
+          <ul className="grid gap-1 text-sm">
+            {provider.keys.length === 0 ? (
+              <li className="text-muted-foreground">No keys.</li>
+            ) : null}
+            {provider.keys.map((key) => (
+              <li key={key.id} className="flex flex-wrap items-center gap-2">
+                <code className="font-mono">{key.prefix}…</code>
+                {key.fromEnv ? <Badge variant="outline">{key.fromEnv}</Badge> : null}
+                {key.enabled ? null : <Badge variant="outline">disabled</Badge>}
+                {key.state ? <Badge variant="outline">{key.state}</Badge> : null}
+                {key.state && key.lastError ? (
+                  <span className="text-muted-foreground">{key.lastError}</span>
+                ) : null}
+                <Form method="post">
+                  <input type="hidden" name="intent" value="key" />
+                  <input type="hidden" name="slug" value={provider.slug} />
+                  <input type="hidden" name="id" value={key.id} />
+                  <input
+                    type="hidden"
+                    name="enabled"
+                    value={key.enabled && key.state !== "refused" ? "false" : "true"}
+                  />
+                  <Button type="submit" variant="ghost" size="sm">
+                    {key.enabled && key.state !== "refused" ? "Disable key" : "Enable key"}
+                  </Button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+          <Form
+            key={actionData?.ok ? actionData.message : "add-key"}
+            method="post"
+            className="flex flex-wrap items-end gap-2"
+          >
+            <input type="hidden" name="intent" value="add-key" />
+            <input type="hidden" name="slug" value={provider.slug} />
+            <Input
+              name="apiKey"
+              type="password"
+              autoComplete="off"
+              aria-label={`New key for ${provider.slug}`}
+              placeholder="New upstream key"
+              className="w-72"
+            />
+            <Button type="submit" size="sm">
+              Add key
+            </Button>
+          </Form>
+        </section>
+      ))}
+      <section className="grid gap-3 rounded-lg border p-4" aria-label="Add a provider">
+        <h2 className="font-medium">Add a provider</h2>
+        {/* A new key after each success: the form starts empty again, the upstream key with it. */}
+        <Form
+          key={actionData?.ok ? actionData.message : "add-provider"}
+          method="post"
+          className="grid gap-3 sm:grid-cols-3 sm:items-end"
+        >
+          <input type="hidden" name="intent" value="create" />
+          <label className="grid gap-1 text-sm">
+            Slug
+            <Input name="slug" placeholder="groq" required />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Kind
+            <select
+              name="kind"
+              className="h-9 rounded-md border bg-transparent px-2"
+              defaultValue="openai-compatible"
+            >
+              {loaderData.kinds.map((kind) => (
+                <option key={kind}>{kind}</option>
+              ))}
+            </select>
+          </label>
+          <label className="grid gap-1 text-sm">
+            Base URL
+            <Input name="baseUrl" type="url" placeholder="https://api.groq.com/openai/v1" />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Name (optional)
+            <Input name="name" placeholder="Groq" />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Upstream key
+            <Input name="apiKey" type="password" autoComplete="off" />
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="streamUsage" defaultChecked />
+            Its streams report token usage
+          </label>
+          <Button type="submit">Add provider</Button>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
