@@ -12,6 +12,7 @@ import { ProviderRegistry } from "./providers/provider-registry.server.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
+import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
@@ -29,6 +30,8 @@ export interface Gateway {
   box: SecretBox;
   /** Requests and tokens per minute of the keys that have limits. */
   limits: RateLimiter;
+  /** Providers failing request after request are skipped for a while. */
+  breaker: CircuitBreaker;
   metrics: GatewayMetrics;
   /** OpenTelemetry traces of completions; undefined when tracing is off. */
   tracing: Tracing | undefined;
@@ -91,6 +94,7 @@ export async function createGateway(options: {
   logContent?: boolean;
   responseStoreDays?: number;
   tracing?: Tracing;
+  breaker?: BreakerOptions;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
@@ -144,6 +148,7 @@ export async function createGateway(options: {
     providers,
     box: options.box,
     limits: new RateLimiter(options.prisma),
+    breaker: new CircuitBreaker(options.breaker),
     running,
     metrics,
     tracing: options.tracing,

@@ -2,7 +2,8 @@ import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts
 import type { RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
-import { UpstreamError, type AdapterCall } from "./providers/adapter.ts";
+import { UpstreamError, type AdapterCall, type ProviderAdapter } from "./providers/adapter.ts";
+import { PROVIDER_FAILURES } from "./circuit-breaker.ts";
 import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
@@ -23,6 +24,9 @@ export type OpenedUpstream =
   /** Every route failed; `route` is the one tried last (for the request log). */
   | { ok: false; route: RouteOption; error: unknown; attempts: number };
 
+/** One route's failure; `next`: another route may still be tried. */
+type Failure = { ok: false; route: RouteOption; error: unknown; attempts: number; next: boolean };
+
 /**
  * Tries the model's routes in priority order until one yields its first part.
  * A retryable failure is tried once more on the same route (after its
@@ -35,13 +39,16 @@ export async function openUpstream(
   call: Omit<AdapterCall, "upstreamModel">,
   trace?: RequestTrace,
 ): Promise<OpenedUpstream> {
-  let failure: OpenedUpstream | undefined;
+  let failure: Failure | undefined;
   let attempts = 0;
   const adapters = await gateway.providers.adapters();
-  for (const route of routes) {
-    const adapter = adapters.get(route.providerSlug);
-    if (!adapter) continue;
+  const { breaker } = gateway;
+  const configured = routes.filter((route) => adapters.has(route.providerSlug));
+
+  /** A route's attempts: its first part, or the failure and whether the next route may be tried. */
+  async function tryRoute(route: RouteOption, adapter: ProviderAdapter) {
     const timeouts = gateway.upstreamTimeouts[route.providerSlug] ?? DEFAULT_UPSTREAM_TIMEOUTS;
+    let failed: Failure | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {
       // A whole (JSON) answer comes in one piece when it is complete: only streams are timed.
       const watchdog = call.stream
@@ -65,7 +72,7 @@ export async function openUpstream(
         if (first.done) watchdog?.stop();
         if (route !== routes[0]) gateway.metrics.fellBack(route.modelSlug, route.providerSlug);
         return {
-          ok: true,
+          ok: true as const,
           route,
           first,
           rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
@@ -75,13 +82,14 @@ export async function openUpstream(
       } catch (caught) {
         watchdog?.stop();
         const error = watchdog ? watchdog.explain(caught) : caught;
-        failure = { ok: false, route, error, attempts };
+        failed = { ok: false, route, error, attempts, next: false };
         const code = error instanceof UpstreamError ? error.code : "upstream_error";
         // Aborted: the client left or the key was revoked, not the provider's failure.
         span?.end(call.signal.aborted ? undefined : code);
         if (!call.signal.aborted) gateway.metrics.upstreamFailed(route.providerSlug, code);
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
-          return failure;
+          return failed;
+        failed.next = true;
         gateway.log.warn(
           { model: route.modelSlug, provider: route.providerSlug, attempt, err: error.message },
           "upstream attempt failed",
@@ -92,16 +100,27 @@ export async function openUpstream(
           await wait(Math.min(error.retryAfterSeconds ?? 0.1, MAX_RETRY_WAIT_SECONDS), call.signal);
       }
     }
+    return failed!;
   }
-  // Only without a configured route (the caller filters those out) is there no failure to report.
-  return (
-    failure ?? {
-      ok: false,
-      route: routes[0]!,
-      error: new Error("no route has an adapter"),
-      attempts,
+
+  for (const [i, route] of configured.entries()) {
+    // A provider whose circuit is open is skipped, unless it is the last route left.
+    if (!breaker.allows(route.providerSlug) && i < configured.length - 1) continue;
+    const outcome = await tryRoute(route, adapters.get(route.providerSlug)!);
+    if (outcome.ok) {
+      breaker.succeeded(route.providerSlug);
+      return outcome;
     }
-  );
+    const code = outcome.error instanceof UpstreamError ? outcome.error.code : undefined;
+    if (!call.signal.aborted && code && PROVIDER_FAILURES.has(code))
+      breaker.failed(route.providerSlug);
+    else breaker.release(route.providerSlug);
+    failure = outcome;
+    if (!outcome.next) break;
+  }
+  if (failure) return { ok: false, route: failure.route, error: failure.error, attempts };
+  // Only without a configured route (the caller filters those out) is there no failure to report.
+  return { ok: false, route: routes[0]!, error: new Error("no route has an adapter"), attempts };
 }
 
 function wait(seconds: number, signal: AbortSignal) {

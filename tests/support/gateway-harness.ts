@@ -8,6 +8,7 @@ import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
+import type { BreakerOptions } from "../../app/gateway/circuit-breaker.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
@@ -45,6 +46,7 @@ export async function startGatewayHarness(
     logContent?: boolean;
     /** Seals the providers' keys; gateways on one database need the same. */
     box?: SecretBox;
+    breaker?: BreakerOptions;
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -59,6 +61,7 @@ export async function startGatewayHarness(
     databaseUrl,
     // Provider keys a test adds are sealed with the gateway's box (see harness.gateway.box).
     box: options.box ?? new SecretBox({ current: randomBytes(32) }),
+    breaker: options.breaker,
     adapters: {
       openai: createOpenAIAdapter({ apiKey: "sk-fake-openai", baseURL: fakes.openai.baseUrl }),
       "openai-backup": createOpenAIAdapter({

@@ -1,0 +1,44 @@
+import { expect, test } from "vitest";
+import { CircuitBreaker } from "./circuit-breaker.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("opens after the threshold of failures in a row; a success in between resets the count", () => {
+  const breaker = new CircuitBreaker({ threshold: 3, openMs: 60_000 });
+  breaker.failed("p");
+  breaker.failed("p");
+  breaker.succeeded("p");
+  breaker.failed("p");
+  breaker.failed("p");
+  expect(breaker.allows("p")).toBe(true);
+  breaker.failed("p");
+  expect(breaker.allows("p")).toBe(false);
+  expect(breaker.open()).toEqual(["p"]);
+  expect(breaker.allows("other")).toBe(true);
+});
+
+test("after the window one trial request may go; its failure opens the circuit again, its success closes it", async () => {
+  const breaker = new CircuitBreaker({ threshold: 1, openMs: 30 });
+  breaker.failed("p");
+  expect(breaker.allows("p")).toBe(false);
+  await sleep(40);
+  expect(breaker.allows("p")).toBe(true);
+  // Only one trial at a time.
+  expect(breaker.allows("p")).toBe(false);
+  breaker.failed("p");
+  expect(breaker.allows("p")).toBe(false);
+  await sleep(40);
+  expect(breaker.allows("p")).toBe(true);
+  breaker.succeeded("p");
+  expect(breaker.allows("p")).toBe(true);
+  expect(breaker.open()).toEqual([]);
+});
+
+test("a trial that ended saying nothing of the provider frees the slot for the next", async () => {
+  const breaker = new CircuitBreaker({ threshold: 1, openMs: 10 });
+  breaker.failed("p");
+  await sleep(20);
+  expect(breaker.allows("p")).toBe(true);
+  breaker.release("p");
+  expect(breaker.allows("p")).toBe(true);
+});

@@ -1,0 +1,58 @@
+// A provider failing request after request is skipped for a while: the
+// model's next provider answers at once, without waiting for the failure.
+import OpenAI from "openai";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
+
+const db = setupTestDatabase();
+const OPEN_MS = 400;
+let prisma: Prisma;
+let harness: GatewayHarness;
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  harness = await startGatewayHarness(db.url, { breaker: { threshold: 3, openMs: OPEN_MS } });
+  await createCatalogEntry(prisma, { modelSlug: "shaky", upstreamModel: "shaky-primary" });
+  await createCatalogEntry(prisma, {
+    modelSlug: "shaky",
+    providerSlug: "openai-backup",
+    upstreamModel: "shaky-backup",
+    priority: 1,
+  });
+});
+afterAll(async () => {
+  await harness.close();
+  await expectLedgerClean(prisma);
+  await prisma.$disconnect();
+});
+
+test("after 3 failed requests the provider is skipped for the window, then tried once more", async () => {
+  const user = await createUser(prisma, { credits: 100 });
+  const { secret } = await createApiKey(prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  const ask = () =>
+    client.chat.completions.create({ model: "shaky", messages: [{ role: "user", content: "Hi" }] });
+  const primary = harness.fakes.openai.scripts;
+  primary.defaultScript = { status: 500 };
+
+  // Closed: each request tries the primary twice, then the backup answers.
+  for (let i = 0; i < 3; i++) expect((await ask()).choices[0]!.message.content).toBeTruthy();
+  expect(primary.received).toHaveLength(6);
+
+  // Open: the backup answers at once; the primary hears nothing.
+  for (let i = 0; i < 5; i++) expect((await ask()).choices[0]!.message.content).toBeTruthy();
+  expect(primary.received).toHaveLength(6);
+  expect(harness.fakes["openai-backup"].scripts.received).toHaveLength(8);
+
+  // Half-open after the window: one request tries the primary again; it is well now.
+  await new Promise((resolve) => setTimeout(resolve, OPEN_MS + 50));
+  primary.defaultScript = { text: "Back again." };
+  expect((await ask()).choices[0]!.message.content).toBe("Back again.");
+  expect((await ask()).choices[0]!.message.content).toBe("Back again.");
+  expect(primary.received).toHaveLength(8);
+  primary.reset();
+});
