@@ -8,7 +8,9 @@ import {
   AddKeySchema,
   createProvider,
   CreateProviderSchema,
+  HEALTH_WINDOW_MINUTES,
   listProviders,
+  providerHealth,
   setProviderKeyEnabled,
   testProvider,
   updateProvider,
@@ -43,11 +45,21 @@ const ActionSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
-  const providers = await listProviders(getAccounts().prisma);
+  const { prisma } = getAccounts();
+  const [providers, health, gateway] = await Promise.all([
+    listProviders(prisma),
+    providerHealth(prisma),
+    getGateway(),
+  ]);
+  const skipped = new Set(gateway.breaker.open());
   const now = Date.now();
   return {
     kinds: PROVIDER_KINDS,
+    healthMinutes: HEALTH_WINDOW_MINUTES,
     providers: providers.map((provider) => ({
+      health: health.get(provider.slug) ?? null,
+      // This instance's circuit breaker; another instance keeps its own.
+      skipped: skipped.has(provider.slug),
       slug: provider.slug,
       name: provider.name,
       kind: provider.kind,
@@ -155,6 +167,24 @@ export async function action({ request }: Route.ActionArgs) {
   }
 }
 
+/** "Last 15 min: 120 requests, 2% errors, median 850 ms (first token 310 ms)". */
+function describeHealth(
+  health: {
+    requests: number;
+    errors: number;
+    latencyP50Ms: number | null;
+    firstTokenP50Ms: number | null;
+  } | null,
+  minutes: number,
+) {
+  if (!health || health.requests === 0) return `No requests in the last ${minutes} min.`;
+  const errorRate = Math.round((health.errors / health.requests) * 100);
+  const latency = health.latencyP50Ms === null ? "" : `, median ${health.latencyP50Ms} ms`;
+  const firstToken =
+    health.firstTokenP50Ms === null ? "" : ` (first token ${health.firstTokenP50Ms} ms)`;
+  return `Last ${minutes} min: ${health.requests} requests, ${errorRate}% errors${latency}${firstToken}.`;
+}
+
 export const meta: Route.MetaFunction = () => [{ title: "Admin: providers · LLM Gateway" }];
 
 export default function Providers({ loaderData, actionData }: Route.ComponentProps) {
@@ -192,6 +222,7 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
             <span className="text-sm text-muted-foreground">
               {provider.baseUrl ?? "official API"}
             </span>
+            {provider.skipped ? <Badge>skipped: failing</Badge> : null}
             <div className="ml-auto flex gap-2">
               <Form method="post">
                 <input type="hidden" name="intent" value="test" />
@@ -210,6 +241,9 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
               </Form>
             </div>
           </div>
+          <p className="text-sm text-muted-foreground" data-testid={`health-${provider.slug}`}>
+            {describeHealth(provider.health, loaderData.healthMinutes)}
+          </p>
           <ul className="grid gap-1 text-sm">
             {provider.keys.length === 0 ? (
               <li className="text-muted-foreground">No keys.</li>

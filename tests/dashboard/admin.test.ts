@@ -288,4 +288,32 @@ describe("the providers page", () => {
       403,
     );
   });
+
+  test("each provider's last 15 minutes: requests, error rate, median latency, from the usage log", async () => {
+    const { cookie, user } = await cookieFor("ADMIN");
+    await createCatalogEntry(getAccounts().prisma, {
+      modelSlug: "health-model",
+      providerSlug: "openai-backup",
+      upstreamModel: "health-up",
+    });
+    const { secret } = await createApiKey(getAccounts().prisma, user.id);
+    const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+    const ask = () =>
+      client.chat.completions.create({
+        model: "health-model",
+        messages: [{ role: "user", content: "Hi" }],
+      });
+    harness.fakes["openai-backup"].scripts.enqueue("health-up", {}, {}, { status: 400 });
+    await ask();
+    await ask();
+    await expect(ask()).rejects.toMatchObject({ status: 400 });
+    await expect
+      .poll(async () => {
+        const page = await providers.loader(
+          args(new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie } })),
+        );
+        return page.providers.find((row) => row.slug === "openai-backup")?.health;
+      })
+      .toMatchObject({ requests: 3, errors: 1, latencyP50Ms: expect.any(Number) });
+  });
 });
