@@ -43,7 +43,7 @@ export default [
   route("api/admin/providers/:slug", "routes/api.admin.providers.$slug.ts"),
   route("api/admin/providers/:slug/keys", "routes/api.admin.providers.$slug.keys.ts"),
   route("api/admin/providers/:slug/keys/:id", "routes/api.admin.providers.$slug.keys.$id.ts"),
-  route("api/admin/providers/:slug/test", "routes/api.admin.providers.$slug.test.ts"),
+  route("api/admin/providers/:slug/test", "routes/api.admin.providers.$slug.check.ts"),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

@@ -2,7 +2,7 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { testProviderApi } from "#app/api/admin-providers-api.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { Route } from "./+types/api.admin.providers.$slug.test";
+import type { Route } from "./+types/api.admin.providers.$slug.check";
 
 export async function action({ request, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
