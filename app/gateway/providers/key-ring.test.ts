@@ -88,3 +88,28 @@ test("a refused key leaves the ring; with none left, a retryable 502; all coolin
   expect(limited).toMatchObject({ status: 429, code: "upstream_rate_limited" });
   expect(limited.retryAfterSeconds).toBeGreaterThan(4);
 });
+
+test("requests failing together on one key: it is set aside once, the other keys stay", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const refusedLater: ProviderAdapter = {
+    open: () => gate.then(() => Promise.reject(refused())),
+  };
+  const events: KeyEvent[] = [];
+  const ring = keyRing(
+    "p",
+    [
+      { id: 1, adapter: refusedLater, coolingUntil: 0 },
+      { id: 2, adapter: fakeAdapter("b"), coolingUntil: 0 },
+    ],
+    (event) => events.push(event),
+  );
+  // Keys in turn: 1, 2, 1. Both requests on key 1 are under way before either fails.
+  const first = ring.open(call).catch((error: unknown) => error);
+  expect(await answer(ring)).toBe("b");
+  const third = ring.open(call).catch((error: unknown) => error);
+  release();
+  await Promise.all([first, third]);
+  expect(events).toEqual([expect.objectContaining({ kind: "invalid", keyId: 1 })]);
+  expect([await answer(ring), await answer(ring)]).toEqual(["b", "b"]);
+});

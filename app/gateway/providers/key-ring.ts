@@ -60,18 +60,24 @@ export function keyRing(
   /** Records what the failure says about the key; the error to throw. */
   const failed = (key: RingKey, error: unknown) => {
     if (!(error instanceof UpstreamError)) return error;
+    // Requests failing together on one key record it once.
     if (error.code === "upstream_rate_limited") {
+      const wasCooling = key.coolingUntil > Date.now();
       const seconds = error.retryAfterSeconds ?? DEFAULT_COOLDOWN_SECONDS;
-      key.coolingUntil = Date.now() + seconds * 1000;
-      onEvent({
-        kind: "cooling",
-        keyId: key.id,
-        until: new Date(key.coolingUntil),
-        error: error.message,
-      });
+      key.coolingUntil = Math.max(key.coolingUntil, Date.now() + seconds * 1000);
+      if (!wasCooling)
+        onEvent({
+          kind: "cooling",
+          keyId: key.id,
+          until: new Date(key.coolingUntil),
+          error: error.message,
+        });
     } else if (error.code === "upstream_auth_failed") {
-      live.splice(live.indexOf(key), 1);
-      onEvent({ kind: "invalid", keyId: key.id, error: error.message });
+      const at = live.indexOf(key);
+      if (at !== -1) {
+        live.splice(at, 1);
+        onEvent({ kind: "invalid", keyId: key.id, error: error.message });
+      }
     } else return error;
     const another = live.some((other) => other.coolingUntil <= Date.now());
     return another
