@@ -13,6 +13,7 @@ import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
+import { Input } from "#app/components/ui/input.tsx";
 import {
   Card,
   CardContent,
@@ -27,20 +28,9 @@ import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
-const CreateKeySchema = z.object({
-  intent: z.literal("create"),
-  name: z
-    .string({ error: "Give the key a name" })
-    .trim()
-    .min(1, "Give the key a name")
-    .max(100, "Use at most 100 characters"),
-  creditLimit: z
-    .number({ error: "Enter a whole number of credits" })
-    .int("Enter a whole number of credits")
-    .min(1, "At least 1 credit")
-    .max(1_000_000_000)
-    .optional(),
-  // Rules (ADR 026): the key stops working at the start of this day, UTC.
+// A key's rules (ADR 026), at creation and later; an empty field means no rule.
+const RuleFields = {
+  // The key stops working at the start of this day, UTC.
   expiresOn: z.iso
     .date({ error: "Enter a date" })
     .refine((day) => Date.parse(`${day}T00:00:00Z`) > Date.now(), "Pick a day after today")
@@ -62,7 +52,32 @@ const CreateKeySchema = z.object({
     .min(1, "At least 1")
     .max(1_000_000_000)
     .optional(),
+};
+
+const CreateKeySchema = z.object({
+  intent: z.literal("create"),
+  name: z
+    .string({ error: "Give the key a name" })
+    .trim()
+    .min(1, "Give the key a name")
+    .max(100, "Use at most 100 characters"),
+  creditLimit: z
+    .number({ error: "Enter a whole number of credits" })
+    .int("Enter a whole number of credits")
+    .min(1, "At least 1 credit")
+    .max(1_000_000_000)
+    .optional(),
+  ...RuleFields,
 });
+
+/** The slugs that name no catalog model. */
+async function unknownModels(slugs: string[]) {
+  const known = await getAccounts().prisma.model.findMany({
+    where: { slug: { in: slugs } },
+    select: { slug: true },
+  });
+  return slugs.filter((slug) => !known.some((model) => model.slug === slug));
+}
 
 /** "a, b c" -> ["a", "b", "c"] */
 const modelList = (text: string | undefined) =>
@@ -72,6 +87,7 @@ const KeyActionSchema = z.discriminatedUnion("intent", [
   CreateKeySchema,
   z.object({ intent: z.literal("toggle"), id: z.uuid(), enabled: z.enum(["true", "false"]) }),
   z.object({ intent: z.literal("content"), id: z.uuid(), logContent: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("rules"), id: z.uuid(), ...RuleFields }),
   z.object({
     intent: z.literal("delete"),
     id: z.uuid(),
@@ -92,6 +108,12 @@ export async function loader({ request }: Route.LoaderArgs) {
       spent: formatCredits(key.spent, 4),
       creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
       rules: describeRules(key),
+      ruleValues: {
+        expiresOn: key.expiresAt?.toISOString().slice(0, 10) ?? "",
+        allowedModels: key.allowedModels.join(", "),
+        rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
+        tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
+      },
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       createdAt: key.createdAt.toISOString(),
     })),
@@ -102,16 +124,49 @@ export async function action({ request }: Route.ActionArgs) {
   const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
-  if (submission.status !== "success")
+  if (submission.status !== "success") {
+    // The rules form of a row has no field errors of its own: its message shows in the page.
+    if (submission.payload.intent === "rules")
+      throw data(
+        `Rules not saved: ${Object.values(submission.error ?? {})
+          .flat()
+          .join(" ")}`,
+        {
+          status: 400,
+        },
+      );
     return data({ result: submission.reply(), secret: null }, { status: 400 });
+  }
   const input = submission.value;
+  if (input.intent === "rules") {
+    const allowedModels = modelList(input.allowedModels);
+    const unknown = await unknownModels(allowedModels);
+    if (unknown.length > 0)
+      throw data(`Rules not saved: no such model: ${unknown.join(", ")}`, { status: 400 });
+    const rules = {
+      expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
+      allowedModels,
+      rpmLimit: input.rpmLimit ?? null,
+      tpmLimit: input.tpmLimit ?? null,
+    };
+    if (!(await updateApiKey(prisma, userId, input.id, rules)))
+      throw data("No such API key", { status: 404 });
+    await audit(prisma, request, {
+      action: "key_rules_changed",
+      actorId: userId,
+      subject: input.id,
+      details: {
+        expiresAt: rules.expiresAt?.toISOString() ?? null,
+        allowedModels: allowedModels.join(","),
+        rpmLimit: rules.rpmLimit,
+        tpmLimit: rules.tpmLimit,
+      },
+    });
+    return redirectWithToast("/dashboard/keys", "Rules saved: they apply from the next request.");
+  }
   if (input.intent === "create") {
     const allowedModels = modelList(input.allowedModels);
-    const known = await prisma.model.findMany({
-      where: { slug: { in: allowedModels } },
-      select: { slug: true },
-    });
-    const unknown = allowedModels.filter((slug) => !known.some((model) => model.slug === slug));
+    const unknown = await unknownModels(allowedModels);
     if (unknown.length > 0)
       return data(
         {
@@ -158,7 +213,7 @@ function describeRules(key: {
   return rules.length > 0 ? rules.join(" · ") : null;
 }
 
-type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" }>;
+type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" | "rules" }>;
 
 /** What a change to a key writes (null: delete it), its audit action and its toast. */
 function describeChange(input: KeyChange) {
@@ -312,7 +367,36 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.spent}</td>
                   <td className="px-3 py-2">{key.creditLimit ?? "none"}</td>
-                  <td className="px-3 py-2">{key.rules ?? "none"}</td>
+                  <td className="px-3 py-2">
+                    <details>
+                      <summary className="cursor-pointer">{key.rules ?? "none"}</summary>
+                      <Form method="post" className="mt-2 grid w-56 gap-2">
+                        <input type="hidden" name="intent" value="rules" />
+                        <input type="hidden" name="id" value={key.id} />
+                        {(
+                          [
+                            ["expiresOn", "Expires on", "date"],
+                            ["allowedModels", "Only these models", "text"],
+                            ["rpmLimit", "Requests per minute", "number"],
+                            ["tpmLimit", "Tokens per minute", "number"],
+                          ] as const
+                        ).map(([name, label, type]) => (
+                          <label key={name} className="grid gap-1 text-xs">
+                            {label}
+                            <Input
+                              name={name}
+                              type={type}
+                              defaultValue={key.ruleValues[name]}
+                              aria-label={`${label} for ${key.name}`}
+                            />
+                          </label>
+                        ))}
+                        <Button type="submit" size="sm" variant="outline">
+                          Save rules
+                        </Button>
+                      </Form>
+                    </details>
+                  </td>
                   <td className="px-3 py-2">
                     {key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"}
                   </td>

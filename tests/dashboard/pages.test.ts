@@ -320,6 +320,46 @@ describe("dashboard pages", () => {
     expect(key).toMatchObject({ rpmLimit: 60, tpmLimit: 90000, allowedModels: [model.slug] });
     expect(key.expiresAt?.toISOString()).toBe(`${nextYear}T00:00:00.000Z`);
 
+    // Changed later from the key's row; an empty field clears its rule.
+    const saved = await run(() =>
+      keys.action(
+        args(
+          post(
+            "/dashboard/keys",
+            {
+              intent: "rules",
+              id: key.id,
+              expiresOn: "",
+              allowedModels: "",
+              rpmLimit: "",
+              tpmLimit: "500",
+            },
+            { cookie },
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(saved)).toBe(302);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toMatchObject({
+      expiresAt: null,
+      allowedModels: [],
+      rpmLimit: null,
+      tpmLimit: 500,
+    });
+    const refusedRules = await run(() =>
+      keys.action(
+        args(
+          post(
+            "/dashboard/keys",
+            { intent: "rules", id: key.id, allowedModels: "nope" },
+            { cookie },
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(refusedRules)).toBe(400);
+    expect(JSON.stringify(refusedRules)).toMatch(/Rules not saved: no such model: nope/);
+
     for (const [fields, message] of [
       [{ allowedModels: "no-such-model" }, /No such model: no-such-model/],
       [{ expiresOn: "2020-01-01" }, /Pick a day after today/],
