@@ -44,6 +44,10 @@ export default [
   route("api/admin/providers/:slug/keys", "routes/api.admin.providers.$slug.keys.ts"),
   route("api/admin/providers/:slug/keys/:id", "routes/api.admin.providers.$slug.keys.$id.ts"),
   route("api/admin/providers/:slug/test", "routes/api.admin.providers.$slug.check.ts"),
+  route(
+    "api/admin/providers/:slug/import-models",
+    "routes/api.admin.providers.$slug.import-models.ts",
+  ),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

@@ -21,7 +21,8 @@ export type AuditAction =
   | "provider_key_enabled"
   | "provider_key_disabled"
   | "provider_key_deleted"
-  | "model_created";
+  | "model_created"
+  | "models_imported";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It

@@ -8,6 +8,8 @@ import {
   CreateProviderSchema,
   deleteProviderKey,
   listProviders,
+  importProviderModels,
+  ImportModelsSchema,
   setProviderKeyEnabled,
   slugSchema,
   testProvider,
@@ -172,6 +174,26 @@ export const testProviderApi = (
   jsonApi(async () => {
     await requireApiAdminId(accounts, request);
     return Response.json(await testProvider(gateway, slug));
+  });
+
+/** POST /api/admin/providers/:slug/import-models: its /models, added switched off at the given prices. */
+export const importModelsApi = (
+  accounts: Accounts,
+  box: SecretBox,
+  request: Request,
+  slug: string,
+) =>
+  jsonApi(async () => {
+    const adminId = await requireApiAdminId(accounts, request);
+    const input = await readBody(request, ImportModelsSchema);
+    const result = await importProviderModels(accounts.prisma, box, slug, input.prices);
+    await audit(accounts.prisma, request, {
+      action: "models_imported",
+      actorId: adminId,
+      subject: slug,
+      details: { imported: result.imported.length, listed: result.listed },
+    });
+    return Response.json(result, { status: 201 });
   });
 
 /** POST /api/admin/models: a catalog model and the providers that serve it, with prices. */

@@ -9,6 +9,8 @@ import {
   createProvider,
   CreateProviderSchema,
   HEALTH_WINDOW_MINUTES,
+  importProviderModels,
+  ImportModelsSchema,
   listProviders,
   providerHealth,
   setProviderKeyEnabled,
@@ -41,6 +43,12 @@ const ActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("provider"), slug: z.string(), enabled: z.enum(["true", "false"]) }),
   z.object({ intent: z.literal("test"), slug: z.string() }),
+  z.object({
+    intent: z.literal("import"),
+    slug: z.string(),
+    input: z.string(),
+    output: z.string(),
+  }),
 ]);
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -151,6 +159,32 @@ export async function action({ request }: Route.ActionArgs) {
           details: { enabled },
         });
         return { ok: true, message: `${input.slug} ${enabled ? "enabled" : "disabled"}.` };
+      }
+      case "import": {
+        const fields = ImportModelsSchema.safeParse({
+          prices: { input: input.input.trim(), output: input.output.trim() },
+        });
+        if (!fields.success)
+          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
+        const result = await importProviderModels(
+          prisma,
+          (await getGateway()).box,
+          input.slug,
+          fields.data.prices,
+        );
+        await audit(prisma, request, {
+          action: "models_imported",
+          actorId: adminId,
+          subject: input.slug,
+          details: { imported: result.imported.length, listed: result.listed },
+        });
+        return {
+          ok: true,
+          message:
+            result.imported.length === 0
+              ? `${input.slug} lists ${result.listed} models, none new.`
+              : `Imported ${result.imported.join(", ")}: switched off until you enable them on the Admin page.`,
+        };
       }
       case "test": {
         const result = await testProvider(await getGateway(), input.slug);
@@ -273,6 +307,32 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
               </li>
             ))}
           </ul>
+          {provider.kind === "openai" || provider.kind === "openai-compatible" ? (
+            <Form method="post" className="flex flex-wrap items-end gap-2 text-sm">
+              <input type="hidden" name="intent" value="import" />
+              <input type="hidden" name="slug" value={provider.slug} />
+              <span className="text-muted-foreground">Import the models it lists, at US$</span>
+              <Input
+                name="input"
+                inputMode="decimal"
+                aria-label={`Input price for ${provider.slug}'s imported models`}
+                placeholder="input"
+                className="w-20"
+              />
+              <span className="text-muted-foreground">/</span>
+              <Input
+                name="output"
+                inputMode="decimal"
+                aria-label={`Output price for ${provider.slug}'s imported models`}
+                placeholder="output"
+                className="w-20"
+              />
+              <span className="text-muted-foreground">per 1M tokens</span>
+              <Button type="submit" variant="outline" size="sm">
+                Import models
+              </Button>
+            </Form>
+          ) : null}
           <Form
             key={actionData?.ok ? actionData.message : "add-key"}
             method="post"

@@ -111,6 +111,20 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
         markCompleted();
         return sendJson(response, ...embeddingsAnswer(body as EmbeddingsParams, scripts));
       }
+      if (request.method === "GET" && url.pathname === "/v1/models") {
+        if (!request.headers.authorization?.startsWith("Bearer "))
+          return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        markCompleted();
+        return sendJson(response, 200, {
+          object: "list",
+          data: scripts.upstreamModels.map((id) => ({
+            id,
+            object: "model",
+            created: 1_700_000_000,
+            owned_by: "fake",
+          })),
+        });
+      }
       if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {
         return sendJson(response, 404, {
           error: {

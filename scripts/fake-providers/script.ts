@@ -84,6 +84,8 @@ export class Scripts {
   private readonly queues = new Map<string, FakeScript[]>();
   defaultScript: FakeScript = { text: "Hello from the fake provider." };
   readonly received: ReceivedRequest[] = [];
+  /** What GET /v1/models lists (OpenAI fake). */
+  upstreamModels = ["fake-large", "fake-small"];
   /** Requests carrying one of these upstream keys get its status, whatever the script (OpenAI fake). */
   readonly keyStatuses = new Map<string, number>();
 
@@ -101,6 +103,7 @@ export class Scripts {
     this.queues.clear();
     this.received.length = 0;
     this.keyStatuses.clear();
+    this.upstreamModels = ["fake-large", "fake-small"];
     this.defaultScript = { text: "Hello from the fake provider." };
   }
 }

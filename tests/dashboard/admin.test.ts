@@ -243,6 +243,55 @@ describe("the providers page", () => {
       max_tokens: 1,
     });
 
+    // Its /models, imported switched off at the prices given; a second import adds nothing.
+    fake.scripts.upstreamModels = ["llama-x-70b", "qwen/qwen-9"];
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "import",
+          slug: "page-compat",
+          input: "0.59",
+          output: "0.79",
+        }),
+      ),
+    ).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^Imported llama-x-70b, qwen\/qwen-9: switched off/),
+    });
+    const imported = await getAccounts().prisma.modelProviderMapping.findMany({
+      where: { providerId: provider.id, upstreamModel: { in: ["llama-x-70b", "qwen/qwen-9"] } },
+      include: { model: true },
+    });
+    expect(
+      imported.map((mapping) => [
+        mapping.model.slug,
+        mapping.enabled,
+        mapping.inputPrice,
+        mapping.outputPrice,
+      ]),
+    ).toEqual([
+      ["llama-x-70b", false, usdToMicro("0.59"), usdToMicro("0.79")],
+      ["qwen/qwen-9", false, usdToMicro("0.59"), usdToMicro("0.79")],
+    ]);
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "import",
+          slug: "page-compat",
+          input: "0.59",
+          output: "0.79",
+        }),
+      ),
+    ).toMatchObject({ ok: true, message: "page-compat lists 2 models, none new." });
+    expect(
+      outcome(
+        await post(cookie, { intent: "import", slug: "page-compat", input: "cheap", output: "1" }),
+      ),
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^prices\.input: must be a US-dollar amount/),
+    });
+
     const added = outcome(
       await post(cookie, { intent: "add-key", slug: "page-compat", apiKey: "short" }),
     );

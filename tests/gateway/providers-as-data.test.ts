@@ -172,6 +172,18 @@ describe("an OpenAI-compatible provider added through the admin API", () => {
     const tested = await admin("POST", "/api/admin/providers/groqish/test");
     expect(await tested.json()).toMatchObject({ ok: true, message: "llama-9-fast-up answered." });
 
+    // Its /models, imported switched off at the given prices.
+    const imported = await admin("POST", "/api/admin/providers/groqish/import-models", {
+      prices: { input: "0.10", output: "0.20" },
+    });
+    expect(imported.status).toBe(201);
+    expect(await imported.json()).toEqual({ imported: ["fake-large", "fake-small"], listed: 2 });
+    expect(
+      await prisma.modelProviderMapping.count({
+        where: { upstreamModel: { in: ["fake-large", "fake-small"] }, enabled: false },
+      }),
+    ).toBe(2);
+
     // Never shown again, never stored in the clear.
     const listed = await (await admin("GET", "/api/admin/providers")).text();
     expect(listed).toContain('"prefix":"gsk-live"');

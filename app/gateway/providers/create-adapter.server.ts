@@ -46,3 +46,17 @@ export async function createAdapter(
       throw new Error(`unknown provider kind '${String(kind)}'`);
   }
 }
+
+/** The model ids an OpenAI-speaking server lists at GET /models (every page). */
+export async function listUpstreamModels(options: AdapterOptions): Promise<string[]> {
+  const { default: OpenAI } = await import("openai");
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    timeout: 15_000,
+  });
+  const ids: string[] = [];
+  for await (const model of client.models.list()) ids.push(model.id);
+  return ids;
+}

@@ -1,0 +1,10 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { importModelsApi } from "#app/api/admin-providers-api.server.ts";
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
+import type { Route } from "./+types/api.admin.providers.$slug.import-models";
+
+export async function action({ request, params }: Route.ActionArgs) {
+  if (request.method !== "POST") return methodNotAllowed("POST");
+  return importModelsApi(getAccounts(), (await getGateway()).box, request, params.slug);
+}
