@@ -16,6 +16,7 @@ import {
   setProviderKeyEnabled,
   testProvider,
   updateProvider,
+  UpdateProviderSchema,
 } from "#app/admin/providers.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -43,6 +44,13 @@ const ActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("provider"), slug: z.string(), enabled: z.enum(["true", "false"]) }),
   z.object({ intent: z.literal("test"), slug: z.string() }),
+  z.object({
+    intent: z.literal("edit"),
+    slug: z.string(),
+    name: z.string(),
+    baseUrl: z.string(),
+    streamUsage: z.literal("on").optional(),
+  }),
   z.object({
     intent: z.literal("import"),
     slug: z.string(),
@@ -72,6 +80,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       name: provider.name,
       kind: provider.kind,
       baseUrl: provider.baseUrl,
+      streamUsage: provider.streamUsage,
       enabled: provider.enabled,
       keys: provider.keys.map((key) => ({
         id: key.id,
@@ -159,6 +168,24 @@ export async function action({ request }: Route.ActionArgs) {
           details: { enabled },
         });
         return { ok: true, message: `${input.slug} ${enabled ? "enabled" : "disabled"}.` };
+      }
+      case "edit": {
+        const fields = UpdateProviderSchema.safeParse({
+          name: input.name.trim() || undefined,
+          // An empty base URL means the official API's.
+          baseUrl: input.baseUrl.trim() || null,
+          streamUsage: input.streamUsage === "on",
+        });
+        if (!fields.success)
+          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
+        const changed = await updateProvider(prisma, input.slug, fields.data);
+        await audit(prisma, request, {
+          action: "provider_changed",
+          actorId: adminId,
+          subject: input.slug,
+          details: { baseUrl: changed.baseUrl, streamUsage: changed.streamUsage },
+        });
+        return { ok: true, message: `${input.slug} saved: new requests use it now.` };
       }
       case "import": {
         const fields = ImportModelsSchema.safeParse({
@@ -278,6 +305,31 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
           <p className="text-sm text-muted-foreground" data-testid={`health-${provider.slug}`}>
             {describeHealth(provider.health, loaderData.healthMinutes)}
           </p>
+          <details className="text-sm">
+            <summary className="cursor-pointer text-muted-foreground">Edit {provider.slug}</summary>
+            <Form
+              method="post"
+              className="mt-2 grid gap-2 sm:grid-cols-[1fr_2fr_auto_auto] sm:items-end"
+            >
+              <input type="hidden" name="intent" value="edit" />
+              <input type="hidden" name="slug" value={provider.slug} />
+              <label className="grid gap-1">
+                Name
+                <Input name="name" defaultValue={provider.name} />
+              </label>
+              <label className="grid gap-1">
+                Base URL (empty: the official API)
+                <Input name="baseUrl" type="url" defaultValue={provider.baseUrl ?? ""} />
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="checkbox" name="streamUsage" defaultChecked={provider.streamUsage} />
+                Streams report usage
+              </label>
+              <Button type="submit" size="sm" variant="outline">
+                Save
+              </Button>
+            </Form>
+          </details>
           <ul className="grid gap-1 text-sm">
             {provider.keys.length === 0 ? (
               <li className="text-muted-foreground">No keys.</li>

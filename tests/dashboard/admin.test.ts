@@ -323,6 +323,34 @@ describe("the providers page", () => {
       ).enabled,
     ).toBe(false);
 
+    // Edited later: a base URL that is not http(s) is refused; usage flag off.
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "edit",
+          slug: "page-compat",
+          name: "Compat",
+          baseUrl: "ftp://x",
+        }),
+      ),
+    ).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^baseUrl: must be an http\(s\) URL/),
+    });
+    expect(
+      outcome(
+        await post(cookie, {
+          intent: "edit",
+          slug: "page-compat",
+          name: "Compat",
+          baseUrl: fake.baseUrl,
+        }),
+      ),
+    ).toMatchObject({ ok: true });
+    expect(
+      await getAccounts().prisma.provider.findUniqueOrThrow({ where: { slug: "page-compat" } }),
+    ).toMatchObject({ name: "Compat", baseUrl: fake.baseUrl, streamUsage: false });
+
     const user = await cookieFor("USER");
     expect(
       await status(() =>
