@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { audit, type AuditAction } from "../accounts/audit-log.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Gateway } from "../gateway/gateway.server.ts";
 import { listUpstreamModels, PROVIDER_KINDS } from "../gateway/providers/create-adapter.server.ts";
@@ -8,8 +9,8 @@ import type { SecretBox } from "../security/secret-box.server.ts";
 import { usdToMicro } from "../utils/money.ts";
 
 // Providers and their upstream keys, as admins change them: the admin JSON API
-// and the admin page both call these (and each records its own audit event).
-// A change fires the catalog notification: every instance reloads its adapters.
+// and the admin page both call these. Each change is recorded in the audit log
+// here, and fires the catalog notification: every instance reloads its adapters.
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const slugSchema = z
@@ -68,6 +69,28 @@ const PROVIDER_FIELDS = {
   keys: { orderBy: { id: "asc" }, select: KEY_FIELDS },
 } as const;
 
+/** Who makes a change, for the audit log. */
+export interface Admin {
+  id: string;
+  request: Request;
+}
+
+const record = (
+  prisma: Prisma,
+  admin: Admin,
+  action: AuditAction,
+  slug: string,
+  details: Record<string, string | number | boolean | null | undefined>,
+) =>
+  audit(prisma, admin.request, {
+    action,
+    actorId: admin.id,
+    subject: slug,
+    details: Object.fromEntries(
+      Object.entries(details).filter(([, value]) => value !== undefined),
+    ) as Record<string, string | number | boolean | null>,
+  });
+
 const providerNotFound = (slug: string) =>
   new GatewayError(404, `No provider '${slug}'`, {
     type: "not_found_error",
@@ -89,6 +112,7 @@ export async function createProvider(
   prisma: Prisma,
   box: SecretBox,
   input: z.infer<typeof CreateProviderSchema>,
+  admin: Admin,
 ) {
   if (input.kind === "openai-compatible" && !input.baseUrl)
     throw invalidRequest("baseUrl: is required for an openai-compatible provider", "baseUrl");
@@ -98,7 +122,7 @@ export async function createProvider(
       code: "provider_exists",
       param: "slug",
     });
-  return prisma.provider.create({
+  const created = await prisma.provider.create({
     data: {
       slug: input.slug,
       name: input.name ?? input.slug,
@@ -111,24 +135,47 @@ export async function createProvider(
     },
     select: PROVIDER_FIELDS,
   });
+  await record(prisma, admin, "provider_created", created.slug, {
+    kind: created.kind,
+    baseUrl: created.baseUrl,
+  });
+  return created;
 }
 
 export async function updateProvider(
   prisma: Prisma,
   slug: string,
   change: z.infer<typeof UpdateProviderSchema>,
+  admin: Admin,
 ) {
   await providerBySlug(prisma, slug);
-  return prisma.provider.update({ where: { slug }, data: change, select: PROVIDER_FIELDS });
+  const provider = await prisma.provider.update({
+    where: { slug },
+    data: change,
+    select: PROVIDER_FIELDS,
+  });
+  await record(prisma, admin, "provider_changed", slug, change);
+  return provider;
 }
 
 /** One more upstream key, sealed; the answer shows its prefix only. */
-export async function addProviderKey(prisma: Prisma, box: SecretBox, slug: string, key: string) {
+export async function addProviderKey(
+  prisma: Prisma,
+  box: SecretBox,
+  slug: string,
+  key: string,
+  admin: Admin,
+) {
   const provider = await providerBySlug(prisma, slug);
-  return prisma.providerKey.create({
+  const added = await prisma.providerKey.create({
     data: { providerId: provider.id, secret: box.seal(key), prefix: keyPrefix(key) },
     select: KEY_FIELDS,
   });
+  await record(prisma, admin, "provider_key_added", slug, {
+    keyId: added.id,
+    prefix: added.prefix,
+  });
+  return added;
 }
 
 async function keyOf(prisma: Prisma, slug: string, keyId: number) {
@@ -146,18 +193,24 @@ export async function setProviderKeyEnabled(
   slug: string,
   keyId: number,
   enabled: boolean,
+  admin: Admin,
 ) {
   await keyOf(prisma, slug, keyId);
-  return prisma.providerKey.update({
+  const changed = await prisma.providerKey.update({
     where: { id: keyId },
     data: enabled ? { enabled: true, invalidAt: null, coolingUntil: null } : { enabled: false },
     select: KEY_FIELDS,
   });
+  await record(prisma, admin, enabled ? "provider_key_enabled" : "provider_key_disabled", slug, {
+    keyId,
+  });
+  return changed;
 }
 
-export async function deleteProviderKey(prisma: Prisma, slug: string, keyId: number) {
+export async function deleteProviderKey(prisma: Prisma, slug: string, keyId: number, admin: Admin) {
   await keyOf(prisma, slug, keyId);
   await prisma.providerKey.delete({ where: { id: keyId } });
+  await record(prisma, admin, "provider_key_deleted", slug, { keyId });
 }
 
 export interface ProviderTest {
@@ -251,12 +304,12 @@ export async function providerHealth(prisma: Prisma): Promise<Map<string, Provid
 }
 
 /** US dollars per 1M tokens, as a string ("0.59"). */
-const usd = z
+export const usdSchema = z
   .string({ error: 'must be a US-dollar amount as a string, e.g. "2.50"' })
   .regex(/^\d{1,7}(\.\d{1,8})?$/, 'must be a US-dollar amount as a string, e.g. "2.50"');
 
 export const ImportModelsSchema = z.object({
-  prices: z.object({ input: usd, output: usd, cachedInput: usd.optional() }),
+  prices: z.object({ input: usdSchema, output: usdSchema, cachedInput: usdSchema.optional() }),
 });
 
 /** A model id a catalog slug can be: what clients send as `model`. */
@@ -275,6 +328,7 @@ export async function importProviderModels(
   box: SecretBox,
   slug: string,
   prices: z.infer<typeof ImportModelsSchema>["prices"],
+  admin: Admin,
 ) {
   const provider = await providerBySlug(prisma, slug);
   if (provider.kind !== "openai" && provider.kind !== "openai-compatible")
@@ -335,5 +389,9 @@ export async function importProviderModels(
       update: {},
     });
   }
+  await record(prisma, admin, "models_imported", slug, {
+    imported: fresh.length,
+    listed: listed.length,
+  });
   return { imported: fresh, listed: listed.length };
 }

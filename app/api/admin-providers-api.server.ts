@@ -13,6 +13,7 @@ import {
   setProviderKeyEnabled,
   slugSchema,
   testProvider,
+  usdSchema,
   updateProvider,
   UpdateProviderSchema,
 } from "../admin/providers.server.ts";
@@ -26,10 +27,6 @@ import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
 // serve (/api/admin/...). Session cookie of an admin, as the dashboard's. A
 // change reaches every instance within a second (the catalog notifications).
 // Upstream keys are sealed before they are stored and never shown again.
-
-const usd = z
-  .string({ error: 'must be a US-dollar amount as a string, e.g. "2.50"' })
-  .regex(/^\d{1,7}(\.\d{1,8})?$/, 'must be a US-dollar amount as a string, e.g. "2.50"');
 
 const UpdateKeySchema = z.object({ enabled: z.boolean({ error: "must be true or false" }) });
 
@@ -45,10 +42,10 @@ const CreateModelSchema = z.object({
         upstreamModel: z.string().trim().min(1).max(200),
         /** US dollars per 1M tokens. */
         prices: z.object({
-          input: usd,
-          cachedInput: usd.optional(),
-          cacheWrite: usd.optional(),
-          output: usd,
+          input: usdSchema,
+          cachedInput: usdSchema.optional(),
+          cacheWrite: usdSchema.optional(),
+          output: usdSchema,
         }),
         priority: z.number().int().min(0).max(1000).optional(),
       }),
@@ -84,13 +81,7 @@ export const createProviderApi = (accounts: Accounts, box: SecretBox, request: R
   jsonApi(async () => {
     const adminId = await requireApiAdminId(accounts, request);
     const input = await readBody(request, CreateProviderSchema);
-    const created = await createProvider(accounts.prisma, box, input);
-    await audit(accounts.prisma, request, {
-      action: "provider_created",
-      actorId: adminId,
-      subject: created.slug,
-      details: { kind: created.kind, baseUrl: created.baseUrl },
-    });
+    const created = await createProvider(accounts.prisma, box, input, { id: adminId, request });
     return Response.json({ provider: created }, { status: 201 });
   });
 
@@ -99,17 +90,7 @@ export const updateProviderApi = (accounts: Accounts, request: Request, slug: st
   jsonApi(async () => {
     const adminId = await requireApiAdminId(accounts, request);
     const input = await readBody(request, UpdateProviderSchema);
-    const provider = await updateProvider(accounts.prisma, slug, input);
-    await audit(accounts.prisma, request, {
-      action: "provider_changed",
-      actorId: adminId,
-      subject: slug,
-      details: {
-        ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
-        ...(input.baseUrl === undefined ? {} : { baseUrl: input.baseUrl }),
-        ...(input.streamUsage === undefined ? {} : { streamUsage: input.streamUsage }),
-      },
-    });
+    const provider = await updateProvider(accounts.prisma, slug, input, { id: adminId, request });
     return Response.json({ provider });
   });
 
@@ -123,12 +104,9 @@ export const addProviderKeyApi = (
   jsonApi(async () => {
     const adminId = await requireApiAdminId(accounts, request);
     const input = await readBody(request, AddKeySchema);
-    const key = await addProviderKey(accounts.prisma, box, slug, input.apiKey);
-    await audit(accounts.prisma, request, {
-      action: "provider_key_added",
-      actorId: adminId,
-      subject: slug,
-      details: { keyId: key.id, prefix: key.prefix },
+    const key = await addProviderKey(accounts.prisma, box, slug, input.apiKey, {
+      id: adminId,
+      request,
     });
     return Response.json({ key }, { status: 201 });
   });
@@ -144,22 +122,13 @@ export const changeProviderKeyApi = (
     const adminId = await requireApiAdminId(accounts, request);
     const keyId = Number(id);
     if (request.method === "DELETE") {
-      await deleteProviderKey(accounts.prisma, slug, keyId);
-      await audit(accounts.prisma, request, {
-        action: "provider_key_deleted",
-        actorId: adminId,
-        subject: slug,
-        details: { keyId },
-      });
+      await deleteProviderKey(accounts.prisma, slug, keyId, { id: adminId, request });
       return new Response(null, { status: 204 });
     }
     const input = await readBody(request, UpdateKeySchema);
-    const changed = await setProviderKeyEnabled(accounts.prisma, slug, keyId, input.enabled);
-    await audit(accounts.prisma, request, {
-      action: input.enabled ? "provider_key_enabled" : "provider_key_disabled",
-      actorId: adminId,
-      subject: slug,
-      details: { keyId },
+    const changed = await setProviderKeyEnabled(accounts.prisma, slug, keyId, input.enabled, {
+      id: adminId,
+      request,
     });
     return Response.json({ key: changed });
   });
@@ -186,12 +155,9 @@ export const importModelsApi = (
   jsonApi(async () => {
     const adminId = await requireApiAdminId(accounts, request);
     const input = await readBody(request, ImportModelsSchema);
-    const result = await importProviderModels(accounts.prisma, box, slug, input.prices);
-    await audit(accounts.prisma, request, {
-      action: "models_imported",
-      actorId: adminId,
-      subject: slug,
-      details: { imported: result.imported.length, listed: result.listed },
+    const result = await importProviderModels(accounts.prisma, box, slug, input.prices, {
+      id: adminId,
+      request,
     });
     return Response.json(result, { status: 201 });
   });

@@ -1,7 +1,6 @@
 import { data, Form } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
 import {
   addProviderKey,
@@ -100,8 +99,12 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 type Outcome = { ok: boolean; message: string };
 
+/** A form refused: its message shows above the providers. */
+const refused = (error: z.ZodError) =>
+  data<Outcome>({ ok: false, message: describeZodError(error).message }, 400);
+
 export async function action({ request }: Route.ActionArgs) {
-  const adminId = await requireAdminId(request);
+  const admin = { id: await requireAdminId(request), request };
   const { prisma } = getAccounts();
   const form = Object.fromEntries(await readForm(request));
   const parsed = ActionSchema.safeParse(form);
@@ -118,55 +121,26 @@ export async function action({ request }: Route.ActionArgs) {
           apiKey: form.apiKey || undefined,
           streamUsage: form.streamUsage === "on",
         });
-        if (!fields.success)
-          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
-        const created = await createProvider(prisma, (await getGateway()).box, fields.data);
-        await audit(prisma, request, {
-          action: "provider_created",
-          actorId: adminId,
-          subject: created.slug,
-          details: { kind: created.kind, baseUrl: created.baseUrl },
-        });
+        if (!fields.success) return refused(fields.error);
+        const { box } = await getGateway();
+        const created = await createProvider(prisma, box, fields.data, admin);
         return { ok: true, message: `Provider ${created.slug} added.` };
       }
       case "add-key": {
         const fields = AddKeySchema.safeParse({ apiKey: input.apiKey });
-        if (!fields.success)
-          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
-        const key = await addProviderKey(
-          prisma,
-          (await getGateway()).box,
-          input.slug,
-          fields.data.apiKey,
-        );
-        await audit(prisma, request, {
-          action: "provider_key_added",
-          actorId: adminId,
-          subject: input.slug,
-          details: { keyId: key.id, prefix: key.prefix },
-        });
+        if (!fields.success) return refused(fields.error);
+        const { box } = await getGateway();
+        const key = await addProviderKey(prisma, box, input.slug, fields.data.apiKey, admin);
         return { ok: true, message: `Key ${key.prefix}… added to ${input.slug}.` };
       }
       case "key": {
         const enabled = input.enabled === "true";
-        await setProviderKeyEnabled(prisma, input.slug, input.id, enabled);
-        await audit(prisma, request, {
-          action: enabled ? "provider_key_enabled" : "provider_key_disabled",
-          actorId: adminId,
-          subject: input.slug,
-          details: { keyId: input.id },
-        });
+        await setProviderKeyEnabled(prisma, input.slug, input.id, enabled, admin);
         return { ok: true, message: enabled ? "Key enabled." : "Key disabled." };
       }
       case "provider": {
         const enabled = input.enabled === "true";
-        await updateProvider(prisma, input.slug, { enabled });
-        await audit(prisma, request, {
-          action: "provider_changed",
-          actorId: adminId,
-          subject: input.slug,
-          details: { enabled },
-        });
+        await updateProvider(prisma, input.slug, { enabled }, admin);
         return { ok: true, message: `${input.slug} ${enabled ? "enabled" : "disabled"}.` };
       }
       case "edit": {
@@ -176,35 +150,23 @@ export async function action({ request }: Route.ActionArgs) {
           baseUrl: input.baseUrl.trim() || null,
           streamUsage: input.streamUsage === "on",
         });
-        if (!fields.success)
-          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
-        const changed = await updateProvider(prisma, input.slug, fields.data);
-        await audit(prisma, request, {
-          action: "provider_changed",
-          actorId: adminId,
-          subject: input.slug,
-          details: { baseUrl: changed.baseUrl, streamUsage: changed.streamUsage },
-        });
+        if (!fields.success) return refused(fields.error);
+        await updateProvider(prisma, input.slug, fields.data, admin);
         return { ok: true, message: `${input.slug} saved: new requests use it now.` };
       }
       case "import": {
         const fields = ImportModelsSchema.safeParse({
           prices: { input: input.input.trim(), output: input.output.trim() },
         });
-        if (!fields.success)
-          return data<Outcome>({ ok: false, message: describeZodError(fields.error).message }, 400);
+        if (!fields.success) return refused(fields.error);
+        const { box } = await getGateway();
         const result = await importProviderModels(
           prisma,
-          (await getGateway()).box,
+          box,
           input.slug,
           fields.data.prices,
+          admin,
         );
-        await audit(prisma, request, {
-          action: "models_imported",
-          actorId: adminId,
-          subject: input.slug,
-          details: { imported: result.imported.length, listed: result.listed },
-        });
         return {
           ok: true,
           message:

@@ -351,6 +351,22 @@ describe("the providers page", () => {
       await getAccounts().prisma.provider.findUniqueOrThrow({ where: { slug: "page-compat" } }),
     ).toMatchObject({ name: "Compat", baseUrl: fake.baseUrl, streamUsage: false });
 
+    // Every change is in the audit log, with the admin who made it.
+    const audited = await getAccounts().prisma.auditEvent.findMany({
+      where: { subject: "page-compat" },
+      orderBy: { id: "asc" },
+    });
+    expect(audited.map((event) => event.action)).toEqual([
+      "provider_created",
+      "models_imported",
+      "models_imported",
+      "provider_key_disabled",
+      "provider_changed",
+    ]);
+    expect(audited.at(-1)).toMatchObject({
+      details: { name: "Compat", baseUrl: fake.baseUrl, streamUsage: false },
+    });
+
     const user = await cookieFor("USER");
     expect(
       await status(() =>

@@ -184,6 +184,12 @@ describe("an OpenAI-compatible provider added through the admin API", () => {
       }),
     ).toBe(2);
 
+    const audited = await prisma.auditEvent.findMany({ where: { subject: "groqish" } });
+    expect(audited.map((event) => event.action).sort()).toEqual([
+      "models_imported",
+      "provider_created",
+    ]);
+
     // Never shown again, never stored in the clear.
     const listed = await (await admin("GET", "/api/admin/providers")).text();
     expect(listed).toContain('"prefix":"gsk-live"');
