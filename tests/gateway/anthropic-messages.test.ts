@@ -3,38 +3,28 @@
 // Same key check, hold and settlement as chat completions.
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
+import { costOfUsage } from "../../app/billing/prices.ts";
 import { THINKING_SIGNATURE } from "#scripts/fake-providers/anthropic.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import type { Usage } from "../../app/gateway/parts.ts";
-import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import {
+  CHUNKS,
+  EXPECTED,
+  FAKE_USAGE,
+  PRICES,
+  PROVIDERS,
+  USD,
+  type ProviderSlug,
+} from "../support/three-providers.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
 let harness: GatewayHarness;
 
-const PROVIDERS = ["openai", "anthropic", "google"] as const;
-type ProviderSlug = (typeof PROVIDERS)[number];
-const USD = { input: "3.00", cachedInput: "0.30", output: "15.00" };
-const PRICES: Prices = {
-  input: usdToMicro(USD.input),
-  cachedInput: usdToMicro(USD.cachedInput),
-  cacheWrite: null,
-  output: usdToMicro(USD.output),
-};
-const CHUNKS = ["Alpha", " beta", " gamma", " delta"];
-const FAKE_USAGE = { input: 40, cached: 8, cacheWrite: 0, output: 4, reasoning: 0 };
-const EXPECTED: Usage = {
-  inputTokens: 40,
-  cachedInputTokens: 8,
-  cacheWriteTokens: 0,
-  outputTokens: 4,
-  reasoningTokens: 0,
-};
 const WEATHER_TOOL = {
   name: "get_weather",
   description: "The weather in a city",

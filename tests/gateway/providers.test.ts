@@ -4,28 +4,20 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
+import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import type { Usage } from "../../app/gateway/parts.ts";
-import { creditsToMicro, microToCredits, microToUsd, usdToMicro } from "../../app/utils/money.ts";
+import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { PRICES, PROVIDERS, USD, type ProviderSlug } from "../support/three-providers.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
 let harness: GatewayHarness;
 
-const PROVIDERS = ["openai", "anthropic", "google"] as const;
-type ProviderSlug = (typeof PROVIDERS)[number];
-const USD = { input: "3.00", cachedInput: "0.30", output: "15.00" };
-const PRICES: Prices = {
-  input: usdToMicro(USD.input),
-  cachedInput: usdToMicro(USD.cachedInput),
-  cacheWrite: null,
-  output: usdToMicro(USD.output),
-};
 // What each fake reports for the script below, in our terms. Anthropic's fake reports
 // no thinking tokens; the others include one reasoning token in the output.
 const EXPECTED: Record<ProviderSlug, Usage> = {

@@ -7,15 +7,23 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { costOfUsage, type Prices } from "../../app/billing/prices.ts";
+import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import type { Usage } from "../../app/gateway/parts.ts";
 import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
-import { creditsToMicro, microToCredits, microToUsd, usdToMicro } from "../../app/utils/money.ts";
+import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import {
+  CHUNKS,
+  EXPECTED,
+  FAKE_USAGE,
+  PRICES,
+  PROVIDERS,
+  USD,
+  type ProviderSlug,
+} from "../support/three-providers.ts";
 
 const spec = JSON.parse(
   readFileSync(
@@ -77,24 +85,6 @@ const db = setupTestDatabase();
 let prisma: Prisma;
 let harness: GatewayHarness;
 
-const PROVIDERS = ["openai", "anthropic", "google"] as const;
-type ProviderSlug = (typeof PROVIDERS)[number];
-const USD = { input: "3.00", cachedInput: "0.30", output: "15.00" };
-const PRICES: Prices = {
-  input: usdToMicro(USD.input),
-  cachedInput: usdToMicro(USD.cachedInput),
-  cacheWrite: null,
-  output: usdToMicro(USD.output),
-};
-const CHUNKS = ["Alpha", " beta", " gamma", " delta"];
-const FAKE_USAGE = { input: 40, cached: 8, cacheWrite: 0, output: 4, reasoning: 0 };
-const EXPECTED: Usage = {
-  inputTokens: 40,
-  cachedInputTokens: 8,
-  cacheWriteTokens: 0,
-  outputTokens: 4,
-  reasoningTokens: 0,
-};
 const COST = costOfUsage(EXPECTED, PRICES);
 const WEATHER_TOOL = {
   type: "function" as const,
