@@ -1,5 +1,6 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { generateApiKey } from "../utils/api-key.server.ts";
+import type { LimitPeriod } from "../billing/limit-period.ts";
 import { creditsToMicro } from "../utils/money.ts";
 
 // Every function takes the owner's id and touches only that owner's keys:
@@ -13,6 +14,10 @@ const PUBLIC_FIELDS = {
   logContent: true,
   spent: true,
   creditLimit: true,
+  periodLimit: true,
+  limitPeriod: true,
+  periodStart: true,
+  periodSpent: true,
   expiresAt: true,
   allowedModels: true,
   rpmLimit: true,
@@ -28,6 +33,27 @@ export interface KeyRules {
   allowedModels?: string[];
   rpmLimit?: number | null;
   tpmLimit?: number | null;
+  /** A credit limit that starts again each UTC day or month (µcr), with its period; null for none. */
+  periodLimit?: { micro: bigint; period: LimitPeriod } | null;
+}
+
+/** The columns a KeyRules change writes (the period limit is two columns, set or cleared together). */
+function ruleColumns({ periodLimit, ...rules }: KeyRules) {
+  if (periodLimit === undefined) return rules;
+  return {
+    ...rules,
+    periodLimit: periodLimit?.micro ?? null,
+    limitPeriod: periodLimit?.period ?? null,
+  };
+}
+
+/** A period limit in credits as KeyRules takes it: none without an amount. */
+export function periodLimitRule(
+  credits: number | null | undefined,
+  period: LimitPeriod | undefined,
+): KeyRules["periodLimit"] {
+  if (credits === undefined) return undefined;
+  return credits === null ? null : { micro: creditsToMicro(credits), period: period ?? "month" };
 }
 
 /** Creates a key; the secret is returned this once and never stored. */
@@ -45,10 +71,13 @@ export async function createApiKey(
       secretHash: key.hash,
       creditLimit:
         input.creditLimitCredits === undefined ? null : creditsToMicro(input.creditLimitCredits),
-      expiresAt: input.expiresAt ?? null,
-      allowedModels: input.allowedModels ?? [],
-      rpmLimit: input.rpmLimit ?? null,
-      tpmLimit: input.tpmLimit ?? null,
+      ...ruleColumns({
+        expiresAt: input.expiresAt ?? null,
+        allowedModels: input.allowedModels ?? [],
+        rpmLimit: input.rpmLimit ?? null,
+        tpmLimit: input.tpmLimit ?? null,
+        periodLimit: input.periodLimit ?? null,
+      }),
     },
     select: PUBLIC_FIELDS,
   });
@@ -72,7 +101,7 @@ export async function updateApiKey(
 ) {
   const { count } = await prisma.apiKey.updateMany({
     where: { id, userId, deletedAt: null },
-    data: change,
+    data: ruleColumns(change),
   });
   return count === 1;
 }

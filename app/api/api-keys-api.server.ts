@@ -4,8 +4,15 @@ import {
   createApiKey,
   deleteApiKey,
   listApiKeys,
+  periodLimitRule,
   updateApiKey,
 } from "../accounts/api-keys.server.ts";
+import {
+  LIMIT_PERIODS,
+  nextPeriodStart,
+  spentThisPeriod,
+  type LimitPeriod,
+} from "../billing/limit-period.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
@@ -38,7 +45,23 @@ const KeyRulesSchema = z.object({
     .max(1_000_000_000)
     .nullable()
     .optional(),
+  periodLimit: z
+    .number({ error: "must be a number of credits per day or month" })
+    .int("must be a whole number of credits")
+    .min(1, "must be at least 1")
+    .max(1_000_000_000)
+    .nullable()
+    .optional(),
+  limitPeriod: z.enum(LIMIT_PERIODS, { error: 'must be "day" or "month"' }).optional(),
 });
+
+/** limitPeriod says when periodLimit starts again: alone it means nothing. */
+const periodNeedsLimit = (input: { periodLimit?: number | null; limitPeriod?: LimitPeriod }) =>
+  input.limitPeriod === undefined || typeof input.periodLimit === "number";
+const PERIOD_ERROR = {
+  error: "comes with periodLimit (send both; periodLimit null clears the limit)",
+  path: ["limitPeriod"],
+};
 
 const CreateKeySchema = KeyRulesSchema.extend({
   name: z
@@ -52,25 +75,34 @@ const CreateKeySchema = KeyRulesSchema.extend({
     .min(1, "must be at least 1")
     .max(1_000_000_000)
     .optional(),
-});
+}).refine(periodNeedsLimit, PERIOD_ERROR);
 
 const UpdateKeySchema = KeyRulesSchema.extend({
   id: z.uuid({ error: "must be a key id" }),
   enabled: z.boolean({ error: "must be true or false" }).optional(),
   logContent: z.boolean({ error: "must be true or false" }).optional(),
-}).refine((input) => Object.keys(input).length > 1, {
-  error: "send enabled, logContent, expiresAt, allowedModels, rpmLimit or tpmLimit",
-});
+})
+  .refine((input) => Object.keys(input).length > 1, {
+    error: "send enabled, logContent, expiresAt, allowedModels, rpmLimit, tpmLimit or periodLimit",
+  })
+  .refine(periodNeedsLimit, PERIOD_ERROR);
 
 const notFound = () =>
   new GatewayError(404, "No such API key", { type: "not_found_error", code: "api_key_not_found" });
 
 type KeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
-const present = (key: KeyRow) => ({
-  ...key,
-  spent: money(key.spent),
-  creditLimit: key.creditLimit === null ? null : money(key.creditLimit),
-});
+const present = (key: KeyRow) => {
+  const { periodStart: _counted, ...fields } = key;
+  const period = key.limitPeriod as LimitPeriod | null;
+  return {
+    ...fields,
+    spent: money(key.spent),
+    creditLimit: key.creditLimit === null ? null : money(key.creditLimit),
+    periodLimit: key.periodLimit === null ? null : money(key.periodLimit),
+    periodSpent: money(spentThisPeriod(key)),
+    periodResetsAt: period === null ? null : nextPeriodStart(period).toISOString(),
+  };
+};
 
 /** GET /api/api-keys */
 export const listKeysApi = (accounts: Accounts, request: Request) =>
@@ -91,6 +123,7 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
       allowedModels: input.allowedModels,
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
+      periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
     });
     await audit(accounts.prisma, request, {
       action: "key_created",
@@ -100,13 +133,15 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
   });
 
-/** PUT /api/api-keys: { id, enabled?, logContent?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit? } */
+/** PUT /api/api-keys: { id, enabled?, logContent?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod? } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireApiUserId(accounts, request);
     const input = await readBody(request, UpdateKeySchema);
-    const { id, ...change } = input;
-    if (!(await updateApiKey(accounts.prisma, userId, id, change))) throw notFound();
+    const { id, periodLimit: periodCredits, limitPeriod, ...change } = input;
+    const periodLimit = periodLimitRule(periodCredits, limitPeriod);
+    if (!(await updateApiKey(accounts.prisma, userId, id, { ...change, periodLimit })))
+      throw notFound();
     if (change.enabled !== undefined) {
       const action = change.enabled ? "key_enabled" : "key_disabled";
       await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
@@ -116,7 +151,7 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
       await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
     }
     const { expiresAt, allowedModels, rpmLimit, tpmLimit } = change;
-    const rules = { expiresAt, allowedModels, rpmLimit, tpmLimit };
+    const rules = { expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit };
     if (Object.values(rules).some((value) => value !== undefined)) {
       await audit(accounts.prisma, request, {
         action: "key_rules_changed",
@@ -127,6 +162,12 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
           ...(allowedModels === undefined ? {} : { allowedModels: allowedModels.join(",") }),
           ...(rpmLimit === undefined ? {} : { rpmLimit }),
           ...(tpmLimit === undefined ? {} : { tpmLimit }),
+          ...(periodLimit === undefined
+            ? {}
+            : {
+                periodLimit: periodLimit?.micro.toString() ?? null,
+                limitPeriod: periodLimit?.period ?? null,
+              }),
         },
       });
     }

@@ -4,6 +4,7 @@ import {
   type Sql,
   type TransactionClient,
 } from "../generated/prisma/internal/prismaNamespace.ts";
+import type { LimitPeriod } from "./limit-period.ts";
 
 // The statements of the ledger's transactions. Each writes a whole batch in one
 // round trip, so a transaction costs BEGIN, one statement and COMMIT whether it
@@ -33,6 +34,8 @@ export interface KeyRow {
   id: string;
   creditLimit: bigint | null;
   spent: bigint;
+  /** The limit per day or month, and what was spent in the current one. */
+  period: { name: LimitPeriod; limit: bigint; spent: bigint } | null;
   reserved: bigint;
   active: boolean;
 }
@@ -115,7 +118,7 @@ export function writeBatch(
         SELECT user_id, api_key_id, cost AS charge, 0::bigint AS reserve, true AS used FROM written
         UNION ALL SELECT user_id, api_key_id, 0, change, false FROM touched
       )`,
-    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
+    HOLD_ROWS,
   );
 }
 
@@ -146,7 +149,7 @@ export function releaseHolds(tx: Tx, ids: string[]) {
       ), changes AS (
         SELECT user_id, api_key_id, 0::bigint AS charge, change AS reserve, false AS used FROM touched
       )`,
-    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
+    HOLD_ROWS,
   );
 }
 
@@ -163,7 +166,7 @@ export async function releaseExpiredHolds(tx: Tx, limit: number): Promise<number
       ), changes AS (
         SELECT user_id, api_key_id, 0::bigint AS charge, change AS reserve, false AS used FROM touched
       )`,
-    sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL FROM touched`,
+    HOLD_ROWS,
   );
   return holds.size;
 }
@@ -212,6 +215,9 @@ export async function takeOrphans(tx: Tx, instance: string) {
   return { progress, holds: holds.map((hold) => hold.id) };
 }
 
+/** The holds a statement touched, as rows of its result. */
+const HOLD_ROWS = sql`UNION ALL SELECT 'hold', id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM touched`;
+
 /**
  * What `changes (user_id, api_key_id, charge, reserve, used)` does to the
  * accounts, summed per user and per key. Rows are locked in id order, users
@@ -242,9 +248,14 @@ const APPLY_CHANGES = raw(`
     ORDER BY k.id FOR NO KEY UPDATE OF k
   ), keys_updated AS (
     UPDATE api_keys k SET spent = k.spent + l.charge, reserved = k.reserved + l.reserve,
-      last_used_at = CASE WHEN l.used THEN now() ELSE k.last_used_at END
+      last_used_at = CASE WHEN l.used THEN now() ELSE k.last_used_at END,
+      -- A new day or month starts the period's spend again (UTC; null without a period).
+      period_spent = CASE WHEN k.period_start IS NOT DISTINCT FROM date_trunc(k.limit_period, now(), 'UTC')
+        THEN k.period_spent ELSE 0 END + l.charge,
+      period_start = date_trunc(k.limit_period, now(), 'UTC')
     FROM keys_locked l WHERE k.id = l.id
-    RETURNING k.id, k.credit_limit, k.spent, k.reserved, (k.enabled AND k.deleted_at IS NULL) AS active
+    RETURNING k.id, k.credit_limit, k.spent, k.reserved, (k.enabled AND k.deleted_at IS NULL) AS active,
+      k.limit_period, k.period_limit, k.period_spent
   )`);
 
 interface ResultRow {
@@ -254,15 +265,20 @@ interface ResultRow {
   reserved: bigint | null;
   credit_limit: bigint | null;
   active: boolean | null;
+  limit_period: LimitPeriod | null;
+  period_limit: bigint | null;
+  period_spent: bigint | null;
 }
 
 async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<BatchResult> {
   const rows = await tx.$queryRaw<ResultRow[]>`
     WITH ${sources}, ${APPLY_CHANGES}
     SELECT 'user' AS kind, id::text, balance AS amount, reserved, NULL::bigint AS credit_limit,
-           NULL::boolean AS active
+           NULL::boolean AS active, NULL AS limit_period, NULL::bigint AS period_limit,
+           NULL::bigint AS period_spent
     FROM users_updated
-    UNION ALL SELECT 'key', id::text, spent, reserved, credit_limit, active FROM keys_updated
+    UNION ALL SELECT 'key', id::text, spent, reserved, credit_limit, active, limit_period,
+      period_limit, period_spent FROM keys_updated
     ${extra}`;
   const result: BatchResult = { users: [], keys: [], holds: new Set() };
   for (const row of rows) {
@@ -279,6 +295,14 @@ async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<B
         spent: BigInt(row.amount!),
         reserved: BigInt(row.reserved!),
         active: row.active === true,
+        period:
+          row.limit_period === null || row.period_limit === null
+            ? null
+            : {
+                name: row.limit_period,
+                limit: BigInt(row.period_limit),
+                spent: BigInt(row.period_spent!),
+              },
       });
     else result.holds.add(row.id);
   }

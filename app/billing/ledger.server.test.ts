@@ -7,6 +7,7 @@ import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../gateway/parts.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../utils/money.ts";
 import { Ledger, releaseExpiredHolds, type Settlement } from "./ledger.server.ts";
+import { periodStart } from "./limit-period.ts";
 import { costOfUsage, type Prices } from "./prices.ts";
 
 const db = setupTestDatabase();
@@ -157,6 +158,43 @@ describe("reserve", () => {
       ok: false,
       reason: "key_limit",
       affordableTokens: 2497,
+    });
+    expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n, held: 0n });
+  });
+
+  test("a monthly limit refuses with key_period_limit, and a new month starts it again", async () => {
+    const who = await account(100);
+    // 2 credits (2e6 µcr) a month; 4000 output tokens hold 1,601,000 µcr.
+    await prisma.apiKey.update({
+      where: { id: who.apiKeyId },
+      data: { periodLimit: creditsToMicro(2), limitPeriod: "month" },
+    });
+    const first = hold(who, 4000);
+    expect(await ledger.reserve(first)).toMatchObject({ ok: true });
+    await ledger.settle(settlement(who, first.requestId, 1_500_000n));
+    expect(await ledger.reserve(hold(who, 2000))).toEqual({
+      ok: false,
+      reason: "key_period_limit",
+      affordableTokens: 1247, // (500,000 - 1000 µcr) / 400 µcr per token
+      period: "month",
+    });
+    const key = await prisma.apiKey.findUniqueOrThrow({ where: { id: who.apiKeyId } });
+    expect(key).toMatchObject({ periodSpent: 1_500_000n, spent: 1_500_000n });
+    expect(key.periodStart?.toISOString()).toBe(periodStart("month").toISOString());
+
+    // As if the spend had been counted last month: this month's starts at zero.
+    const lastMonth = new Date(periodStart("month").getTime() - 86_400_000);
+    await prisma.apiKey.update({
+      where: { id: who.apiKeyId },
+      data: { periodStart: periodStart("month", lastMonth) },
+    });
+    const next = hold(who, 4000);
+    expect(await ledger.reserve(next)).toMatchObject({ ok: true });
+    await ledger.settle(settlement(who, next.requestId, creditsToMicro(1)));
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: who.apiKeyId } })).toMatchObject({
+      periodSpent: creditsToMicro(1),
+      spent: 2_500_000n,
+      periodStart: periodStart("month"),
     });
     expect(await balances(who)).toMatchObject({ reserved: 0n, keyReserved: 0n, held: 0n });
   });

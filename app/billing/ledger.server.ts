@@ -373,18 +373,22 @@ export class Ledger {
       result.users.map((u) => [u.id, u.balance - u.reserved + grownFor((h) => h.userId, u.id)]),
     );
     const keys = new Map<string, KeyBudget>(
-      result.keys.map((k) => [
-        k.id,
-        !k.active
-          ? { active: false }
-          : {
-              active: true,
-              remaining:
-                k.creditLimit === null
-                  ? null
-                  : k.creditLimit - k.spent - k.reserved + grownFor((h) => h.apiKeyId, k.id),
+      result.keys.map((k) => {
+        if (!k.active) return [k.id, { active: false }];
+        // What the key's holds took before this batch grew them counts against both limits.
+        const reserved = k.reserved - grownFor((h) => h.apiKeyId, k.id);
+        return [
+          k.id,
+          {
+            active: true,
+            remaining: k.creditLimit === null ? null : k.creditLimit - k.spent - reserved,
+            period: k.period && {
+              name: k.period.name,
+              remaining: k.period.limit - k.period.spent - reserved,
             },
-      ]),
+          },
+        ];
+      }),
     );
     const free = new Map(
       [...growth.values()].map(({ hold }) => [hold.apiKeyId, hold.held - hold.inUse]),
@@ -467,18 +471,19 @@ function keptGrowth(
   for (const [apiKeyId, amount] of largest) {
     const { userId } = growth.get(apiKeyId)!.hold;
     const key = keys.get(apiKeyId);
-    const keyLeft =
-      key?.active && key.remaining !== null ? key.remaining - keep.get(apiKeyId)! : undefined;
+    const kept = keep.get(apiKeyId)!;
+    const keyLeft = key?.active && key.remaining !== null ? key.remaining - kept : undefined;
+    const periodLeft = key?.active && key.period ? key.period.remaining - kept : undefined;
     // Whole requests' worth, so that what is left over stays in the account, where any
     // request can still use it, rather than split in unusable pieces across holds.
     let requests = HEADROOM_REQUESTS;
-    for (const left of [userLeft.get(userId) ?? 0n, keyLeft])
+    for (const left of [userLeft.get(userId) ?? 0n, keyLeft, periodLeft])
       if (left !== undefined) requests = min(requests, left > 0n ? left / 2n / amount : 0n);
     const spare = amount * requests;
     // Never more than the transaction grew the hold by: that is what the budgets were checked for.
-    const kept = min(keep.get(apiKeyId)! + spare, growth.get(apiKeyId)!.change);
-    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - (kept - keep.get(apiKeyId)!));
-    keep.set(apiKeyId, kept);
+    const withSpare = min(kept + spare, growth.get(apiKeyId)!.change);
+    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - (withSpare - kept));
+    keep.set(apiKeyId, withSpare);
   }
   return keep;
 }

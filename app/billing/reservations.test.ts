@@ -63,6 +63,41 @@ describe("decideReservations", () => {
       });
   });
 
+  test("a daily or monthly limit refuses with key_period_limit naming its period; the tighter limit governs", () => {
+    const keys: [string, KeyBudget][] = [
+      ["monthly", { active: true, remaining: 10_000n, period: { name: "month", remaining: 130n } }],
+      ["lifetime", { active: true, remaining: 120n, period: { name: "day", remaining: 10_000n } }],
+    ];
+    const both = budgets([["u", 10_000n]], keys);
+    expect(decideReservations([request({ apiKeyId: "monthly" })], both)[0]!.reservation).toEqual({
+      ok: false,
+      reason: "key_period_limit",
+      affordableTokens: 30,
+      period: "month",
+    });
+    expect(decideReservations([request({ apiKeyId: "lifetime" })], both)[0]!.reservation).toEqual({
+      ok: false,
+      reason: "key_limit",
+      affordableTokens: 20,
+    });
+    // Grants use both: two requests of 60 fit a period budget of 130 once (100 input each).
+    const [first, second] = decideReservations(
+      [
+        request({ apiKeyId: "monthly", requestedTokens: 10 }),
+        request({ apiKeyId: "monthly", requestedTokens: 10 }),
+      ],
+      both,
+    );
+    expect(first!.reservation).toMatchObject({ ok: true, amount: 110n });
+    expect(second!.reservation).toMatchObject({ ok: false, reason: "key_period_limit" });
+    // Without a cap: what the period budget affords.
+    const uncapped = decideReservations(
+      [request({ apiKeyId: "monthly", requestedTokens: undefined })],
+      both,
+    );
+    expect(uncapped[0]!.reservation).toMatchObject({ ok: true, grantedTokens: 30 });
+  });
+
   test("without a cap: the most both budgets afford, up to the model's maximum", () => {
     const uncapped = request({ requestedTokens: undefined });
     const [rich, limited, poor] = decideReservations(

@@ -1,4 +1,5 @@
 import { costOfTokens } from "../utils/money.ts";
+import type { LimitPeriod } from "./limit-period.ts";
 
 // How much a request may hold, and whether its account can give it: decided for
 // a batch of requests in one pass, in arrival order, exactly as if each had run
@@ -21,15 +22,29 @@ export type Reservation =
   | { ok: true; grantedTokens: number; amount: bigint }
   | {
       ok: false;
-      reason: "insufficient_credits" | "key_limit" | "key_inactive";
+      reason: RefusalReason;
       affordableTokens: number;
+      /** For key_period_limit: the period whose limit was reached. */
+      period?: LimitPeriod;
     };
+
+export type RefusalReason =
+  "insufficient_credits" | "key_limit" | "key_period_limit" | "key_inactive";
 
 /** What an account can still add to its holds: spendable µcr, or undefined when the user is gone. */
 export type UserBudget = bigint | undefined;
 
-/** An API key's room: inactive (disabled, deleted, gone), or remaining µcr (null: no limit). */
-export type KeyBudget = { active: false } | { active: true; remaining: bigint | null };
+/**
+ * An API key's room: inactive (disabled, deleted, gone), or remaining µcr
+ * under its lifetime limit (null: no limit) and under its daily or monthly one.
+ */
+export type KeyBudget =
+  | { active: false }
+  | {
+      active: true;
+      remaining: bigint | null;
+      period?: { name: LimitPeriod; remaining: bigint } | null;
+    };
 
 export function holdAmount(request: HoldRequest, tokens: number): bigint {
   return request.inputCost + costOfTokens(tokens, request.outputPrice);
@@ -61,8 +76,8 @@ export function decideReservations(
   return requests.map((request) => {
     const user = userLeft.get(request.userId);
     const key = keyLeft.get(request.apiKeyId) ?? { active: false };
-    const refuse = (reason: "insufficient_credits" | "key_limit" | "key_inactive", tokens = 0) => ({
-      reservation: { ok: false as const, reason, affordableTokens: tokens },
+    const refuse = (reason: RefusalReason, tokens = 0, period?: LimitPeriod) => ({
+      reservation: { ok: false as const, reason, affordableTokens: tokens, period },
       added: 0n,
     });
     if (user === undefined) return refuse("insufficient_credits");
@@ -73,16 +88,23 @@ export function decideReservations(
       key.remaining === null
         ? request.modelMaxTokens
         : affordableTokens(free + key.remaining, request);
+    const periodTokens = key.period
+      ? affordableTokens(free + key.period.remaining, request)
+      : request.modelMaxTokens;
     const wanted = request.requestedTokens ?? 1;
     if (userTokens < wanted) return refuse("insufficient_credits", userTokens);
     if (keyTokens < wanted) return refuse("key_limit", keyTokens);
-    const grantedTokens = request.requestedTokens ?? Math.min(userTokens, keyTokens);
+    if (periodTokens < wanted) return refuse("key_period_limit", periodTokens, key.period!.name);
+    const grantedTokens = request.requestedTokens ?? Math.min(userTokens, keyTokens, periodTokens);
     const amount = holdAmount(request, grantedTokens);
     const added = amount > free ? amount - free : 0n;
     freeLeft.set(request.apiKeyId, free - amount + added);
     userLeft.set(request.userId, user - added);
-    if (key.remaining !== null)
-      keyLeft.set(request.apiKeyId, { active: true, remaining: key.remaining - added });
+    keyLeft.set(request.apiKeyId, {
+      active: true,
+      remaining: key.remaining === null ? null : key.remaining - added,
+      period: key.period && { ...key.period, remaining: key.period.remaining - added },
+    });
     return { reservation: { ok: true, grantedTokens, amount }, added };
   });
 }

@@ -72,7 +72,7 @@ export async function handleChatCompletion(
       modelMaxTokens: maxOutputTokens,
     });
     reserving?.end();
-    if (!hold.ok) throw refusal(hold.reason, hold.affordableTokens, requested);
+    if (!hold.ok) throw refusal(hold, requested);
 
     const run = new CompletionRun(
       gateway,

@@ -1,3 +1,9 @@
+import {
+  nextPeriodStart,
+  periodAdjective,
+  spentThisPeriod,
+  type LimitPeriod,
+} from "../billing/limit-period.ts";
 import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import {
   DATABASE_UNAVAILABLE,
@@ -77,12 +83,18 @@ export const getKeyInfo = (gateway: Gateway, request: Request) =>
   withKey(gateway, request, async (key) => {
     const row = await gateway.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     const remaining = row.creditLimit === null ? null : row.creditLimit - row.spent - row.reserved;
+    const period = row.limitPeriod as LimitPeriod | null;
+    const periodSpent = spentThisPeriod(row);
+    const periodRemaining =
+      row.periodLimit === null ? null : row.periodLimit - periodSpent - row.reserved;
     return {
       label: row.name,
       prefix: row.prefix,
       limit: row.creditLimit === null ? null : microToUsd(row.creditLimit),
       usage: microToUsd(row.spent),
       limit_remaining: remaining === null ? null : microToUsd(remaining),
+      // OpenRouter's name for a limit that starts again each period.
+      limit_reset: period === null ? null : periodAdjective(period),
       is_free_tier: false,
       // The gateway limits spend, not request rates.
       rate_limit: null,
@@ -91,6 +103,16 @@ export const getKeyInfo = (gateway: Gateway, request: Request) =>
         spent: microToCredits(row.spent),
         held: microToCredits(row.reserved),
         remaining: remaining === null ? null : microToCredits(remaining),
+        period:
+          period === null || row.periodLimit === null
+            ? null
+            : {
+                name: period,
+                limit: microToCredits(row.periodLimit),
+                spent: microToCredits(periodSpent),
+                remaining: microToCredits(periodRemaining!),
+                resets_at: nextPeriodStart(period).toISOString(),
+              },
       },
     };
   });

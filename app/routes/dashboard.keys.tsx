@@ -7,6 +7,7 @@ import {
   createApiKey,
   deleteApiKey,
   listApiKeys,
+  periodLimitRule,
   updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
 import { requirePageUserId } from "#app/accounts/require-user.server.ts";
@@ -21,7 +22,13 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { formatCredits } from "#app/utils/money.ts";
+import { formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
+import {
+  LIMIT_PERIODS,
+  periodAdjective,
+  spentThisPeriod,
+  type LimitPeriod,
+} from "#app/billing/limit-period.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
@@ -52,6 +59,14 @@ const RuleFields = {
     .min(1, "At least 1")
     .max(1_000_000_000)
     .optional(),
+  // Credits per UTC day or month, besides the lifetime credit limit.
+  periodLimit: z
+    .number({ error: "Enter a whole number of credits" })
+    .int("Enter a whole number of credits")
+    .min(1, "At least 1 credit")
+    .max(1_000_000_000)
+    .optional(),
+  limitPeriod: z.enum(LIMIT_PERIODS, { error: "Pick day or month" }).default("month"),
 };
 
 const CreateKeySchema = z.object({
@@ -107,12 +122,20 @@ export async function loader({ request }: Route.LoaderArgs) {
       logContent: key.logContent,
       spent: formatCredits(key.spent, 4),
       creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
+      periodLimit:
+        key.periodLimit === null
+          ? null
+          : `${formatCredits(spentThisPeriod(key), 4)} of ${formatCredits(key.periodLimit)} ${
+              key.limitPeriod === "day" ? "today" : "this month"
+            }`,
       rules: describeRules(key),
       ruleValues: {
         expiresOn: key.expiresAt?.toISOString().slice(0, 10) ?? "",
         allowedModels: key.allowedModels.join(", "),
         rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
         tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
+        periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
+        limitPeriod: key.limitPeriod ?? "month",
       },
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       createdAt: key.createdAt.toISOString(),
@@ -148,6 +171,7 @@ export async function action({ request }: Route.ActionArgs) {
       allowedModels,
       rpmLimit: input.rpmLimit ?? null,
       tpmLimit: input.tpmLimit ?? null,
+      periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
     };
     if (!(await updateApiKey(prisma, userId, input.id, rules)))
       throw data("No such API key", { status: 404 });
@@ -160,6 +184,8 @@ export async function action({ request }: Route.ActionArgs) {
         allowedModels: allowedModels.join(","),
         rpmLimit: rules.rpmLimit,
         tpmLimit: rules.tpmLimit,
+        periodLimit: rules.periodLimit?.micro.toString() ?? null,
+        limitPeriod: rules.periodLimit?.period ?? null,
       },
     });
     return redirectWithToast("/dashboard/keys", "Rules saved: they apply from the next request.");
@@ -184,6 +210,7 @@ export async function action({ request }: Route.ActionArgs) {
       allowedModels,
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
+      periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
     });
     await audit(prisma, request, { action: "key_created", actorId: userId, subject: apiKey.id });
     return { result: submission.reply({ resetForm: true }), secret, name: input.name };
@@ -203,12 +230,17 @@ function describeRules(key: {
   allowedModels: string[];
   rpmLimit: number | null;
   tpmLimit: number | null;
+  periodLimit: bigint | null;
+  limitPeriod: string | null;
 }) {
   const rules = [
     key.expiresAt ? `expires ${key.expiresAt.toISOString().slice(0, 10)}` : null,
     key.allowedModels.length > 0 ? key.allowedModels.join(", ") : null,
     key.rpmLimit === null ? null : `${key.rpmLimit} req/min`,
     key.tpmLimit === null ? null : `${key.tpmLimit} tokens/min`,
+    key.periodLimit === null
+      ? null
+      : `${formatCredits(key.periodLimit)} credits ${periodAdjective(key.limitPeriod as LimitPeriod)}`,
   ].filter((rule) => rule !== null);
   return rules.length > 0 ? rules.join(" · ") : null;
 }
@@ -282,8 +314,9 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         <CardHeader>
           <CardTitle>Create a key</CardTitle>
           <CardDescription>
-            Everything but the name is optional: a credit limit caps what the key may ever spend; it
-            may expire, be kept to some models, and be limited per minute.
+            Everything but the name is optional: a credit limit caps what the key may ever spend, a
+            daily or monthly one what it spends per UTC day or month; it may expire, be kept to some
+            models, and be limited per minute.
           </CardDescription>
         </CardHeader>
         <CardContent>
@@ -330,6 +363,15 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               errors={fields.tpmLimit.errors}
               inputProps={{ ...getInputProps(fields.tpmLimit, { type: "number" }), min: 1 }}
             />
+            <FormField
+              label="Credits per period (optional)"
+              errors={fields.periodLimit.errors}
+              inputProps={{ ...getInputProps(fields.periodLimit, { type: "number" }), min: 1 }}
+            />
+            <label className="grid gap-2 text-sm font-medium">
+              Period
+              <PeriodSelect name={fields.limitPeriod.name} defaultValue="month" />
+            </label>
             <Button type="submit" disabled={navigation.state === "submitting"}>
               {navigation.state === "submitting" ? "Creating…" : "Create key"}
             </Button>
@@ -366,7 +408,10 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   </td>
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.spent}</td>
-                  <td className="px-3 py-2">{key.creditLimit ?? "none"}</td>
+                  <td className="px-3 py-2">
+                    {key.creditLimit ?? (key.periodLimit ? null : "none")}
+                    {key.periodLimit ? <div>{key.periodLimit}</div> : null}
+                  </td>
                   <td className="px-3 py-2">
                     <details>
                       <summary className="cursor-pointer">{key.rules ?? "none"}</summary>
@@ -379,6 +424,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                             ["allowedModels", "Only these models", "text"],
                             ["rpmLimit", "Requests per minute", "number"],
                             ["tpmLimit", "Tokens per minute", "number"],
+                            ["periodLimit", "Credits per period", "number"],
                           ] as const
                         ).map(([name, label, type]) => (
                           <label key={name} className="grid gap-1 text-xs">
@@ -391,6 +437,14 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                             />
                           </label>
                         ))}
+                        <label className="grid gap-1 text-xs">
+                          Period
+                          <PeriodSelect
+                            name="limitPeriod"
+                            defaultValue={key.ruleValues.limitPeriod}
+                            aria-label={`Period for ${key.name}`}
+                          />
+                        </label>
                         <Button type="submit" size="sm" variant="outline">
                           Save rules
                         </Button>
@@ -452,6 +506,19 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Day or month, for a period credit limit. */
+function PeriodSelect(props: { name: string; defaultValue: string; "aria-label"?: string }) {
+  return (
+    <select
+      {...props}
+      className="h-9 rounded-md border border-input bg-transparent px-3 text-sm shadow-xs"
+    >
+      <option value="month">per month</option>
+      <option value="day">per day</option>
+    </select>
   );
 }
 

@@ -165,13 +165,21 @@ describe("API keys", () => {
       allowedModels: ["gpt-4o-mini"],
       rpmLimit: 60,
       tpmLimit: 100_000,
+      periodLimit: 30,
     });
     expect(created.status).toBe(201);
+    const now = new Date();
     expect(created.json.apiKey).toMatchObject({
       expiresAt,
       allowedModels: ["gpt-4o-mini"],
       rpmLimit: 60,
       tpmLimit: 100_000,
+      periodLimit: { credits: "30.00" },
+      limitPeriod: "month",
+      periodSpent: { microCredits: "0" },
+      periodResetsAt: new Date(
+        Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1),
+      ).toISOString(),
     });
     const { id } = created.json.apiKey;
     const changed = await client.call("PUT", "/api/api-keys", {
@@ -184,11 +192,36 @@ describe("API keys", () => {
       rpmLimit: null,
       allowedModels: [],
       tpmLimit: 100_000,
+      limitPeriod: "month",
+    });
+    const daily = await client.call("PUT", "/api/api-keys", {
+      id,
+      periodLimit: 5,
+      limitPeriod: "day",
+    });
+    expect(daily.status).toBe(200);
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      periodLimit: 5_000_000n,
+      limitPeriod: "day",
+    });
+    await client.call("PUT", "/api/api-keys", { id, periodLimit: null });
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      periodLimit: null,
+      limitPeriod: null,
     });
     const audited = await prisma.auditEvent.findFirst({
       where: { action: "key_rules_changed", subject: id },
     });
     expect(audited?.details).toEqual({ allowedModels: "", rpmLimit: null });
+    const periodChanges = await prisma.auditEvent.findMany({
+      where: { action: "key_rules_changed", subject: id },
+      orderBy: { id: "asc" },
+    });
+    expect(periodChanges.map((event) => event.details)).toEqual([
+      { allowedModels: "", rpmLimit: null },
+      { periodLimit: "5000000", limitPeriod: "day" },
+      { periodLimit: null, limitPeriod: null },
+    ]);
   });
 
   test("nobody can see, change or delete another user's key", async () => {
@@ -457,6 +490,22 @@ describe("malformed requests get a 4xx naming the problem", () => {
       { name: "k", rpmLimit: 0 },
       400,
       /^rpmLimit: must be at least 1/,
+    ],
+    [
+      "create key: limitPeriod weekly",
+      "POST",
+      "/api/api-keys",
+      { name: "k", periodLimit: 10, limitPeriod: "week" },
+      400,
+      /^limitPeriod: must be "day" or "month"/,
+    ],
+    [
+      "update key: limitPeriod without periodLimit",
+      "PUT",
+      "/api/api-keys",
+      { id: "00000000-0000-4000-8000-000000000000", limitPeriod: "day" },
+      400,
+      /^limitPeriod: comes with periodLimit/,
     ],
     [
       "create key: tpmLimit fractional",

@@ -305,6 +305,8 @@ describe("dashboard pages", () => {
             allowedModels: model.slug,
             rpmLimit: "60",
             tpmLimit: "90000",
+            periodLimit: "25",
+            limitPeriod: "day",
           },
           { cookie },
         ),
@@ -314,10 +316,17 @@ describe("dashboard pages", () => {
       args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
     );
     expect(listed.keys[0]!.rules).toBe(
-      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min`,
+      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min · 25.00 credits daily`,
     );
+    expect(listed.keys[0]!.periodLimit).toBe("0.0000 of 25.00 today");
     const key = await prisma.apiKey.findFirstOrThrow({ where: { id: listed.keys[0]!.id } });
-    expect(key).toMatchObject({ rpmLimit: 60, tpmLimit: 90000, allowedModels: [model.slug] });
+    expect(key).toMatchObject({
+      rpmLimit: 60,
+      tpmLimit: 90000,
+      allowedModels: [model.slug],
+      periodLimit: creditsToMicro(25),
+      limitPeriod: "day",
+    });
     expect(key.expiresAt?.toISOString()).toBe(`${nextYear}T00:00:00.000Z`);
 
     // Changed later from the key's row; an empty field clears its rule.
@@ -333,6 +342,7 @@ describe("dashboard pages", () => {
               allowedModels: "",
               rpmLimit: "",
               tpmLimit: "500",
+              periodLimit: "",
             },
             { cookie },
           ),
@@ -345,6 +355,8 @@ describe("dashboard pages", () => {
       allowedModels: [],
       rpmLimit: null,
       tpmLimit: 500,
+      periodLimit: null,
+      limitPeriod: null,
     });
     const refusedRules = await run(() =>
       keys.action(
@@ -364,6 +376,7 @@ describe("dashboard pages", () => {
       [{ allowedModels: "no-such-model" }, /No such model: no-such-model/],
       [{ expiresOn: "2020-01-01" }, /Pick a day after today/],
       [{ rpmLimit: "0" }, /At least 1/],
+      [{ periodLimit: "10", limitPeriod: "week" }, /Pick day or month/],
     ] as const) {
       const refused = await run(() =>
         keys.action(

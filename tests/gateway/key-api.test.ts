@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { microToCredits, microToUsd, creditsToMicro } from "../../app/utils/money.ts";
+import { nextPeriodStart } from "../../app/billing/limit-period.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
@@ -114,6 +115,7 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
     limit: microToUsd(limit),
     usage: microToUsd(key.spent),
     limit_remaining: microToUsd(limit - key.spent),
+    limit_reset: null,
     is_free_tier: false,
     rate_limit: null,
     credits: {
@@ -121,6 +123,30 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
       spent: microToCredits(key.spent),
       held: "0.00",
       remaining: microToCredits(limit - key.spent),
+      period: null,
+    },
+  });
+  // A monthly limit: OpenRouter's limit_reset, and this month's spend.
+  await prisma.apiKey.update({
+    where: { id: key.id },
+    data: { periodLimit: creditsToMicro(20), limitPeriod: "month" },
+  });
+  await client.chat.completions.create({
+    model: "looked-up",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  const after = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+  const monthly = await get("/api/v1/key", who.secret);
+  expect(monthly.body.data).toMatchObject({
+    limit_reset: "monthly",
+    credits: {
+      period: {
+        name: "month",
+        limit: "20.00",
+        spent: microToCredits(after.spent - key.spent),
+        remaining: microToCredits(creditsToMicro(20) - (after.spent - key.spent)),
+        resets_at: nextPeriodStart("month").toISOString(),
+      },
     },
   });
 
@@ -128,11 +154,11 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
   expect(credits.status).toBe(200);
   expect(credits.body.data).toEqual({
     total_credits: "1.00", // 100 credits are US$1
-    total_usage: microToUsd(key.spent),
+    total_usage: microToUsd(after.spent),
     credits: {
       total: "100.00",
-      used: microToCredits(key.spent),
-      balance: microToCredits(creditsToMicro(100) - key.spent),
+      used: microToCredits(after.spent),
+      balance: microToCredits(creditsToMicro(100) - after.spent),
     },
   });
   expect((await get("/api/v1/credits", "gw-wrong")).status).toBe(401);

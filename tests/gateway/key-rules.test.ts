@@ -9,6 +9,8 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { nextPeriodStart, periodStart } from "../../app/billing/limit-period.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -157,6 +159,39 @@ describe("tokens per minute", () => {
     expect(passed).toBeGreaterThan(1);
     expect(tokens).toBeGreaterThanOrEqual(100);
     expect(tokens - tokens / passed).toBeLessThan(100);
+  });
+});
+
+describe("a daily or monthly credit limit", () => {
+  test("a spent period is a 403 saying when it starts again; the next period starts from zero", async () => {
+    const key = await keyWith({});
+    const today = periodStart("day");
+    await prisma.apiKey.update({
+      where: { id: key.apiKey.id },
+      data: {
+        periodLimit: creditsToMicro(1),
+        limitPeriod: "day",
+        periodSpent: creditsToMicro(1),
+        periodStart: today,
+      },
+    });
+    const refused = await failure(ask(key.openai));
+    expect(refused).toMatchObject({ status: 403, code: "key_period_limit_reached" });
+    expect(refused.message).toContain("reached its daily credit limit");
+    expect(refused.message).toContain(`starts again at ${nextPeriodStart("day").toISOString()}`);
+    expect(harness.fakes.openai.scripts.received).toHaveLength(0);
+
+    // The same spend counted yesterday: today's budget is whole again.
+    await prisma.apiKey.update({
+      where: { id: key.apiKey.id },
+      data: { periodStart: new Date(today.getTime() - 86_400_000) },
+    });
+    expect((await ask(key.openai)).response.status).toBe(200);
+    const row = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.apiKey.id } });
+    expect(row.periodStart).toEqual(today);
+    expect(row.periodSpent).toBeGreaterThan(0n);
+    expect(row.periodSpent).toBeLessThan(creditsToMicro(1));
+    expect(row.periodSpent).toBe(row.spent);
   });
 });
 

@@ -68,7 +68,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       requestedTokens: 1,
       modelMaxTokens: Math.max(1, model.maxOutputTokens),
     });
-    if (!hold.ok) throw refusal(hold.reason, hold.affordableTokens, undefined);
+    if (!hold.ok) throw refusal(hold, undefined);
 
     let route = routes[0]!;
     let answer: Embeddings | undefined;
