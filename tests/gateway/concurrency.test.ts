@@ -123,6 +123,50 @@ test("200 concurrent requests on a balance for 20, through chat completions, Ant
   });
 });
 
+test("100 concurrent requests on a key whose daily limit covers about 10: exactly those that fit pass, the rest get 403", async () => {
+  const messages = [{ role: "user" as const, content: "Tell me something" }];
+  const maxTokens = 5000;
+  const hold =
+    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
+    costOfTokens(maxTokens, usdToMicro("10.00"));
+  const dailyLimit = creditsToMicro(50);
+  const fits = Number(dailyLimit / hold);
+  expect(fits).toBeGreaterThanOrEqual(8);
+  expect(fits).toBeLessThanOrEqual(13);
+  const user = await createUser(prisma, { credits: 1000 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  await prisma.apiKey.update({
+    where: { id: apiKey.id },
+    data: { periodLimit: dailyLimit, limitPeriod: "day" },
+  });
+  harness.fakes.openai.scripts.reset();
+  harness.fakes.openai.scripts.defaultScript = {
+    text: "ok",
+    firstByteDelayMs: 1500,
+    usage: { input: 5, output: 1 },
+  };
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, () =>
+      client.chat.completions
+        .create({ model: "busy", messages, max_completion_tokens: maxTokens })
+        .then(() => "ok")
+        .catch((error: { status?: number; code?: string }) => `${error.status} ${error.code}`),
+    ),
+  );
+  expect(answers.filter((answer) => answer === "ok")).toHaveLength(fits);
+  expect(answers.filter((answer) => answer === "403 key_period_limit_reached")).toHaveLength(
+    100 - fits,
+  );
+  const key = await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+  expect(key.periodSpent).toBe(key.spent);
+  expect(key.spent).toBeGreaterThan(0n);
+  expect(key.periodSpent).toBeLessThanOrEqual(dailyLimit);
+  const after = await ledgerTotals(prisma, user.id);
+  expect(after.chargeCount).toBe(fits);
+  expect(after.balance).toBe(after.topUps - after.charges);
+});
+
 test("400 streams cut by their clients at random moments, 50 at a time: one row per request, no hold left", async () => {
   harness.fakes.openai.scripts.reset();
   const user = await createUser(prisma, { credits: 1_000 });
