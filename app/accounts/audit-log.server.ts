@@ -22,7 +22,9 @@ export type AuditAction =
   | "provider_key_disabled"
   | "provider_key_deleted"
   | "model_created"
-  | "models_imported";
+  | "models_imported"
+  | "own_provider_key_saved"
+  | "own_provider_key_removed";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It

@@ -16,7 +16,8 @@ const SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const slugSchema = z
   .string({ error: "is required" })
   .regex(SLUG, "must be 1-63 of a-z, 0-9, . _ -");
-const apiKey = z
+/** An upstream provider key as entered (the gateway's, or a user's own). */
+export const upstreamKeySchema = z
   .string({ error: "must be a string" })
   .trim()
   .min(8, "must be at least 8 characters")
@@ -32,7 +33,7 @@ export const CreateProviderSchema = z.object({
   kind: z.enum(PROVIDER_KINDS, { error: `must be one of ${PROVIDER_KINDS.join(", ")}` }),
   baseUrl: baseUrl.optional(),
   streamUsage: z.boolean({ error: "must be true or false" }).optional(),
-  apiKey: apiKey.optional(),
+  apiKey: upstreamKeySchema.optional(),
 });
 
 export const UpdateProviderSchema = z
@@ -44,7 +45,7 @@ export const UpdateProviderSchema = z
   })
   .refine((input) => Object.keys(input).length > 0, { error: "send at least one field" });
 
-export const AddKeySchema = z.object({ apiKey });
+export const AddKeySchema = z.object({ apiKey: upstreamKeySchema });
 
 const KEY_FIELDS = {
   id: true,

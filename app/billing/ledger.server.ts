@@ -71,6 +71,8 @@ export interface Settlement {
   progressRecorded?: boolean;
   /** The prompt and the answer, when content logging applies to the request. */
   content?: { prompt: unknown; response: string };
+  /** Served with the user's own provider key (BYOK); `prices` are the BYOK fee. */
+  byok?: boolean;
 }
 
 /** The instance's hold for one API key. */
@@ -581,5 +583,6 @@ export function conversationRow(s: Settlement): ConversationRow {
     time_to_first_token_ms: s.timeToFirstTokenMs,
     prompt: s.content ? (s.content.prompt as ConversationRow[string]) : null,
     response: s.content?.response ?? null,
+    byok: s.byok ?? false,
   };
 }

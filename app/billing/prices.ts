@@ -19,6 +19,21 @@ export function costOfUsage(usage: Usage, prices: Prices): bigint {
   );
 }
 
+/**
+ * The prices of a request served with the user's own provider key (BYOK): a fee
+ * of `basisPoints` hundredths of a percent of the provider's, each rounded up
+ * to a whole µcr per 1M tokens (0: free).
+ */
+export function feePrices(prices: Prices, basisPoints: number): Prices {
+  const fee = (price: bigint) => (price * BigInt(basisPoints) + 9_999n) / 10_000n;
+  return {
+    input: fee(prices.input),
+    cachedInput: fee(prices.cachedInput),
+    cacheWrite: prices.cacheWrite === null ? null : fee(prices.cacheWrite),
+    output: fee(prices.output),
+  };
+}
+
 /** The dearest way the provider may bill an input token (cache writes can cost more than input). */
 export function maxInputPrice(prices: Prices): bigint {
   const candidates = [prices.input, prices.cachedInput, prices.cacheWrite ?? 0n];

@@ -138,6 +138,13 @@ export const EnvSchema = z.object({
     .max(3650, "must be at most 3650")
     .default(30),
   /** Responses API answers (store, previous_response_id) are kept this many days. */
+  /** What a request served with the user's own provider key costs, in percent of the provider's prices. */
+  BYOK_FEE_PERCENT: z.coerce
+    .number({ error: "must be a number" })
+    .min(0, "must not be negative")
+    .max(100, "must be at most 100")
+    .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
+    .default(0),
   RESPONSE_STORE_DAYS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of days")

@@ -1,3 +1,4 @@
+import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { Prices } from "../billing/prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
@@ -11,6 +12,8 @@ export interface RouteOption {
   providerSlug: string;
   upstreamModel: string;
   prices: Prices;
+  /** Served with the user's own key (BYOK): its adapter; `prices` are then the BYOK fee. */
+  ownKey?: ProviderAdapter;
 }
 
 export interface CatalogModel {

@@ -471,6 +471,7 @@ export class CompletionRun {
       usage,
       cost,
       prices: route.prices,
+      byok: route.ownKey !== undefined,
       latencyMs: Math.round(performance.now() - context.started),
       timeToFirstTokenMs:
         this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),

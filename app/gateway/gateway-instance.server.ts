@@ -20,6 +20,7 @@ export function getGateway(): Promise<Gateway> {
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
       logContent: env.LOG_CONTENT,
       responseStoreDays: env.RESPONSE_STORE_DAYS,
+      byokFeePercent: env.BYOK_FEE_PERCENT,
       tracing: activeTracing(),
     });
   });

@@ -9,6 +9,7 @@ import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
 import { ProviderRegistry } from "./providers/provider-registry.server.ts";
+import { OwnKeyCache } from "./providers/own-keys.server.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
@@ -28,6 +29,10 @@ export interface Gateway {
   providers: ProviderRegistry;
   /** Seals and opens the providers' upstream keys (ENCRYPTION_KEY). */
   box: SecretBox;
+  /** Users' own provider keys (BYOK), by user. */
+  ownKeys: OwnKeyCache;
+  /** What BYOK requests cost, in hundredths of a percent of the provider's prices (BYOK_FEE_PERCENT). */
+  byokFeeBasisPoints: number;
   /** Requests and tokens per minute of the keys that have limits. */
   limits: RateLimiter;
   /** Providers failing request after request are skipped for a while. */
@@ -95,6 +100,8 @@ export async function createGateway(options: {
   responseStoreDays?: number;
   tracing?: Tracing;
   breaker?: BreakerOptions;
+  /** BYOK_FEE_PERCENT (default 0). */
+  byokFeePercent?: number;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
@@ -123,6 +130,12 @@ export async function createGateway(options: {
     fixed: options.adapters,
     log: options.log,
   });
+  const ownKeys = new OwnKeyCache({
+    prisma: options.prisma,
+    listener,
+    box: options.box,
+    log: options.log,
+  });
   await listener.start();
   const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
   const metrics = gatewayMetrics();
@@ -147,6 +160,8 @@ export async function createGateway(options: {
     catalog,
     providers,
     box: options.box,
+    ownKeys,
+    byokFeeBasisPoints: Math.round((options.byokFeePercent ?? 0) * 100),
     limits: new RateLimiter(options.prisma),
     breaker: new CircuitBreaker(options.breaker),
     running,

@@ -48,6 +48,7 @@ export async function handleChatCompletion(
       chat,
       protocol.lowersMaxTokens ? undefined : asked,
       protocol.maxTokensParam,
+      key.userId,
     );
     const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     checkModelsAllowed(key, [model.slug]);

@@ -68,6 +68,8 @@ export const getGeneration = (gateway: Gateway, request: Request) =>
       native_tokens_reasoning: row.reasoningTokens,
       usage_source: row.usageSource,
       total_cost: microToUsd(row.cost),
+      // OpenRouter's name: served with the user's own provider key, charged the BYOK fee only.
+      is_byok: row.byok,
       cost_credits: microToCredits(row.cost),
       latency: row.latencyMs,
       time_to_first_token: row.timeToFirstTokenMs,

@@ -43,7 +43,7 @@ export async function openUpstream(
   let attempts = 0;
   const adapters = await gateway.providers.adapters();
   const { breaker } = gateway;
-  const configured = routes.filter((route) => adapters.has(route.providerSlug));
+  const configured = routes.filter((route) => route.ownKey || adapters.has(route.providerSlug));
 
   /** A route's attempts: its first part, or the failure and whether the next route may be tried. */
   async function tryRoute(route: RouteOption, adapter: ProviderAdapter) {
@@ -104,17 +104,19 @@ export async function openUpstream(
   }
 
   for (const [i, route] of configured.entries()) {
+    // A user's own key (BYOK) says nothing of the provider's health for everyone else.
+    const circuit = route.ownKey ? undefined : route.providerSlug;
     // A provider whose circuit is open is skipped, unless it is the last route left.
-    if (!breaker.allows(route.providerSlug) && i < configured.length - 1) continue;
-    const outcome = await tryRoute(route, adapters.get(route.providerSlug)!);
+    if (circuit && !breaker.allows(circuit) && i < configured.length - 1) continue;
+    const outcome = await tryRoute(route, route.ownKey ?? adapters.get(route.providerSlug)!);
     if (outcome.ok) {
-      breaker.succeeded(route.providerSlug);
+      if (circuit) breaker.succeeded(circuit);
       return outcome;
     }
     const code = outcome.error instanceof UpstreamError ? outcome.error.code : undefined;
-    if (!call.signal.aborted && code && PROVIDER_FAILURES.has(code))
-      breaker.failed(route.providerSlug);
-    else breaker.release(route.providerSlug);
+    if (circuit && !call.signal.aborted && code && PROVIDER_FAILURES.has(code))
+      breaker.failed(circuit);
+    else if (circuit) breaker.release(circuit);
     failure = outcome;
     if (!outcome.next) break;
   }

@@ -2,6 +2,7 @@ import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
+import { routesWithOwnKeys } from "./own-key-routes.server.ts";
 
 export const modelNotFound = (slug: string, param = "model") =>
   new GatewayError(404, `The model '${slug}' does not exist`, {
@@ -30,7 +31,9 @@ export async function chooseRoutes(
   chat: ChatRequest,
   requested: number | undefined,
   /** What the client's protocol calls the output cap, for the error naming it. */
-  maxTokensParam = "max_completion_tokens",
+  maxTokensParam: string | undefined,
+  /** The user whose own provider keys (BYOK) come first. */
+  userId: string,
 ): Promise<RouteChoice> {
   const slugs = [...new Set([chat.model, ...(chat.models ?? [])])];
   const models: CatalogModel[] = [];
@@ -43,15 +46,14 @@ export async function chooseRoutes(
   if (requested !== undefined && requested > model.maxOutputTokens) {
     throw invalidRequest(
       `max tokens must be at most ${model.maxOutputTokens} for ${model.slug}`,
-      maxTokensParam,
+      maxTokensParam ?? "max_completion_tokens",
     );
   }
   const usable = models.filter(
     (candidate, i) => i === 0 || requested === undefined || requested <= candidate.maxOutputTokens,
   );
-  const adapters = await gateway.providers.adapters();
-  const configured = usable.map((candidate) =>
-    candidate.routes.filter((route) => adapters.has(route.providerSlug)),
+  const configured = await Promise.all(
+    usable.map((candidate) => routesWithOwnKeys(gateway, userId, candidate.routes)),
   );
   if (configured.every((routes) => routes.length === 0)) {
     throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {

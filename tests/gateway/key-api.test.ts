@@ -76,6 +76,7 @@ test("x-generation-id names the request; /api/v1/generation describes it to its 
     native_tokens_reasoning: 1,
     usage_source: "REPORTED",
     total_cost: microToUsd(row.cost),
+    is_byok: false,
     cost_credits: microToCredits(row.cost),
     latency: row.latencyMs,
     time_to_first_token: row.timeToFirstTokenMs,

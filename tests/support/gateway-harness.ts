@@ -47,6 +47,8 @@ export async function startGatewayHarness(
     /** Seals the providers' keys; gateways on one database need the same. */
     box?: SecretBox;
     breaker?: BreakerOptions;
+    /** BYOK_FEE_PERCENT. */
+    byokFeePercent?: number;
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -79,6 +81,7 @@ export async function startGatewayHarness(
     holdIdleMs: 0,
     upstreamTimeouts: options.upstreamTimeouts,
     logContent: options.logContent,
+    byokFeePercent: options.byokFeePercent,
   });
   const server = createServer(
     createRequestListener(async (request) => {

@@ -13,6 +13,7 @@ import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
 import { modelNotFound } from "../route-choice.server.ts";
+import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";
@@ -44,8 +45,12 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const model = await gateway.catalog.resolve(input.model);
     if (!model) throw modelNotFound(input.model);
     checkModelsAllowed(key, [model.slug]);
-    const adapters = await gateway.providers.adapters();
-    const routes = model.routes.filter((route) => adapters.get(route.providerSlug)?.embed);
+    const routes = await routesWithOwnKeys(
+      gateway,
+      key.userId,
+      model.routes,
+      (adapter) => adapter.embed !== undefined,
+    );
     if (routes.length === 0)
       throw invalidRequest(
         `'${model.slug}' is not an embeddings model`,
@@ -75,7 +80,9 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     let failure: unknown;
     for (route of routes) {
       try {
-        answer = await adapters.get(route.providerSlug)!.embed!({
+        const adapter =
+          route.ownKey ?? (await gateway.providers.adapters()).get(route.providerSlug)!;
+        answer = await adapter.embed!({
           upstreamModel: route.upstreamModel,
           inputs: input.inputs,
           dimensions: input.dimensions,
@@ -162,6 +169,7 @@ async function settle(
     usageSource: capped ? "CAPPED" : reported === undefined ? "ESTIMATED" : "REPORTED",
     cost,
     prices: route.prices,
+    byok: route.ownKey !== undefined,
     latencyMs,
     timeToFirstTokenMs: null,
   });

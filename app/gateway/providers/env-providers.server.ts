@@ -82,9 +82,16 @@ export async function seedProvidersFromEnv(prisma: Prisma, env: Env, box: Secret
  * keys upstream. Returns the keys sealed with a previous key (for rotation).
  */
 export async function checkProviderKeys(prisma: Prisma, box: SecretBox) {
-  const keys = await prisma.providerKey.findMany({
-    select: { id: true, secret: true, provider: { select: { slug: true } } },
-  });
+  const select = { id: true, secret: true, provider: { select: { slug: true } } } as const;
+  const [gatewayKeys, userKeys] = await Promise.all([
+    prisma.providerKey.findMany({ select }),
+    prisma.userProviderKey.findMany({ select }),
+  ]);
+  // The gateway's keys and users' own keys (BYOK) are sealed alike.
+  const keys = [
+    ...gatewayKeys.map((key) => ({ ...key, owner: "gateway" as const })),
+    ...userKeys.map((key) => ({ ...key, owner: "user" as const })),
+  ];
   const unreadable = keys.filter((key) => {
     try {
       box.open(key.secret);
@@ -109,10 +116,9 @@ export async function checkProviderKeys(prisma: Prisma, box: SecretBox) {
 export async function resealProviderKeys(prisma: Prisma, box: SecretBox) {
   const { stale } = await checkProviderKeys(prisma, box);
   for (const key of stale) {
-    await prisma.providerKey.update({
-      where: { id: key.id },
-      data: { secret: box.seal(box.open(key.secret)) },
-    });
+    const data = { secret: box.seal(box.open(key.secret)) };
+    if (key.owner === "gateway") await prisma.providerKey.update({ where: { id: key.id }, data });
+    else await prisma.userProviderKey.update({ where: { id: key.id }, data });
   }
   return stale.length;
 }
