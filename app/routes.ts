@@ -12,6 +12,7 @@ export default [
     route("keys", "routes/dashboard.keys.tsx"),
     route("credits", "routes/dashboard.credits.tsx"),
     route("usage", "routes/dashboard.usage.tsx"),
+    route("provider-keys", "routes/dashboard.provider-keys.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
   ]),
@@ -36,6 +37,8 @@ export default [
   route("api/auth/profile", "routes/api.auth.profile.ts"),
   route("api/api-keys", "routes/api.api-keys.ts"),
   route("api/api-keys/:id", "routes/api.api-keys.$id.ts"),
+  route("api/provider-keys", "routes/api.provider-keys.ts"),
+  route("api/provider-keys/:provider", "routes/api.provider-keys.$provider.ts"),
   route("api/models", "routes/api.models.ts"),
   route("api/payments/onramp", "routes/api.payments.onramp.ts"),
   // The admin JSON API: providers, their upstream keys, models.

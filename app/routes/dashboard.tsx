@@ -20,6 +20,7 @@ const NAV = [
   { to: "/dashboard/keys", label: "API keys" },
   { to: "/dashboard/usage", label: "Usage" },
   { to: "/dashboard/credits", label: "Credits" },
+  { to: "/dashboard/provider-keys", label: "Provider keys" },
 ];
 
 export default function DashboardLayout({ loaderData }: Route.ComponentProps) {

@@ -6,7 +6,7 @@ import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { Label } from "#app/components/ui/label.tsx";
-import { usageFilters, usagePage } from "#app/usage/usage-query.server.ts";
+import { usageByKeyOwner, usageFilters, usagePage } from "#app/usage/usage-query.server.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.usage";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
@@ -15,13 +15,19 @@ export async function loader({ request }: Route.LoaderArgs) {
   const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
   const filters = usageFilters(new URL(request.url));
-  const [page, keys, models] = await Promise.all([
+  const [page, keys, models, byOwner] = await Promise.all([
     usagePage(prisma, userId, filters),
     listApiKeys(prisma, userId),
     prisma.model.findMany({ orderBy: { slug: "asc" }, select: { slug: true } }),
+    usageByKeyOwner(prisma, userId),
   ]);
+  const summary = (part: { requests: number; cost: bigint }) => ({
+    requests: part.requests,
+    cost: formatCredits(part.cost, 4),
+  });
   return {
     filters,
+    lastMonth: { gateway: summary(byOwner.gateway), own: summary(byOwner.own) },
     nextCursor: page.nextCursor,
     keys: keys.map((key) => ({ id: key.id, label: `${key.name} (${key.prefix}…)` })),
     models: models.map((model) => model.slug),
@@ -38,6 +44,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       ttftMs: row.time_to_first_token_ms,
       status: row.status,
       usageSource: row.usage_source,
+      byok: row.byok,
     })),
   };
 }
@@ -78,7 +85,7 @@ function Select({
 }
 
 export default function Usage({ loaderData }: Route.ComponentProps) {
-  const { filters, rows, nextCursor, keys, models } = loaderData;
+  const { filters, rows, nextCursor, keys, models, lastMonth } = loaderData;
   const navigation = useNavigation();
   const query = new URLSearchParams(
     Object.entries(filters).filter(([name, value]) => name !== "cursor" && value) as [
@@ -96,9 +103,14 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
           </a>
         </Button>
       </div>
+      <p className="text-sm text-muted-foreground" data-testid="usage-by-key-owner">
+        Last 30 days: {lastMonth.gateway.requests} requests on the gateway’s provider keys,{" "}
+        {lastMonth.gateway.cost} credits · {lastMonth.own.requests} on your own keys (BYOK),{" "}
+        {lastMonth.own.cost} credits in fees.
+      </p>
       <Form
         method="get"
-        className="grid gap-3 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-6 lg:items-end"
+        className="grid gap-3 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-7 lg:items-end"
       >
         <Select
           id="filter-key"
@@ -124,6 +136,16 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
             { value: "ERROR", label: "Error" },
             { value: "CANCELLED", label: "Cancelled" },
             { value: "INTERRUPTED", label: "Interrupted" },
+          ]}
+        />
+        <Select
+          id="filter-byok"
+          label="Provider key"
+          name="byok"
+          value={filters.byok}
+          options={[
+            { value: "true", label: "Yours (BYOK)" },
+            { value: "false", label: "The gateway’s" },
           ]}
         />
         <div className="grid gap-1.5">
@@ -172,7 +194,18 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
                     {new Date(row.at).toLocaleString("en")}
                   </td>
                   <td className="px-3 py-2">{row.model}</td>
-                  <td className="px-3 py-2">{row.provider}</td>
+                  <td className="px-3 py-2">
+                    {row.provider}
+                    {row.byok ? (
+                      <Badge
+                        variant="outline"
+                        className="ml-1"
+                        title="Served with your own provider key: only the BYOK fee is charged"
+                      >
+                        BYOK
+                      </Badge>
+                    ) : null}
+                  </td>
                   <td className="px-3 py-2">{row.key}</td>
                   <td className="px-3 py-2 text-right">{row.input}</td>
                   <td className="px-3 py-2 text-right">

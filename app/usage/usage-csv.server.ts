@@ -16,6 +16,7 @@ const HEADER = [
   "time_to_first_token_ms",
   "status",
   "usage",
+  "byok",
 ];
 
 /** The filtered request log as CSV, streamed a thousand rows at a time. */
@@ -57,6 +58,7 @@ function csvLine(row: UsageRow) {
     row.time_to_first_token_ms ?? "",
     row.status,
     row.usage_source.toLowerCase(),
+    row.byok,
   ]
     .map(csvField)
     .join(",")}\n`;

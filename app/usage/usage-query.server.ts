@@ -17,6 +17,8 @@ export const UsageFiltersSchema = z.object({
     .optional()
     .catch(undefined),
   status: z.enum(["SUCCESS", "ERROR", "CANCELLED", "INTERRUPTED"]).optional().catch(undefined),
+  /** Served with the user's own provider key (BYOK) or the gateway's. */
+  byok: z.enum(["true", "false"]).optional().catch(undefined),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
   // Milliseconds since 1970 and a row id, in ranges a date and a bigint can hold.
@@ -52,6 +54,7 @@ export interface UsageRow {
   status: string;
   usage_source: string;
   stream: boolean;
+  byok: boolean;
 }
 
 /** The SQL of one page (also used by EXPLAIN in the tests). */
@@ -65,6 +68,7 @@ export function usagePageSql(userId: string, filters: UsageFilters, limit: numbe
   if (filters.key) add((p) => `c.api_key_id = ${p}::uuid`, filters.key);
   if (filters.model) add((p) => `c.model_slug = ${p}`, filters.model);
   if (filters.status) add((p) => `c.status = ${p}::"ConversationStatus"`, filters.status);
+  if (filters.byok) add((p) => `c.byok = ${p}::boolean`, filters.byok);
   if (filters.from) add((p) => `c.created_at >= ${p}::date`, filters.from);
   if (filters.to) add((p) => `c.created_at < ${p}::date + 1`, filters.to);
   if (filters.cursor) {
@@ -78,7 +82,8 @@ export function usagePageSql(userId: string, filters: UsageFilters, limit: numbe
   const text = `
     SELECT c.id, c.created_at, c.model_slug, c.provider_slug, k.name AS key_name, k.prefix AS key_prefix,
            c.input_tokens, c.cached_input_tokens, c.output_tokens, c.cost, c.latency_ms,
-           c.time_to_first_token_ms, c.status::text AS status, c.usage_source::text AS usage_source, c.stream
+           c.time_to_first_token_ms, c.status::text AS status, c.usage_source::text AS usage_source, c.stream,
+           c.byok
     FROM conversations c JOIN api_keys k ON k.id = c.api_key_id
     WHERE ${where.join(" AND ")}
     ORDER BY c.created_at DESC, c.id DESC
@@ -98,6 +103,20 @@ export async function usagePage(
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > pageSize && last ? cursorOf(last) : undefined };
+}
+
+/** The last 30 days' requests and charges, apart for those served with the user's own keys (BYOK). */
+export async function usageByKeyOwner(prisma: Prisma, userId: string) {
+  const rows = await prisma.$queryRaw<{ byok: boolean; requests: bigint; cost: bigint }[]>`
+    SELECT byok, count(*) AS requests, coalesce(sum(cost), 0)::bigint AS cost
+    FROM conversations
+    WHERE user_id = ${userId}::uuid AND created_at > now() - interval '30 days'
+    GROUP BY byok`;
+  const of = (byok: boolean) => {
+    const row = rows.find((each) => each.byok === byok);
+    return { requests: Number(row?.requests ?? 0n), cost: row?.cost ?? 0n };
+  };
+  return { gateway: of(false), own: of(true) };
 }
 
 export const cursorOf = (row: Pick<UsageRow, "created_at" | "id">) =>

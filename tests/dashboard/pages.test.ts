@@ -6,6 +6,8 @@ import { startSession } from "../../app/accounts/session.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
+import * as providerKeys from "../../app/routes/dashboard.provider-keys.tsx";
+import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as dashboard from "../../app/routes/dashboard.tsx";
 import * as overview from "../../app/routes/dashboard._index.tsx";
 import * as login from "../../app/routes/login.tsx";
@@ -28,7 +30,11 @@ beforeAll(() => {
   process.env.DATABASE_URL = db.url;
   process.env.SESSION_SECRET = "pages-test-secret".padEnd(40, "x");
 });
-afterAll(() => getAccounts().prisma.$disconnect());
+afterAll(async () => {
+  // The provider keys page seals keys with the process's gateway's box.
+  await closeGateway();
+  await getAccounts().prisma.$disconnect();
+});
 
 const args = (request: Request, params: Record<string, string> = {}) =>
   ({ request, params, context: {}, unstable_pattern: "", url: new URL(request.url) }) as never;
@@ -496,6 +502,57 @@ test("the overview sums the last 30 days per day, model and key", async () => {
   expect(data.chart.at(-3)).toMatchObject({ credits: 5, requests: 1 });
   expect(data.topModels).toEqual([{ name: "overview-model", requests: 3, credits: "10.0000" }]);
   expect(data.topKeys).toEqual([{ name: "main", requests: 3, credits: "10.0000" }]);
+});
+
+test("provider keys (BYOK): saved sealed, shown by prefix, replaced, removed; bad input refused", async () => {
+  const { user, cookie } = await signedIn();
+  const { prisma } = getAccounts();
+  await createCatalogEntry(prisma, { modelSlug: "own-key-model", providerSlug: "own-test" });
+  const page = () =>
+    providerKeys.loader(
+      args(new Request(`${BASE}/dashboard/provider-keys`, { headers: { cookie } })),
+    );
+  const submit = (fields: Record<string, string>) =>
+    run(() => providerKeys.action(args(post("/dashboard/provider-keys", fields, { cookie }))));
+  const row = async () => (await page()).providers.find((each) => each.slug === "own-test");
+  expect((await row())?.key).toBeNull();
+
+  const KEY = "sk-own-page-key-123456";
+  const saved = await submit({ intent: "save", provider: "own-test", apiKey: KEY, fallback: "on" });
+  expect(statusOf(saved)).toBe(302);
+  expect((await row())?.key).toEqual({
+    prefix: KEY.slice(0, 7),
+    fallback: true,
+    refused: false,
+    lastError: null,
+  });
+  const stored = await prisma.userProviderKey.findFirstOrThrow({ where: { userId: user.id } });
+  expect(stored.secret).not.toContain(KEY);
+
+  for (const [fields, message] of [
+    [{ intent: "save", provider: "own-test", apiKey: "short" }, /apiKey: must be at least 8/],
+    [{ intent: "save", provider: "nobody", apiKey: KEY }, /No such provider/],
+    [{ intent: "remove", provider: "own-test" }, /Tick the box to confirm/],
+  ] as const) {
+    const refused = await submit(fields);
+    expect([400, 404]).toContain(statusOf(refused));
+    expect(JSON.stringify(refused)).toMatch(message);
+  }
+
+  await submit({ intent: "save", provider: "own-test", apiKey: "sk-replacement-key-99" });
+  expect((await row())?.key).toMatchObject({ prefix: "sk-repl", fallback: false });
+  expect(statusOf(await submit({ intent: "remove", provider: "own-test", confirm: "yes" }))).toBe(
+    302,
+  );
+  expect((await row())?.key).toBeNull();
+  expect(
+    await prisma.auditEvent.count({
+      where: {
+        actorId: user.id,
+        action: { in: ["own_provider_key_saved", "own_provider_key_removed"] },
+      },
+    }),
+  ).toBe(3);
 });
 
 test("the base URL shown for SDKs is PUBLIC_URL when set, whatever Host the request names", async () => {

@@ -37,11 +37,12 @@ async function insertRows(
   await db.pool.query(
     `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug, upstream_model,
        endpoint, stream, status, usage_source, input_tokens, output_tokens, cost, input_price, cached_input_price,
-       output_price, latency_ms, created_at)
+       output_price, latency_ms, created_at, byok)
      SELECT 'r-' || $1::text || '-' || g, $1::uuid, ($2::uuid[])[1 + g % 2], $3,
             CASE WHEN g % 3 = 0 THEN 'model-b' ELSE 'model-a' END, 'openai', 'up', '/v1/chat/completions', true,
             (CASE WHEN g % 5 = 0 THEN 'ERROR' ELSE 'SUCCESS' END)::"ConversationStatus", 'REPORTED',
-            10, 5, 1000 + g, 1, 1, 1, 20, timestamptz '2026-11-01 00:00:00+00' + ((g / 3) * interval '1 hour')
+            10, 5, 1000 + g, 1, 1, 1, 20, timestamptz '2026-11-01 00:00:00+00' + ((g / 3) * interval '1 hour'),
+            g % 7 = 0
      FROM generate_series($4::int, $4::int + $5::int - 1) AS g`,
     [userId, keyIds, mappingId, start, count],
   );
@@ -95,8 +96,33 @@ describe("usage log", () => {
     ["status", () => "status=ERROR", 26],
     ["date range", () => "from=2026-11-01&to=2026-11-01", 72],
     ["model and status", () => "model=model-b&status=ERROR", 9],
+    ["own provider keys (BYOK)", () => "byok=true", 19],
+    ["the gateway's provider keys", () => "byok=false", 111],
   ])("filters by %s", async (_name, filters, expected) => {
     expect((await allPages(alice, filters())).ids).toHaveLength(expected);
+  });
+
+  test("the last 30 days apart: requests on the user's own keys (BYOK) and on the gateway's", async () => {
+    const { mapping } = await createCatalogEntry(getAccounts().prisma, {
+      modelSlug: "model-recent",
+    });
+    const carol = await person();
+    await db.pool.query(
+      `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug,
+         upstream_model, endpoint, stream, status, usage_source, input_tokens, output_tokens, cost,
+         input_price, cached_input_price, output_price, latency_ms, created_at, byok)
+       SELECT 'recent-' || g, $1::uuid, $2::uuid, $3, 'model-recent', 'openai', 'up', '/v1/chat/completions',
+              false, 'SUCCESS', 'REPORTED', 10, 5, CASE WHEN g <= 2 THEN 0 ELSE 250000 END, 1, 1, 1, 20,
+              now() - g * interval '1 day', g <= 2
+       FROM generate_series(1, 5) AS g`,
+      [carol.id, carol.keys[0], mapping.id],
+    );
+    const page = await load(carol);
+    expect(page.lastMonth).toEqual({
+      own: { requests: 2, cost: "0.0000" },
+      gateway: { requests: 3, cost: "0.7500" },
+    });
+    expect(page.rows.filter((row) => row.byok)).toHaveLength(2);
   });
 
   test("shows only the signed-in user's requests, whatever the filters say", async () => {
@@ -132,7 +158,7 @@ describe("usage log", () => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="usage-/);
     const lines = (await response.text()).trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "time,model,provider,key,input_tokens,cached_input_tokens,output_tokens,cost_credits,cost_micro_credits,latency_ms,time_to_first_token_ms,status,usage",
+      "time,model,provider,key,input_tokens,cached_input_tokens,output_tokens,cost_credits,cost_micro_credits,latency_ms,time_to_first_token_ms,status,usage,byok",
     );
     expect(lines).toHaveLength(1 + 44);
     expect(lines.slice(1).every((line) => line.includes(",model-b,"))).toBe(true);

@@ -11,6 +11,7 @@ import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { usdToMicro } from "../../app/utils/money.ts";
+import { keyPrefix } from "../../app/gateway/providers/env-providers.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
 import {
@@ -25,6 +26,9 @@ import { expectLedgerClean } from "../support/ledger-totals.ts";
 const db = setupTestDatabase();
 const UPSTREAM_KEY = "gsk-live-0123456789abcdefghij";
 const OTHER_KEY = "gsk-live-zyxwvutsrqponmlkji9876";
+const BYOK_KEY = "gsk-user-own-key-5566778899aa";
+/** The gateway key of the user who brought BYOK_KEY (for the rotation test). */
+let byokUserKey: string;
 let prisma: Prisma;
 let fake: FakeProvider;
 let gateways: GatewayProcess[];
@@ -63,6 +67,17 @@ function admin(method: string, path: string, body?: unknown, cookie = adminCooki
     headers: { "content-type": "application/json", cookie },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** A session cookie for the user (whose password is TEST_PASSWORD). */
+async function signIn(email: string) {
+  const answer = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: TEST_PASSWORD }),
+  });
+  expect(answer.status).toBe(200);
+  return answer.headers.get("set-cookie")!.split(";")[0]!;
 }
 
 /** Calls until the gateway serves the model (or a second has passed); the time it took. */
@@ -309,6 +324,64 @@ describe("an OpenAI-compatible provider added through the admin API", () => {
   });
 });
 
+describe("a user's own key (BYOK) through the JSON API", () => {
+  test("serves their requests on both instances, free by default, logged byok; never shown or stored in the clear", async () => {
+    const user = await createUser(prisma, { credits: 0 });
+    const cookie = await signIn(user.email);
+    const mine = (method: string, path: string, body?: unknown, as = cookie) =>
+      admin(method, path, body, as);
+    expect((await mine("PUT", "/api/provider-keys/groqish", { apiKey: BYOK_KEY })).status).toBe(
+      200,
+    );
+    const listed = await (await mine("GET", "/api/provider-keys")).json();
+    expect(listed.providers).toContainEqual({
+      provider: "groqish",
+      name: "Groq-like",
+      key: expect.objectContaining({
+        prefix: keyPrefix(BYOK_KEY),
+        fallback: false,
+        refused: false,
+      }),
+    });
+    expect(JSON.stringify(listed)).not.toContain(BYOK_KEY);
+
+    const { secret } = await createApiKey(prisma, user.id);
+    byokUserKey = secret;
+    for (const gateway of gateways) {
+      const client = new OpenAI({
+        apiKey: secret,
+        baseURL: `${gateway.baseUrl}/v1`,
+        maxRetries: 0,
+      });
+      expect(await servedWithin(gateway, client, "llama-9-fast")).toBeLessThan(1_000);
+      expect(fake.scripts.received.at(-1)!.headers.authorization).toBe(`Bearer ${BYOK_KEY}`);
+    }
+    const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+    expect(rows.map((row) => [row.byok, row.cost, row.status])).toEqual([
+      [true, 0n, "SUCCESS"],
+      [true, 0n, "SUCCESS"],
+    ]);
+    expect(await databaseDump()).not.toContain(BYOK_KEY);
+
+    // Bad input names the problem; another user's key is not theirs to remove.
+    const bad = await mine("PUT", "/api/provider-keys/groqish", { apiKey: "short" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.param).toBe("apiKey");
+    expect((await mine("PUT", "/api/provider-keys/nobody", { apiKey: BYOK_KEY })).status).toBe(404);
+    expect((await mine("PUT", "/api/provider-keys/groqish", {})).status).toBe(400);
+    expect((await mine("GET", "/api/provider-keys", undefined, "")).status).toBe(401);
+    const stranger = await signIn((await createUser(prisma)).email);
+    expect((await mine("DELETE", "/api/provider-keys/groqish", undefined, stranger)).status).toBe(
+      404,
+    );
+    expect(
+      await prisma.auditEvent.count({
+        where: { actorId: user.id, action: "own_provider_key_saved" },
+      }),
+    ).toBe(1);
+  });
+});
+
 describe("the encryption key", () => {
   test("a wrong ENCRYPTION_KEY stops the start with a clear message", async () => {
     const wrong = spawnGateway({
@@ -345,6 +418,16 @@ describe("the encryption key", () => {
         messages: [{ role: "user", content: "Hi" }],
       });
       expect(fake.scripts.received.at(-1)!.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+      // A user's own key was re-sealed too.
+      await new OpenAI({
+        apiKey: byokUserKey,
+        baseURL: `${rotated.baseUrl}/v1`,
+        maxRetries: 0,
+      }).chat.completions.create({
+        model: "llama-9-fast",
+        messages: [{ role: "user", content: "Hi" }],
+      });
+      expect(fake.scripts.received.at(-1)!.headers.authorization).toBe(`Bearer ${BYOK_KEY}`);
     } finally {
       await rotated.stop();
     }

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import type { Accounts } from "../accounts/accounts.server.ts";
+import { audit } from "../accounts/audit-log.server.ts";
+import {
+  deleteOwnProviderKey,
+  listOwnProviderKeys,
+  saveOwnProviderKey,
+  setOwnKeyFallback,
+} from "../accounts/own-provider-keys.server.ts";
+import { upstreamKeySchema } from "../admin/providers.server.ts";
+import { GatewayError } from "../http/gateway-error.ts";
+import type { SecretBox } from "../security/secret-box.server.ts";
+import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
+
+// The signed-in user's own provider keys (BYOK, ADR 027) as JSON:
+// GET /api/provider-keys, PUT and DELETE /api/provider-keys/:provider.
+
+const SaveSchema = z
+  .object({
+    apiKey: upstreamKeySchema.optional(),
+    fallback: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((input) => input.apiKey !== undefined || input.fallback !== undefined, {
+    error: "send apiKey (and fallback), or fallback alone",
+  });
+
+const noSuchProvider = (slug: string) =>
+  new GatewayError(404, `No enabled provider '${slug}'`, {
+    type: "not_found_error",
+    code: "provider_not_found",
+  });
+
+const noKey = (slug: string) =>
+  new GatewayError(404, `You have no key for '${slug}'`, {
+    type: "not_found_error",
+    code: "provider_key_not_found",
+  });
+
+/** GET /api/provider-keys: every enabled provider, with your key's prefix and state where you gave one. */
+export const listOwnKeysApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireApiUserId(accounts, request);
+    const providers = await listOwnProviderKeys(accounts.prisma, userId);
+    return Response.json({
+      providers: providers.map(({ slug, name, key }) => ({
+        provider: slug,
+        name,
+        key: key && {
+          prefix: key.prefix,
+          fallback: key.fallback,
+          refused: key.invalidAt !== null,
+          lastError: key.lastError,
+          createdAt: key.createdAt.toISOString(),
+        },
+      })),
+    });
+  });
+
+/** PUT /api/provider-keys/:provider { apiKey?, fallback? }: stores or replaces the key, or changes its fallback. */
+export const saveOwnKeyApi = (
+  accounts: Accounts,
+  box: SecretBox,
+  request: Request,
+  provider: string,
+) =>
+  jsonApi(async () => {
+    const userId = await requireApiUserId(accounts, request);
+    const input = await readBody(request, SaveSchema);
+    if (input.apiKey !== undefined) {
+      const saved = await saveOwnProviderKey(accounts.prisma, box, userId, {
+        provider,
+        apiKey: input.apiKey,
+        fallback: input.fallback ?? false,
+      });
+      if (!saved) throw noSuchProvider(provider);
+    } else if (!(await setOwnKeyFallback(accounts.prisma, userId, provider, input.fallback!))) {
+      throw noKey(provider);
+    }
+    await audit(accounts.prisma, request, {
+      action: "own_provider_key_saved",
+      actorId: userId,
+      subject: provider,
+      details: { replacedKey: input.apiKey !== undefined, fallback: input.fallback ?? null },
+    });
+    return Response.json({ ok: true });
+  });
+
+/** DELETE /api/provider-keys/:provider */
+export const deleteOwnKeyApi = (accounts: Accounts, request: Request, provider: string) =>
+  jsonApi(async () => {
+    const userId = await requireApiUserId(accounts, request);
+    if (!(await deleteOwnProviderKey(accounts.prisma, userId, provider))) throw noKey(provider);
+    await audit(accounts.prisma, request, {
+      action: "own_provider_key_removed",
+      actorId: userId,
+      subject: provider,
+    });
+    return Response.json({ ok: true });
+  });

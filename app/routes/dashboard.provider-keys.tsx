@@ -1,0 +1,231 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, Form } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
+import {
+  deleteOwnProviderKey,
+  listOwnProviderKeys,
+  saveOwnProviderKey,
+} from "#app/accounts/own-provider-keys.server.ts";
+import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { upstreamKeySchema } from "#app/admin/providers.server.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "#app/components/ui/card.tsx";
+import { Input } from "#app/components/ui/input.tsx";
+import { parseEnv } from "#app/config/env.server.ts";
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { readForm } from "#app/http/read-form.server.ts";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
+import type { Route } from "./+types/dashboard.provider-keys";
+
+// Bring your own key (ADR 027): the user's own key per provider, used first for
+// their requests, which then cost only the BYOK fee.
+
+const OwnKeyActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("save"),
+    provider: z.string().max(100),
+    apiKey: upstreamKeySchema,
+    fallback: z.literal("on").optional(),
+  }),
+  z.object({
+    intent: z.literal("remove"),
+    provider: z.string().max(100),
+    confirm: z.literal("yes", { error: "Tick the box to confirm" }),
+  }),
+]);
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const userId = await requirePageUserId(request);
+  const providers = await listOwnProviderKeys(getAccounts().prisma, userId);
+  return {
+    feePercent: parseEnv(process.env).BYOK_FEE_PERCENT,
+    providers: providers.map(({ slug, name, key }) => ({
+      slug,
+      name,
+      key: key && {
+        prefix: key.prefix,
+        fallback: key.fallback,
+        refused: key.invalidAt !== null,
+        lastError: key.lastError,
+      },
+    })),
+  };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const userId = await requirePageUserId(request);
+  const { prisma } = getAccounts();
+  const submission = parseWithZod(await readForm(request), { schema: OwnKeyActionSchema });
+  if (submission.status !== "success") {
+    const problems = Object.entries(submission.error ?? {})
+      .map(([field, messages]) => `${field}: ${(messages ?? []).join(" ")}`)
+      .join("; ");
+    throw data(`Not saved: ${problems}`, { status: 400 });
+  }
+  const input = submission.value;
+  if (input.intent === "remove") {
+    if (!(await deleteOwnProviderKey(prisma, userId, input.provider)))
+      throw data("You have no key for this provider", { status: 404 });
+    await audit(prisma, request, {
+      action: "own_provider_key_removed",
+      actorId: userId,
+      subject: input.provider,
+    });
+    return redirectWithToast(
+      "/dashboard/provider-keys",
+      "Key removed: the gateway's keys serve you again.",
+    );
+  }
+  const { box } = await getGateway();
+  const fallback = input.fallback === "on";
+  const saved = await saveOwnProviderKey(prisma, box, userId, {
+    provider: input.provider,
+    apiKey: input.apiKey,
+    fallback,
+  });
+  if (!saved) throw data("No such provider", { status: 404 });
+  await audit(prisma, request, {
+    action: "own_provider_key_saved",
+    actorId: userId,
+    subject: input.provider,
+    details: { replacedKey: true, fallback },
+  });
+  return redirectWithToast(
+    "/dashboard/provider-keys",
+    "Key saved: your requests to this provider use it from now on.",
+  );
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Provider keys · LLM Gateway" }];
+
+export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
+  const { feePercent, providers } = loaderData;
+  return (
+    <div className="grid gap-6">
+      <h1 className="text-2xl font-semibold tracking-tight">Your provider keys</h1>
+      <Card>
+        <CardHeader>
+          <CardTitle>Bring your own key</CardTitle>
+          <CardDescription>
+            Your requests to a provider you give a key for use it first, and the provider bills you
+            directly: the gateway charges{" "}
+            {feePercent === 0 ? "nothing" : `a fee of ${feePercent}% of its price`} for them. Keys
+            are stored encrypted and never shown again. With “fall back”, the gateway’s own keys
+            take over when yours fails (429, outage), at the gateway’s price.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {providers.length === 0 ? (
+            <p className="text-muted-foreground">No provider is enabled on this gateway.</p>
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm">
+                <thead className="text-left">
+                  <tr>
+                    <th className="px-3 py-2 font-medium">Provider</th>
+                    <th className="px-3 py-2 font-medium">Your key</th>
+                    <th className="px-3 py-2 font-medium">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {providers.map((provider) => (
+                    <tr key={provider.slug} className="border-t align-top">
+                      <td className="px-3 py-2">
+                        {provider.name}{" "}
+                        <span className="text-muted-foreground">({provider.slug})</span>
+                      </td>
+                      <td className="px-3 py-2">
+                        {provider.key ? (
+                          <>
+                            <span className="font-mono">{provider.key.prefix}…</span>{" "}
+                            {provider.key.fallback ? (
+                              <Badge variant="outline">falls back</Badge>
+                            ) : null}{" "}
+                            {provider.key.refused ? (
+                              <Badge
+                                variant="outline"
+                                className="border-destructive text-destructive"
+                                title={provider.key.lastError ?? undefined}
+                              >
+                                refused by the provider
+                              </Badge>
+                            ) : null}
+                          </>
+                        ) : (
+                          <span className="text-muted-foreground">none</span>
+                        )}
+                      </td>
+                      <td className="grid gap-2 px-3 py-2">
+                        <Form method="post" className="flex flex-wrap items-center gap-2">
+                          <input type="hidden" name="intent" value="save" />
+                          <input type="hidden" name="provider" value={provider.slug} />
+                          <Input
+                            name="apiKey"
+                            type="password"
+                            required
+                            minLength={8}
+                            autoComplete="off"
+                            className="w-56"
+                            placeholder={provider.key ? "a new key" : "your key"}
+                            aria-label={`Your ${provider.name} key`}
+                          />
+                          <label className="flex items-center gap-1 text-xs">
+                            <input
+                              type="checkbox"
+                              name="fallback"
+                              defaultChecked={provider.key?.fallback ?? false}
+                            />
+                            fall back
+                          </label>
+                          <Button type="submit" size="sm" variant="outline">
+                            {provider.key ? "Replace" : "Save"}
+                          </Button>
+                        </Form>
+                        {provider.key ? (
+                          <Form method="post" className="flex items-center gap-2">
+                            <input type="hidden" name="intent" value="remove" />
+                            <input type="hidden" name="provider" value={provider.slug} />
+                            <label className="flex items-center gap-1 text-xs text-muted-foreground">
+                              <input
+                                type="checkbox"
+                                name="confirm"
+                                value="yes"
+                                required
+                                aria-label={`Confirm removing your ${provider.name} key`}
+                              />{" "}
+                              sure
+                            </label>
+                            <Button type="submit" size="sm" variant="destructive">
+                              Remove
+                            </Button>
+                          </Form>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}
+
+// A failed action or loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
