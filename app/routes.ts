@@ -52,5 +52,6 @@ export default [
     "routes/api.admin.providers.$slug.import-models.ts",
   ),
   route("api/admin/models", "routes/api.admin.models.ts"),
+  route("api/admin/models/:slug", "routes/api.admin.models.$slug.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

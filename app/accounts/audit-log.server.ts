@@ -23,6 +23,7 @@ export type AuditAction =
   | "provider_key_deleted"
   | "model_created"
   | "models_imported"
+  | "model_changed"
   | "own_provider_key_saved"
   | "own_provider_key_removed";
 

@@ -1,3 +1,4 @@
+import { UpdateModelSchema, updateModel } from "../admin/models.server.ts";
 import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
@@ -225,4 +226,13 @@ export const createModelApi = (accounts: Accounts, request: Request) =>
       details: { providers: input.mappings.map((mapping) => mapping.provider).join(",") },
     });
     return Response.json({ model }, { status: 201 });
+  });
+
+/** PUT /api/admin/models/:slug { name?, contextLength?, maxOutputTokens? } */
+export const updateModelApi = (accounts: Accounts, request: Request, slug: string) =>
+  jsonApi(async () => {
+    const adminId = await requireApiAdminId(accounts, request);
+    const input = await readBody(request, UpdateModelSchema);
+    const model = await updateModel(accounts.prisma, slug, input, { id: adminId, request });
+    return Response.json({ model });
   });

@@ -11,6 +11,8 @@ import { readForm } from "#app/http/read-form.server.ts";
 import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
 import { describeZodError } from "#app/http/zod-issue.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { updateModel } from "#app/admin/models.server.ts";
+import { GatewayError } from "#app/http/gateway-error.ts";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -33,16 +35,29 @@ const MappingUpdateSchema = z.object({
   enabled: z.enum(["on"]).optional(),
 });
 
+// A model's limits, from its own row of the limits table.
+const ModelLimitsSchema = z.object({
+  intent: z.literal("limits"),
+  slug: z.string().max(200),
+  contextLength: z.coerce.number().int("Enter whole tokens").min(1).max(100_000_000),
+  maxOutputTokens: z.coerce.number().int("Enter whole tokens").min(1).max(10_000_000),
+});
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
   const { prisma } = getAccounts();
   const auditEvents = await recentAuditEvents(prisma);
+  const models = await prisma.model.findMany({
+    orderBy: { slug: "asc" },
+    select: { slug: true, contextLength: true, maxOutputTokens: true },
+  });
   const mappings = await prisma.modelProviderMapping.findMany({
     orderBy: [{ model: { slug: "asc" } }, { priority: "asc" }],
     include: { model: { select: { slug: true } }, provider: { select: { slug: true } } },
   });
   return {
     auditEvents,
+    models,
     mappings: mappings.map((mapping) => ({
       id: mapping.id,
       model: mapping.model.slug,
@@ -58,7 +73,9 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
-  const parsed = MappingUpdateSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const form = Object.fromEntries(await readForm(request));
+  if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
+  const parsed = MappingUpdateSchema.safeParse(form);
   if (!parsed.success) {
     return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
   }
@@ -80,6 +97,21 @@ export async function action({ request }: Route.ActionArgs) {
     },
   });
   return { message: "Saved. New requests use these prices now.", id };
+}
+
+async function saveLimits(form: Record<string, unknown>, admin: { id: string; request: Request }) {
+  const parsed = ModelLimitsSchema.safeParse(form);
+  if (!parsed.success)
+    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
+  const { slug, contextLength, maxOutputTokens } = parsed.data;
+  try {
+    await updateModel(getAccounts().prisma, slug, { contextLength, maxOutputTokens }, admin);
+  } catch (error) {
+    if (error instanceof GatewayError)
+      return data({ message: error.message, id: null }, { status: error.status });
+    throw error;
+  }
+  return { message: `Saved ${slug}'s limits. New requests use them now.`, id: null };
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Admin: models · LLM Gateway" }];
@@ -142,6 +174,55 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                 <td className="px-3 py-2">
                   <Form method="post" id={`mapping-${mapping.id}`}>
                     <input type="hidden" name="id" value={mapping.id} />
+                    <Button type="submit" size="sm" variant="outline">
+                      Save
+                    </Button>
+                  </Form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div>
+        <h2 className="text-lg font-semibold tracking-tight">Model limits</h2>
+        <p className="text-sm text-muted-foreground">
+          Tokens. Imported models start at 128k context and 8k output: set what the provider
+          documents.
+        </p>
+      </div>
+      <div className="overflow-x-auto rounded-lg border">
+        <table className="w-full text-sm" aria-label="Model limits">
+          <thead className="bg-muted text-left">
+            <tr>
+              {["Model", "Context", "Max output", ""].map((heading) => (
+                <th key={heading} className="px-3 py-2 font-medium">
+                  {heading}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {loaderData.models.map((model) => (
+              <tr key={model.slug} className="border-t">
+                <td className="px-3 py-2">{model.slug}</td>
+                {(["contextLength", "maxOutputTokens"] as const).map((field) => (
+                  <td key={field} className="px-3 py-2">
+                    <Input
+                      form={`limits-${model.slug}`}
+                      name={field}
+                      type="number"
+                      min={1}
+                      defaultValue={model[field]}
+                      aria-label={`${field === "contextLength" ? "Context length" : "Max output tokens"} of ${model.slug}`}
+                      className="w-32"
+                    />
+                  </td>
+                ))}
+                <td className="px-3 py-2">
+                  <Form method="post" id={`limits-${model.slug}`}>
+                    <input type="hidden" name="intent" value="limits" />
+                    <input type="hidden" name="slug" value={model.slug} />
                     <Button type="submit" size="sm" variant="outline">
                       Save
                     </Button>

@@ -177,6 +177,61 @@ test("a new price is stored exactly and charged from the next request on", async
   expect(audited.auditEvents[0]!.actor).toMatch(/@/);
 });
 
+test("a model's limits: saved, refused above the context, and enforced by the gateway at once", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const page = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  expect(page.models).toContainEqual({
+    slug: "priced",
+    contextLength: 128_000,
+    maxOutputTokens: 16_384,
+  });
+  const tooLong = await save(cookie, {
+    intent: "limits",
+    slug: "priced",
+    contextLength: "1000",
+    maxOutputTokens: "2000",
+  });
+  expect(JSON.stringify(tooLong)).toContain("must be at most the context length (1000)");
+  const saved = await save(cookie, {
+    intent: "limits",
+    slug: "priced",
+    contextLength: "64000",
+    maxOutputTokens: "4096",
+  });
+  expect(JSON.stringify(saved)).toContain("Saved priced's limits");
+  expect(
+    await getAccounts().prisma.model.findUniqueOrThrow({ where: { slug: "priced" } }),
+  ).toMatchObject({ contextLength: 64_000, maxOutputTokens: 4096 });
+  // The gateway's catalog reloads: more output than the new limit is refused.
+  const { user } = await cookieFor("USER");
+  const { secret } = await createApiKey(getAccounts().prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  await expect
+    .poll(async () =>
+      client.chat.completions
+        .create({ model: "priced", messages: [{ role: "user", content: "Hi" }], max_tokens: 8000 })
+        .then(
+          () => 200,
+          (error: { status?: number }) => error.status,
+        ),
+    )
+    .toBe(400);
+  expect(
+    await getAccounts().prisma.auditEvent.count({
+      where: { action: "model_changed", subject: "priced" },
+    }),
+  ).toBe(1);
+  // Back as it was, for the tests that follow.
+  await save(cookie, {
+    intent: "limits",
+    slug: "priced",
+    contextLength: "128000",
+    maxOutputTokens: "16384",
+  });
+});
+
 describe("the providers page", () => {
   const post = (cookie: string, fields: Record<string, string>) =>
     providers.action(

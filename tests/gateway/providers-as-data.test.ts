@@ -311,6 +311,25 @@ describe("an OpenAI-compatible provider added through the admin API", () => {
       expect([400, 409]).toContain(answer.status);
       expect(((await answer.json()) as { error: { param: string } }).error.param).toBe(param);
     }
+    // A model's limits, edited after an import.
+    const edited = await admin("PUT", "/api/admin/models/llama-9-fast", { maxOutputTokens: 4096 });
+    expect(edited.status).toBe(200);
+    expect((await edited.json()).model).toMatchObject({
+      contextLength: 131_072,
+      maxOutputTokens: 4096,
+    });
+    for (const [path, body, status, param] of [
+      ["/api/admin/models/llama-9-fast", { maxOutputTokens: 200_000 }, 400, "maxOutputTokens"],
+      ["/api/admin/models/llama-9-fast", { contextLength: "big" }, 400, "contextLength"],
+      ["/api/admin/models/no-such-model", { maxOutputTokens: 10 }, 404, null],
+    ] as const) {
+      const answer = await admin("PUT", path, body);
+      expect(answer.status).toBe(status);
+      expect(((await answer.json()) as { error: { param?: string } }).error.param).toBe(param);
+    }
+    expect((await admin("PUT", "/api/admin/models/llama-9-fast", {}, userCookie)).status).toBe(403);
+    await admin("PUT", "/api/admin/models/llama-9-fast", { maxOutputTokens: 8_192 });
+
     const badModel = await admin("POST", "/api/admin/models", {
       slug: "m2",
       contextLength: 1000,

@@ -1,0 +1,11 @@
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { updateModelApi } from "#app/api/admin-providers-api.server.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
+import type { Route } from "./+types/api.admin.models.$slug";
+
+export function action({ request, params }: Route.ActionArgs) {
+  if (request.method !== "PUT") return methodNotAllowed("PUT");
+  return updateModelApi(getAccounts(), request, params.slug);
+}
+
+export const loader = () => methodNotAllowed("PUT");
