@@ -8,6 +8,8 @@
 // Half-open (after that): one request may try it; success closes the
 // circuit, failure opens it again.
 
+import { UpstreamError } from "./providers/adapter.ts";
+
 export interface BreakerOptions {
   /** Requests in a row the provider failed before it is skipped. */
   threshold: number;
@@ -61,6 +63,14 @@ export class CircuitBreaker {
   release(provider: string) {
     const state = this.states.get(provider);
     if (state) state.trying = false;
+  }
+
+  /** A request's last word on the provider: success, a failure that says it is unwell, or neither. */
+  report(provider: string, error: unknown, aborted: boolean) {
+    if (error === undefined) return this.succeeded(provider);
+    const code = error instanceof UpstreamError ? error.code : undefined;
+    if (!aborted && code && PROVIDER_FAILURES.has(code)) this.failed(provider);
+    else this.release(provider);
   }
 
   /** The providers skipped now, for the admin page and metrics. */

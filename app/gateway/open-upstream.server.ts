@@ -3,7 +3,6 @@ import type { RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "./providers/adapter.ts";
-import { PROVIDER_FAILURES } from "./circuit-breaker.ts";
 import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
@@ -109,14 +108,9 @@ export async function openUpstream(
     // A provider whose circuit is open is skipped, unless it is the last route left.
     if (circuit && !breaker.allows(circuit) && i < configured.length - 1) continue;
     const outcome = await tryRoute(route, route.ownKey ?? adapters.get(route.providerSlug)!);
-    if (outcome.ok) {
-      if (circuit) breaker.succeeded(circuit);
-      return outcome;
-    }
-    const code = outcome.error instanceof UpstreamError ? outcome.error.code : undefined;
-    if (circuit && !call.signal.aborted && code && PROVIDER_FAILURES.has(code))
-      breaker.failed(circuit);
-    else if (circuit) breaker.release(circuit);
+    if (circuit)
+      breaker.report(circuit, outcome.ok ? undefined : outcome.error, call.signal.aborted);
+    if (outcome.ok) return outcome;
     failure = outcome;
     if (!outcome.next) break;
   }

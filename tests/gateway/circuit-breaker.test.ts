@@ -56,3 +56,29 @@ test("after 3 failed requests the provider is skipped for the window, then tried
   expect(primary.received).toHaveLength(8);
   primary.reset();
 });
+
+test("embeddings too: after 3 failures the provider is skipped and the next one answers at once", async () => {
+  await createCatalogEntry(prisma, { modelSlug: "shaky-embed", upstreamModel: "embed-primary" });
+  await createCatalogEntry(prisma, {
+    modelSlug: "shaky-embed",
+    providerSlug: "openai-backup",
+    upstreamModel: "embed-backup",
+    priority: 1,
+  });
+  const user = await createUser(prisma, { credits: 100 });
+  const { secret } = await createApiKey(prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  const embed = () => client.embeddings.create({ model: "shaky-embed", input: "hello" });
+  const primary = harness.fakes.openai.scripts;
+  const backup = harness.fakes["openai-backup"].scripts;
+  primary.reset();
+  backup.reset();
+  primary.defaultScript = { status: 500 };
+
+  for (let i = 0; i < 3; i++) expect((await embed()).data).toHaveLength(1);
+  expect(primary.received).toHaveLength(3);
+  for (let i = 0; i < 4; i++) expect((await embed()).data).toHaveLength(1);
+  expect(primary.received).toHaveLength(3);
+  expect(backup.received).toHaveLength(7);
+  primary.reset();
+});

@@ -78,7 +78,12 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     let route = routes[0]!;
     let answer: Embeddings | undefined;
     let failure: unknown;
-    for (route of routes) {
+    for (const [i, candidate] of routes.entries()) {
+      route = candidate;
+      // As for completions: a provider whose circuit is open is skipped unless it is the last
+      // route; a user's own key says nothing of the provider's health.
+      const circuit = route.ownKey ? undefined : route.providerSlug;
+      if (circuit && !gateway.breaker.allows(circuit) && i < routes.length - 1) continue;
       try {
         const adapter =
           route.ownKey ?? (await gateway.providers.adapters()).get(route.providerSlug)!;
@@ -88,9 +93,11 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
           dimensions: input.dimensions,
           signal: request.signal,
         });
+        if (circuit) gateway.breaker.report(circuit, undefined, false);
         break;
       } catch (error) {
         failure = error;
+        if (circuit) gateway.breaker.report(circuit, error, request.signal.aborted);
         if (!(error instanceof UpstreamError) || !error.retryable || request.signal.aborted) break;
       }
     }
