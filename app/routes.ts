@@ -40,7 +40,10 @@ export default [
   route("api/provider-keys", "routes/api.provider-keys.ts"),
   route("api/provider-keys/:provider", "routes/api.provider-keys.$provider.ts"),
   route("api/models", "routes/api.models.ts"),
+  route("api/payments", "routes/api.payments.ts"),
   route("api/payments/onramp", "routes/api.payments.onramp.ts"),
+  route("api/payments/checkout", "routes/api.payments.checkout.ts"),
+  route("api/payments/stripe/webhook", "routes/api.payments.stripe.webhook.ts"),
   // The admin JSON API: providers, their upstream keys, models.
   route("api/admin/providers", "routes/api.admin.providers.ts"),
   route("api/admin/providers/:slug", "routes/api.admin.providers.$slug.ts"),

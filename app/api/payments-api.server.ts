@@ -1,13 +1,34 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, requireApiUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { GatewayError } from "../http/gateway-error.ts";
+import type { PaymentSettings } from "../payments/payment-settings.server.ts";
+import { AmountUsdSchema, startCheckout } from "../payments/payments.server.ts";
+import { publicOrigin } from "../utils/request-origin.server.ts";
+
+export const FREE_ONRAMP_OFF = new GatewayError(
+  403,
+  "Free top-ups are off on this gateway (FREE_ONRAMP): buy credits with a card on the Credits page",
+  { type: "permission_error", code: "free_onramp_disabled" },
+);
+
+export const PAYMENTS_OFF = new GatewayError(
+  503,
+  "Payments are not configured on this gateway (STRIPE_SECRET_KEY)",
+  { type: "server_error", code: "payments_not_configured" },
+);
+
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
 
 /** POST /api/payments/onramp: +1,000 credits, once per Idempotency-Key header. */
-export const onrampApi = (accounts: Accounts, request: Request) =>
+export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request: Request) =>
   jsonApi(async () => {
     const userId = await requireApiUserId(accounts, request);
+    if (!settings.freeOnramp) throw FREE_ONRAMP_OFF;
     const header = request.headers.get("idempotency-key");
     // Required: without it a retried or repeated call would credit again.
     if (header === null) {
@@ -16,7 +37,7 @@ export const onrampApi = (accounts: Accounts, request: Request) =>
         "Idempotency-Key",
       );
     }
-    if (!/^[\w.:-]{1,200}$/.test(header)) {
+    if (!IDEMPOTENCY_KEY.test(header)) {
       throw invalidRequest(
         "Idempotency-Key must be 1-200 letters, digits, '-', '_', '.' or ':'",
         "Idempotency-Key",
@@ -47,4 +68,56 @@ export const onrampApi = (accounts: Accounts, request: Request) =>
       },
       { status: replayed ? 200 : 201 },
     );
+  });
+
+const CheckoutSchema = z.object({ amountUsd: AmountUsdSchema });
+
+/**
+ * POST /api/payments/checkout {amountUsd}: a Stripe Checkout Session to pay
+ * in; its URL is where to send the user. The same Idempotency-Key header gives
+ * the same session.
+ */
+export const checkoutApi = (accounts: Accounts, settings: PaymentSettings, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireApiUserId(accounts, request);
+    if (!settings.stripe) throw PAYMENTS_OFF;
+    const header = request.headers.get("idempotency-key");
+    if (header !== null && !IDEMPOTENCY_KEY.test(header))
+      throw invalidRequest(
+        "Idempotency-Key must be 1-200 letters, digits, '-', '_', '.' or ':'",
+        "Idempotency-Key",
+      );
+    const { amountUsd } = await readBody(request, CheckoutSchema);
+    const checkout = await startCheckout(accounts.prisma, settings.stripe.stripe, {
+      userId,
+      amountCents: amountUsd,
+      idempotencyKey: header ?? randomUUID(),
+      origin: publicOrigin(request),
+      maxPerDayUsd: settings.maxTopupPerDayUsd,
+    });
+    return Response.json(checkout, { status: 201 });
+  });
+
+/** GET /api/payments: the user's payments, newest first, with their state. */
+export const listPaymentsApi = (accounts: Accounts, request: Request) =>
+  jsonApi(async () => {
+    const userId = await requireApiUserId(accounts, request);
+    const payments = await accounts.prisma.payment.findMany({
+      where: { userId },
+      orderBy: { createdAt: "desc" },
+      take: 100,
+    });
+    return Response.json({
+      payments: payments.map((payment) => ({
+        id: payment.id,
+        amountUsd: (payment.amountCents / 100).toFixed(2),
+        credits: money(payment.credits),
+        status: payment.status.toLowerCase(),
+        refundedUsd: (payment.refundedCents / 100).toFixed(2),
+        stripeId: payment.paymentIntentId ?? payment.checkoutSessionId,
+        receiptUrl: payment.receiptUrl,
+        createdAt: payment.createdAt.toISOString(),
+        paidAt: payment.paidAt?.toISOString() ?? null,
+      })),
+    });
   });

@@ -12,7 +12,8 @@ export interface Discrepancy {
 
 /**
  * Checks the ledger's rules for every account and key: a user's balance is
- * their credits minus their charges and never below zero, a user's and a
+ * their credits minus their charges and never below zero (unless a refund or
+ * dispute took credits back), a user's and a
  * key's `reserved` is the sum of their open holds, and a key's `spent` is the
  * sum of its charges. Run it when the gateway is idle (holds of running
  * requests count as they are).
@@ -26,12 +27,14 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
       credits: bigint;
       charges: bigint;
       held: bigint;
+      taken_back: boolean;
     }[]
   >`
     SELECT u.id::text, u.balance, u.reserved,
       COALESCE((SELECT sum(amount) FROM onramp_transactions o WHERE o.user_id = u.id), 0)::bigint AS credits,
       COALESCE((SELECT sum(cost) FROM conversations c WHERE c.user_id = u.id), 0)::bigint AS charges,
-      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.user_id = u.id), 0)::bigint AS held
+      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.user_id = u.id), 0)::bigint AS held,
+      EXISTS (SELECT 1 FROM onramp_transactions o WHERE o.user_id = u.id AND o.amount < 0) AS taken_back
     FROM users u`;
   const keys = await prisma.$queryRaw<
     { id: string; spent: bigint; reserved: bigint; charges: bigint; held: bigint }[]
@@ -59,7 +62,8 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
       user.credits - user.charges,
     );
     expect("user", user.id, "reserved = sum of holds", user.reserved, user.held);
-    if (user.balance < 0n)
+    // Only a refund or a dispute (a negative credit row) may take a balance below zero.
+    if (user.balance < 0n && !user.taken_back)
       found.push({
         account: "user",
         id: user.id,

@@ -138,6 +138,30 @@ export const EnvSchema = z.object({
     .max(3650, "must be at most 3650")
     .default(30),
   /** Responses API answers (store, previous_response_id) are kept this many days. */
+  /** Stripe (issue #11): without the secret key, the Credits page says payments are not configured. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_..., sk_live_...)")
+    .optional(),
+  /** The signing secret of the webhook endpoint (whsec_...), from the Stripe dashboard or `stripe listen`. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, "must be a webhook signing secret (whsec_...)")
+    .optional(),
+  /** Where the Stripe SDK sends its calls instead of api.stripe.com (a fake Stripe, stripe-mock). */
+  STRIPE_API_BASE: optionalUrl,
+  /** The seed's free top-up (POST /api/payments/onramp): on unless NODE_ENV=production. */
+  FREE_ONRAMP: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .transform((value) => value === "true" || value === "1")
+    .optional(),
+  /** What an account younger than 30 days may pay in per day, in US dollars (a brake on card testing). */
+  MAX_TOPUP_PER_DAY_USD: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of dollars")
+    .min(5, "must be at least 5")
+    .max(1_000_000)
+    .default(200),
   /** What a request served with the user's own provider key costs, in percent of the provider's prices. */
   BYOK_FEE_PERCENT: z.coerce
     .number({ error: "must be a number" })
@@ -173,6 +197,8 @@ export class ConfigError extends Error {
 }
 
 const SECRET_NAMES = new Set([
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
   "DATABASE_URL",
   "SESSION_SECRET",
   "ENCRYPTION_KEY",

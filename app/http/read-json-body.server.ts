@@ -16,11 +16,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       },
     );
   }
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const buffered = bufferedBody(request);
-  if (buffered === TOO_LARGE) throw tooLarge();
-  const text = buffered ? buffered.toString("utf8") : await readLimited(request);
+  const text = await readBodyText(request);
   if (text.trim() === "")
     throw invalidRequest(
       "The request body is empty; send a JSON object",
@@ -42,6 +38,15 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (deep !== undefined)
     throw invalidRequest(`${deep}: nested deeper than ${MAX_JSON_DEPTH} levels`, deep);
   return body;
+}
+
+/** The body as it came (UTF-8), up to MAX_BODY_BYTES: a signature check needs the exact bytes. */
+export async function readBodyText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const buffered = bufferedBody(request);
+  if (buffered === TOO_LARGE) throw tooLarge();
+  return buffered ? buffered.toString("utf8") : await readLimited(request);
 }
 
 async function readLimited(request: Request) {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { data, Form, useNavigation } from "react-router";
+import { useEffect } from "react";
+import { data, Form, redirect, useNavigation, useRevalidator } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
@@ -18,19 +19,48 @@ import type { Route } from "./+types/dashboard.credits";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { Input } from "#app/components/ui/input.tsx";
+import { GatewayError } from "#app/http/gateway-error.ts";
+import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
+import {
+  AmountUsdSchema,
+  startCheckout,
+  TOPUP_MAX_USD,
+  TOPUP_MIN_USD,
+} from "#app/payments/payments.server.ts";
+import { publicOrigin } from "#app/utils/request-origin.server.ts";
 
-const TopUpSchema = z.object({ token: z.uuid() });
+const PRESETS_USD = [10, 25, 50, 100];
+
+const CreditsActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("free"), token: z.uuid() }),
+  z.object({
+    intent: z.literal("checkout"),
+    token: z.uuid(),
+    // A preset, or "custom" with the amount typed in.
+    amount: z.string().max(20),
+    customAmount: z.string().max(20).optional(),
+  }),
+]);
 
 const SOURCE_LABELS = {
-  ONRAMP: "Top-up",
+  ONRAMP: "Free top-up",
   SIGNUP_BONUS: "Signup bonus",
   ADJUSTMENT: "Adjustment",
+  STRIPE: "Card payment",
+  REFUND: "Refund",
+  DISPUTE: "Dispute",
+  GRANT: "Granted by an admin",
 } as const;
 
 export async function loader({ request }: Route.LoaderArgs) {
   const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
-  const [user, credits, charges] = await Promise.all([
+  const settings = getPaymentSettings();
+  const asked = new URL(request.url).searchParams;
+  const returnedFrom = z.uuid().safeParse(asked.get("payment") ?? "");
+  const [user, credits, charges, payments, returned] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
     prisma.onrampTransaction.findMany({
       where: { userId },
@@ -42,16 +72,38 @@ export async function loader({ request }: Route.LoaderArgs) {
       SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, count(*) AS requests, sum(cost)::bigint AS cost
       FROM conversations WHERE user_id = ${userId}::uuid
       GROUP BY 1 ORDER BY 1 DESC LIMIT 90`,
+    prisma.payment.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 50 }),
+    // Back from Checkout: that payment's state, until the webhook has credited it.
+    returnedFrom.success
+      ? prisma.payment.findFirst({ where: { id: returnedFrom.data, userId } })
+      : null,
   ]);
   return {
-    // A fresh token per page view: a double submit or a replayed form credits once.
+    // A fresh token per page view: a double submit or a replayed form pays or credits once.
     token: randomUUID(),
+    freeOnramp: settings.freeOnramp,
+    paymentsConfigured: settings.stripe !== undefined,
+    presets: PRESETS_USD,
+    returned: returned && {
+      credited: returned.status !== "PENDING" && returned.status !== "FAILED",
+      failed: returned.status === "FAILED",
+      credits: formatCredits(returned.credits),
+    },
+    cancelled: asked.has("cancelled"),
     balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
     credits: credits.map((row) => ({
       id: row.id.toString(),
       at: row.createdAt.toISOString(),
       source: SOURCE_LABELS[row.source],
-      amount: formatCredits(row.amount),
+      amount: `${row.amount < 0n ? "−" : "+"}${formatCredits(row.amount < 0n ? -row.amount : row.amount)}`,
+    })),
+    payments: payments.map((payment) => ({
+      id: payment.id,
+      at: payment.createdAt.toISOString(),
+      amountUsd: `$${(payment.amountCents / 100).toFixed(2)}`,
+      status: payment.status.toLowerCase(),
+      stripeId: payment.paymentIntentId ?? payment.checkoutSessionId ?? "–",
+      receiptUrl: payment.receiptUrl,
     })),
     charges: charges.map((row) => ({
       day: row.day.toISOString().slice(0, 10),
@@ -63,15 +115,50 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const userId = await requirePageUserId(request);
-  const parsed = TopUpSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const { prisma } = getAccounts();
+  const settings = getPaymentSettings();
+  const parsed = CreditsActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return data(
       { message: "This form has expired; reload the page and try again." },
       { status: 400 },
     );
-  const { transaction, replayed } = await topUp(getAccounts().prisma, userId, parsed.data.token);
+  const input = parsed.data;
+  if (input.intent === "checkout") {
+    const typed = input.amount === "custom" ? input.customAmount : input.amount;
+    const amount = AmountUsdSchema.safeParse(Number(typed?.replace(/^\$/, "") ?? NaN));
+    if (!amount.success || typed === undefined || typed.trim() === "")
+      return data(
+        {
+          message: `Enter an amount from $${TOPUP_MIN_USD} to $${TOPUP_MAX_USD.toLocaleString("en")}, in dollars and cents.`,
+        },
+        { status: 400 },
+      );
+    if (!settings.stripe)
+      return data({ message: "Payments are not configured on this gateway." }, { status: 503 });
+    try {
+      const { url } = await startCheckout(prisma, settings.stripe.stripe, {
+        userId,
+        amountCents: amount.data,
+        idempotencyKey: input.token,
+        origin: publicOrigin(request),
+        maxPerDayUsd: settings.maxTopupPerDayUsd,
+      });
+      return redirect(url);
+    } catch (error) {
+      if (error instanceof GatewayError)
+        return data({ message: error.message }, { status: error.status });
+      throw error;
+    }
+  }
+  if (!settings.freeOnramp)
+    return data(
+      { message: "Free top-ups are off on this gateway: pay with a card instead." },
+      { status: 403 },
+    );
+  const { transaction, replayed } = await topUp(prisma, userId, input.token);
   if (!replayed) {
-    await audit(getAccounts().prisma, request, {
+    await audit(prisma, request, {
       action: "credits_added",
       actorId: userId,
       subject: transaction.id.toString(),
@@ -85,13 +172,44 @@ export async function action({ request }: Route.ActionArgs) {
   };
 }
 
-export const meta: Route.MetaFunction = () => [{ title: "Credits · LLM Gateway" }];
+export const meta: Route.MetaFunction = ({ loaderData }) => [
+  { title: "Credits · LLM Gateway" },
+  // Waiting for Stripe's webhook: the page looks again every 2 s, with or without JavaScript.
+  ...(loaderData?.returned && !loaderData.returned.credited && !loaderData.returned.failed
+    ? [{ httpEquiv: "refresh", content: "2" }]
+    : []),
+];
 
 export default function Credits({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
+  const { returned } = loaderData;
+  const waiting = returned !== null && !returned.credited && !returned.failed;
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => void revalidator.revalidate(), 1_000);
+    return () => clearInterval(timer);
+  }, [waiting, revalidator]);
   return (
     <div className="grid gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Credits</h1>
+      {returned ? (
+        <p
+          role="status"
+          data-testid="payment-status"
+          className="rounded-md border px-3 py-2 text-sm"
+        >
+          {returned.credited
+            ? `Payment received: ${returned.credits} credits added.`
+            : returned.failed
+              ? "The payment did not go through; nothing was charged or credited."
+              : "Payment received, crediting… (this page updates by itself)"}
+        </p>
+      ) : loaderData.cancelled ? (
+        <p role="status" className="rounded-md border px-3 py-2 text-sm">
+          Checkout cancelled: nothing was charged.
+        </p>
+      ) : null}
       <Card>
         <CardHeader>
           <CardDescription>Balance</CardDescription>
@@ -100,15 +218,56 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
           </CardTitle>
           <CardDescription>{loaderData.balance.usd} · 1 credit = US$0.01</CardDescription>
         </CardHeader>
-        <CardContent className="flex flex-wrap items-center gap-4">
-          <Form method="post">
-            <input type="hidden" name="token" value={loaderData.token} />
-            <Button type="submit" disabled={navigation.state === "submitting"}>
-              {navigation.state === "submitting"
-                ? "Adding…"
-                : `Add ${ONRAMP_CREDITS.toLocaleString("en")} credits`}
-            </Button>
-          </Form>
+        <CardContent className="grid gap-4">
+          {loaderData.paymentsConfigured ? (
+            <Form method="post" className="grid gap-3" aria-label="Buy credits">
+              <input type="hidden" name="intent" value="checkout" />
+              <input type="hidden" name="token" value={loaderData.token} />
+              <fieldset className="flex flex-wrap items-center gap-3">
+                <legend className="mb-2 text-sm font-medium">Buy credits with a card</legend>
+                {loaderData.presets.map((usd, i) => (
+                  <label key={usd} className="flex items-center gap-1 text-sm">
+                    <input
+                      type="radio"
+                      name="amount"
+                      value={String(usd)}
+                      defaultChecked={i === 1}
+                    />
+                    ${usd}
+                  </label>
+                ))}
+                <label className="flex items-center gap-1 text-sm">
+                  <input type="radio" name="amount" value="custom" /> Other: $
+                  <Input
+                    name="customAmount"
+                    inputMode="decimal"
+                    className="w-24"
+                    aria-label="Other amount in US dollars"
+                    placeholder="5–1000"
+                  />
+                </label>
+              </fieldset>
+              <div>
+                <Button type="submit" disabled={navigation.state === "submitting"}>
+                  {navigation.state === "submitting" ? "Opening Checkout…" : "Pay with Stripe"}
+                </Button>
+              </div>
+            </Form>
+          ) : (
+            <p className="text-sm text-muted-foreground" data-testid="payments-off">
+              Payments are not configured on this gateway (STRIPE_SECRET_KEY): ask its admin for
+              credits.
+            </p>
+          )}
+          {loaderData.freeOnramp ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="free" />
+              <input type="hidden" name="token" value={loaderData.token} />
+              <Button type="submit" variant="outline" disabled={navigation.state === "submitting"}>
+                {`Add ${ONRAMP_CREDITS.toLocaleString("en")} free credits`}
+              </Button>
+            </Form>
+          ) : null}
           {actionData?.message ? (
             <p role="status" className="text-sm text-muted-foreground">
               {actionData.message}
@@ -116,6 +275,54 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
           ) : null}
         </CardContent>
       </Card>
+      {loaderData.payments.length > 0 ? (
+        <section aria-labelledby="payments">
+          <h2 id="payments" className="mb-2 text-lg font-semibold">
+            Payments
+          </h2>
+          <div className="overflow-x-auto rounded-lg border">
+            <table className="w-full text-sm">
+              <thead className="bg-muted text-left">
+                <tr>
+                  <th className="px-3 py-2 font-medium">When</th>
+                  <th className="px-3 py-2 font-medium">Amount</th>
+                  <th className="px-3 py-2 font-medium">Status</th>
+                  <th className="px-3 py-2 font-medium">Stripe id</th>
+                  <th className="px-3 py-2 font-medium">Receipt</th>
+                </tr>
+              </thead>
+              <tbody>
+                {loaderData.payments.map((payment) => (
+                  <tr key={payment.id} className="border-t">
+                    <td className="px-3 py-2">{new Date(payment.at).toLocaleString("en")}</td>
+                    <td className="px-3 py-2">{payment.amountUsd}</td>
+                    <td className="px-3 py-2">
+                      <Badge variant={payment.status === "paid" ? "secondary" : "outline"}>
+                        {payment.status}
+                      </Badge>
+                    </td>
+                    <td className="px-3 py-2 font-mono text-xs">{payment.stripeId}</td>
+                    <td className="px-3 py-2">
+                      {payment.receiptUrl ? (
+                        <a
+                          className="underline"
+                          href={payment.receiptUrl}
+                          rel="noreferrer"
+                          target="_blank"
+                        >
+                          receipt
+                        </a>
+                      ) : (
+                        "–"
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       <div className="grid gap-6 md:grid-cols-2">
         <section aria-labelledby="credit-history">
           <h2 id="credit-history" className="mb-2 text-lg font-semibold">
@@ -139,7 +346,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
                   <tr key={row.id} className="border-t">
                     <td className="px-3 py-2">{new Date(row.at).toLocaleString("en")}</td>
                     <td className="px-3 py-2">{row.source}</td>
-                    <td className="px-3 py-2 text-right">+{row.amount}</td>
+                    <td className="px-3 py-2 text-right">{row.amount}</td>
                   </tr>
                 ))}
               </tbody>

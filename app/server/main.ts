@@ -50,6 +50,10 @@ try {
 process.env.DATABASE_URL = database.url;
 process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
 
+// The seed's free top-up is on for local starts and off in production, unless FREE_ONRAMP says
+// otherwise; the app bundle sees NODE_ENV=production either way, so it is decided here.
+process.env.FREE_ONRAMP = String(env.FREE_ONRAMP ?? env.NODE_ENV !== "production");
+
 // Local starts keep a generated key in the data directory, like the session secret;
 // a deployment sets its own (or, until it does, derives one: see secret-box-from-env).
 if (env.NODE_ENV !== "production")

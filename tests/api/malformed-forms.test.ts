@@ -146,7 +146,7 @@ const FORM_TARGETS: [path: string, fields: string[], base: Record<string, string
     ["intent", "name", "creditLimit", "id", "enabled"],
     { intent: "create", name: "k" },
   ],
-  ["/dashboard/credits", ["intent", "idempotencyKey"], {}],
+  ["/dashboard/credits", ["intent", "token", "amount", "customAmount"], {}],
   ["/dashboard/admin", ["id", "inputPrice", "cachedInputPrice", "outputPrice"], { id: "1" }],
 ];
 const API_TARGETS: [

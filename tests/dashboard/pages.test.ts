@@ -413,7 +413,9 @@ describe("dashboard pages", () => {
       args(new Request(`${BASE}/dashboard/credits`, { headers: { cookie } })),
     );
     const submit = () =>
-      credits.action(args(post("/dashboard/credits", { token: page.token }, { cookie })));
+      credits.action(
+        args(post("/dashboard/credits", { intent: "free", token: page.token }, { cookie })),
+      );
     const results = await Promise.all([submit(), submit(), submit()]);
     expect(results.filter((r) => JSON.stringify(r).includes("Added 1,000 credits."))).toHaveLength(
       1,
@@ -424,8 +426,8 @@ describe("dashboard pages", () => {
     expect(after.balance.credits).toBe("1,010.00");
     // The 10 credits the user started with, and exactly one onramp.
     expect(after.credits.map((row) => [row.source, row.amount])).toEqual([
-      ["Top-up", "1,000.00"],
-      ["Top-up", "10.00"],
+      ["Free top-up", "+1,000.00"],
+      ["Free top-up", "+10.00"],
     ]);
     expect(
       (await getAccounts().prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance,
@@ -436,7 +438,9 @@ describe("dashboard pages", () => {
   test("credits: an expired or forged form is refused", async () => {
     const { cookie } = await signedIn();
     const result = await run(() =>
-      credits.action(args(post("/dashboard/credits", { token: "not-a-token" }, { cookie }))),
+      credits.action(
+        args(post("/dashboard/credits", { intent: "free", token: "not-a-token" }, { cookie })),
+      ),
     );
     expect(statusOf(result)).toBe(400);
   });

@@ -74,7 +74,7 @@ async function signUp(page: Page, email: string) {
 async function topUpAndCreateKey(page: Page, prefix: string) {
   await page.getByRole("link", { name: "Credits" }).click();
   await page.waitForURL(/\/dashboard\/credits$/);
-  await page.getByRole("button", { name: "Add 1,000 credits" }).click();
+  await page.getByRole("button", { name: "Add 1,000 free credits" }).click();
   await expect.poll(() => page.getByRole("status").textContent()).toBe("Added 1,000 credits.");
   await shot(page, `${prefix}-credits`);
   await page.getByRole("link", { name: "API keys" }).click();

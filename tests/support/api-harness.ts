@@ -11,7 +11,10 @@ import {
 } from "../../app/api/api-keys-api.server.ts";
 import { profileApi, signInApi, signOutApi, signUpApi } from "../../app/api/auth-api.server.ts";
 import { modelsApi } from "../../app/api/models-api.server.ts";
-import { onrampApi } from "../../app/api/payments-api.server.ts";
+import { checkoutApi, listPaymentsApi, onrampApi } from "../../app/api/payments-api.server.ts";
+import type { PaymentSettings } from "../../app/payments/payment-settings.server.ts";
+import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts";
+import { createLogger } from "../../app/server/logger.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 import { stampClient } from "../../app/http/client-stamp.server.ts";
 import type { TrustProxy } from "../../app/http/trust-proxy.ts";
@@ -19,9 +22,21 @@ import type { TrustProxy } from "../../app/http/trust-proxy.ts";
 /** The JSON API's handlers on a real HTTP server, routed as app/routes.ts routes them. */
 export async function startApiHarness(
   prisma: Prisma,
-  options: { signupCredits?: number; adminEmail?: string; trustProxy?: TrustProxy } = {},
+  options: {
+    signupCredits?: number;
+    adminEmail?: string;
+    trustProxy?: TrustProxy;
+    /** Payments as the environment would set them (default: free top-ups on, no Stripe). */
+    payments?: Partial<PaymentSettings>;
+  } = {},
 ) {
-  const { trustProxy = { kind: "none" }, ...accountOptions } = options;
+  const { trustProxy = { kind: "none" }, payments: paymentOptions, ...accountOptions } = options;
+  const payments: PaymentSettings = {
+    stripe: undefined,
+    freeOnramp: true,
+    maxTopupPerDayUsd: 200,
+    ...paymentOptions,
+  };
   const accounts: Accounts = createAccounts({
     prisma,
     sessionSecret: "test-secret-".padEnd(40, "x"),
@@ -39,7 +54,22 @@ export async function startApiHarness(
     if (path === "/api/auth/profile") return profileApi(accounts, request);
     if (path === "/api/models") return modelsApi(accounts);
     if (path === "/api/payments/onramp")
-      return method === "POST" ? onrampApi(accounts, request) : methodNotAllowed("POST");
+      return method === "POST" ? onrampApi(accounts, payments, request) : methodNotAllowed("POST");
+    if (path === "/api/payments/checkout")
+      return method === "POST"
+        ? checkoutApi(accounts, payments, request)
+        : methodNotAllowed("POST");
+    if (path === "/api/payments") return listPaymentsApi(accounts, request);
+    if (path === "/api/payments/stripe/webhook" && payments.stripe?.webhookSecret)
+      return handleStripeWebhook(
+        {
+          prisma,
+          stripe: payments.stripe.stripe,
+          webhookSecret: payments.stripe.webhookSecret,
+          log: createLogger("silent"),
+        },
+        request,
+      );
     if (path === "/api/api-keys") {
       if (method === "GET") return listKeysApi(accounts, request);
       if (method === "POST") return createKeyApi(accounts, request);

@@ -1,0 +1,310 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import Stripe from "stripe";
+
+// A fake Stripe API for tests and local runs: the Checkout Session and
+// PaymentIntent endpoints the gateway calls (form-encoded, as the official SDK
+// sends them, with Idempotency-Key replays), a checkout page that "pays", and
+// webhook events signed with the official SDK's test-header helper.
+
+export interface FakeSession {
+  id: string;
+  object: "checkout.session";
+  mode: string;
+  status: "open" | "complete" | "expired";
+  payment_status: "unpaid" | "paid";
+  amount_total: number;
+  currency: string;
+  client_reference_id: string | null;
+  metadata: Record<string, string>;
+  payment_intent: string | null;
+  success_url: string;
+  cancel_url: string;
+  url: string;
+  created: number;
+}
+
+export interface FakeCharge {
+  id: string;
+  object: "charge";
+  amount: number;
+  amount_refunded: number;
+  refunded: boolean;
+  currency: string;
+  payment_intent: string;
+  receipt_url: string;
+  paid: boolean;
+  status: "succeeded";
+}
+
+export interface FakeIntent {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_received: number;
+  currency: string;
+  metadata: Record<string, string>;
+  status: "succeeded";
+  latest_charge: string;
+}
+
+export interface FakeStripe {
+  /** For STRIPE_API_BASE. */
+  baseUrl: string;
+  /** Requests the SDK made: method, path, form body, Idempotency-Key. */
+  received: {
+    method: string;
+    path: string;
+    body: Record<string, unknown>;
+    idempotencyKey?: string;
+  }[];
+  sessions: Map<string, FakeSession>;
+  /** Marks a session paid (as its page does): its PaymentIntent and charge. */
+  pay(sessionId: string): { session: FakeSession; intent: FakeIntent; charge: FakeCharge };
+  /** A webhook event's payload for `object`, and a valid Stripe-Signature for it. */
+  event(
+    type: string,
+    object: object,
+    id?: string,
+  ): { id: string; payload: string; signature: string };
+  /** Where the checkout page delivers its events (signed with `secret`); unset: it does not. */
+  webhookUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+export const FAKE_STRIPE_SECRET_KEY = "sk_test_fakegateway000000000000";
+export const FAKE_WEBHOOK_SECRET = "whsec_fakegateway000000000000";
+
+const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("hex")}`;
+
+/** Stripe's form encoding (`a[b][0][c]=1`) back into objects and arrays. */
+export function parseStripeForm(text: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const path = key.replace(/\]/g, "").split("[");
+    let node: Record<string, unknown> = root;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = (node[part] ??= /^\d+$/.test(path[i + 1]!) ? [] : {}) as Record<string, unknown>;
+    });
+  }
+  return root;
+}
+
+export async function startFakeStripe(
+  options: { port?: number; webhookSecret?: string; webhookUrl?: string } = {},
+): Promise<FakeStripe> {
+  const secret = options.webhookSecret ?? FAKE_WEBHOOK_SECRET;
+  const sdk = new Stripe(FAKE_STRIPE_SECRET_KEY);
+  const sessions = new Map<string, FakeSession>();
+  const intents = new Map<string, FakeIntent>();
+  const charges = new Map<string, FakeCharge>();
+  const replays = new Map<string, { status: number; body: unknown }>();
+  const received: FakeStripe["received"] = [];
+  let baseUrl = "";
+
+  const send = (response: ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { "content-type": "application/json", "request-id": id("req") });
+    response.end(JSON.stringify(body));
+  };
+  const error = (response: ServerResponse, status: number, message: string, param?: string) =>
+    send(response, status, { error: { type: "invalid_request_error", message, param } });
+
+  const fake: FakeStripe = {
+    baseUrl: "",
+    received,
+    sessions,
+    webhookUrl: options.webhookUrl,
+    pay(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) throw new Error(`no session ${sessionId}`);
+      const chargeId = id("ch");
+      const intent: FakeIntent = {
+        id: session.payment_intent ?? id("pi"),
+        object: "payment_intent",
+        amount: session.amount_total,
+        amount_received: session.amount_total,
+        currency: session.currency,
+        metadata: intentMetadata.get(sessionId) ?? {},
+        status: "succeeded",
+        latest_charge: chargeId,
+      };
+      const charge: FakeCharge = {
+        id: chargeId,
+        object: "charge",
+        amount: session.amount_total,
+        amount_refunded: 0,
+        refunded: false,
+        currency: session.currency,
+        payment_intent: intent.id,
+        receipt_url: `${baseUrl}/receipts/${chargeId}`,
+        paid: true,
+        status: "succeeded",
+      };
+      intents.set(intent.id, intent);
+      charges.set(charge.id, charge);
+      Object.assign(session, {
+        status: "complete",
+        payment_status: "paid",
+        payment_intent: intent.id,
+      });
+      return { session: { ...session }, intent: { ...intent }, charge: { ...charge } };
+    },
+    event(type, object, eventId = id("evt")) {
+      const payload = JSON.stringify({
+        id: eventId,
+        object: "event",
+        api_version: "2026-10-28.endive",
+        created: Math.floor(Date.now() / 1000),
+        type,
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        data: { object },
+      });
+      return {
+        id: eventId,
+        payload,
+        signature: sdk.webhooks.generateTestHeaderString({ payload, secret }),
+      };
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const intentMetadata = new Map<string, Record<string, string>>();
+
+  async function deliver(type: string, object: object) {
+    if (!fake.webhookUrl) return;
+    const { payload, signature } = fake.event(type, object);
+    await fetch(fake.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: payload,
+    }).catch(() => {});
+  }
+
+  async function api(request: IncomingMessage, response: ServerResponse, url: URL, text: string) {
+    if (!/^Bearer sk_(test|live)_\w+$/.test(request.headers.authorization ?? ""))
+      return send(response, 401, {
+        error: { type: "invalid_request_error", message: "Invalid API Key provided" },
+      });
+    const body = parseStripeForm(text);
+    const key = request.headers["idempotency-key"] as string | undefined;
+    received.push({
+      method: request.method ?? "GET",
+      path: url.pathname,
+      body,
+      idempotencyKey: key,
+    });
+    const replayKey = key && `${request.method} ${url.pathname} ${key}`;
+    if (replayKey && replays.has(replayKey)) {
+      const replay = replays.get(replayKey)!;
+      return send(response, replay.status, replay.body);
+    }
+    const answer = (status: number, payload: unknown) => {
+      if (replayKey) replays.set(replayKey, { status, body: payload });
+      send(response, status, payload);
+    };
+    const sessionPath = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(url.pathname);
+    const intentPath = /^\/v1\/payment_intents\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === "POST" && url.pathname === "/v1/checkout/sessions") {
+      const items = (body.line_items ?? []) as {
+        quantity?: string;
+        price_data?: { currency?: string; unit_amount?: string };
+      }[];
+      if (items.length === 0)
+        return error(response, 400, "Missing required param: line_items.", "line_items");
+      const amount = items.reduce(
+        (sum, item) => sum + Number(item.price_data?.unit_amount ?? 0) * Number(item.quantity ?? 1),
+        0,
+      );
+      const sessionId = id("cs");
+      const session: FakeSession = {
+        id: sessionId,
+        object: "checkout.session",
+        mode: String(body.mode ?? "payment"),
+        status: "open",
+        payment_status: "unpaid",
+        amount_total: amount,
+        currency: items[0]!.price_data?.currency ?? "usd",
+        client_reference_id: (body.client_reference_id as string | undefined) ?? null,
+        metadata: (body.metadata ?? {}) as Record<string, string>,
+        payment_intent: null,
+        success_url: String(body.success_url ?? ""),
+        cancel_url: String(body.cancel_url ?? ""),
+        url: `${baseUrl}/pay/${sessionId}`,
+        created: Math.floor(Date.now() / 1000),
+      };
+      sessions.set(sessionId, session);
+      intentMetadata.set(
+        sessionId,
+        ((body.payment_intent_data as { metadata?: Record<string, string> } | undefined)
+          ?.metadata ?? {}) as Record<string, string>,
+      );
+      return answer(200, session);
+    }
+    if (request.method === "GET" && sessionPath) {
+      const session = sessions.get(sessionPath[1]!);
+      return session ? answer(200, session) : error(response, 404, "No such checkout.session");
+    }
+    if (request.method === "GET" && intentPath) {
+      const intent = intents.get(intentPath[1]!);
+      if (!intent) return error(response, 404, "No such payment_intent");
+      const expand = url.searchParams
+        .getAll("expand[]")
+        .concat(url.searchParams.getAll("expand[0]"));
+      return answer(200, {
+        ...intent,
+        latest_charge: expand.includes("latest_charge")
+          ? charges.get(intent.latest_charge)
+          : intent.latest_charge,
+      });
+    }
+    return error(response, 404, `Unrecognized request URL (${request.method}: ${url.pathname})`);
+  }
+
+  /** The checkout page: a button that pays, then the events, then back to the gateway. */
+  async function page(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const session = sessions.get(url.pathname.slice("/pay/".length));
+    if (!session) {
+      response.writeHead(404, { "content-type": "text/plain" });
+      return response.end("No such Checkout Session");
+    }
+    if (request.method === "POST") {
+      const { intent, charge } = fake.pay(session.id);
+      await deliver("checkout.session.completed", sessions.get(session.id)!);
+      await deliver("payment_intent.succeeded", intent);
+      await deliver("charge.succeeded", charge);
+      response.writeHead(303, { location: session.success_url });
+      return response.end();
+    }
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(
+      `<!doctype html><html lang="en"><head><title>Fake Stripe Checkout</title></head><body>` +
+        `<main><h1>Fake Stripe Checkout</h1><p>Pay $${(session.amount_total / 100).toFixed(2)}</p>` +
+        `<form method="post"><button type="submit">Pay</button></form>` +
+        `<p><a href="${session.cancel_url}">Cancel</a></p></main></body></html>`,
+    );
+  }
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://fake");
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    try {
+      if (url.pathname.startsWith("/pay/")) return await page(request, response, url);
+      if (url.pathname.startsWith("/receipts/")) {
+        response.writeHead(200, { "content-type": "text/html" });
+        return response.end("<!doctype html><title>Receipt</title><p>Receipt</p>");
+      }
+      return await api(request, response, url, text);
+    } catch (caught) {
+      if (!response.headersSent) send(response, 500, { error: { message: String(caught) } });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.baseUrl = baseUrl;
+  return fake;
+}
