@@ -24,6 +24,7 @@ export type AuditAction =
   | "model_created"
   | "models_imported"
   | "model_changed"
+  | "credits_granted"
   | "own_provider_key_saved"
   | "own_provider_key_removed";
 

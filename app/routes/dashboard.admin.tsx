@@ -13,6 +13,8 @@ import { describeZodError } from "#app/http/zod-issue.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { updateModel } from "#app/admin/models.server.ts";
 import { GatewayError } from "#app/http/gateway-error.ts";
+import { grantCredits } from "#app/accounts/grants.server.ts";
+import { randomUUID } from "node:crypto";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -43,6 +45,19 @@ const ModelLimitsSchema = z.object({
   maxOutputTokens: z.coerce.number().int("Enter whole tokens").min(1).max(10_000_000),
 });
 
+// Credits an admin gives a user (support, refunds outside Stripe, trials).
+const GrantSchema = z.object({
+  intent: z.literal("grant"),
+  token: z.uuid(),
+  email: z.email("Enter the user's email").max(320),
+  credits: z.coerce
+    .number()
+    .int("Enter whole credits")
+    .min(1, "At least 1 credit")
+    .max(10_000_000, "At most 10,000,000 credits"),
+  note: z.string().trim().min(1, "Say why (shown in the audit log)").max(500),
+});
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
   const { prisma } = getAccounts();
@@ -57,6 +72,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   });
   return {
     auditEvents,
+    // A fresh token per page view: a double submit grants once.
+    grantToken: randomUUID(),
     models,
     mappings: mappings.map((mapping) => ({
       id: mapping.id,
@@ -75,6 +92,7 @@ export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
   const form = Object.fromEntries(await readForm(request));
   if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
+  if (form.intent === "grant") return grant(form, { id: adminId, request });
   const parsed = MappingUpdateSchema.safeParse(form);
   if (!parsed.success) {
     return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
@@ -97,6 +115,30 @@ export async function action({ request }: Route.ActionArgs) {
     },
   });
   return { message: "Saved. New requests use these prices now.", id };
+}
+
+async function grant(form: Record<string, unknown>, admin: { id: string; request: Request }) {
+  const parsed = GrantSchema.safeParse(form);
+  if (!parsed.success)
+    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
+  const { email, credits, note, token } = parsed.data;
+  const prisma = getAccounts().prisma;
+  const granted = await grantCredits(prisma, { adminId: admin.id, email, credits, note, token });
+  if (!granted)
+    return data({ message: `No user has the email ${email}`, id: null }, { status: 404 });
+  if (!granted.replayed)
+    await audit(prisma, admin.request, {
+      action: "credits_granted",
+      actorId: admin.id,
+      subject: granted.user.id,
+      details: { micro: granted.amount.toString(), note },
+    });
+  return {
+    message: granted.replayed
+      ? "Already granted: this form was submitted before."
+      : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
+    id: null,
+  };
 }
 
 async function saveLimits(form: Record<string, unknown>, admin: { id: string; request: Request }) {
@@ -184,6 +226,30 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           </tbody>
         </table>
       </div>
+      <section aria-labelledby="grant-credits" className="grid gap-2">
+        <h2 id="grant-credits" className="text-lg font-semibold tracking-tight">
+          Grant credits
+        </h2>
+        <Form method="post" className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="intent" value="grant" />
+          <input type="hidden" name="token" value={loaderData.grantToken} />
+          <label className="grid gap-1 text-sm">
+            User's email
+            <Input name="email" type="email" required className="w-64" />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Credits
+            <Input name="credits" type="number" min={1} required className="w-32" />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Why
+            <Input name="note" required maxLength={500} className="w-64" />
+          </label>
+          <Button type="submit" variant="outline">
+            Grant
+          </Button>
+        </Form>
+      </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Model limits</h2>
         <p className="text-sm text-muted-foreground">

@@ -232,6 +232,45 @@ test("a model's limits: saved, refused above the context, and enforced by the ga
   });
 });
 
+test("an admin grants credits: recorded with the admin's id and reason, once per form; others get 403", async () => {
+  const { cookie, user: adminUser } = await cookieFor("ADMIN");
+  const { user: someone, cookie: userCookie } = await cookieFor("USER");
+  const page = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  const form = {
+    intent: "grant",
+    token: page.grantToken,
+    email: someone.email.toUpperCase(),
+    credits: "500",
+    note: "conference voucher",
+  };
+  const results = await Promise.all([save(cookie, form), save(cookie, form)]);
+  expect(JSON.stringify(results)).toContain(`Granted 500 credits to ${someone.email}`);
+  const rows = await getAccounts().prisma.onrampTransaction.findMany({
+    where: { userId: someone.id, source: "GRANT" },
+  });
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({
+    amount: 500_000_000n,
+    grantedBy: adminUser.id,
+    note: "conference voucher",
+  });
+  expect(
+    (await getAccounts().prisma.user.findUniqueOrThrow({ where: { id: someone.id } })).balance,
+  ).toBe(600_000_000n);
+  expect(
+    await getAccounts().prisma.auditEvent.count({
+      where: { action: "credits_granted", actorId: adminUser.id, subject: someone.id },
+    }),
+  ).toBe(1);
+  const nobody = await save(cookie, { ...form, token: crypto.randomUUID(), email: "no@one.test" });
+  expect(JSON.stringify(nobody)).toContain("No user has the email no@one.test");
+  const bad = await save(cookie, { ...form, token: crypto.randomUUID(), credits: "0" });
+  expect(JSON.stringify(bad)).toContain("At least 1 credit");
+  expect(await status(() => save(userCookie, { ...form, token: crypto.randomUUID() }))).toBe(403);
+});
+
 describe("the providers page", () => {
   const post = (cookie: string, fields: Record<string, string>) =>
     providers.action(
