@@ -110,6 +110,8 @@ interface Growth {
 
 interface Written {
   outcomes: Settled<Outcome>[];
+  /** The balances the batch left (for auto top-up). */
+  users: { id: string; balance: bigint }[];
   committed(): void;
   rolledBack(): void;
 }
@@ -119,6 +121,7 @@ export class Ledger {
   readonly stats = { transactions: 0, operations: 0, reservedInMemory: 0 };
   private readonly prisma: Prisma;
   private readonly idleMs: number;
+  private readonly onBalances: ((users: { id: string; balance: bigint }[]) => void) | undefined;
   /** This process's name on its holds and progress records; its advisory lock says it is alive. */
   readonly instance: string;
   private readonly holds = new Map<string, Hold>();
@@ -129,8 +132,17 @@ export class Ledger {
   private epoch = 0;
 
   /** `idleMs`: how long a hold nobody uses is kept for the next requests (0: released at once). */
-  constructor(prisma: Prisma, options: { idleMs?: number; instance?: string } = {}) {
+  constructor(
+    prisma: Prisma,
+    options: {
+      idleMs?: number;
+      instance?: string;
+      /** Told the balances each committed batch left (auto top-up watches them). */
+      onBalances?: (users: { id: string; balance: bigint }[]) => void;
+    } = {},
+  ) {
     this.prisma = prisma;
+    this.onBalances = options.onBalances;
     this.instance = options.instance ?? newInstanceId();
     this.idleMs = options.idleMs ?? 2_000;
     this.batches = new GroupCommit((batch) => this.write(batch));
@@ -243,6 +255,7 @@ export class Ledger {
         written = await this.writeTransaction(tx, batch);
       }, TRANSACTION_OPTIONS);
       written!.committed();
+      this.onBalances?.(written!.users);
       this.stats.transactions += 1;
       this.stats.operations += batch.length;
       return written!.outcomes;
@@ -312,6 +325,7 @@ export class Ledger {
       requests.length > 0 ? await this.grant(tx, requests, growth, result) : undefined;
     let next = 0;
     return {
+      users: result.users,
       outcomes: batch.map((op): Settled<Outcome> =>
         op.kind === "reserve"
           ? { ok: true, value: granted!.reservations[next++]! }

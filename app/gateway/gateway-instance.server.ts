@@ -4,6 +4,7 @@ import { activeTracing } from "../observability/tracing.server.ts";
 import { createLogger } from "../server/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
 import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
+import { getPaymentSettings } from "../payments/payment-settings.server.ts";
 import { createGateway, upstreamTimeoutsFromEnv, type Gateway } from "./gateway.server.ts";
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
@@ -21,6 +22,7 @@ export function getGateway(): Promise<Gateway> {
       logContent: env.LOG_CONTENT,
       responseStoreDays: env.RESPONSE_STORE_DAYS,
       byokFeePercent: env.BYOK_FEE_PERCENT,
+      stripe: (await getPaymentSettings()).stripe?.stripe,
       tracing: activeTracing(),
     });
   });

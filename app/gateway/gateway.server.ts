@@ -10,6 +10,8 @@ import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
 import { ProviderRegistry } from "./providers/provider-registry.server.ts";
 import { OwnKeyCache } from "./providers/own-keys.server.ts";
+import type Stripe from "stripe";
+import { AutoTopUp } from "../payments/auto-topup.server.ts";
 import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
@@ -102,10 +104,27 @@ export async function createGateway(options: {
   breaker?: BreakerOptions;
   /** BYOK_FEE_PERCENT (default 0). */
   byokFeePercent?: number;
+  /** Stripe, for auto top-up; without it there is none. */
+  stripe?: Stripe;
+  /** How long auto top-up waits after a failed charge before it tries again. */
+  autoTopUpCooldownMs?: number;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
-  const ledger = new Ledger(options.prisma, { idleMs: options.holdIdleMs, instance });
+  const autoTopUp =
+    options.stripe &&
+    new AutoTopUp({
+      prisma: options.prisma,
+      stripe: options.stripe,
+      listener,
+      log: options.log,
+      cooldownMs: options.autoTopUpCooldownMs,
+    });
+  const ledger = new Ledger(options.prisma, {
+    idleMs: options.holdIdleMs,
+    instance,
+    onBalances: autoTopUp && ((users) => autoTopUp.balancesWritten(users)),
+  });
   const running = new RunningRequests();
   const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => {
     ledger.forgetKey(apiKeyId);

@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { parseEnv, type Env } from "../config/env.server.ts";
 import { singleton } from "../utils/singleton.server.ts";
 
@@ -11,12 +11,14 @@ export interface StripeSetup {
 /**
  * The Stripe SDK for these settings, or undefined when STRIPE_SECRET_KEY is not
  * set (payments are not configured). STRIPE_API_BASE points it elsewhere (a
- * fake Stripe in tests, stripe-mock).
+ * fake Stripe in tests, stripe-mock). The SDK is loaded only then: it takes
+ * some 35 MB.
  */
-export function stripeFromEnv(
+export async function stripeFromEnv(
   env: Pick<Env, "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_BASE">,
-): StripeSetup | undefined {
+): Promise<StripeSetup | undefined> {
   if (!env.STRIPE_SECRET_KEY) return undefined;
+  const { default: Stripe } = await import("stripe");
   const base = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : undefined;
   const protocol = base?.protocol === "http:" ? "http" : "https";
   const stripe = new Stripe(env.STRIPE_SECRET_KEY, {
@@ -42,15 +44,15 @@ export interface PaymentSettings {
   maxTopupPerDayUsd: number;
 }
 
-export function paymentSettingsFromEnv(env: Env): PaymentSettings {
+export async function paymentSettingsFromEnv(env: Env): Promise<PaymentSettings> {
   return {
-    stripe: stripeFromEnv(env),
+    stripe: await stripeFromEnv(env),
     freeOnramp: env.FREE_ONRAMP ?? env.NODE_ENV !== "production",
     maxTopupPerDayUsd: env.MAX_TOPUP_PER_DAY_USD,
   };
 }
 
 /** The process's payment settings, from its environment. */
-export function getPaymentSettings(): PaymentSettings {
+export function getPaymentSettings(): Promise<PaymentSettings> {
   return singleton("payment-settings", () => paymentSettingsFromEnv(parseEnv(process.env)));
 }

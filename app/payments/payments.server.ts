@@ -151,6 +151,7 @@ interface PaymentRow {
   payment_intent_id: string | null;
   charge_id: string | null;
   refunded_cents: number;
+  auto: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -198,6 +199,12 @@ export async function creditPayment(prisma: Prisma, paid: PaidNotice) {
       where: { id: row.user_id },
       data: { balance: { increment: row.credits } },
     });
+    // An auto top-up is over once credited: the next one may start when needed.
+    if (row.auto)
+      await tx.autoTopUp.updateMany({
+        where: { userId: row.user_id },
+        data: { inFlightUntil: null, failedAt: null, lastError: null },
+      });
     return "credited" as const;
   });
 }

@@ -10,6 +10,8 @@ import {
   recordDispute,
   recordRefund,
 } from "./payments.server.ts";
+import { autoTopUpFailed } from "./auto-topup.server.ts";
+import { cardSaved } from "./auto-topup-settings.server.ts";
 
 // POST /api/payments/stripe/webhook. Every event is kept once by its id
 // (stripe_events) and marked processed when it took effect; an event that
@@ -74,6 +76,8 @@ async function applyEvent(prisma: Prisma, stripe: Stripe, log: Logger, event: St
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const session = event.data.object;
+      if (session.mode === "setup" && session.metadata?.purpose === "auto_topup")
+        return cardSaved(prisma, stripe, session);
       if (session.mode !== "payment") return "ignored";
       // Paid later (bank debits): async_payment_succeeded will say so.
       if (session.payment_status !== "paid") return "awaiting payment";
@@ -105,9 +109,18 @@ async function applyEvent(prisma: Prisma, stripe: Stripe, log: Logger, event: St
     case "checkout.session.expired":
       await markPaymentFailed(prisma, event.data.object.metadata?.payment_id);
       return "failed";
-    case "payment_intent.payment_failed":
-      await markPaymentFailed(prisma, event.data.object.metadata?.payment_id);
+    case "payment_intent.payment_failed": {
+      const intent = event.data.object;
+      const paymentId = intent.metadata?.payment_id;
+      if (intent.metadata?.auto_topup === "true" && paymentId)
+        await autoTopUpFailed(
+          prisma,
+          paymentId,
+          intent.last_payment_error?.message ?? "the card was declined",
+        );
+      else await markPaymentFailed(prisma, paymentId);
       return "failed";
+    }
     case "charge.succeeded": {
       const charge = event.data.object;
       await recordCharge(prisma, {

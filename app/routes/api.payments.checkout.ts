@@ -4,8 +4,8 @@ import { checkoutApi } from "#app/api/payments-api.server.ts";
 import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
 import type { Route } from "./+types/api.payments.checkout";
 
-export const action = ({ request }: Route.ActionArgs) =>
+export const action = async ({ request }: Route.ActionArgs) =>
   request.method === "POST"
-    ? checkoutApi(getAccounts(), getPaymentSettings(), request)
+    ? checkoutApi(getAccounts(), await getPaymentSettings(), request)
     : methodNotAllowed("POST");
 export const loader = () => methodNotAllowed("POST");

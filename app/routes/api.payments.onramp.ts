@@ -4,8 +4,8 @@ import { onrampApi } from "#app/api/payments-api.server.ts";
 import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
 import type { Route } from "./+types/api.payments.onramp";
 
-export const action = ({ request }: Route.ActionArgs) =>
+export const action = async ({ request }: Route.ActionArgs) =>
   request.method === "POST"
-    ? onrampApi(getAccounts(), getPaymentSettings(), request)
+    ? onrampApi(getAccounts(), await getPaymentSettings(), request)
     : methodNotAllowed("POST");
 export const loader = () => methodNotAllowed("POST");

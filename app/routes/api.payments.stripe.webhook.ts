@@ -6,9 +6,9 @@ import { processLogger } from "#app/server/logger.server.ts";
 import type { Route } from "./+types/api.payments.stripe.webhook";
 
 // Stripe's webhook endpoint: no session, no same-origin check; the signature is the check.
-export function action({ request }: Route.ActionArgs) {
+export async function action({ request }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
-  const { stripe } = getPaymentSettings();
+  const { stripe } = await getPaymentSettings();
   if (!stripe?.webhookSecret)
     return Response.json(
       { error: "Payments are not configured (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)" },

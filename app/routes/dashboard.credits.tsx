@@ -30,11 +30,25 @@ import {
   TOPUP_MIN_USD,
 } from "#app/payments/payments.server.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import {
+  AutoTopUpSettingsSchema,
+  autoTopUpOf,
+  saveAutoTopUp,
+  startCardSetup,
+} from "#app/payments/auto-topup-settings.server.ts";
+import { describeZodError } from "#app/http/zod-issue.ts";
 
 const PRESETS_USD = [10, 25, 50, 100];
 
 const CreditsActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("free"), token: z.uuid() }),
+  z.object({ intent: z.literal("card") }),
+  z.object({
+    intent: z.literal("auto"),
+    enabled: z.literal("on").optional(),
+    thresholdCredits: z.string().max(20),
+    amountUsd: z.string().max(20),
+  }),
   z.object({
     intent: z.literal("checkout"),
     token: z.uuid(),
@@ -57,10 +71,10 @@ const SOURCE_LABELS = {
 export async function loader({ request }: Route.LoaderArgs) {
   const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
-  const settings = getPaymentSettings();
+  const settings = await getPaymentSettings();
   const asked = new URL(request.url).searchParams;
   const returnedFrom = z.uuid().safeParse(asked.get("payment") ?? "");
-  const [user, credits, charges, payments, returned] = await Promise.all([
+  const [user, credits, charges, payments, returned, autoTopUp] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
     prisma.onrampTransaction.findMany({
       where: { userId },
@@ -77,6 +91,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     returnedFrom.success
       ? prisma.payment.findFirst({ where: { id: returnedFrom.data, userId } })
       : null,
+    autoTopUpOf(prisma, userId),
   ]);
   return {
     // A fresh token per page view: a double submit or a replayed form pays or credits once.
@@ -90,6 +105,18 @@ export async function loader({ request }: Route.LoaderArgs) {
       credits: formatCredits(returned.credits),
     },
     cancelled: asked.has("cancelled"),
+    cardSaved: asked.get("card") === "saved",
+    autoTopUp: autoTopUp && {
+      enabled: autoTopUp.enabled,
+      thresholdCredits: String(autoTopUp.threshold / 1_000_000n),
+      amountUsd: (autoTopUp.amountCents / 100).toFixed(2),
+      card: autoTopUp.paymentMethodId !== null,
+      // Shown until the next successful top-up or a new card.
+      failure: autoTopUp.failedAt && {
+        at: autoTopUp.failedAt.toISOString(),
+        reason: autoTopUp.lastError ?? "the charge failed",
+      },
+    },
     balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
     credits: credits.map((row) => ({
       id: row.id.toString(),
@@ -116,7 +143,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const userId = await requirePageUserId(request);
   const { prisma } = getAccounts();
-  const settings = getPaymentSettings();
+  const settings = await getPaymentSettings();
   const parsed = CreditsActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success)
     return data(
@@ -124,6 +151,43 @@ export async function action({ request }: Route.ActionArgs) {
       { status: 400 },
     );
   const input = parsed.data;
+  if (input.intent === "card" || input.intent === "auto") {
+    if (!settings.stripe)
+      return data({ message: "Payments are not configured on this gateway." }, { status: 503 });
+    if (input.intent === "card") {
+      const { email } = await prisma.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { email: true },
+      });
+      return redirect(
+        await startCardSetup(prisma, settings.stripe.stripe, {
+          userId,
+          email,
+          origin: publicOrigin(request),
+        }),
+      );
+    }
+    const parsedSettings = AutoTopUpSettingsSchema.safeParse({
+      enabled: input.enabled === "on",
+      thresholdCredits: Number(input.thresholdCredits),
+      amountUsd: Number(input.amountUsd.replace(/^\$/, "")),
+    });
+    if (!parsedSettings.success)
+      return data({ message: describeZodError(parsedSettings.error).message }, { status: 400 });
+    const { enabled, thresholdCredits, amountUsd } = parsedSettings.data;
+    const saved = await saveAutoTopUp(prisma, userId, {
+      enabled,
+      thresholdCredits,
+      amountCents: amountUsd,
+    });
+    if (!saved)
+      return data({ message: "Save a card first: auto top-up charges it." }, { status: 400 });
+    return {
+      message: enabled
+        ? `Auto top-up on: under ${thresholdCredits.toLocaleString("en")} credits, $${(amountUsd / 100).toFixed(2)} is charged to your card.`
+        : "Auto top-up off.",
+    };
+  }
   if (input.intent === "checkout") {
     const typed = input.amount === "custom" ? input.customAmount : input.amount;
     const amount = AmountUsdSchema.safeParse(Number(typed?.replace(/^\$/, "") ?? NaN));
@@ -275,6 +339,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
           ) : null}
         </CardContent>
       </Card>
+      {loaderData.paymentsConfigured ? <AutoTopUpCard loaderData={loaderData} /> : null}
       {loaderData.payments.length > 0 ? (
         <section aria-labelledby="payments">
           <h2 id="payments" className="mb-2 text-lg font-semibold">
@@ -384,6 +449,81 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
         </section>
       </div>
     </div>
+  );
+}
+
+/** Auto top-up: its settings, the saved card, and the last failure if any. */
+function AutoTopUpCard({ loaderData }: { loaderData: Route.ComponentProps["loaderData"] }) {
+  const auto = loaderData.autoTopUp;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Auto top-up</CardTitle>
+        <CardDescription>
+          When your balance falls under the threshold, your saved card is charged for the amount.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="grid gap-4">
+        {auto?.failure ? (
+          <p
+            role="alert"
+            data-testid="auto-topup-failure"
+            className="rounded-md border border-destructive px-3 py-2 text-sm text-destructive"
+          >
+            The last auto top-up failed ({new Date(auto.failure.at).toLocaleString("en")}):{" "}
+            {auto.failure.reason} It will try again in an hour, or save another card.
+          </p>
+        ) : null}
+        {loaderData.cardSaved ? (
+          <p role="status" className="text-sm">
+            Card saved for auto top-up.
+          </p>
+        ) : null}
+        <Form method="post" className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="intent" value="auto" />
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              name="enabled"
+              defaultChecked={auto?.enabled ?? false}
+              disabled={!auto?.card}
+            />
+            On
+          </label>
+          <label className="grid gap-1 text-sm">
+            Under (credits)
+            <Input
+              name="thresholdCredits"
+              type="number"
+              min={1}
+              defaultValue={auto?.thresholdCredits ?? "500"}
+              className="w-32"
+            />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Charge (US$)
+            <Input
+              name="amountUsd"
+              inputMode="decimal"
+              defaultValue={auto?.amountUsd ?? "10.00"}
+              className="w-28"
+            />
+          </label>
+          <Button type="submit" variant="outline">
+            Save
+          </Button>
+        </Form>
+        <Form method="post" className="flex items-center gap-3 text-sm">
+          <input type="hidden" name="intent" value="card" />
+          <span className="text-muted-foreground">
+            {auto?.card ? "A card is saved." : "No card saved yet."}
+          </span>
+          <Button type="submit" variant="outline" size="sm">
+            {auto?.card ? "Replace the card" : "Save a card"}
+          </Button>
+        </Form>
+      </CardContent>
+    </Card>
   );
 }
 

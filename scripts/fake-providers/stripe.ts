@@ -19,6 +19,8 @@ export interface FakeSession {
   client_reference_id: string | null;
   metadata: Record<string, string>;
   payment_intent: string | null;
+  customer: string | null;
+  setup_intent: string | null;
   success_url: string;
   cancel_url: string;
   url: string;
@@ -70,6 +72,10 @@ export interface FakeStripe {
   ): { id: string; payload: string; signature: string };
   /** Where the checkout page delivers its events (signed with `secret`); unset: it does not. */
   webhookUrl: string | undefined;
+  /** Payment methods whose off-session charges are declined. */
+  declined: Set<string>;
+  /** Completes a setup-mode session (as its page does): the card saved as a payment method. */
+  saveCard(sessionId: string): { session: FakeSession; paymentMethod: string };
   close(): Promise<void>;
 }
 
@@ -116,6 +122,22 @@ export async function startFakeStripe(
     received,
     sessions,
     webhookUrl: options.webhookUrl,
+    declined: new Set(),
+    saveCard(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session || session.mode !== "setup") throw new Error(`no setup session ${sessionId}`);
+      const paymentMethod = id("pm");
+      const setupIntent = id("seti");
+      setupIntents.set(setupIntent, {
+        id: setupIntent,
+        object: "setup_intent",
+        status: "succeeded",
+        customer: session.customer,
+        payment_method: paymentMethod,
+      });
+      Object.assign(session, { status: "complete", setup_intent: setupIntent });
+      return { session: { ...session }, paymentMethod };
+    },
     pay(sessionId) {
       const session = sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
@@ -172,6 +194,7 @@ export async function startFakeStripe(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const intentMetadata = new Map<string, Record<string, string>>();
+  const setupIntents = new Map<string, object>();
 
   async function deliver(type: string, object: object) {
     if (!fake.webhookUrl) return;
@@ -212,7 +235,7 @@ export async function startFakeStripe(
         quantity?: string;
         price_data?: { currency?: string; unit_amount?: string };
       }[];
-      if (items.length === 0)
+      if (items.length === 0 && body.mode !== "setup")
         return error(response, 400, "Missing required param: line_items.", "line_items");
       const amount = items.reduce(
         (sum, item) => sum + Number(item.price_data?.unit_amount ?? 0) * Number(item.quantity ?? 1),
@@ -226,10 +249,12 @@ export async function startFakeStripe(
         status: "open",
         payment_status: "unpaid",
         amount_total: amount,
-        currency: items[0]!.price_data?.currency ?? "usd",
+        currency: items[0]?.price_data?.currency ?? String(body.currency ?? "usd"),
         client_reference_id: (body.client_reference_id as string | undefined) ?? null,
         metadata: (body.metadata ?? {}) as Record<string, string>,
         payment_intent: null,
+        customer: (body.customer as string | undefined) ?? null,
+        setup_intent: null,
         success_url: String(body.success_url ?? ""),
         cancel_url: String(body.cancel_url ?? ""),
         url: `${baseUrl}/pay/${sessionId}`,
@@ -243,6 +268,20 @@ export async function startFakeStripe(
       );
       return answer(200, session);
     }
+    if (request.method === "POST" && url.pathname === "/v1/customers")
+      return answer(200, {
+        id: id("cus"),
+        object: "customer",
+        email: body.email ?? null,
+        metadata: body.metadata ?? {},
+      });
+    const setupPath = /^\/v1\/setup_intents\/([\w-]+)$/.exec(url.pathname);
+    if (request.method === "GET" && setupPath) {
+      const setupIntent = setupIntents.get(setupPath[1]!);
+      return setupIntent ? answer(200, setupIntent) : error(response, 404, "No such setup_intent");
+    }
+    if (request.method === "POST" && url.pathname === "/v1/payment_intents")
+      return answer(...(await offSessionCharge(body)));
     if (request.method === "GET" && sessionPath) {
       const session = sessions.get(sessionPath[1]!);
       return session ? answer(200, session) : error(response, 404, "No such checkout.session");
@@ -263,12 +302,68 @@ export async function startFakeStripe(
     return error(response, 404, `Unrecognized request URL (${request.method}: ${url.pathname})`);
   }
 
+  /** An off-session charge on a saved card (confirm=true): succeeded, or declined. */
+  async function offSessionCharge(body: Record<string, unknown>): Promise<[number, unknown]> {
+    const method = String(body.payment_method ?? "");
+    if (fake.declined.has(method))
+      return [
+        402,
+        {
+          error: {
+            type: "card_error",
+            code: "card_declined",
+            decline_code: "generic_decline",
+            message: "Your card was declined.",
+          },
+        },
+      ];
+    const amount = Number(body.amount);
+    const chargeId = id("ch");
+    const intent: FakeIntent = {
+      id: id("pi"),
+      object: "payment_intent",
+      amount,
+      amount_received: amount,
+      currency: String(body.currency ?? "usd"),
+      metadata: (body.metadata ?? {}) as Record<string, string>,
+      status: "succeeded",
+      latest_charge: chargeId,
+    };
+    const charge: FakeCharge = {
+      id: chargeId,
+      object: "charge",
+      amount,
+      amount_refunded: 0,
+      refunded: false,
+      currency: intent.currency,
+      payment_intent: intent.id,
+      receipt_url: `${baseUrl}/receipts/${chargeId}`,
+      paid: true,
+      status: "succeeded",
+    };
+    intents.set(intent.id, intent);
+    charges.set(charge.id, charge);
+    // As Stripe does, the events follow the answer.
+    setTimeout(() => {
+      void deliver("payment_intent.succeeded", intent).then(() =>
+        deliver("charge.succeeded", charge),
+      );
+    }, 10);
+    return [200, intent];
+  }
+
   /** The checkout page: a button that pays, then the events, then back to the gateway. */
   async function page(request: IncomingMessage, response: ServerResponse, url: URL) {
     const session = sessions.get(url.pathname.slice("/pay/".length));
     if (!session) {
       response.writeHead(404, { "content-type": "text/plain" });
       return response.end("No such Checkout Session");
+    }
+    if (request.method === "POST" && session.mode === "setup") {
+      fake.saveCard(session.id);
+      await deliver("checkout.session.completed", sessions.get(session.id)!);
+      response.writeHead(303, { location: session.success_url });
+      return response.end();
     }
     if (request.method === "POST") {
       const { intent, charge } = fake.pay(session.id);

@@ -32,7 +32,7 @@ beforeAll(async () => {
     payments: {
       freeOnramp: false,
       maxTopupPerDayUsd: 200,
-      stripe: stripeFromEnv({
+      stripe: await stripeFromEnv({
         STRIPE_SECRET_KEY: FAKE_STRIPE_SECRET_KEY,
         STRIPE_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
         STRIPE_API_BASE: stripe.baseUrl,

@@ -23,6 +23,7 @@ import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-a
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
 import { createLogger, type Logger } from "../../app/server/logger.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
+import type Stripe from "stripe";
 
 export interface GatewayHarness {
   baseUrl: string;
@@ -49,6 +50,9 @@ export async function startGatewayHarness(
     breaker?: BreakerOptions;
     /** BYOK_FEE_PERCENT. */
     byokFeePercent?: number;
+    /** Stripe, for auto top-up. */
+    stripe?: Stripe;
+    autoTopUpCooldownMs?: number;
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -82,6 +86,8 @@ export async function startGatewayHarness(
     upstreamTimeouts: options.upstreamTimeouts,
     logContent: options.logContent,
     byokFeePercent: options.byokFeePercent,
+    stripe: options.stripe,
+    autoTopUpCooldownMs: options.autoTopUpCooldownMs,
   });
   const server = createServer(
     createRequestListener(async (request) => {
