@@ -1,0 +1,138 @@
+// The Credits page with Stripe configured (a fake Stripe): a checkout redirects
+// to Stripe with the form's token as its idempotency key; a bad amount is a
+// message; auto top-up saves its settings only with a card and a sensible
+// amount; the card form goes to a setup-mode Checkout; a failure shows a notice.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  FAKE_STRIPE_SECRET_KEY,
+  FAKE_WEBHOOK_SECRET,
+  startFakeStripe,
+  type FakeStripe,
+} from "#scripts/fake-providers/stripe.ts";
+import { getAccounts } from "../../app/accounts/accounts.server.ts";
+import { startSession } from "../../app/accounts/session.server.ts";
+import * as credits from "../../app/routes/dashboard.credits.tsx";
+import { setupTestDatabase } from "../support/database.ts";
+import { createUser } from "../support/factories.ts";
+
+const db = setupTestDatabase();
+const BASE = "http://gateway.test";
+let fake: FakeStripe;
+
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  Object.assign(process.env, {
+    DATABASE_URL: db.url,
+    SESSION_SECRET: "credits-page-secret".padEnd(40, "x"),
+    STRIPE_SECRET_KEY: FAKE_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: FAKE_WEBHOOK_SECRET,
+    STRIPE_API_BASE: fake.baseUrl,
+    FREE_ONRAMP: "false",
+  });
+});
+afterAll(async () => {
+  await getAccounts().prisma.$disconnect();
+  await fake.close();
+});
+
+const args = (request: Request) =>
+  ({ request, params: {}, context: {}, unstable_pattern: "", url: new URL(request.url) }) as never;
+
+async function signedIn() {
+  const user = await createUser(getAccounts().prisma);
+  const cookie = (await startSession(getAccounts(), new Request(BASE), user.id)).split(";")[0]!;
+  const load = (query = "") =>
+    credits.loader(args(new Request(`${BASE}/dashboard/credits${query}`, { headers: { cookie } })));
+  const submit = async (fields: Record<string, string>) => {
+    try {
+      return await credits.action(
+        args(
+          new Request(`${BASE}/dashboard/credits`, {
+            method: "POST",
+            body: new URLSearchParams(fields),
+            headers: { cookie },
+          }),
+        ),
+      );
+    } catch (thrown) {
+      return thrown;
+    }
+  };
+  return { user, load, submit };
+}
+
+const location = (result: unknown) =>
+  result instanceof Response ? result.headers.get("location") : undefined;
+
+test("Pay with Stripe: a redirect to Checkout, once per form; bad amounts are a message", async () => {
+  const { user, load, submit } = await signedIn();
+  const page = await load();
+  expect(page).toMatchObject({
+    paymentsConfigured: true,
+    freeOnramp: false,
+    presets: [10, 25, 50, 100],
+  });
+  const form = { intent: "checkout", token: page.token, amount: "custom", customAmount: "$42.50" };
+  const [first, second] = [await submit(form), await submit(form)];
+  expect(location(first)).toMatch(new RegExp(`^${fake.baseUrl}/pay/cs_test_`));
+  expect(location(second)).toBe(location(first));
+  const payments = await getAccounts().prisma.payment.findMany({ where: { userId: user.id } });
+  expect(payments).toMatchObject([
+    { amountCents: 4250, status: "PENDING", idempotencyKey: page.token },
+  ]);
+  for (const customAmount of ["4.99", "abc", "", "1000.01"]) {
+    const refused = await submit({ ...form, token: crypto.randomUUID(), customAmount });
+    expect(JSON.stringify(refused)).toContain("Enter an amount from $5 to $1,000");
+  }
+  // Back from Checkout, before the webhook: crediting…, and the page refreshes itself.
+  const back = await load(`?payment=${payments[0]!.id}`);
+  expect(back.returned).toEqual({ credited: false, failed: false, credits: "4,250.00" });
+  expect(credits.meta({ loaderData: back } as never)).toContainEqual({
+    httpEquiv: "refresh",
+    content: "2",
+  });
+  // The free top-up is off: its form is refused.
+  expect(JSON.stringify(await submit({ intent: "free", token: crypto.randomUUID() }))).toContain(
+    "Free top-ups are off",
+  );
+});
+
+test("auto top-up: a card first (setup-mode Checkout), an amount above the threshold, a failure notice", async () => {
+  const { user, load, submit } = await signedIn();
+  const settings = { intent: "auto", enabled: "on", thresholdCredits: "100", amountUsd: "20" };
+  expect(JSON.stringify(await submit(settings))).toContain("Save a card first");
+  const toSetup = await submit({ intent: "card" });
+  const url = location(toSetup)!;
+  expect(url).toMatch(new RegExp(`^${fake.baseUrl}/pay/cs_test_`));
+  const session = fake.sessions.get(new URL(url).pathname.split("/").at(-1)!)!;
+  expect(session).toMatchObject({
+    mode: "setup",
+    metadata: { user_id: user.id, purpose: "auto_topup" },
+  });
+  // The webhook of the setup session stores the card (as stripe-payments tests deliver it).
+  await getAccounts().prisma.autoTopUp.update({
+    where: { userId: user.id },
+    data: { paymentMethodId: fake.saveCard(session.id).paymentMethod },
+  });
+  expect(JSON.stringify(await submit({ ...settings, amountUsd: "0.99" }))).toContain(
+    "must be at least 5",
+  );
+  expect(
+    JSON.stringify(await submit({ ...settings, amountUsd: "1", thresholdCredits: "500" })),
+  ).toContain("amountUsd");
+  expect(JSON.stringify(await submit(settings))).toContain(
+    "Auto top-up on: under 100 credits, $20.00",
+  );
+  expect((await load()).autoTopUp).toMatchObject({
+    enabled: true,
+    thresholdCredits: "100",
+    amountUsd: "20.00",
+    card: true,
+    failure: null,
+  });
+  await getAccounts().prisma.autoTopUp.update({
+    where: { userId: user.id },
+    data: { failedAt: new Date(), lastError: "Your card was declined." },
+  });
+  expect((await load()).autoTopUp?.failure).toMatchObject({ reason: "Your card was declined." });
+});
