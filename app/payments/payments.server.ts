@@ -45,32 +45,7 @@ export async function startCheckout(
     maxPerDayUsd: number;
   },
 ) {
-  let payment = await prisma.payment.findUnique({
-    where: {
-      userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey },
-    },
-  });
-  if (!payment) {
-    await checkDailyLimit(prisma, input.userId, input.amountCents, input.maxPerDayUsd);
-    payment = await prisma.payment
-      .create({
-        data: {
-          userId: input.userId,
-          amountCents: input.amountCents,
-          credits: creditsToMicro(input.amountCents),
-          idempotencyKey: input.idempotencyKey,
-        },
-      })
-      .catch(async (error: unknown) => {
-        // The same form sent twice at once: the unique key lets one row through.
-        if ((error as { code?: string }).code !== "P2002") throw error;
-        return prisma.payment.findUniqueOrThrow({
-          where: {
-            userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey },
-          },
-        });
-      });
-  }
+  const payment = await pendingPayment(prisma, input);
   if (payment.checkoutUrl) return { paymentId: payment.id, url: payment.checkoutUrl };
   const back = `${input.origin}/dashboard/credits`;
   const session = await stripe.checkout.sessions.create(
@@ -103,13 +78,42 @@ export async function startCheckout(
   return { paymentId: payment.id, url: session.url };
 }
 
-/** A brake on card testing: a new account pays in at most `maxPerDayUsd` per 24 hours (pending included). */
-async function checkDailyLimit(
+/**
+ * The payment of this idempotency key, created if new. Per user, one at a time
+ * (an advisory lock for the transaction), so that concurrent submissions can
+ * neither make two rows of one key nor pass the daily brake together.
+ */
+function pendingPayment(
   prisma: Prisma,
-  userId: string,
-  cents: number,
-  maxPerDayUsd: number,
+  input: { userId: string; amountCents: number; idempotencyKey: string; maxPerDayUsd: number },
 ) {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PAYMENT_LOCK_CLASS}::int, hashtext(${input.userId}))`;
+    const existing = await tx.payment.findUnique({
+      where: {
+        userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey },
+      },
+    });
+    if (existing) return existing;
+    await checkDailyLimit(tx, input.userId, input.amountCents, input.maxPerDayUsd);
+    return tx.payment.create({
+      data: {
+        userId: input.userId,
+        amountCents: input.amountCents,
+        credits: creditsToMicro(input.amountCents),
+        idempotencyKey: input.idempotencyKey,
+      },
+    });
+  });
+}
+
+/** The advisory lock class of a user's new payments. */
+const PAYMENT_LOCK_CLASS = 0x67770002;
+
+type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+
+/** A brake on card testing: a new account pays in at most `maxPerDayUsd` per 24 hours (pending included). */
+async function checkDailyLimit(prisma: Tx, userId: string, cents: number, maxPerDayUsd: number) {
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { createdAt: true },
@@ -232,7 +236,7 @@ export async function recordCharge(
 
 /** The payment a charge belongs to, locked. */
 async function lockPaymentOfCharge(
-  tx: Parameters<Parameters<Prisma["$transaction"]>[0]>[0],
+  tx: Tx,
   charge: { chargeId: string | null; paymentIntentId: string | null },
 ) {
   const [row] = await tx.$queryRaw<PaymentRow[]>`
@@ -294,7 +298,7 @@ export async function recordDispute(
 }
 
 async function takeBack(
-  tx: Parameters<Parameters<Prisma["$transaction"]>[0]>[0],
+  tx: Tx,
   row: PaymentRow,
   cents: number,
   source: "REFUND" | "DISPUTE",

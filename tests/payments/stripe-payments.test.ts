@@ -152,6 +152,15 @@ describe("checkout", () => {
     expect((await client.call("POST", "/api/payments/checkout", { amountUsd: 50 })).status).toBe(
       201,
     );
+    // At once, as card testing would: no two submissions pass the brake together.
+    const racer = (await signedUp()).client;
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        racer.call("POST", "/api/payments/checkout", { amountUsd: 90 }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
   });
 
   test("without Stripe: checkout is a 503 saying payments are not configured; the free onramp follows FREE_ONRAMP", async () => {
