@@ -173,7 +173,10 @@ export async function action({ request }: Route.ActionArgs) {
       amountUsd: Number(input.amountUsd.replace(/^\$/, "")),
     });
     if (!parsedSettings.success)
-      return data({ message: describeZodError(parsedSettings.error).message }, { status: 400 });
+      return data(
+        { message: describeZodError(parsedSettings.error).message, section: "auto" as const },
+        { status: 400 },
+      );
     const { enabled, thresholdCredits, amountUsd } = parsedSettings.data;
     const saved = await saveAutoTopUp(prisma, userId, {
       enabled,
@@ -181,8 +184,12 @@ export async function action({ request }: Route.ActionArgs) {
       amountCents: amountUsd,
     });
     if (!saved)
-      return data({ message: "Save a card first: auto top-up charges it." }, { status: 400 });
+      return data(
+        { message: "Save a card first: auto top-up charges it.", section: "auto" as const },
+        { status: 400 },
+      );
     return {
+      section: "auto" as const,
       message: enabled
         ? `Auto top-up on: under ${thresholdCredits.toLocaleString("en")} credits, $${(amountUsd / 100).toFixed(2)} is charged to your card.`
         : "Auto top-up off.",
@@ -332,14 +339,19 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
               </Button>
             </Form>
           ) : null}
-          {actionData?.message ? (
+          {actionData?.message && !("section" in actionData) ? (
             <p role="status" className="text-sm text-muted-foreground">
               {actionData.message}
             </p>
           ) : null}
         </CardContent>
       </Card>
-      {loaderData.paymentsConfigured ? <AutoTopUpCard loaderData={loaderData} /> : null}
+      {loaderData.paymentsConfigured ? (
+        <AutoTopUpCard
+          loaderData={loaderData}
+          message={actionData && "section" in actionData ? actionData.message : undefined}
+        />
+      ) : null}
       {loaderData.payments.length > 0 ? (
         <section aria-labelledby="payments">
           <h2 id="payments" className="mb-2 text-lg font-semibold">
@@ -453,7 +465,14 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
 }
 
 /** Auto top-up: its settings, the saved card, and the last failure if any. */
-function AutoTopUpCard({ loaderData }: { loaderData: Route.ComponentProps["loaderData"] }) {
+function AutoTopUpCard({
+  loaderData,
+  message,
+}: {
+  loaderData: Route.ComponentProps["loaderData"];
+  /** What saving the settings said. */
+  message: string | undefined;
+}) {
   const auto = loaderData.autoTopUp;
   return (
     <Card>
@@ -474,7 +493,11 @@ function AutoTopUpCard({ loaderData }: { loaderData: Route.ComponentProps["loade
             {auto.failure.reason} It will try again in an hour, or save another card.
           </p>
         ) : null}
-        {loaderData.cardSaved ? (
+        {message ? (
+          <p role="status" className="text-sm">
+            {message}
+          </p>
+        ) : loaderData.cardSaved ? (
           <p role="status" className="text-sm">
             Card saved for auto top-up.
           </p>

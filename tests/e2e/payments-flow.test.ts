@@ -119,6 +119,40 @@ test.each([
   },
 );
 
+test("auto top-up in the browser: save a card through Checkout (setup mode), then switch it on", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const base = gateways[0]!.baseUrl;
+  const email = `auto-${Date.now()}@example.test`;
+  await page.goto(`${base}/signup`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${base}/dashboard`);
+  await page.goto(`${base}/dashboard/credits`);
+  expect(await page.getByRole("checkbox", { name: "On" }).isDisabled()).toBe(true);
+  await page.getByRole("button", { name: "Save a card" }).click();
+  await page.waitForURL(new RegExp(`^${stripe.baseUrl}/pay/cs_test_`));
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(/\/dashboard\/credits\?card=saved/);
+  expect(await page.getByText("Card saved for auto top-up.").isVisible()).toBe(true);
+  await expect.poll(() => page.getByText("A card is saved.").isVisible()).toBe(true);
+  await page.getByRole("checkbox", { name: "On" }).check();
+  await page.getByLabel("Under (credits)").fill("100");
+  await page.getByLabel("Charge (US$)").fill("20");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect
+    .poll(() => page.getByText(/Auto top-up on: under 100 credits, \$20\.00/).isVisible())
+    .toBe(true);
+  await page.screenshot({ path: join(SCREENSHOTS, "auto-topup-on.png"), fullPage: true });
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { email },
+    include: { autoTopUp: true },
+  });
+  expect(user.autoTopUp).toMatchObject({ enabled: true, amountCents: 2000 });
+  expect(user.autoTopUp?.paymentMethodId).toMatch(/^pm_test_/);
+  await page.close();
+});
+
 test("20 concurrent deliveries across two gateway processes, both kinds of event: one credit", async () => {
   const user = await createUser(prisma);
   const payment = await prisma.payment.create({
