@@ -1,4 +1,4 @@
-import { Form, NavLink, Outlet } from "react-router";
+import { Form, NavLink, Outlet, useLocation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
@@ -21,55 +21,87 @@ const NAV = [
   { to: "/dashboard/usage", label: "Usage" },
   { to: "/dashboard/credits", label: "Credits" },
   { to: "/dashboard/provider-keys", label: "Provider keys" },
+  { to: "/models", label: "Models" },
+];
+
+const ADMIN_NAV = [
+  { to: "/dashboard/admin", label: "Admin", end: true },
+  { to: "/dashboard/admin/providers", label: "Providers" },
 ];
 
 export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
+  const items = [...NAV, ...(loaderData.role === "ADMIN" ? ADMIN_NAV : [])];
+  const { pathname } = useLocation();
   return (
     <div className="min-h-screen">
       <header className="border-b">
-        <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-6">
-          <nav aria-label="Dashboard" className="flex items-center gap-1">
-            <span className="mr-3 font-semibold tracking-tight">LLM Gateway</span>
-            {[
-              ...NAV,
-              ...(loaderData.role === "ADMIN"
-                ? [
-                    { to: "/dashboard/admin", label: "Admin", end: true },
-                    { to: "/dashboard/admin/providers", label: "Providers", end: false },
-                  ]
-                : []),
-            ].map((item) => (
-              <NavLink
-                key={item.to}
-                to={item.to}
-                end={item.end}
-                className={({ isActive }) =>
-                  cn(
-                    "rounded-md px-3 py-1.5 text-sm font-medium hover:bg-accent",
-                    isActive ? "bg-accent" : "text-muted-foreground",
-                  )
-                }
-              >
-                {item.label}
-              </NavLink>
+        <div className="mx-auto flex min-h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
+          <span className="font-semibold tracking-tight whitespace-nowrap">LLM Gateway</span>
+          {/* Wide screens: the links in a row. */}
+          <nav aria-label="Dashboard" className="hidden flex-1 items-center gap-1 lg:flex">
+            {items.map((item) => (
+              <NavItem key={item.to} {...item} />
             ))}
           </nav>
-          <div className="flex items-center gap-3 text-sm">
-            <span className="hidden text-muted-foreground sm:inline">{loaderData.email}</span>
-            <span className="rounded-md bg-secondary px-2 py-1 font-medium" aria-label="Balance">
+          <div className="flex items-center gap-2 text-sm">
+            <span className="hidden max-w-48 truncate text-muted-foreground xl:inline-block">
+              {loaderData.email}
+            </span>
+            <span
+              className="rounded-md bg-secondary px-2 py-1 font-medium whitespace-nowrap"
+              aria-label="Balance"
+            >
               {loaderData.balance} credits
             </span>
-            <Form method="post" action="/logout">
+            <Form method="post" action="/logout" className="hidden lg:block">
               <Button type="submit" variant="ghost" size="sm">
                 Sign out
               </Button>
             </Form>
+            {/* Narrow screens: a menu that opens without JavaScript; a new page closes it. */}
+            <details key={pathname} className="relative lg:hidden">
+              <summary className="cursor-pointer list-none rounded-md border px-3 py-1.5 font-medium select-none [&::-webkit-details-marker]:hidden">
+                Menu
+              </summary>
+              <div className="absolute right-0 z-10 mt-2 grid w-64 gap-1 rounded-md border bg-background p-2 shadow-md">
+                <nav aria-label="Dashboard menu" className="grid gap-1">
+                  {items.map((item) => (
+                    <NavItem key={item.to} {...item} />
+                  ))}
+                </nav>
+                <p className="truncate px-3 pt-2 text-xs text-muted-foreground">
+                  {loaderData.email}
+                </p>
+                <Form method="post" action="/logout">
+                  <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
+                    Sign out
+                  </Button>
+                </Form>
+              </div>
+            </details>
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-5xl px-6 py-10">
+      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
         <Outlet />
       </main>
     </div>
+  );
+}
+
+function NavItem({ to, label, end }: { to: string; label: string; end?: boolean }) {
+  return (
+    <NavLink
+      to={to}
+      end={end}
+      className={({ isActive }) =>
+        cn(
+          "rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
+          isActive ? "bg-accent" : "text-muted-foreground",
+        )
+      }
+    >
+      {label}
+    </NavLink>
   );
 }

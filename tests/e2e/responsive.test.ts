@@ -1,0 +1,151 @@
+// The dashboard on a phone and on a desktop, in Chromium against the production
+// build: no page is wider than a 390 px screen (tables scroll inside their
+// card), the navigation collapses into a menu that opens without JavaScript,
+// and every page gets a screenshot at both widths (test-results/).
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import {
+  createApiKey,
+  createCatalogEntry,
+  createUser,
+  TEST_PASSWORD,
+} from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const PAGES = [
+  "/",
+  "/docs",
+  "/models",
+  "/login",
+  "/dashboard",
+  "/dashboard/keys",
+  "/dashboard/usage",
+  "/dashboard/credits",
+  "/dashboard/provider-keys",
+  "/dashboard/admin",
+  "/dashboard/admin/providers",
+];
+const db = setupTestDatabase();
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateway: GatewayProcess;
+let browser: Browser;
+let email: string;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  await createCatalogEntry(prisma, { modelSlug: "gpt-phone-test-with-a-long-name" });
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-phone-")),
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    LOG_LEVEL: "warn",
+  });
+  // An admin with a key, some usage and credits, so that every table has rows.
+  const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
+  email = admin.email;
+  const { secret } = await createApiKey(prisma, admin.id, {
+    name: "a-rather-long-key-name-for-a-phone",
+  });
+  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  for (let i = 0; i < 3; i++)
+    await client.chat.completions.create({
+      model: "gpt-phone-test-with-a-long-name",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await fake?.close();
+  await prisma?.$disconnect();
+});
+
+async function signedIn(viewport: { width: number; height: number }, javaScriptEnabled = true) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto(`${gateway.baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  return { context, page };
+}
+
+/** How far the page reaches past the screen's right edge, in CSS pixels (0: not at all). */
+async function overflow(context: BrowserContext, path: string) {
+  const page = await context.newPage();
+  await page.goto(`${gateway.baseUrl}${path}`);
+  const extra = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  return { page, extra };
+}
+
+test("no page is wider than a 390 px phone; each page photographed on a phone and a desktop", async () => {
+  const phone = await signedIn(PHONE);
+  const desktop = await signedIn(DESKTOP);
+  const wide: string[] = [];
+  for (const path of PAGES) {
+    const name = path === "/" ? "home" : path.slice(1).replaceAll("/", "-");
+    const onPhone = await overflow(phone.context, path);
+    if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
+    await onPhone.page.close();
+    const onDesktop = await overflow(desktop.context, path);
+    await onDesktop.page.screenshot({
+      path: join(SCREENSHOTS, `desktop-${name}.png`),
+      fullPage: true,
+    });
+    await onDesktop.page.close();
+  }
+  expect(wide).toEqual([]);
+  await phone.context.close();
+  await desktop.context.close();
+}, 120_000);
+
+test("on a phone the navigation is a menu that opens without JavaScript; Models and Admin are in it", async () => {
+  const { context, page } = await signedIn(PHONE, false);
+  expect(await page.getByRole("navigation", { name: "Dashboard", exact: true }).isVisible()).toBe(
+    false,
+  );
+  const menu = page.getByRole("navigation", { name: "Dashboard menu" });
+  expect(await menu.isVisible()).toBe(false);
+  await page.getByText("Menu", { exact: true }).click();
+  expect(await menu.isVisible()).toBe(true);
+  const links = await menu.getByRole("link").allTextContents();
+  expect(links).toEqual([
+    "Overview",
+    "API keys",
+    "Usage",
+    "Credits",
+    "Provider keys",
+    "Models",
+    "Admin",
+    "Providers",
+  ]);
+  await page.screenshot({ path: join(SCREENSHOTS, "phone-menu-open.png") });
+  await menu.getByRole("link", { name: "Usage" }).click();
+  await page.waitForURL(/\/dashboard\/usage$/);
+  expect(await page.getByRole("heading", { name: "Usage" }).isVisible()).toBe(true);
+  await context.close();
+});
