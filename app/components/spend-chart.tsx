@@ -14,6 +14,7 @@ export interface DailySpend {
 export function SpendChart({ data }: { data: DailySpend[] }) {
   return (
     <div
+      tabIndex={0}
       className="overflow-x-auto"
       role="img"
       aria-label="Credits spent per day over the last 30 days"

@@ -86,7 +86,10 @@ export default function Landing({ loaderData }: Route.ComponentProps) {
           <h2 id="quick-start" className="text-xl font-semibold tracking-tight">
             Use it from any OpenAI client
           </h2>
-          <pre className="mt-4 overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground">
+          <pre
+            tabIndex={0}
+            className="mt-4 overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
+          >
             <code>{snippet}</code>
           </pre>
         </section>

@@ -147,10 +147,16 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
           Quick start
         </h2>
         <p className="text-sm text-muted-foreground">Create a key on the API keys page, then:</p>
-        <pre className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground">
+        <pre
+          tabIndex={0}
+          className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
+        >
           <code>{curl}</code>
         </pre>
-        <pre className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground">
+        <pre
+          tabIndex={0}
+          className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
+        >
           <code>{sdk}</code>
         </pre>
       </section>

@@ -172,7 +172,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           {actionData.message}
         </p>
       ) : null}
-      <div className="overflow-x-auto rounded-lg border">
+      <div tabIndex={0} className="overflow-x-auto rounded-lg border">
         <table className="w-full text-sm" aria-label="Model mappings">
           <thead className="bg-muted text-left">
             <tr>
@@ -257,7 +257,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           documents.
         </p>
       </div>
-      <div className="overflow-x-auto rounded-lg border">
+      <div tabIndex={0} className="overflow-x-auto rounded-lg border">
         <table className="w-full text-sm" aria-label="Model limits">
           <thead className="bg-muted text-left">
             <tr>
@@ -305,7 +305,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           Sign-ins, keys, prices and credits: the latest {loaderData.auditEvents.length} events.
         </p>
       </div>
-      <div className="overflow-x-auto rounded-lg border">
+      <div tabIndex={0} className="overflow-x-auto rounded-lg border">
         <table className="w-full text-sm" aria-label="Audit log">
           <thead className="bg-muted text-left">
             <tr>

@@ -357,7 +357,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
           <h2 id="payments" className="mb-2 text-lg font-semibold">
             Payments
           </h2>
-          <div className="overflow-x-auto rounded-lg border">
+          <div tabIndex={0} className="overflow-x-auto rounded-lg border">
             <table className="w-full text-sm">
               <thead className="bg-muted text-left">
                 <tr>

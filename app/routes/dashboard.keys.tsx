@@ -383,7 +383,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
           No keys yet. Create one to call the gateway.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
+        <div tabIndex={0} className="overflow-x-auto rounded-lg border">
           <table className="w-full text-sm">
             <thead className="bg-muted text-left">
               <tr>

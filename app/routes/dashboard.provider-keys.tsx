@@ -128,7 +128,7 @@ export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
           {providers.length === 0 ? (
             <p className="text-muted-foreground">No provider is enabled on this gateway.</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div tabIndex={0} className="overflow-x-auto">
               <table className="w-full text-sm">
                 <thead className="text-left">
                   <tr>

@@ -165,7 +165,7 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
           No requests match. Requests appear here as soon as they finish.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border">
+        <div tabIndex={0} className="overflow-x-auto rounded-lg border">
           <table className="w-full text-sm" aria-label="Request log">
             <thead className="bg-muted text-left">
               <tr>

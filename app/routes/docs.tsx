@@ -10,7 +10,10 @@ export const meta: Route.MetaFunction = () => [{ title: "Docs · LLM Gateway" }]
 
 function Code({ children }: { children: string }) {
   return (
-    <pre className="mt-3 overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground">
+    <pre
+      tabIndex={0}
+      className="mt-3 overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
+    >
       <code>{children}</code>
     </pre>
   );

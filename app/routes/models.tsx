@@ -50,7 +50,7 @@ export default function Models({ loaderData }: Route.ComponentProps) {
         <p className="mt-2 text-muted-foreground">
           Prices per 1M tokens, charged from each request&apos;s reported usage. 1 credit = US$0.01.
         </p>
-        <div className="mt-6 overflow-x-auto rounded-lg border">
+        <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
           <table className="w-full text-sm" aria-label="Models">
             <thead className="bg-muted text-left">
               <tr>

@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
@@ -21,6 +22,7 @@ import {
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const PAGES = [
@@ -101,24 +103,65 @@ async function overflow(context: BrowserContext, path: string) {
   return { page, extra };
 }
 
-test("no page is wider than a 390 px phone; each page photographed on a phone and a desktop", async () => {
+/** axe-core's serious and critical violations on the page, as "rule: target" lines. */
+async function seriousViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } })
+      .axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .flatMap((violation) =>
+      violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")}`),
+    );
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+test("no page is wider than a 390 px phone and none has a serious accessibility violation (axe-core); each page photographed on a phone and a desktop", async () => {
   const phone = await signedIn(PHONE);
   const desktop = await signedIn(DESKTOP);
   const wide: string[] = [];
+  const inaccessible: string[] = [];
   for (const path of PAGES) {
     const name = path === "/" ? "home" : path.slice(1).replaceAll("/", "-");
     const onPhone = await overflow(phone.context, path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const violation of await seriousViolations(onPhone.page))
+      inaccessible.push(`${path} on a phone: ${violation}`);
     await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
     await onPhone.page.close();
     const onDesktop = await overflow(desktop.context, path);
+    for (const violation of await seriousViolations(onDesktop.page))
+      inaccessible.push(`${path} on a desktop: ${violation}`);
     await onDesktop.page.screenshot({
       path: join(SCREENSHOTS, `desktop-${name}.png`),
       fullPage: true,
     });
     await onDesktop.page.close();
   }
+  // The pages a visitor sees before signing in.
+  const visitor = await browser.newContext({ viewport: PHONE });
+  for (const path of ["/login", "/signup"]) {
+    const onPhone = await overflow(visitor, path);
+    if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const violation of await seriousViolations(onPhone.page))
+      inaccessible.push(`${path} signed out: ${violation}`);
+    await onPhone.page.screenshot({
+      path: join(SCREENSHOTS, `phone${path.replace("/", "-")}-signed-out.png`),
+      fullPage: true,
+    });
+    await onPhone.page.close();
+  }
+  await visitor.close();
   expect(wide).toEqual([]);
+  expect(inaccessible).toEqual([]);
   await phone.context.close();
   await desktop.context.close();
 }, 120_000);
