@@ -2,6 +2,7 @@ import { Form, NavLink, Outlet, useLocation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageUserId } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
+import { ThemeToggle } from "#app/components/theme-toggle.tsx";
 import { cn } from "#app/utils/cn.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
@@ -38,13 +39,13 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
         <div className="mx-auto flex min-h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
           <span className="font-semibold tracking-tight whitespace-nowrap">LLM Gateway</span>
           {/* Wide screens: the links in a row. */}
-          <nav aria-label="Dashboard" className="hidden flex-1 items-center gap-1 lg:flex">
+          <nav aria-label="Dashboard" className="hidden flex-1 items-center gap-0.5 xl:flex">
             {items.map((item) => (
               <NavItem key={item.to} {...item} />
             ))}
           </nav>
           <div className="flex items-center gap-2 text-sm">
-            <span className="hidden max-w-48 truncate text-muted-foreground xl:inline-block">
+            <span className="hidden max-w-48 truncate text-muted-foreground 2xl:inline-block">
               {loaderData.email}
             </span>
             <span
@@ -53,13 +54,14 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
             >
               {loaderData.balance} credits
             </span>
-            <Form method="post" action="/logout" className="hidden lg:block">
+            <ThemeToggle className="hidden xl:block" />
+            <Form method="post" action="/logout" className="hidden xl:block">
               <Button type="submit" variant="ghost" size="sm">
                 Sign out
               </Button>
             </Form>
             {/* Narrow screens: a menu that opens without JavaScript; a new page closes it. */}
-            <details key={pathname} className="relative lg:hidden">
+            <details key={pathname} className="relative xl:hidden">
               <summary className="cursor-pointer list-none rounded-md border px-3 py-1.5 font-medium select-none [&::-webkit-details-marker]:hidden">
                 Menu
               </summary>
@@ -69,6 +71,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
                     <NavItem key={item.to} {...item} />
                   ))}
                 </nav>
+                <ThemeToggle />
                 <p className="truncate px-3 pt-2 text-xs text-muted-foreground">
                   {loaderData.email}
                 </p>
@@ -96,7 +99,7 @@ function NavItem({ to, label, end }: { to: string; label: string; end?: boolean 
       end={end}
       className={({ isActive }) =>
         cn(
-          "rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
+          "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
           isActive ? "bg-accent" : "text-muted-foreground",
         )
       }

@@ -24,6 +24,7 @@ import { startGateway, type GatewayProcess } from "../support/gateway-process.ts
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 1024, height: 768 };
 const DESKTOP = { width: 1280, height: 900 };
 const PAGES = [
   "/",
@@ -127,6 +128,7 @@ interface AxeViolation {
 test("no page is wider than a 390 px phone and none has a serious accessibility violation (axe-core); each page photographed on a phone and a desktop", async () => {
   const phone = await signedIn(PHONE);
   const desktop = await signedIn(DESKTOP);
+  const tablet = await signedIn(TABLET);
   const wide: string[] = [];
   const inaccessible: string[] = [];
   for (const path of PAGES) {
@@ -138,6 +140,10 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
     await onPhone.page.close();
     const onDesktop = await overflow(desktop.context, path);
+    if (onDesktop.extra > 0) wide.push(`${path} (${onDesktop.extra} px too wide on a desktop)`);
+    const onTablet = await overflow(tablet.context, path);
+    if (onTablet.extra > 0) wide.push(`${path} (${onTablet.extra} px too wide on a tablet)`);
+    await onTablet.page.close();
     for (const violation of await seriousViolations(onDesktop.page))
       inaccessible.push(`${path} on a desktop: ${violation}`);
     await onDesktop.page.screenshot({
@@ -164,6 +170,7 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   expect(inaccessible).toEqual([]);
   await phone.context.close();
   await desktop.context.close();
+  await tablet.context.close();
 }, 120_000);
 
 test("on a phone the navigation is a menu that opens without JavaScript; Models and Admin are in it", async () => {
@@ -190,5 +197,61 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
   await menu.getByRole("link", { name: "Usage" }).click();
   await page.waitForURL(/\/dashboard\/usage$/);
   expect(await page.getByRole("heading", { name: "Usage" }).isVisible()).toBe(true);
+  await context.close();
+});
+
+test("dark mode follows the system, and the toggle (without JavaScript) overrides it; dark pages pass axe-core too", async () => {
+  const signInDark = async (javaScriptEnabled: boolean) => {
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      colorScheme: "dark",
+      javaScriptEnabled,
+    });
+    const page = await context.newPage();
+    await page.goto(`${gateway.baseUrl}/login`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+    return { context, page };
+  };
+  const isDark = async (page: Page) => {
+    // Chromium reports the theme's colours as oklch(lightness chroma hue), lightness 0–1.
+    const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const lightness = /^oklch\(([\d.]+)/.exec(color)?.[1];
+    if (lightness === undefined) throw new Error(`unexpected background ${color}`);
+    return Number(lightness) < 0.5;
+  };
+  // A system that prefers dark: dark without any choice, and still accessible.
+  const withJs = await signInDark(true);
+  expect(await isDark(withJs.page)).toBe(true);
+  const inaccessible: string[] = [];
+  for (const path of ["/dashboard", "/dashboard/keys", "/dashboard/usage", "/dashboard/credits"]) {
+    await withJs.page.goto(`${gateway.baseUrl}${path}`);
+    for (const violation of await seriousViolations(withJs.page))
+      inaccessible.push(`${path}: ${violation}`);
+  }
+  expect(inaccessible).toEqual([]);
+  await withJs.page.screenshot({
+    path: join(SCREENSHOTS, "desktop-dark-credits.png"),
+    fullPage: true,
+  });
+  await withJs.context.close();
+
+  // The toggle without JavaScript: system → dark → light → system, remembered, on the same page.
+  const { context, page } = await signInDark(false);
+  await page.goto(`${gateway.baseUrl}/dashboard/credits`);
+  await page.getByRole("button", { name: "System theme" }).click();
+  await page.waitForURL(/\/dashboard\/credits$/);
+  expect(await page.locator("html").getAttribute("class")).toBe("dark");
+  await page.getByRole("button", { name: "Dark theme" }).click();
+  expect(await page.locator("html").getAttribute("class")).toBe("light");
+  expect(await isDark(page)).toBe(false);
+  await page.goto(`${gateway.baseUrl}/dashboard/usage`);
+  expect(await isDark(page)).toBe(false);
+  await page.getByRole("button", { name: "Light theme" }).click();
+  await page.waitForURL(/\/dashboard\/usage$/);
+  expect(await page.locator("html").getAttribute("class")).toBeNull();
+  expect(await isDark(page)).toBe(true);
   await context.close();
 });
