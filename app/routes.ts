@@ -13,6 +13,7 @@ export default [
     route("keys", "routes/dashboard.keys.tsx"),
     route("credits", "routes/dashboard.credits.tsx"),
     route("usage", "routes/dashboard.usage.tsx"),
+    route("usage/:id", "routes/dashboard.usage.$id.tsx"),
     route("provider-keys", "routes/dashboard.provider-keys.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),

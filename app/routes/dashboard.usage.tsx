@@ -191,7 +191,13 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
               {rows.map((row) => (
                 <tr key={row.id} className="border-t">
                   <td className="px-3 py-2 whitespace-nowrap">
-                    {new Date(row.at).toLocaleString("en")}
+                    <Link
+                      to={`/dashboard/usage/${row.id}`}
+                      className="underline underline-offset-4"
+                      aria-label={`Request of ${new Date(row.at).toLocaleString("en")}: details`}
+                    >
+                      {new Date(row.at).toLocaleString("en")}
+                    </Link>
                   </td>
                   <td className="px-3 py-2">{row.model}</td>
                   <td className="px-3 py-2">

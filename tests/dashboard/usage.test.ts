@@ -5,6 +5,7 @@ import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
 import * as csvRoute from "../../app/routes/dashboard.usage.csv.ts";
 import * as usageRoute from "../../app/routes/dashboard.usage.tsx";
+import * as requestRoute from "../../app/routes/dashboard.usage.$id.tsx";
 import { usagePageSql } from "../../app/usage/usage-query.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
@@ -163,6 +164,66 @@ describe("usage log", () => {
     expect(lines).toHaveLength(1 + 44);
     expect(lines.slice(1).every((line) => line.includes(",model-b,"))).toBe(true);
     expect(lines.join("\n")).toMatch(/,'=cmd\|calc \(gw-/);
+  });
+});
+
+describe("a request's page", () => {
+  test("its tokens, the price snapshot and the arithmetic to the charge, timing, content; another user's is a 404", async () => {
+    const { mapping } = await createCatalogEntry(getAccounts().prisma, {
+      modelSlug: "model-detail",
+    });
+    const dana = await person();
+    const [{ id }] = (
+      await db.pool.query<{ id: string }>(
+        `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug,
+           upstream_model, endpoint, stream, status, finish_reason, usage_source, input_tokens,
+           cached_input_tokens, output_tokens, reasoning_tokens, cost, input_price, cached_input_price,
+           output_price, latency_ms, time_to_first_token_ms, prompt, response)
+         VALUES ('detail-1', $1, $2, $3, 'model-detail', 'openai', 'gpt-up', '/v1/chat/completions', true,
+           'SUCCESS', 'stop', 'REPORTED', 1200, 300, 500, 100, 6460, 2000000, 200000, 8000000, 840, 120,
+           '{"messages":[{"role":"user","content":"Hi"}]}', 'Hello there')
+         RETURNING id::text`,
+        [dana.id, dana.keys[0], mapping.id],
+      )
+    ).rows as [{ id: string }];
+    const load = (who: { cookie: string }, requestId: string) =>
+      requestRoute.loader({
+        request: new Request(`${BASE}/dashboard/usage/${requestId}`, {
+          headers: { cookie: who.cookie },
+        }),
+        params: { id: requestId },
+        context: {},
+      } as never);
+    const detail = await load(dana, id);
+    expect(detail).toMatchObject({
+      requestId: "detail-1",
+      model: "model-detail",
+      upstreamModel: "gpt-up",
+      status: "success",
+      finishReason: "stop",
+      latencyMs: 840,
+      ttftMs: 120,
+      reasoningTokens: 100,
+      charged: "0.006460",
+      computed: "0.006460",
+      capped: false,
+      content: { response: "Hello there" },
+    });
+    // 1200 × 2 + 300 × 0.2 + 500 × 8 credits per 1M tokens, each rounded up to a µcr.
+    expect(detail.arithmetic).toEqual([
+      { kind: "Input", tokens: 1200, price: "2.0000", cost: "0.002400" },
+      { kind: "Cached input", tokens: 300, price: "0.2000", cost: "0.000060" },
+      { kind: "Cache writes", tokens: 0, price: "2.0000", cost: "0.000000" },
+      { kind: "Output", tokens: 500, price: "8.0000", cost: "0.004000" },
+    ]);
+    for (const [who, requestId] of [
+      [alice, id],
+      [dana, "not-a-number"],
+      [dana, "99999999999"],
+    ] as const) {
+      const refused = await Promise.resolve(load(who, requestId)).catch((error: unknown) => error);
+      expect((refused as { init?: { status?: number } }).init?.status).toBe(404);
+    }
   });
 });
 

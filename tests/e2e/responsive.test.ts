@@ -70,6 +70,9 @@ beforeAll(async () => {
       model: "gpt-phone-test-with-a-long-name",
       messages: [{ role: "user", content: "Hi" }],
     });
+  // One request's own page too.
+  const { id } = await prisma.conversation.findFirstOrThrow({ where: { userId: admin.id } });
+  PAGES.push(`/dashboard/usage/${id}`);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
@@ -197,6 +200,14 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
   await menu.getByRole("link", { name: "Usage" }).click();
   await page.waitForURL(/\/dashboard\/usage$/);
   expect(await page.getByRole("heading", { name: "Usage" }).isVisible()).toBe(true);
+  // Each row opens its request's page.
+  await page
+    .getByRole("link", { name: /details$/ })
+    .first()
+    .click();
+  await page.waitForURL(/\/dashboard\/usage\/\d+$/);
+  expect(await page.getByRole("heading", { name: "Request" }).isVisible()).toBe(true);
+  expect(await page.getByTestId("charged").textContent()).toMatch(/^0\.0\d{5}$/);
   await context.close();
 });
 
