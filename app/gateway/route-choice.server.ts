@@ -52,8 +52,10 @@ export async function chooseRoutes(
   const usable = models.filter(
     (candidate, i) => i === 0 || requested === undefined || requested <= candidate.maxOutputTokens,
   );
-  const configured = await Promise.all(
-    usable.map((candidate) => routesWithOwnKeys(gateway, userId, candidate.routes)),
+  const configured = await routesWithOwnKeys(
+    gateway,
+    userId,
+    usable.map((candidate) => candidate.routes),
   );
   if (configured.every((routes) => routes.length === 0)) {
     throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {

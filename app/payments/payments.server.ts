@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
+import type { Tx } from "../billing/ledger-statements.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { creditsToMicro } from "../utils/money.ts";
@@ -109,8 +110,6 @@ function pendingPayment(
 
 /** The advisory lock class of a user's new payments. */
 const PAYMENT_LOCK_CLASS = 0x67770002;
-
-type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
 /** A brake on card testing: a new account pays in at most `maxPerDayUsd` per 24 hours (pending included). */
 async function checkDailyLimit(prisma: Tx, userId: string, cents: number, maxPerDayUsd: number) {

@@ -45,12 +45,12 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const model = await gateway.catalog.resolve(input.model);
     if (!model) throw modelNotFound(input.model);
     checkModelsAllowed(key, [model.slug]);
-    const routes = await routesWithOwnKeys(
+    const [routes] = (await routesWithOwnKeys(
       gateway,
       key.userId,
-      model.routes,
+      [model.routes],
       (adapter) => adapter.embed !== undefined,
-    );
+    )) as [RouteOption[]];
     if (routes.length === 0)
       throw invalidRequest(
         `'${model.slug}' is not an embeddings model`,
