@@ -79,6 +79,19 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
+/** Posts a signed event to a webhook endpoint, as Stripe does. */
+export function postEvent(
+  url: string,
+  event: { payload: string; signature: string },
+  signature = event.signature,
+) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": signature },
+    body: event.payload,
+  });
+}
+
 export const FAKE_STRIPE_SECRET_KEY = "sk_test_fakegateway000000000000";
 export const FAKE_WEBHOOK_SECRET = "whsec_fakegateway000000000000";
 
@@ -198,12 +211,7 @@ export async function startFakeStripe(
 
   async function deliver(type: string, object: object) {
     if (!fake.webhookUrl) return;
-    const { payload, signature } = fake.event(type, object);
-    await fetch(fake.webhookUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-      body: payload,
-    }).catch(() => {});
+    await postEvent(fake.webhookUrl, fake.event(type, object)).catch(() => {});
   }
 
   async function api(request: IncomingMessage, response: ServerResponse, url: URL, text: string) {

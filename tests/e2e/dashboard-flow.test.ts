@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
@@ -15,6 +15,7 @@ import { creditsToMicro, formatCredits } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createCatalogEntry } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { launchBrowser, signUpInBrowser } from "../support/browser.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const db = setupTestDatabase();
@@ -38,19 +39,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: fake.baseUrl,
     LOG_LEVEL: "warn",
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -63,13 +52,7 @@ afterAll(async () => {
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-async function signUp(page: Page, email: string) {
-  await page.goto(`${gateway.baseUrl}/signup`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel(/^Password/).fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
-}
+const signUp = (page: Page, email: string) => signUpInBrowser(page, gateway.baseUrl, email);
 
 async function topUpAndCreateKey(page: Page, prefix: string) {
   await page.getByRole("link", { name: "Credits" }).click();

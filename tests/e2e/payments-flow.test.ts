@@ -6,11 +6,12 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   FAKE_STRIPE_SECRET_KEY,
   FAKE_WEBHOOK_SECRET,
+  postEvent,
   startFakeStripe,
   type FakeStripe,
 } from "#scripts/fake-providers/stripe.ts";
@@ -19,6 +20,7 @@ import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { launchBrowser, signUpInBrowser } from "../support/browser.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
@@ -44,10 +46,7 @@ beforeAll(async () => {
   gateways = await Promise.all([startGateway(env()), startGateway(env())]);
   // The checkout page tells the first gateway, as Stripe would.
   stripe.webhookUrl = `${gateways[0]!.baseUrl}/api/payments/stripe/webhook`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -70,11 +69,7 @@ test.each([
     });
     const base = gateways[0]!.baseUrl;
     const email = `payer-${javaScriptEnabled}-${Date.now()}@example.test`;
-    await page.goto(`${base}/signup`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel(/^Password/).fill("a long enough password");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${base}/dashboard`);
+    await signUpInBrowser(page, base, email);
     await page.goto(`${base}/dashboard/credits`);
     // The free top-up is off here: only card payments.
     expect(await page.getByRole("button", { name: /free credits/ }).count()).toBe(0);
@@ -94,16 +89,11 @@ test.each([
       path: join(SCREENSHOTS, `payment-crediting-${javaScriptEnabled}.png`),
     });
     const sessionId = [...stripe.sessions.values()].at(-1)!.id;
-    const { payload, signature } = stripe.event(
-      "checkout.session.completed",
-      stripe.sessions.get(sessionId)!,
-    );
     stripe.webhookUrl = url;
-    const delivered = await fetch(url!, {
-      method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-      body: payload,
-    });
+    const delivered = await postEvent(
+      url!,
+      stripe.event("checkout.session.completed", stripe.sessions.get(sessionId)!),
+    );
     expect(delivered.status).toBe(200);
     // The page looks again by itself (a revalidation, or the refresh without JavaScript).
     await expect
@@ -123,11 +113,7 @@ test("auto top-up in the browser: save a card through Checkout (setup mode), the
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const base = gateways[0]!.baseUrl;
   const email = `auto-${Date.now()}@example.test`;
-  await page.goto(`${base}/signup`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel(/^Password/).fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${base}/dashboard`);
+  await signUpInBrowser(page, base, email);
   await page.goto(`${base}/dashboard/credits`);
   expect(await page.getByRole("checkbox", { name: "On" }).isDisabled()).toBe(true);
   await page.getByRole("button", { name: "Save a card" }).click();
@@ -188,14 +174,11 @@ test("20 concurrent deliveries across two gateway processes, both kinds of event
     stripe.event("payment_intent.succeeded", intent),
   ];
   const statuses = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => {
-      const { payload, signature } = events[i % 2]!;
-      return fetch(`${gateways[i % 2]!.baseUrl}/api/payments/stripe/webhook`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "stripe-signature": signature },
-        body: payload,
-      }).then((response) => response.status);
-    }),
+    Array.from({ length: 20 }, (_, i) =>
+      postEvent(`${gateways[i % 2]!.baseUrl}/api/payments/stripe/webhook`, events[i % 2]!).then(
+        (response) => response.status,
+      ),
+    ),
   );
   expect(statuses).toEqual(Array.from({ length: 20 }, () => 200));
   const credits = await prisma.onrampTransaction.findMany({ where: { userId: user.id } });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
@@ -20,6 +20,7 @@ import {
   TEST_PASSWORD,
 } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { launchBrowser } from "../support/browser.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -73,10 +74,7 @@ beforeAll(async () => {
   // One request's own page too.
   const { id } = await prisma.conversation.findFirstOrThrow({ where: { userId: admin.id } });
   PAGES.push(`/dashboard/usage/${id}`);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import {
   FAKE_STRIPE_SECRET_KEY,
   FAKE_WEBHOOK_SECRET,
+  postEvent,
   startFakeStripe,
   type FakeStripe,
 } from "#scripts/fake-providers/stripe.ts";
@@ -68,12 +69,10 @@ async function withAutoTopUp(credits: number, declined = false) {
   });
   const sessionId = new URL(url).pathname.split("/").at(-1)!;
   const { session, paymentMethod } = fake.saveCard(sessionId);
-  const { payload, signature } = fake.event("checkout.session.completed", session);
-  const delivered = await fetch(fake.webhookUrl!, {
-    method: "POST",
-    headers: { "content-type": "application/json", "stripe-signature": signature },
-    body: payload,
-  });
+  const delivered = await postEvent(
+    fake.webhookUrl!,
+    fake.event("checkout.session.completed", session),
+  );
   expect(await delivered.json()).toMatchObject({ outcome: "card saved" });
   if (declined) fake.declined.add(paymentMethod);
   expect(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   FAKE_STRIPE_SECRET_KEY,
   FAKE_WEBHOOK_SECRET,
+  postEvent,
   startFakeStripe,
   type FakeStripe,
 } from "#scripts/fake-providers/stripe.ts";
@@ -69,13 +70,8 @@ async function paidCheckout(amountUsd = 25) {
 }
 
 /** Delivers a signed event to the webhook, as Stripe does. */
-function deliver(event: { payload: string; signature: string }, signature = event.signature) {
-  return fetch(`${api.baseUrl}/api/payments/stripe/webhook`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "stripe-signature": signature },
-    body: event.payload,
-  });
-}
+const deliver = (event: { payload: string; signature: string }, signature = event.signature) =>
+  postEvent(`${api.baseUrl}/api/payments/stripe/webhook`, event, signature);
 
 async function creditsOf(userId: string) {
   const rows = await prisma.onrampTransaction.findMany({
