@@ -38,8 +38,8 @@ describe("schema drift", () => {
 
   test("the comparison notices a field added to schema.prisma without a migration", async () => {
     const edited = (await readSchema()).replace(
-      "  email        String   @unique",
-      "  email        String   @unique\n  nickname     String?",
+      "  email        String?  @unique",
+      "  email        String?  @unique\n  nickname     String?",
     );
     expect(edited).toContain("nickname");
     const fromEdited = await databaseFromDatamodel(edited);

@@ -9,6 +9,8 @@ export interface Accounts {
   sessionCookie: Cookie;
   /** Signed proof that this browser signed in before with an email (see login-throttle.server.ts). */
   deviceCookie: Cookie;
+  /** Signs what must come back unaltered (team invitation links); the session secret. */
+  signingSecret: string;
   /** µcr every new user starts with. */
   signupCredits: bigint;
   adminEmail: string | undefined;
@@ -37,6 +39,7 @@ export function createAccounts(options: {
       secrets: [options.sessionSecret],
       maxAge: 365 * 24 * 3600,
     }),
+    signingSecret: options.sessionSecret,
     signupCredits: creditsToMicro(options.signupCredits ?? 0),
     adminEmail: options.adminEmail?.toLowerCase(),
   };

@@ -2,9 +2,27 @@ import type { Prisma } from "../db/prisma.server.ts";
 import { generateApiKey } from "../utils/api-key.server.ts";
 import type { LimitPeriod } from "../billing/limit-period.ts";
 import { creditsToMicro } from "../utils/money.ts";
+import { can, type AccountScope } from "./account-scope.server.ts";
 
-// Every function takes the owner's id and touches only that owner's keys:
-// a key of someone else is reported as not found.
+// Every function takes a KeyScope and touches only the keys in it: a key of
+// someone else is reported as not found.
+
+/** The keys a call may touch: an account's, or only those one person made in it (a team member's). */
+export interface KeyScope {
+  accountId: string;
+  onlyCreatedBy?: string;
+}
+
+/** Admins and owners manage every key of the account; members only their own. */
+export const keyScopeOf = (scope: AccountScope): KeyScope =>
+  can(scope, "allKeys")
+    ? { accountId: scope.accountId }
+    : { accountId: scope.accountId, onlyCreatedBy: scope.userId };
+
+const inScope = (scope: KeyScope) => ({
+  userId: scope.accountId,
+  ...(scope.onlyCreatedBy ? { createdById: scope.onlyCreatedBy } : {}),
+});
 
 const PUBLIC_FIELDS = {
   id: true,
@@ -24,6 +42,7 @@ const PUBLIC_FIELDS = {
   tpmLimit: true,
   lastUsedAt: true,
   createdAt: true,
+  createdBy: { select: { email: true } },
 } as const;
 
 /** What a key may do besides spending: until when, which models, how fast (null: no rule). */
@@ -59,13 +78,14 @@ export function periodLimitRule(
 /** Creates a key; the secret is returned this once and never stored. */
 export async function createApiKey(
   prisma: Prisma,
-  userId: string,
+  owner: { accountId: string; createdById: string },
   input: { name: string; creditLimitCredits?: number } & KeyRules,
 ) {
   const key = generateApiKey();
   const apiKey = await prisma.apiKey.create({
     data: {
-      userId,
+      userId: owner.accountId,
+      createdById: owner.createdById,
       name: input.name.trim(),
       prefix: key.prefix,
       secretHash: key.hash,
@@ -84,32 +104,32 @@ export async function createApiKey(
   return { apiKey, secret: key.secret };
 }
 
-export function listApiKeys(prisma: Prisma, userId: string) {
+export function listApiKeys(prisma: Prisma, scope: KeyScope) {
   return prisma.apiKey.findMany({
-    where: { userId, deletedAt: null },
+    where: { ...inScope(scope), deletedAt: null },
     orderBy: { createdAt: "desc" },
     select: PUBLIC_FIELDS,
   });
 }
 
-/** Changes the user's own key; false when it has no such key (or it was deleted). */
+/** Changes a key in scope; false when there is no such key (or it was deleted). */
 export async function updateApiKey(
   prisma: Prisma,
-  userId: string,
+  scope: KeyScope,
   id: string,
   change: { enabled?: boolean; logContent?: boolean } & KeyRules,
 ) {
   const { count } = await prisma.apiKey.updateMany({
-    where: { id, userId, deletedAt: null },
+    where: { id, ...inScope(scope), deletedAt: null },
     data: ruleColumns(change),
   });
   return count === 1;
 }
 
-/** Soft-deletes one of the user's keys (its usage history stays); false when there is no such key. */
-export async function deleteApiKey(prisma: Prisma, userId: string, id: string) {
+/** Soft-deletes a key in scope (its usage history stays); false when there is no such key. */
+export async function deleteApiKey(prisma: Prisma, scope: KeyScope, id: string) {
   const { count } = await prisma.apiKey.updateMany({
-    where: { id, userId, deletedAt: null },
+    where: { id, ...inScope(scope), deletedAt: null },
     data: { deletedAt: new Date(), enabled: false },
   });
   return count === 1;

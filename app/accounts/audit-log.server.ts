@@ -26,7 +26,15 @@ export type AuditAction =
   | "model_changed"
   | "credits_granted"
   | "own_provider_key_saved"
-  | "own_provider_key_removed";
+  | "own_provider_key_removed"
+  | "team_created"
+  | "team_deleted"
+  | "member_invited"
+  | "invitation_revoked"
+  | "member_joined"
+  | "member_role_changed"
+  | "member_removed"
+  | "member_left";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It

@@ -1,7 +1,14 @@
 import { data, redirect } from "react-router";
 import { getAccounts } from "./accounts.server.ts";
-import { getUserId } from "./session.server.ts";
+import { getSession, getUserId } from "./session.server.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";
+import {
+  personalScope,
+  refusal,
+  teamScope,
+  type AccountScope,
+  type Permission,
+} from "./account-scope.server.ts";
 
 /**
  * The pages' guard: the signed-in user's id, otherwise a redirect to the sign-in
@@ -9,13 +16,35 @@ import { requireSameOrigin } from "../http/same-origin.server.ts";
  * Form posts must come from our own pages.
  */
 export async function requirePageUserId(request: Request) {
+  return (await requirePageSession(request)).userId;
+}
+
+async function requirePageSession(request: Request) {
   if (request.method !== "GET" && request.method !== "HEAD") requireSameOrigin(request);
-  const userId = await getUserId(getAccounts(), request);
-  if (!userId) {
+  const session = await getSession(getAccounts(), request);
+  if (!session) {
     const url = new URL(request.url);
     throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
   }
-  return userId;
+  return session;
+}
+
+/**
+ * The pages' guard for an account's things: who is signed in, the account they
+ * work in (the header's switcher; their own when they left or lost that team),
+ * and their role there. With `permission`, a role without it gets a 403 page.
+ */
+export async function requirePageScope(
+  request: Request,
+  permission: Permission = "viewUsage",
+): Promise<AccountScope & { sessionId: string }> {
+  const { id: sessionId, userId, accountId } = await requirePageSession(request);
+  const scope =
+    (accountId && (await teamScope(getAccounts().prisma, userId, accountId))) ||
+    personalScope(userId);
+  const refused = refusal(scope, permission);
+  if (refused) throw data(refused, { status: 403 });
+  return { ...scope, sessionId };
 }
 
 /** For the sign-in and sign-up pages: signed-in users go to their dashboard. */

@@ -16,13 +16,27 @@ export async function startSession(accounts: Accounts, request: Request, userId:
 
 /** The signed-in user's id, or undefined. */
 export async function getUserId(accounts: Accounts, request: Request): Promise<string | undefined> {
+  return (await getSession(accounts, request))?.userId;
+}
+
+/** The request's live session: who signed in, and the team account they work in (null: their own). */
+export async function getSession(accounts: Accounts, request: Request) {
   const sessionId: unknown = await accounts.sessionCookie.parse(request.headers.get("cookie"));
   if (typeof sessionId !== "string" || !/^[0-9a-f-]{36}$/.test(sessionId)) return undefined;
   const session = await accounts.prisma.session.findUnique({
     where: { id: sessionId },
-    select: { userId: true, expiresAt: true },
+    select: { id: true, userId: true, accountId: true, expiresAt: true },
   });
-  return session && session.expiresAt > new Date() ? session.userId : undefined;
+  return session && session.expiresAt > new Date() ? session : undefined;
+}
+
+/** Remembers in the session which account its pages work in (null: the user's own). */
+export async function switchAccount(
+  accounts: Accounts,
+  sessionId: string,
+  accountId: string | null,
+) {
+  await accounts.prisma.session.update({ where: { id: sessionId }, data: { accountId } });
 }
 
 /** Ends the request's session and returns the Set-Cookie header that clears the cookie. */

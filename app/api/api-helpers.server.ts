@@ -15,6 +15,13 @@ import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { nulAt } from "../http/json-shape.ts";
 import { describeZodError } from "../http/zod-issue.ts";
 import { processLogger } from "../server/logger.server.ts";
+import {
+  personalScope,
+  refusal,
+  teamScope,
+  type AccountScope,
+  type Permission,
+} from "../accounts/account-scope.server.ts";
 
 /**
  * Runs a JSON API handler: thrown Responses and GatewayErrors become the answer,
@@ -59,6 +66,33 @@ export async function requireApiUserId(accounts: Accounts, request: Request) {
       code: "not_signed_in",
     });
   return userId;
+}
+
+/**
+ * The JSON API's guard for an account's things: the signed-in user's own account,
+ * or the team named by the `team` query parameter or the `X-Team` header (its
+ * id; GET /api/teams lists them). 404 for a team the user is not in; 403 when
+ * their role lacks `permission`.
+ */
+export async function requireApiScope(
+  accounts: Accounts,
+  request: Request,
+  permission: Permission = "viewUsage",
+): Promise<AccountScope> {
+  const userId = await requireApiUserId(accounts, request);
+  const teamId = new URL(request.url).searchParams.get("team") ?? request.headers.get("x-team");
+  if (!teamId) return personalScope(userId);
+  const scope = await teamScope(accounts.prisma, userId, teamId);
+  if (!scope)
+    throw new GatewayError(404, `No team ${teamId} of yours: GET /api/teams lists yours`, {
+      type: "invalid_request_error",
+      code: "team_not_found",
+      param: "team",
+    });
+  const refused = refusal(scope, permission);
+  if (refused)
+    throw new GatewayError(403, refused, { type: "permission_error", code: "role_not_allowed" });
+  return scope;
 }
 
 /** Money for JSON: exact µcr as a string, plus human forms. */

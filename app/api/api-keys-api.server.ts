@@ -3,6 +3,7 @@ import type { Accounts } from "../accounts/accounts.server.ts";
 import {
   createApiKey,
   deleteApiKey,
+  keyScopeOf,
   listApiKeys,
   periodLimitRule,
   updateApiKey,
@@ -14,7 +15,7 @@ import {
   type LimitPeriod,
 } from "../billing/limit-period.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 
 /** A key's rules, as the JSON API takes them; null clears a rule. */
@@ -96,6 +97,7 @@ const present = (key: KeyRow) => {
   const period = key.limitPeriod as LimitPeriod | null;
   return {
     ...fields,
+    createdBy: key.createdBy.email,
     spent: money(key.spent),
     creditLimit: key.creditLimit === null ? null : money(key.creditLimit),
     periodLimit: key.periodLimit === null ? null : money(key.periodLimit),
@@ -107,16 +109,19 @@ const present = (key: KeyRow) => {
 /** GET /api/api-keys */
 export const listKeysApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
-    return Response.json({ apiKeys: (await listApiKeys(accounts.prisma, userId)).map(present) });
+    const scope = await requireApiScope(accounts, request, "ownKeys");
+    const keys = await listApiKeys(accounts.prisma, keyScopeOf(scope));
+    return Response.json({ apiKeys: keys.map(present) });
   });
 
 /** POST /api/api-keys: the secret is in this answer only. */
 export const createKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const scope = await requireApiScope(accounts, request, "ownKeys");
+    const { userId } = scope;
     const input = await readBody(request, CreateKeySchema);
-    const { apiKey, secret } = await createApiKey(accounts.prisma, userId, {
+    const owner = { accountId: scope.accountId, createdById: userId };
+    const { apiKey, secret } = await createApiKey(accounts.prisma, owner, {
       name: input.name,
       creditLimitCredits: input.creditLimit,
       expiresAt: input.expiresAt,
@@ -136,11 +141,13 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
 /** PUT /api/api-keys: { id, enabled?, logContent?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod? } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const scope = await requireApiScope(accounts, request, "ownKeys");
+    const { userId } = scope;
     const input = await readBody(request, UpdateKeySchema);
     const { id, periodLimit: periodCredits, limitPeriod, ...change } = input;
     const periodLimit = periodLimitRule(periodCredits, limitPeriod);
-    if (!(await updateApiKey(accounts.prisma, userId, id, { ...change, periodLimit })))
+    const keys = keyScopeOf(scope);
+    if (!(await updateApiKey(accounts.prisma, keys, id, { ...change, periodLimit })))
       throw notFound();
     if (change.enabled !== undefined) {
       const action = change.enabled ? "key_enabled" : "key_disabled";
@@ -177,9 +184,10 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
 /** DELETE /api/api-keys/:id (soft delete) */
 export const deleteKeyApi = (accounts: Accounts, request: Request, id: string | undefined) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const scope = await requireApiScope(accounts, request, "ownKeys");
+    const { userId } = scope;
     if (!id || !z.uuid().safeParse(id).success) throw notFound();
-    if (!(await deleteApiKey(accounts.prisma, userId, id))) throw notFound();
+    if (!(await deleteApiKey(accounts.prisma, keyScopeOf(scope), id))) throw notFound();
     await audit(accounts.prisma, request, { action: "key_deleted", actorId: userId, subject: id });
     return Response.json({ ok: true });
   });

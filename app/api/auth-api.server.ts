@@ -4,7 +4,7 @@ import { endSession, startSession } from "../accounts/session.server.ts";
 import { EmailTakenError, signUp } from "../accounts/sign-up.server.ts";
 import { SignInSchema, SignUpSchema } from "../accounts/account-rules.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 
@@ -69,14 +69,22 @@ export const signOutApi = (accounts: Accounts, request: Request) =>
 /** GET /api/auth/profile: the user and the balance. */
 export const profileApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
-    const user = await accounts.prisma.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { id: true, email: true, role: true, balance: true, reserved: true, createdAt: true },
-    });
+    const scope = await requireApiScope(accounts, request);
+    const [user, account] = await Promise.all([
+      accounts.prisma.user.findUniqueOrThrow({
+        where: { id: scope.userId },
+        select: { id: true, email: true, role: true, createdAt: true },
+      }),
+      accounts.prisma.user.findUniqueOrThrow({
+        where: { id: scope.accountId },
+        select: { balance: true, reserved: true },
+      }),
+    ]);
     return Response.json({
       user: { id: user.id, email: user.email, role: user.role, createdAt: user.createdAt },
-      balance: money(user.balance),
-      reserved: money(user.reserved),
+      // With ?team=: the team, your role in it, and its balance.
+      team: scope.team && { id: scope.accountId, name: scope.team.name, role: scope.role },
+      balance: money(account.balance),
+      reserved: money(account.reserved),
     });
   });

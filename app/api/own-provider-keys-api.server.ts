@@ -10,7 +10,7 @@ import {
 import { upstreamKeySchema } from "../admin/providers.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
-import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { jsonApi, readBody, requireApiScope } from "./api-helpers.server.ts";
 
 // The signed-in user's own provider keys (BYOK, ADR 027) as JSON:
 // GET /api/provider-keys, PUT and DELETE /api/provider-keys/:provider.
@@ -39,8 +39,8 @@ const noKey = (slug: string) =>
 /** GET /api/provider-keys: every enabled provider, with your key's prefix and state where you gave one. */
 export const listOwnKeysApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
-    const providers = await listOwnProviderKeys(accounts.prisma, userId);
+    const { accountId } = await requireApiScope(accounts, request, "providerKeys");
+    const providers = await listOwnProviderKeys(accounts.prisma, accountId);
     return Response.json({
       providers: providers.map(({ slug, name, key }) => ({
         provider: slug,
@@ -64,16 +64,16 @@ export const saveOwnKeyApi = (
   provider: string,
 ) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const { accountId, userId } = await requireApiScope(accounts, request, "providerKeys");
     const input = await readBody(request, SaveSchema);
     if (input.apiKey !== undefined) {
-      const saved = await saveOwnProviderKey(accounts.prisma, box, userId, {
+      const saved = await saveOwnProviderKey(accounts.prisma, box, accountId, {
         provider,
         apiKey: input.apiKey,
         fallback: input.fallback ?? false,
       });
       if (!saved) throw noSuchProvider(provider);
-    } else if (!(await setOwnKeyFallback(accounts.prisma, userId, provider, input.fallback!))) {
+    } else if (!(await setOwnKeyFallback(accounts.prisma, accountId, provider, input.fallback!))) {
       throw noKey(provider);
     }
     await audit(accounts.prisma, request, {
@@ -88,8 +88,8 @@ export const saveOwnKeyApi = (
 /** DELETE /api/provider-keys/:provider */
 export const deleteOwnKeyApi = (accounts: Accounts, request: Request, provider: string) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
-    if (!(await deleteOwnProviderKey(accounts.prisma, userId, provider))) throw noKey(provider);
+    const { accountId, userId } = await requireApiScope(accounts, request, "providerKeys");
+    if (!(await deleteOwnProviderKey(accounts.prisma, accountId, provider))) throw noKey(provider);
     await audit(accounts.prisma, request, {
       action: "own_provider_key_removed",
       actorId: userId,

@@ -1,7 +1,7 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -27,7 +27,7 @@ const IDEMPOTENCY_KEY = /^[\w.:-]{1,200}$/;
 /** POST /api/payments/onramp: +1,000 credits, once per Idempotency-Key header. */
 export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const { userId, accountId } = await requireApiScope(accounts, request, "billing");
     if (!settings.freeOnramp) throw FREE_ONRAMP_OFF;
     const header = request.headers.get("idempotency-key");
     // Required: without it a retried or repeated call would credit again.
@@ -43,17 +43,17 @@ export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request
         "Idempotency-Key",
       );
     }
-    const { transaction, replayed } = await topUp(accounts.prisma, userId, header);
+    const { transaction, replayed } = await topUp(accounts.prisma, accountId, header);
     if (!replayed) {
       await audit(accounts.prisma, request, {
         action: "credits_added",
         actorId: userId,
         subject: transaction.id.toString(),
-        details: { micro: transaction.amount.toString() },
+        details: { micro: transaction.amount.toString(), account: accountId },
       });
     }
     const user = await accounts.prisma.user.findUniqueOrThrow({
-      where: { id: userId },
+      where: { id: accountId },
       select: { balance: true },
     });
     return Response.json(
@@ -79,7 +79,7 @@ const CheckoutSchema = z.object({ amountUsd: AmountUsdSchema });
  */
 export const checkoutApi = (accounts: Accounts, settings: PaymentSettings, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const { accountId } = await requireApiScope(accounts, request, "billing");
     if (!settings.stripe) throw PAYMENTS_OFF;
     const header = request.headers.get("idempotency-key");
     if (header !== null && !IDEMPOTENCY_KEY.test(header))
@@ -89,7 +89,7 @@ export const checkoutApi = (accounts: Accounts, settings: PaymentSettings, reque
       );
     const { amountUsd } = await readBody(request, CheckoutSchema);
     const checkout = await startCheckout(accounts.prisma, settings.stripe.stripe, {
-      userId,
+      userId: accountId,
       amountCents: amountUsd,
       idempotencyKey: header ?? randomUUID(),
       origin: publicOrigin(request),
@@ -101,9 +101,9 @@ export const checkoutApi = (accounts: Accounts, settings: PaymentSettings, reque
 /** GET /api/payments: the user's payments, newest first, with their state. */
 export const listPaymentsApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
-    const userId = await requireApiUserId(accounts, request);
+    const { accountId } = await requireApiScope(accounts, request, "billing");
     const payments = await accounts.prisma.payment.findMany({
-      where: { userId },
+      where: { userId: accountId },
       orderBy: { createdAt: "desc" },
       take: 100,
     });

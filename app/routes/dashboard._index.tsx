@@ -1,5 +1,5 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { lazy, Suspense } from "react";
 import {
   Card,
@@ -20,23 +20,23 @@ const SpendChart = lazy(() =>
 );
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
+  const { accountId } = await requirePageScope(request);
   const { prisma } = getAccounts();
   const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
   const [user, usage, daily, topModels, topKeys] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
+    prisma.user.findUniqueOrThrow({ where: { id: accountId }, select: { balance: true } }),
     prisma.conversation.aggregate({
-      where: { userId, createdAt: { gte: since } },
+      where: { userId: accountId, createdAt: { gte: since } },
       _sum: { cost: true },
       _count: true,
     }),
     prisma.$queryRaw<{ day: Date; cost: bigint; requests: bigint }[]>`
       SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, sum(cost)::bigint AS cost, count(*) AS requests
-      FROM conversations WHERE user_id = ${userId}::uuid AND created_at >= ${since}
+      FROM conversations WHERE user_id = ${accountId}::uuid AND created_at >= ${since}
       GROUP BY 1 ORDER BY 1`,
     prisma.conversation.groupBy({
       by: ["modelSlug"],
-      where: { userId, createdAt: { gte: since } },
+      where: { userId: accountId, createdAt: { gte: since } },
       _sum: { cost: true },
       _count: true,
       orderBy: { _sum: { cost: "desc" } },
@@ -44,7 +44,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     }),
     prisma.conversation.groupBy({
       by: ["apiKeyId"],
-      where: { userId, createdAt: { gte: since } },
+      where: { userId: accountId, createdAt: { gte: since } },
       _sum: { cost: true },
       _count: true,
       orderBy: { _sum: { cost: "desc" } },

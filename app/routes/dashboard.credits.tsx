@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
 import { topUp } from "#app/accounts/onramp.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import {
   Card,
@@ -69,29 +69,33 @@ const SOURCE_LABELS = {
 } as const;
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
+  const { accountId } = await requirePageScope(request, "billing");
   const { prisma } = getAccounts();
   const settings = await getPaymentSettings();
   const asked = new URL(request.url).searchParams;
   const returnedFrom = z.uuid().safeParse(asked.get("payment") ?? "");
   const [user, credits, charges, payments, returned, autoTopUp] = await Promise.all([
-    prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { balance: true } }),
+    prisma.user.findUniqueOrThrow({ where: { id: accountId }, select: { balance: true } }),
     prisma.onrampTransaction.findMany({
-      where: { userId },
+      where: { userId: accountId },
       orderBy: { createdAt: "desc" },
       take: 200,
     }),
     // Usage charges per day (UTC), to reconcile the balance by eye.
     prisma.$queryRaw<{ day: Date; requests: bigint; cost: bigint }[]>`
       SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, count(*) AS requests, sum(cost)::bigint AS cost
-      FROM conversations WHERE user_id = ${userId}::uuid
+      FROM conversations WHERE user_id = ${accountId}::uuid
       GROUP BY 1 ORDER BY 1 DESC LIMIT 90`,
-    prisma.payment.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take: 50 }),
+    prisma.payment.findMany({
+      where: { userId: accountId },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+    }),
     // Back from Checkout: that payment's state, until the webhook has credited it.
     returnedFrom.success
-      ? prisma.payment.findFirst({ where: { id: returnedFrom.data, userId } })
+      ? prisma.payment.findFirst({ where: { id: returnedFrom.data, userId: accountId } })
       : null,
-    autoTopUpOf(prisma, userId),
+    autoTopUpOf(prisma, accountId),
   ]);
   return {
     // A fresh token per page view: a double submit or a replayed form pays or credits once.
@@ -141,7 +145,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const userId = await requirePageUserId(request);
+  const { accountId, userId } = await requirePageScope(request, "billing");
   const { prisma } = getAccounts();
   const settings = await getPaymentSettings();
   const parsed = CreditsActionSchema.safeParse(Object.fromEntries(await readForm(request)));
@@ -161,8 +165,9 @@ export async function action({ request }: Route.ActionArgs) {
       });
       return redirect(
         await startCardSetup(prisma, settings.stripe.stripe, {
-          userId,
-          email,
+          userId: accountId,
+          // Stripe's receipts go to the person who saved the card.
+          email: email!,
           origin: publicOrigin(request),
         }),
       );
@@ -178,7 +183,7 @@ export async function action({ request }: Route.ActionArgs) {
         { status: 400 },
       );
     const { enabled, thresholdCredits, amountUsd } = parsedSettings.data;
-    const saved = await saveAutoTopUp(prisma, userId, {
+    const saved = await saveAutoTopUp(prisma, accountId, {
       enabled,
       thresholdCredits,
       amountCents: amountUsd,
@@ -209,7 +214,7 @@ export async function action({ request }: Route.ActionArgs) {
       return data({ message: "Payments are not configured on this gateway." }, { status: 503 });
     try {
       const { url } = await startCheckout(prisma, settings.stripe.stripe, {
-        userId,
+        userId: accountId,
         amountCents: amount.data,
         idempotencyKey: input.token,
         origin: publicOrigin(request),
@@ -227,13 +232,13 @@ export async function action({ request }: Route.ActionArgs) {
       { message: "Free top-ups are off on this gateway: pay with a card instead." },
       { status: 403 },
     );
-  const { transaction, replayed } = await topUp(prisma, userId, input.token);
+  const { transaction, replayed } = await topUp(prisma, accountId, input.token);
   if (!replayed) {
     await audit(prisma, request, {
       action: "credits_added",
       actorId: userId,
       subject: transaction.id.toString(),
-      details: { micro: transaction.amount.toString() },
+      details: { micro: transaction.amount.toString(), account: accountId },
     });
   }
   return {

@@ -6,11 +6,12 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import {
   createApiKey,
   deleteApiKey,
+  keyScopeOf,
   listApiKeys,
   periodLimitRule,
   updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -111,12 +112,15 @@ const KeyActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
-  const keys = await listApiKeys(getAccounts().prisma, userId);
+  const scope = await requirePageScope(request, "ownKeys");
+  const keys = await listApiKeys(getAccounts().prisma, keyScopeOf(scope));
   return {
+    // In a team, whose each key is (admins see everyone's).
+    showCreator: scope.team !== null,
     keys: keys.map((key) => ({
       id: key.id,
       name: key.name,
+      createdBy: key.createdBy.email,
       prefix: key.prefix,
       enabled: key.enabled,
       logContent: key.logContent,
@@ -144,7 +148,9 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const userId = await requirePageUserId(request);
+  const scope = await requirePageScope(request, "ownKeys");
+  const { userId } = scope;
+  const keyScope = keyScopeOf(scope);
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
   if (submission.status !== "success") {
@@ -173,7 +179,7 @@ export async function action({ request }: Route.ActionArgs) {
       tpmLimit: input.tpmLimit ?? null,
       periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
     };
-    if (!(await updateApiKey(prisma, userId, input.id, rules)))
+    if (!(await updateApiKey(prisma, keyScope, input.id, rules)))
       throw data("No such API key", { status: 404 });
     await audit(prisma, request, {
       action: "key_rules_changed",
@@ -203,7 +209,8 @@ export async function action({ request }: Route.ActionArgs) {
         },
         { status: 400 },
       );
-    const { apiKey, secret } = await createApiKey(prisma, userId, {
+    const owner = { accountId: scope.accountId, createdById: userId };
+    const { apiKey, secret } = await createApiKey(prisma, owner, {
       name: input.name,
       creditLimitCredits: input.creditLimit,
       expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
@@ -217,8 +224,8 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const { change, action, message } = describeChange(input);
   const done = change
-    ? await updateApiKey(prisma, userId, input.id, change)
-    : await deleteApiKey(prisma, userId, input.id);
+    ? await updateApiKey(prisma, keyScope, input.id, change)
+    : await deleteApiKey(prisma, keyScope, input.id);
   if (!done) throw data("No such API key", { status: 404 });
   await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
@@ -405,6 +412,9 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   <td className="px-3 py-2">
                     {key.name} {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
                     {key.logContent ? <Badge variant="outline">logs content</Badge> : null}
+                    {loaderData.showCreator ? (
+                      <div className="text-xs text-muted-foreground">by {key.createdBy}</div>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.spent}</td>

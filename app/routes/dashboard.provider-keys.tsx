@@ -8,7 +8,7 @@ import {
   listOwnProviderKeys,
   saveOwnProviderKey,
 } from "#app/accounts/own-provider-keys.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { upstreamKeySchema } from "#app/admin/providers.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -45,8 +45,8 @@ const OwnKeyActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
-  const providers = await listOwnProviderKeys(getAccounts().prisma, userId);
+  const { accountId } = await requirePageScope(request, "providerKeys");
+  const providers = await listOwnProviderKeys(getAccounts().prisma, accountId);
   return {
     feePercent: parseEnv(process.env).BYOK_FEE_PERCENT,
     providers: providers.map(({ slug, name, key }) => ({
@@ -63,7 +63,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const userId = await requirePageUserId(request);
+  const { accountId, userId } = await requirePageScope(request, "providerKeys");
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: OwnKeyActionSchema });
   if (submission.status !== "success") {
@@ -74,7 +74,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const input = submission.value;
   if (input.intent === "remove") {
-    if (!(await deleteOwnProviderKey(prisma, userId, input.provider)))
+    if (!(await deleteOwnProviderKey(prisma, accountId, input.provider)))
       throw data("You have no key for this provider", { status: 404 });
     await audit(prisma, request, {
       action: "own_provider_key_removed",
@@ -88,7 +88,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const { box } = await getGateway();
   const fallback = input.fallback === "on";
-  const saved = await saveOwnProviderKey(prisma, box, userId, {
+  const saved = await saveOwnProviderKey(prisma, box, accountId, {
     provider: input.provider,
     apiKey: input.apiKey,
     fallback,

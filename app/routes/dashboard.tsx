@@ -1,6 +1,8 @@
 import { Form, NavLink, Outlet, useLocation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { listTeamsOf } from "#app/accounts/teams.server.ts";
+import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
 import { cn } from "#app/utils/cn.ts";
@@ -8,12 +10,24 @@ import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
-  const user = await getAccounts().prisma.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { email: true, role: true, balance: true },
-  });
-  return { email: user.email, role: user.role, balance: formatCredits(user.balance) };
+  const scope = await requirePageScope(request);
+  const { prisma } = getAccounts();
+  const [user, account, teams] = await Promise.all([
+    prisma.user.findUniqueOrThrow({
+      where: { id: scope.userId },
+      select: { email: true, role: true },
+    }),
+    prisma.user.findUniqueOrThrow({ where: { id: scope.accountId }, select: { balance: true } }),
+    listTeamsOf(prisma, scope.userId),
+  ]);
+  return {
+    email: user.email ?? "",
+    role: user.role,
+    balance: formatCredits(account.balance),
+    // The account switcher: personal, then each team; the one in use.
+    account: scope.team ? { id: scope.accountId, name: scope.team.name } : null,
+    teams: teams.map((team) => ({ id: team.id, name: team.name })),
+  };
 }
 
 const NAV = [
@@ -22,6 +36,7 @@ const NAV = [
   { to: "/dashboard/usage", label: "Usage" },
   { to: "/dashboard/credits", label: "Credits" },
   { to: "/dashboard/provider-keys", label: "Provider keys" },
+  { to: "/dashboard/teams", label: "Teams" },
   { to: "/models", label: "Models" },
 ];
 
@@ -37,7 +52,12 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
     <div className="min-h-screen">
       <header className="border-b">
         <div className="mx-auto flex min-h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
-          <span className="font-semibold tracking-tight whitespace-nowrap">LLM Gateway</span>
+          <div className="flex min-w-0 items-center gap-2">
+            <span className="hidden font-semibold tracking-tight whitespace-nowrap sm:inline">
+              LLM Gateway
+            </span>
+            <AccountSwitcher current={loaderData.account} teams={loaderData.teams} />
+          </div>
           {/* Wide screens: the links in a row. */}
           <nav aria-label="Dashboard" className="hidden flex-1 items-center gap-0.5 xl:flex">
             {items.map((item) => (

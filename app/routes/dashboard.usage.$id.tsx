@@ -1,7 +1,8 @@
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { can } from "#app/accounts/account-scope.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {
@@ -19,13 +20,13 @@ import type { Route } from "./+types/dashboard.usage.$id";
 // other, its timing, and its prompt and answer when content logging kept them.
 
 export async function loader({ request, params }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
+  const scope = await requirePageScope(request);
   const id = z.coerce.bigint().positive().safeParse(params.id);
   // Another account's request is as absent as one that never was.
   const row = id.success
     ? await getAccounts().prisma.conversation.findFirst({
-        where: { id: id.data, userId },
-        include: { apiKey: { select: { name: true, prefix: true } } },
+        where: { id: id.data, userId: scope.accountId },
+        include: { apiKey: { select: { name: true, prefix: true, createdById: true } } },
       })
     : null;
   if (!row) throw data("No such request in your usage", { status: 404 });
@@ -66,8 +67,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     chargedUsd: formatUsd(row.cost, 6),
     // Charged less than its tokens cost: the provider reported more than the request held.
     capped: row.cost < computed,
+    // In a team, prompts are for the key's maker and those who manage every key.
     content:
-      row.prompt === null && row.response === null
+      (row.prompt === null && row.response === null) ||
+      !(can(scope, "allKeys") || row.apiKey.createdById === scope.userId)
         ? null
         : { prompt: JSON.stringify(row.prompt, null, 2), response: row.response ?? "" },
   };

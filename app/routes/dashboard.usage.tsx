@@ -1,25 +1,31 @@
 import { Form, Link, useNavigation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { listApiKeys } from "#app/accounts/api-keys.server.ts";
-import { requirePageUserId } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { Label } from "#app/components/ui/label.tsx";
-import { usageByKeyOwner, usageFilters, usagePage } from "#app/usage/usage-query.server.ts";
+import {
+  spendByMember,
+  usageByKeyOwner,
+  usageFilters,
+  usagePage,
+} from "#app/usage/usage-query.server.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.usage";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 export async function loader({ request }: Route.LoaderArgs) {
-  const userId = await requirePageUserId(request);
+  const { accountId, team } = await requirePageScope(request);
   const { prisma } = getAccounts();
   const filters = usageFilters(new URL(request.url));
-  const [page, keys, models, byOwner] = await Promise.all([
-    usagePage(prisma, userId, filters),
-    listApiKeys(prisma, userId),
+  const [page, keys, models, byOwner, byMember] = await Promise.all([
+    usagePage(prisma, accountId, filters),
+    listApiKeys(prisma, { accountId }),
     prisma.model.findMany({ orderBy: { slug: "asc" }, select: { slug: true } }),
-    usageByKeyOwner(prisma, userId),
+    usageByKeyOwner(prisma, accountId),
+    team ? spendByMember(prisma, accountId) : [],
   ]);
   const summary = (part: { requests: number; cost: bigint }) => ({
     requests: part.requests,
@@ -28,6 +34,13 @@ export async function loader({ request }: Route.LoaderArgs) {
   return {
     filters,
     lastMonth: { gateway: summary(byOwner.gateway), own: summary(byOwner.own) },
+    team: team?.name ?? null,
+    members: byMember.map((member) => ({
+      ...summary(member),
+      userId: member.userId,
+      email: member.email,
+      thisMonth: formatCredits(member.thisMonth, 4),
+    })),
     nextCursor: page.nextCursor,
     keys: keys.map((key) => ({ id: key.id, label: `${key.name} (${key.prefix}…)` })),
     models: models.map((model) => model.slug),
@@ -85,7 +98,7 @@ function Select({
 }
 
 export default function Usage({ loaderData }: Route.ComponentProps) {
-  const { filters, rows, nextCursor, keys, models, lastMonth } = loaderData;
+  const { filters, rows, nextCursor, keys, models, lastMonth, team, members } = loaderData;
   const navigation = useNavigation();
   const query = new URLSearchParams(
     Object.entries(filters).filter(([name, value]) => name !== "cursor" && value) as [
@@ -108,10 +121,12 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
         {lastMonth.gateway.cost} credits · {lastMonth.own.requests} on your own keys (BYOK),{" "}
         {lastMonth.own.cost} credits in fees.
       </p>
+      {team ? <SpendByMember team={team} members={members} /> : null}
       <Form
         method="get"
         className="grid gap-3 rounded-lg border p-4 sm:grid-cols-3 lg:grid-cols-7 lg:items-end"
       >
+        {filters.member ? <input type="hidden" name="member" value={filters.member} /> : null}
         <Select
           id="filter-key"
           label="Key"
@@ -253,6 +268,57 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
         </Link>
       ) : null}
     </div>
+  );
+}
+
+/** A team's spend per member (by the keys each made), each linking to their requests. */
+function SpendByMember({
+  team,
+  members,
+}: {
+  team: string;
+  members: { userId: string; email: string; requests: number; cost: string; thisMonth: string }[];
+}) {
+  return (
+    <section aria-labelledby="spend-by-member" className="grid gap-2">
+      <h2 id="spend-by-member" className="text-lg font-semibold">
+        Spend by member of {team}
+      </h2>
+      {members.length === 0 ? (
+        <p className="text-sm text-muted-foreground">No requests in the last 30 days.</p>
+      ) : (
+        <div tabIndex={0} className="overflow-x-auto rounded-lg border">
+          <table className="w-full text-sm" aria-label="Spend by member">
+            <thead className="bg-muted text-left">
+              <tr>
+                <th className="px-3 py-2 font-medium">Member</th>
+                <th className="px-3 py-2 text-right font-medium">Requests (30 days)</th>
+                <th className="px-3 py-2 text-right font-medium">Credits (30 days)</th>
+                <th className="px-3 py-2 text-right font-medium">Credits this month</th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <tr key={member.userId} className="border-t">
+                  <td className="px-3 py-2">
+                    <Link
+                      to={`?member=${member.userId}`}
+                      className="underline underline-offset-4"
+                      aria-label={`Requests of ${member.email}`}
+                    >
+                      {member.email}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2 text-right">{member.requests}</td>
+                  <td className="px-3 py-2 text-right">{member.cost}</td>
+                  <td className="px-3 py-2 text-right">{member.thisMonth}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 

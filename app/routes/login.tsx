@@ -9,6 +9,7 @@ import { startSession } from "#app/accounts/session.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
+import { withRedirect } from "#app/utils/with-redirect.ts";
 import type { Route } from "./+types/login";
 import { readForm } from "#app/http/read-form.server.ts";
 import { requireSameOrigin } from "#app/http/same-origin.server.ts";
@@ -56,7 +57,10 @@ export default function Login({ actionData }: Route.ComponentProps) {
       description={
         <>
           No account yet?{" "}
-          <Link to="/signup" className="font-medium text-foreground underline underline-offset-4">
+          <Link
+            to={withRedirect("/signup", searchParams.get("redirectTo"))}
+            className="font-medium text-foreground underline underline-offset-4"
+          >
             Create one
           </Link>
         </>

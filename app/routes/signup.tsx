@@ -1,8 +1,9 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link } from "react-router";
+import { data, Form, Link, useSearchParams } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireAnonymous } from "#app/accounts/require-user.server.ts";
+import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { withRedirect } from "#app/utils/with-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
@@ -24,14 +25,20 @@ export async function action({ request }: Route.ActionArgs) {
   requireSameOrigin(request);
   await requireAnonymous(request);
   const accounts = getAccounts();
-  const submission = parseWithZod(await readForm(request), { schema: SignUpSchema });
+  const form = await readForm(request);
+  const formRedirect = form.get("redirectTo");
+  const submission = parseWithZod(form, { schema: SignUpSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   try {
     const user = await signUp(accounts, submission.value);
     await audit(accounts.prisma, request, { action: "sign_up", actorId: user.id });
-    return redirectWithToast("/dashboard", "Welcome! Add credits and create a key to start.", {
+    // From an invitation link: back to it, to accept it.
+    const target = safeRedirect(formRedirect);
+    const welcome =
+      target === "/dashboard" ? "Welcome! Add credits and create a key to start." : "Welcome!";
+    return redirectWithToast(target, welcome, {
       "Set-Cookie": await startSession(accounts, request, user.id),
     });
   } catch (error) {
@@ -51,6 +58,7 @@ export async function action({ request }: Route.ActionArgs) {
 export const meta: Route.MetaFunction = () => [{ title: "Create an account · LLM Gateway" }];
 
 export default function SignUp({ actionData }: Route.ComponentProps) {
+  const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: "signup",
     lastResult: actionData?.result,
@@ -64,7 +72,10 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
       description={
         <>
           Already have one?{" "}
-          <Link to="/login" className="font-medium text-foreground underline underline-offset-4">
+          <Link
+            to={withRedirect("/login", searchParams.get("redirectTo"))}
+            className="font-medium text-foreground underline underline-offset-4"
+          >
             Sign in
           </Link>
         </>
@@ -72,6 +83,7 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
     >
       <Form method="post" className="grid gap-4" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <FormField
           label="Email"
           errors={fields.email.errors}

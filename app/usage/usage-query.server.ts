@@ -9,6 +9,8 @@ export const PAGE_SIZE = 50;
 
 export const UsageFiltersSchema = z.object({
   key: z.uuid().optional().catch(undefined),
+  /** In a team: the requests of the keys this member made. */
+  member: z.uuid().optional().catch(undefined),
   model: z
     .string()
     .min(1)
@@ -66,6 +68,7 @@ export function usagePageSql(userId: string, filters: UsageFilters, limit: numbe
     where.push(clause(`$${values.length}`));
   };
   if (filters.key) add((p) => `c.api_key_id = ${p}::uuid`, filters.key);
+  if (filters.member) add((p) => `k.created_by = ${p}::uuid`, filters.member);
   if (filters.model) add((p) => `c.model_slug = ${p}`, filters.model);
   if (filters.status) add((p) => `c.status = ${p}::"ConversationStatus"`, filters.status);
   if (filters.byok) add((p) => `c.byok = ${p}::boolean`, filters.byok);
@@ -117,6 +120,31 @@ export async function usageByKeyOwner(prisma: Prisma, userId: string) {
     return { requests: Number(row?.requests ?? 0n), cost: row?.cost ?? 0n };
   };
   return { gateway: of(false), own: of(true) };
+}
+
+/** Who spent what of an account (a team's members, by the keys they made): this UTC month and the last 30 days. */
+export async function spendByMember(prisma: Prisma, accountId: string) {
+  const rows = await prisma.$queryRaw<
+    { user_id: string; email: string | null; requests: bigint; cost: bigint; month: bigint }[]
+  >`
+    SELECT k.created_by::text AS user_id, u.email,
+      count(*) FILTER (WHERE c.created_at > now() - interval '30 days') AS requests,
+      coalesce(sum(c.cost) FILTER (WHERE c.created_at > now() - interval '30 days'), 0)::bigint AS cost,
+      coalesce(sum(c.cost) FILTER (WHERE c.created_at >= date_trunc('month', now(), 'UTC')), 0)::bigint AS month
+    FROM conversations c
+    JOIN api_keys k ON k.id = c.api_key_id
+    JOIN users u ON u.id = k.created_by
+    WHERE c.user_id = ${accountId}::uuid
+      AND c.created_at >= least(now() - interval '30 days', date_trunc('month', now(), 'UTC'))
+    GROUP BY k.created_by, u.email
+    ORDER BY cost DESC, u.email`;
+  return rows.map((row) => ({
+    userId: row.user_id,
+    email: row.email ?? "(deleted)",
+    requests: Number(row.requests),
+    cost: row.cost,
+    thisMonth: row.month,
+  }));
 }
 
 export const cursorOf = (row: Pick<UsageRow, "created_at" | "id">) =>

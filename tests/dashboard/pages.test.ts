@@ -191,7 +191,13 @@ describe("dashboard pages", () => {
     const data = await dashboard.loader(
       args(new Request(`${BASE}/dashboard`, { headers: { cookie } })),
     );
-    expect(data).toEqual({ email: user.email, role: "USER", balance: "10.00" });
+    expect(data).toEqual({
+      email: user.email,
+      role: "USER",
+      balance: "10.00",
+      account: null,
+      teams: [],
+    });
   });
 
   test("API keys: create shows the secret once, toggle, delete needs confirmation", async () => {

@@ -11,6 +11,7 @@ import {
 } from "../../app/api/api-keys-api.server.ts";
 import { profileApi, signInApi, signOutApi, signUpApi } from "../../app/api/auth-api.server.ts";
 import { modelsApi } from "../../app/api/models-api.server.ts";
+import { createTeamApi, listTeamsApi } from "../../app/api/teams-api.server.ts";
 import { checkoutApi, listPaymentsApi, onrampApi } from "../../app/api/payments-api.server.ts";
 import type { PaymentSettings } from "../../app/payments/payment-settings.server.ts";
 import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts";
@@ -53,6 +54,11 @@ export async function startApiHarness(
       return method === "POST" ? signOutApi(accounts, request) : methodNotAllowed("POST");
     if (path === "/api/auth/profile") return profileApi(accounts, request);
     if (path === "/api/models") return modelsApi(accounts);
+    if (path === "/api/teams") {
+      if (method === "GET") return listTeamsApi(accounts, request);
+      if (method === "POST") return createTeamApi(accounts, request);
+      return methodNotAllowed("GET, POST");
+    }
     if (path === "/api/payments/onramp")
       return method === "POST" ? onrampApi(accounts, payments, request) : methodNotAllowed("POST");
     if (path === "/api/payments/checkout")
@@ -90,6 +96,7 @@ export async function startApiHarness(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
+    accounts,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -18,7 +18,7 @@ test("createUser stores a bcrypt hash and a balance in µcr", async () => {
   const user = await createUser(prisma, { credits: 1000 });
   expect(user.balance).toBe(1_000_000_000n);
   expect(user.reserved).toBe(0n);
-  expect(await bcrypt.compare(TEST_PASSWORD, user.passwordHash)).toBe(true);
+  expect(await bcrypt.compare(TEST_PASSWORD, user.passwordHash!)).toBe(true);
   const other = await createUser(prisma);
   expect(other.email).not.toBe(user.email);
   expect(other.balance).toBe(0n);

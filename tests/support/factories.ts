@@ -16,7 +16,7 @@ export async function createUser(
   overrides: { email?: string; credits?: number; role?: "USER" | "ADMIN"; password?: string } = {},
 ) {
   const balance = creditsToMicro(overrides.credits ?? 0);
-  return prisma.user.create({
+  const user = await prisma.user.create({
     data: {
       email: overrides.email ?? `user-${unique()}@example.test`,
       // Cost 4: the minimum bcrypt allows, to keep tests fast.
@@ -29,17 +29,25 @@ export async function createUser(
           : undefined,
     },
   });
+  return { ...user, email: user.email! };
 }
 
 export async function createApiKey(
   prisma: Prisma,
   userId: string,
-  overrides: { name?: string; creditLimitCredits?: number; enabled?: boolean } = {},
+  overrides: {
+    name?: string;
+    creditLimitCredits?: number;
+    enabled?: boolean;
+    /** The team member who made it (default: the account's owner, userId). */
+    createdById?: string;
+  } = {},
 ) {
   const key = generateApiKey();
   const apiKey = await prisma.apiKey.create({
     data: {
       userId,
+      createdById: overrides.createdById ?? userId,
       name: overrides.name ?? `key-${unique()}`,
       prefix: key.prefix,
       secretHash: key.hash,

@@ -1,0 +1,83 @@
+import { data, Form, isRouteErrorResponse, Link, useRouteError } from "react-router";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { switchAccount } from "#app/accounts/session.server.ts";
+import { acceptInvitation, readInvitation } from "#app/accounts/team-invitations.server.ts";
+import { AuthCard } from "#app/components/auth-card.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
+import type { Route } from "./+types/invite.$token";
+
+// An invitation link (ADR 030). Signed-out visitors sign in or up first and
+// come back here; then one button joins the team and switches to it.
+
+const WHY_NOT = {
+  invalid: "This invitation link is not valid: check that it was copied whole.",
+  expired: "This invitation has expired: ask for a new link.",
+  used: "This invitation was used already: each link works once. Ask for a new one.",
+  revoked: "This invitation was revoked.",
+  member: "You are a member of this team already.",
+} as const;
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  await requirePageScope(request);
+  const { prisma, signingSecret } = getAccounts();
+  const offer = await readInvitation(prisma, signingSecret, params.token);
+  if (offer.state !== "open") throw data(WHY_NOT[offer.state], { status: 410 });
+  return { team: offer.teamName, role: offer.role.toLowerCase(), expiresAt: offer.expiresAt };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const scope = await requirePageScope(request);
+  const { prisma, signingSecret } = getAccounts();
+  const result = await acceptInvitation(prisma, signingSecret, params.token, scope.userId);
+  if (!result.accepted)
+    throw data(WHY_NOT[result.reason], { status: result.reason === "member" ? 409 : 410 });
+  await switchAccount(getAccounts(), scope.sessionId, result.teamId);
+  await audit(prisma, request, {
+    action: "member_joined",
+    actorId: scope.userId,
+    subject: result.teamId,
+    details: { role: result.role },
+  });
+  return redirectWithToast(
+    "/dashboard",
+    `You joined ${result.teamName} as ${result.role.toLowerCase()}: you work in it now.`,
+  );
+}
+
+export const meta: Route.MetaFunction = () => [{ title: "Join a team · LLM Gateway" }];
+
+export default function Invite({ loaderData }: Route.ComponentProps) {
+  return (
+    <AuthCard
+      title={`Join ${loaderData.team}`}
+      description={`You are invited as ${loaderData.role}. The link works once, until ${new Date(loaderData.expiresAt).toLocaleString("en")}.`}
+    >
+      <Form method="post" className="grid gap-3">
+        <Button type="submit">Join {loaderData.team}</Button>
+        <Link to="/dashboard" className="text-center text-sm underline underline-offset-4">
+          Not now
+        </Link>
+      </Form>
+    </AuthCard>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <AuthCard title="This invitation cannot be used" description={<InviteError />}>
+      <Link to="/dashboard" className="text-sm font-medium underline underline-offset-4">
+        Go to your dashboard
+      </Link>
+    </AuthCard>
+  );
+}
+
+function InviteError() {
+  const error = useRouteError();
+  return isRouteErrorResponse(error) && typeof error.data === "string"
+    ? error.data
+    : "Something went wrong; the error was logged.";
+}
