@@ -1,4 +1,4 @@
-// 200 requests at once from one user through several keys, on a balance that
+// 200 requests at once from one account (a person, or a team) through several keys, on a balance that
 // covers about 20 of them: exactly those that fit are served, the balance never
 // dips below zero, and balance = top-ups - charges afterwards.
 import Anthropic from "@anthropic-ai/sdk";
@@ -8,10 +8,16 @@ import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
 import { setupTestDatabase } from "../support/database.ts";
-import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import {
+  createApiKey,
+  createCatalogEntry,
+  createTeamAccount,
+  createUser,
+} from "../support/factories.ts";
 import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { postCompletion } from "../support/completions.ts";
+import { spendByMember } from "../../app/usage/usage-query.server.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -32,96 +38,120 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-test("200 concurrent requests on a balance for 20, through chat completions, Anthropic's Messages and OpenAI's Responses APIs", async () => {
-  const messages = [{ role: "user" as const, content: "Tell me something" }];
-  const maxTokens = 5000;
-  // The hold per request: the input's upper bound at the input price + 5000 output tokens at $10/1M.
-  const hold =
-    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
-    costOfTokens(maxTokens, usdToMicro("10.00"));
-  const user = await createUser(prisma, { credits: 100 });
-  const fits = Number(creditsToMicro(100) / hold);
-  expect(fits).toBeGreaterThanOrEqual(15);
-  expect(fits).toBeLessThanOrEqual(25);
+// A team's balance is an account's like a person's: the same guarantees, with keys its members made.
+test.each([
+  { account: "a person's balance, through 5 of their keys" },
+  { account: "a team's balance, through keys of 5 members" },
+])(
+  "200 concurrent requests on $account for 20, through chat completions, Anthropic's Messages and OpenAI's Responses APIs",
+  async ({ account }) => {
+    harness.fakes.openai.scripts.reset();
+    const messages = [{ role: "user" as const, content: "Tell me something" }];
+    const maxTokens = 5000;
+    // The hold per request: the input's upper bound at the input price + 5000 output tokens at $10/1M.
+    const hold =
+      costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
+      costOfTokens(maxTokens, usdToMicro("10.00"));
+    const fits = Number(creditsToMicro(100) / hold);
+    expect(fits).toBeGreaterThanOrEqual(15);
+    expect(fits).toBeLessThanOrEqual(25);
 
-  const keys = await Promise.all([0, 1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
-  // The three protocols translate to the same canonical request, so each holds the same amount.
-  const calls = keys.flatMap(({ secret }) => [
-    () =>
-      new OpenAI({
-        apiKey: secret,
-        baseURL: `${harness.baseUrl}/v1`,
-        maxRetries: 0,
-      }).chat.completions.create({ model: "busy", messages, max_completion_tokens: maxTokens }),
-    () =>
-      new Anthropic({ apiKey: secret, baseURL: harness.baseUrl, maxRetries: 0 }).messages.create({
-        model: "busy",
-        messages,
-        max_tokens: maxTokens,
-      }),
-    () =>
-      new OpenAI({
-        apiKey: secret,
-        baseURL: `${harness.baseUrl}/v1`,
-        maxRetries: 0,
-      }).responses.create({
-        model: "busy",
-        input: messages[0]!.content,
-        max_output_tokens: maxTokens,
-        store: false,
-      }),
-  ]);
-  // Slow first bytes: every reservation is made before the first settlement frees anything.
-  harness.fakes.openai.scripts.defaultScript = {
-    text: "ok",
-    firstByteDelayMs: 1500,
-    usage: { input: 5, output: 1 },
-  };
-
-  let lowest = creditsToMicro(100);
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const { rows } = await db.pool.query<{ spendable: string; balance: string }>(
-        "SELECT balance - reserved AS spendable, balance FROM users WHERE id = $1",
-        [user.id],
+    let user: { id: string };
+    let keys: { secret: string }[];
+    if (account.startsWith("a team")) {
+      const team = await createTeamAccount(prisma, { credits: 100, members: 4 });
+      user = { id: team.teamId };
+      keys = await Promise.all(
+        [team.owner, ...team.members].map((member) =>
+          createApiKey(prisma, team.teamId, { createdById: member.id }),
+        ),
       );
-      for (const value of [BigInt(rows[0]!.spendable), BigInt(rows[0]!.balance)])
-        if (value < lowest) lowest = value;
+    } else {
+      user = await createUser(prisma, { credits: 100 });
+      keys = await Promise.all([0, 1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
     }
-  })();
+    // The three protocols translate to the same canonical request, so each holds the same amount.
+    const calls = keys.flatMap(({ secret }) => [
+      () =>
+        new OpenAI({
+          apiKey: secret,
+          baseURL: `${harness.baseUrl}/v1`,
+          maxRetries: 0,
+        }).chat.completions.create({ model: "busy", messages, max_completion_tokens: maxTokens }),
+      () =>
+        new Anthropic({ apiKey: secret, baseURL: harness.baseUrl, maxRetries: 0 }).messages.create({
+          model: "busy",
+          messages,
+          max_tokens: maxTokens,
+        }),
+      () =>
+        new OpenAI({
+          apiKey: secret,
+          baseURL: `${harness.baseUrl}/v1`,
+          maxRetries: 0,
+        }).responses.create({
+          model: "busy",
+          input: messages[0]!.content,
+          max_output_tokens: maxTokens,
+          store: false,
+        }),
+    ]);
+    // Slow first bytes: every reservation is made before the first settlement frees anything.
+    harness.fakes.openai.scripts.defaultScript = {
+      text: "ok",
+      firstByteDelayMs: 1500,
+      usage: { input: 5, output: 1 },
+    };
 
-  const statuses = await Promise.all(
-    Array.from({ length: 200 }, (_, i) =>
-      calls[i % calls.length]!()
-        .then(() => 200)
-        .catch((error: { status?: number }) => error.status ?? 0),
-    ),
-  );
-  sampling = false;
-  await sampler;
+    let lowest = creditsToMicro(100);
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await db.pool.query<{ spendable: string; balance: string }>(
+          "SELECT balance - reserved AS spendable, balance FROM users WHERE id = $1",
+          [user.id],
+        );
+        for (const value of [BigInt(rows[0]!.spendable), BigInt(rows[0]!.balance)])
+          if (value < lowest) lowest = value;
+      }
+    })();
 
-  expect(statuses.filter((status) => status === 200)).toHaveLength(fits);
-  expect(statuses.filter((status) => status === 402)).toHaveLength(200 - fits);
-  expect(harness.fakes.openai.scripts.received).toHaveLength(fits);
-  expect(lowest).toBeGreaterThanOrEqual(0n);
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        calls[i % calls.length]!()
+          .then(() => 200)
+          .catch((error: { status?: number }) => error.status ?? 0),
+      ),
+    );
+    sampling = false;
+    await sampler;
 
-  const after = await ledgerTotals(prisma, user.id);
-  expect(after.chargeCount).toBe(fits);
-  // Which protocol's requests came first is a race; together they got no more than fits.
-  const rows = await prisma.conversation.findMany({
-    where: { userId: user.id },
-    select: { endpoint: true },
-  });
-  for (const row of rows)
-    expect(["/v1/chat/completions", "/v1/messages", "/v1/responses"]).toContain(row.endpoint);
-  expect(after.reserved).toBe(0n);
-  expect(after.balance).toBe(after.topUps - after.charges);
-  expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
-    spent: after.charges,
-    reserved: 0n,
-  });
-});
+    expect(statuses.filter((status) => status === 200)).toHaveLength(fits);
+    expect(statuses.filter((status) => status === 402)).toHaveLength(200 - fits);
+    expect(harness.fakes.openai.scripts.received).toHaveLength(fits);
+    expect(lowest).toBeGreaterThanOrEqual(0n);
+
+    const after = await ledgerTotals(prisma, user.id);
+    expect(after.chargeCount).toBe(fits);
+    // Which protocol's requests came first is a race; together they got no more than fits.
+    const rows = await prisma.conversation.findMany({
+      where: { userId: user.id },
+      select: { endpoint: true },
+    });
+    for (const row of rows)
+      expect(["/v1/chat/completions", "/v1/messages", "/v1/responses"]).toContain(row.endpoint);
+    expect(after.reserved).toBe(0n);
+    expect(after.balance).toBe(after.topUps - after.charges);
+    expect({ spent: after.keySpent, reserved: after.keyReserved }).toEqual({
+      spent: after.charges,
+      reserved: 0n,
+    });
+    // Who spent what adds up to the account's charges.
+    const byMember = await spendByMember(prisma, user.id);
+    expect(byMember.reduce((sum, member) => sum + member.cost, 0n)).toBe(after.charges);
+    expect(byMember.length).toBeGreaterThan(account.startsWith("a team") ? 1 : 0);
+  },
+);
 
 test("100 concurrent requests on a key whose daily limit covers about 10: exactly those that fit pass, the rest get 403", async () => {
   const messages = [{ role: "user" as const, content: "Tell me something" }];

@@ -32,6 +32,42 @@ export async function createUser(
   return { ...user, email: user.email! };
 }
 
+/**
+ * A team (an account of kind TEAM) whose owner and `members` more people are
+ * members; `credits` arrive as a recorded top-up, as for createUser.
+ */
+export async function createTeamAccount(
+  prisma: Prisma,
+  overrides: { credits?: number; members?: number; name?: string } = {},
+) {
+  const people = await Promise.all(
+    Array.from({ length: 1 + (overrides.members ?? 0) }, () => createUser(prisma)),
+  );
+  const balance = creditsToMicro(overrides.credits ?? 0);
+  const account = await prisma.user.create({
+    data: {
+      kind: "TEAM",
+      balance,
+      team: {
+        create: {
+          name: overrides.name ?? `team-${unique()}`,
+          members: {
+            create: people.map((person, i) => ({
+              userId: person.id,
+              role: i === 0 ? ("OWNER" as const) : ("MEMBER" as const),
+            })),
+          },
+        },
+      },
+      credits:
+        balance > 0n
+          ? { create: { amount: balance, source: "ONRAMP", idempotencyKey: unique() } }
+          : undefined,
+    },
+  });
+  return { teamId: account.id, owner: people[0]!, members: people.slice(1) };
+}
+
 export async function createApiKey(
   prisma: Prisma,
   userId: string,

@@ -1,0 +1,448 @@
+// Teams through the pages (ADR 030): every route with every role and with a
+// non-member, the account switcher, invitations and the rules of membership.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getAccounts } from "../../app/accounts/accounts.server.ts";
+import { startSession } from "../../app/accounts/session.server.ts";
+import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
+import * as overview from "../../app/routes/dashboard._index.tsx";
+import * as credits from "../../app/routes/dashboard.credits.tsx";
+import * as keys from "../../app/routes/dashboard.keys.tsx";
+import * as providerKeys from "../../app/routes/dashboard.provider-keys.tsx";
+import * as switcher from "../../app/routes/dashboard.switch.ts";
+import * as teams from "../../app/routes/dashboard.teams.tsx";
+import * as dashboard from "../../app/routes/dashboard.tsx";
+import * as usageCsv from "../../app/routes/dashboard.usage.csv.ts";
+import * as requestPage from "../../app/routes/dashboard.usage.$id.tsx";
+import * as usage from "../../app/routes/dashboard.usage.tsx";
+import * as invite from "../../app/routes/invite.$token.tsx";
+import { setupTestDatabase } from "../support/database.ts";
+import {
+  createApiKey,
+  createCatalogEntry,
+  createTeamAccount,
+  createUser,
+} from "../support/factories.ts";
+import { args, get, post, run, statusOf } from "../support/route-calls.ts";
+
+const db = setupTestDatabase();
+const prisma = () => getAccounts().prisma;
+
+beforeAll(() => {
+  process.env.DATABASE_URL = db.url;
+  process.env.SESSION_SECRET = "teams-test-secret".padEnd(40, "x");
+});
+afterAll(async () => {
+  await closeGateway();
+  await getAccounts().prisma.$disconnect();
+});
+
+/** A browser session for the user, switched to `account` through the header's switcher. */
+async function sessionOf(userId: string, account?: string) {
+  const cookie = (await startSession(getAccounts(), get("/", ""), userId)).split(";")[0]!;
+  if (account) {
+    const answer = await run(() =>
+      switcher.action(args(post("/dashboard/switch", { account }, cookie))),
+    );
+    expect(statusOf(answer)).toBe(302);
+  }
+  return cookie;
+}
+
+const ROLES = ["OWNER", "ADMIN", "MEMBER", "VIEWER"] as const;
+type Role = (typeof ROLES)[number];
+
+/** A team with one person in each role, their sessions in it, keys, a request; and an outsider. */
+async function teamWithEveryRole() {
+  const { teamId, owner, members } = await createTeamAccount(prisma(), {
+    credits: 50,
+    members: 3,
+    name: "Acme",
+  });
+  const people: Record<Role, { id: string; email: string }> = {
+    OWNER: owner,
+    ADMIN: members[0]!,
+    MEMBER: members[1]!,
+    VIEWER: members[2]!,
+  };
+  for (const role of ["ADMIN", "VIEWER"] as const)
+    await prisma().teamMember.update({
+      where: { teamId_userId: { teamId, userId: people[role].id } },
+      data: { role },
+    });
+  const cookies = {} as Record<Role, string>;
+  for (const role of ROLES) cookies[role] = await sessionOf(people[role].id, teamId);
+  const adminKey = await createApiKey(prisma(), teamId, { createdById: people.ADMIN.id });
+  const memberKey = await createApiKey(prisma(), teamId, { createdById: people.MEMBER.id });
+  const { mapping } = await createCatalogEntry(prisma());
+  const conversation = await prisma().conversation.create({
+    data: {
+      requestId: randomUUID(),
+      userId: teamId,
+      apiKeyId: memberKey.apiKey.id,
+      mappingId: mapping.id,
+      modelSlug: "m",
+      providerSlug: "p",
+      upstreamModel: "m",
+      endpoint: "/v1/chat/completions",
+      stream: false,
+      status: "SUCCESS",
+      usageSource: "REPORTED",
+      cost: 0n,
+      inputPrice: 0n,
+      cachedInputPrice: 0n,
+      outputPrice: 0n,
+      latencyMs: 5,
+      prompt: [{ role: "user", content: "the member's secret prompt" }],
+      response: "an answer",
+    },
+  });
+  const outsider = await createTeamAccount(prisma(), { name: "Other" });
+  return { teamId, people, cookies, adminKey, memberKey, conversation, outsider };
+}
+
+describe("every route with every role", () => {
+  let team: Awaited<ReturnType<typeof teamWithEveryRole>>;
+  beforeAll(async () => {
+    team = await teamWithEveryRole();
+  });
+
+  const expectStatuses = async (
+    call: (cookie: string) => Promise<unknown>,
+    expected: Record<Role, number>,
+  ) => {
+    const got = {} as Record<Role, number>;
+    for (const role of ROLES) got[role] = statusOf(await run(() => call(team.cookies[role])));
+    expect(got).toEqual(expected);
+  };
+  const all200 = { OWNER: 200, ADMIN: 200, MEMBER: 200, VIEWER: 200 };
+
+  test("pages everyone in the team may see: layout, overview, usage, a request, the CSV, teams", async () => {
+    for (const [path, loader] of [
+      ["/dashboard", dashboard.loader],
+      ["/dashboard", overview.loader],
+      ["/dashboard/usage", usage.loader],
+      ["/dashboard/usage.csv", usageCsv.loader],
+      ["/dashboard/teams", teams.loader],
+    ] as const)
+      await expectStatuses((cookie) => Promise.resolve(loader(args(get(path, cookie)))), all200);
+    const id = String(team.conversation.id);
+    await expectStatuses(
+      (cookie) => requestPage.loader(args(get(`/dashboard/usage/${id}`, cookie), { id })),
+      all200,
+    );
+  });
+
+  test("the layout shows the team's balance and name to each member", async () => {
+    for (const role of ROLES) {
+      const data = await dashboard.loader(args(get("/dashboard", team.cookies[role])));
+      expect(data).toMatchObject({
+        balance: "50.00",
+        account: { id: team.teamId, name: "Acme" },
+        teams: [{ id: team.teamId, name: "Acme" }],
+      });
+    }
+  });
+
+  test("keys: owners, admins and members; viewers get 403", async () => {
+    await expectStatuses((cookie) => keys.loader(args(get("/dashboard/keys", cookie))), {
+      ...all200,
+      VIEWER: 403,
+    });
+    await expectStatuses(
+      (cookie) =>
+        keys.action(args(post("/dashboard/keys", { intent: "create", name: "mine" }, cookie))),
+      { ...all200, VIEWER: 403 },
+    );
+    // The keys made just now belong to the team and remember who made them.
+    const made = await prisma().apiKey.findMany({
+      where: { userId: team.teamId, name: "mine" },
+      select: { createdById: true },
+    });
+    expect(made.map((key) => key.createdById).sort()).toEqual(
+      [team.people.OWNER.id, team.people.ADMIN.id, team.people.MEMBER.id].sort(),
+    );
+  });
+
+  test("admins and owners see and manage every key; a member only their own", async () => {
+    const listed = async (role: Role) =>
+      (await keys.loader(args(get("/dashboard/keys", team.cookies[role])))).keys.map(
+        (key) => key.createdBy,
+      );
+    expect(await listed("ADMIN")).toContain(team.people.MEMBER.email);
+    expect(new Set(await listed("MEMBER"))).toEqual(new Set([team.people.MEMBER.email]));
+    const disable = (id: string) => (cookie: string) =>
+      keys.action(args(post("/dashboard/keys", { intent: "toggle", id, enabled: "true" }, cookie)));
+    await expectStatuses(disable(team.adminKey.apiKey.id), {
+      OWNER: 302,
+      ADMIN: 302,
+      MEMBER: 404,
+      VIEWER: 403,
+    });
+    await expectStatuses(disable(team.memberKey.apiKey.id), {
+      OWNER: 302,
+      ADMIN: 302,
+      MEMBER: 302,
+      VIEWER: 403,
+    });
+  });
+
+  test("credits and payments: owners only", async () => {
+    await expectStatuses((cookie) => credits.loader(args(get("/dashboard/credits", cookie))), {
+      OWNER: 200,
+      ADMIN: 403,
+      MEMBER: 403,
+      VIEWER: 403,
+    });
+    await expectStatuses(
+      (cookie) =>
+        credits.action(
+          args(post("/dashboard/credits", { intent: "free", token: randomUUID() }, cookie)),
+        ),
+      { OWNER: 200, ADMIN: 403, MEMBER: 403, VIEWER: 403 },
+    );
+    // The owner's top-up went to the team's balance.
+    const account = await prisma().user.findUniqueOrThrow({ where: { id: team.teamId } });
+    expect(account.balance).toBeGreaterThan(50_000_000n);
+  });
+
+  test("provider keys (BYOK): owners and admins", async () => {
+    await expectStatuses(
+      (cookie) => providerKeys.loader(args(get("/dashboard/provider-keys", cookie))),
+      { OWNER: 200, ADMIN: 200, MEMBER: 403, VIEWER: 403 },
+    );
+  });
+
+  test("members and invitations: owners only", async () => {
+    await expectStatuses(
+      (cookie) =>
+        teams.action(args(post("/dashboard/teams", { intent: "invite", role: "MEMBER" }, cookie))),
+      { OWNER: 200, ADMIN: 403, MEMBER: 403, VIEWER: 403 },
+    );
+    await expectStatuses(
+      (cookie) =>
+        teams.action(
+          args(post("/dashboard/teams", { intent: "remove", userId: randomUUID() }, cookie)),
+        ),
+      { OWNER: 404, ADMIN: 403, MEMBER: 403, VIEWER: 403 },
+    );
+    // Deleting: only the owner (whose delete is below, on a team of its own).
+    for (const role of ["ADMIN", "MEMBER", "VIEWER"] as const) {
+      const answer = await run(() =>
+        teams.action(
+          args(post("/dashboard/teams", { intent: "delete", confirm: "yes" }, team.cookies[role])),
+        ),
+      );
+      expect(statusOf(answer)).toBe(403);
+    }
+  });
+
+  test("a request's prompt shows to its key's maker and to admins, not to viewers", async () => {
+    const id = String(team.conversation.id);
+    const content = async (role: Role) =>
+      (await requestPage.loader(args(get(`/dashboard/usage/${id}`, team.cookies[role]), { id })))
+        .content;
+    expect((await content("MEMBER"))?.prompt).toContain("the member's secret prompt");
+    expect((await content("ADMIN"))?.prompt).toContain("the member's secret prompt");
+    expect(await content("VIEWER")).toBeNull();
+  });
+
+  test("the usage page shows each member's spend", async () => {
+    const data = await usage.loader(args(get("/dashboard/usage", team.cookies.VIEWER)));
+    expect(data.team).toBe("Acme");
+    expect(data.members.map((member) => member.email)).toEqual([team.people.MEMBER.email]);
+    const filtered = await usage.loader(
+      args(get(`/dashboard/usage?member=${team.people.ADMIN.id}`, team.cookies.OWNER)),
+    );
+    expect(filtered.rows).toEqual([]);
+  });
+
+  test("a non-member finds none of the team's things: 404, not 403", async () => {
+    const outsider = await sessionOf(team.outsider.owner.id, team.outsider.teamId);
+    const switched = await run(() =>
+      switcher.action(args(post("/dashboard/switch", { account: team.teamId }, outsider))),
+    );
+    expect(statusOf(switched)).toBe(404);
+    const id = String(team.conversation.id);
+    const answers = await Promise.all([
+      run(() => requestPage.loader(args(get(`/dashboard/usage/${id}`, outsider), { id }))),
+      run(() =>
+        keys.action(
+          args(
+            post(
+              "/dashboard/keys",
+              { intent: "toggle", id: team.memberKey.apiKey.id, enabled: "false" },
+              outsider,
+            ),
+          ),
+        ),
+      ),
+      run(() =>
+        teams.action(
+          args(
+            post("/dashboard/teams", { intent: "remove", userId: team.people.MEMBER.id }, outsider),
+          ),
+        ),
+      ),
+    ]);
+    expect(answers.map(statusOf)).toEqual([404, 404, 404]);
+    // A session pointed at the team by hand still works in the user's own account.
+    await prisma().session.updateMany({
+      where: { userId: team.outsider.owner.id },
+      data: { accountId: team.teamId },
+    });
+    const layout = await dashboard.loader(args(get("/dashboard", outsider)));
+    expect(layout.account).toBeNull();
+    expect((await usage.loader(args(get("/dashboard/usage", outsider)))).rows).toEqual([]);
+    expect(
+      (await prisma().apiKey.findUniqueOrThrow({ where: { id: team.memberKey.apiKey.id } }))
+        .enabled,
+    ).toBe(true);
+  });
+});
+
+describe("membership", () => {
+  const teamPost = (cookie: string, fields: Record<string, string>) =>
+    run(() => teams.action(args(post("/dashboard/teams", fields, cookie))));
+
+  test("create a team, invite by link, accept once; the link is single-use, signed and expiring", async () => {
+    const owner = await createUser(prisma());
+    const ownerCookie = await sessionOf(owner.id);
+    const created = await teamPost(ownerCookie, { intent: "create", name: "Blue" });
+    expect(statusOf(created)).toBe(302);
+    const [blue] = (await teams.loader(args(get("/dashboard/teams", ownerCookie)))).teams;
+    expect(blue).toMatchObject({ name: "Blue", role: "OWNER" });
+    // Creating switched the session to the new team.
+    expect((await dashboard.loader(args(get("/dashboard", ownerCookie)))).account?.name).toBe(
+      "Blue",
+    );
+
+    const invited = (await teamPost(ownerCookie, { intent: "invite", role: "VIEWER" })) as {
+      inviteLink: string;
+    };
+    const token = invited.inviteLink.split("/invite/")[1]!;
+    expect(invited.inviteLink).toBe(`http://gateway.test/invite/${token}`);
+
+    // Signed out: sign in first, and come back here.
+    const signedOut = await run(() => invite.loader(args(get(`/invite/${token}`, ""), { token })));
+    expect(statusOf(signedOut)).toBe(302);
+    expect((signedOut as Response).headers.get("location")).toBe(
+      `/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`,
+    );
+
+    const guest = await createUser(prisma());
+    const guestCookie = await sessionOf(guest.id);
+    expect(
+      await invite.loader(args(get(`/invite/${token}`, guestCookie), { token })),
+    ).toMatchObject({ team: "Blue", role: "viewer" });
+    const tampered = `${token.slice(0, -2)}xx`;
+    const refused = await run(() =>
+      invite.action(args(post(`/invite/${tampered}`, {}, guestCookie), { token: tampered })),
+    );
+    expect(statusOf(refused)).toBe(410);
+    const accepted = await run(() =>
+      invite.action(args(post(`/invite/${token}`, {}, guestCookie), { token })),
+    );
+    expect(statusOf(accepted)).toBe(302);
+    const layout = await dashboard.loader(args(get("/dashboard", guestCookie)));
+    expect(layout.account?.name).toBe("Blue");
+
+    // Used once: a third person cannot use it again.
+    const third = await sessionOf((await createUser(prisma())).id);
+    const again = await run(() =>
+      invite.action(args(post(`/invite/${token}`, {}, third), { token })),
+    );
+    expect(statusOf(again)).toBe(410);
+
+    // Expired and revoked links are refused too.
+    const late = (await teamPost(ownerCookie, { intent: "invite", role: "MEMBER" })) as {
+      inviteLink: string;
+    };
+    const lateToken = late.inviteLink.split("/invite/")[1]!;
+    await prisma().teamInvitation.update({
+      where: { id: lateToken.split(".")[0]! },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const expired = await run(() =>
+      invite.loader(args(get(`/invite/${lateToken}`, third), { token: lateToken })),
+    );
+    expect(statusOf(expired)).toBe(410);
+    const revokable = (await teamPost(ownerCookie, { intent: "invite", role: "MEMBER" })) as {
+      inviteLink: string;
+    };
+    const revokedToken = revokable.inviteLink.split("/invite/")[1]!;
+    const { invitations } = (await teams.loader(args(get("/dashboard/teams", ownerCookie))))
+      .current!;
+    expect(invitations).toHaveLength(1);
+    expect(
+      statusOf(await teamPost(ownerCookie, { intent: "revoke", id: invitations[0]!.id })),
+    ).toBe(302);
+    const revoked = await run(() =>
+      invite.action(args(post(`/invite/${revokedToken}`, {}, third), { token: revokedToken })),
+    );
+    expect(statusOf(revoked)).toBe(410);
+  });
+
+  test("two people opening one link at once: exactly one joins", async () => {
+    const { teamId, owner } = await createTeamAccount(prisma());
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const { inviteLink } = (await teamPost(ownerCookie, { intent: "invite", role: "MEMBER" })) as {
+      inviteLink: string;
+    };
+    const token = inviteLink.split("/invite/")[1]!;
+    const guests = await Promise.all(
+      Array.from({ length: 8 }, async () => sessionOf((await createUser(prisma())).id)),
+    );
+    const answers = await Promise.all(
+      guests.map((cookie) =>
+        run(() => invite.action(args(post(`/invite/${token}`, {}, cookie), { token }))),
+      ),
+    );
+    expect(answers.map(statusOf).sort()).toEqual([302, 410, 410, 410, 410, 410, 410, 410]);
+    expect(await prisma().teamMember.count({ where: { teamId } })).toBe(2);
+  });
+
+  test("the last owner cannot leave or step down; removing a member deletes their keys", async () => {
+    const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });
+    const member = members[0]!;
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const memberCookie = await sessionOf(member.id, teamId);
+    expect(statusOf(await teamPost(ownerCookie, { intent: "leave" }))).toBe(409);
+    expect(
+      statusOf(await teamPost(ownerCookie, { intent: "role", userId: owner.id, role: "ADMIN" })),
+    ).toBe(409);
+    // With a second owner, the first may go.
+    expect(
+      statusOf(await teamPost(ownerCookie, { intent: "role", userId: member.id, role: "OWNER" })),
+    ).toBe(302);
+    expect(statusOf(await teamPost(ownerCookie, { intent: "leave" }))).toBe(302);
+    expect((await dashboard.loader(args(get("/dashboard", ownerCookie)))).account).toBeNull();
+
+    // The remaining owner removes someone: that person's keys in the team stop working.
+    const third = await createUser(prisma());
+    await prisma().teamMember.create({ data: { teamId, userId: third.id, role: "MEMBER" } });
+    const key = await createApiKey(prisma(), teamId, { createdById: third.id });
+    expect(statusOf(await teamPost(memberCookie, { intent: "remove", userId: third.id }))).toBe(
+      302,
+    );
+    const after = await prisma().apiKey.findUniqueOrThrow({ where: { id: key.apiKey.id } });
+    expect({ enabled: after.enabled, deleted: after.deletedAt !== null }).toEqual({
+      enabled: false,
+      deleted: true,
+    });
+    expect(await prisma().teamMember.count({ where: { teamId } })).toBe(1);
+  });
+
+  test("deleting a team: its keys stop, its members lose it, its history stays", async () => {
+    const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });
+    const key = await createApiKey(prisma(), teamId, { createdById: members[0]!.id });
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const memberCookie = await sessionOf(members[0]!.id, teamId);
+    expect(statusOf(await teamPost(ownerCookie, { intent: "delete", confirm: "yes" }))).toBe(302);
+    expect(
+      (await prisma().apiKey.findUniqueOrThrow({ where: { id: key.apiKey.id } })).enabled,
+    ).toBe(false);
+    expect((await dashboard.loader(args(get("/dashboard", memberCookie)))).teams).toEqual([]);
+    expect(await prisma().user.findUnique({ where: { id: teamId } })).not.toBeNull();
+  });
+});
