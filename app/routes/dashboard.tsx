@@ -52,8 +52,9 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
     <div className="min-h-screen">
       <header className="border-b">
         <div className="mx-auto flex min-h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
-          <div className="flex min-w-0 items-center gap-2">
-            <span className="hidden font-semibold tracking-tight whitespace-nowrap sm:inline">
+          {/* The name makes way for the switcher on phones, and for the row of links at 1280 px. */}
+          <div className="flex shrink-0 items-center gap-2">
+            <span className="hidden font-semibold tracking-tight whitespace-nowrap sm:inline xl:hidden 2xl:inline">
               LLM Gateway
             </span>
             <AccountSwitcher current={loaderData.account} teams={loaderData.teams} />

@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
@@ -16,14 +15,14 @@ import { setupTestDatabase } from "../support/database.ts";
 import {
   createApiKey,
   createCatalogEntry,
+  createTeamAccount,
   createUser,
   TEST_PASSWORD,
 } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 1024, height: 768 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -37,6 +36,7 @@ const PAGES = [
   "/dashboard/usage",
   "/dashboard/credits",
   "/dashboard/provider-keys",
+  "/dashboard/teams",
   "/dashboard/admin",
   "/dashboard/admin/providers",
 ];
@@ -62,6 +62,11 @@ beforeAll(async () => {
   // An admin with a key, some usage and credits, so that every table has rows.
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
   email = admin.email;
+  // …and in a team with a long name, for the account switcher and the Teams page.
+  const team = await createTeamAccount(prisma, { name: "Platform team with a long name" });
+  await prisma.teamMember.create({
+    data: { teamId: team.teamId, userId: admin.id, role: "ADMIN" },
+  });
   const { secret } = await createApiKey(prisma, admin.id, {
     name: "a-rather-long-key-name-for-a-phone",
   });
@@ -95,37 +100,6 @@ async function signedIn(viewport: { width: number; height: number }, javaScriptE
   return { context, page };
 }
 
-/** How far the page reaches past the screen's right edge, in CSS pixels (0: not at all). */
-async function overflow(context: BrowserContext, path: string) {
-  const page = await context.newPage();
-  await page.goto(`${gateway.baseUrl}${path}`);
-  const extra = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  return { page, extra };
-}
-
-/** axe-core's serious and critical violations on the page, as "rule: target" lines. */
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } })
-      .axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")}`),
-    );
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
 test("no page is wider than a 390 px phone and none has a serious accessibility violation (axe-core); each page photographed on a phone and a desktop", async () => {
   const phone = await signedIn(PHONE);
   const desktop = await signedIn(DESKTOP);
@@ -134,15 +108,15 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   const inaccessible: string[] = [];
   for (const path of PAGES) {
     const name = path === "/" ? "home" : path.slice(1).replaceAll("/", "-");
-    const onPhone = await overflow(phone.context, path);
+    const onPhone = await overflow(phone.context, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} on a phone: ${violation}`);
     await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
     await onPhone.page.close();
-    const onDesktop = await overflow(desktop.context, path);
+    const onDesktop = await overflow(desktop.context, gateway.baseUrl + path);
     if (onDesktop.extra > 0) wide.push(`${path} (${onDesktop.extra} px too wide on a desktop)`);
-    const onTablet = await overflow(tablet.context, path);
+    const onTablet = await overflow(tablet.context, gateway.baseUrl + path);
     if (onTablet.extra > 0) wide.push(`${path} (${onTablet.extra} px too wide on a tablet)`);
     await onTablet.page.close();
     for (const violation of await seriousViolations(onDesktop.page))
@@ -156,7 +130,7 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   // The pages a visitor sees before signing in.
   const visitor = await browser.newContext({ viewport: PHONE });
   for (const path of ["/login", "/signup"]) {
-    const onPhone = await overflow(visitor, path);
+    const onPhone = await overflow(visitor, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} signed out: ${violation}`);

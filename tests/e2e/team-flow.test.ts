@@ -1,0 +1,168 @@
+// A team end to end in Chromium against the production build (ADR 030): an
+// owner creates a team and tops it up, invites by link; a second person opens
+// the link on a phone, signs up through it, joins, creates a key and calls the
+// gateway; the owner sees that member's spend. The team pages get the phone
+// overflow and axe-core checks, and screenshots (test-results/team-*.png).
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { launchBrowser, overflow, seriousViolations, signUpInBrowser } from "../support/browser.ts";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const db = setupTestDatabase();
+let prisma: Prisma;
+let fake: FakeProvider;
+let gateway: GatewayProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  prisma = createPrismaClient(db.url);
+  fake = await startFakeOpenAI();
+  await createCatalogEntry(prisma, {
+    modelSlug: "gpt-team",
+    usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
+  });
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-team-")),
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fake.baseUrl,
+    LOG_LEVEL: "warn",
+  });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await fake?.close();
+  await prisma?.$disconnect();
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+test("create a team, invite, the invitee signs up through the link, joins, makes a key and calls the gateway; the owner sees their spend", async () => {
+  const owner = await browser.newContext({ viewport: DESKTOP });
+  const ownerPage = await owner.newPage();
+  const ownerEmail = `owner-${Date.now()}@example.test`;
+  await signUpInBrowser(ownerPage, gateway.baseUrl, ownerEmail);
+
+  // The team, from the Teams page; creating it switches to it.
+  await ownerPage.getByRole("link", { name: "Teams" }).click();
+  await ownerPage.getByLabel("New team’s name").fill("Acme Research");
+  await ownerPage.getByRole("button", { name: "Create team" }).click();
+  await expect
+    .poll(() => ownerPage.getByRole("status").first().textContent())
+    .toContain("Team Acme Research created");
+  await expect
+    .poll(() => ownerPage.locator("summary[aria-label^='Account:']").textContent())
+    .toContain("Acme Research");
+
+  // Credits for the team, not for the owner.
+  await ownerPage.getByRole("link", { name: "Credits" }).click();
+  await ownerPage.getByRole("button", { name: "Add 1,000 free credits" }).click();
+  await expect.poll(() => ownerPage.getByRole("status").textContent()).toBe("Added 1,000 credits.");
+  await expect.poll(() => ownerPage.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+
+  // An invitation link, as a member.
+  await ownerPage.getByRole("link", { name: "Teams" }).click();
+  await ownerPage.getByRole("button", { name: "Create invitation link" }).click();
+  const link = (await ownerPage
+    .getByTestId("invite-link")
+    .textContent({ timeout: 10_000 }))!.trim();
+  expect(link).toMatch(/\/invite\/[0-9a-f-]{36}\.[\w-]{43}$/);
+  await shot(ownerPage, "team-invite-desktop");
+
+  // The invitee opens it on a phone, signed out: sign up through it, come back, join.
+  const invitee = await browser.newContext({ viewport: PHONE });
+  const phone = await invitee.newPage();
+  await phone.goto(link);
+  await phone.waitForURL(/\/login\?redirectTo=/);
+  await phone.getByRole("link", { name: "Create one" }).click();
+  await phone.waitForURL(/\/signup\?redirectTo=/);
+  await phone.getByLabel("Email").fill(`member-${Date.now()}@example.test`);
+  await phone.getByLabel(/^Password/).fill("a long enough password");
+  await phone.getByRole("button", { name: "Create account" }).click();
+  await phone.waitForURL(link);
+  await shot(phone, "team-join-phone");
+  await phone.getByRole("button", { name: "Join Acme Research" }).click();
+  await phone.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await expect
+    .poll(() => phone.getByRole("status").first().textContent())
+    .toContain("You joined Acme Research as member");
+  // The member works in the team: its balance, not theirs.
+  await expect.poll(() => phone.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+
+  // A key, through the phone menu, and a request with it.
+  await phone.getByText("Menu").click();
+  await phone.getByRole("navigation", { name: "Dashboard menu" }).getByText("API keys").click();
+  await phone.waitForURL(/\/dashboard\/keys$/);
+  await phone.getByLabel("Name").fill("member key");
+  await phone.getByRole("button", { name: "Create key" }).click();
+  const secret = (await phone.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
+  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const answer = await client.chat.completions.create({
+    model: "gpt-team",
+    messages: [{ role: "user", content: "Hello from a team member" }],
+  });
+  expect(answer.usage?.total_tokens).toBeGreaterThan(0);
+  // The member's credits this month, as the ledger charged the team.
+  const charged = await prisma.conversation.findFirstOrThrow({
+    where: { apiKey: { name: "member key" } },
+    select: { cost: true, userId: true, apiKey: { select: { userId: true } } },
+  });
+  expect(charged.userId).toBe(charged.apiKey.userId);
+  expect(charged.cost).toBeGreaterThan(0n);
+
+  // The owner sees who spent what, on the Usage page and the Teams page.
+  await ownerPage.getByRole("link", { name: "Usage" }).click();
+  const bySpend = ownerPage.getByRole("table", { name: "Spend by member" });
+  await expect.poll(() => bySpend.textContent()).toMatch(/member-\d+@example\.test/);
+  const row = bySpend.getByRole("row").filter({ hasText: "member-" });
+  const cells = await row.getByRole("cell").allTextContents();
+  expect(cells[1]).toBe("1");
+  expect(Number(cells[2])).toBeGreaterThan(0);
+  await shot(ownerPage, "team-usage-desktop");
+  await ownerPage.getByRole("link", { name: "Teams" }).click();
+  const members = ownerPage.getByRole("table", { name: "Members" });
+  await expect.poll(() => members.getByRole("row").count()).toBe(3);
+  await shot(ownerPage, "team-members-desktop");
+
+  // The team pages on a phone: nothing sideways, nothing axe-core calls serious.
+  const problems: string[] = [];
+  for (const path of ["/dashboard/teams", "/dashboard/usage", "/dashboard/keys"]) {
+    const { page, extra } = await overflow(invitee, gateway.baseUrl + path);
+    if (extra > 0) problems.push(`${path}: ${extra} px too wide`);
+    problems.push(...(await seriousViolations(page)).map((v) => `${path}: ${v}`));
+    await shot(page, `team-phone${path.replaceAll("/", "-")}`);
+  }
+  const desktopTeams = await overflow(owner, `${gateway.baseUrl}/dashboard/teams`);
+  problems.push(...(await seriousViolations(desktopTeams.page)).map((v) => `owner's teams: ${v}`));
+  // The switcher opened, on a phone, without JavaScript.
+  const noScript = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+  await noScript.addCookies(await invitee.cookies());
+  const plain = await noScript.newPage();
+  await plain.goto(`${gateway.baseUrl}/dashboard`);
+  await plain.locator("summary[aria-label^='Account:']").click();
+  await plain.getByRole("button", { name: "Personal" }).click();
+  await plain.waitForURL(`${gateway.baseUrl}/dashboard`);
+  expect(await plain.locator("summary[aria-label^='Account:']").textContent()).toContain(
+    "Personal",
+  );
+  await shot(plain, "team-switched-phone-nojs");
+  expect(problems).toEqual([]);
+  await Promise.all([owner.close(), invitee.close(), noScript.close()]);
+}, 120_000);
