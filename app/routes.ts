@@ -11,6 +11,7 @@ export default [
   route("dashboard", "routes/dashboard.tsx", [
     index("routes/dashboard._index.tsx"),
     route("keys", "routes/dashboard.keys.tsx"),
+    route("keys/:id", "routes/dashboard.keys.$id.tsx"),
     route("credits", "routes/dashboard.credits.tsx"),
     route("usage", "routes/dashboard.usage.tsx"),
     route("usage/:id", "routes/dashboard.usage.$id.tsx"),

@@ -112,6 +112,14 @@ export function listApiKeys(prisma: Prisma, scope: KeyScope) {
   });
 }
 
+/** A key in scope that was not deleted, with its spend, limits and rules; null otherwise. */
+export function findApiKey(prisma: Prisma, scope: KeyScope, id: string) {
+  return prisma.apiKey.findFirst({
+    where: { id, ...inScope(scope), deletedAt: null },
+    select: { ...PUBLIC_FIELDS, reserved: true },
+  });
+}
+
 /** Changes a key in scope; false when there is no such key (or it was deleted). */
 export async function updateApiKey(
   prisma: Prisma,

@@ -9,6 +9,10 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import { formatCredits, formatUsd } from "#app/utils/money.ts";
+import { Link } from "react-router";
+import { cn } from "#app/utils/cn.ts";
+import { dailySpendBy, modelStats } from "#app/usage/overview-stats.server.ts";
+import { OVERVIEW_PERIODS, overviewPeriod } from "#app/usage/overview-periods.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
@@ -22,72 +26,22 @@ const SpendChart = lazy(() =>
 export async function loader({ request }: Route.LoaderArgs) {
   const { accountId } = await requirePageScope(request);
   const { prisma } = getAccounts();
-  const since = new Date(Date.now() - 30 * 24 * 3600 * 1000);
-  const [user, usage, daily, topModels, topKeys] = await Promise.all([
+  const days = overviewPeriod(new URL(request.url));
+  const [account, byModel, byKey, models] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: accountId }, select: { balance: true } }),
-    prisma.conversation.aggregate({
-      where: { userId: accountId, createdAt: { gte: since } },
-      _sum: { cost: true },
-      _count: true,
-    }),
-    prisma.$queryRaw<{ day: Date; cost: bigint; requests: bigint }[]>`
-      SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, sum(cost)::bigint AS cost, count(*) AS requests
-      FROM conversations WHERE user_id = ${accountId}::uuid AND created_at >= ${since}
-      GROUP BY 1 ORDER BY 1`,
-    prisma.conversation.groupBy({
-      by: ["modelSlug"],
-      where: { userId: accountId, createdAt: { gte: since } },
-      _sum: { cost: true },
-      _count: true,
-      orderBy: { _sum: { cost: "desc" } },
-      take: 5,
-    }),
-    prisma.conversation.groupBy({
-      by: ["apiKeyId"],
-      where: { userId: accountId, createdAt: { gte: since } },
-      _sum: { cost: true },
-      _count: true,
-      orderBy: { _sum: { cost: "desc" } },
-      take: 5,
-    }),
+    dailySpendBy(prisma, accountId, days, "model"),
+    dailySpendBy(prisma, accountId, days, "key"),
+    modelStats(prisma, accountId, days),
   ]);
-  const keyNames = new Map(
-    (
-      await prisma.apiKey.findMany({
-        where: { id: { in: topKeys.map((row) => row.apiKeyId) } },
-        select: { id: true, name: true },
-      })
-    ).map((key) => [key.id, key.name]),
-  );
-  const byDay = new Map(daily.map((row) => [row.day.toISOString().slice(0, 10), row]));
-  const chart = Array.from({ length: 30 }, (_, i) => {
-    const day = new Date(Date.now() - (29 - i) * 24 * 3600 * 1000).toISOString().slice(0, 10);
-    const row = byDay.get(day);
-    // Display only: the chart library wants numbers.
-    return {
-      day,
-      credits: row ? Number(row.cost) / 1e6 : 0,
-      requests: row ? Number(row.requests) : 0,
-    };
-  });
+  const spent = models.reduce((sum, model) => sum + model.cost, 0n);
   return {
-    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
-    spent30d: {
-      credits: formatCredits(usage._sum.cost ?? 0n, 4),
-      usd: formatUsd(usage._sum.cost ?? 0n, 4),
-    },
-    requests30d: usage._count,
-    chart,
-    topModels: topModels.map((row) => ({
-      name: row.modelSlug,
-      requests: row._count,
-      credits: formatCredits(row._sum.cost ?? 0n, 4),
-    })),
-    topKeys: topKeys.map((row) => ({
-      name: keyNames.get(row.apiKeyId) ?? "deleted key",
-      requests: row._count,
-      credits: formatCredits(row._sum.cost ?? 0n, 4),
-    })),
+    days,
+    balance: { credits: formatCredits(account.balance), usd: formatUsd(account.balance, 4) },
+    spent: { credits: formatCredits(spent, 4), usd: formatUsd(spent, 4) },
+    requests: models.reduce((sum, model) => sum + model.requests, 0),
+    byModel,
+    byKey,
+    models: models.map((model) => ({ ...model, cost: formatCredits(model.cost, 4) })),
     baseUrl: `${publicOrigin(request)}/v1`,
   };
 }
@@ -95,12 +49,27 @@ export async function loader({ request }: Route.LoaderArgs) {
 export const meta: Route.MetaFunction = () => [{ title: "Overview · LLM Gateway" }];
 
 export default function Overview({ loaderData }: Route.ComponentProps) {
-  const { balance, spent30d, requests30d, baseUrl } = loaderData;
+  const { balance, spent, requests, baseUrl, days } = loaderData;
   const curl = `curl ${baseUrl}/chat/completions \\\n  -H "Authorization: Bearer $GATEWAY_KEY" -H "Content-Type: application/json" \\\n  -d '{"model": "gpt-6-luna", "messages": [{"role": "user", "content": "Hello"}]}'`;
   const sdk = `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${baseUrl}", apiKey: process.env.GATEWAY_KEY });\nconst reply = await client.chat.completions.create({\n  model: "claude-haiku-5-5",\n  messages: [{ role: "user", content: "Hello" }],\n});`;
   return (
     <div className="grid gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
+      <nav aria-label="Period" className="flex gap-1">
+        {OVERVIEW_PERIODS.map((period) => (
+          <Link
+            key={period}
+            to={`?days=${period}`}
+            aria-current={period === days ? "page" : undefined}
+            className={cn(
+              "rounded-md px-3 py-1.5 text-sm font-medium hover:bg-accent",
+              period === days ? "bg-accent" : "text-muted-foreground",
+            )}
+          >
+            {period} days
+          </Link>
+        ))}
+      </nav>
       <div className="grid gap-4 sm:grid-cols-3">
         <Card>
           <CardHeader>
@@ -113,35 +82,43 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
         </Card>
         <Card>
           <CardHeader>
-            <CardDescription>Spent, last 30 days</CardDescription>
-            <CardTitle className="text-3xl">{spent30d.credits}</CardTitle>
+            <CardDescription>Spent, last {days} days</CardDescription>
+            <CardTitle className="text-3xl">{spent.credits}</CardTitle>
           </CardHeader>
-          <CardContent className="text-sm text-muted-foreground">
-            credits · {spent30d.usd}
-          </CardContent>
+          <CardContent className="text-sm text-muted-foreground">credits · {spent.usd}</CardContent>
         </Card>
         <Card>
           <CardHeader>
-            <CardDescription>Requests, last 30 days</CardDescription>
-            <CardTitle className="text-3xl">{requests30d}</CardTitle>
+            <CardDescription>Requests, last {days} days</CardDescription>
+            <CardTitle className="text-3xl">{requests}</CardTitle>
           </CardHeader>
         </Card>
       </div>
-      <Card>
-        <CardHeader>
-          <CardTitle>Spend per day</CardTitle>
-          <CardDescription>Credits, last 30 days (UTC)</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Suspense>
-            <SpendChart data={loaderData.chart} />
-          </Suspense>
-        </CardContent>
-      </Card>
-      <div className="grid gap-4 md:grid-cols-2">
-        <TopList title="Top models by spend" rows={loaderData.topModels} />
-        <TopList title="Top keys by spend" rows={loaderData.topKeys} />
-      </div>
+      {[
+        { title: "Spend per day by model", chart: loaderData.byModel },
+        { title: "Spend per day by key", chart: loaderData.byKey },
+      ].map(({ title, chart }) => (
+        <Card key={title}>
+          <CardHeader>
+            <CardTitle>{title}</CardTitle>
+            <CardDescription>Credits, last {days} days (UTC)</CardDescription>
+          </CardHeader>
+          <CardContent>
+            {chart.series.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No requests in this period.</p>
+            ) : (
+              <Suspense>
+                <SpendChart
+                  data={chart.data}
+                  series={chart.series}
+                  label={`${title}, last ${days} days: ${chart.series.join(", ")}`}
+                />
+              </Suspense>
+            )}
+          </CardContent>
+        </Card>
+      ))}
+      <ModelTable days={days} rows={loaderData.models} />
       <section aria-labelledby="quick-start" className="grid gap-3">
         <h2 id="quick-start" className="text-lg font-semibold">
           Quick start
@@ -164,36 +141,62 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function TopList({
-  title,
+function ModelTable({
+  days,
   rows,
 }: {
-  title: string;
-  rows: { name: string; requests: number; credits: string }[];
+  days: number;
+  rows: {
+    model: string;
+    requests: number;
+    cost: string;
+    latencyMs: number | null;
+    ttftMs: number | null;
+    errors: number;
+  }[];
 }) {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>{title}</CardTitle>
-        <CardDescription>Last 30 days</CardDescription>
+        <CardTitle>Models</CardTitle>
+        <CardDescription>
+          Last {days} days: spend, average latency and time to first token (streams)
+        </CardDescription>
       </CardHeader>
       <CardContent>
         {rows.length === 0 ? (
           <p className="text-sm text-muted-foreground">No requests yet.</p>
         ) : (
-          <table className="w-full text-sm" aria-label={title}>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.name} className="border-t first:border-t-0">
-                  <td className="py-1.5">{row.name}</td>
-                  <td className="py-1.5 text-right text-muted-foreground">
-                    {row.requests} requests
-                  </td>
-                  <td className="py-1.5 text-right">{row.credits} credits</td>
+          <div tabIndex={0} className="overflow-x-auto">
+            <table className="w-full text-sm" aria-label="Models">
+              <thead className="text-left">
+                <tr>
+                  <th className="py-1.5 pr-3 font-medium">Model</th>
+                  <th className="py-1.5 pr-3 text-right font-medium">Requests</th>
+                  <th className="py-1.5 pr-3 text-right font-medium">Errors</th>
+                  <th className="py-1.5 pr-3 text-right font-medium">Credits</th>
+                  <th className="py-1.5 pr-3 text-right font-medium">Avg latency</th>
+                  <th className="py-1.5 text-right font-medium">Avg first token</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.model} className="border-t">
+                    <td className="py-1.5 pr-3">{row.model}</td>
+                    <td className="py-1.5 pr-3 text-right">{row.requests}</td>
+                    <td className="py-1.5 pr-3 text-right">{row.errors}</td>
+                    <td className="py-1.5 pr-3 text-right">{row.cost}</td>
+                    <td className="py-1.5 pr-3 text-right whitespace-nowrap">
+                      {row.latencyMs === null ? "–" : `${row.latencyMs} ms`}
+                    </td>
+                    <td className="py-1.5 text-right whitespace-nowrap">
+                      {row.ttftMs === null ? "–" : `${row.ttftMs} ms`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </CardContent>
     </Card>

@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, useNavigation } from "react-router";
+import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import {
@@ -410,7 +410,13 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               {loaderData.keys.map((key) => (
                 <tr key={key.id} className="border-t">
                   <td className="px-3 py-2">
-                    {key.name} {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
+                    <Link
+                      to={`/dashboard/keys/${key.id}`}
+                      className="font-medium underline underline-offset-4"
+                    >
+                      {key.name}
+                    </Link>{" "}
+                    {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
                     {key.logContent ? <Badge variant="outline">logs content</Badge> : null}
                     {loaderData.showCreator ? (
                       <div className="text-xs text-muted-foreground">by {key.createdBy}</div>

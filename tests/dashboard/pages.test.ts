@@ -6,6 +6,7 @@ import { startSession } from "../../app/accounts/session.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
+import * as keyPage from "../../app/routes/dashboard.keys.$id.tsx";
 import * as providerKeys from "../../app/routes/dashboard.provider-keys.tsx";
 import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as dashboard from "../../app/routes/dashboard.tsx";
@@ -469,49 +470,149 @@ test("the public models page lists the catalog with dollar prices per 1M tokens"
   });
 });
 
-test("the overview sums the last 30 days per day, model and key", async () => {
+test("the overview: spend per day stacked by model and by key over 7, 30 or 90 days; latency and first token per model", async () => {
   const { cookie, user } = await signedIn();
   const { prisma } = getAccounts();
-  const { apiKey } = await createApiKey(prisma, user.id, { name: "main" });
-  const { mapping } = await createCatalogEntry(prisma, { modelSlug: "overview-model" });
-  for (const [cost, daysAgo] of [
-    [2_000_000n, 0],
-    [3_000_000n, 0],
-    [5_000_000n, 2],
-    [7_000_000n, 40],
-  ] as const) {
+  const main = await createApiKey(prisma, user.id, { name: "main" });
+  const second = await createApiKey(prisma, user.id, { name: "second" });
+  const a = await createCatalogEntry(prisma, { modelSlug: "overview-model" });
+  const b = await createCatalogEntry(prisma, { modelSlug: "overview-b" });
+  const rows = [
+    { cost: 2_000_000n, daysAgo: 0, entry: a, key: main, latencyMs: 100, ttft: 40 },
+    { cost: 3_000_000n, daysAgo: 0, entry: b, key: second, latencyMs: 300, ttft: null, error: 1 },
+    { cost: 5_000_000n, daysAgo: 2, entry: a, key: main, latencyMs: 200, ttft: 60 },
+    { cost: 7_000_000n, daysAgo: 40, entry: a, key: main, latencyMs: 50, ttft: 10 },
+  ];
+  for (const [i, row] of rows.entries()) {
     await prisma.conversation.create({
       data: {
-        requestId: `ov-${cost}-${daysAgo}`,
+        requestId: `ov-${user.id}-${i}`,
         userId: user.id,
-        apiKeyId: apiKey.id,
-        mappingId: mapping.id,
-        modelSlug: "overview-model",
+        apiKeyId: row.key.apiKey.id,
+        mappingId: row.entry.mapping.id,
+        modelSlug: row.entry.model.slug,
         providerSlug: "openai",
         upstreamModel: "x",
         endpoint: "/v1/chat/completions",
-        stream: true,
-        status: "SUCCESS",
+        stream: row.ttft !== null,
+        status: row.error ? "ERROR" : "SUCCESS",
+        usageSource: "REPORTED",
+        cost: row.cost,
+        inputPrice: 1n,
+        cachedInputPrice: 1n,
+        outputPrice: 1n,
+        latencyMs: row.latencyMs,
+        timeToFirstTokenMs: row.ttft,
+        createdAt: new Date(Date.now() - row.daysAgo * 24 * 3600 * 1000),
+      },
+    });
+  }
+  const load = (query = "") =>
+    overview.loader(args(new Request(`${BASE}/dashboard${query}`, { headers: { cookie } })));
+  const data = await load();
+  expect(data.days).toBe(30);
+  expect(data.requests).toBe(3);
+  expect(data.spent.credits).toBe("10.0000");
+  expect(data.byModel.series).toEqual(["overview-model", "overview-b"]);
+  expect(data.byModel.data).toHaveLength(30);
+  expect(data.byModel.data.at(-1)).toEqual({
+    day: new Date().toISOString().slice(0, 10),
+    "overview-model": 2,
+    "overview-b": 3,
+  });
+  expect(data.byModel.data.at(-3)).toMatchObject({ "overview-model": 5 });
+  expect(data.byKey.series).toEqual([
+    `main (${main.apiKey.prefix}…)`,
+    `second (${second.apiKey.prefix}…)`,
+  ]);
+  expect(data.models).toEqual([
+    { model: "overview-model", requests: 2, errors: 0, cost: "7.0000", latencyMs: 150, ttftMs: 50 },
+    { model: "overview-b", requests: 1, errors: 1, cost: "3.0000", latencyMs: 300, ttftMs: null },
+  ]);
+  expect((await load("?days=7")).byModel.data).toHaveLength(7);
+  const quarter = await load("?days=90");
+  expect({ days: quarter.days, requests: quarter.requests, spent: quarter.spent.credits }).toEqual({
+    days: 90,
+    requests: 4,
+    spent: "17.0000",
+  });
+  // Anything else is the default period, never an error.
+  expect((await load("?days=12")).days).toBe(30);
+});
+
+test("a key's page: spend per day, requests, error rate, each limit with what is left, last use; 404 for others' keys", async () => {
+  const { cookie, user } = await signedIn();
+  const { prisma } = getAccounts();
+  const { apiKey } = await createApiKey(prisma, user.id, {
+    name: "detail",
+    creditLimitCredits: 25,
+  });
+  const { mapping } = await createCatalogEntry(prisma);
+  for (const [i, [cost, status, latencyMs]] of (
+    [
+      [4_000_000n, "SUCCESS", 100],
+      [1_000_000n, "SUCCESS", 300],
+      [0n, "ERROR", 50],
+    ] as const
+  ).entries())
+    await prisma.conversation.create({
+      data: {
+        requestId: `key-page-${apiKey.id}-${i}`,
+        userId: user.id,
+        apiKeyId: apiKey.id,
+        mappingId: mapping.id,
+        modelSlug: "m",
+        providerSlug: "p",
+        upstreamModel: "m",
+        endpoint: "/v1/chat/completions",
+        stream: false,
+        status,
         usageSource: "REPORTED",
         cost,
         inputPrice: 1n,
         cachedInputPrice: 1n,
         outputPrice: 1n,
-        latencyMs: 1,
-        createdAt: new Date(Date.now() - daysAgo * 24 * 3600 * 1000),
+        latencyMs,
       },
     });
-  }
-  const data = await overview.loader(
-    args(new Request(`${BASE}/dashboard`, { headers: { cookie } })),
+  // What the ledger would have counted on the key for those charges.
+  await prisma.apiKey.update({
+    where: { id: apiKey.id },
+    data: {
+      spent: 5_000_000n,
+      periodLimit: 10_000_000n,
+      limitPeriod: "day",
+      periodSpent: 5_000_000n,
+      periodStart: new Date(new Date().toISOString().slice(0, 10)),
+    },
+  });
+  const open = (id: string, withCookie = cookie) =>
+    run(() =>
+      keyPage.loader(
+        args(new Request(`${BASE}/dashboard/keys/${id}`, { headers: { cookie: withCookie } }), {
+          id,
+        }),
+      ),
+    );
+  const page = (await open(apiKey.id)) as Awaited<ReturnType<typeof keyPage.loader>>;
+  expect({ requests: page.requests, errors: page.errors, latency: page.avgLatencyMs }).toEqual({
+    requests: 3,
+    errors: 1,
+    latency: 150,
+  });
+  expect(page.errorRate).toBeCloseTo(33.33, 1);
+  expect(page.chart).toHaveLength(30);
+  expect(page.chart.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), Spent: 5 });
+  expect(page.limits.find((limit) => limit.name === "Credit limit")?.left).toBe(
+    "20.0000 credits left",
   );
-  expect(data.requests30d).toBe(3);
-  expect(data.spent30d.credits).toBe("10.0000");
-  expect(data.chart).toHaveLength(30);
-  expect(data.chart.at(-1)).toMatchObject({ credits: 5, requests: 2 });
-  expect(data.chart.at(-3)).toMatchObject({ credits: 5, requests: 1 });
-  expect(data.topModels).toEqual([{ name: "overview-model", requests: 3, credits: "10.0000" }]);
-  expect(data.topKeys).toEqual([{ name: "main", requests: 3, credits: "10.0000" }]);
+  expect(page.limits.find((limit) => limit.name === "Daily limit")?.left).toMatch(
+    /^5\.0000 credits left until \d{4}-\d{2}-\d{2}$/,
+  );
+  expect(page.key.lastUsedAt).toBeNull();
+  const other = await signedIn();
+  expect(statusOf(await open(apiKey.id, other.cookie))).toBe(404);
+  expect(statusOf(await open("not-a-uuid"))).toBe(404);
 });
 
 test("provider keys (BYOK): saved sealed, shown by prefix, replaced, removed; bad input refused", async () => {

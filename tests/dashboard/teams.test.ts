@@ -8,6 +8,7 @@ import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as overview from "../../app/routes/dashboard._index.tsx";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
+import * as keyPage from "../../app/routes/dashboard.keys.$id.tsx";
 import * as providerKeys from "../../app/routes/dashboard.provider-keys.tsx";
 import * as switcher from "../../app/routes/dashboard.switch.ts";
 import * as teams from "../../app/routes/dashboard.teams.tsx";
@@ -185,6 +186,20 @@ describe("every route with every role", () => {
       MEMBER: 302,
       VIEWER: 403,
     });
+  });
+
+  test("a key's page: its maker and those who manage every key", async () => {
+    const id = team.memberKey.apiKey.id;
+    await expectStatuses(
+      (cookie) => keyPage.loader(args(get(`/dashboard/keys/${id}`, cookie), { id })),
+      { OWNER: 200, ADMIN: 200, MEMBER: 200, VIEWER: 403 },
+    );
+    const adminsKey = team.adminKey.apiKey.id;
+    await expectStatuses(
+      (cookie) =>
+        keyPage.loader(args(get(`/dashboard/keys/${adminsKey}`, cookie), { id: adminsKey })),
+      { OWNER: 200, ADMIN: 200, MEMBER: 404, VIEWER: 403 },
+    );
   });
 
   test("credits and payments: owners only", async () => {

@@ -79,6 +79,9 @@ beforeAll(async () => {
   // One request's own page too.
   const { id } = await prisma.conversation.findFirstOrThrow({ where: { userId: admin.id } });
   PAGES.push(`/dashboard/usage/${id}`);
+  // …and the key's own page.
+  const { id: keyId } = await prisma.apiKey.findFirstOrThrow({ where: { userId: admin.id } });
+  PAGES.push(`/dashboard/keys/${keyId}`);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -164,6 +167,7 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
     "Usage",
     "Credits",
     "Provider keys",
+    "Teams",
     "Models",
     "Admin",
     "Providers",

@@ -1,0 +1,220 @@
+import { lazy, Suspense } from "react";
+import { data, Link } from "react-router";
+import { z } from "zod";
+import { getAccounts } from "#app/accounts/accounts.server.ts";
+import { findApiKey, keyScopeOf } from "#app/accounts/api-keys.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
+import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+} from "#app/components/ui/card.tsx";
+import { keyActivity } from "#app/usage/overview-stats.server.ts";
+import { formatCredits } from "#app/utils/money.ts";
+import type { Route } from "./+types/dashboard.keys.$id";
+
+// One key: what it spent per day, how many requests and how many failed, each
+// limit with what is left of it, and when it was last used.
+
+const SpendChart = lazy(() =>
+  import("#app/components/spend-chart.tsx").then((module) => ({ default: module.SpendChart })),
+);
+
+const DAYS = 30;
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const scope = await requirePageScope(request, "ownKeys");
+  const { prisma } = getAccounts();
+  const id = z.uuid().safeParse(params.id);
+  // Another account's (or another member's) key is as absent as one that never was.
+  const key = id.success ? await findApiKey(prisma, keyScopeOf(scope), id.data) : null;
+  if (!key) throw data("No such API key", { status: 404 });
+  const activity = await keyActivity(prisma, key.id, DAYS);
+  const period = key.limitPeriod as LimitPeriod | null;
+  const periodSpent = spentThisPeriod(key);
+  const limits: { name: string; value: string; left: string | null }[] = [
+    {
+      name: "Credit limit",
+      value: key.creditLimit === null ? "none" : `${formatCredits(key.creditLimit)} credits`,
+      left:
+        key.creditLimit === null
+          ? null
+          : `${formatCredits(clampAtZero(key.creditLimit - key.spent - key.reserved), 4)} credits left`,
+    },
+    {
+      name: period === "day" ? "Daily limit" : "Monthly limit",
+      value: key.periodLimit === null ? "none" : `${formatCredits(key.periodLimit)} credits`,
+      left:
+        key.periodLimit === null || period === null
+          ? null
+          : `${formatCredits(clampAtZero(key.periodLimit - periodSpent), 4)} credits left until ${nextPeriodStart(period).toISOString().slice(0, 10)}`,
+    },
+    {
+      name: "Requests per minute",
+      value: key.rpmLimit === null ? "none" : String(key.rpmLimit),
+      left: null,
+    },
+    {
+      name: "Tokens per minute",
+      value: key.tpmLimit === null ? "none" : String(key.tpmLimit),
+      left: null,
+    },
+    {
+      name: "Models",
+      value: key.allowedModels.length === 0 ? "all" : key.allowedModels.join(", "),
+      left: null,
+    },
+    {
+      name: "Expires",
+      value: key.expiresAt ? key.expiresAt.toISOString().slice(0, 10) : "never",
+      left: null,
+    },
+  ];
+  return {
+    key: {
+      name: key.name,
+      prefix: key.prefix,
+      enabled: key.enabled,
+      createdBy: key.createdBy.email,
+      createdAt: key.createdAt.toISOString(),
+      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      spent: formatCredits(key.spent, 4),
+      reserved: formatCredits(key.reserved, 4),
+      id: key.id,
+    },
+    limits,
+    days: DAYS,
+    requests: activity.requests,
+    errors: activity.errors,
+    errorRate: activity.requests === 0 ? null : (activity.errors / activity.requests) * 100,
+    avgLatencyMs: activity.avgLatencyMs,
+    spentInPeriod: formatCredits(activity.cost, 4),
+    chart: activity.data,
+  };
+}
+
+const clampAtZero = (micro: bigint) => (micro < 0n ? 0n : micro);
+
+export const meta: Route.MetaFunction = ({ loaderData }) => [
+  { title: `${loaderData?.key.name ?? "Key"} · API keys · LLM Gateway` },
+];
+
+export default function KeyDetail({ loaderData }: Route.ComponentProps) {
+  const { key, limits, days } = loaderData;
+  const facts: [string, string][] = [
+    ["Spent in all", `${key.spent} credits`],
+    ["Held for requests running", `${key.reserved} credits`],
+    ["Last used", key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"],
+    ["Created", `${new Date(key.createdAt).toLocaleString("en")} by ${key.createdBy}`],
+  ];
+  return (
+    <div className="grid gap-6">
+      <div className="grid gap-1">
+        <Link to="/dashboard/keys" className="text-sm text-muted-foreground underline">
+          ← API keys
+        </Link>
+        <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold tracking-tight">
+          {key.name}{" "}
+          <span className="font-mono text-base text-muted-foreground">{key.prefix}…</span>
+          {key.enabled ? null : <Badge variant="outline">disabled</Badge>}
+        </h1>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Stat label={`Requests, last ${days} days`} value={String(loaderData.requests)} />
+        <Stat
+          label="Error rate"
+          value={
+            loaderData.errorRate === null
+              ? "–"
+              : `${loaderData.errorRate.toFixed(1)} % (${loaderData.errors})`
+          }
+        />
+        <Stat
+          label="Average latency"
+          value={loaderData.avgLatencyMs === null ? "–" : `${loaderData.avgLatencyMs} ms`}
+        />
+      </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Spend per day</CardTitle>
+          <CardDescription>
+            {loaderData.spentInPeriod} credits in the last {days} days (UTC)
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Suspense>
+            <SpendChart
+              data={loaderData.chart}
+              series={["Spent"]}
+              label={`Credits spent per day by ${key.name}, last ${days} days`}
+            />
+          </Suspense>
+        </CardContent>
+      </Card>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Limits</CardTitle>
+            <CardDescription>Change them on the API keys page.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid gap-2 text-sm" aria-label="Limits">
+              {limits.map((limit) => (
+                <div key={limit.name} className="grid grid-cols-2 gap-2">
+                  <dt className="text-muted-foreground">{limit.name}</dt>
+                  <dd>
+                    {limit.value}
+                    {limit.left ? (
+                      <div className="text-xs text-muted-foreground">{limit.left}</div>
+                    ) : null}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Use</CardTitle>
+            <CardDescription>
+              <Link to={`/dashboard/usage?key=${key.id}`} className="underline">
+                Its requests in the usage log
+              </Link>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid gap-2 text-sm">
+              {facts.map(([name, value]) => (
+                <div key={name} className="grid grid-cols-2 gap-2">
+                  <dt className="text-muted-foreground">{name}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardDescription>{label}</CardDescription>
+        <CardTitle className="text-3xl">{value}</CardTitle>
+      </CardHeader>
+    </Card>
+  );
+}
+
+// A failed loader shows its message inside the dashboard layout.
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
