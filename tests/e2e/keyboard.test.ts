@@ -1,0 +1,106 @@
+// Keyboard only, in Chromium against the production build: creating a key and
+// topping up are reachable with Tab and done with Enter and typing, each
+// focused control shows where the focus is, and no mouse is used.
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createUser, TEST_PASSWORD } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { launchBrowser } from "../support/browser.ts";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
+const db = setupTestDatabase();
+let prisma: Prisma;
+let gateway: GatewayProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  prisma = createPrismaClient(db.url);
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-keys-")),
+    LOG_LEVEL: "warn",
+  });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await prisma?.$disconnect();
+});
+
+/** The focused element: its accessible-ish name, and whether a focus ring or outline shows. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element || element === document.body) return { name: "", visible: false };
+    const style = getComputedStyle(element);
+    const label = element.id ? document.querySelector(`label[for="${element.id}"]`) : null;
+    return {
+      name: (
+        element.getAttribute("aria-label") ??
+        label?.textContent ??
+        element.textContent ??
+        ""
+      ).trim(),
+      visible:
+        (style.outlineStyle !== "none" && style.outlineWidth !== "0px") ||
+        style.boxShadow !== "none",
+    };
+  });
+
+/** Presses Tab until the focus is on a control named `name`; fails if it never gets there. */
+async function tabTo(page: Page, name: string | RegExp) {
+  const passed: string[] = [];
+  for (let presses = 0; presses < 80; presses++) {
+    await page.keyboard.press("Tab");
+    const now = await focused(page);
+    if (typeof name === "string" ? now.name === name : name.test(now.name)) {
+      expect(now.visible, `focus on "${now.name}" is visible`).toBe(true);
+      return;
+    }
+    passed.push(now.name);
+  }
+  throw new Error(`Tab never reached "${name}"; it passed: ${passed.join(" | ")}`);
+}
+
+test("with the keyboard only: sign in, top up, create a key", async () => {
+  const user = await createUser(prisma);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${gateway.baseUrl}/login`);
+  await tabTo(page, "Email");
+  await page.keyboard.type(user.email);
+  await tabTo(page, /^Password/);
+  await page.keyboard.type(TEST_PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+
+  await tabTo(page, "Credits");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/dashboard\/credits$/);
+  await tabTo(page, "Add 1,000 free credits");
+  await page.keyboard.press("Enter");
+  await expect.poll(() => page.getByRole("status").textContent()).toBe("Added 1,000 credits.");
+  await expect.poll(() => page.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+
+  await page.keyboard.press("Escape");
+  await page.locator("body").focus();
+  await tabTo(page, "API keys");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/dashboard\/keys$/);
+  await tabTo(page, "Name");
+  await page.keyboard.type("typed key");
+  await tabTo(page, "Create key");
+  await page.screenshot({ path: join(SCREENSHOTS, "keyboard-create-key.png") });
+  await page.keyboard.press("Enter");
+  const secret = (await page.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
+  expect(secret).toMatch(/^gw-[\w-]{40}$/);
+  const keys = await prisma.apiKey.findMany({ where: { userId: user.id }, select: { name: true } });
+  expect(keys).toEqual([{ name: "typed key" }]);
+}, 60_000);
