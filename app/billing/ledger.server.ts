@@ -73,6 +73,8 @@ export interface Settlement {
   content?: { prompt: unknown; response: string };
   /** Served with the user's own provider key (BYOK); `prices` are the BYOK fee. */
   byok?: boolean;
+  /** The provider calls that failed before the one that served (or before giving up). */
+  fallbacks?: { provider: string; code: string }[];
 }
 
 /** The instance's hold for one API key. */
@@ -598,5 +600,6 @@ export function conversationRow(s: Settlement): ConversationRow {
     prompt: s.content ? (s.content.prompt as ConversationRow[string]) : null,
     response: s.content?.response ?? null,
     byok: s.byok ?? false,
+    fallbacks: (s.fallbacks ?? null) as ConversationRow[string],
   };
 }

@@ -5,7 +5,7 @@ import type { ChatRequest } from "./chat-request.ts";
 import type { RouteOption } from "./catalog-cache.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { openUpstream } from "./open-upstream.server.ts";
+import { openUpstream, type FailedAttempt } from "./open-upstream.server.ts";
 import { EMPTY_USAGE, type StreamPart, type Usage } from "./parts.ts";
 import { UpstreamError, type NativeRequest } from "./providers/adapter.ts";
 import { CompletionAccumulator } from "./render/completion-accumulator.ts";
@@ -68,6 +68,8 @@ export class CompletionRun {
   private recordedLength = 0;
   /** Provider calls made (retries and fallbacks included), for the access log. */
   private attempts = 0;
+  /** The provider calls that failed before the answer (or before giving up), for the usage row. */
+  private failedAttempts: FailedAttempt[] | undefined;
   private readonly settledOnce = Promise.withResolvers<void>();
   private progressRecorded = false;
   /** The answering provider's span (when tracing), ended with its stream. */
@@ -128,6 +130,7 @@ export class CompletionRun {
     );
     this.route = opened.route;
     this.attempts = opened.attempts;
+    this.failedAttempts = opened.failed;
     if (opened.ok) this.upstreamSpan = opened.span;
     if (this.revoked) {
       await this.finish("ERROR", this.revoked);
@@ -472,6 +475,7 @@ export class CompletionRun {
       cost,
       prices: route.prices,
       byok: route.ownKey !== undefined,
+      fallbacks: this.failedAttempts,
       latencyMs: Math.round(performance.now() - context.started),
       timeToFirstTokenMs:
         this.firstTokenAt === undefined ? null : Math.round(this.firstTokenAt - context.started),

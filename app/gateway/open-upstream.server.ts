@@ -17,11 +17,25 @@ export type OpenedUpstream =
       rest: AsyncIterator<StreamPart[]>;
       /** Provider calls made, this one included. */
       attempts: number;
+      /** The calls that failed before this one (none: undefined). */
+      failed: FailedAttempt[] | undefined;
       /** This attempt's span, open until the stream ends (when tracing). */
       span: TraceSpan | undefined;
     }
   /** Every route failed; `route` is the one tried last (for the request log). */
-  | { ok: false; route: RouteOption; error: unknown; attempts: number };
+  | {
+      ok: false;
+      route: RouteOption;
+      error: unknown;
+      attempts: number;
+      failed: FailedAttempt[] | undefined;
+    };
+
+/** A provider call that failed, as the request's usage row keeps it. */
+export interface FailedAttempt {
+  provider: string;
+  code: string;
+}
 
 /** One route's failure; `next`: another route may still be tried. */
 type Failure = { ok: false; route: RouteOption; error: unknown; attempts: number; next: boolean };
@@ -40,6 +54,8 @@ export async function openUpstream(
 ): Promise<OpenedUpstream> {
   let failure: Failure | undefined;
   let attempts = 0;
+  // Made on the first failure only: most requests have none.
+  let failed: FailedAttempt[] | undefined;
   const adapters = await gateway.providers.adapters();
   const { breaker } = gateway;
   const configured = routes.filter((route) => route.ownKey || adapters.has(route.providerSlug));
@@ -47,7 +63,7 @@ export async function openUpstream(
   /** A route's attempts: its first part, or the failure and whether the next route may be tried. */
   async function tryRoute(route: RouteOption, adapter: ProviderAdapter) {
     const timeouts = gateway.upstreamTimeouts[route.providerSlug] ?? DEFAULT_UPSTREAM_TIMEOUTS;
-    let failed: Failure | undefined;
+    let routeFailure: Failure | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {
       // A whole (JSON) answer comes in one piece when it is complete: only streams are timed.
       const watchdog = call.stream
@@ -76,19 +92,21 @@ export async function openUpstream(
           first,
           rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
           attempts,
+          failed,
           span,
         };
       } catch (caught) {
         watchdog?.stop();
         const error = watchdog ? watchdog.explain(caught) : caught;
-        failed = { ok: false, route, error, attempts, next: false };
+        routeFailure = { ok: false, route, error, attempts, next: false };
         const code = error instanceof UpstreamError ? error.code : "upstream_error";
+        (failed ??= []).push({ provider: route.providerSlug, code });
         // Aborted: the client left or the key was revoked, not the provider's failure.
         span?.end(call.signal.aborted ? undefined : code);
         if (!call.signal.aborted) gateway.metrics.upstreamFailed(route.providerSlug, code);
         if (call.signal.aborted || !(error instanceof UpstreamError) || !error.retryable)
-          return failed;
-        failed.next = true;
+          return routeFailure;
+        routeFailure.next = true;
         gateway.log.warn(
           { model: route.modelSlug, provider: route.providerSlug, attempt, err: error.message },
           "upstream attempt failed",
@@ -99,7 +117,7 @@ export async function openUpstream(
           await wait(Math.min(error.retryAfterSeconds ?? 0.1, MAX_RETRY_WAIT_SECONDS), call.signal);
       }
     }
-    return failed!;
+    return routeFailure!;
   }
 
   for (const [i, route] of configured.entries()) {
@@ -114,9 +132,15 @@ export async function openUpstream(
     failure = outcome;
     if (!outcome.next) break;
   }
-  if (failure) return { ok: false, route: failure.route, error: failure.error, attempts };
+  if (failure) return { ok: false, route: failure.route, error: failure.error, attempts, failed };
   // Only without a configured route (the caller filters those out) is there no failure to report.
-  return { ok: false, route: routes[0]!, error: new Error("no route has an adapter"), attempts };
+  return {
+    ok: false,
+    route: routes[0]!,
+    error: new Error("no route has an adapter"),
+    attempts,
+    failed,
+  };
 }
 
 function wait(seconds: number, signal: AbortSignal) {

@@ -59,6 +59,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     errorCode: row.errorCode,
     usageSource: row.usageSource,
     reasoningTokens: row.reasoningTokens,
+    // Provider calls that failed before the one that served, in order (retries and fallbacks).
+    fallbacks: Array.isArray(row.fallbacks)
+      ? (row.fallbacks as { provider: string; code: string }[])
+      : [],
     latencyMs: row.latencyMs,
     ttftMs: row.timeToFirstTokenMs,
     arithmetic: arithmetic.map((line) => ({ ...line, cost: formatCredits(line.cost, 6) })),
@@ -92,6 +96,12 @@ export default function RequestDetail({ loaderData: request }: Route.ComponentPr
     [
       "Status",
       `${request.status}${request.finishReason ? `, ${request.finishReason}` : ""}${request.errorCode ? ` (${request.errorCode})` : ""}`,
+    ],
+    [
+      "Failed attempts first",
+      request.fallbacks.length === 0
+        ? "none"
+        : request.fallbacks.map((failed) => `${failed.provider} (${failed.code})`).join(" → "),
     ],
     ["Latency", `${request.latencyMs} ms`],
     ["First token", request.ttftMs === null ? "–" : `${request.ttftMs} ms`],

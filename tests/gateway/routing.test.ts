@@ -80,6 +80,11 @@ describe("models: fallback to other models", () => {
       upstreamModel: "second-up",
       status: "SUCCESS",
       cost: costOfTokens(10, usdToMicro("3.00")) + costOfTokens(4, usdToMicro("15.00")),
+      // The request's page lists the calls that failed first: a retry, then the fallback.
+      fallbacks: [
+        { provider: "openai", code: "upstream_error" },
+        { provider: "openai", code: "upstream_error" },
+      ],
     });
   });
 
@@ -88,6 +93,8 @@ describe("models: fallback to other models", () => {
     const completion = await who.client.chat.completions.create(ask({ models: ["second-choice"] }));
     expect(completion.model).toBe("first-choice");
     expect(harness.fakes.anthropic.scripts.received).toEqual([]);
+    const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
+    expect(row!.fallbacks).toBeNull();
   });
 
   test("an unknown fallback model is a 404 naming `models`, before any provider call", async () => {
