@@ -2,57 +2,24 @@
 // real PostgreSQL, with the fake OpenAI upstream: sign up, top up, create a key,
 // call the gateway with it, see the balance drop, disable the key. Then the same
 // forms with JavaScript switched off. Screenshots land in test-results/.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
+import { setupBrowserGateway, shot } from "../support/browser-gateway.ts";
 import { creditsToMicro, formatCredits } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createCatalogEntry } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser, signUpInBrowser } from "../support/browser.ts";
+import { signUpInBrowser } from "../support/browser.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateway: GatewayProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, {
-    modelSlug: "gpt-e2e",
-    usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
-  });
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-e2e-")),
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await fake?.close();
-  await prisma?.$disconnect();
+const env = setupBrowserGateway({
+  prepare: async (prisma) => {
+    await createCatalogEntry(prisma, {
+      modelSlug: "gpt-e2e",
+      usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
+    });
+  },
 });
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-const signUp = (page: Page, email: string) => signUpInBrowser(page, gateway.baseUrl, email);
+const signUp = (page: Page, email: string) => signUpInBrowser(page, env.gateway.baseUrl, email);
 
 async function topUpAndCreateKey(page: Page, prefix: string) {
   await page.getByRole("link", { name: "Credits" }).click();
@@ -71,8 +38,8 @@ async function topUpAndCreateKey(page: Page, prefix: string) {
 }
 
 test("sign up, top up, create a key, call the gateway, watch the balance, disable the key", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(gateway.baseUrl);
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.gateway.baseUrl);
   await shot(page, "landing");
   const email = `e2e-${Date.now()}@example.test`;
   await signUp(page, email);
@@ -83,13 +50,17 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   await page.reload();
   expect(await page.content()).not.toContain(secret);
 
-  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: secret,
+    baseURL: `${env.gateway.baseUrl}/v1`,
+    maxRetries: 0,
+  });
   const completion = await client.chat.completions.create({
     model: "gpt-e2e",
     messages: [{ role: "user", content: "Hi" }],
   });
   expect(completion.choices[0]!.message.content).toBe("Hello from the fake provider.");
-  const seed = await fetch(`${gateway.baseUrl}/completions`, {
+  const seed = await fetch(`${env.gateway.baseUrl}/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
@@ -100,7 +71,7 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   });
   expect(await seed.text()).toContain("data: [DONE]");
 
-  const user = await prisma.user.findUniqueOrThrow({
+  const user = await env.prisma.user.findUniqueOrThrow({
     where: { email },
     include: { conversations: true },
   });
@@ -120,13 +91,13 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   await shot(page, "usage");
 
   await page.getByRole("link", { name: "Overview" }).click();
-  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await page.waitForURL(`${env.gateway.baseUrl}/dashboard`);
   await expect
     .poll(() => page.getByText("Requests, last 30 days").locator("..").textContent())
     .toContain("2");
   // The chart is drawn in the browser (recharts renders an empty frame on the server):
-  // today's bar is there.
-  const chart = page.getByRole("img", { name: "Credits spent per day over the last 30 days" });
+  // today's bar is there, in the chart by model.
+  const chart = page.getByRole("img", { name: /^Spend per day by model, last 30 days: gpt-e2e/ });
   await expect.poll(() => chart.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
   await shot(page, "overview-after-calls");
   await page.getByRole("link", { name: "Credits" }).click();
@@ -155,7 +126,7 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
 });
 
 test("a failed action shows its message inside the dashboard, navigation kept", async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   await signUp(page, `boundary-${Date.now()}@example.test`);
   await topUpAndCreateKey(page, "boundary");
   // The key vanished in another tab: the toggle form now names a key that does not exist.
@@ -172,15 +143,15 @@ test("a failed action shows its message inside the dashboard, navigation kept", 
 });
 
 test("an admin adds an OpenAI-compatible provider on the Providers page, tests it, switches its key off", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const email = `admin-${Date.now()}@example.test`;
   await signUp(page, email);
-  await prisma.user.update({ where: { email }, data: { role: "ADMIN" } });
-  await page.goto(`${gateway.baseUrl}/dashboard/admin/providers`);
+  await env.prisma.user.update({ where: { email }, data: { role: "ADMIN" } });
+  await page.goto(`${env.gateway.baseUrl}/dashboard/admin/providers`);
   const adding = page.getByRole("region", { name: "Add a provider" });
   await adding.getByLabel("Slug").fill("compat-e2e");
   await adding.getByLabel("Kind").selectOption("openai-compatible");
-  await adding.getByLabel("Base URL").fill(fake.baseUrl);
+  await adding.getByLabel("Base URL").fill(env.fake.baseUrl);
   await adding.getByLabel("Upstream key").fill("sk-compat-e2e-0123456789");
   await adding.getByRole("button", { name: "Add provider" }).click();
   await expect
@@ -189,7 +160,7 @@ test("an admin adds an OpenAI-compatible provider on the Providers page, tests i
   // The form starts empty again: the key typed into it is gone from the page.
   expect(await adding.getByLabel("Upstream key").inputValue()).toBe("");
   // A model for it to serve, then one cheap call from the page.
-  const { model } = await createCatalogEntry(prisma, {
+  const { model } = await createCatalogEntry(env.prisma, {
     modelSlug: "compat-e2e-model",
     providerSlug: "compat-e2e",
     upstreamModel: "compat-up",
@@ -201,7 +172,7 @@ test("an admin adds an OpenAI-compatible provider on the Providers page, tests i
       return page.getByRole("status").or(page.getByRole("alert")).first().textContent();
     })
     .toMatch(/^compat-e2e: works \(\d+ ms\)\. compat-up answered\.$/);
-  expect(fake.scripts.received.at(-1)!.headers.authorization).toBe(
+  expect(env.fake.scripts.received.at(-1)!.headers.authorization).toBe(
     "Bearer sk-compat-e2e-0123456789",
   );
   const section = page.getByRole("region", { name: "compat-e2e" });
@@ -214,22 +185,26 @@ test("an admin adds an OpenAI-compatible provider on the Providers page, tests i
 });
 
 test("the same forms work with JavaScript switched off", async () => {
-  const context = await browser.newContext({
+  const context = await env.browser.newContext({
     javaScriptEnabled: false,
     viewport: { width: 1280, height: 900 },
   });
   const page = await context.newPage();
   await signUp(page, `nojs-${Date.now()}@example.test`);
   const secret = await topUpAndCreateKey(page, "nojs");
-  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: secret,
+    baseURL: `${env.gateway.baseUrl}/v1`,
+    maxRetries: 0,
+  });
   const completion = await client.chat.completions.create({
     model: "gpt-e2e",
     messages: [{ role: "user", content: "Hi" }],
   });
   expect(completion.choices[0]!.message.content).toBeTruthy();
   await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(`${gateway.baseUrl}/`);
-  await page.goto(`${gateway.baseUrl}/dashboard/keys`);
+  await page.waitForURL(`${env.gateway.baseUrl}/`);
+  await page.goto(`${env.gateway.baseUrl}/dashboard/keys`);
   expect(page.url()).toContain("/login?redirectTo=%2Fdashboard%2Fkeys");
   await shot(page, "nojs-signed-out");
   await context.close();

@@ -1,39 +1,13 @@
 // Keyboard only, in Chromium against the production build: creating a key and
 // topping up are reachable with Tab and done with Enter and typing, each
 // focused control shows where the focus is, and no mouse is used.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
+import { setupBrowserGateway, SCREENSHOTS } from "../support/browser-gateway.ts";
 import { createUser, TEST_PASSWORD } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser } from "../support/browser.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gateway: GatewayProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  prisma = createPrismaClient(db.url);
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-keys-")),
-    LOG_LEVEL: "warn",
-  });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await prisma?.$disconnect();
-});
+const env = setupBrowserGateway();
 
 /** The focused element: its accessible-ish name, and whether a focus ring or outline shows. */
 const focused = (page: Page) =>
@@ -71,15 +45,15 @@ async function tabTo(page: Page, name: string | RegExp) {
 }
 
 test("with the keyboard only: sign in, top up, create a key", async () => {
-  const user = await createUser(prisma);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${gateway.baseUrl}/login`);
+  const user = await createUser(env.prisma);
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${env.gateway.baseUrl}/login`);
   await tabTo(page, "Email");
   await page.keyboard.type(user.email);
   await tabTo(page, /^Password/);
   await page.keyboard.type(TEST_PASSWORD);
   await page.keyboard.press("Enter");
-  await page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await page.waitForURL(`${env.gateway.baseUrl}/dashboard`);
 
   await tabTo(page, "Credits");
   await page.keyboard.press("Enter");
@@ -101,6 +75,9 @@ test("with the keyboard only: sign in, top up, create a key", async () => {
   await page.keyboard.press("Enter");
   const secret = (await page.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
   expect(secret).toMatch(/^gw-[\w-]{40}$/);
-  const keys = await prisma.apiKey.findMany({ where: { userId: user.id }, select: { name: true } });
+  const keys = await env.prisma.apiKey.findMany({
+    where: { userId: user.id },
+    select: { name: true },
+  });
   expect(keys).toEqual([{ name: "typed key" }]);
 }, 60_000);

@@ -3,62 +3,28 @@
 // the link on a phone, signs up through it, joins, creates a key and calls the
 // gateway; the owner sees that member's spend. The team pages get the phone
 // overflow and axe-core checks, and screenshots (test-results/team-*.png).
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
+import { setupBrowserGateway, shot } from "../support/browser-gateway.ts";
 import { createCatalogEntry } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser, overflow, seriousViolations, signUpInBrowser } from "../support/browser.ts";
+import { overflow, seriousViolations, signUpInBrowser } from "../support/browser.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateway: GatewayProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, {
-    modelSlug: "gpt-team",
-    usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
-  });
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-team-")),
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await fake?.close();
-  await prisma?.$disconnect();
+const env = setupBrowserGateway({
+  prepare: async (prisma) => {
+    await createCatalogEntry(prisma, {
+      modelSlug: "gpt-team",
+      usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
+    });
+  },
 });
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
 test("create a team, invite, the invitee signs up through the link, joins, makes a key and calls the gateway; the owner sees their spend", async () => {
-  const owner = await browser.newContext({ viewport: DESKTOP });
+  const owner = await env.browser.newContext({ viewport: DESKTOP });
   const ownerPage = await owner.newPage();
   const ownerEmail = `owner-${Date.now()}@example.test`;
-  await signUpInBrowser(ownerPage, gateway.baseUrl, ownerEmail);
+  await signUpInBrowser(ownerPage, env.gateway.baseUrl, ownerEmail);
 
   // The team, from the Teams page; creating it switches to it.
   await ownerPage.getByRole("link", { name: "Teams" }).click();
@@ -87,7 +53,7 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   await shot(ownerPage, "team-invite-desktop");
 
   // The invitee opens it on a phone, signed out: sign up through it, come back, join.
-  const invitee = await browser.newContext({ viewport: PHONE });
+  const invitee = await env.browser.newContext({ viewport: PHONE });
   const phone = await invitee.newPage();
   await phone.goto(link);
   await phone.waitForURL(/\/login\?redirectTo=/);
@@ -99,7 +65,7 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   await phone.waitForURL(link);
   await shot(phone, "team-join-phone");
   await phone.getByRole("button", { name: "Join Acme Research" }).click();
-  await phone.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await phone.waitForURL(`${env.gateway.baseUrl}/dashboard`);
   await expect
     .poll(() => phone.getByRole("status").first().textContent())
     .toContain("You joined Acme Research as member");
@@ -113,14 +79,18 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   await phone.getByLabel("Name").fill("member key");
   await phone.getByRole("button", { name: "Create key" }).click();
   const secret = (await phone.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
-  const client = new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: secret,
+    baseURL: `${env.gateway.baseUrl}/v1`,
+    maxRetries: 0,
+  });
   const answer = await client.chat.completions.create({
     model: "gpt-team",
     messages: [{ role: "user", content: "Hello from a team member" }],
   });
   expect(answer.usage?.total_tokens).toBeGreaterThan(0);
   // The member's credits this month, as the ledger charged the team.
-  const charged = await prisma.conversation.findFirstOrThrow({
+  const charged = await env.prisma.conversation.findFirstOrThrow({
     where: { apiKey: { name: "member key" } },
     select: { cost: true, userId: true, apiKey: { select: { userId: true } } },
   });
@@ -144,21 +114,21 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   // The team pages on a phone: nothing sideways, nothing axe-core calls serious.
   const problems: string[] = [];
   for (const path of ["/dashboard/teams", "/dashboard/usage", "/dashboard/keys"]) {
-    const { page, extra } = await overflow(invitee, gateway.baseUrl + path);
+    const { page, extra } = await overflow(invitee, env.gateway.baseUrl + path);
     if (extra > 0) problems.push(`${path}: ${extra} px too wide`);
     problems.push(...(await seriousViolations(page)).map((v) => `${path}: ${v}`));
     await shot(page, `team-phone${path.replaceAll("/", "-")}`);
   }
-  const desktopTeams = await overflow(owner, `${gateway.baseUrl}/dashboard/teams`);
+  const desktopTeams = await overflow(owner, `${env.gateway.baseUrl}/dashboard/teams`);
   problems.push(...(await seriousViolations(desktopTeams.page)).map((v) => `owner's teams: ${v}`));
   // The switcher opened, on a phone, without JavaScript.
-  const noScript = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+  const noScript = await env.browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
   await noScript.addCookies(await invitee.cookies());
   const plain = await noScript.newPage();
-  await plain.goto(`${gateway.baseUrl}/dashboard`);
+  await plain.goto(`${env.gateway.baseUrl}/dashboard`);
   await plain.locator("summary[aria-label^='Account:']").click();
   await plain.getByRole("button", { name: "Personal" }).click();
-  await plain.waitForURL(`${gateway.baseUrl}/dashboard`);
+  await plain.waitForURL(`${env.gateway.baseUrl}/dashboard`);
   expect(await plain.locator("summary[aria-label^='Account:']").textContent()).toContain(
     "Personal",
   );
