@@ -1,6 +1,7 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
+import { SpendChart } from "#app/components/lazy-spend-chart.tsx";
 import {
   Card,
   CardContent,
@@ -16,12 +17,6 @@ import { OVERVIEW_PERIODS, overviewPeriod } from "#app/usage/overview-periods.ts
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
-
-// recharts weighs some 30 MB in a server process: loaded the first time the page is drawn
-// (it draws the chart in the browser; on the server it renders an empty frame).
-const SpendChart = lazy(() =>
-  import("#app/components/spend-chart.tsx").then((module) => ({ default: module.SpendChart })),
-);
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { accountId } = await requirePageScope(request);

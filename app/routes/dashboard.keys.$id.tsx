@@ -1,10 +1,12 @@
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
+import { SpendChart } from "#app/components/lazy-spend-chart.tsx";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { findApiKey, keyScopeOf } from "#app/accounts/api-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
+import { FactList } from "#app/components/fact-list.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {
@@ -20,10 +22,6 @@ import type { Route } from "./+types/dashboard.keys.$id";
 
 // One key: what it spent per day, how many requests and how many failed, each
 // limit with what is left of it, and when it was last used.
-
-const SpendChart = lazy(() =>
-  import("#app/components/spend-chart.tsx").then((module) => ({ default: module.SpendChart })),
-);
 
 const DAYS = 30;
 
@@ -188,14 +186,7 @@ export default function KeyDetail({ loaderData }: Route.ComponentProps) {
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <dl className="grid gap-2 text-sm">
-              {facts.map(([name, value]) => (
-                <div key={name} className="grid grid-cols-2 gap-2">
-                  <dt className="text-muted-foreground">{name}</dt>
-                  <dd>{value}</dd>
-                </div>
-              ))}
-            </dl>
+            <FactList facts={facts} />
           </CardContent>
         </Card>
       </div>

@@ -2,6 +2,7 @@ import { Form, NavLink, Outlet, useLocation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { listTeamsOf } from "#app/accounts/teams.server.ts";
+import { can } from "#app/accounts/account-scope.server.ts";
 import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
@@ -27,15 +28,26 @@ export async function loader({ request }: Route.LoaderArgs) {
     // The account switcher: personal, then each team; the one in use.
     account: scope.team ? { id: scope.accountId, name: scope.team.name } : null,
     teams: teams.map((team) => ({ id: team.id, name: team.name })),
+    // The pages this role may open in the account in use (the others answer 403).
+    may: {
+      ownKeys: can(scope, "ownKeys"),
+      billing: can(scope, "billing"),
+      providerKeys: can(scope, "providerKeys"),
+    },
   };
 }
 
-const NAV = [
+const NAV: {
+  to: string;
+  label: string;
+  end?: boolean;
+  needs?: "ownKeys" | "billing" | "providerKeys";
+}[] = [
   { to: "/dashboard", label: "Overview", end: true },
-  { to: "/dashboard/keys", label: "API keys" },
+  { to: "/dashboard/keys", label: "API keys", needs: "ownKeys" },
   { to: "/dashboard/usage", label: "Usage" },
-  { to: "/dashboard/credits", label: "Credits" },
-  { to: "/dashboard/provider-keys", label: "Provider keys" },
+  { to: "/dashboard/credits", label: "Credits", needs: "billing" },
+  { to: "/dashboard/provider-keys", label: "Provider keys", needs: "providerKeys" },
   { to: "/dashboard/teams", label: "Teams" },
   { to: "/models", label: "Models" },
 ];
@@ -46,7 +58,10 @@ const ADMIN_NAV = [
 ];
 
 export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
-  const items = [...NAV, ...(loaderData.role === "ADMIN" ? ADMIN_NAV : [])];
+  const items = [
+    ...NAV.filter((item) => !item.needs || loaderData.may[item.needs]),
+    ...(loaderData.role === "ADMIN" ? ADMIN_NAV : []),
+  ];
   const { pathname } = useLocation();
   return (
     <div className="min-h-screen">

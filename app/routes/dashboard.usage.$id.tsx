@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { can } from "#app/accounts/account-scope.server.ts";
+import { FactList } from "#app/components/fact-list.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {
@@ -116,14 +117,7 @@ export default function RequestDetail({ loaderData: request }: Route.ComponentPr
       </div>
       <Card>
         <CardContent className="pt-6">
-          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
-            {facts.map(([term, value]) => (
-              <div key={term} className="contents">
-                <dt className="text-muted-foreground">{term}</dt>
-                <dd className="font-mono break-all">{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <FactList facts={facts} mono />
         </CardContent>
       </Card>
       <Card>

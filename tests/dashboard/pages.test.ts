@@ -198,6 +198,7 @@ describe("dashboard pages", () => {
       balance: "10.00",
       account: null,
       teams: [],
+      may: { ownKeys: true, billing: true, providerKeys: true },
     });
   });
 

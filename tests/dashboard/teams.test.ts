@@ -145,6 +145,15 @@ describe("every route with every role", () => {
     }
   });
 
+  test("the navigation offers each role the pages it may open", async () => {
+    const may = async (role: Role) =>
+      (await dashboard.loader(args(get("/dashboard", team.cookies[role])))).may;
+    expect(await may("OWNER")).toEqual({ ownKeys: true, billing: true, providerKeys: true });
+    expect(await may("ADMIN")).toEqual({ ownKeys: true, billing: false, providerKeys: true });
+    expect(await may("MEMBER")).toEqual({ ownKeys: true, billing: false, providerKeys: false });
+    expect(await may("VIEWER")).toEqual({ ownKeys: false, billing: false, providerKeys: false });
+  });
+
   test("keys: owners, admins and members; viewers get 403", async () => {
     await expectStatuses((cookie) => keys.loader(args(get("/dashboard/keys", cookie))), {
       ...all200,
