@@ -34,7 +34,8 @@ export type AuditAction =
   | "member_joined"
   | "member_role_changed"
   | "member_removed"
-  | "member_left";
+  | "member_left"
+  | "member_limit_changed";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It

@@ -1,6 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import type { TransactionClient } from "../generated/prisma/internal/prismaNamespace.ts";
 import type { TeamRole } from "./account-scope.server.ts";
+import { API_KEY_CHANNEL } from "../gateway/change-listener.server.ts";
 
 // Teams (ADR 030): a team is an account of kind TEAM (a users row nobody signs
 // in to), so its balance, holds, keys, usage and payments go through the same
@@ -36,7 +37,13 @@ export async function listTeamsOf(prisma: Prisma, userId: string) {
 export async function listMembers(prisma: Prisma, teamId: string) {
   const members = await prisma.teamMember.findMany({
     where: { teamId },
-    select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } },
+    select: {
+      userId: true,
+      role: true,
+      monthlyLimit: true,
+      createdAt: true,
+      user: { select: { email: true } },
+    },
     orderBy: { createdAt: "asc" },
   });
   return members.map(({ user, ...member }) => ({ ...member, email: user.email ?? "" }));
@@ -85,6 +92,31 @@ export function changeRole(prisma: Prisma, teamId: string, userId: string, role:
 }
 
 /**
+ * Sets (or with null clears) what the keys a member made may spend per UTC
+ * month in the team, in µcr. Every instance gives back its holds of those keys
+ * (the keys' change notification), so that room reserved under the old limit
+ * is not spent past the new one. False when they are not a member.
+ */
+export async function setMemberLimit(
+  prisma: Prisma,
+  teamId: string,
+  userId: string,
+  monthlyLimit: bigint | null,
+) {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.teamMember.updateMany({
+      where: { teamId, userId },
+      data: { monthlyLimit },
+    });
+    if (count === 0) return false;
+    await tx.$executeRaw`
+      SELECT pg_notify(${API_KEY_CHANNEL}, secret_hash) FROM api_keys
+      WHERE user_id = ${teamId}::uuid AND created_by = ${userId}::uuid AND deleted_at IS NULL`;
+    return true;
+  });
+}
+
+/**
  * Takes a member out of the team (removed, or leaving): their keys in it are
  * deleted, so they can no longer spend its credits; their usage stays. False
  * when they were not a member.
@@ -97,11 +129,12 @@ export function removeMember(prisma: Prisma, teamId: string, userId: string) {
     });
     if (!member) return false;
     if (member.role === "OWNER") await requireAnotherOwner(tx, teamId, userId);
-    await tx.teamMember.delete({ where: { teamId_userId: { teamId, userId } } });
+    // Keys before the member row: the order the ledger locks them in.
     await tx.apiKey.updateMany({
       where: { userId: teamId, createdById: userId, deletedAt: null },
       data: { deletedAt: new Date(), enabled: false },
     });
+    await tx.teamMember.delete({ where: { teamId_userId: { teamId, userId } } });
     return true;
   });
 }

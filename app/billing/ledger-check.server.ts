@@ -1,7 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 
 export interface Discrepancy {
-  account: "user" | "api key";
+  account: "user" | "api key" | "team member";
   id: string;
   /** Which rule, e.g. "balance = credits - charges". */
   rule: string;
@@ -15,7 +15,7 @@ export interface Discrepancy {
  * their credits minus their charges and never below zero (unless a refund or
  * dispute took credits back), a user's and a
  * key's `reserved` is the sum of their open holds, and a key's `spent` is the
- * sum of its charges. Run it when the gateway is idle (holds of running
+ * sum of its charges; a team member's month and holds add up from their keys'. Run it when the gateway is idle (holds of running
  * requests count as they are).
  */
 export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
@@ -43,6 +43,20 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
       COALESCE((SELECT sum(cost) FROM conversations c WHERE c.api_key_id = k.id), 0)::bigint AS charges,
       COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.api_key_id = k.id), 0)::bigint AS held
     FROM api_keys k`;
+  // A team member's month and holds: their keys' charges since the month (and their joining) began.
+  const members = await prisma.$queryRaw<
+    { id: string; month_spent: bigint; reserved: bigint; charges: bigint; held: bigint }[]
+  >`
+    SELECT m.team_id::text || ':' || m.user_id::text AS id, m.reserved,
+      CASE WHEN m.month_start = date_trunc('month', now(), 'UTC') THEN m.month_spent ELSE 0 END
+        AS month_spent,
+      COALESCE((SELECT sum(c.cost) FROM conversations c JOIN api_keys k ON k.id = c.api_key_id
+        WHERE k.user_id = m.team_id AND k.created_by = m.user_id
+          AND c.created_at >= greatest(date_trunc('month', now(), 'UTC'), m.created_at)), 0)::bigint
+        AS charges,
+      COALESCE((SELECT sum(h.amount) FROM credit_holds h JOIN api_keys k ON k.id = h.api_key_id
+        WHERE k.user_id = m.team_id AND k.created_by = m.user_id), 0)::bigint AS held
+    FROM team_members m`;
   const found: Discrepancy[] = [];
   const expect = (
     account: Discrepancy["account"],
@@ -75,6 +89,17 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
   for (const key of keys) {
     expect("api key", key.id, "spent = sum of charges", key.spent, key.charges);
     expect("api key", key.id, "reserved = sum of holds", key.reserved, key.held);
+  }
+  for (const member of members) {
+    const id = member.id;
+    expect(
+      "team member",
+      id,
+      "month spent = this month's charges",
+      member.month_spent,
+      member.charges,
+    );
+    expect("team member", id, "reserved = sum of holds", member.reserved, member.held);
   }
   return found;
 }

@@ -40,9 +40,20 @@ export interface KeyRow {
   active: boolean;
 }
 
+/** A team member's month, for their monthly limit ("<team>:<user>", as memberOf names it). */
+export interface MemberRow {
+  id: string;
+  /** Null: no limit (the month is counted anyway). */
+  monthlyLimit: bigint | null;
+  /** Settled this UTC month. */
+  spent: bigint;
+  reserved: bigint;
+}
+
 export interface BatchResult {
   users: UserRow[];
   keys: KeyRow[];
+  members: MemberRow[];
   /** The holds the statement found (or created): a hold missing here was released by the sweeper. */
   holds: Set<string>;
 }
@@ -239,7 +250,7 @@ const APPLY_CHANGES = raw(`
     FROM users_locked l WHERE u.id = l.id
     RETURNING u.id, u.balance, u.reserved
   ), keys_locked AS MATERIALIZED (
-    SELECT k.id, d.charge, d.reserve, d.used
+    SELECT k.id, k.user_id AS account_id, k.created_by, d.charge, d.reserve, d.used
     FROM api_keys k JOIN (
       SELECT api_key_id AS id, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve,
              bool_or(used) AS used
@@ -256,10 +267,25 @@ const APPLY_CHANGES = raw(`
     FROM keys_locked l WHERE k.id = l.id
     RETURNING k.id, k.credit_limit, k.spent, k.reserved, (k.enabled AND k.deleted_at IS NULL) AS active,
       k.limit_period, k.period_limit, k.period_spent
+  ), members_locked AS MATERIALIZED (
+    -- A team's keys (made by someone other than the account) count for their maker's month.
+    SELECT m.team_id, m.user_id, d.charge, d.reserve
+    FROM team_members m JOIN (
+      SELECT account_id, created_by, sum(charge)::bigint AS charge, sum(reserve)::bigint AS reserve
+      FROM keys_locked WHERE account_id <> created_by GROUP BY account_id, created_by
+    ) d ON m.team_id = d.account_id AND m.user_id = d.created_by
+    ORDER BY m.team_id, m.user_id FOR NO KEY UPDATE OF m
+  ), members_updated AS (
+    UPDATE team_members m SET reserved = m.reserved + l.reserve,
+      month_spent = CASE WHEN m.month_start IS NOT DISTINCT FROM date_trunc('month', now(), 'UTC')
+        THEN m.month_spent ELSE 0 END + l.charge,
+      month_start = date_trunc('month', now(), 'UTC')
+    FROM members_locked l WHERE m.team_id = l.team_id AND m.user_id = l.user_id
+    RETURNING m.team_id, m.user_id, m.monthly_limit, m.month_spent, m.reserved
   )`);
 
 interface ResultRow {
-  kind: "user" | "key" | "hold";
+  kind: "user" | "key" | "member" | "hold";
   id: string;
   amount: bigint | null;
   reserved: bigint | null;
@@ -279,8 +305,10 @@ async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<B
     FROM users_updated
     UNION ALL SELECT 'key', id::text, spent, reserved, credit_limit, active, limit_period,
       period_limit, period_spent FROM keys_updated
+    UNION ALL SELECT 'member', team_id::text || ':' || user_id::text, month_spent, reserved, monthly_limit, NULL,
+      NULL, NULL, NULL FROM members_updated
     ${extra}`;
-  const result: BatchResult = { users: [], keys: [], holds: new Set() };
+  const result: BatchResult = { users: [], keys: [], members: [], holds: new Set() };
   for (const row of rows) {
     if (row.kind === "user")
       result.users.push({
@@ -303,6 +331,13 @@ async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<B
                 limit: BigInt(row.period_limit),
                 spent: BigInt(row.period_spent!),
               },
+      });
+    else if (row.kind === "member")
+      result.members.push({
+        id: row.id,
+        monthlyLimit: row.credit_limit === null ? null : BigInt(row.credit_limit),
+        spent: BigInt(row.amount!),
+        reserved: BigInt(row.reserved!),
       });
     else result.holds.add(row.id);
   }

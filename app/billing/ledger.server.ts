@@ -82,6 +82,8 @@ interface Hold {
   id: string;
   userId: string;
   apiKeyId: string;
+  /** The team member whose monthly limit the key counts against (memberOf), if any. */
+  memberId: string | undefined;
   /** What the database row holds (as of the last commit). */
   held: bigint;
   /** Taken by requests in flight (and by decisions whose commit is pending). */
@@ -350,7 +352,7 @@ export class Ledger {
       let entry = growth.get(request.apiKeyId);
       if (!entry) {
         const existing = this.holds.get(request.apiKeyId);
-        const hold = existing ?? this.newHold(request.userId, request.apiKeyId);
+        const hold = existing ?? this.newHold(request.userId, request.apiKeyId, request.memberId);
         entry = { hold, change: 0n, largest: 0n, created: !existing };
         growth.set(request.apiKeyId, entry);
       }
@@ -408,12 +410,25 @@ export class Ledger {
         ];
       }),
     );
+    // A limited member's month: what their keys' holds took before this batch counts too.
+    const members = new Map<string, bigint>(
+      result.members.flatMap((m) =>
+        m.monthlyLimit === null
+          ? []
+          : [
+              [
+                m.id,
+                m.monthlyLimit - m.spent - (m.reserved - grownFor((h) => h.memberId ?? "", m.id)),
+              ],
+            ],
+      ),
+    );
     const free = new Map(
       [...growth.values()].map(({ hold }) => [hold.apiKeyId, hold.held - hold.inUse]),
     );
-    const decisions = decideReservations(requests, { users, keys, free });
+    const decisions = decideReservations(requests, { users, keys, free, members });
 
-    const keep = keptGrowth(requests, decisions, users, keys, growth);
+    const keep = keptGrowth(requests, decisions, { users, keys, members }, growth);
     const shares: { requestId: string; hold: Hold; amount: bigint }[] = [];
     decisions.forEach(({ reservation }, i) => {
       if (!reservation.ok) return;
@@ -449,12 +464,13 @@ export class Ledger {
     };
   }
 
-  private newHold(userId: string, apiKeyId: string): Hold {
+  private newHold(userId: string, apiKeyId: string, memberId: string | undefined): Hold {
     this.epoch += 1;
     return {
       id: `${this.instance}:${apiKeyId}:${this.epoch}`,
       userId,
       apiKeyId,
+      memberId,
       held: 0n,
       inUse: 0n,
       stored: true,
@@ -472,35 +488,45 @@ export class Ledger {
 function keptGrowth(
   requests: HoldRequest[],
   decisions: { reservation: Reservation; added: bigint }[],
-  users: Map<string, UserBudget>,
-  keys: Map<string, KeyBudget>,
+  budgets: {
+    users: Map<string, UserBudget>;
+    keys: Map<string, KeyBudget>;
+    members: Map<string, bigint>;
+  },
   growth: Map<string, Growth>,
 ) {
+  const { keys } = budgets;
   const keep = new Map<string, bigint>();
   const largest = new Map<string, bigint>();
-  const userLeft = new Map(users);
+  const userLeft = new Map(budgets.users);
+  // Shared by the member's keys, like the balance by the account's.
+  const memberLeft = new Map(budgets.members);
   decisions.forEach(({ reservation, added }, i) => {
-    const { apiKeyId, userId } = requests[i]!;
+    const { apiKeyId, userId, memberId } = requests[i]!;
     keep.set(apiKeyId, (keep.get(apiKeyId) ?? 0n) + added);
     userLeft.set(userId, (userLeft.get(userId) ?? 0n) - added);
+    if (memberId !== undefined && memberLeft.has(memberId))
+      memberLeft.set(memberId, memberLeft.get(memberId)! - added);
     if (reservation.ok && reservation.amount > (largest.get(apiKeyId) ?? 0n))
       largest.set(apiKeyId, reservation.amount);
   });
   for (const [apiKeyId, amount] of largest) {
-    const { userId } = growth.get(apiKeyId)!.hold;
+    const { userId, memberId } = growth.get(apiKeyId)!.hold;
     const key = keys.get(apiKeyId);
+    const memberBudget = memberId === undefined ? undefined : memberLeft.get(memberId);
     const kept = keep.get(apiKeyId)!;
     const keyLeft = key?.active && key.remaining !== null ? key.remaining - kept : undefined;
     const periodLeft = key?.active && key.period ? key.period.remaining - kept : undefined;
     // Whole requests' worth, so that what is left over stays in the account, where any
     // request can still use it, rather than split in unusable pieces across holds.
     let requests = HEADROOM_REQUESTS;
-    for (const left of [userLeft.get(userId) ?? 0n, keyLeft, periodLeft])
+    for (const left of [userLeft.get(userId) ?? 0n, keyLeft, periodLeft, memberBudget])
       if (left !== undefined) requests = min(requests, left > 0n ? left / 2n / amount : 0n);
     const spare = amount * requests;
     // Never more than the transaction grew the hold by: that is what the budgets were checked for.
     const withSpare = min(kept + spare, growth.get(apiKeyId)!.change);
     userLeft.set(userId, (userLeft.get(userId) ?? 0n) - (withSpare - kept));
+    if (memberBudget !== undefined) memberLeft.set(memberId!, memberBudget - (withSpare - kept));
     keep.set(apiKeyId, withSpare);
   }
   return keep;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { decideReservations, type HoldRequest, type KeyBudget } from "./reservations.ts";
+import { decideReservations, memberOf, type HoldRequest, type KeyBudget } from "./reservations.ts";
 
 const request = (overrides: Partial<HoldRequest> = {}): HoldRequest => ({
   requestId: "r",
@@ -32,6 +32,32 @@ describe("decideReservations", () => {
       },
       { reservation: { ok: true, grantedTokens: 40, amount: 140n }, added: 140n },
     ]);
+  });
+
+  test("a team member's monthly limit is shared by their keys; others in the team are not held to it", () => {
+    const keys: [string, KeyBudget][] = [
+      ["k1", unlimited],
+      ["k2", unlimited],
+      ["k3", unlimited],
+    ];
+    const decisions = decideReservations(
+      [
+        request({ apiKeyId: "k1", memberId: "t:a" }),
+        request({ apiKeyId: "k2", memberId: "t:a" }),
+        request({ apiKeyId: "k3", memberId: "t:b" }),
+        request({ apiKeyId: "k1", memberId: "t:a", requestedTokens: 10 }),
+      ],
+      { ...budgets([["u", 10_000n]], keys), members: new Map([["t:a", 200n]]) },
+    );
+    expect(decisions.map(({ reservation }) => reservation)).toEqual([
+      { ok: true, grantedTokens: 50, amount: 150n },
+      { ok: false, reason: "member_limit", affordableTokens: 0, period: "month" },
+      { ok: true, grantedTokens: 50, amount: 150n },
+      // 50 µcr left: the input (100) does not fit.
+      { ok: false, reason: "member_limit", affordableTokens: 0, period: "month" },
+    ]);
+    expect(memberOf({ userId: "u", createdById: "u" })).toBeUndefined();
+    expect(memberOf({ userId: "t", createdById: "a" })).toBe("t:a");
   });
 
   test("what the key's hold has free is used first; only the rest is added to it", () => {

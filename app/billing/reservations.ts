@@ -9,6 +9,8 @@ export interface HoldRequest {
   requestId: string;
   userId: string;
   apiKeyId: string;
+  /** In a team, the member who made the key ("<team>:<user>", memberOf): their monthly limit applies. */
+  memberId?: string;
   /** The most the input can cost (µcr). */
   inputCost: bigint;
   /** µcr per 1M output tokens at the dearest candidate route. */
@@ -29,7 +31,7 @@ export type Reservation =
     };
 
 export type RefusalReason =
-  "insufficient_credits" | "key_limit" | "key_period_limit" | "key_inactive";
+  "insufficient_credits" | "key_limit" | "key_period_limit" | "member_limit" | "key_inactive";
 
 /** What an account can still add to its holds: spendable µcr, or undefined when the user is gone. */
 export type UserBudget = bigint | undefined;
@@ -45,6 +47,10 @@ export type KeyBudget =
       remaining: bigint | null;
       period?: { name: LimitPeriod; remaining: bigint } | null;
     };
+
+/** The member row a key counts against: its team and maker, for a team's key; none for a person's. */
+export const memberOf = (key: { userId: string; createdById: string }) =>
+  key.createdById === key.userId ? undefined : `${key.userId}:${key.createdById}`;
 
 export function holdAmount(request: HoldRequest, tokens: number): bigint {
   return request.inputCost + costOfTokens(tokens, request.outputPrice);
@@ -68,11 +74,14 @@ export function decideReservations(
     users: Map<string, UserBudget>;
     keys: Map<string, KeyBudget>;
     free: Map<string, bigint>;
+    /** Remaining µcr under each limited member's monthly limit (absent: no limit). */
+    members?: Map<string, bigint>;
   },
 ): { reservation: Reservation; added: bigint }[] {
   const userLeft = new Map(budgets.users);
   const keyLeft = new Map(budgets.keys);
   const freeLeft = new Map(budgets.free);
+  const memberLeft = new Map(budgets.members);
   return requests.map((request) => {
     const user = userLeft.get(request.userId);
     const key = keyLeft.get(request.apiKeyId) ?? { active: false };
@@ -91,15 +100,21 @@ export function decideReservations(
     const periodTokens = key.period
       ? affordableTokens(free + key.period.remaining, request)
       : request.modelMaxTokens;
+    const member = request.memberId === undefined ? undefined : memberLeft.get(request.memberId);
+    const memberTokens =
+      member === undefined ? request.modelMaxTokens : affordableTokens(free + member, request);
     const wanted = request.requestedTokens ?? 1;
     if (userTokens < wanted) return refuse("insufficient_credits", userTokens);
     if (keyTokens < wanted) return refuse("key_limit", keyTokens);
     if (periodTokens < wanted) return refuse("key_period_limit", periodTokens, key.period!.name);
-    const grantedTokens = request.requestedTokens ?? Math.min(userTokens, keyTokens, periodTokens);
+    if (memberTokens < wanted) return refuse("member_limit", memberTokens, "month");
+    const grantedTokens =
+      request.requestedTokens ?? Math.min(userTokens, keyTokens, periodTokens, memberTokens);
     const amount = holdAmount(request, grantedTokens);
     const added = amount > free ? amount - free : 0n;
     freeLeft.set(request.apiKeyId, free - amount + added);
     userLeft.set(request.userId, user - added);
+    if (member !== undefined) memberLeft.set(request.memberId!, member - added);
     keyLeft.set(request.apiKeyId, {
       active: true,
       remaining: key.remaining === null ? null : key.remaining - added,

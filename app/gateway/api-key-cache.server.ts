@@ -4,7 +4,10 @@ import { API_KEY_CHANNEL, type ChangeListener } from "./change-listener.server.t
 
 export interface ActiveApiKey {
   id: string;
+  /** The account it spends from. */
   userId: string;
+  /** Who made it: in a team, the member whose monthly limit it counts against. */
+  createdById: string;
   /** The secret's first characters, as the dashboard shows them (for logs). */
   prefix: string;
   /** Its requests' prompts and answers are stored. */
@@ -50,6 +53,7 @@ export class ApiKeyCache {
       select: {
         id: true,
         userId: true,
+        createdById: true,
         prefix: true,
         logContent: true,
         expiresAt: true,

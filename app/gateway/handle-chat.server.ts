@@ -1,4 +1,5 @@
 import { holdPrices } from "../billing/hold-prices.ts";
+import { memberOf } from "../billing/reservations.ts";
 import { requestedMaxTokens } from "./chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
@@ -66,6 +67,7 @@ export async function handleChatCompletion(
     const hold = await gateway.ledger.reserve({
       userId: key.userId,
       apiKeyId: key.id,
+      memberId: memberOf(key),
       requestId,
       inputCost,
       outputPrice,

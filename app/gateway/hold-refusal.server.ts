@@ -25,6 +25,14 @@ export function refusal(hold: Extract<Reservation, { ok: false }>, requested: nu
       { type: "permission_error", code: "key_period_limit_reached" },
     );
   }
+  if (hold.reason === "member_limit") {
+    const resets = nextPeriodStart("month").toISOString();
+    return new GatewayError(
+      403,
+      `You have reached your monthly credit limit in this team: ${detail}. It starts again at ${resets}; a team owner or admin can raise it.`,
+      { type: "permission_error", code: "member_monthly_limit_reached" },
+    );
+  }
   return new GatewayError(402, `Insufficient credits: ${detail}. Add credits in the dashboard.`, {
     type: "insufficient_credits",
     code: "insufficient_credits",

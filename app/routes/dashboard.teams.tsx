@@ -18,6 +18,7 @@ import {
   listMembers,
   listTeamsOf,
   removeMember,
+  setMemberLimit,
   TeamRuleError,
 } from "#app/accounts/teams.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
@@ -34,7 +35,7 @@ import { Input } from "#app/components/ui/input.tsx";
 import { Label } from "#app/components/ui/label.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
 import { spendByMember } from "#app/usage/usage-query.server.ts";
-import { formatCredits } from "#app/utils/money.ts";
+import { creditsToMicro, formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.teams";
@@ -58,6 +59,16 @@ const TeamActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), id: z.uuid() }),
   z.object({ intent: z.literal("role"), userId: z.uuid(), role: Role }),
   z.object({ intent: z.literal("remove"), userId: z.uuid() }),
+  z.object({
+    intent: z.literal("limit"),
+    userId: z.uuid(),
+    // Credits per UTC month; empty for no limit.
+    monthlyLimit: z
+      .union([z.literal(""), z.coerce.number().int().min(1).max(1_000_000_000)], {
+        error: "Enter a whole number of credits, or nothing for no limit",
+      })
+      .default(""),
+  }),
   z.object({ intent: z.literal("leave") }),
   z.object({
     intent: z.literal("delete"),
@@ -82,10 +93,13 @@ export async function loader({ request }: Route.LoaderArgs) {
       name: scope.team.name,
       role: scope.role,
       manages: can(scope, "members"),
+      setsLimits: can(scope, "allKeys"),
       members: members.map((member) => ({
         userId: member.userId,
         email: member.email,
         role: member.role,
+        monthlyLimit:
+          member.monthlyLimit === null ? null : String(member.monthlyLimit / MICRO_PER_CREDIT),
         you: member.userId === scope.userId,
         joined: member.createdAt.toISOString().slice(0, 10),
         thisMonth: formatCredits(
@@ -122,6 +136,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!scope.team) throw data("Switch to a team first", { status: 400 });
   const teamId = scope.accountId;
   if (input.intent === "leave") return leave(request, scope, teamId);
+  if (input.intent === "limit") return limitMember(request, scope, input);
   if (!can(scope, "members"))
     throw data(`Only the team's owners can do this; you are ${scope.role.toLowerCase()}.`, {
       status: 403,
@@ -188,6 +203,33 @@ export async function action({ request }: Route.ActionArgs) {
     if (error instanceof TeamRuleError) throw data(error.message, { status: 409 });
     throw error;
   }
+}
+
+async function limitMember(
+  request: Request,
+  scope: Awaited<ReturnType<typeof requirePageScope>>,
+  input: { userId: string; monthlyLimit: number | "" },
+) {
+  if (!can(scope, "allKeys"))
+    throw data(`Only owners and admins set limits; you are ${scope.role.toLowerCase()}.`, {
+      status: 403,
+    });
+  const { prisma } = getAccounts();
+  const limit = input.monthlyLimit === "" ? null : creditsToMicro(input.monthlyLimit);
+  if (!(await setMemberLimit(prisma, scope.accountId, input.userId, limit)))
+    throw data("No such member", { status: 404 });
+  await audit(prisma, request, {
+    action: "member_limit_changed",
+    actorId: scope.userId,
+    subject: input.userId,
+    details: { team: scope.accountId, monthlyLimit: limit?.toString() ?? null },
+  });
+  return redirectWithToast(
+    "/dashboard/teams",
+    limit === null
+      ? "Monthly limit removed."
+      : "Monthly limit saved: it applies from the next request.",
+  );
 }
 
 async function leave(
@@ -293,6 +335,7 @@ function CurrentTeam({
                   <th className="px-3 py-2 font-medium">Member</th>
                   <th className="px-3 py-2 font-medium">Role</th>
                   <th className="px-3 py-2 text-right font-medium">Credits this month</th>
+                  <th className="px-3 py-2 font-medium">Monthly limit</th>
                   <th className="px-3 py-2 font-medium">Joined</th>
                   {team.manages ? (
                     <th className="px-3 py-2 font-medium">
@@ -310,6 +353,28 @@ function CurrentTeam({
                     </td>
                     <td className="px-3 py-2">{member.role.toLowerCase()}</td>
                     <td className="px-3 py-2 text-right">{member.thisMonth}</td>
+                    <td className="px-3 py-2">
+                      {team.setsLimits ? (
+                        <Form method="post" className="flex items-center gap-1">
+                          <input type="hidden" name="intent" value="limit" />
+                          <input type="hidden" name="userId" value={member.userId} />
+                          <Input
+                            name="monthlyLimit"
+                            type="number"
+                            min={1}
+                            defaultValue={member.monthlyLimit ?? ""}
+                            placeholder="none"
+                            className="w-28"
+                            aria-label={`Monthly credit limit of ${member.email}`}
+                          />
+                          <Button type="submit" size="sm" variant="outline">
+                            Set
+                          </Button>
+                        </Form>
+                      ) : (
+                        (member.monthlyLimit ?? "none")
+                      )}
+                    </td>
                     <td className="px-3 py-2 whitespace-nowrap">{member.joined}</td>
                     {team.manages ? (
                       <td className="flex flex-wrap gap-2 px-3 py-2">

@@ -230,6 +230,60 @@ describe("every route with every role", () => {
     expect(account.balance).toBeGreaterThan(50_000_000n);
   });
 
+  test("members' monthly limits: owners and admins set them", async () => {
+    const member = team.people.MEMBER.id;
+    await expectStatuses(
+      (cookie) =>
+        teams.action(
+          args(
+            post(
+              "/dashboard/teams",
+              { intent: "limit", userId: member, monthlyLimit: "25" },
+              cookie,
+            ),
+          ),
+        ),
+      { OWNER: 302, ADMIN: 302, MEMBER: 403, VIEWER: 403 },
+    );
+    const row = await prisma().teamMember.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: team.teamId, userId: member } },
+    });
+    expect(row.monthlyLimit).toBe(25_000_000n);
+    const page = await teams.loader(args(get("/dashboard/teams", team.cookies.VIEWER)));
+    expect(page.current?.members.find((each) => each.userId === member)?.monthlyLimit).toBe("25");
+    const bad = await run(() =>
+      teams.action(
+        args(
+          post(
+            "/dashboard/teams",
+            { intent: "limit", userId: member, monthlyLimit: "-3" },
+            team.cookies.OWNER,
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(bad)).toBe(400);
+    const cleared = await run(() =>
+      teams.action(
+        args(
+          post(
+            "/dashboard/teams",
+            { intent: "limit", userId: member, monthlyLimit: "" },
+            team.cookies.ADMIN,
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(cleared)).toBe(302);
+    expect(
+      (
+        await prisma().teamMember.findUniqueOrThrow({
+          where: { teamId_userId: { teamId: team.teamId, userId: member } },
+        })
+      ).monthlyLimit,
+    ).toBeNull();
+  });
+
   test("provider keys (BYOK): owners and admins", async () => {
     await expectStatuses(
       (cookie) => providerKeys.loader(args(get("/dashboard/provider-keys", cookie))),

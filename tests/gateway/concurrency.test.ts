@@ -18,6 +18,7 @@ import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { postCompletion } from "../support/completions.ts";
 import { spendByMember } from "../../app/usage/usage-query.server.ts";
+import { setMemberLimit } from "../../app/accounts/teams.server.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -195,6 +196,97 @@ test("100 concurrent requests on a key whose daily limit covers about 10: exactl
   const after = await ledgerTotals(prisma, user.id);
   expect(after.chargeCount).toBe(fits);
   expect(after.balance).toBe(after.topUps - after.charges);
+});
+
+test("100 concurrent requests through 3 keys of a team member whose monthly limit covers about 10: exactly those pass, the rest get 403; another member is not held back", async () => {
+  const messages = [{ role: "user" as const, content: "Tell me something" }];
+  const maxTokens = 5000;
+  const hold =
+    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
+    costOfTokens(maxTokens, usdToMicro("10.00"));
+  const monthlyLimit = creditsToMicro(50);
+  const fits = Number(monthlyLimit / hold);
+  expect(fits).toBeGreaterThanOrEqual(8);
+  const team = await createTeamAccount(prisma, { credits: 1000, members: 2 });
+  const limited = team.members[0]!;
+  const free = team.members[1]!;
+  await prisma.teamMember.update({
+    where: { teamId_userId: { teamId: team.teamId, userId: limited.id } },
+    data: { monthlyLimit },
+  });
+  const keys = await Promise.all(
+    [0, 1, 2].map(() => createApiKey(prisma, team.teamId, { createdById: limited.id })),
+  );
+  const other = await createApiKey(prisma, team.teamId, { createdById: free.id });
+  harness.fakes.openai.scripts.reset();
+  harness.fakes.openai.scripts.defaultScript = {
+    text: "ok",
+    firstByteDelayMs: 1500,
+    usage: { input: 5, output: 1 },
+  };
+  const ask = (secret: string) =>
+    new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 }).chat.completions
+      .create({ model: "busy", messages, max_completion_tokens: maxTokens })
+      .then(() => "ok")
+      .catch((error: { status?: number; code?: string }) => `${error.status} ${error.code}`);
+  const [answers, others] = await Promise.all([
+    Promise.all(Array.from({ length: 100 }, (_, i) => ask(keys[i % 3]!.secret))),
+    Promise.all(Array.from({ length: 20 }, () => ask(other.secret))),
+  ]);
+  expect(answers.filter((answer) => answer === "ok")).toHaveLength(fits);
+  expect(answers.filter((answer) => answer === "403 member_monthly_limit_reached")).toHaveLength(
+    100 - fits,
+  );
+  expect(others).toEqual(Array.from({ length: 20 }, () => "ok"));
+  // The member's month is what their keys were charged; nothing is left held.
+  const member = await prisma.teamMember.findUniqueOrThrow({
+    where: { teamId_userId: { teamId: team.teamId, userId: limited.id } },
+  });
+  const charged = await prisma.conversation.aggregate({
+    where: { userId: team.teamId, apiKey: { createdById: limited.id } },
+    _sum: { cost: true },
+  });
+  expect(member.monthSpent).toBe(charged._sum.cost);
+  expect(member.monthSpent).toBeLessThanOrEqual(monthlyLimit);
+  expect(member.reserved).toBe(0n);
+  const after = await ledgerTotals(prisma, team.teamId);
+  expect(after.chargeCount).toBe(fits + 20);
+  expect(after.balance).toBe(after.topUps - after.charges);
+});
+
+test("lowering a member's limit takes back the room their keys' holds kept: the next request is refused at once", async () => {
+  const team = await createTeamAccount(prisma, { credits: 1000, members: 1 });
+  const member = team.members[0]!;
+  await setMemberLimit(prisma, team.teamId, member.id, creditsToMicro(1000));
+  const { secret } = await createApiKey(prisma, team.teamId, { createdById: member.id });
+  harness.fakes.openai.scripts.reset();
+  harness.fakes.openai.scripts.defaultScript = {
+    text: "ok",
+    firstByteDelayMs: 1500,
+    usage: { input: 5, output: 1 },
+  };
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  const ask = () =>
+    client.chat.completions
+      .create({
+        model: "busy",
+        messages: [{ role: "user", content: "Hi" }],
+        max_completion_tokens: 5000,
+      })
+      .then(() => "ok")
+      .catch((error: { status?: number; code?: string }) => `${error.status} ${error.code}`);
+  // In flight: its key's hold grew by this request and room for more (5 credits each).
+  const first = ask();
+  await expect
+    .poll(
+      async () =>
+        (await prisma.apiKey.findFirstOrThrow({ where: { createdById: member.id } })).reserved,
+    )
+    .toBeGreaterThan(creditsToMicro(5));
+  await setMemberLimit(prisma, team.teamId, member.id, creditsToMicro(6));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await ask()).toBe("403 member_monthly_limit_reached");
+  expect(await first).toBe("ok");
 });
 
 test("400 streams cut by their clients at random moments, 50 at a time: one row per request, no hold left", async () => {

@@ -1,4 +1,5 @@
 import { countTextTokens } from "../../billing/estimate-usage.server.ts";
+import { memberOf } from "../../billing/reservations.ts";
 import { settleOrRetry } from "../../billing/settle-or-retry.server.ts";
 import { isDatabaseUnavailable } from "../../db/prisma.server.ts";
 import {
@@ -67,6 +68,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const hold = await gateway.ledger.reserve({
       userId: key.userId,
       apiKeyId: key.id,
+      memberId: memberOf(key),
       requestId,
       inputCost,
       outputPrice: 0n,
