@@ -39,6 +39,26 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
+/** The request the limit tests send, and what each one holds (input bound + 5,000 output tokens at $10/1M). */
+const LIMITED_REQUEST = (() => {
+  const messages = [{ role: "user" as const, content: "Tell me something" }];
+  const maxTokens = 5000;
+  const hold =
+    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
+    costOfTokens(maxTokens, usdToMicro("10.00"));
+  return { messages, maxTokens, hold };
+})();
+
+/** Slow first bytes: every reservation is made before the first settlement frees anything. */
+function slowUpstream() {
+  harness.fakes.openai.scripts.reset();
+  harness.fakes.openai.scripts.defaultScript = {
+    text: "ok",
+    firstByteDelayMs: 1500,
+    usage: { input: 5, output: 1 },
+  };
+}
+
 // A team's balance is an account's like a person's: the same guarantees, with keys its members made.
 test.each([
   { account: "a person's balance, through 5 of their keys" },
@@ -155,11 +175,7 @@ test.each([
 );
 
 test("100 concurrent requests on a key whose daily limit covers about 10: exactly those that fit pass, the rest get 403", async () => {
-  const messages = [{ role: "user" as const, content: "Tell me something" }];
-  const maxTokens = 5000;
-  const hold =
-    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
-    costOfTokens(maxTokens, usdToMicro("10.00"));
+  const { messages, maxTokens, hold } = LIMITED_REQUEST;
   const dailyLimit = creditsToMicro(50);
   const fits = Number(dailyLimit / hold);
   expect(fits).toBeGreaterThanOrEqual(8);
@@ -170,12 +186,7 @@ test("100 concurrent requests on a key whose daily limit covers about 10: exactl
     where: { id: apiKey.id },
     data: { periodLimit: dailyLimit, limitPeriod: "day" },
   });
-  harness.fakes.openai.scripts.reset();
-  harness.fakes.openai.scripts.defaultScript = {
-    text: "ok",
-    firstByteDelayMs: 1500,
-    usage: { input: 5, output: 1 },
-  };
+  slowUpstream();
   const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
   const answers = await Promise.all(
     Array.from({ length: 100 }, () =>
@@ -199,11 +210,7 @@ test("100 concurrent requests on a key whose daily limit covers about 10: exactl
 });
 
 test("100 concurrent requests through 3 keys of a team member whose monthly limit covers about 10: exactly those pass, the rest get 403; another member is not held back", async () => {
-  const messages = [{ role: "user" as const, content: "Tell me something" }];
-  const maxTokens = 5000;
-  const hold =
-    costOfTokens(inputTokensUpperBound({ model: "busy", messages }), usdToMicro("1.00")) +
-    costOfTokens(maxTokens, usdToMicro("10.00"));
+  const { messages, maxTokens, hold } = LIMITED_REQUEST;
   const monthlyLimit = creditsToMicro(50);
   const fits = Number(monthlyLimit / hold);
   expect(fits).toBeGreaterThanOrEqual(8);
@@ -218,12 +225,7 @@ test("100 concurrent requests through 3 keys of a team member whose monthly limi
     [0, 1, 2].map(() => createApiKey(prisma, team.teamId, { createdById: limited.id })),
   );
   const other = await createApiKey(prisma, team.teamId, { createdById: free.id });
-  harness.fakes.openai.scripts.reset();
-  harness.fakes.openai.scripts.defaultScript = {
-    text: "ok",
-    firstByteDelayMs: 1500,
-    usage: { input: 5, output: 1 },
-  };
+  slowUpstream();
   const ask = (secret: string) =>
     new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 }).chat.completions
       .create({ model: "busy", messages, max_completion_tokens: maxTokens })
@@ -259,12 +261,7 @@ test("lowering a member's limit takes back the room their keys' holds kept: the 
   const member = team.members[0]!;
   await setMemberLimit(prisma, team.teamId, member.id, creditsToMicro(1000));
   const { secret } = await createApiKey(prisma, team.teamId, { createdById: member.id });
-  harness.fakes.openai.scripts.reset();
-  harness.fakes.openai.scripts.defaultScript = {
-    text: "ok",
-    firstByteDelayMs: 1500,
-    usage: { input: 5, output: 1 },
-  };
+  slowUpstream();
   const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
   const ask = () =>
     client.chat.completions
