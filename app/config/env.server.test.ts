@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, parseEnv } from "./env.server.ts";
+import { ConfigError, parseEnv, requireServingSecrets } from "./env.server.ts";
 
 function problemsOf(source: Record<string, string>) {
   try {
@@ -118,12 +118,14 @@ describe("parseEnv", () => {
     expect(problemsOf({ PORT: "x", LOG_LEVEL: "y", OPENAI_BASE_URL: "z" })).toHaveLength(3);
   });
 
-  test("production requires a session secret", () => {
-    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
-      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)",
-    ]);
-    expect(parseEnv({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) }).NODE_ENV).toBe(
-      "production",
+  test("serving in production requires a session secret; the commands do not", () => {
+    const production = parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://h/db" });
+    expect(production.NODE_ENV).toBe("production");
+    expect(() => requireServingSecrets(production)).toThrow(
+      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters: `openssl rand -hex 32`)",
     );
+    const withSecret = parseEnv({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) });
+    expect(requireServingSecrets(withSecret)).toBe(withSecret);
+    expect(requireServingSecrets(parseEnv({}))).toMatchObject({ NODE_ENV: "development" });
   });
 });

@@ -222,10 +222,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       }),
     );
   }
-  const env = result.data;
+  return result.data;
+}
+
+/**
+ * What serving needs beyond valid values. Only the server asks: the commands
+ * (migrations above all, fly.toml's release command) need only DATABASE_URL.
+ */
+export function requireServingSecrets(env: Env): Env {
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new ConfigError([
-      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)",
+      "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters: `openssl rand -hex 32`)",
     ]);
   }
   return env;

@@ -1,4 +1,4 @@
-import { ConfigError, parseEnv, type Env } from "../config/env.server.ts";
+import { ConfigError, parseEnv, requireServingSecrets, type Env } from "../config/env.server.ts";
 import { DataDirBusyError } from "./data-dir-lock.server.ts";
 import { EmbeddedPostgresError } from "./embedded-postgres.server.ts";
 import { MigrationError } from "../db/migrator.server.ts";
@@ -7,10 +7,14 @@ import { createLogger } from "./logger.server.ts";
 /** A start-up failure whose message says all the operator needs. */
 export class StartupError extends Error {}
 
-/** The validated environment, or exit(1) with one line per bad variable. */
-export function loadEnvOrExit(): Env {
+/**
+ * The validated environment, or exit(1) with one line per bad variable. The
+ * server also needs its secrets (`serving`); the commands need only a database.
+ */
+export function loadEnvOrExit({ serving = false } = {}): Env {
   try {
-    return parseEnv(process.env);
+    const env = parseEnv(process.env);
+    return serving ? requireServingSecrets(env) : env;
   } catch (error) {
     exitWithProblem(error);
   }

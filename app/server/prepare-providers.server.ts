@@ -4,6 +4,7 @@ import {
   checkProviderKeys,
   resealProviderKeys,
   seedProvidersFromEnv,
+  UnreadableProviderKeysError,
 } from "../gateway/providers/env-providers.server.ts";
 import { SecretBoxError } from "../security/secret-box.server.ts";
 import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
@@ -11,18 +12,13 @@ import { StartupError } from "./boot.server.ts";
 import type { Logger } from "./logger.server.ts";
 
 /**
- * Before serving: every stored upstream key opens with the configured
- * encryption keys (else the start stops, saying so), keys sealed with a
- * previous key are sealed again with the current one, and the providers'
- * environment variables are written to their rows.
+ * Before serving, once the database is migrated: every stored upstream key
+ * opens with the configured encryption keys (else the start stops, saying so),
+ * keys sealed with a previous key are sealed again with the current one, and
+ * the providers' environment variables are written to their rows.
  */
 export async function prepareProviders(prisma: Prisma, env: Env, log: Logger) {
   const box = secretBoxFromEnv(env);
-  if (!(await providerKeysTableExists(prisma))) {
-    // Not migrated yet (MIGRATE_ON_START off): /readyz says so; a restart after migrating prepares them.
-    log.warn("the database is not migrated: provider keys are not prepared");
-    return;
-  }
   try {
     const { stale } = await checkProviderKeys(prisma, box);
     if (stale.length > 0) {
@@ -30,14 +26,15 @@ export async function prepareProviders(prisma: Prisma, env: Env, log: Logger) {
       log.info({ resealed }, "provider keys re-encrypted with the current ENCRYPTION_KEY");
     }
   } catch (error) {
+    if (error instanceof UnreadableProviderKeysError && !env.ENCRYPTION_KEY)
+      throw new StartupError(
+        `${error.which} cannot be decrypted: ENCRYPTION_KEY is not set, so their key comes from ` +
+          "SESSION_SECRET, which has changed since they were stored. Start once with the previous " +
+          "SESSION_SECRET and ENCRYPTION_KEY set (`openssl rand -hex 32`): that start re-encrypts them " +
+          "with ENCRYPTION_KEY, and SESSION_SECRET may change after it.",
+      );
     if (error instanceof SecretBoxError) throw new StartupError(error.message);
     throw error;
   }
   await seedProvidersFromEnv(prisma, env, box);
-}
-
-async function providerKeysTableExists(prisma: Prisma) {
-  const [row] = await prisma.$queryRaw<{ exists: boolean }[]>`
-    SELECT to_regclass('provider_keys') IS NOT NULL AS exists`;
-  return row?.exists === true;
 }

@@ -43,11 +43,21 @@ export function freePort() {
 
 /** Runs `node app/server/main.ts` as `npm start` would, with only the given environment. */
 export function spawnGateway(env: Record<string, string>) {
+  return spawnEntry(MAIN, env);
+}
+
+/** Runs a command of scripts/ (`scripts/migrate.ts`...) to its end, with only the given environment. */
+export async function runScript(script: string, env: Record<string, string>) {
+  const run = spawnEntry(join(ROOT, script), env);
+  return { code: await run.exited, output: run.output() };
+}
+
+function spawnEntry(entry: string, env: Record<string, string>) {
   if (!existsSync(join(ROOT, "build", "server", "index.js"))) {
     throw new Error("No app build: run `npm run build` first (`npm test` does).");
   }
   let output = "";
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

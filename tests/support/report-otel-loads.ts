@@ -1,17 +1,17 @@
 // Preloaded into a gateway process (NODE_OPTIONS=--import) by tests that check
-// what it loads: logs "loaded <package>" once for each @opentelemetry package
-// the process imports or requires (a JSON line, like the gateway's own).
+// what it loads: logs "loaded otel-tracing.server" (a JSON line, like the
+// gateway's own) when the process imports the chunk of the server build that
+// holds the OpenTelemetry SDK and its exporter (app/observability/otel-tracing.server.ts).
 import { registerHooks } from "node:module";
 
-const seen = new Set<string>();
+let seen = false;
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const resolved = nextResolve(specifier, context);
-    const name = /\/node_modules\/(@opentelemetry\/[^/]+)\//.exec(resolved.url)?.[1];
-    if (name && !seen.has(name)) {
-      seen.add(name);
-      process.stderr.write(`${JSON.stringify({ level: 30, msg: `loaded ${name}` })}\n`);
+    if (!seen && /\/build\/server\/otel-tracing\.server-[\w-]+\.js$/.test(resolved.url)) {
+      seen = true;
+      process.stderr.write(`${JSON.stringify({ level: 30, msg: "loaded otel-tracing.server" })}\n`);
     }
     return resolved;
   },

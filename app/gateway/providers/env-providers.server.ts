@@ -81,6 +81,19 @@ export async function seedProvidersFromEnv(prisma: Prisma, env: Env, box: Secret
  * says why not: a wrong ENCRYPTION_KEY must stop the start, not send garbage
  * keys upstream. Returns the keys sealed with a previous key (for rotation).
  */
+/** Stored provider keys that none of the configured encryption keys opens. */
+export class UnreadableProviderKeysError extends SecretBoxError {
+  /** Which keys, for a message: "2 stored provider key(s) (openai, groq)". */
+  readonly which: string;
+  constructor(which: string) {
+    super(
+      `${which} cannot be decrypted with ENCRYPTION_KEY: it is not the key they were encrypted with. ` +
+        "Set ENCRYPTION_KEY back, or put the old key in ENCRYPTION_KEY_PREVIOUS while rotating (see the README).",
+    );
+    this.which = which;
+  }
+}
+
 export async function checkProviderKeys(prisma: Prisma, box: SecretBox) {
   const select = { id: true, secret: true, provider: { select: { slug: true } } } as const;
   const [gatewayKeys, userKeys] = await Promise.all([
@@ -103,10 +116,8 @@ export async function checkProviderKeys(prisma: Prisma, box: SecretBox) {
   });
   if (unreadable.length > 0) {
     const providers = [...new Set(unreadable.map((key) => key.provider.slug))].join(", ");
-    throw new SecretBoxError(
-      `${unreadable.length} stored provider key(s) (${providers}) cannot be decrypted with ENCRYPTION_KEY: ` +
-        "it is not the key they were encrypted with. Set ENCRYPTION_KEY back, or put the old key " +
-        "in ENCRYPTION_KEY_PREVIOUS while rotating (see the README).",
+    throw new UnreadableProviderKeysError(
+      `${unreadable.length} stored provider key(s) (${providers})`,
     );
   }
   return { total: keys.length, stale: keys.filter((key) => !box.sealedWithCurrent(key.secret)) };

@@ -1,0 +1,154 @@
+import { createRequestListener } from "@react-router/node";
+import { RouterContextProvider, type ServerBuild } from "react-router";
+import { resolveEncryptionKey } from "../config/encryption-key.server.ts";
+import { resolveSessionSecret } from "../config/session-secret.server.ts";
+import { readMigrations } from "../db/migrator.server.ts";
+import { getPrisma } from "../db/prisma.server.ts";
+import { closeGateway, stopRunningRequests } from "../gateway/gateway-instance.server.ts";
+import { gatewayMetrics } from "../metrics/metrics.server.ts";
+import { startTracing } from "../observability/tracing.server.ts";
+import { startContentRetention } from "../usage/content-retention.server.ts";
+import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
+import { openDatabase } from "./database.server.ts";
+import { createDirectActions } from "./direct-actions.server.ts";
+import { startHoldSweeper } from "./hold-sweeper.server.ts";
+import { createHttpServer } from "./http-server.server.ts";
+import { createLogger } from "./logger.server.ts";
+import { prepareDatabase } from "./prepare-database.server.ts";
+import { prepareProviders } from "./prepare-providers.server.ts";
+import { openWhenMigrated } from "./schema-gate.server.ts";
+
+/**
+ * The gateway process (`node app/server/main.ts` runs it from the build):
+ * opens the database, migrates when asked, then serves the app once the
+ * database holds this version's migrations.
+ */
+export async function startGateway(build: ServerBuild, publicDir: string) {
+  const env = loadEnvOrExit({ serving: true });
+  const log = createLogger(env.LOG_LEVEL);
+  // The build is a production build, and what reads NODE_ENV at run time sees that;
+  // the operator's value stays in env.NODE_ENV, which our settings read.
+  process.env.NODE_ENV = "production";
+
+  const database = await openDatabase(env, log).catch(exitWithProblem);
+  try {
+    if (env.MIGRATE_ON_START ?? database.embedded) await prepareDatabase(database.url, log);
+  } catch (error) {
+    await database.close();
+    exitWithProblem(error);
+  }
+  // The app reads its configuration from process.env, like any deployment.
+  process.env.DATABASE_URL = database.url;
+  process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
+  // The seed's free top-up is on for local starts and off in production, unless FREE_ONRAMP says otherwise.
+  process.env.FREE_ONRAMP = String(env.FREE_ONRAMP ?? env.NODE_ENV !== "production");
+  // Local starts keep a generated key in the data directory, like the session secret.
+  if (env.NODE_ENV !== "production")
+    process.env.ENCRYPTION_KEY = resolveEncryptionKey(env.ENCRYPTION_KEY, env.DATA_DIR);
+  else if (!env.ENCRYPTION_KEY)
+    log.warn(
+      "ENCRYPTION_KEY is not set: the provider keys stored in the database are encrypted with a key " +
+        "derived from SESSION_SECRET, so changing SESSION_SECRET makes them unreadable (the start then stops). " +
+        "Set ENCRYPTION_KEY (`openssl rand -hex 32`, the same on every instance): the next start re-encrypts them with it.",
+    );
+
+  const resolved = loadEnvOrExit({ serving: true }); // with the secrets just resolved
+
+  // The process's one Prisma client: the app's getPrisma() returns this one too.
+  const prisma = getPrisma();
+  const expectedMigrations = (await readMigrations()).map((migration) => migration.name);
+  let sweeper: { stop(): void } | undefined;
+  let retention: { stop(): void } | undefined;
+  const gate = await openWhenMigrated({
+    prisma,
+    expectedMigrations,
+    log,
+    async onMigrated() {
+      await prepareProviders(prisma, resolved, log);
+      sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
+      retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
+    },
+    onFailure(error) {
+      void stop().then(() => exitWithProblem(error));
+    },
+  }).catch(async (error: unknown) => {
+    await prisma.$disconnect();
+    await database.close();
+    exitWithProblem(error);
+  });
+  // Before serving: the gateway, built at the first request, picks it up.
+  const tracing = await startTracing(env, log);
+
+  const server = createHttpServer({
+    prisma,
+    expectedMigrations,
+    notServingBecause: () => gate.closedBecause,
+    app: createRequestListener({ build, mode: "production" }),
+    directActions: createDirectActions(build, RouterContextProvider, log),
+    publicDir,
+    trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN,
+    maxBodyBytes: env.MAX_FORM_BODY_BYTES,
+    log,
+  });
+
+  if (env.METRICS_TOKEN) gatewayMetrics().collectProcessMetrics();
+
+  const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
+  server.listen(env.PORT, host, () => {
+    const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
+    const url = `http://${shownHost}:${env.PORT}`;
+    const state = gate.closedBecause
+      ? "listening, not serving until the database is migrated"
+      : "ready";
+    log.info(
+      { url, database: database.description },
+      `Gateway ${state}: dashboard and API at ${url} · database: ${database.description}`,
+    );
+  });
+  server.on("error", async (error: NodeJS.ErrnoException) => {
+    const message =
+      error.code === "EADDRINUSE"
+        ? `Port ${env.PORT} is already in use. Set PORT to another port.`
+        : error.message;
+    log.fatal({ code: error.code }, message);
+    await shutdown(1);
+  });
+
+  let stopping: Promise<void> | undefined;
+  // Stop accepting and let running requests finish; after the grace period, end
+  // the rest with an error event (each billed for what it produced), then cut
+  // what is left.
+  function stop() {
+    return (stopping ??= (async () => {
+      log.info("shutting down: finishing open requests");
+      gate.stop();
+      const closed = new Promise((done) => server.close(done));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        void stopRunningRequests()
+          .catch((error: unknown) => log.error({ err: error }, "could not end running requests"))
+          .finally(() => setTimeout(() => server.closeAllConnections(), 500).unref());
+      }, env.SHUTDOWN_GRACE_SECONDS * 1000);
+      await closed;
+      clearTimeout(timer);
+      sweeper?.stop();
+      retention?.stop();
+      await closeGateway();
+      // Requests have settled, so their spans have ended: send what is queued (the
+      // exporter gives up after OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default).
+      await tracing
+        ?.shutdown()
+        .catch((error: unknown) => log.warn({ err: error }, "could not export the last traces"));
+      await prisma.$disconnect();
+      await database.close();
+    })());
+  }
+  async function shutdown(code: number) {
+    await stop();
+    log.info("stopped");
+    process.exit(code);
+  }
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+}
