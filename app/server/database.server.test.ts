@@ -1,21 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { connectionProblem, isPoolerUrl } from "./database.server.ts";
-
-describe("isPoolerUrl", () => {
-  test("knows PgBouncer's port and Fly Managed Postgres's pooled host, not direct connections", () => {
-    const pooled = [
-      "postgresql://fly-user:pw@pgbouncer.abc123.flympg.net/fly-db",
-      "postgres://u:pw@db.example.com:6432/gateway",
-    ];
-    const direct = [
-      "postgresql://fly-user:pw@direct.abc123.flympg.net/fly-db",
-      "postgres://u:pw@my-db.flycast:5432/gateway?sslmode=disable",
-      "postgres://u:pw@localhost/gateway",
-    ];
-    expect(pooled.map((url) => isPoolerUrl(new URL(url)))).toEqual([true, true]);
-    expect(direct.map((url) => isPoolerUrl(new URL(url)))).toEqual([false, false, false]);
-  });
-});
+import { connectionProblem } from "./database.server.ts";
 
 describe("connectionProblem", () => {
   test("names network failures in a few words, even when Node reports every address", () => {

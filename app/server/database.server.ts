@@ -21,12 +21,6 @@ export interface Database {
 export async function openDatabase(env: Env, log: Logger): Promise<Database> {
   if (env.DATABASE_URL) {
     const url = new URL(env.DATABASE_URL);
-    if (isPoolerUrl(url))
-      log.warn(
-        "DATABASE_URL looks like a PgBouncer pooler: the gateway needs a direct connection " +
-          "(it listens for changes and holds session advisory locks, which transaction pooling drops). " +
-          "Use the direct URL (Fly Managed Postgres: direct.<cluster>.flympg.net).",
-      );
     await probeDatabase(env.DATABASE_URL);
     return {
       url: env.DATABASE_URL,
@@ -52,11 +46,6 @@ export async function openDatabase(env: Env, log: Logger): Promise<Database> {
     lock.release();
     throw error;
   }
-}
-
-/** PgBouncer's usual port, or a host named for it (Fly Managed Postgres's pooled URL). */
-export function isPoolerUrl(url: URL) {
-  return url.port === "6432" || url.hostname.startsWith("pgbouncer.");
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
