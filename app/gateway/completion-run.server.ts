@@ -1,5 +1,7 @@
 import { estimateUsage } from "../billing/estimate-usage.server.ts";
+import { inputTokensUpperBound } from "../billing/input-estimate.ts";
 import { costOfUsage } from "../billing/prices.ts";
+import { REFUSED_USAGE, usageProblems } from "../billing/reported-usage.ts";
 import type { ActiveApiKey } from "./api-key-cache.server.ts";
 import type { ChatRequest } from "./chat-request.ts";
 import type { RouteOption } from "./catalog-cache.server.ts";
@@ -74,6 +76,10 @@ export class CompletionRun {
   private progressRecorded = false;
   /** The answering provider's span (when tracing), ended with its stream. */
   private upstreamSpan: TraceSpan | undefined;
+  /** The output the provider was allowed: reported usage above it is not believed. */
+  private maxOutputTokens = 0;
+  /** Set once the provider's reported usage was refused (it is said once, in the log). */
+  private usageRefused = false;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
@@ -99,6 +105,7 @@ export class CompletionRun {
     clientSignal: AbortSignal,
     capped: boolean,
   ): Promise<Response> {
+    this.maxOutputTokens = maxOutputTokens;
     try {
       return await this.run(routes, maxOutputTokens, clientSignal, capped);
     } catch (error) {
@@ -284,14 +291,18 @@ export class CompletionRun {
     };
   }
 
-  /** Settles once; later calls wait for the first. Resolves with the usage charged and its cost. */
+  /**
+   * Settles once; later calls wait for the first. Resolves with the usage charged
+   * and its cost, and never rejects: whatever goes wrong, the request is booked
+   * and its share of the hold given back (see settleAfterFailure).
+   */
   private finish(status: Status, error?: unknown): Promise<Charge> {
     if (!this.settled) {
       this.unregister();
-      this.settled = this.settle(status, error);
-      // Settled either way (a failure is its callers' to handle, not this signal's).
-      const done = () => this.settledOnce.resolve();
-      this.settled.then(done, done);
+      this.settled = this.settle(status, error).catch((failure: unknown) =>
+        this.settleAfterFailure(status, failure),
+      );
+      void this.settled.then(() => this.settledOnce.resolve());
     }
     return this.settled;
   }
@@ -306,7 +317,7 @@ export class CompletionRun {
     // The provider's stream is over (or was stopped): its span ends before settling.
     this.upstreamSpan?.end(status === "ERROR" ? errorCode : undefined);
     const settling = this.context.trace?.step("settle");
-    const reported = this.answer.reportedUsage;
+    const reported = this.trustedUsage();
     // A finished stream's reported usage is exact; anything cut short is counted by us.
     const estimated = reported === undefined || status !== "SUCCESS";
     const produced = this.answer.producedText();
@@ -357,6 +368,58 @@ export class CompletionRun {
     const booked = await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
     settling?.end(booked === "settled" ? undefined : booked);
     if (status === "SUCCESS" && context.afterSuccess) await this.afterSuccess(context.afterSuccess);
+    return { usage, cost };
+  }
+
+  /**
+   * The provider's reported usage if it can be believed (usageProblems), else
+   * undefined: the request is then billed by our own count, and the log says
+   * which provider sent what.
+   */
+  private trustedUsage(): Usage | undefined {
+    const reported = this.answer.reportedUsage;
+    if (!reported) return undefined;
+    const problems = usageProblems(reported, {
+      inputTokens: inputTokensUpperBound(this.context.chat),
+      outputTokens: this.maxOutputTokens,
+    });
+    if (problems.length === 0) return reported;
+    if (!this.usageRefused) {
+      this.usageRefused = true;
+      this.gateway.log.warn(
+        { requestId: this.context.requestId, provider: this.route.providerSlug, problems },
+        REFUSED_USAGE,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Settling failed on something other than the database (which settleOrRetry
+   * waits out): a bug of ours must neither keep the hold nor lose the record. The
+   * request is booked at what its answer proves (our count of what it produced),
+   * or at its hold if even that cannot be worked out, marked ESTIMATED.
+   */
+  private async settleAfterFailure(status: Status, failure: unknown): Promise<Charge> {
+    const { context, gateway } = this;
+    gateway.log.error(
+      { err: failure, requestId: context.requestId },
+      "settling failed: booking the request at our own count",
+    );
+    let usage = EMPTY_USAGE;
+    let cost = context.heldAmount;
+    try {
+      usage = await estimateUsage(context.chat, this.answer.producedText(), undefined);
+      const counted = costOfUsage(usage, this.route.prices);
+      cost = counted < cost ? counted : cost;
+    } catch (error) {
+      gateway.log.error({ err: error, requestId: context.requestId }, "could not count the answer");
+    }
+    const settlement = this.settlement(status, usage, cost, {
+      usageSource: "ESTIMATED",
+      errorCode: "settlement_error",
+    });
+    await settleOrRetry(gateway.ledger, gateway.log, settlement);
     return { usage, cost };
   }
 
@@ -434,7 +497,7 @@ export class CompletionRun {
     const produced = this.answer.producedText();
     if (produced.length === this.recordedLength) return undefined;
     this.recordedLength = produced.length;
-    const usage = await estimateUsage(this.context.chat, produced, this.answer.reportedUsage);
+    const usage = await estimateUsage(this.context.chat, produced, this.trustedUsage());
     if (this.settled) return undefined; // it settled meanwhile: nothing to record
     const cost = costOfUsage(usage, this.route.prices);
     const settlement = this.settlement(

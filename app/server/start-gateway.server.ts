@@ -151,4 +151,9 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   }
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
+  // A promise nobody awaited failed: a bug of ours, in one request, which must not end the
+  // others (Node's default is to exit). Requests settle whatever happens (CompletionRun.finish).
+  process.on("unhandledRejection", (reason) =>
+    log.error({ err: reason }, "unhandled rejection: contained, the process goes on"),
+  );
 }

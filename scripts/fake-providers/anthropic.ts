@@ -81,6 +81,7 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
               ephemeral_5m_input_tokens: usage.cacheWrite,
               ephemeral_1h_input_tokens: 0,
             },
+            ...script.usageOverride,
           }
         : {};
 
@@ -109,7 +110,12 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
             stop_reason: stopReason,
             stop_sequence: null,
             usage: usage
-              ? { ...inputUsage, output_tokens: usage.output, service_tier: "standard" }
+              ? {
+                  ...inputUsage,
+                  output_tokens: usage.output,
+                  service_tier: "standard",
+                  ...script.usageOverride,
+                }
               : undefined,
           },
           { "request-id": requestId },
@@ -196,7 +202,7 @@ export function startFakeAnthropic(port?: number): Promise<FakeProvider> {
       }
       await send("message_delta", {
         delta: { stop_reason: stopReason, stop_sequence: null },
-        ...(usage ? { usage: { output_tokens: usage.output } } : {}),
+        ...(usage ? { usage: { output_tokens: usage.output, ...script.usageOverride } } : {}),
       });
       await send("message_stop", {});
       markCompleted();

@@ -114,7 +114,9 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
         candidates: [
           { content: { parts, role: "model" }, ...(finished ? { finishReason } : {}), index: 0 },
         ],
-        ...(usage ? { usageMetadata: usageMetadata(usage, outputSoFar) } : {}),
+        ...(usage
+          ? { usageMetadata: { ...usageMetadata(usage, outputSoFar), ...script.usageOverride } }
+          : {}),
         modelVersion: model,
         responseId,
       });

@@ -95,7 +95,7 @@ function embeddingsAnswer(params: EmbeddingsParams, scripts: Scripts): [number, 
         };
       }),
       model: params.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
+      usage: { prompt_tokens: tokens, total_tokens: tokens, ...script.usageOverride },
     },
   ];
 }
@@ -206,7 +206,7 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
               finish_reason: finishReason,
             },
           ],
-          ...(usage ? { usage: openAiUsage(usage) } : {}),
+          ...(usage ? { usage: { ...openAiUsage(usage), ...script.usageOverride } } : {}),
           service_tier: "default",
         });
       }
@@ -312,7 +312,7 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
             model: params.model,
             system_fingerprint: "fp_fake",
             choices: [],
-            usage: openAiUsage(usage),
+            usage: { ...openAiUsage(usage), ...script.usageOverride },
           }),
         );
       }

@@ -17,6 +17,12 @@ export interface FakeScript {
   thinking?: string;
   /** Reported usage; "omit" sends none. Default: input = prompt characters / 4, output = chunk count. */
   usage?: Partial<FakeUsage> | "omit";
+  /**
+   * Fields written over the provider's own usage object wherever it sends one, as they are:
+   * a broken upstream's numbers (`{ completion_tokens: 2.5 }`, `{ input_tokens: -500 }`,
+   * `{ candidatesTokenCount: null }`).
+   */
+  usageOverride?: Record<string, unknown>;
   finishReason?: "stop" | "length" | "tool_calls";
   firstByteDelayMs?: number;
   chunkDelayMs?: number;

@@ -196,7 +196,7 @@ describe("after the first byte", () => {
   });
 
   test.each([false, true])(
-    "usage reported beyond what was granted is charged at most the hold, marked capped (stream: %s)",
+    "usage reported beyond what was granted is not believed: billed by our own count, marked estimated (stream: %s)",
     async (stream) => {
       const { client, user } = await customer();
       harness.fakes.openai.scripts.enqueue("dual-primary", {
@@ -210,21 +210,12 @@ describe("after the first byte", () => {
         await client.chat.completions.create(request);
       }
       const row = await waitForConversation(user.id);
-      // The row keeps what the provider said; the charge stops at the hold for 5 tokens.
-      expect(row).toMatchObject({
-        status: "SUCCESS",
-        usageSource: "CAPPED",
-        outputTokens: 5_000_000,
-      });
-      const priced = await prisma.modelProviderMapping.findFirstOrThrow({
-        where: { upstreamModel: "dual-primary" },
-      });
+      // 5,000,000 output tokens cannot come of a request allowed 5 (issue #21): "Hello" is one.
+      expect(row).toMatchObject({ status: "SUCCESS", usageSource: "ESTIMATED", outputTokens: 1 });
       expect(row.cost).toBeGreaterThan(0n);
       expect(row.cost).toBeLessThan(creditsToMicro(1));
-      expect(row.cost).toBeLessThan((5_000_000n * priced.outputPrice) / 1_000_000n);
       const after = await accountAtRest(user.id);
       expect(after.balance).toBe(creditsToMicro(100) - row.cost);
-      expect(after.balance).toBeGreaterThan(0n);
     },
   );
 });

@@ -1,4 +1,5 @@
 import { countTextTokens } from "../../billing/estimate-usage.server.ts";
+import { REFUSED_USAGE, usageProblems } from "../../billing/reported-usage.ts";
 import { memberOf } from "../../billing/reservations.ts";
 import { settleOrRetry } from "../../billing/settle-or-retry.server.ts";
 import { isDatabaseUnavailable } from "../../db/prisma.server.ts";
@@ -110,6 +111,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       model: model.slug,
       route,
       input,
+      inputBound: bound,
       answer,
       heldAmount: hold.amount,
       failure,
@@ -137,6 +139,23 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
   }
 }
 
+/** The provider's input count if it can be believed (usageProblems), else undefined: we count. */
+function believedInputTokens(
+  gateway: Gateway,
+  run: { requestId: string; route: RouteOption; inputBound: number },
+  reported: number | undefined,
+) {
+  if (reported === undefined) return undefined;
+  const usage = { ...EMPTY_USAGE, inputTokens: reported };
+  const problems = usageProblems(usage, { inputTokens: run.inputBound, outputTokens: 0 });
+  if (problems.length === 0) return reported;
+  gateway.log.warn(
+    { requestId: run.requestId, provider: run.route.providerSlug, problems },
+    REFUSED_USAGE,
+  );
+  return undefined;
+}
+
 /** Books the request once: its input tokens (the provider's count, else ours), at most the hold. */
 async function settle(
   gateway: Gateway,
@@ -147,13 +166,15 @@ async function settle(
     model: string;
     route: RouteOption;
     input: EmbeddingsRequest;
+    /** The most input tokens the request can hold (its hold was sized by it). */
+    inputBound: number;
     answer: Embeddings | undefined;
     heldAmount: bigint;
     failure: unknown;
   },
 ) {
   const { answer, route } = run;
-  const reported = answer?.inputTokens;
+  const reported = believedInputTokens(gateway, run, answer?.inputTokens);
   const inputTokens = !answer ? 0 : (reported ?? (await countTextTokens(run.input.inputs)));
   const fullCost = costOfTokens(inputTokens, route.prices.input);
   const capped = fullCost > run.heldAmount;

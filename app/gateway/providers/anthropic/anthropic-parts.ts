@@ -1,5 +1,6 @@
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
+import { tokenCount } from "../token-count.ts";
 
 /**
  * Anthropic's stream events as parts. Usage arrives in two halves: input at
@@ -81,14 +82,17 @@ function hasUsage(value: unknown): value is AnthropicUsage {
   return typeof usage?.input_tokens === "number" || typeof usage?.output_tokens === "number";
 }
 
-// message_delta usage is cumulative and may repeat or omit input fields: later values replace earlier ones.
+// message_delta usage is cumulative and may repeat or omit input fields (null):
+// later values replace earlier ones.
 function mergeUsage(current: Usage, next: AnthropicUsage): Usage {
+  const replace = (value: unknown, earlier: number) =>
+    value === undefined || value === null ? earlier : tokenCount(value);
   return {
-    inputTokens: next.input_tokens ?? current.inputTokens,
-    cachedInputTokens: next.cache_read_input_tokens ?? current.cachedInputTokens,
-    cacheWriteTokens: next.cache_creation_input_tokens ?? current.cacheWriteTokens,
-    outputTokens: next.output_tokens ?? current.outputTokens,
-    reasoningTokens: next.output_tokens_details?.thinking_tokens ?? current.reasoningTokens,
+    inputTokens: replace(next.input_tokens, current.inputTokens),
+    cachedInputTokens: replace(next.cache_read_input_tokens, current.cachedInputTokens),
+    cacheWriteTokens: replace(next.cache_creation_input_tokens, current.cacheWriteTokens),
+    outputTokens: replace(next.output_tokens, current.outputTokens),
+    reasoningTokens: replace(next.output_tokens_details?.thinking_tokens, current.reasoningTokens),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { GenerateContentResponse } from "@google/genai";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
+import { tokenCount } from "../token-count.ts";
 
 /**
  * Gemini's stream chunks as parts. usageMetadata repeats on every chunk as a
@@ -45,20 +46,23 @@ export async function* toParts(
 }
 
 function convertUsage(usage: NonNullable<GenerateContentResponse["usageMetadata"]>): Usage {
-  const cached = usage.cachedContentTokenCount ?? 0;
-  const thoughts = usage.thoughtsTokenCount ?? 0;
+  const cached = count(usage.cachedContentTokenCount);
+  const thoughts = count(usage.thoughtsTokenCount);
   return {
     inputTokens: Math.max(
       0,
-      (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0) - cached,
+      count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount) - cached,
     ),
     cachedInputTokens: cached,
     cacheWriteTokens: 0,
     // candidatesTokenCount excludes thinking, which Google bills as output.
-    outputTokens: (usage.candidatesTokenCount ?? 0) + thoughts,
+    outputTokens: count(usage.candidatesTokenCount) + thoughts,
     reasoningTokens: thoughts,
   };
 }
+
+/** Gemini's JSON leaves zero counts out (proto3); a null or a non-count is a broken upstream. */
+const count = (value: unknown) => (value === undefined ? 0 : tokenCount(value));
 
 export function mapFinishReason(reason: string, calledTools: boolean): FinishReason {
   if (reason === "MAX_TOKENS") return "length";

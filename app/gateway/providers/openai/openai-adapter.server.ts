@@ -12,6 +12,7 @@ import {
   type ProviderAdapter,
 } from "../adapter.ts";
 import { SseDecoder, type SseEvent } from "../sse-decoder.ts";
+import { tokenCount } from "../token-count.ts";
 import { responseChunks, upstreamFetch } from "../upstream-fetch.server.ts";
 import { chunkParts, completionParts } from "./openai-parts.ts";
 
@@ -69,7 +70,8 @@ export function createOpenAIAdapter(options: {
         );
         const vectors: number[][] = [];
         for (const item of answer.data) vectors[item.index] = item.embedding;
-        return { vectors, inputTokens: answer.usage?.prompt_tokens };
+        const reported = answer.usage?.prompt_tokens;
+        return { vectors, inputTokens: reported == null ? undefined : tokenCount(reported) };
       } catch (error) {
         throw mapOpenAIError(error);
       }

@@ -1,5 +1,6 @@
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { FinishReason, StreamPart, Usage } from "../../parts.ts";
+import { optionalTokenCount, tokenCount } from "../token-count.ts";
 
 // OpenAI's chat answers as parts: one streamed chunk, or one whole completion.
 // @see https://platform.openai.com/docs/api-reference/chat/streaming
@@ -45,15 +46,16 @@ export function completionParts(completion: ChatCompletion): StreamPart[] {
 
 export function convertUsage(usage: NonNullable<ChatCompletionChunk["usage"]>): Usage {
   const details = usage.prompt_tokens_details as
-    { cached_tokens?: number; cache_write_tokens?: number } | undefined;
-  const cached = details?.cached_tokens ?? 0;
-  const cacheWrite = details?.cache_write_tokens ?? 0;
+    { cached_tokens?: unknown; cache_write_tokens?: unknown } | null | undefined;
+  const cached = optionalTokenCount(details?.cached_tokens);
+  const cacheWrite = optionalTokenCount(details?.cache_write_tokens);
   return {
-    inputTokens: Math.max(0, usage.prompt_tokens - cached - cacheWrite),
+    // NaN stays NaN through max(): a bad count is refused when the request is billed.
+    inputTokens: Math.max(0, tokenCount(usage.prompt_tokens) - cached - cacheWrite),
     cachedInputTokens: cached,
     cacheWriteTokens: cacheWrite,
-    outputTokens: usage.completion_tokens,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    outputTokens: tokenCount(usage.completion_tokens),
+    reasoningTokens: optionalTokenCount(usage.completion_tokens_details?.reasoning_tokens),
   };
 }
 

@@ -1,0 +1,48 @@
+import type { Usage } from "../gateway/parts.ts";
+
+/** The most a request could have used: what its hold was sized by. */
+export interface UsageBounds {
+  /** Input tokens of every kind together (inputTokensUpperBound). */
+  inputTokens: number;
+  /** The output the provider was allowed (the call's max tokens). */
+  outputTokens: number;
+}
+
+const COUNTS = [
+  "inputTokens",
+  "cachedInputTokens",
+  "cacheWriteTokens",
+  "outputTokens",
+  "reasoningTokens",
+] as const;
+
+/**
+ * What is wrong with a provider's reported usage, one line per problem; empty
+ * when it can be billed. Counts must be whole numbers ≥ 0 (the adapters turn
+ * anything else into NaN: app/gateway/providers/token-count.ts) and within what
+ * the request could produce. The one check every adapter's usage passes,
+ * streamed or not, before it is billed.
+ */
+export function usageProblems(usage: Usage, bounds: UsageBounds): string[] {
+  const malformed = COUNTS.filter(
+    (count) => !Number.isSafeInteger(usage[count]) || usage[count] < 0,
+  );
+  if (malformed.length > 0) return malformed.map((count) => `${count} is not a whole number ≥ 0`);
+  const problems: string[] = [];
+  const input = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
+  if (input > bounds.inputTokens)
+    problems.push(`${input} input tokens, more than the request's ${bounds.inputTokens} at most`);
+  if (usage.outputTokens > bounds.outputTokens)
+    problems.push(
+      `${usage.outputTokens} output tokens, more than the ${bounds.outputTokens} allowed`,
+    );
+  if (usage.reasoningTokens > usage.outputTokens)
+    problems.push(
+      `${usage.reasoningTokens} reasoning tokens, more than the output's ${usage.outputTokens}`,
+    );
+  return problems;
+}
+
+/** The log line for usage refused by usageProblems (with the provider and the problems). */
+export const REFUSED_USAGE =
+  "provider reported usage that cannot be right: billed by our own count";
