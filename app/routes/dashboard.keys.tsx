@@ -12,6 +12,8 @@ import {
   updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { can } from "#app/accounts/account-scope.server.ts";
+import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -117,6 +119,8 @@ export async function loader({ request }: Route.LoaderArgs) {
   return {
     // In a team, whose each key is (admins see everyone's).
     showCreator: scope.team !== null,
+    // A team member makes their keys stricter only (issue #21): the page offers no loosening.
+    mayLoosen: can(scope, "allKeys"),
     keys: keys.map((key) => ({
       id: key.id,
       name: key.name,
@@ -179,7 +183,7 @@ export async function action({ request }: Route.ActionArgs) {
       tpmLimit: input.tpmLimit ?? null,
       periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
     };
-    if (!(await updateApiKey(prisma, keyScope, input.id, rules)))
+    if (!(await updateApiKey(prisma, keyScope, input.id, rules).catch(refused("Rules not saved"))))
       throw data("No such API key", { status: 404 });
     await audit(prisma, request, {
       action: "key_rules_changed",
@@ -224,12 +228,21 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const { change, action, message } = describeChange(input);
   const done = change
-    ? await updateApiKey(prisma, keyScope, input.id, change)
+    ? await updateApiKey(prisma, keyScope, input.id, change).catch(refused("Not changed"))
     : await deleteApiKey(prisma, keyScope, input.id);
   if (!done) throw data("No such API key", { status: 404 });
   await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
 }
+
+/** A member loosening their key's rules (issue #21): a 403 page naming each rule. */
+const refused =
+  (what: string) =>
+  (error: unknown): never => {
+    if (error instanceof KeyRulesLoosenedError)
+      throw data(`${what}: ${error.message}`, { status: 403 });
+    throw error;
+  };
 
 /** A key's rules in a few words, for its row: "expires 2027-01-31 · gpt-4o · 60 req/min". */
 function describeRules(key: {
@@ -432,6 +445,11 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                     <details>
                       <summary className="cursor-pointer">{key.rules ?? "none"}</summary>
                       <Form method="post" className="mt-2 grid w-56 gap-2">
+                        {loaderData.mayLoosen ? null : (
+                          <p className="text-xs text-muted-foreground">
+                            You may make these stricter; only owners and admins loosen them.
+                          </p>
+                        )}
                         <input type="hidden" name="intent" value="rules" />
                         <input type="hidden" name="id" value={key.id} />
                         {(
@@ -472,31 +490,43 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   </td>
                   <td className="px-3 py-2">{new Date(key.createdAt).toLocaleDateString("en")}</td>
                   <td className="flex flex-wrap justify-end gap-2 px-3 py-2">
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="toggle" />
-                      <input type="hidden" name="id" value={key.id} />
-                      <input type="hidden" name="enabled" value={key.enabled ? "false" : "true"} />
-                      <Button type="submit" variant="outline" size="sm">
-                        {key.enabled ? "Disable" : "Enable"}
-                      </Button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="content" />
-                      <input type="hidden" name="id" value={key.id} />
-                      <input
-                        type="hidden"
-                        name="logContent"
-                        value={key.logContent ? "false" : "true"}
-                      />
-                      <Button
-                        type="submit"
-                        variant="outline"
-                        size="sm"
-                        title="Store this key's prompts and answers with its usage (erased after the retention period)"
-                      >
-                        {key.logContent ? "Stop logging content" : "Log content"}
-                      </Button>
-                    </Form>
+                    {key.enabled || loaderData.mayLoosen ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="toggle" />
+                        <input type="hidden" name="id" value={key.id} />
+                        <input
+                          type="hidden"
+                          name="enabled"
+                          value={key.enabled ? "false" : "true"}
+                        />
+                        <Button type="submit" variant="outline" size="sm">
+                          {key.enabled ? "Disable" : "Enable"}
+                        </Button>
+                      </Form>
+                    ) : (
+                      <span className="text-xs text-muted-foreground">
+                        An owner or admin can enable it again.
+                      </span>
+                    )}
+                    {key.logContent && !loaderData.mayLoosen ? null : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="content" />
+                        <input type="hidden" name="id" value={key.id} />
+                        <input
+                          type="hidden"
+                          name="logContent"
+                          value={key.logContent ? "false" : "true"}
+                        />
+                        <Button
+                          type="submit"
+                          variant="outline"
+                          size="sm"
+                          title="Store this key's prompts and answers with its usage (erased after the retention period)"
+                        >
+                          {key.logContent ? "Stop logging content" : "Log content"}
+                        </Button>
+                      </Form>
+                    )}
                     <Form method="post" className="flex items-center gap-2">
                       <input type="hidden" name="intent" value="delete" />
                       <input type="hidden" name="id" value={key.id} />
