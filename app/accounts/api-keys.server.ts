@@ -49,7 +49,7 @@ const PUBLIC_FIELDS = {
   tpmLimit: true,
   lastUsedAt: true,
   createdAt: true,
-  createdBy: { select: { email: true } },
+  createdBy: { select: { id: true, email: true } },
 } as const;
 
 /** What a key may do besides spending: until when, which models, how fast (null: no rule). */

@@ -12,7 +12,7 @@ import {
   updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { can } from "#app/accounts/account-scope.server.ts";
+import { can, roleCan } from "#app/accounts/account-scope.server.ts";
 import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -115,7 +115,26 @@ const KeyActionSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ request }: Route.LoaderArgs) {
   const scope = await requirePageScope(request, "ownKeys");
-  const keys = await listApiKeys(getAccounts().prisma, keyScopeOf(scope));
+  const { prisma } = getAccounts();
+  const keys = await listApiKeys(prisma, keyScopeOf(scope));
+  // A team's key spends only while its maker may (ADR 032): say so where it stops.
+  const roles = scope.team
+    ? new Map(
+        (
+          await prisma.teamMember.findMany({
+            where: { teamId: scope.accountId },
+            select: { userId: true, role: true },
+          })
+        ).map((member) => [member.userId, member.role]),
+      )
+    : null;
+  const refusedBecause = (creatorId: string) => {
+    const role = roles?.get(creatorId);
+    if (!roles || (role && roleCan(role, "spend"))) return null;
+    return role
+      ? `refused: its maker is a ${role.toLowerCase()}`
+      : "refused: its maker left the team";
+  };
   return {
     // In a team, whose each key is (admins see everyone's).
     showCreator: scope.team !== null,
@@ -125,6 +144,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       id: key.id,
       name: key.name,
       createdBy: key.createdBy.email,
+      refused: refusedBecause(key.createdBy.id),
       prefix: key.prefix,
       enabled: key.enabled,
       logContent: key.logContent,
@@ -430,6 +450,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                       {key.name}
                     </Link>{" "}
                     {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
+                    {key.refused ? <Badge variant="outline">{key.refused}</Badge> : null}{" "}
                     {key.logContent ? <Badge variant="outline">logs content</Badge> : null}
                     {loaderData.showCreator ? (
                       <div className="text-xs text-muted-foreground">by {key.createdBy}</div>

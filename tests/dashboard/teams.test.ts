@@ -462,6 +462,39 @@ describe("a member's key on the keys page (issue #21)", () => {
   });
 });
 
+describe("a viewer's keys (issue #21)", () => {
+  test("demoting a member leaves their keys as they were and shows them refused on the keys page", async () => {
+    const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });
+    const member = members[0]!;
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const { apiKey } = await createApiKey(prisma(), teamId, { createdById: member.id });
+    const refused = async () =>
+      (await keys.loader(args(get("/dashboard/keys", ownerCookie)))).keys.find(
+        (key) => key.id === apiKey.id,
+      )?.refused;
+    expect(await refused()).toBeNull();
+    const demote = await run(() =>
+      teams.action(
+        args(
+          post(
+            "/dashboard/teams",
+            { intent: "role", userId: member.id, role: "VIEWER" },
+            ownerCookie,
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(demote)).toBe(302);
+    expect(await refused()).toBe("refused: its maker is a viewer");
+    expect(
+      await prisma().apiKey.findUniqueOrThrow({
+        where: { id: apiKey.id },
+        select: { enabled: true, deletedAt: true },
+      }),
+    ).toEqual({ enabled: true, deletedAt: null });
+  });
+});
+
 describe("membership", () => {
   const teamPost = (cookie: string, fields: Record<string, string>) =>
     run(() => teams.action(args(post("/dashboard/teams", fields, cookie))));
