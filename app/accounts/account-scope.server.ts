@@ -22,6 +22,8 @@ export type Permission =
   | "viewUsage"
   /** Creating keys and managing the ones they created. */
   | "ownKeys"
+  /** Spending the account's credits through the keys they made (issue #21). */
+  | "spend"
   /** Every key of the account, and limits. */
   | "allKeys"
   /** Credits, payments, auto top-up. */
@@ -34,14 +36,17 @@ export type Permission =
 const ROLES_ALLOWED: Record<Permission, readonly TeamRole[]> = {
   viewUsage: ["OWNER", "ADMIN", "MEMBER", "VIEWER"],
   ownKeys: ["OWNER", "ADMIN", "MEMBER"],
+  spend: ["OWNER", "ADMIN", "MEMBER"],
   allKeys: ["OWNER", "ADMIN"],
   billing: ["OWNER"],
   providerKeys: ["OWNER", "ADMIN"],
   members: ["OWNER"],
 };
 
-export const can = (scope: AccountScope, permission: Permission) =>
-  ROLES_ALLOWED[permission].includes(scope.role);
+export const can = (scope: AccountScope, permission: Permission) => roleCan(scope.role, permission);
+
+export const roleCan = (role: TeamRole, permission: Permission) =>
+  ROLES_ALLOWED[permission].includes(role);
 
 /** Why a scope may not do something, for the 403 it gets; undefined when it may. */
 export function refusal(scope: AccountScope, permission: Permission): string | undefined {

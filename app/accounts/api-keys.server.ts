@@ -3,6 +3,7 @@ import { generateApiKey } from "../utils/api-key.server.ts";
 import type { LimitPeriod } from "../billing/limit-period.ts";
 import { creditsToMicro } from "../utils/money.ts";
 import { can, type AccountScope } from "./account-scope.server.ts";
+import { KeyRulesLoosenedError, looseningsOf, type KeyChange } from "./key-rule-loosening.ts";
 
 // Every function takes a KeyScope and touches only the keys in it: a key of
 // someone else is reported as not found.
@@ -11,13 +12,19 @@ import { can, type AccountScope } from "./account-scope.server.ts";
 export interface KeyScope {
   accountId: string;
   onlyCreatedBy?: string;
+  /** A team member's: their keys' rules may become stricter, never looser (issue #21). */
+  tightenOnly?: { teamName: string; role: string };
 }
 
-/** Admins and owners manage every key of the account; members only their own. */
+/** Admins and owners manage every key of the account and its rules; members only their own, and only stricter. */
 export const keyScopeOf = (scope: AccountScope): KeyScope =>
   can(scope, "allKeys")
     ? { accountId: scope.accountId }
-    : { accountId: scope.accountId, onlyCreatedBy: scope.userId };
+    : {
+        accountId: scope.accountId,
+        onlyCreatedBy: scope.userId,
+        tightenOnly: { teamName: scope.team?.name ?? "this account", role: scope.role },
+      };
 
 const inScope = (scope: KeyScope) => ({
   userId: scope.accountId,
@@ -42,7 +49,7 @@ const PUBLIC_FIELDS = {
   tpmLimit: true,
   lastUsedAt: true,
   createdAt: true,
-  createdBy: { select: { email: true } },
+  createdBy: { select: { id: true, email: true } },
 } as const;
 
 /** What a key may do besides spending: until when, which models, how fast (null: no rule). */
@@ -120,19 +127,40 @@ export function findApiKey(prisma: Prisma, scope: KeyScope, id: string) {
   });
 }
 
-/** Changes a key in scope; false when there is no such key (or it was deleted). */
-export async function updateApiKey(
-  prisma: Prisma,
-  scope: KeyScope,
-  id: string,
-  change: { enabled?: boolean; logContent?: boolean } & KeyRules,
-) {
-  const { count } = await prisma.apiKey.updateMany({
-    where: { id, ...inScope(scope), deletedAt: null },
-    data: ruleColumns(change),
+/**
+ * Changes a key in scope; false when there is no such key (or it was deleted).
+ * In a tighten-only scope a change that loosens any rule throws
+ * KeyRulesLoosenedError and writes nothing; the key's row is locked from the
+ * comparison to the write, so a limit an owner sets meanwhile is compared too.
+ */
+export async function updateApiKey(prisma: Prisma, scope: KeyScope, id: string, change: KeyChange) {
+  const where = { id, ...inScope(scope), deletedAt: null };
+  const { tightenOnly } = scope;
+  if (!tightenOnly) {
+    const { count } = await prisma.apiKey.updateMany({ where, data: ruleColumns(change) });
+    return count === 1;
+  }
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM api_keys WHERE id = ${id}::uuid FOR UPDATE`;
+    const current = await tx.apiKey.findFirst({ where, select: RULE_FIELDS });
+    if (!current) return false;
+    const loosenings = looseningsOf(current, change);
+    if (loosenings.length > 0) throw new KeyRulesLoosenedError(loosenings, tightenOnly);
+    await tx.apiKey.update({ where: { id }, data: ruleColumns(change) });
+    return true;
   });
-  return count === 1;
 }
+
+const RULE_FIELDS = {
+  enabled: true,
+  logContent: true,
+  expiresAt: true,
+  allowedModels: true,
+  rpmLimit: true,
+  tpmLimit: true,
+  periodLimit: true,
+  limitPeriod: true,
+} as const;
 
 /** Soft-deletes a key in scope (its usage history stays); false when there is no such key. */
 export async function deleteApiKey(prisma: Prisma, scope: KeyScope, id: string) {

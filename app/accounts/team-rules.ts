@@ -7,7 +7,7 @@ export const ROLE_HELP: Record<(typeof TEAM_ROLES)[number], string> = {
   OWNER: "billing, members, deleting the team",
   ADMIN: "every key and its limits",
   MEMBER: "their own keys; usage",
-  VIEWER: "usage, read-only",
+  VIEWER: "usage, read-only; keys they made are refused",
 };
 
 /** How long an invitation link works unless its maker says otherwise. */

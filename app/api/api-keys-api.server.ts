@@ -17,6 +17,7 @@ import {
 import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
+import { KeyRulesLoosenedError } from "../accounts/key-rule-loosening.ts";
 
 /** A key's rules, as the JSON API takes them; null clears a rule. */
 const KeyRulesSchema = z.object({
@@ -91,6 +92,16 @@ const UpdateKeySchema = KeyRulesSchema.extend({
 const notFound = () =>
   new GatewayError(404, "No such API key", { type: "not_found_error", code: "api_key_not_found" });
 
+/** A member loosening their key's rules (issue #21): 403 naming each rule. */
+const refused = (error: unknown): never => {
+  if (!(error instanceof KeyRulesLoosenedError)) throw error;
+  throw new GatewayError(403, error.message, {
+    type: "permission_error",
+    code: "key_rule_loosening_not_allowed",
+    param: error.field,
+  });
+};
+
 type KeyRow = Awaited<ReturnType<typeof listApiKeys>>[number];
 const present = (key: KeyRow) => {
   const { periodStart: _counted, ...fields } = key;
@@ -147,7 +158,7 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
     const { id, periodLimit: periodCredits, limitPeriod, ...change } = input;
     const periodLimit = periodLimitRule(periodCredits, limitPeriod);
     const keys = keyScopeOf(scope);
-    if (!(await updateApiKey(accounts.prisma, keys, id, { ...change, periodLimit })))
+    if (!(await updateApiKey(accounts.prisma, keys, id, { ...change, periodLimit }).catch(refused)))
       throw notFound();
     if (change.enabled !== undefined) {
       const action = change.enabled ? "key_enabled" : "key_disabled";

@@ -1,3 +1,4 @@
+import { roleCan } from "../accounts/account-scope.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { ActiveApiKey } from "./api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
@@ -22,7 +23,27 @@ export async function authenticate(
       type: "authentication_error",
       code: "api_key_expired",
     });
+  const refused = creatorRefusal(key);
+  if (refused) throw refused;
   return key;
+}
+
+/**
+ * A 403 when the key is a team's and the member who made it may no longer
+ * spend (a viewer, or out of the team); undefined when it may. Their role is
+ * cached with the key, so this costs a request nothing (ADR 032).
+ */
+export function creatorRefusal(key: ActiveApiKey): GatewayError | undefined {
+  const personal = key.userId === key.createdById;
+  if (personal || (key.creatorRole && roleCan(key.creatorRole, "spend"))) return undefined;
+  const role = key.creatorRole?.toLowerCase();
+  const why = role
+    ? `is a ${role} in the team now, and ${role}s may not spend its credits; a team owner can make them a member again`
+    : "is no longer in the team";
+  return new GatewayError(403, `The member who made this API key ${why}`, {
+    type: "permission_error",
+    code: "key_creator_cannot_spend",
+  });
 }
 
 /** A 403 unless the key may use every one of these models (its allowlist is empty, or has them). */

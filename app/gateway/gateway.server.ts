@@ -5,6 +5,7 @@ import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
 import type { Logger } from "../server/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
+import { creatorRefusal } from "./authenticate.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
@@ -130,13 +131,15 @@ export async function createGateway(options: {
     ledger.forgetKey(apiKeyId);
     if (running.has(apiKeyId)) void stopIfRevoked(apiKeyId);
   });
-  /** A key changed: if it was disabled or deleted, its running requests end now. */
+  /**
+   * A key changed: if it was disabled or deleted, or its maker may no longer
+   * spend (demoted to viewer), its running requests end now.
+   */
   const stopIfRevoked = async (apiKeyId: string) => {
     try {
-      const active = await options.prisma.apiKey.count({
-        where: { id: apiKeyId, enabled: true, deletedAt: null },
-      });
-      if (active === 0) running.revokeKey(apiKeyId, KEY_REVOKED);
+      const key = await keys.current(apiKeyId);
+      const revoked = key ? creatorRefusal(key) : KEY_REVOKED;
+      if (revoked) running.revokeKey(apiKeyId, revoked);
     } catch (error) {
       options.log.error({ err: error, apiKeyId }, "could not check a changed API key");
     }

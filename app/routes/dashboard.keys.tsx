@@ -12,6 +12,8 @@ import {
   updateApiKey,
 } from "#app/accounts/api-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { can, roleCan } from "#app/accounts/account-scope.server.ts";
+import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -113,14 +115,36 @@ const KeyActionSchema = z.discriminatedUnion("intent", [
 
 export async function loader({ request }: Route.LoaderArgs) {
   const scope = await requirePageScope(request, "ownKeys");
-  const keys = await listApiKeys(getAccounts().prisma, keyScopeOf(scope));
+  const { prisma } = getAccounts();
+  const keys = await listApiKeys(prisma, keyScopeOf(scope));
+  // A team's key spends only while its maker may (ADR 032): say so where it stops.
+  const roles = scope.team
+    ? new Map(
+        (
+          await prisma.teamMember.findMany({
+            where: { teamId: scope.accountId },
+            select: { userId: true, role: true },
+          })
+        ).map((member) => [member.userId, member.role]),
+      )
+    : null;
+  const refusedBecause = (creatorId: string) => {
+    const role = roles?.get(creatorId);
+    if (!roles || (role && roleCan(role, "spend"))) return null;
+    return role
+      ? `refused: its maker is a ${role.toLowerCase()}`
+      : "refused: its maker left the team";
+  };
   return {
     // In a team, whose each key is (admins see everyone's).
     showCreator: scope.team !== null,
+    // A team member makes their keys stricter only (issue #21): the page offers no loosening.
+    mayLoosen: can(scope, "allKeys"),
     keys: keys.map((key) => ({
       id: key.id,
       name: key.name,
       createdBy: key.createdBy.email,
+      refused: refusedBecause(key.createdBy.id),
       prefix: key.prefix,
       enabled: key.enabled,
       logContent: key.logContent,
@@ -179,7 +203,7 @@ export async function action({ request }: Route.ActionArgs) {
       tpmLimit: input.tpmLimit ?? null,
       periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
     };
-    if (!(await updateApiKey(prisma, keyScope, input.id, rules)))
+    if (!(await updateApiKey(prisma, keyScope, input.id, rules).catch(refused("Rules not saved"))))
       throw data("No such API key", { status: 404 });
     await audit(prisma, request, {
       action: "key_rules_changed",
@@ -224,12 +248,21 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const { change, action, message } = describeChange(input);
   const done = change
-    ? await updateApiKey(prisma, keyScope, input.id, change)
+    ? await updateApiKey(prisma, keyScope, input.id, change).catch(refused("Not changed"))
     : await deleteApiKey(prisma, keyScope, input.id);
   if (!done) throw data("No such API key", { status: 404 });
   await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
 }
+
+/** A member loosening their key's rules (issue #21): a 403 page naming each rule. */
+const refused =
+  (what: string) =>
+  (error: unknown): never => {
+    if (error instanceof KeyRulesLoosenedError)
+      throw data(`${what}: ${error.message}`, { status: 403 });
+    throw error;
+  };
 
 /** A key's rules in a few words, for its row: "expires 2027-01-31 · gpt-4o · 60 req/min". */
 function describeRules(key: {
@@ -417,6 +450,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                       {key.name}
                     </Link>{" "}
                     {key.enabled ? null : <Badge variant="outline">disabled</Badge>}{" "}
+                    {key.refused ? <Badge variant="outline">{key.refused}</Badge> : null}{" "}
                     {key.logContent ? <Badge variant="outline">logs content</Badge> : null}
                     {loaderData.showCreator ? (
                       <div className="text-xs text-muted-foreground">by {key.createdBy}</div>
@@ -432,6 +466,11 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                     <details>
                       <summary className="cursor-pointer">{key.rules ?? "none"}</summary>
                       <Form method="post" className="mt-2 grid w-56 gap-2">
+                        {loaderData.mayLoosen ? null : (
+                          <p className="text-xs text-muted-foreground">
+                            You may make these stricter; only owners and admins loosen them.
+                          </p>
+                        )}
                         <input type="hidden" name="intent" value="rules" />
                         <input type="hidden" name="id" value={key.id} />
                         {(
@@ -472,31 +511,43 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                   </td>
                   <td className="px-3 py-2">{new Date(key.createdAt).toLocaleDateString("en")}</td>
                   <td className="flex flex-wrap justify-end gap-2 px-3 py-2">
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="toggle" />
-                      <input type="hidden" name="id" value={key.id} />
-                      <input type="hidden" name="enabled" value={key.enabled ? "false" : "true"} />
-                      <Button type="submit" variant="outline" size="sm">
-                        {key.enabled ? "Disable" : "Enable"}
-                      </Button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="content" />
-                      <input type="hidden" name="id" value={key.id} />
-                      <input
-                        type="hidden"
-                        name="logContent"
-                        value={key.logContent ? "false" : "true"}
-                      />
-                      <Button
-                        type="submit"
-                        variant="outline"
-                        size="sm"
-                        title="Store this key's prompts and answers with its usage (erased after the retention period)"
-                      >
-                        {key.logContent ? "Stop logging content" : "Log content"}
-                      </Button>
-                    </Form>
+                    {key.enabled || loaderData.mayLoosen ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="toggle" />
+                        <input type="hidden" name="id" value={key.id} />
+                        <input
+                          type="hidden"
+                          name="enabled"
+                          value={key.enabled ? "false" : "true"}
+                        />
+                        <Button type="submit" variant="outline" size="sm">
+                          {key.enabled ? "Disable" : "Enable"}
+                        </Button>
+                      </Form>
+                    ) : (
+                      <span className="text-xs text-muted-foreground">
+                        An owner or admin can enable it again.
+                      </span>
+                    )}
+                    {key.logContent && !loaderData.mayLoosen ? null : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="content" />
+                        <input type="hidden" name="id" value={key.id} />
+                        <input
+                          type="hidden"
+                          name="logContent"
+                          value={key.logContent ? "false" : "true"}
+                        />
+                        <Button
+                          type="submit"
+                          variant="outline"
+                          size="sm"
+                          title="Store this key's prompts and answers with its usage (erased after the retention period)"
+                        >
+                          {key.logContent ? "Stop logging content" : "Log content"}
+                        </Button>
+                      </Form>
+                    )}
                     <Form method="post" className="flex items-center gap-2">
                       <input type="hidden" name="intent" value="delete" />
                       <input type="hidden" name="id" value={key.id} />

@@ -179,7 +179,12 @@ export async function action({ request }: Route.ActionArgs) {
           subject: input.userId,
           details: { team: teamId, role: input.role },
         });
-        return redirectWithToast("/dashboard/teams", "Role changed.");
+        return redirectWithToast(
+          "/dashboard/teams",
+          input.role === "VIEWER"
+            ? "Role changed: the keys they made are refused until they are a member again."
+            : "Role changed.",
+        );
       case "remove":
         if (!(await removeMember(prisma, teamId, input.userId)))
           throw data("No such member", { status: 404 });

@@ -379,6 +379,122 @@ describe("every route with every role", () => {
   });
 });
 
+describe("a member's key on the keys page (issue #21)", () => {
+  const keysPost = (cookie: string, fields: Record<string, string>) =>
+    run(() => keys.action(args(post("/dashboard/keys", fields, cookie))));
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  test("the rules form, enabling and content logging: a member may tighten, never loosen; the owner may", async () => {
+    const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });
+    const member = members[0]!;
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const memberCookie = await sessionOf(member.id, teamId);
+    const { apiKey } = await createApiKey(prisma(), teamId, { createdById: member.id });
+    const { model } = await createCatalogEntry(prisma());
+    const ownersRules = {
+      intent: "rules",
+      id: apiKey.id,
+      expiresOn: day(30),
+      allowedModels: model.slug,
+      rpmLimit: "10",
+      tpmLimit: "1000",
+      periodLimit: "50",
+      limitPeriod: "month",
+    };
+    expect(statusOf(await keysPost(ownerCookie, ownersRules))).toBe(302);
+
+    // The form as the page fills it in, sent back unchanged or stricter: saved.
+    expect(statusOf(await keysPost(memberCookie, ownersRules))).toBe(302);
+    expect(statusOf(await keysPost(memberCookie, { ...ownersRules, rpmLimit: "5" }))).toBe(302);
+    // Emptied or raised: a 403 naming the rule, and nothing changes.
+    const before = await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    for (const [change, named] of [
+      [{ rpmLimit: "" }, /removing its requests-per-minute limit/],
+      [{ periodLimit: "" }, /removing its monthly credit limit/],
+      [{ allowedModels: "" }, /allowing every model/],
+      [{ expiresOn: "" }, /removing its expiry/],
+      [{ tpmLimit: "2000" }, /raising its tokens-per-minute limit/],
+    ] as const) {
+      const answer = await keysPost(memberCookie, { ...ownersRules, rpmLimit: "5", ...change });
+      expect(statusOf(answer)).toBe(403);
+      expect(String((answer as { data?: unknown }).data)).toMatch(named);
+    }
+    expect(await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(before);
+
+    // Disabled or logged by the owner: the member cannot switch it back.
+    const toggle = (cookie: string, enabled: string) =>
+      keysPost(cookie, { intent: "toggle", id: apiKey.id, enabled });
+    const content = (cookie: string, logContent: string) =>
+      keysPost(cookie, { intent: "content", id: apiKey.id, logContent });
+    expect(statusOf(await toggle(ownerCookie, "false"))).toBe(302);
+    expect(statusOf(await content(ownerCookie, "true"))).toBe(302);
+    expect(statusOf(await toggle(memberCookie, "true"))).toBe(403);
+    expect(statusOf(await content(memberCookie, "false"))).toBe(403);
+    expect(
+      await prisma().apiKey.findUniqueOrThrow({
+        where: { id: apiKey.id },
+        select: { enabled: true, logContent: true },
+      }),
+    ).toEqual({ enabled: false, logContent: true });
+
+    // The page offers the member only what they may do; the owner everything.
+    const page = async (cookie: string) =>
+      (await keys.loader(args(get("/dashboard/keys", cookie)))).mayLoosen;
+    expect(await page(memberCookie)).toBe(false);
+    expect(await page(ownerCookie)).toBe(true);
+    expect(statusOf(await toggle(ownerCookie, "true"))).toBe(302);
+    expect(
+      statusOf(
+        await keysPost(ownerCookie, {
+          intent: "rules",
+          id: apiKey.id,
+          limitPeriod: "month",
+        }),
+      ),
+    ).toBe(302);
+    expect(await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toMatchObject({
+      enabled: true,
+      rpmLimit: null,
+      periodLimit: null,
+      allowedModels: [],
+      expiresAt: null,
+    });
+  });
+});
+
+describe("a viewer's keys (issue #21)", () => {
+  test("demoting a member leaves their keys as they were and shows them refused on the keys page", async () => {
+    const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });
+    const member = members[0]!;
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const { apiKey } = await createApiKey(prisma(), teamId, { createdById: member.id });
+    const refused = async () =>
+      (await keys.loader(args(get("/dashboard/keys", ownerCookie)))).keys.find(
+        (key) => key.id === apiKey.id,
+      )?.refused;
+    expect(await refused()).toBeNull();
+    const demote = await run(() =>
+      teams.action(
+        args(
+          post(
+            "/dashboard/teams",
+            { intent: "role", userId: member.id, role: "VIEWER" },
+            ownerCookie,
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(demote)).toBe(302);
+    expect(await refused()).toBe("refused: its maker is a viewer");
+    expect(
+      await prisma().apiKey.findUniqueOrThrow({
+        where: { id: apiKey.id },
+        select: { enabled: true, deletedAt: true },
+      }),
+    ).toEqual({ enabled: true, deletedAt: null });
+  });
+});
+
 describe("membership", () => {
   const teamPost = (cookie: string, fields: Record<string, string>) =>
     run(() => teams.action(args(post("/dashboard/teams", fields, cookie))));
