@@ -3,7 +3,7 @@ import { formatCredits } from "../utils/money.ts";
 import type { KeyRules } from "./api-keys.server.ts";
 
 // On a team account a member may make their own key's rules stricter, never
-// looser; only owners and admins loosen them (issue #21, ADR 032). A rule is
+// looser; only owners and admins loosen them (issue #21, ADR 033). A rule is
 // looser when the key could then do something it could not before: spend more,
 // use another model, live longer, run again, or stop being logged.
 

@@ -75,7 +75,7 @@ export class ApiKeyCache {
    * One active key with its maker's role. Raw SQL, as Prisma cannot look up a
    * row by two of the key's columns; the role comes from a SQL function whose
    * plan PostgreSQL keeps, so a lookup that misses the cache costs no more
-   * than it did without the role (measured in ADR 032; a join did).
+   * than it did without the role (measured in ADR 033; a join did).
    */
   private async load(which: Sql): Promise<ActiveApiKey | undefined> {
     const [key] = await this.prisma.$queryRaw<ActiveApiKey[]>`

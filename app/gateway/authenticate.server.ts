@@ -31,7 +31,7 @@ export async function authenticate(
 /**
  * A 403 when the key is a team's and the member who made it may no longer
  * spend (a viewer, or out of the team); undefined when it may. Their role is
- * cached with the key, so this costs a request nothing (ADR 032).
+ * cached with the key, so this costs a request nothing (ADR 033).
  */
 export function creatorRefusal(key: ActiveApiKey): GatewayError | undefined {
   const personal = key.userId === key.createdById;

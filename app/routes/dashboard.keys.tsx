@@ -117,7 +117,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const scope = await requirePageScope(request, "ownKeys");
   const { prisma } = getAccounts();
   const keys = await listApiKeys(prisma, keyScopeOf(scope));
-  // A team's key spends only while its maker may (ADR 032): say so where it stops.
+  // A team's key spends only while its maker may (ADR 033): say so where it stops.
   const roles = scope.team
     ? new Map(
         (

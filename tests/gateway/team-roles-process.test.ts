@@ -1,5 +1,5 @@
 // A team member's role decides whether the keys they made spend (issue #21,
-// finding 9, ADR 032): demoted to viewer, their keys are refused on every
+// finding 9, ADR 033): demoted to viewer, their keys are refused on every
 // instance within a second and their running streams end; promoted back, the
 // keys work again. Removal deletes the keys, which ends their streams too.
 // Two real gateway processes on one database, the role changed on the Teams page.

@@ -1,4 +1,4 @@
--- A team key spends only while the member who made it may (issue #21, ADR 032):
+-- A team key spends only while the member who made it may (issue #21, ADR 033):
 -- a viewer's keys, or those of someone no longer in the team, are refused. The
 -- gateway caches each key with its maker's role, so a role given, changed or
 -- taken away must reach every instance like a disabled key does: through the
