@@ -2,7 +2,8 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, useSearchParams } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { requireAnonymous } from "#app/accounts/require-user.server.ts";
+import { safeRedirect, sameSitePath } from "#app/utils/safe-redirect.ts";
 import { withRedirect } from "#app/utils/with-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
@@ -83,7 +84,11 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
     >
       <Form method="post" className="grid gap-4" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <input
+          type="hidden"
+          name="redirectTo"
+          value={sameSitePath(searchParams.get("redirectTo")) ?? ""}
+        />
         <FormField
           label="Email"
           errors={fields.email.errors}
