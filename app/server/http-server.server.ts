@@ -68,6 +68,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
           },
         });
       }
+      // No path or parameter of ours holds a NUL byte, and no PostgreSQL text can:
+      // refused once here, for every route (issue #21, finding 11).
+      if (request.url?.includes("%00")) {
+        return sendJson(response, 400, {
+          error: {
+            message: "The URL contains a NUL byte (%00), which no path or parameter here takes",
+            type: "invalid_request_error",
+            code: "nul_in_url",
+          },
+        });
+      }
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/metrics" && request.method === "GET")
         return await serveMetrics(request, response, options.metricsToken);
