@@ -2,19 +2,29 @@ import { PassThrough } from "node:stream";
 
 import type { EntryContext, RouterContextProvider } from "react-router";
 import { createReadableStreamFromReadable } from "@react-router/node";
-import { ServerRouter } from "react-router";
+import { isRouteErrorResponse, ServerRouter } from "react-router";
 import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
 import { processLogger } from "./server/logger.server.ts";
 
 export const streamTimeout = 5_000;
 
-/** Errors of loaders, actions and rendering: one JSON line each; a client that left is none. */
+/**
+ * Errors of loaders, actions and rendering: one JSON line each; a client that
+ * left is none. A request React Router refuses itself with a 4xx (a GET of a
+ * route that only takes writes, say) is the client's mistake: warn, without a
+ * stack; error is for our own failures (issue #21, finding 13a).
+ */
 export function handleError(error: unknown, { request }: { request: Request }) {
   const path = new URL(request.url).pathname;
   const clientLeft =
     request.signal.aborted || (error instanceof Error && error.name === "AbortError");
   if (clientLeft) processLogger().debug({ path }, "client left before the answer");
+  else if (isRouteErrorResponse(error) && error.status < 500)
+    processLogger().warn(
+      { path, method: request.method, status: error.status, reason: error.statusText },
+      "request refused",
+    );
   else processLogger().error({ err: error, path }, "request failed");
 }
 

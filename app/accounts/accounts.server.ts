@@ -2,6 +2,7 @@ import { createCookie, type Cookie } from "react-router";
 import { parseEnv } from "../config/env.server.ts";
 import { getPrisma, type Prisma } from "../db/prisma.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
+import { DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR } from "./sign-up-throttle.server.ts";
 
 /** What the account modules need; built once from the environment, or by tests. */
 export interface Accounts {
@@ -14,6 +15,8 @@ export interface Accounts {
   /** µcr every new user starts with. */
   signupCredits: bigint;
   adminEmail: string | undefined;
+  /** Sign-ups one client address may make per hour (sign-up-throttle.server.ts). */
+  signUpsPerAddressPerHour: number;
 }
 
 export function createAccounts(options: {
@@ -21,6 +24,7 @@ export function createAccounts(options: {
   sessionSecret: string;
   signupCredits?: number;
   adminEmail?: string;
+  signUpsPerAddressPerHour?: number;
 }): Accounts {
   return {
     prisma: options.prisma,
@@ -42,6 +46,8 @@ export function createAccounts(options: {
     signingSecret: options.sessionSecret,
     signupCredits: creditsToMicro(options.signupCredits ?? 0),
     adminEmail: options.adminEmail?.toLowerCase(),
+    signUpsPerAddressPerHour:
+      options.signUpsPerAddressPerHour ?? DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR,
   };
 }
 
@@ -60,6 +66,7 @@ export function getAccounts(): Accounts {
       sessionSecret: env.SESSION_SECRET,
       signupCredits: env.SIGNUP_CREDITS,
       adminEmail: env.ADMIN_EMAIL,
+      signUpsPerAddressPerHour: env.SIGNUPS_PER_ADDRESS_PER_HOUR,
     });
   }
   return instance;

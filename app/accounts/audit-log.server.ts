@@ -1,6 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { clientFacts } from "../http/client-stamp.server.ts";
 import { processLogger } from "../server/logger.server.ts";
+import { storableJsonValue, storableText } from "../utils/storable-text.ts";
 
 export type AuditAction =
   | "sign_in"
@@ -39,7 +40,10 @@ export type AuditAction =
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It
- * never fails the action it records: a write that fails is logged instead.
+ * never fails the action it records: text PostgreSQL cannot hold is written as
+ * U+FFFD (inputs with it are refused before: issue #21, finding 12), and a
+ * write that fails all the same is logged at error with the whole event, so
+ * that it is not lost without a trace.
  */
 export async function audit(
   prisma: Prisma,
@@ -56,13 +60,17 @@ export async function audit(
       data: {
         action: event.action,
         actorId: event.actorId,
-        subject: event.subject?.slice(0, 254),
+        subject:
+          event.subject === undefined ? undefined : storableText(event.subject.slice(0, 254)),
         ip: clientFacts(request).ip,
-        details: event.details,
+        details: event.details && storableJsonValue(event.details),
       },
     });
   } catch (error) {
-    processLogger().error({ err: error, action: event.action }, "could not write an audit event");
+    processLogger().error(
+      { err: error, audit: { ...event, ip: clientFacts(request).ip } },
+      "could not write an audit event: the action was done, its record is this line",
+    );
   }
 }
 

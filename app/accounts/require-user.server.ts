@@ -52,16 +52,6 @@ export async function requireAnonymous(request: Request) {
   if (await getUserId(getAccounts(), request)) throw redirect("/dashboard");
 }
 
-/** Only same-site paths, so a crafted link cannot send a user elsewhere after sign-in. */
-export function safeRedirect(
-  target: FormDataEntryValue | string | null | undefined,
-  fallback = "/dashboard",
-) {
-  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//")
-    ? target
-    : fallback;
-}
-
 /** The signed-in admin's id; other users get a 403 page. */
 export async function requireAdminId(request: Request) {
   const userId = await requirePageUserId(request);

@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from "../db/prisma.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";
-import { nulAt } from "../http/json-shape.ts";
+import { unstorableMessage, unstorableTextAt } from "../http/json-shape.ts";
 import { describeZodError } from "../http/zod-issue.ts";
 import { processLogger } from "../server/logger.server.ts";
 import {
@@ -45,8 +45,8 @@ export async function readBody<T extends z.ZodType>(
   schema: T,
 ): Promise<z.infer<T>> {
   const body = await readJsonBody(request);
-  const nul = nulAt(body);
-  if (nul !== undefined) throw invalidRequest(`${nul}: must not contain NUL characters`, nul);
+  const unstorable = unstorableTextAt(body);
+  if (unstorable) throw invalidRequest(unstorableMessage(unstorable), unstorable.path);
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const { message, path } = describeZodError(parsed.error);

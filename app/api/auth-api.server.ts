@@ -2,6 +2,8 @@ import type { Accounts } from "../accounts/accounts.server.ts";
 import { signIn } from "../accounts/sign-in.server.ts";
 import { endSession, startSession } from "../accounts/session.server.ts";
 import { EmailTakenError, signUp } from "../accounts/sign-up.server.ts";
+import { claimSignUp } from "../accounts/sign-up-throttle.server.ts";
+import { clientFacts } from "../http/client-stamp.server.ts";
 import { SignInSchema, SignUpSchema } from "../accounts/account-rules.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
@@ -13,6 +15,15 @@ export const signUpApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     requireSameOrigin(request);
     const input = await readBody(request, SignUpSchema);
+    const { ip } = clientFacts(request);
+    const claim = await claimSignUp(accounts.prisma, ip, accounts.signUpsPerAddressPerHour);
+    if (!claim.allowed) {
+      throw new GatewayError(429, `${claim.message} Try again later.`, {
+        type: "rate_limit_error",
+        code: "sign_up_throttled",
+        retryAfter: claim.retryAfterSeconds,
+      });
+    }
     const user = await signUp(accounts, input).catch((error: unknown) => {
       if (error instanceof EmailTakenError) {
         throw new GatewayError(409, error.message, {

@@ -1,5 +1,5 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { topUp } from "../accounts/onramp.server.ts";
+import { FreeOnrampLimitError, topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
@@ -43,7 +43,18 @@ export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request
         "Idempotency-Key",
       );
     }
-    const { transaction, replayed } = await topUp(accounts.prisma, accountId, header);
+    const { transaction, replayed } = await topUp(accounts.prisma, accountId, header, {
+      requestedBy: userId,
+      perDay: settings.freeOnrampPerDay,
+    }).catch((error: unknown) => {
+      if (error instanceof FreeOnrampLimitError)
+        throw new GatewayError(429, error.message, {
+          type: "rate_limit_error",
+          code: "free_onramp_limit",
+          retryAfter: error.retryAfterSeconds,
+        });
+      throw error;
+    });
     if (!replayed) {
       await audit(accounts.prisma, request, {
         action: "credits_added",

@@ -4,6 +4,7 @@ import {
   type Sql,
   type TransactionClient,
 } from "../generated/prisma/internal/prismaNamespace.ts";
+import { storableJson } from "../utils/storable-text.ts";
 import type { LimitPeriod } from "./limit-period.ts";
 
 // The statements of the ledger's transactions. Each writes a whole batch in one
@@ -61,8 +62,10 @@ export interface BatchResult {
 /** Conversation columns, as the settle writes them (snake_case, as in the table). */
 export type ConversationRow = Record<string, string | number | boolean | bigint | null>;
 
+// Storable: a prompt or an answer with a NUL or half a surrogate pair must not
+// fail the statement, which books every settlement of its batch.
 const json = (rows: unknown[]) =>
-  JSON.stringify(rows, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+  storableJson(rows, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
 
 /**
  * A batch, in one statement:

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../accounts/onramp.server.ts";
+import { DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR } from "../accounts/sign-up-throttle.server.ts";
 import { parseTrustProxy } from "../http/trust-proxy.ts";
 import { ENCRYPTION_KEY_EXPECTED, parseEncryptionKey } from "../security/secret-box.server.ts";
 
@@ -108,6 +110,13 @@ export const EnvSchema = z.object({
     .max(1_000_000_000, "is too large")
     .default(0),
   ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  /** Sign-ups one client address (an IPv6 /64) may make per hour; more get 429 (ADR 032). */
+  SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of sign-ups")
+    .min(1, "must be at least 1")
+    .max(1_000_000, "must be at most 1000000")
+    .default(DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR),
   MAX_FORM_BODY_BYTES: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of bytes")
@@ -155,6 +164,13 @@ export const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .transform((value) => value === "true" || value === "1")
     .optional(),
+  /** Free top-ups one person may take per 24 hours, for any account (ADR 032). */
+  FREE_ONRAMP_PER_DAY: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of top-ups")
+    .min(1, "must be at least 1 (FREE_ONRAMP=false turns them off)")
+    .max(1_000_000, "must be at most 1000000")
+    .default(DEFAULT_FREE_ONRAMPS_PER_DAY),
   /** What an account younger than 30 days may pay in per day, in US dollars (a brake on card testing). */
   MAX_TOPUP_PER_DAY_USD: z.coerce
     .number({ error: "must be a number" })

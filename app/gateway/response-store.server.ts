@@ -5,6 +5,7 @@ import type { Continuation } from "./protocols/client-protocol.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { CompletionAccumulator } from "./render/completion-accumulator.ts";
 import { responseId } from "./render/response-object.ts";
+import { storableJsonValue } from "../utils/storable-text.ts";
 
 // The Responses API's conversation state (store, previous_response_id): a
 // stored response keeps the conversation as canonical messages, its answer
@@ -65,7 +66,8 @@ export function conversationKeeper(
         id: responseId(requestId),
         userId: owner.userId,
         apiKeyId: owner.id,
-        messages: messages as object[],
+        // A NUL or half a surrogate pair becomes U+FFFD: jsonb holds neither.
+        messages: storableJsonValue(messages) as object[],
         expiresAt: new Date(Date.now() + gateway.responseStoreDays * DAY_MS),
       },
     });

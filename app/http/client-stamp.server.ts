@@ -26,6 +26,10 @@ export function stampClient(request: IncomingMessage, trust: TrustProxy) {
   else delete request.headers[TRUSTED_REQUEST_ID];
 }
 
+/** The scheme stampClient decided, read from the Node request it stamped. */
+export const stampedProto = (request: IncomingMessage): "http" | "https" =>
+  request.headers[PROTO_HEADER] === "https" ? "https" : "http";
+
 /** The client as the server stamped it; a request that was not stamped counts as one unknown http client. */
 export function clientFacts(request: Request): ClientFacts {
   return {

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { nulAt, tooDeepAt } from "./json-shape.ts";
+import { tooDeepAt, unstorableMessage, unstorableTextAt } from "./json-shape.ts";
 
 const nested = (depth: number, leaf: unknown = 1): unknown =>
   Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), leaf);
@@ -19,10 +19,28 @@ test("depth: a hostile nesting of 100,000 levels is refused without walking it a
   );
 });
 
+const nulAt = (value: unknown) => unstorableTextAt(value)?.path;
+
 test("NUL: in a value or a key, named by its path", () => {
   expect(nulAt({ name: "fine", list: ["ok"] })).toBeUndefined();
   expect(nulAt({ user: { email: "a\0@b.c" } })).toBe("user.email");
   expect(nulAt({ list: ["ok", "b\0d"] })).toBe("list.1");
   expect(nulAt({ "k\0": 1 })).toBe("k\\0");
   expect(nulAt("\0")).toBe("(body)");
+});
+
+test("a lone surrogate: in a value or a key, named by its path with the unit escaped", () => {
+  expect(unstorableTextAt({ name: "a pair 😀 is fine", list: ["\ud83d\ude00"] })).toBeUndefined();
+  expect(unstorableTextAt({ name: "half \ud800" })).toEqual({
+    path: "name",
+    holds: "an unpaired surrogate",
+  });
+  expect(unstorableTextAt({ list: ["ok", "\udfff first"] })?.path).toBe("list.1");
+  expect(unstorableTextAt({ "k\udc00": 1 })?.path).toBe("k\\udc00");
+  expect(unstorableMessage({ path: "name", holds: "a NUL character" })).toBe(
+    "name: must not contain NUL characters",
+  );
+  expect(unstorableMessage({ path: "name", holds: "an unpaired surrogate" })).toMatch(
+    /^name: must be well-formed Unicode text, without an unpaired surrogate/,
+  );
 });

@@ -1,3 +1,5 @@
+import { isStorableText } from "../utils/storable-text.ts";
+
 /** Deeper than any real request nests: schemas, tool parameters and content parts fit in it. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -47,14 +49,32 @@ function deeperThan(node: unknown, levels: number): boolean {
   return false;
 }
 
-/** The path of the first string (value or key) holding a NUL character, which PostgreSQL text cannot store. */
-export function nulAt(value: unknown): string | undefined {
+/** Text PostgreSQL cannot store (app/utils/storable-text.ts), where it is and what it holds. */
+export interface UnstorableText {
+  path: string;
+  holds: "a NUL character" | "an unpaired surrogate";
+}
+
+/**
+ * The first string (value or key) PostgreSQL could not store: one with a NUL
+ * character, or with half of a UTF-16 surrogate pair ("\ud800" in JSON), which
+ * the driver would turn into U+FFFD in text and a json column refuses.
+ */
+export function unstorableTextAt(value: unknown): UnstorableText | undefined {
   const stack: Step[] = [{ value, key: "", depth: 0, parent: undefined }];
+  const problem = (text: string, step: Step): UnstorableText | undefined =>
+    isStorableText(text)
+      ? undefined
+      : {
+          path: pathOf(step) || "(body)",
+          holds: text.includes("\0") ? "a NUL character" : "an unpaired surrogate",
+        };
   while (stack.length > 0) {
     const step = stack.pop()!;
     const node = step.value;
     if (typeof node === "string") {
-      if (node.includes("\0")) return pathOf(step) || "(body)";
+      const found = problem(node, step);
+      if (found) return found;
       continue;
     }
     if (node === null || typeof node !== "object") continue;
@@ -65,7 +85,8 @@ export function nulAt(value: unknown): string | undefined {
         depth: step.depth + 1,
         parent: step,
       };
-      if (key.includes("\0")) return pathOf(child);
+      const found = problem(key, child);
+      if (found) return found;
       stack.push(child);
     }
   }
@@ -76,6 +97,19 @@ export function nulAt(value: unknown): string | undefined {
 function pathOf(step: Step) {
   const keys: string[] = [];
   for (let at: Step | undefined = step; at?.parent; at = at.parent) keys.unshift(at.key);
-  const shown = keys.slice(0, 8).map((key) => key.slice(0, 40).replace(/\0/g, "\\0"));
+  const shown = keys.slice(0, 8).map((key) => visible(key.slice(0, 40)));
   return keys.length > 8 ? `${shown.join(".")}… (${keys.length} levels)` : shown.join(".");
 }
+
+// What a message cannot show as it is, as its JSON escape: NUL and lone surrogates.
+const INVISIBLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const visible = (key: string) =>
+  key.replace(INVISIBLE, (unit) =>
+    unit === "\0" ? "\\0" : `\\u${unit.charCodeAt(0).toString(16)}`,
+  );
+
+/** The 400's message for unstorable text: the field, and what it must not hold. */
+export const unstorableMessage = ({ path, holds }: UnstorableText) =>
+  holds === "a NUL character"
+    ? `${path}: must not contain NUL characters`
+    : `${path}: must be well-formed Unicode text, without an unpaired surrogate (half of a UTF-16 pair, such as \\ud800 alone)`;

@@ -41,6 +41,8 @@ export interface PaymentSettings {
   stripe: StripeSetup | undefined;
   /** The seed's free top-up: FREE_ONRAMP, on by default except when NODE_ENV=production. */
   freeOnramp: boolean;
+  /** Free top-ups one person may take per 24 hours (FREE_ONRAMP_PER_DAY). */
+  freeOnrampPerDay: number;
   maxTopupPerDayUsd: number;
 }
 
@@ -48,6 +50,7 @@ export async function paymentSettingsFromEnv(env: Env): Promise<PaymentSettings>
   return {
     stripe: await stripeFromEnv(env),
     freeOnramp: env.FREE_ONRAMP ?? env.NODE_ENV !== "production",
+    freeOnrampPerDay: env.FREE_ONRAMP_PER_DAY,
     maxTopupPerDayUsd: env.MAX_TOPUP_PER_DAY_USD,
   };
 }

@@ -4,7 +4,7 @@ import { data, Form, redirect, useNavigation, useRevalidator } from "react-route
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
-import { topUp } from "#app/accounts/onramp.server.ts";
+import { FreeOnrampLimitError, topUp } from "#app/accounts/onramp.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import {
@@ -232,7 +232,20 @@ export async function action({ request }: Route.ActionArgs) {
       { message: "Free top-ups are off on this gateway: pay with a card instead." },
       { status: 403 },
     );
-  const { transaction, replayed } = await topUp(prisma, accountId, input.token);
+  let topped: Awaited<ReturnType<typeof topUp>>;
+  try {
+    topped = await topUp(prisma, accountId, input.token, {
+      requestedBy: userId,
+      perDay: settings.freeOnrampPerDay,
+    });
+  } catch (error) {
+    if (!(error instanceof FreeOnrampLimitError)) throw error;
+    return data(
+      { message: `${error.message}.` },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+    );
+  }
+  const { transaction, replayed } = topped;
   if (!replayed) {
     await audit(prisma, request, {
       action: "credits_added",

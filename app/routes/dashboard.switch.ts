@@ -1,9 +1,10 @@
 import { data, redirect } from "react-router";
 import { teamScope } from "#app/accounts/account-scope.server.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requirePageScope, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { switchAccount } from "#app/accounts/session.server.ts";
 import { readForm } from "#app/http/read-form.server.ts";
+import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import type { Route } from "./+types/dashboard.switch";
 
 // The header's account switcher (a form, so it works without JavaScript):

@@ -20,9 +20,12 @@ import type { Route } from "./+types/dashboard.usage.$id";
 // at (a snapshot taken when it settled) and the arithmetic from one to the
 // other, its timing, and its prompt and answer when content logging kept them.
 
+const BIGINT_MAX = 2n ** 63n - 1n;
+
 export async function loader({ request, params }: Route.LoaderArgs) {
   const scope = await requirePageScope(request);
-  const id = z.coerce.bigint().positive().safeParse(params.id);
+  // Ids are PostgreSQL bigints: a larger number names no request (and would fail the query).
+  const id = z.coerce.bigint().positive().max(BIGINT_MAX).safeParse(params.id);
   // Another account's request is as absent as one that never was.
   const row = id.success
     ? await getAccounts().prisma.conversation.findFirst({

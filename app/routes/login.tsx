@@ -4,11 +4,12 @@ import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { SignInFormSchema } from "#app/accounts/account-rules.ts";
 import { createAuthenticator, SignInFailure } from "#app/accounts/authenticator.server.ts";
-import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
+import { safeRedirect, sameSitePath } from "#app/utils/safe-redirect.ts";
 import { withRedirect } from "#app/utils/with-redirect.ts";
 import type { Route } from "./+types/login";
 import { readForm } from "#app/http/read-form.server.ts";
@@ -68,7 +69,11 @@ export default function Login({ actionData }: Route.ComponentProps) {
     >
       <Form method="post" className="grid gap-4" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <input
+          type="hidden"
+          name="redirectTo"
+          value={sameSitePath(searchParams.get("redirectTo")) ?? ""}
+        />
         <FormField
           label="Email"
           errors={fields.email.errors}

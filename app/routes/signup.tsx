@@ -2,11 +2,14 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, useSearchParams } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { requireAnonymous, safeRedirect } from "#app/accounts/require-user.server.ts";
+import { requireAnonymous } from "#app/accounts/require-user.server.ts";
+import { safeRedirect, sameSitePath } from "#app/utils/safe-redirect.ts";
 import { withRedirect } from "#app/utils/with-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
+import { claimSignUp } from "#app/accounts/sign-up-throttle.server.ts";
+import { clientFacts } from "#app/http/client-stamp.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -30,6 +33,19 @@ export async function action({ request }: Route.ActionArgs) {
   const submission = parseWithZod(form, { schema: SignUpSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
+  }
+  const { ip } = clientFacts(request);
+  const claim = await claimSignUp(accounts.prisma, ip, accounts.signUpsPerAddressPerHour);
+  if (!claim.allowed) {
+    return data(
+      {
+        result: submission.reply({
+          formErrors: [`${claim.message} Try again later.`],
+          hideFields: ["password"],
+        }),
+      },
+      { status: 429, headers: { "Retry-After": String(claim.retryAfterSeconds) } },
+    );
   }
   try {
     const user = await signUp(accounts, submission.value);
@@ -83,7 +99,11 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
     >
       <Form method="post" className="grid gap-4" {...getFormProps(form)}>
         <FormErrors errors={form.errors} />
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <input
+          type="hidden"
+          name="redirectTo"
+          value={sameSitePath(searchParams.get("redirectTo")) ?? ""}
+        />
         <FormField
           label="Email"
           errors={fields.email.errors}

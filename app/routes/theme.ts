@@ -3,16 +3,14 @@ import { z } from "zod";
 import { readForm } from "#app/http/read-form.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { setTheme } from "#app/utils/theme.server.ts";
+import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { THEMES } from "#app/utils/theme.ts";
 import type { Route } from "./+types/theme";
 
 const ThemeSchema = z.object({
   theme: z.enum(THEMES),
   // Back to the page the form was on: a path of this site only.
-  redirectTo: z
-    .string()
-    .regex(/^\/(?!\/)[^\s\\]*$/)
-    .catch("/"),
+  redirectTo: z.unknown().transform((target) => safeRedirect(target, "/")),
 });
 
 /** POST /theme {theme, redirectTo}: remembers the choice, back to the page. */

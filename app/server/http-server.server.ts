@@ -6,7 +6,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Prisma } from "../db/prisma.server.ts";
-import { stampClient } from "../http/client-stamp.server.ts";
+import { stampClient, stampedProto } from "../http/client-stamp.server.ts";
+import { crossSiteRefusal, isOwnOrigin } from "../http/same-origin.server.ts";
+import { publicOriginFor } from "../utils/request-origin.server.ts";
 import type { TrustProxy } from "../http/trust-proxy.ts";
 import { serveMetrics } from "../metrics/metrics-endpoint.server.ts";
 import { limitBody } from "./body-limit.server.ts";
@@ -68,6 +70,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
           },
         });
       }
+      // No path or parameter of ours holds a NUL byte, and no PostgreSQL text can:
+      // refused once here, for every route (issue #21, finding 11).
+      if (request.url?.includes("%00")) {
+        return sendJson(response, 400, {
+          error: {
+            message: "The URL contains a NUL byte (%00), which no path or parameter here takes",
+            type: "invalid_request_error",
+            code: "nul_in_url",
+          },
+        });
+      }
       if (path === "/healthz") return sendJson(response, 200, { status: "ok" });
       if (path === "/metrics" && request.method === "GET")
         return await serveMetrics(request, response, options.metricsToken);
@@ -100,6 +113,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (options.directActions?.(request, response)) return;
       if (serveStatic && (await serveStatic(request, response))) return;
       if (options.app) {
+        if (
+          WRITE_METHODS.has(request.method!) &&
+          !isOwnOrigin(request.headers.origin, ours(request))
+        )
+          return refuseCrossSite(request, response, path, options.log);
         if (!limitBody(request, response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) return;
         return options.app(request, response);
       }
@@ -116,6 +134,34 @@ export function createHttpServer(options: HttpServerOptions): Server {
 const CLIENT_TIMEOUTS = { headersMs: 10_000, requestMs: 120_000 };
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+/** What React Router runs actions for (its isMutationMethod). */
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Our origin as this request's browser should name it (Host was checked to parse). */
+const ours = (request: IncomingMessage) =>
+  publicOriginFor(request.headers.host ?? "", stampedProto(request));
+
+/**
+ * A write from another site (CSRF), refused before any route: a 403 in the API's
+ * error shape, logged at warn: the client's mistake, not our failure (issue #21,
+ * finding 13a). React Router's own check would answer 400 and count it as an
+ * error, and behind a TLS-terminating proxy it took our own pages' https origin
+ * for another site; start-gateway.server.ts leaves the check to this one.
+ */
+function refuseCrossSite(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string | undefined,
+  log: Logger,
+) {
+  const origin = request.headers.origin ?? "";
+  log.warn(
+    { path, method: request.method, origin: origin.slice(0, 200) },
+    "cross-site request refused",
+  );
+  const refusal = crossSiteRefusal(origin);
+  sendJson(response, refusal.status, refusal.toJSON());
+}
 const ALLOWED_METHODS = [...KNOWN_METHODS, "OPTIONS"].join(", ");
 
 /** 503 while the schema gate is closed: JSON in the API's error shape, a line of HTML for browsers. */

@@ -83,7 +83,15 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
     prisma,
     expectedMigrations,
     notServingBecause: () => gate.closedBecause,
-    app: createRequestListener({ build, mode: "production" }),
+    // The HTTP server refuses cross-site writes itself, knowing PUBLIC_URL and the
+    // trusted proxy's scheme; React Router's check, which compares Origin with a
+    // URL built from the socket (http behind Fly's TLS), would refuse our own
+    // https pages' forms. "**" matches every host: it leaves the check to ours.
+    // @see https://reactrouter.com/api/framework-conventions/react-router.config.ts#allowedactionorigins
+    app: createRequestListener({
+      build: { ...build, allowedActionOrigins: ["**"] },
+      mode: "production",
+    }),
     directActions: createDirectActions(build, RouterContextProvider, log),
     publicDir,
     trustProxy: env.TRUST_PROXY,

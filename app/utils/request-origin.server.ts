@@ -7,9 +7,12 @@ import { clientFacts } from "../http/client-stamp.server.ts";
  * proxy says so, see app/http/trust-proxy.ts).
  */
 export function publicOrigin(request: Request) {
+  return publicOriginFor(new URL(request.url).host, clientFacts(request).proto);
+}
+
+/** The same for a request before it is a Fetch Request: its Host and its stamped scheme. */
+export function publicOriginFor(host: string, proto: "http" | "https") {
   const configured = process.env.PUBLIC_URL?.trim();
   if (configured) return new URL(configured).origin;
-  const url = new URL(request.url);
-  url.protocol = `${clientFacts(request).proto}:`;
-  return url.origin;
+  return new URL(`${proto}://${host}`).origin;
 }

@@ -111,6 +111,45 @@ test.each(CASES)("%s -> %i", async (_name, path, type, body, status, signedIn) =
   if (path.startsWith("/api/")) expect(JSON.parse(text).error.message).toBeTruthy();
 });
 
+// Issue #21, finding 11: URLs no route can answer must say so (4xx), not fail
+// in PostgreSQL (a bigint out of range, a NUL byte, which no text can hold).
+const URL_CASES: [method: string, path: string, status: number, says: RegExp][] = [
+  ["GET", "/dashboard/usage/99999999999999999999999", 404, /No such request/],
+  ["GET", "/dashboard/usage/9223372036854775808", 404, /No such request/],
+  ["GET", "/api/v1/generation?id=%00", 400, /NUL/],
+  ["GET", "/api/v1/generation?id=req_%00x", 400, /NUL/],
+  ["GET", "/api/auth/profile?team=%00", 400, /NUL/],
+  ["DELETE", "/api/provider-keys/%00", 400, /NUL/],
+  ["PUT", "/api/provider-keys/%00", 400, /NUL/],
+  ["PUT", "/api/admin/models/%00", 400, /NUL/],
+  ["PUT", "/api/admin/providers/%00", 400, /NUL/],
+  ["POST", "/api/admin/providers/%00/keys", 400, /NUL/],
+  ["DELETE", "/api/admin/providers/%00/keys/1", 400, /NUL/],
+  ["GET", "/dashboard/usage?model=%00", 400, /NUL/],
+];
+
+test.each(URL_CASES)("%s %s -> %i", async (method, path, status, says) => {
+  const keys = await fetch(`${gateway.baseUrl}/api/api-keys`, {
+    method: "POST",
+    headers: { "content-type": JSON_TYPE, cookie },
+    body: JSON.stringify({ name: "url cases" }),
+  });
+  const { secret } = (await keys.json()) as { secret: string };
+  const response = await fetch(gateway.baseUrl + path, {
+    method,
+    headers: {
+      cookie,
+      authorization: `Bearer ${secret}`,
+      ...(method === "GET" ? {} : { "content-type": JSON_TYPE }),
+    },
+    body: method === "GET" ? undefined : JSON.stringify({ name: "x", apiKey: "sk-0123456789" }),
+    redirect: "manual",
+  });
+  tally(response.status);
+  expect(response.status).toBe(status);
+  expect(await response.text()).toMatch(says);
+});
+
 test("nothing above was logged as a server error", () => {
   const errors = gateway
     .output()

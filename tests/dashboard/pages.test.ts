@@ -16,6 +16,7 @@ import * as logout from "../../app/routes/logout.tsx";
 import * as modelsPage from "../../app/routes/models.tsx";
 import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import * as signup from "../../app/routes/signup.tsx";
+import * as theme from "../../app/routes/theme.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import {
   createApiKey,
@@ -131,6 +132,34 @@ describe("sign-up and sign-in pages", () => {
     )) as Response;
     expect(offsite.headers.get("location")).toBe("/dashboard");
   });
+
+  // Issue #21, finding 7: browsers read these Location values as another host.
+  test.each(["/\\evil.example/x", "/\t/evil.example", "/.//evil.example"])(
+    "redirectTo %j after sign-in, sign-up or the theme toggle stays on this site",
+    async (hostile) => {
+      const user = await createUser(getAccounts().prisma);
+      const signIn = (await run(() =>
+        login.action(
+          args(post("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: hostile })),
+        ),
+      )) as Response;
+      expect(signIn.status).toBe(302);
+      expect(signIn.headers.get("location")).toBe("/dashboard");
+      const email = `redirect-${Math.random().toString(36).slice(2)}@example.test`;
+      const signUp = (await run(() =>
+        signup.action(
+          args(post("/signup", { email, password: "a long password", redirectTo: hostile })),
+        ),
+      )) as Response;
+      expect(signUp.status).toBe(302);
+      expect(signUp.headers.get("location")).toBe("/dashboard");
+      const toggled = (await run(() =>
+        theme.action(args(post("/theme", { theme: "dark", redirectTo: hostile }))),
+      )) as Response;
+      expect(toggled.status).toBe(302);
+      expect(toggled.headers.get("location")).toBe("/");
+    },
+  );
 
   test("a signed-in user visiting sign-in goes to the dashboard", async () => {
     const { cookie } = await signedIn();

@@ -67,6 +67,31 @@ test.each([false, true])(
   },
 );
 
+// Issue #21, findings 11 and 12: PostgreSQL's json cannot hold a NUL or half a
+// surrogate pair, and one such prompt made its whole settlement batch fail: the
+// requests were answered and never charged.
+test.each([
+  ["a NUL", "nul\u0000byte", "nul\ufffdbyte"],
+  ["a lone surrogate", "half \ud800 a pair", "half \ufffd a pair"],
+])(
+  "a logged prompt with %s is stored readable, and the request is charged",
+  async (_what, text, stored) => {
+    const user = await createUser(prisma, { credits: 10 });
+    const { apiKey, secret } = await createApiKey(prisma, user.id);
+    await prisma.apiKey.update({ where: { id: apiKey.id }, data: { logContent: true } });
+    const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({
+      model: "recorded",
+      messages: [{ role: "user", content: text }],
+    });
+    const row = await rowOf(user.id);
+    expect(row.cost).toBeGreaterThan(0n);
+    expect(row.prompt).toEqual({ messages: [{ role: "user", content: stored }] });
+    const account = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(account.balance).toBe(user.balance - row.cost);
+  },
+);
+
 test("LOG_CONTENT stores them for every key", async () => {
   const user = await createUser(prisma, { credits: 10 });
   const { secret } = await createApiKey(prisma, user.id);

@@ -672,6 +672,26 @@ describe("previous_response_id", () => {
     expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
   });
 
+  // Issue #21, finding 12: jsonb cannot hold "\u0000" or half a surrogate pair.
+  test("a response whose input has a NUL and a lone surrogate is stored, continued and charged", async () => {
+    const who = await customer();
+    const first = await who.client.responses.create({
+      model: "resp-openai",
+      input: "odd \u0000 and \ud800 text",
+    });
+    const stored = await prisma.storedResponse.findUniqueOrThrow({ where: { id: first.id } });
+    expect(JSON.stringify(stored.messages)).toContain("odd \ufffd and \ufffd text");
+    await who.client.responses.create({
+      model: "resp-openai",
+      input: "And now?",
+      previous_response_id: first.id,
+    });
+    expect(JSON.stringify(harness.fakes.openai.scripts.received.at(-1)!.body)).toContain(
+      "odd \ufffd and \ufffd text",
+    );
+    await expect.poll(() => prisma.conversation.count({ where: { userId: who.user.id } })).toBe(2);
+  });
+
   test("store: false keeps nothing; another user's, an unknown or an expired id is a 404", async () => {
     const owner = await customer();
     const other = await customer();

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
 import { createAccounts, type Accounts } from "../../app/accounts/accounts.server.ts";
+import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../../app/accounts/onramp.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import {
   createKeyApi,
@@ -26,6 +27,8 @@ export async function startApiHarness(
   options: {
     signupCredits?: number;
     adminEmail?: string;
+    /** The tests sign many accounts up from 127.0.0.1: room for them unless a test sets it. */
+    signUpsPerAddressPerHour?: number;
     trustProxy?: TrustProxy;
     /** Payments as the environment would set them (default: free top-ups on, no Stripe). */
     payments?: Partial<PaymentSettings>;
@@ -35,12 +38,14 @@ export async function startApiHarness(
   const payments: PaymentSettings = {
     stripe: undefined,
     freeOnramp: true,
+    freeOnrampPerDay: DEFAULT_FREE_ONRAMPS_PER_DAY,
     maxTopupPerDayUsd: 200,
     ...paymentOptions,
   };
   const accounts: Accounts = createAccounts({
     prisma,
     sessionSecret: "test-secret-".padEnd(40, "x"),
+    signUpsPerAddressPerHour: 1_000,
     ...accountOptions,
   });
   const listener = createRequestListener((request) => {
