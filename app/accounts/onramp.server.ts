@@ -5,7 +5,7 @@ import { ONRAMP_CREDITS } from "./account-rules.ts";
 
 export { ONRAMP_CREDITS };
 
-/** FREE_ONRAMP_PER_DAY's default: enough to try the gateway out, too few to farm (ADR 032). */
+/** FREE_ONRAMP_PER_DAY's default: enough to try the gateway out, too few to farm (ADR 034). */
 export const DEFAULT_FREE_ONRAMPS_PER_DAY = 3;
 export const FREE_ONRAMP_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -26,7 +26,7 @@ export class FreeOnrampLimitError extends Error {
  * or doubled request finds its first transaction and credits nothing more.
  * The person asking (`requestedBy`, the account's owner or a team's owner) may
  * take `perDay` of them per 24 hours, whichever accounts they go to, so that
- * new teams are no way around it (issue #21, finding 10; ADR 032). Past it,
+ * new teams are no way around it (issue #21, finding 10; ADR 034). Past it,
  * FreeOnrampLimitError; a replay is always answered.
  */
 export async function topUp(

@@ -3,7 +3,7 @@ import type { Prisma } from "../db/prisma.server.ts";
 
 // Sign-ups are counted per client address over a sliding hour, like failed
 // sign-ins (login-throttle.server.ts), in the database so that every instance
-// counts the same ones (ADR 032; issue #21, finding 10: 194-207 accounts in
+// counts the same ones (ADR 034; issue #21, finding 10: 194-207 accounts in
 // 10 s from one address). Each valid attempt counts, an email that is taken
 // too (or the answers would tell which emails exist); bad input does not.
 

@@ -110,7 +110,7 @@ export const EnvSchema = z.object({
     .max(1_000_000_000, "is too large")
     .default(0),
   ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
-  /** Sign-ups one client address (an IPv6 /64) may make per hour; more get 429 (ADR 032). */
+  /** Sign-ups one client address (an IPv6 /64) may make per hour; more get 429 (ADR 034). */
   SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of sign-ups")
@@ -164,7 +164,7 @@ export const EnvSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .transform((value) => value === "true" || value === "1")
     .optional(),
-  /** Free top-ups one person may take per 24 hours, for any account (ADR 032). */
+  /** Free top-ups one person may take per 24 hours, for any account (ADR 034). */
   FREE_ONRAMP_PER_DAY: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of top-ups")

@@ -1,4 +1,4 @@
-// Sign-ups are counted per client address over an hour (ADR 032): past the
+// Sign-ups are counted per client address over an hour (ADR 034): past the
 // limit, 429 with Retry-After, and no account. Issue #21, finding 10: one
 // address made 194-207 accounts in 10 s, each one more free top-up.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";

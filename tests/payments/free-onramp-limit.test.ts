@@ -1,6 +1,6 @@
 // The free onramp (FREE_ONRAMP, on outside production) gives 1,000 credits per
 // Idempotency-Key; a person may take FREE_ONRAMP_PER_DAY of them per 24 hours,
-// whichever account they go to (ADR 032). Issue #21, finding 10: each new key
+// whichever account they go to (ADR 034). Issue #21, finding 10: each new key
 // was another 1,000 credits, without end.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";

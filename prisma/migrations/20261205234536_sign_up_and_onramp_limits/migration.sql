@@ -1,5 +1,5 @@
 -- Sign-ups counted per client address, and free top-ups per person per day
--- (issue #21, finding 10; ADR 032).
+-- (issue #21, finding 10; ADR 034).
 
 -- AlterTable
 ALTER TABLE "onramp_transactions" ADD COLUMN     "requested_by" UUID;
