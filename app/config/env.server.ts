@@ -95,6 +95,8 @@ export const EnvSchema = z.object({
   /** How long a provider may keep a stream waiting: for its first part, and between parts. */
   UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: seconds.default(30),
   UPSTREAM_CHUNK_TIMEOUT_SECONDS: seconds.default(60),
+  /** How long a provider may take over the whole of an answer the client does not stream. */
+  UPSTREAM_ANSWER_TIMEOUT_SECONDS: seconds.default(300),
   OPENAI_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
   OPENAI_CHUNK_TIMEOUT_SECONDS: seconds.optional(),
   ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
