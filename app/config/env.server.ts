@@ -177,6 +177,8 @@ export const EnvSchema = z.object({
     .min(1, "must be at least 1")
     .max(3650, "must be at most 3650")
     .default(30),
+  /** How long a client may read nothing of an answer waiting for it before it is cut. */
+  CLIENT_READ_TIMEOUT_SECONDS: seconds.default(30),
   /** On SIGTERM, how long running requests may go on before they are ended. */
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   LOG_LEVEL: z
