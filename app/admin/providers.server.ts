@@ -26,6 +26,20 @@ const baseUrl = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
   .max(2048)
   .nullable();
+/** A provider's own timeout; null: the environment's (UPSTREAM_*_TIMEOUT_SECONDS). */
+const timeoutSeconds = z
+  .number({ error: "must be a whole number of seconds" })
+  .int("must be a whole number of seconds")
+  .min(1, "must be at least 1")
+  .max(3600, "must be at most 3600")
+  .nullable()
+  .optional();
+/** How long the provider may keep the gateway waiting (docs/decisions/035-upstream-timeouts-per-provider.md). */
+const timeoutFields = {
+  firstByteTimeoutSeconds: timeoutSeconds,
+  chunkTimeoutSeconds: timeoutSeconds,
+  answerTimeoutSeconds: timeoutSeconds,
+};
 
 export const CreateProviderSchema = z.object({
   slug: slugSchema,
@@ -33,6 +47,7 @@ export const CreateProviderSchema = z.object({
   kind: z.enum(PROVIDER_KINDS, { error: `must be one of ${PROVIDER_KINDS.join(", ")}` }),
   baseUrl: baseUrl.optional(),
   streamUsage: z.boolean({ error: "must be true or false" }).optional(),
+  ...timeoutFields,
   apiKey: upstreamKeySchema.optional(),
 });
 
@@ -42,6 +57,7 @@ export const UpdateProviderSchema = z
     baseUrl: baseUrl.optional(),
     enabled: z.boolean({ error: "must be true or false" }).optional(),
     streamUsage: z.boolean({ error: "must be true or false" }).optional(),
+    ...timeoutFields,
   })
   .refine((input) => Object.keys(input).length > 0, { error: "send at least one field" });
 
@@ -66,6 +82,9 @@ const PROVIDER_FIELDS = {
   baseUrl: true,
   enabled: true,
   streamUsage: true,
+  firstByteTimeoutSeconds: true,
+  chunkTimeoutSeconds: true,
+  answerTimeoutSeconds: true,
   // Never the sealed secret: its prefix is all that is shown.
   keys: { orderBy: { id: "asc" }, select: KEY_FIELDS },
 } as const;
@@ -130,6 +149,9 @@ export async function createProvider(
       kind: input.kind,
       baseUrl: input.baseUrl ?? null,
       streamUsage: input.streamUsage ?? true,
+      firstByteTimeoutSeconds: input.firstByteTimeoutSeconds ?? null,
+      chunkTimeoutSeconds: input.chunkTimeoutSeconds ?? null,
+      answerTimeoutSeconds: input.answerTimeoutSeconds ?? null,
       ...(input.apiKey
         ? { keys: { create: { secret: box.seal(input.apiKey), prefix: keyPrefix(input.apiKey) } } }
         : {}),

@@ -97,6 +97,8 @@ export const EnvSchema = z.object({
   /** How long a provider may keep a stream waiting: for its first part, and between parts. */
   UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: seconds.default(30),
   UPSTREAM_CHUNK_TIMEOUT_SECONDS: seconds.default(60),
+  /** How long a provider may take over the whole of an answer the client does not stream. */
+  UPSTREAM_ANSWER_TIMEOUT_SECONDS: seconds.default(300),
   OPENAI_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
   OPENAI_CHUNK_TIMEOUT_SECONDS: seconds.optional(),
   ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS: seconds.optional(),
@@ -191,6 +193,8 @@ export const EnvSchema = z.object({
     .min(1, "must be at least 1")
     .max(3650, "must be at most 3650")
     .default(30),
+  /** How long a client may read nothing of an answer waiting for it before it is cut. */
+  CLIENT_READ_TIMEOUT_SECONDS: seconds.default(30),
   /** On SIGTERM, how long running requests may go on before they are ended. */
   SHUTDOWN_GRACE_SECONDS: seconds.default(20),
   LOG_LEVEL: z

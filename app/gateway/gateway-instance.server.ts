@@ -5,7 +5,8 @@ import { createLogger } from "../server/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
 import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
 import { getPaymentSettings } from "../payments/payment-settings.server.ts";
-import { createGateway, upstreamTimeoutsFromEnv, type Gateway } from "./gateway.server.ts";
+import { createGateway, type Gateway } from "./gateway.server.ts";
+import { upstreamTimeoutsFromEnv } from "./upstream-timeouts.ts";
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
 export function getGateway(): Promise<Gateway> {

@@ -1,5 +1,4 @@
 import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
-import type { Env } from "../config/env.server.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
@@ -13,7 +12,7 @@ import { ProviderRegistry } from "./providers/provider-registry.server.ts";
 import { OwnKeyCache } from "./providers/own-keys.server.ts";
 import type Stripe from "stripe";
 import { AutoTopUp } from "../payments/auto-topup.server.ts";
-import type { UpstreamTimeouts } from "./upstream-watchdog.ts";
+import { DEFAULT_UPSTREAM_TIMEOUTS, type EnvUpstreamTimeouts } from "./upstream-timeouts.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
@@ -49,8 +48,8 @@ export interface Gateway {
   responseStoreDays: number;
   /** The requests running here, by API key: a revoked key's end at once. */
   running: RunningRequests;
-  /** How long each provider may keep silent (DEFAULT_UPSTREAM_TIMEOUTS for those not listed). */
-  upstreamTimeouts: Partial<Record<string, UpstreamTimeouts>>;
+  /** The environment's upstream timeouts, for providers whose rows set none (the registry applies them). */
+  upstreamTimeouts: EnvUpstreamTimeouts;
   log: Logger;
   /** Ends every running request with a "restarting" error, billed for what it produced. */
   stopRunning(): Promise<void>;
@@ -68,22 +67,6 @@ const SHUTTING_DOWN = new GatewayError(503, "The gateway is restarting; retry th
   code: "server_shutting_down",
 });
 
-/** Each provider's silence limits: its own variables, else the gateway-wide ones. */
-export function upstreamTimeoutsFromEnv(env: Env): Record<string, UpstreamTimeouts> {
-  const limits = (firstByte: number | undefined, betweenChunks: number | undefined) => ({
-    firstByteMs: (firstByte ?? env.UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS) * 1000,
-    betweenChunksMs: (betweenChunks ?? env.UPSTREAM_CHUNK_TIMEOUT_SECONDS) * 1000,
-  });
-  return {
-    openai: limits(env.OPENAI_FIRST_BYTE_TIMEOUT_SECONDS, env.OPENAI_CHUNK_TIMEOUT_SECONDS),
-    anthropic: limits(
-      env.ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS,
-      env.ANTHROPIC_CHUNK_TIMEOUT_SECONDS,
-    ),
-    google: limits(env.GEMINI_FIRST_BYTE_TIMEOUT_SECONDS, env.GEMINI_CHUNK_TIMEOUT_SECONDS),
-  };
-}
-
 /**
  * The gateway on a Prisma client (which the caller owns and disconnects) and a
  * LISTEN connection of its own to `databaseUrl`.
@@ -98,7 +81,8 @@ export async function createGateway(options: {
   log: Logger;
   /** How long a hold nobody uses is kept for the next requests (see the Ledger). */
   holdIdleMs?: number;
-  upstreamTimeouts?: Partial<Record<string, UpstreamTimeouts>>;
+  /** The environment's upstream timeouts (default: DEFAULT_UPSTREAM_TIMEOUTS for every provider). */
+  upstreamTimeouts?: EnvUpstreamTimeouts;
   logContent?: boolean;
   responseStoreDays?: number;
   tracing?: Tracing;
@@ -145,12 +129,17 @@ export async function createGateway(options: {
     }
   };
   const catalog = new CatalogCache(options.prisma, listener);
+  const upstreamTimeouts = options.upstreamTimeouts ?? {
+    defaults: DEFAULT_UPSTREAM_TIMEOUTS,
+    byProvider: {},
+  };
   const providers = new ProviderRegistry({
     prisma: options.prisma,
     listener,
     box: options.box,
     fixed: options.adapters,
     log: options.log,
+    timeouts: upstreamTimeouts,
   });
   const ownKeys = new OwnKeyCache({
     prisma: options.prisma,
@@ -191,7 +180,7 @@ export async function createGateway(options: {
     tracing: options.tracing,
     logContent: options.logContent ?? false,
     responseStoreDays: options.responseStoreDays ?? 30,
-    upstreamTimeouts: options.upstreamTimeouts ?? {},
+    upstreamTimeouts,
     log: options.log,
     stopRunning: () => running.stopAll(SHUTTING_DOWN),
     async close() {

@@ -3,7 +3,7 @@ import type { RouteOption } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "./parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "./providers/adapter.ts";
-import { DEFAULT_UPSTREAM_TIMEOUTS, UpstreamWatchdog } from "./upstream-watchdog.ts";
+import { UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
 const MAX_RETRY_WAIT_SECONDS = 2;
@@ -56,19 +56,18 @@ export async function openUpstream(
   let attempts = 0;
   // Made on the first failure only: most requests have none.
   let failed: FailedAttempt[] | undefined;
-  const adapters = await gateway.providers.adapters();
+  const { adapters, timeoutsOf } = await gateway.providers.upstreams();
   const { breaker } = gateway;
   const configured = routes.filter((route) => route.ownKey || adapters.has(route.providerSlug));
 
   /** A route's attempts: its first part, or the failure and whether the next route may be tried. */
   async function tryRoute(route: RouteOption, adapter: ProviderAdapter) {
-    const timeouts = gateway.upstreamTimeouts[route.providerSlug] ?? DEFAULT_UPSTREAM_TIMEOUTS;
+    const timeouts = timeoutsOf(route.providerSlug);
+    const watched = { wholeAnswer: !call.stream, wholeUpstream: adapter.wholeAnswers === true };
     let routeFailure: Failure | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {
-      // A whole (JSON) answer comes in one piece when it is complete: only streams are timed.
-      const watchdog = call.stream
-        ? new UpstreamWatchdog(call.signal, timeouts, route.providerSlug)
-        : undefined;
+      // Every call is timed, streamed or not: a silent provider fails like a 5xx (issue #21).
+      const watchdog = new UpstreamWatchdog(call.signal, timeouts, route.providerSlug, watched);
       attempts += 1;
       const span = trace?.step("upstream", {
         "gen_ai.provider.name": route.providerSlug,
@@ -78,26 +77,26 @@ export async function openUpstream(
       try {
         const parts = await adapter.open({
           ...call,
-          signal: watchdog?.signal ?? call.signal,
+          signal: watchdog.signal,
           upstreamModel: route.upstreamModel,
         });
         const rest = parts[Symbol.asyncIterator]();
         const first = await rest.next();
-        if (watchdog?.timedOut) throw new Error("timed out"); // ended quietly when aborted
-        if (first.done) watchdog?.stop();
+        if (watchdog.timedOut) throw new Error("timed out"); // ended quietly when aborted
+        if (first.done) watchdog.stop();
         if (route !== routes[0]) gateway.metrics.fellBack(route.modelSlug, route.providerSlug);
         return {
           ok: true as const,
           route,
           first,
-          rest: watchdog && !first.done ? watchdog.guard(rest) : rest,
+          rest: first.done ? rest : watchdog.guard(rest),
           attempts,
           failed,
           span,
         };
       } catch (caught) {
-        watchdog?.stop();
-        const error = watchdog ? watchdog.explain(caught) : caught;
+        watchdog.stop();
+        const error = watchdog.explain(caught);
         routeFailure = { ok: false, route, error, attempts, next: false };
         const code = error instanceof UpstreamError ? error.code : "upstream_error";
         (failed ??= []).push({ provider: route.providerSlug, code });

@@ -23,6 +23,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { PROVIDER_KINDS } from "#app/gateway/providers/create-adapter.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { resolveUpstreamTimeouts } from "#app/gateway/upstream-timeouts.ts";
 import { GatewayError } from "#app/http/gateway-error.ts";
 import { readForm } from "#app/http/read-form.server.ts";
 import { describeZodError } from "#app/http/zod-issue.ts";
@@ -49,6 +50,9 @@ const ActionSchema = z.discriminatedUnion("intent", [
     name: z.string(),
     baseUrl: z.string(),
     streamUsage: z.literal("on").optional(),
+    firstByteTimeoutSeconds: z.string().optional(),
+    chunkTimeoutSeconds: z.string().optional(),
+    answerTimeoutSeconds: z.string().optional(),
   }),
   z.object({
     intent: z.literal("import"),
@@ -68,6 +72,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   ]);
   const skipped = new Set(gateway.breaker.open());
   const now = Date.now();
+  const inSeconds = (ms: number) => Math.round(ms / 1000);
   return {
     kinds: PROVIDER_KINDS,
     healthMinutes: HEALTH_WINDOW_MINUTES,
@@ -81,6 +86,17 @@ export async function loader({ request }: Route.LoaderArgs) {
       baseUrl: provider.baseUrl,
       streamUsage: provider.streamUsage,
       enabled: provider.enabled,
+      // Its own timeouts (null: the environment's), and the environment's it would fall back to.
+      timeouts: {
+        firstByteSeconds: provider.firstByteTimeoutSeconds,
+        chunkSeconds: provider.chunkTimeoutSeconds,
+        answerSeconds: provider.answerTimeoutSeconds,
+      },
+      defaultTimeouts: (({ firstByteMs, betweenChunksMs, answerMs }) => ({
+        firstByteSeconds: inSeconds(firstByteMs),
+        chunkSeconds: inSeconds(betweenChunksMs),
+        answerSeconds: inSeconds(answerMs),
+      }))(resolveUpstreamTimeouts(gateway.upstreamTimeouts, provider.slug)),
       keys: provider.keys.map((key) => ({
         id: key.id,
         prefix: key.prefix,
@@ -149,6 +165,9 @@ export async function action({ request }: Route.ActionArgs) {
           // An empty base URL means the official API's.
           baseUrl: input.baseUrl.trim() || null,
           streamUsage: input.streamUsage === "on",
+          firstByteTimeoutSeconds: secondsField(input.firstByteTimeoutSeconds),
+          chunkTimeoutSeconds: secondsField(input.chunkTimeoutSeconds),
+          answerTimeoutSeconds: secondsField(input.answerTimeoutSeconds),
         });
         if (!fields.success) return refused(fields.error);
         await updateProvider(prisma, input.slug, fields.data, admin);
@@ -190,6 +209,12 @@ export async function action({ request }: Route.ActionArgs) {
   }
 }
 
+/** A timeout field of the edit form: empty means the environment's (null); else a number for the schema to check. */
+function secondsField(value: string | undefined) {
+  const text = value?.trim() ?? "";
+  return text === "" ? null : Number(text);
+}
+
 /** "Last 15 min: 120 requests, 2% errors, median 850 ms (first token 310 ms)". */
 function describeHealth(
   health: {
@@ -206,6 +231,30 @@ function describeHealth(
   const firstToken =
     health.firstTokenP50Ms === null ? "" : ` (first token ${health.firstTokenP50Ms} ms)`;
   return `Last ${minutes} min: ${health.requests} requests, ${errorRate}% errors${latency}${firstToken}.`;
+}
+
+/** One of a provider's timeouts: its own value, or empty with the environment's as placeholder. */
+function TimeoutField(props: {
+  name: string;
+  label: string;
+  value: number | null;
+  fallback: number;
+}) {
+  return (
+    <label className="grid gap-1">
+      {props.label}
+      <Input
+        name={props.name}
+        type="number"
+        min={1}
+        max={3600}
+        step={1}
+        inputMode="numeric"
+        defaultValue={props.value ?? ""}
+        placeholder={String(props.fallback)}
+      />
+    </label>
+  );
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Admin: providers · LLM Gateway" }];
@@ -290,6 +339,29 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
               <Button type="submit" size="sm" variant="outline">
                 Save
               </Button>
+              <fieldset className="grid gap-2 sm:col-span-4 sm:grid-cols-3">
+                <legend className="mb-1 text-muted-foreground">
+                  Timeouts in seconds; empty: the environment&apos;s (shown greyed)
+                </legend>
+                <TimeoutField
+                  name="firstByteTimeoutSeconds"
+                  label="First part of a stream"
+                  value={provider.timeouts.firstByteSeconds}
+                  fallback={provider.defaultTimeouts.firstByteSeconds}
+                />
+                <TimeoutField
+                  name="chunkTimeoutSeconds"
+                  label="Between two parts"
+                  value={provider.timeouts.chunkSeconds}
+                  fallback={provider.defaultTimeouts.chunkSeconds}
+                />
+                <TimeoutField
+                  name="answerTimeoutSeconds"
+                  label="Whole answer (not streamed)"
+                  value={provider.timeouts.answerSeconds}
+                  fallback={provider.defaultTimeouts.answerSeconds}
+                />
+              </fieldset>
             </Form>
           </details>
           <ul className="grid gap-1 text-sm">

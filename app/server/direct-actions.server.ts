@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createHeaders, sendResponse } from "@remix-run/node-fetch-server";
+import { createHeaders } from "@remix-run/node-fetch-server";
 import type { ActionFunction, RouterContextProvider, ServerBuild } from "react-router";
 import { setBufferedBody, TOO_LARGE, type BufferedBody } from "../http/buffered-body.server.ts";
 import type { Logger } from "./logger.server.ts";
+import { writeResponse } from "./write-response.server.ts";
 
 /** What a resource route exports as `handle` to have its POSTs dispatched directly. */
 export interface DirectActionHandle {
@@ -27,13 +28,17 @@ interface Target {
  * stream: together that costs more than the rest of a proxied request
  * (docs/decisions/011-lean-request-path.md). Here the body is read into one
  * buffer (see buffered-body.server.ts) and the action gets a Fetch Request with
- * the same headers, URL and client-abort signal. Every other request, and every
- * other method on these paths, goes through React Router as usual.
+ * the same headers, URL and client-abort signal; the answer is written only as
+ * fast as the client reads it, and a client that reads nothing for
+ * `clientReadTimeoutMs` is cut (see write-response.server.ts). Every other
+ * request, and every other method on these paths, goes through React Router
+ * as usual.
  */
 export function createDirectActions(
   build: ServerBuild,
   Context: new () => RouterContextProvider,
   log: Logger,
+  clientReadTimeoutMs = 30_000,
 ): Dispatch {
   const targets = new Map<string, Target>();
   for (const route of Object.values(build.routes)) {
@@ -92,7 +97,11 @@ export function createDirectActions(
       response = thrown;
     }
     if (outgoing.destroyed || client.signal.aborted) return void response.body?.cancel();
-    await sendResponse(outgoing, response);
+    if ((await writeResponse(outgoing, response, clientReadTimeoutMs)) === "client-cut")
+      log.info(
+        { path: target.pattern, seconds: clientReadTimeoutMs / 1000 },
+        "client read nothing of its answer for too long: connection closed",
+      );
   }
 }
 

@@ -92,7 +92,12 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       build: { ...build, allowedActionOrigins: ["**"] },
       mode: "production",
     }),
-    directActions: createDirectActions(build, RouterContextProvider, log),
+    directActions: createDirectActions(
+      build,
+      RouterContextProvider,
+      log,
+      env.CLIENT_READ_TIMEOUT_SECONDS * 1000,
+    ),
     publicDir,
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN,

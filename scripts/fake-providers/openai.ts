@@ -1,6 +1,7 @@
 // A fake OpenAI Chat Completions server: same paths, SSE framing, chunk and
 // usage shapes, and error bodies as api.openai.com (see shared PROVIDER-WIRE.md §1).
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import {
   promptCharacters,
   sendJson,
@@ -74,8 +75,12 @@ type EmbeddingsParams = {
 };
 
 /** POST /v1/embeddings: deterministic vectors (1,536 by default), a token per 4 characters. */
-function embeddingsAnswer(params: EmbeddingsParams, scripts: Scripts): [number, unknown] {
+async function embeddingsAnswer(
+  params: EmbeddingsParams,
+  scripts: Scripts,
+): Promise<[number, unknown]> {
   const script = scripts.next(params.model);
+  await sleep(script.firstByteDelayMs);
   if (script.status) return [script.status, { error: { ...ERRORS[script.status], param: null } }];
   const inputs = typeof params.input === "string" ? [params.input] : params.input;
   const tokens = inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
@@ -108,8 +113,10 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
       if (request.method === "POST" && url.pathname === "/v1/embeddings") {
         if (!request.headers.authorization?.startsWith("Bearer "))
           return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        const [status, answer] = await embeddingsAnswer(body as EmbeddingsParams, scripts);
+        if (response.destroyed) return;
         markCompleted();
-        return sendJson(response, ...embeddingsAnswer(body as EmbeddingsParams, scripts));
+        return sendJson(response, status, answer);
       }
       if (request.method === "GET" && url.pathname === "/v1/models") {
         if (!request.headers.authorization?.startsWith("Bearer "))
@@ -178,8 +185,7 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
       const finishReason = script.finishReason ?? (toolCalls.length ? "tool_calls" : "stop");
 
       if (!params.stream) {
-        markCompleted();
-        return sendJson(response, 200, {
+        const answer = {
           id,
           object: "chat.completion",
           created,
@@ -208,7 +214,11 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
           ],
           ...(usage ? { usage: { ...openAiUsage(usage), ...script.usageOverride } } : {}),
           service_tier: "default",
-        });
+        };
+        if (script.bodyStallMs !== undefined)
+          return stallMidBody(response, answer, script.bodyStallMs, markCompleted);
+        markCompleted();
+        return sendJson(response, 200, answer);
       }
 
       const includeUsage = params.stream_options?.include_usage === true;
@@ -321,4 +331,20 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
       response.end();
     },
   });
+}
+
+/** Headers and the first half of a JSON answer, then silence, then the rest (unless the caller left). */
+async function stallMidBody(
+  response: ServerResponse,
+  answer: unknown,
+  stallMs: number,
+  markCompleted: () => void,
+) {
+  const body = Buffer.from(JSON.stringify(answer));
+  response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+  response.write(body.subarray(0, body.length / 2));
+  await sleep(stallMs);
+  if (response.destroyed) return;
+  markCompleted();
+  response.end(body.subarray(body.length / 2));
 }

@@ -40,6 +40,8 @@ export interface FakeScript {
   /** Fall silent for `stallMs` after this many content chunks, then go on (OpenAI fake). */
   stallAfterChunks?: number;
   stallMs?: number;
+  /** A whole (non-streamed) answer: send the headers and half the body, then fall silent this long (OpenAI fake). */
+  bodyStallMs?: number;
 }
 
 export interface FakeUsage {

@@ -476,6 +476,61 @@ describe("the providers page", () => {
     );
   });
 
+  test("the edit form sets a provider's timeouts; an empty field means the environment's", async () => {
+    const { cookie } = await cookieFor("ADMIN");
+    const fake = harness.fakes.openai;
+    const created = await post(cookie, {
+      intent: "create",
+      slug: "page-limits",
+      kind: "openai-compatible",
+      baseUrl: fake.baseUrl,
+    });
+    expect(outcome(created)).toMatchObject({ ok: true });
+    const edit = (fields: Record<string, string>) =>
+      post(cookie, {
+        intent: "edit",
+        slug: "page-limits",
+        name: "Limits",
+        baseUrl: fake.baseUrl,
+        firstByteTimeoutSeconds: "",
+        chunkTimeoutSeconds: "",
+        answerTimeoutSeconds: "",
+        ...fields,
+      });
+    expect(
+      outcome(await edit({ firstByteTimeoutSeconds: "45", answerTimeoutSeconds: "600" })),
+    ).toMatchObject({ ok: true });
+    const row = () =>
+      getAccounts().prisma.provider.findUniqueOrThrow({ where: { slug: "page-limits" } });
+    expect(await row()).toMatchObject({
+      firstByteTimeoutSeconds: 45,
+      chunkTimeoutSeconds: null,
+      answerTimeoutSeconds: 600,
+    });
+    expect(outcome(await edit({ chunkTimeoutSeconds: "0" }))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^chunkTimeoutSeconds: must be at least 1/),
+    });
+    expect(outcome(await edit({ answerTimeoutSeconds: "ten" }))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^answerTimeoutSeconds: must be a whole number of seconds/),
+    });
+    // The page shows each limit, and the environment's value an empty field stands for.
+    const page = await providers.loader(
+      args(new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie } })),
+    );
+    expect(page.providers.find((listed) => listed.slug === "page-limits")).toMatchObject({
+      timeouts: { firstByteSeconds: 45, chunkSeconds: null, answerSeconds: 600 },
+      defaultTimeouts: { firstByteSeconds: 30, chunkSeconds: 60, answerSeconds: 300 },
+    });
+    expect(outcome(await edit({}))).toMatchObject({ ok: true });
+    expect(await row()).toMatchObject({
+      firstByteTimeoutSeconds: null,
+      chunkTimeoutSeconds: null,
+      answerTimeoutSeconds: null,
+    });
+  });
+
   test("each provider's last 15 minutes: requests, error rate, median latency, from the usage log", async () => {
     const { cookie, user } = await cookieFor("ADMIN");
     await createCatalogEntry(getAccounts().prisma, {

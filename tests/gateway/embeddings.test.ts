@@ -26,7 +26,7 @@ const TEXTS = ["The cat sat on the mat.", "Quarterly revenue grew by nine percen
 
 beforeAll(async () => {
   prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
+  harness = await startGatewayHarness(db.url, { upstreamTimeouts: { openai: { answerMs: 300 } } });
   for (const provider of ["openai", "google", "anthropic"] as const)
     await createCatalogEntry(prisma, {
       modelSlug: `embed-${provider}`,
@@ -171,6 +171,27 @@ test("a provider failure is answered, recorded and not charged", async () => {
   expect(status).toBe(400);
   const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
   expect(row).toMatchObject({ status: "ERROR", cost: 0n, errorCode: "upstream_rejected_request" });
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: who.user.id } });
+  expect({ balance: user.balance, reserved: user.reserved }).toEqual({
+    balance: creditsToMicro(100),
+    reserved: 0n,
+  });
+});
+
+test("a provider that keeps silent is cut at its answer limit: 504, recorded, not charged", async () => {
+  const who = await customer();
+  harness.fakes.openai.scripts.enqueue("embed-up-openai", { firstByteDelayMs: 60_000 });
+  const started = performance.now();
+  const failure = await who.client.embeddings
+    .create({ model: "embed-openai", input: "Hi" }, { signal: AbortSignal.timeout(8_000) })
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  expect(failure).toMatchObject({ status: 504, code: "upstream_timeout" });
+  expect(performance.now() - started).toBeLessThan(5_000);
+  const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
+  expect(row).toMatchObject({ status: "ERROR", cost: 0n, errorCode: "upstream_timeout" });
   const user = await prisma.user.findUniqueOrThrow({ where: { id: who.user.id } });
   expect({ balance: user.balance, reserved: user.reserved }).toEqual({
     balance: creditsToMicro(100),

@@ -1,6 +1,7 @@
 // A provider that keeps silent: before its first byte the next route takes
 // over (or the client gets 504 and pays nothing); in the middle of a stream the
-// stream ends with an error event and what was produced is billed.
+// stream ends with an error event and what was produced is billed. Whole (JSON)
+// answers are timed too (issue #21, finding 6).
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
@@ -10,7 +11,7 @@ import { startGatewayHarness, type GatewayHarness } from "../support/gateway-har
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const LIMITS = { firstByteMs: 300, betweenChunksMs: 300 };
+const LIMITS = { firstByteMs: 300, betweenChunksMs: 300, answerMs: 300 };
 const db = setupTestDatabase();
 let prisma: Prisma;
 let harness: GatewayHarness;
@@ -18,7 +19,7 @@ let harness: GatewayHarness;
 beforeAll(async () => {
   prisma = createPrismaClient(db.url);
   harness = await startGatewayHarness(db.url, {
-    upstreamTimeouts: { openai: LIMITS, "openai-backup": LIMITS },
+    upstreamTimeouts: { openai: LIMITS, "openai-backup": LIMITS, anthropic: LIMITS },
   });
   await createCatalogEntry(prisma, { modelSlug: "slow", upstreamModel: "slow-primary" });
   await createCatalogEntry(prisma, {
@@ -26,6 +27,18 @@ beforeAll(async () => {
     providerSlug: "openai-backup",
     upstreamModel: "slow-backup",
     priority: 1,
+  });
+  // JSON requests: a first model that keeps silent, and the one `models` falls back to.
+  await createCatalogEntry(prisma, { modelSlug: "json-first", upstreamModel: "hang-json" });
+  await createCatalogEntry(prisma, {
+    modelSlug: "claude-first",
+    providerSlug: "anthropic",
+    upstreamModel: "hang-claude",
+  });
+  await createCatalogEntry(prisma, {
+    modelSlug: "json-next",
+    providerSlug: "openai-backup",
+    upstreamModel: "next-json",
   });
 });
 afterAll(async () => {
@@ -46,6 +59,23 @@ async function stream(secret: string) {
   });
   const body = await response.text();
   return { status: response.status, body, ms: performance.now() - started };
+}
+
+/** A JSON (non-streamed) request; the client gives up after 8 s. */
+async function json(secret: string, body: Record<string, unknown>) {
+  const started = performance.now();
+  const response = await postCompletion(
+    harness.baseUrl,
+    secret,
+    { max_completion_tokens: 50, ...body },
+    AbortSignal.timeout(8_000),
+  );
+  const answer = (await response.json()) as {
+    model?: string;
+    choices?: { message: { content: string } }[];
+    error?: { code: string; message: string };
+  };
+  return { status: response.status, answer, ms: performance.now() - started };
 }
 
 async function customer() {
@@ -109,4 +139,47 @@ test("a provider silent mid-stream: an error event ends the stream, what was pro
   expect(row).toMatchObject({ status: "ERROR", usageSource: "ESTIMATED", outputTokens: 2 });
   expect(row.cost).toBeGreaterThan(0n);
   expect(after.balance).toBe(creditsToMicro(100) - row.cost);
+});
+
+test("a whole (JSON) answer that never comes: the next model of `models` answers, the silence costs nothing", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.openai.scripts.enqueue("hang-json", { firstByteDelayMs: 60_000, text: "late" });
+  harness.fakes["openai-backup"].scripts.enqueue("next-json", { text: "Next model here." });
+  const reply = await json(secret, { model: "json-first", models: ["json-next"] });
+  expect(reply.status).toBe(200);
+  expect(reply.answer.choices![0]!.message.content).toBe("Next model here.");
+  expect(reply.ms).toBeLessThan(5_000);
+  const { row, user: after } = await settled(user.id);
+  expect(row).toMatchObject({ status: "SUCCESS", modelSlug: "json-next" });
+  expect(row.fallbacks).toEqual([{ provider: "openai", code: "upstream_timeout" }]);
+  // Billed for the answer it got, and only that.
+  expect(after.balance).toBe(creditsToMicro(100) - row.cost);
+});
+
+test("a whole answer whose body stalls after its headers is cut at the answer limit: 504, nothing billed", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.openai.scripts.enqueue("hang-json", {
+    text: "Half of this answer never comes.",
+    bodyStallMs: 5_000,
+  });
+  const reply = await json(secret, { model: "json-first" });
+  expect(reply.status).toBe(504);
+  expect(reply.answer.error).toMatchObject({ code: "upstream_timeout" });
+  expect(reply.answer.error!.message).toMatch(/within 0.3 s/);
+  expect(reply.ms).toBeLessThan(5_000);
+  const { row, user: after } = await settled(user.id);
+  expect(row).toMatchObject({ status: "ERROR", errorCode: "upstream_timeout", cost: 0n });
+  expect(after.balance).toBe(creditsToMicro(100));
+});
+
+test("a JSON request to a provider that streams upstream (Claude) is cut at the first-byte limit", async () => {
+  const { secret, user } = await customer();
+  harness.fakes.anthropic.scripts.enqueue("hang-claude", { firstByteDelayMs: 60_000 });
+  harness.fakes["openai-backup"].scripts.enqueue("next-json", { text: "Next model here." });
+  const reply = await json(secret, { model: "claude-first", models: ["json-next"] });
+  expect(reply.status).toBe(200);
+  expect(reply.answer.choices![0]!.message.content).toBe("Next model here.");
+  expect(reply.ms).toBeLessThan(5_000);
+  const { row } = await settled(user.id);
+  expect(row.fallbacks).toEqual([{ provider: "anthropic", code: "upstream_timeout" }]);
 });

@@ -22,6 +22,10 @@ import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/an
 import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
 import { createLogger, type Logger } from "../../app/server/logger.server.ts";
+import {
+  DEFAULT_UPSTREAM_TIMEOUTS,
+  type EnvUpstreamTimeouts,
+} from "../../app/gateway/upstream-timeouts.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import type Stripe from "stripe";
 
@@ -42,7 +46,8 @@ export interface GatewayHarness {
 export async function startGatewayHarness(
   databaseUrl: string,
   options: {
-    upstreamTimeouts?: Gateway["upstreamTimeouts"];
+    /** Providers' own limits, as their environment variables would set them (the rest: the defaults). */
+    upstreamTimeouts?: EnvUpstreamTimeouts["byProvider"];
     log?: Logger;
     logContent?: boolean;
     /** Seals the providers' keys; gateways on one database need the same. */
@@ -83,7 +88,10 @@ export async function startGatewayHarness(
     log: options.log ?? createLogger("silent"),
     // Holds go back as soon as a request is done, so tests see `reserved` at rest.
     holdIdleMs: 0,
-    upstreamTimeouts: options.upstreamTimeouts,
+    upstreamTimeouts: {
+      defaults: DEFAULT_UPSTREAM_TIMEOUTS,
+      byProvider: options.upstreamTimeouts ?? {},
+    },
     logContent: options.logContent,
     byokFeePercent: options.byokFeePercent,
     stripe: options.stripe,

@@ -24,6 +24,7 @@ import { EMPTY_USAGE } from "../parts.ts";
 import { openAIChat } from "../protocols/openai-protocol.ts";
 import { UpstreamError, type Embeddings } from "../providers/adapter.ts";
 import { nextRequestId } from "../request-id.ts";
+import { UpstreamWatchdog } from "../upstream-watchdog.ts";
 import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./embeddings-request.ts";
 import { renderEmbeddings } from "./render-embeddings.ts";
 
@@ -81,24 +82,34 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     let route = routes[0]!;
     let answer: Embeddings | undefined;
     let failure: unknown;
+    const upstreams = await gateway.providers.upstreams();
     for (const [i, candidate] of routes.entries()) {
       route = candidate;
       // As for completions: a provider whose circuit is open is skipped unless it is the last
       // route; a user's own key says nothing of the provider's health.
       const circuit = route.ownKey ? undefined : route.providerSlug;
       if (circuit && !gateway.breaker.allows(circuit) && i < routes.length - 1) continue;
+      // One whole answer: it must come within the provider's answer limit, else the next route is tried.
+      const watchdog = new UpstreamWatchdog(
+        request.signal,
+        upstreams.timeoutsOf(route.providerSlug),
+        route.providerSlug,
+        { wholeAnswer: true, wholeUpstream: true },
+      );
       try {
-        const adapter =
-          route.ownKey ?? (await gateway.providers.adapters()).get(route.providerSlug)!;
+        const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
         answer = await adapter.embed!({
           upstreamModel: route.upstreamModel,
           inputs: input.inputs,
           dimensions: input.dimensions,
-          signal: request.signal,
+          signal: watchdog.signal,
         });
+        watchdog.stop();
         if (circuit) gateway.breaker.report(circuit, undefined, false);
         break;
-      } catch (error) {
+      } catch (caught) {
+        watchdog.stop();
+        const error = watchdog.explain(caught);
         failure = error;
         if (circuit) gateway.breaker.report(circuit, error, request.signal.aborted);
         if (!(error instanceof UpstreamError) || !error.retryable || request.signal.aborted) break;

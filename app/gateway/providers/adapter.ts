@@ -48,6 +48,12 @@ export interface Embeddings {
  */
 export interface ProviderAdapter {
   open(call: AdapterCall): Promise<AsyncIterable<StreamPart[]>>;
+  /**
+   * Asks for one whole answer when the client does not stream (instead of a
+   * stream it collects): such an answer comes, headers and all, only once the
+   * model has finished, so only the answer limit can time it.
+   */
+  readonly wholeAnswers?: boolean;
   /** Vectors for texts; absent for providers without an embeddings API (Anthropic). */
   embed?(call: EmbedCall): Promise<Embeddings>;
 }

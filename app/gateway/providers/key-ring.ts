@@ -101,6 +101,8 @@ export function keyRing(
 
   const embeds = keys.every((key) => key.adapter.embed);
   return {
+    // One provider's keys: one kind of adapter.
+    wholeAnswers: keys.some((key) => key.adapter.wholeAnswers),
     open: (request) => withKey((adapter) => adapter.open(request)),
     ...(embeds ? { embed: (request) => withKey((adapter) => adapter.embed!(request)) } : {}),
   };

@@ -2,28 +2,43 @@ import type { Prisma } from "../../db/prisma.server.ts";
 import type { Logger } from "../../server/logger.server.ts";
 import type { SecretBox } from "../../security/secret-box.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "../change-listener.server.ts";
+import {
+  DEFAULT_UPSTREAM_TIMEOUTS,
+  resolveUpstreamTimeouts,
+  type EnvUpstreamTimeouts,
+  type UpstreamTimeouts,
+} from "../upstream-timeouts.ts";
 import type { ProviderAdapter } from "./adapter.ts";
 import { createAdapter, type ProviderKind } from "./create-adapter.server.ts";
 import { keyRing, type KeyEvent } from "./key-ring.ts";
 
 export type Adapters = ReadonlyMap<string, ProviderAdapter>;
 
+/** The providers as one load saw them: their adapters, and how long each may keep the gateway waiting. */
+export interface Upstreams {
+  adapters: Adapters;
+  timeoutsOf(slug: string): UpstreamTimeouts;
+}
+
 /**
  * The adapters of the enabled providers that have a usable key (enabled, not
- * refused), each a ring of its keys, built from their rows and reloaded after
- * any change notification (a provider or a key added, edited, disabled, cooled
- * or refused on any instance), like the catalog. Adapters given
- * to the constructor (tests' fixed ones) come first and never reload.
+ * refused), each a ring of its keys, and their timeouts (the row's, else the
+ * environment's), built from their rows and reloaded after any change
+ * notification (a provider or a key added, edited, disabled, cooled or
+ * refused on any instance), like the catalog. Adapters given to the
+ * constructor (tests' fixed ones) come first and never reload; their rows'
+ * timeouts apply to them too.
  */
 export class ProviderRegistry {
-  private current: Adapters | undefined;
-  private loading: Promise<Adapters> | undefined;
+  private current: Upstreams | undefined;
+  private loading: Promise<Upstreams> | undefined;
 
   private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
   private readonly box: SecretBox;
   private readonly fixed: Record<string, ProviderAdapter>;
   private readonly log: Logger;
+  private readonly timeouts: EnvUpstreamTimeouts;
 
   constructor(options: {
     prisma: Prisma;
@@ -31,8 +46,11 @@ export class ProviderRegistry {
     box: SecretBox;
     fixed?: Partial<Record<string, ProviderAdapter>>;
     log: Logger;
+    /** The environment's limits, for providers whose rows set none. */
+    timeouts?: EnvUpstreamTimeouts;
   }) {
     this.prisma = options.prisma;
+    this.timeouts = options.timeouts ?? { defaults: DEFAULT_UPSTREAM_TIMEOUTS, byProvider: {} };
     this.listener = options.listener;
     this.box = options.box;
     this.fixed = Object.fromEntries(
@@ -50,17 +68,22 @@ export class ProviderRegistry {
     this.loading = undefined;
   }
 
-  /** The adapters by provider slug. While the listener is down they are rebuilt on every call. */
+  /** The adapters by provider slug. */
   async adapters(): Promise<Adapters> {
-    if (this.current) return this.current;
-    const loading = (this.loading ??= this.load());
-    const adapters = await loading;
-    if (this.loading === loading && this.listener.connected) this.current = adapters;
-    this.loading = undefined;
-    return adapters;
+    return (await this.upstreams()).adapters;
   }
 
-  private async load(): Promise<Adapters> {
+  /** Adapters and timeouts, from one load. While the listener is down they are reloaded on every call. */
+  async upstreams(): Promise<Upstreams> {
+    if (this.current) return this.current;
+    const loading = (this.loading ??= this.load());
+    const upstreams = await loading;
+    if (this.loading === loading && this.listener.connected) this.current = upstreams;
+    this.loading = undefined;
+    return upstreams;
+  }
+
+  private async load(): Promise<Upstreams> {
     const rows = await this.prisma.provider.findMany({
       where: { enabled: true },
       select: {
@@ -68,6 +91,9 @@ export class ProviderRegistry {
         kind: true,
         baseUrl: true,
         streamUsage: true,
+        firstByteTimeoutSeconds: true,
+        chunkTimeoutSeconds: true,
+        answerTimeoutSeconds: true,
         keys: {
           where: { enabled: true, invalidAt: null },
           select: { id: true, secret: true, coolingUntil: true },
@@ -76,7 +102,9 @@ export class ProviderRegistry {
       },
     });
     const adapters = new Map<string, ProviderAdapter>();
+    const timeouts = new Map<string, UpstreamTimeouts>();
     for (const row of rows) {
+      timeouts.set(row.slug, resolveUpstreamTimeouts(this.timeouts, row.slug, row));
       if (this.fixed[row.slug]) continue;
       const keys = await Promise.all(
         row.keys.map(async (key) => {
@@ -98,7 +126,10 @@ export class ProviderRegistry {
       );
     }
     for (const [slug, adapter] of Object.entries(this.fixed)) adapters.set(slug, adapter);
-    return adapters;
+    return {
+      adapters,
+      timeoutsOf: (slug) => timeouts.get(slug) ?? resolveUpstreamTimeouts(this.timeouts, slug),
+    };
   }
 
   /** The key in the clear, or undefined (logged) when it cannot be opened: the others still serve. */

@@ -44,6 +44,7 @@ export function createOpenAIAdapter(options: {
     fetch: upstreamFetch,
   });
   return {
+    wholeAnswers: true,
     async open(call) {
       let response: Response;
       try {
