@@ -169,39 +169,6 @@ describe("a provider's bad usage numbers", () => {
   });
 });
 
-describe("a settlement the database refuses (not because it is down)", () => {
-  test.each([false, true])(
-    "an answer whose stored content PostgreSQL cannot hold is still billed, its hold released (stream: %s)",
-    async (stream) => {
-      const { user, client } = await customer();
-      const key = await prisma.apiKey.findFirstOrThrow({ where: { userId: user.id } });
-      await prisma.apiKey.update({ where: { id: key.id }, data: { logContent: true } });
-      // A NUL character: valid JSON, valid JavaScript, refused by PostgreSQL's text type.
-      harness.fakes.openai.scripts.enqueue("untrusted-openai", { text: "nul\u0000byte" });
-      const request = {
-        model: "untrusted-openai",
-        messages: [{ role: "user" as const, content: "Hi" }],
-        max_completion_tokens: 100,
-      };
-      if (stream) {
-        for await (const _chunk of await client.chat.completions.create({ ...request, stream }));
-      } else {
-        expect((await client.chat.completions.create(request)).choices[0]!.message.content).toBe(
-          "nul\u0000byte",
-        );
-      }
-      const totals = await atRest(user.id);
-      expect(totals).toMatchObject({ reserved: 0n, chargeCount: 1 });
-      const row = await prisma.conversation.findFirstOrThrow({ where: { userId: user.id } });
-      expect(row).toMatchObject({ status: "SUCCESS", usageSource: "REPORTED", response: null });
-      expect(row.cost).toBeGreaterThan(0n);
-      expect(logLines.map((line) => line.msg)).toContain(
-        "settlement refused: booked again without its stored content",
-      );
-    },
-  );
-});
-
 test("a real gateway process lives through a bad stream while another client's stream goes on", async () => {
   const fake = await startFakeOpenAI();
   await createCatalogEntry(prisma, { modelSlug: "untrusted-process", upstreamModel: "untrusted" });
