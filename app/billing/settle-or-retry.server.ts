@@ -41,6 +41,8 @@ async function settleWhenBack(ledger: Ledger, log: Logger, settlement: Settlemen
       if (!isDatabaseUnavailable(error)) return settlementFailed(log, settlement, error);
     }
   }
+  // The request kept its cost in its hold for the retry: no retry is coming, it goes back.
+  await ledger.abandon(settlement.requestId).catch(() => {});
   settlementFailed(log, settlement, new Error("the database stayed unavailable"));
 }
 
