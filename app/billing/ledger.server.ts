@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { isDatabaseUnavailable, postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
+import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
@@ -222,8 +223,13 @@ export class Ledger {
   async close() {
     clearInterval(this.timer);
     await this.batches.flush();
-    // Records a settlement raced past are stale: every request here has settled.
-    await this.prisma.requestProgress.deleteMany({ where: { instanceId: this.instance } });
+    // Records a settlement raced past are stale: every request here has settled. With the
+    // database away, the sweeper finds them (and their requests' rows) once it is back.
+    await this.prisma.requestProgress
+      .deleteMany({ where: { instanceId: this.instance } })
+      .catch((error: unknown) => {
+        if (!isDatabaseUnavailable(error)) throw error;
+      });
     const idle = [...new Set([...this.holds.values(), ...this.unreleased])].filter(
       (hold) => hold.inUse === 0n,
     );

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 import type { Ledger, Settlement } from "./ledger.server.ts";
 
