@@ -10,6 +10,8 @@ export interface ActiveApiKey {
   createdById: string;
   /** The secret's first characters, as the dashboard shows them (for logs). */
   prefix: string;
+  /** The secret's hash: change notifications name keys by it. */
+  secretHash: string;
   /** Its requests' prompts and answers are stored. */
   logContent: boolean;
   /** Refused from then on. */
@@ -23,24 +25,35 @@ export interface ActiveApiKey {
 /**
  * Active keys by secret hash. Entries live until a change notification names
  * them; while the listener is down every lookup goes to the database, so a
- * disabled key never outlives its notification. `onChange` hears of each
- * cached key that changed (the ledger gives its hold back).
+ * disabled key never outlives its notification. `onChange` hears of every key
+ * a notification names, cached or not (its hold goes back, its running
+ * requests are checked): the cache is emptied when the connection drops, but
+ * the requests the key was running still run.
  */
 export class ApiKeyCache {
   private readonly byHash = new Map<string, ActiveApiKey>();
+  /** Counts connection losses: a lookup that spanned one may have missed a notification. */
+  private generation = 0;
 
   private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
 
-  constructor(prisma: Prisma, listener: ChangeListener, onChange: (apiKeyId: string) => void) {
+  constructor(
+    prisma: Prisma,
+    listener: ChangeListener,
+    onChange: (secretHash: string, cachedId: string | undefined) => void,
+  ) {
     this.prisma = prisma;
     this.listener = listener;
     listener.on(API_KEY_CHANNEL, (hash) => {
       const key = this.byHash.get(hash);
       this.byHash.delete(hash);
-      if (key) onChange(key.id);
+      onChange(hash, key?.id);
     });
-    listener.onConnectionLost(() => this.byHash.clear());
+    listener.onConnectionLost(() => {
+      this.generation += 1;
+      this.byHash.clear();
+    });
   }
 
   /** The active key for a secret, or undefined for unknown, disabled and deleted keys. */
@@ -48,6 +61,7 @@ export class ApiKeyCache {
     const hash = hashApiKey(secret);
     const cached = this.byHash.get(hash);
     if (cached) return cached;
+    const generation = this.generation;
     const key = await this.prisma.apiKey.findFirst({
       where: { secretHash: hash, enabled: true, deletedAt: null },
       select: {
@@ -55,6 +69,7 @@ export class ApiKeyCache {
         userId: true,
         createdById: true,
         prefix: true,
+        secretHash: true,
         logContent: true,
         expiresAt: true,
         allowedModels: true,
@@ -63,7 +78,7 @@ export class ApiKeyCache {
       },
     });
     if (!key) return undefined;
-    if (this.listener.connected) this.byHash.set(hash, key);
+    if (this.listener.connected && generation === this.generation) this.byHash.set(hash, key);
     return key;
   }
 }

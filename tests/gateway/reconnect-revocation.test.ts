@@ -1,5 +1,9 @@
-// The gateway's LISTEN connection across PostgreSQL restarts (issue #21):
-// two gateway processes on a PostgreSQL of this file's own, which the tests restart.
+// Revoking a key after the gateway lost its LISTEN connection (issue #21,
+// finding 4): two gateway processes on a PostgreSQL of this file's own, which
+// the tests restart, or whose listening sessions they cut. Losing the
+// connection empties the key cache, so the change notification of a key whose
+// streams were running found nothing to stop; and a change made while the
+// listener was away was never heard at all.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,8 +80,79 @@ async function customer() {
   return { user, apiKey, secret };
 }
 
+/** One long stream per instance: sixty chunks, 200 ms apart (twelve seconds if nothing stops them). */
+function longStreams(secret: string) {
+  const chunks = Array.from({ length: 60 }, (_, i) => `w${i} `);
+  return gateways.map(async (gateway) => {
+    fake.scripts.enqueue("long-story", { chunks, chunkDelayMs: 200 });
+    const response = await postCompletion(gateway.baseUrl, secret, {
+      model: "long-story",
+      stream: true,
+      max_completion_tokens: 100,
+    });
+    const body = await response.text();
+    return { status: response.status, body, endedAt: performance.now() };
+  });
+}
+
+/** Each stream ended soon after `revokedAt` with the key_revoked error event, and was billed for its part. */
+async function expectRevoked(
+  streams: Promise<{ status: number; body: string; endedAt: number }>[],
+  revokedAt: number,
+  userId: string,
+) {
+  for (const { status, body, endedAt } of await Promise.all(streams)) {
+    expect(status).toBe(200);
+    expect(body).not.toContain('"content":"w59 "');
+    expect(body).toMatch(
+      /data: \{"error":\{"message":"[^"]+","type":"permission_error","code":"key_revoked"/,
+    );
+    expect(endedAt - revokedAt).toBeLessThan(5_000);
+  }
+  await expect
+    .poll(() => prisma.conversation.count({ where: { userId } }), { timeout: 10_000 })
+    .toBe(2);
+  const rows = await prisma.conversation.findMany({ where: { userId } });
+  for (const row of rows) expect(row).toMatchObject({ status: "ERROR", errorCode: "key_revoked" });
+}
+
 test("after a restart, each instance listens on one session again, not one per failed attempt", async () => {
   await postgres.restart(3_000);
   await listenersBack();
   expect(await listenerSessions()).toHaveLength(gateways.length);
+}, 60_000);
+
+test("a key deleted after a PostgreSQL restart ends its running streams on both instances", async () => {
+  fake.scripts.received.length = 0;
+  const { user, apiKey, secret } = await customer();
+  const streams = longStreams(secret);
+  await expect.poll(() => fake.scripts.received.length, { timeout: 5_000 }).toBe(2);
+  await postgres.restart(2_000);
+  await listenersBack();
+
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { deletedAt: new Date() } });
+  const revokedAt = performance.now();
+  // New requests are refused (a connection the restart cut may first cost one a 503).
+  for (const gateway of gateways)
+    await expect
+      .poll(
+        async () => (await postCompletion(gateway.baseUrl, secret, { model: "long-story" })).status,
+      )
+      .toBe(401);
+  await expectRevoked(streams, revokedAt, user.id);
+}, 60_000);
+
+test("a key disabled while the listeners were away ends its running streams once they are back", async () => {
+  await listenersBack();
+  fake.scripts.received.length = 0;
+  const { user, apiKey, secret } = await customer();
+  const streams = longStreams(secret);
+  await expect.poll(() => fake.scripts.received.length, { timeout: 5_000 }).toBe(2);
+  // Cut only the listening sessions: the database stays up, the notification finds nobody.
+  const cut = await listenerSessions();
+  await prisma.$queryRaw`SELECT pg_terminate_backend(pid) FROM unnest(${cut.map((s) => s.pid)}::int[]) AS pid`;
+  await expect.poll(async () => (await listenerSessions()).length).toBe(0);
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { enabled: false } });
+  const revokedAt = performance.now();
+  await expectRevoked(streams, revokedAt, user.id);
 }, 60_000);
