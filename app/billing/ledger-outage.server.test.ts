@@ -14,7 +14,14 @@ import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../gateway/parts.ts";
 import { createLogger } from "../server/logger.server.ts";
 import { usdToMicro } from "../utils/money.ts";
-import { Ledger, type HoldRequest, type Settlement } from "./ledger.server.ts";
+import { recordProgress } from "./ledger-statements.server.ts";
+import {
+  conversationRow,
+  Ledger,
+  settleOrphans,
+  type HoldRequest,
+  type Settlement,
+} from "./ledger.server.ts";
 import type { Prices } from "./prices.ts";
 import { settleOrRetry } from "./settle-or-retry.server.ts";
 
@@ -163,5 +170,43 @@ test("a hold given back while the database is down goes back once it is up", asy
     reserved: 0n,
   });
   expect(await prisma.creditHold.count({ where: { userId: who.userId } })).toBe(0);
+  await expectLedgerClean(prisma);
+}, 60_000);
+
+test("an instance whose lock is free at one sweep only (its listener reconnecting after a restart) is left alone", async () => {
+  const who = await account(10);
+  // An instance with a running request that recorded its progress, and nobody holding its
+  // lock: as any instance looks to the others between a restart and its listener's return.
+  const ledger = newLedger(60_000);
+  const running = request(who);
+  expect((await ledger.reserve(running)).ok).toBe(true);
+  await recordProgress(prisma, ledger.instance, [
+    {
+      requestId: running.requestId,
+      holdId: ledger.holdIdOf(running.requestId),
+      conversation: conversationRow({
+        ...settlement(who, running.requestId, 100_000n),
+        status: "INTERRUPTED",
+      }),
+    },
+  ]);
+  const held = (await ledgerTotals(prisma, who.userId)).reserved;
+
+  // Another instance's sweeper finds the lock free: once is not enough to call it dead.
+  const suspects = new Map<string, number>();
+  const now = Date.now();
+  expect(await settleOrphans(prisma, suspects, now)).toMatchObject({ charged: 0, released: 0 });
+  expect(await prisma.conversation.count({ where: { userId: who.userId } })).toBe(0);
+  expect((await ledgerTotals(prisma, who.userId)).reserved).toBe(held);
+
+  // Still free a sweep later, seconds on: it is dead, and settled.
+  expect(await settleOrphans(prisma, suspects, now + 3_000)).toMatchObject({
+    charged: 1,
+    released: 1,
+  });
+  expect(await ledgerTotals(prisma, who.userId)).toMatchObject({
+    balance: 10_000_000n - 100_000n,
+    reserved: 0n,
+  });
   await expectLedgerClean(prisma);
 }, 60_000);
