@@ -8,7 +8,7 @@ import {
   INTERNAL_ERROR,
   invalidRequest,
 } from "../http/gateway-error.ts";
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { formatCredits, formatUsd } from "../utils/money.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";

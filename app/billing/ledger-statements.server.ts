@@ -116,10 +116,11 @@ export function writeBatch(
           SELECT id, sum(change)::bigint AS change FROM (
             SELECT id, change FROM hold_changes WHERE NOT created
             UNION ALL
-            SELECT c."holdId", -w.cost
-            FROM written w
-            JOIN json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
-              ON c."requestId" = w.request_id
+            -- A settlement whose row was written before (its earlier attempt's commit went
+            -- through) charges nothing, but its hold is still found: it was not swept.
+            SELECT c."holdId", COALESCE(-w.cost, 0)
+            FROM json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
+            LEFT JOIN written w ON w.request_id = c."requestId"
             WHERE c."holdId" IS NOT NULL
           ) AS each_change GROUP BY id
         ) c

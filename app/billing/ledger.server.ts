@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
 import type { FinishReason, Usage } from "../gateway/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
@@ -88,8 +89,10 @@ interface Hold {
   held: bigint;
   /** Taken by requests in flight (and by decisions whose commit is pending). */
   inUse: bigint;
-  /** False once found released by the sweeper (its row is gone). */
+  /** False once its row is gone: released by this instance, or found released by the sweeper. */
   stored: boolean;
+  /** Being given back: "sent" while the release is written, "failed" when it must be tried again. */
+  release?: "sent" | "failed";
   lastUsed: number;
   /** When the row was last written, for renewals. */
   writtenAt: number;
@@ -131,6 +134,8 @@ export class Ledger {
   private readonly holds = new Map<string, Hold>();
   /** Each reserved request's share: the hold it came from and how much. */
   private readonly shares = new Map<string, { hold: Hold; amount: bigint }>();
+  /** Holds being given back, or whose release failed (the database was away): tidy tries those again. */
+  private readonly unreleased = new Set<Hold>();
   private readonly batches: GroupCommit<Operation, Outcome>;
   private readonly timer: NodeJS.Timeout;
   private epoch = 0;
@@ -174,16 +179,31 @@ export class Ledger {
    * Charges the request's cost to the balance and the key's spend, takes it out
    * of the hold and writes the usage row, all or nothing. Settling a request
    * twice charges it once; a hold the sweeper released already is not released again.
+   *
+   * When the database cannot be reached, the request keeps its cost in its hold
+   * (the rest of its share goes back) until a retry books it out of that hold
+   * (settleOrRetry): so nothing else takes that money meanwhile, and the charge
+   * lowers the hold with the balance. `abandon` lets go of it if no retry comes.
    */
   async settle(settlement: Settlement): Promise<void> {
     const share = this.shares.get(settlement.requestId);
-    this.shares.delete(settlement.requestId);
     try {
       await this.batches.submit({ kind: "settle", settlement, hold: share?.hold });
-    } finally {
-      // Charged or not, the request no longer uses its share.
-      if (share) await this.untake(share.hold, share.amount);
+    } catch (error) {
+      if (share && settlement.cost > 0n && isDatabaseUnavailable(error))
+        this.keepForRetry(share, settlement.cost);
+      else await this.abandon(settlement.requestId);
+      throw error;
     }
+    await this.abandon(settlement.requestId);
+  }
+
+  /** The request's settlement will not be retried (or is done): its share goes back. */
+  async abandon(requestId: string) {
+    const share = this.shares.get(requestId);
+    if (!share) return;
+    this.shares.delete(requestId);
+    await this.untake(share.hold, share.amount);
   }
 
   /** This instance's holds: how many, and what they hold (µcr). */
@@ -203,11 +223,18 @@ export class Ledger {
   async close() {
     clearInterval(this.timer);
     await this.batches.flush();
-    // Records a settlement raced past are stale: every request here has settled.
-    await this.prisma.requestProgress.deleteMany({ where: { instanceId: this.instance } });
-    const idle = [...this.holds.values()].filter((hold) => hold.inUse === 0n);
+    // Records a settlement raced past are stale: every request here has settled. With the
+    // database away, the sweeper finds them (and their requests' rows) once it is back.
+    await this.prisma.requestProgress
+      .deleteMany({ where: { instanceId: this.instance } })
+      .catch((error: unknown) => {
+        if (!isDatabaseUnavailable(error)) throw error;
+      });
+    const idle = [...new Set([...this.holds.values(), ...this.unreleased])].filter(
+      (hold) => hold.inUse === 0n,
+    );
     for (const hold of idle) this.forget(hold);
-    await Promise.all(idle.map((hold) => this.batches.submit({ kind: "release", hold })));
+    await Promise.all(idle.map((hold) => this.release(hold)));
   }
 
   /** Gives back the key's hold, e.g. when the key was disabled: its next request asks the database. */
@@ -215,13 +242,20 @@ export class Ledger {
     const hold = this.holds.get(apiKeyId);
     if (!hold) return;
     this.forget(hold);
-    if (hold.inUse === 0n) void this.batches.submit({ kind: "release", hold }).catch(() => {});
+    if (hold.inUse === 0n) void this.release(hold);
   }
 
   private take(requestId: string, hold: Hold, amount: bigint) {
     hold.inUse += amount;
     hold.lastUsed = Date.now();
     this.shares.set(requestId, { hold, amount });
+  }
+
+  /** A settlement that could not be written keeps only what it charges in its share. */
+  private keepForRetry(share: { hold: Hold; amount: bigint }, cost: bigint) {
+    const kept = cost < share.amount ? cost : share.amount;
+    share.hold.inUse -= share.amount - kept;
+    share.amount = kept;
   }
 
   /** The request is done with its share. A forgotten hold goes back when its last request is; with no idle time, any hold does. */
@@ -231,7 +265,7 @@ export class Ledger {
     if (hold.inUse !== 0n || !hold.stored) return;
     if (this.idleMs > 0 && this.holds.get(hold.apiKeyId) === hold) return;
     this.forget(hold);
-    await this.batches.submit({ kind: "release", hold }).catch(() => {});
+    await this.release(hold);
   }
 
   /** New requests of the key will not use this hold (it is released once nobody does). */
@@ -239,13 +273,37 @@ export class Ledger {
     if (this.holds.get(hold.apiKeyId) === hold) this.holds.delete(hold.apiKeyId);
   }
 
-  /** Releases holds nobody used for a while; renews those still in use before they expire. */
+  /**
+   * Gives a hold nobody uses back to its account. A release that fails is tried
+   * again (releasing twice releases once), so that a hold let go of during an
+   * outage does not stay counted in `reserved` until it expires.
+   */
+  private async release(hold: Hold) {
+    if (!hold.stored) {
+      this.unreleased.delete(hold); // found released by the sweeper meanwhile
+      return;
+    }
+    if (hold.release === "sent") return;
+    hold.release = "sent";
+    this.unreleased.add(hold);
+    try {
+      await this.batches.submit({ kind: "release", hold });
+      hold.stored = false;
+      this.unreleased.delete(hold);
+      hold.release = undefined;
+    } catch {
+      hold.release = "failed";
+    }
+  }
+
+  /** Releases holds nobody used for a while (and those whose release failed); renews those still in use before they expire. */
   private tidy() {
     const now = Date.now();
+    for (const hold of this.unreleased) if (hold.release === "failed") void this.release(hold);
     for (const hold of this.holds.values()) {
       if (hold.inUse === 0n && now - hold.lastUsed >= this.idleMs) {
         this.forget(hold);
-        void this.batches.submit({ kind: "release", hold }).catch(() => {});
+        void this.release(hold);
       } else if (now - hold.writtenAt > HOLD_TTL_MS / 3) {
         void this.batches.submit({ kind: "renew", hold }).catch(() => {});
       }
@@ -556,18 +614,39 @@ export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
 }
 
 /**
+ * An instance found without its advisory lock is settled only if it was found
+ * so at a sweep at least this long before as well: a live instance loses its
+ * lock with its LISTEN connection when PostgreSQL restarts, and takes it again
+ * within about a second (the listener's retry). Settling it meanwhile charged
+ * its running requests at their last progress and released the holds it was
+ * still granting from (issue #21, finding 5).
+ */
+export const DEAD_AFTER_MS = 3_000;
+
+/**
  * Settles the requests of gateway processes that died: each one's last
  * progress record becomes its usage row (INTERRUPTED, estimated) and is
  * charged out of its hold; then the dead process's holds are released. A
- * process is dead when its advisory lock is free (see lockDeadInstances), so
- * this happens within a sweep of the crash. Safe on every instance at once.
+ * process is dead when its advisory lock is free (see lockDeadInstances) at
+ * two sweeps DEAD_AFTER_MS apart or more: `suspects`, which the caller keeps
+ * between sweeps, says since when each was seen so. So this happens within a
+ * sweep or two of the crash. Safe on every instance at once.
  */
-export async function settleOrphans(prisma: Prisma) {
+export async function settleOrphans(
+  prisma: Prisma,
+  suspects: Map<string, number>,
+  now = Date.now(),
+) {
   return prisma.$transaction(async (tx) => {
-    const dead = await lockDeadInstances(tx);
+    const unlocked = await lockDeadInstances(tx);
+    for (const instance of suspects.keys())
+      if (!unlocked.includes(instance)) suspects.delete(instance);
+    for (const instance of unlocked) if (!suspects.has(instance)) suspects.set(instance, now);
+    const dead = unlocked.filter((instance) => now - suspects.get(instance)! >= DEAD_AFTER_MS);
     let charged = 0;
     let released = 0;
     for (const instance of dead) {
+      suspects.delete(instance);
       const { progress, holds } = await takeOrphans(tx, instance);
       if (progress.length > 0) {
         await writeBatch(tx, {

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import type { Logger } from "../server/logger.server.ts";
 import type { Ledger, Settlement } from "./ledger.server.ts";
 
@@ -66,6 +66,8 @@ async function settleWhenBack(ledger: Ledger, log: Logger, settlement: Settlemen
       }
     }
   }
+  // The request kept its cost in its hold for the retry: no retry is coming, it goes back.
+  await ledger.abandon(settlement.requestId).catch(() => {});
   settlementFailed(log, settlement, new Error("the database stayed unavailable"));
 }
 

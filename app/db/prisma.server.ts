@@ -40,26 +40,3 @@ export function postgresErrorCode(error: unknown): string | undefined {
     ?.meta?.driverAdapterError?.cause;
   return cause?.originalCode ?? (error as { code?: string })?.code;
 }
-
-const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-const UNREACHABLE_KINDS = new Set([
-  "DatabaseNotReachable",
-  "ConnectionClosed",
-  "SocketTimeout",
-  "TooManyConnections",
-]);
-
-/**
- * Whether the error says the database cannot be reached right now (down,
- * restarting, connections cut), rather than that a query was wrong: callers
- * answer 503 and retry what must not be lost.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  if (code && UNREACHABLE_PRISMA_CODES.has(code)) return true;
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: string } } } })?.meta
-    ?.driverAdapterError?.cause;
-  if (cause?.kind && UNREACHABLE_KINDS.has(cause.kind)) return true;
-  const postgres = postgresErrorCode(error);
-  return postgres !== undefined && (/^57P0[123]$/.test(postgres) || /^08/.test(postgres));
-}

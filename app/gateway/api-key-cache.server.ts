@@ -12,6 +12,8 @@ export interface ActiveApiKey {
   createdById: string;
   /** The secret's first characters, as the dashboard shows them (for logs). */
   prefix: string;
+  /** The secret's hash: change notifications name keys by it. */
+  secretHash: string;
   /** Its requests' prompts and answers are stored. */
   logContent: boolean;
   /** Refused from then on. */
@@ -30,24 +32,35 @@ export interface ActiveApiKey {
 /**
  * Active keys by secret hash. Entries live until a change notification names
  * them; while the listener is down every lookup goes to the database, so a
- * disabled key never outlives its notification. `onChange` hears of each
- * cached key that changed (the ledger gives its hold back).
+ * disabled key never outlives its notification. `onChange` hears of every key
+ * a notification names, cached or not (its hold goes back, its running
+ * requests are checked): the cache is emptied when the connection drops, but
+ * the requests the key was running still run.
  */
 export class ApiKeyCache {
   private readonly byHash = new Map<string, ActiveApiKey>();
+  /** Counts connection losses: a lookup that spanned one may have missed a notification. */
+  private generation = 0;
 
   private readonly prisma: Prisma;
   private readonly listener: ChangeListener;
 
-  constructor(prisma: Prisma, listener: ChangeListener, onChange: (apiKeyId: string) => void) {
+  constructor(
+    prisma: Prisma,
+    listener: ChangeListener,
+    onChange: (secretHash: string, cachedId: string | undefined) => void,
+  ) {
     this.prisma = prisma;
     this.listener = listener;
     listener.on(API_KEY_CHANNEL, (hash) => {
       const key = this.byHash.get(hash);
       this.byHash.delete(hash);
-      if (key) onChange(key.id);
+      onChange(hash, key?.id);
     });
-    listener.onConnectionLost(() => this.byHash.clear());
+    listener.onConnectionLost(() => {
+      this.generation += 1;
+      this.byHash.clear();
+    });
   }
 
   /**
@@ -60,15 +73,11 @@ export class ApiKeyCache {
     const hash = hashApiKey(secret);
     const cached = this.byHash.get(hash);
     if (cached) return cached;
+    const generation = this.generation;
     const key = await this.load(sql`k.secret_hash = ${hash}`);
     if (!key) return undefined;
-    if (this.listener.connected) this.byHash.set(hash, key);
+    if (this.listener.connected && generation === this.generation) this.byHash.set(hash, key);
     return key;
-  }
-
-  /** The key as a lookup would find it now, by id, bypassing the cache (undefined: not active). */
-  current(apiKeyId: string): Promise<ActiveApiKey | undefined> {
-    return this.load(sql`k.id = ${apiKeyId}::uuid`);
   }
 
   /**
@@ -80,7 +89,7 @@ export class ApiKeyCache {
   private async load(which: Sql): Promise<ActiveApiKey | undefined> {
     const [key] = await this.prisma.$queryRaw<ActiveApiKey[]>`
       SELECT k.id, k.user_id AS "userId", k.created_by AS "createdById", k.prefix,
-        k.log_content AS "logContent", k.expires_at AS "expiresAt",
+        k.secret_hash AS "secretHash", k.log_content AS "logContent", k.expires_at AS "expiresAt",
         COALESCE(k.allowed_models, '{}') AS "allowedModels", k.rpm_limit AS "rpmLimit",
         k.tpm_limit AS "tpmLimit", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
       FROM api_keys k

@@ -33,7 +33,9 @@ export async function authenticate(
  * spend (a viewer, or out of the team); undefined when it may. Their role is
  * cached with the key, so this costs a request nothing (ADR 033).
  */
-export function creatorRefusal(key: ActiveApiKey): GatewayError | undefined {
+export function creatorRefusal(
+  key: Pick<ActiveApiKey, "userId" | "createdById" | "creatorRole">,
+): GatewayError | undefined {
   const personal = key.userId === key.createdById;
   if (personal || (key.creatorRole && roleCan(key.creatorRole, "spend"))) return undefined;
   const role = key.creatorRole?.toLowerCase();

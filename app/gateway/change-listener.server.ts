@@ -14,10 +14,14 @@ export const CATALOG_CHANNEL = "gateway_catalog_changed";
  */
 export class ChangeListener {
   connected = false;
+  /** The client of the connection, or of the attempt to connect, in progress: only its loss counts. */
   private client: pg.Client | undefined;
   private stopped = false;
   private readonly handlers = new Map<string, ((payload: string) => void)[]>();
   private readonly onDisconnect: (() => void)[] = [];
+  private readonly onReconnect: (() => void)[] = [];
+  /** Connected before: the next connection is a reconnection. */
+  private wasEverConnected = false;
 
   private readonly databaseUrl: string;
   private readonly log: Logger;
@@ -39,8 +43,15 @@ export class ChangeListener {
     this.onDisconnect.push(handler);
   }
 
+  /** Called once the connection is back after a loss: what was missed meanwhile can be checked now. */
+  onReconnected(handler: () => void) {
+    this.onReconnect.push(handler);
+  }
+
   async start() {
+    if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
+    this.client = client;
     client.on("notification", (message) => {
       for (const handler of this.handlers.get(message.channel) ?? [])
         handler(message.payload ?? "");
@@ -56,15 +67,28 @@ export class ChangeListener {
         ]);
       }
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
-      this.client = client;
-      this.connected = true;
     } catch (error) {
       this.lost(client, error);
+      return;
+    }
+    if (this.client !== client) return; // lost (or stopped) while connecting
+    this.connected = true;
+    const reconnected = this.wasEverConnected;
+    this.wasEverConnected = true;
+    if (reconnected) {
+      this.log.info("change listener reconnected");
+      for (const handler of this.onReconnect) handler();
     }
   }
 
+  /**
+   * The connection (or the attempt) failed. A client reports one loss several
+   * times (a failed connect, then its error, then its end): only the first
+   * counts, or every loss would start one more retry loop, and each would hold
+   * a connection of its own.
+   */
   private lost(client: pg.Client, error?: unknown) {
-    if (this.client !== undefined && this.client !== client) return;
+    if (this.client !== client) return;
     const wasConnected = this.connected;
     this.connected = false;
     this.client = undefined;
@@ -78,6 +102,8 @@ export class ChangeListener {
   async stop() {
     this.stopped = true;
     this.connected = false;
-    await this.client?.end().catch(() => {});
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
   }
 }

@@ -85,7 +85,7 @@ export class CompletionRun {
     this.gateway = gateway;
     this.context = context;
     this.route = routes[0]!;
-    this.unregister = gateway.running.add(context.key.id, this);
+    this.unregister = gateway.running.add(context.key, this);
   }
 
   /** Stop for `reason` (the key was revoked, the server is stopping): the run ends with that error, billed for what was produced. */

@@ -1,5 +1,5 @@
 import { countInputTokens } from "../billing/estimate-usage.server.ts";
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { authenticate } from "./authenticate.server.ts";

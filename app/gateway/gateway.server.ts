@@ -4,7 +4,6 @@ import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
 import type { Logger } from "../server/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
-import { creatorRefusal } from "./authenticate.server.ts";
 import { CatalogCache } from "./catalog-cache.server.ts";
 import { ChangeListener } from "./change-listener.server.ts";
 import type { ProviderAdapter } from "./providers/adapter.ts";
@@ -18,6 +17,8 @@ import { RateLimiter } from "./rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
+import { KEY_EXPIRED, readKeyStandings } from "./key-standing.server.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
 import type { Tracing } from "../observability/tracing.server.ts";
 
@@ -55,12 +56,6 @@ export interface Gateway {
   stopRunning(): Promise<void>;
   close(): Promise<void>;
 }
-
-const KEY_REVOKED = new GatewayError(
-  403,
-  "The API key was disabled or deleted while this request ran",
-  { type: "permission_error", code: "key_revoked" },
-);
 
 const SHUTTING_DOWN = new GatewayError(503, "The gateway is restarting; retry the request", {
   type: "server_error",
@@ -110,24 +105,19 @@ export async function createGateway(options: {
     instance,
     onBalances: autoTopUp && ((users) => autoTopUp.balancesWritten(users)),
   });
-  const running = new RunningRequests();
-  const keys = new ApiKeyCache(options.prisma, listener, (apiKeyId) => {
-    ledger.forgetKey(apiKeyId);
-    if (running.has(apiKeyId)) void stopIfRevoked(apiKeyId);
+  const running = new RunningRequests({ expired: KEY_EXPIRED });
+  const checkRunning = runningKeyChecker(options.prisma, ledger, running, options.log);
+  const keys = new ApiKeyCache(options.prisma, listener, (secretHash, cachedId) => {
+    // Running requests are found by the key's hash too: the cache may not have it (emptied by a reconnection).
+    const changed = new Set([
+      ...(cachedId ? [cachedId] : []),
+      ...running.keyIdsWithHash(secretHash),
+    ]);
+    for (const apiKeyId of changed) ledger.forgetKey(apiKeyId);
+    void checkRunning([...changed].filter((apiKeyId) => running.has(apiKeyId)));
   });
-  /**
-   * A key changed: if it was disabled or deleted, or its maker may no longer
-   * spend (demoted to viewer), its running requests end now.
-   */
-  const stopIfRevoked = async (apiKeyId: string) => {
-    try {
-      const key = await keys.current(apiKeyId);
-      const revoked = key ? creatorRefusal(key) : KEY_REVOKED;
-      if (revoked) running.revokeKey(apiKeyId, revoked);
-    } catch (error) {
-      options.log.error({ err: error, apiKeyId }, "could not check a changed API key");
-    }
-  };
+  // Changes made while the connection was down were never announced: every running key is read again.
+  listener.onReconnected(() => void checkRunning(running.keyIds(), () => listener.connected));
   const catalog = new CatalogCache(options.prisma, listener);
   const upstreamTimeouts = options.upstreamTimeouts ?? {
     defaults: DEFAULT_UPSTREAM_TIMEOUTS,
@@ -191,6 +181,39 @@ export async function createGateway(options: {
     },
   };
 }
+
+/**
+ * Reads keys with running requests and ends those no longer allowed to spend
+ * (revoked, expired, over a lowered limit), as a disabled key's streams end;
+ * the others' expiry is armed as the database has it now. Tried again a few
+ * times while `stillWanted` says so: right after a restart, the pool's first
+ * queries may meet connections the restart cut.
+ */
+function runningKeyChecker(prisma: Prisma, ledger: Ledger, running: RunningRequests, log: Logger) {
+  return async function checkRunning(apiKeyIds: string[], stillWanted = () => true) {
+    for (let attempt = 1; apiKeyIds.length > 0; attempt++) {
+      try {
+        for (const { id, refusal, expiresAt } of await readKeyStandings(prisma, apiKeyIds)) {
+          if (!refusal) running.expireAt(id, expiresAt);
+          else {
+            ledger.forgetKey(id);
+            running.revokeKey(id, refusal);
+          }
+        }
+        return;
+      } catch (error) {
+        if (attempt >= CHECK_ATTEMPTS || !isDatabaseUnavailable(error) || !stillWanted()) {
+          log.error({ err: error, apiKeyIds }, "could not check the keys of running requests");
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, CHECK_RETRY_MS * attempt));
+      }
+    }
+  };
+}
+
+const CHECK_ATTEMPTS = 5;
+const CHECK_RETRY_MS = 200;
 
 function poolGauges(metrics: GatewayMetrics, pool: pg.Pool | undefined) {
   if (!pool) return [];

@@ -10,7 +10,7 @@ import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { refusal } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
 import { conversationKeeper, resumeConversation } from "./response-store.server.ts";
 

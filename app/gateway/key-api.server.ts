@@ -4,7 +4,7 @@ import {
   spentThisPeriod,
   type LimitPeriod,
 } from "../billing/limit-period.ts";
-import { isDatabaseUnavailable } from "../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import {
   DATABASE_UNAVAILABLE,
   errorResponse,

@@ -1,6 +1,8 @@
+import { jsonApi } from "#app/api/api-helpers.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { listModels } from "#app/gateway/list-models.server.ts";
 
+// jsonApi: a database that cannot be reached is a 503, as on every other API route.
 export async function loader() {
-  return listModels(await getGateway());
+  return jsonApi(async () => listModels(await getGateway()));
 }

@@ -7,18 +7,21 @@ const SWEEP_INTERVAL_MS = 5_000;
 /**
  * Cleans up after gateway processes that died mid-request, at start and every
  * few seconds: their requests are charged what they had recorded and their
- * holds released as soon as their advisory lock is free (settleOrphans);
+ * holds released once their advisory lock has been free for a few seconds
+ * (settleOrphans);
  * holds whose lock cannot tell (written by older versions) go when they
  * expire. Every instance runs one; the database makes that safe.
  */
 export function startHoldSweeper(prisma: Prisma, log: Logger, intervalMs = SWEEP_INTERVAL_MS) {
+  /** Instances found without their lock, and since when: dead once still so a few seconds on. */
+  const suspects = new Map<string, number>();
   const sweep = async () => {
     try {
       // Most of the time there is nothing to look at: one cheap query instead of two transactions.
       const [found] = await prisma.$queryRaw<{ work: boolean }[]>`
         SELECT EXISTS (SELECT 1 FROM credit_holds) OR EXISTS (SELECT 1 FROM request_progress) AS work`;
       if (!found?.work) return;
-      const orphans = await settleOrphans(prisma);
+      const orphans = await settleOrphans(prisma, suspects);
       if (orphans.instances > 0)
         log.warn(orphans, "settled the requests and released the holds of stopped instances");
       const released = await releaseExpiredHolds(prisma);

@@ -2,35 +2,24 @@
 // so that no other test file sees it go): requests get a clean 503 while it is
 // down, a stream in flight is answered and charged once it is back, the pool
 // recovers, and no charge is lost or doubled.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createServer } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { checkLedger } from "../../app/billing/ledger-check.server.ts";
-import { migrate } from "../../app/db/migrator.server.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import {
-  startEmbeddedPostgres,
-  type EmbeddedPostgres,
-} from "../../app/server/embedded-postgres.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { freePort } from "../support/gateway-process.ts";
 import { postCompletion } from "../support/completions.ts";
+import {
+  startRestartablePostgres,
+  type RestartablePostgres,
+} from "../support/restartable-postgres.ts";
 
-const dataDir = mkdtempSync(join(tmpdir(), "gateway-restart-"));
-let port: number;
-let postgres: EmbeddedPostgres;
+let postgres: RestartablePostgres;
 let prisma: Prisma;
 let harness: GatewayHarness;
 
-const startPostgres = () => startEmbeddedPostgres({ dataDir, port, log: createLogger("warn") });
-
 beforeAll(async () => {
-  port = await freePort();
-  postgres = await startPostgres();
-  await migrate(postgres.url);
+  postgres = await startRestartablePostgres();
   prisma = createPrismaClient(postgres.url);
   harness = await startGatewayHarness(postgres.url);
   await createCatalogEntry(prisma, { modelSlug: "steady", upstreamModel: "steady" });
@@ -38,8 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
   await prisma.$disconnect();
-  await postgres.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await postgres.destroy();
 });
 
 const ask = (secret: string, stream: boolean) =>
@@ -77,7 +65,7 @@ test("503 while PostgreSQL is down, the stream in flight charged once it is back
   expect(streamed.body).toContain('"content":"s14 "');
   expect(streamed.body.endsWith("data: [DONE]\n\n")).toBe(true);
 
-  postgres = await startPostgres();
+  await postgres.start();
   // The settlement is retried until it lands; the pool serves new requests again.
   let rows = 0;
   for (let i = 0; i < 200 && rows === 0; i++) {
@@ -93,3 +81,21 @@ test("503 while PostgreSQL is down, the stream in flight charged once it is back
   expect(charged.every((row) => row.status === "SUCCESS" && row.cost > 0n)).toBe(true);
   expect(await checkLedger(prisma)).toEqual([]);
 }, 60_000);
+
+test("a database that cuts every connection is unavailable too: 503, not 500", async () => {
+  // pg reports it as a plain Error("Connection terminated unexpectedly"), which Prisma passes on.
+  const cutting = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => cutting.listen(0, "127.0.0.1", resolve));
+  const { port } = cutting.address() as { port: number };
+  const cut = await startGatewayHarness(`postgresql://gateway:secret@127.0.0.1:${port}/gateway`);
+  try {
+    const response = await postCompletion(cut.baseUrl, "sk-gw-anything", { model: "steady" });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      "database_unavailable",
+    );
+  } finally {
+    await cut.close();
+    cutting.close();
+  }
+});

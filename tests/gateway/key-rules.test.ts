@@ -9,6 +9,7 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { postCompletion } from "../support/completions.ts";
 import { nextPeriodStart, periodStart } from "../../app/billing/limit-period.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 
@@ -64,6 +65,34 @@ describe("expiry", () => {
     const later = await keyWith({ expiresAt: new Date(Date.now() + 60_000) });
     expect((await ask(later.openai)).response.status).toBe(200);
     expect(harness.fakes.openai.scripts.received).toHaveLength(1);
+  });
+
+  // Issue #21, finding 13d: a stream that started before its key's expiry ran on after it.
+  test("a stream running when its key expires ends then, like a revoked key's, billed for what it produced", async () => {
+    const key = await keyWith({ expiresAt: new Date(Date.now() + 1_500) });
+    // Forty chunks, 200 ms apart: eight seconds if nothing stops them.
+    const chunks = Array.from({ length: 40 }, (_, i) => `w${i} `);
+    harness.fakes.openai.scripts.enqueue("up-allowed", { chunks, chunkDelayMs: 200 });
+    const response = await postCompletion(harness.baseUrl, key.secret, {
+      model: "allowed-model",
+      stream: true,
+      max_completion_tokens: 100,
+    });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain('"content":"w0 "');
+    expect(body).not.toContain('"content":"w39 "');
+    expect(body).toMatch(
+      /data: \{"error":\{"message":"The API key expired while this request ran","type":"authentication_error","code":"api_key_expired"/,
+    );
+    expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
+    await expect
+      .poll(() => prisma.conversation.findMany({ where: { apiKeyId: key.apiKey.id } }))
+      .toHaveLength(1);
+    const [row] = await prisma.conversation.findMany({ where: { apiKeyId: key.apiKey.id } });
+    expect(row).toMatchObject({ status: "ERROR", errorCode: "api_key_expired" });
+    expect(row!.outputTokens).toBeGreaterThan(0);
+    expect(row!.cost).toBeGreaterThan(0n);
   });
 });
 

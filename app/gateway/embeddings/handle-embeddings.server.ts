@@ -2,7 +2,7 @@ import { countTextTokens } from "../../billing/estimate-usage.server.ts";
 import { REFUSED_USAGE, usageProblems } from "../../billing/reported-usage.ts";
 import { memberOf } from "../../billing/reservations.ts";
 import { settleOrRetry } from "../../billing/settle-or-retry.server.ts";
-import { isDatabaseUnavailable } from "../../db/prisma.server.ts";
+import { isDatabaseUnavailable } from "../../db/database-unavailable.server.ts";
 import {
   DATABASE_UNAVAILABLE,
   errorResponse,
