@@ -129,3 +129,18 @@ test("the retention erases content older than its days, and only that", async ()
   expect(rows.map((row) => row.response)).toEqual([null, "Hello from the fake provider."]);
   expect(rows[0]!.cost).toBe(old!.cost); // the usage itself stays
 });
+
+test("switching a key's content logging reaches a gateway that has the key cached", async () => {
+  const user = await createUser(prisma, { credits: 10 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  await ask(harness, secret, false); // the key is cached now, without logging
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { logContent: true } });
+  let logged = false;
+  for (let attempt = 0; attempt < 30 && !logged; attempt++) {
+    await ask(harness, secret, false);
+    const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
+    logged = rows.some((row) => row.prompt !== null);
+    if (!logged) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(logged).toBe(true);
+});

@@ -96,6 +96,35 @@ describe("expiry", () => {
   });
 });
 
+describe("a limit lowered while a stream runs", () => {
+  test("below what the key spent, it ends the key's running stream, billed for what it produced", async () => {
+    const key = await keyWith({});
+    const chunks = Array.from({ length: 40 }, (_, i) => `w${i} `);
+    harness.fakes.openai.scripts.enqueue("up-allowed", { chunks, chunkDelayMs: 200 });
+    const response = await postCompletion(harness.baseUrl, key.secret, {
+      model: "allowed-model",
+      stream: true,
+      max_completion_tokens: 100,
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read(); // it runs
+    // An owner lowers the key's credit limit to nothing: the change notifies every instance.
+    await prisma.apiKey.update({ where: { id: key.apiKey.id }, data: { creditLimit: 0n } });
+    let body = "";
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      body += new TextDecoder().decode(next.value);
+    expect(body).not.toContain('"content":"w39 "');
+    expect(body).toContain('"code":"key_credit_limit_reached"');
+    await expect
+      .poll(() => prisma.conversation.findMany({ where: { apiKeyId: key.apiKey.id } }))
+      .toHaveLength(1);
+    const [row] = await prisma.conversation.findMany({ where: { apiKeyId: key.apiKey.id } });
+    expect(row).toMatchObject({ status: "ERROR", errorCode: "key_credit_limit_reached" });
+    expect(row!.cost).toBeGreaterThan(0n);
+  });
+});
+
 describe("the model allowlist", () => {
   test("another model is a 403 naming it, in chat, fallbacks and embeddings; an allowed one works", async () => {
     const key = await keyWith({ allowedModels: ["allowed-model"] });
