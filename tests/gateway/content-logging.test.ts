@@ -7,6 +7,7 @@ import { eraseContent } from "../../app/usage/content-retention.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -22,6 +23,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
   await everything.close();
+  // Content the database cannot hold as sent never cost a charge: every account adds up.
+  await expectLedgerClean(prisma);
   await prisma.$disconnect();
 });
 
