@@ -127,12 +127,13 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
 
 test("a failed action shows its message inside the dashboard, navigation kept", async () => {
   const page = await env.browser.newPage();
-  await signUp(page, `boundary-${Date.now()}@example.test`);
+  const email = `boundary-${Date.now()}@example.test`;
+  await signUp(page, email);
   await topUpAndCreateKey(page, "boundary");
-  // The key vanished in another tab: the toggle form now names a key that does not exist.
-  await page
-    .locator('input[name="intent"][value="toggle"] ~ input[name="id"]')
-    .evaluate((input: HTMLInputElement) => (input.value = crypto.randomUUID()));
+  // The key was deleted in another tab: this page's toggle form names a key that is gone.
+  // (Done in the database, not by editing the form: a re-render could put the id back.)
+  const { id: userId } = await env.prisma.user.findUniqueOrThrow({ where: { email } });
+  await env.prisma.apiKey.updateMany({ where: { userId }, data: { deletedAt: new Date() } });
   await page.getByRole("button", { name: "Disable" }).click();
   const alert = page.getByRole("alert");
   await expect.poll(() => alert.textContent()).toContain("No such API key");
