@@ -94,7 +94,12 @@ const ProviderPreferencesSchema = z.object({
   only: providerList.optional(),
   ignore: providerList.optional(),
   allow_fallbacks: z.boolean().optional(),
-  sort: z.literal("price", { error: 'only "price" is supported' }).optional(),
+  // Throughput and latency: the medians of each provider's recent streams (provider-speeds.server.ts).
+  sort: z
+    .enum(["price", "throughput", "latency"], {
+      error: 'must be "price", "throughput" or "latency"',
+    })
+    .optional(),
 });
 
 export type ProviderPreferences = z.infer<typeof ProviderPreferencesSchema>;

@@ -11,6 +11,7 @@ export interface AnswerIdentity {
   requestId: string;
   /** Unix seconds. */
   created: number;
+  /** The answering model as the client's API names it: its slug, or its OpenRouter id on /api/v1. */
   model: string;
 }
 
@@ -18,6 +19,8 @@ export interface AnswerIdentity {
 export interface Charge {
   usage: Usage;
   cost: bigint;
+  /** Served with the user's own provider key (BYOK). */
+  byok: boolean;
 }
 
 /** Writes one streamed answer. Every method returns framed SSE text ("" for nothing). */
