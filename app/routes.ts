@@ -69,5 +69,7 @@ export default [
   ),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("api/admin/models/:slug", "routes/api.admin.models.$slug.ts"),
+  route("api/admin/aliases", "routes/api.admin.aliases.ts"),
+  route("api/admin/aliases/:name", "routes/api.admin.aliases.$name.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

@@ -2,7 +2,7 @@ import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { Prices } from "../billing/prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
-import { openRouterId, splitVariant, type ModelVariant } from "./model-names.ts";
+import { nameIndex, openRouterId, splitVariant, type ModelVariant } from "./model-names.ts";
 
 const DATED_SNAPSHOT = /-\d{8}$/;
 
@@ -104,7 +104,6 @@ export class CatalogCache {
   private async read(): Promise<Catalog> {
     const [rows, aliasRows] = await Promise.all([this.readModels(), this.readAliases()]);
     const models = new Map<string, CatalogModel>();
-    const names = new Map<string, string>();
     for (const row of rows) {
       const id = openRouterId(row.slug, row.company.slug);
       models.set(row.slug, {
@@ -130,13 +129,8 @@ export class CatalogCache {
         })),
       });
     }
-    // A slug wins over another model's OpenRouter id, which wins over an alias.
-    for (const model of models.values()) names.set(model.slug, model.slug);
-    for (const model of models.values())
-      if (!names.has(model.openRouterId)) names.set(model.openRouterId, model.slug);
     const aliases = new Map(aliasRows.map((alias) => [alias.name, alias.model.slug]));
-    for (const [alias, slug] of aliases) if (!names.has(alias)) names.set(alias, slug);
-    return { models, names, aliases };
+    return { models, names: nameIndex(models.values(), aliases), aliases };
   }
 
   private readAliases() {

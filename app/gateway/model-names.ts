@@ -27,7 +27,8 @@ export const ALIAS_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /**
  * The known names closest to an unknown one, best first: within a few edits
- * (typos), else those that contain it (`sonnet`). At most `limit`.
+ * (typos) and at most one edit further than the best, else those that contain
+ * it (`sonnet`). At most `limit`.
  */
 export function closestNames(unknown: string, known: Iterable<string>, limit = 3): string[] {
   const wanted = unknown.toLowerCase();
@@ -38,11 +39,15 @@ export function closestNames(unknown: string, known: Iterable<string>, limit = 3
     if (distance <= allowed) scored.push({ name, distance });
   }
   if (scored.length === 0 && wanted.length >= 3) {
-    for (const name of known)
-      if (name.toLowerCase().includes(wanted)) scored.push({ name, distance: name.length });
+    return [...known]
+      .filter((name) => name.toLowerCase().includes(wanted))
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))
+      .slice(0, limit);
   }
+  scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
+  const best = scored[0]?.distance ?? 0;
   return scored
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .filter((entry) => entry.distance <= best + 1)
     .slice(0, limit)
     .map((entry) => entry.name);
 }
@@ -63,4 +68,21 @@ function editDistance(a: string, b: string, ceiling: number): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/**
+ * Every name a model answers to -> its slug. A slug wins over another model's
+ * OpenRouter id, which wins over an alias (an alias never hides a model).
+ */
+export function nameIndex(
+  models: Iterable<{ slug: string; openRouterId: string }>,
+  aliases: Iterable<[alias: string, slug: string]>,
+): Map<string, string> {
+  const names = new Map<string, string>();
+  const all = [...models];
+  for (const model of all) names.set(model.slug, model.slug);
+  for (const model of all)
+    if (!names.has(model.openRouterId)) names.set(model.openRouterId, model.slug);
+  for (const [alias, slug] of aliases) if (!names.has(alias)) names.set(alias, slug);
+  return names;
 }
