@@ -2,6 +2,7 @@ import type { ProviderAdapter } from "./providers/adapter.ts";
 import type { Prices } from "../billing/prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "./change-listener.server.ts";
+import { openRouterProviderName } from "./openrouter-names.ts";
 import { nameIndex, openRouterId, splitVariant, type ModelVariant } from "./model-names.ts";
 
 const DATED_SNAPSHOT = /-\d{8}$/;
@@ -13,6 +14,8 @@ export interface RouteOption {
   openRouterId: string;
   mappingId: number;
   providerSlug: string;
+  /** The provider's name in OpenRouter's answers (`OpenAI`, `Google AI Studio`, a row's own name). */
+  providerName: string;
   upstreamModel: string;
   prices: Prices;
   /** Served with the user's own key (BYOK): its adapter; `prices` are then the BYOK fee. */
@@ -119,6 +122,7 @@ export class CatalogCache {
           openRouterId: id,
           mappingId: mapping.id,
           providerSlug: mapping.provider.slug,
+          providerName: openRouterProviderName(mapping.provider.slug, mapping.provider.name),
           upstreamModel: mapping.upstreamModel,
           prices: {
             input: mapping.inputPrice,
@@ -159,7 +163,7 @@ export class CatalogCache {
             cachedInputPrice: true,
             cacheWritePrice: true,
             outputPrice: true,
-            provider: { select: { slug: true } },
+            provider: { select: { slug: true, name: true } },
           },
         },
       },

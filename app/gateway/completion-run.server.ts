@@ -290,6 +290,7 @@ export class CompletionRun {
       requestId: this.context.requestId,
       created: Math.floor(Date.now() / 1000),
       model: this.context.openRouterIds ? this.route.openRouterId : this.route.modelSlug,
+      provider: this.route.providerName,
     };
   }
 

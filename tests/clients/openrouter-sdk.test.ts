@@ -139,6 +139,33 @@ test("a stream: chunks OpenRouter's schema accepts, the usage with its cost last
   });
 });
 
+test("a stream the provider breaks after its first byte ends with OpenRouter's error chunk, billed for what came", async () => {
+  const { secret, user } = await openRouterCustomer(prisma);
+  gw.fakes.openai.scripts.enqueue("gpt-6.2-sol", {
+    chunks: ["Partial", " answer", " lost"],
+    errorEventAfterChunks: 2,
+    // Apart, so the first chunk reaches the client before the error: no retry after the first byte.
+    chunkDelayMs: 30,
+  });
+  const stream = await sdk(secret).chat.send({
+    chatRequest: {
+      model: "openai/gpt-6.2-sol",
+      messages: [{ role: "user", content: "Break" }],
+      stream: true,
+    },
+  });
+  if ("choices" in stream) throw new Error("expected a stream");
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  const last = chunks.at(-1)!;
+  // The fake reports itself overloaded (503): the status is the code, as OpenRouter sends it.
+  expect(last.error).toMatchObject({ code: 503, metadata: { errorType: "provider_unavailable" } });
+  expect(last.choices[0]!.finishReason).toBe("error");
+  expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toMatch(/^Partial/);
+  const row = await prisma.conversation.findFirstOrThrow({ where: { userId: user.id } });
+  expect(row.status).toBe("ERROR");
+});
+
 test("tools: a Gemini model's call comes back as OpenRouter's tool call, streamed and not", async () => {
   const { secret } = await openRouterCustomer(prisma);
   const call = { id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' };
@@ -308,4 +335,20 @@ test("embeddings and the Responses API answer in OpenRouter's types too", async 
   const generation = await client.generations.getGeneration({ id: response.id });
   expect(generation.data.id).toBe(response.id);
   expect(response.usage?.cost).toBe(generation.data.totalCost);
+
+  gw.fakes.google.scripts.enqueue("gemini-4-neon", { chunks: ["Stre", "amed."], usage: USAGE });
+  const events = await client.responses.send({
+    responsesRequest: { model: "google/gemini-4-neon", input: "Stream", stream: true },
+  });
+  if ("output" in events) throw new Error("expected a stream");
+  const types: string[] = [];
+  let completed: { usage?: { cost?: number | null } | null; outputText?: string } | undefined;
+  for await (const event of events) {
+    types.push(event.type);
+    if (event.type === "response.completed") completed = event.response;
+  }
+  expect(types[0]).toBe("response.created");
+  expect(types).toContain("response.output_text.delta");
+  expect(types.at(-1)).toBe("response.completed");
+  expect(completed?.usage?.cost).toBeGreaterThan(0);
 });

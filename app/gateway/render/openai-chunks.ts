@@ -11,6 +11,8 @@ export interface CompletionIdentity {
   id: string;
   created: number;
   model: string;
+  /** OpenRouter's answers name the provider that served them. */
+  provider?: string;
 }
 
 /**
@@ -39,7 +41,9 @@ export interface ChunkOptions {
 }
 
 export function createChunkRenderer(identity: CompletionIdentity, options: ChunkOptions) {
-  const envelope = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}`;
+  const provider =
+    identity.provider === undefined ? "" : `,"provider":${JSON.stringify(identity.provider)}`;
+  const envelope = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}${provider}`;
   const head = `${envelope},"choices":[{"index":0,"delta":`;
   const tail = (finishReason: FinishReason | null) =>
     `,"logprobs":null,"finish_reason":${finishReason === null ? "null" : `"${finishReason}"`}}]${options.nullUsage ? ',"usage":null' : ""}}`;

@@ -5,7 +5,7 @@ import { renderCompletion } from "./openai-completion.ts";
 import { chatIdentity } from "./openai-format.ts";
 import { openRouterError, openRouterErrorResponse } from "./openrouter-error.ts";
 import { SSE_DONE, sseEvent } from "./sse.ts";
-import type { Charge, WireFormat } from "./wire-format.ts";
+import type { AnswerIdentity, Charge, WireFormat } from "./wire-format.ts";
 
 // OpenRouter's chat completions (POST /api/v1/chat/completions), as its SDK's
 // ChatResult and ChatStreamChunk schemas take them: OpenAI's shape with
@@ -35,10 +35,16 @@ export function openRouterUsage({ usage, cost, byok }: Charge) {
 export const promptTokens = (usage: Usage) =>
   usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
 
+/** OpenAI's chat identity, and the provider that served, as OpenRouter names it. */
+const openRouterIdentity = (identity: AnswerIdentity) => ({
+  ...chatIdentity(identity),
+  provider: identity.provider,
+});
+
 export const openRouterChatFormat: WireFormat = {
   stream(identity) {
     // OpenRouter sends the usage whether or not stream_options asked for it; its ai-sdk provider counts on it.
-    const chunks = createChunkRenderer(chatIdentity(identity), {
+    const chunks = createChunkRenderer(openRouterIdentity(identity), {
       nullUsage: false,
       usage: openRouterUsage,
     });
@@ -56,6 +62,7 @@ export const openRouterChatFormat: WireFormat = {
   },
   json: (identity, answer, charge) => ({
     ...renderCompletion(chatIdentity(identity), answer, charge),
+    provider: identity.provider,
     system_fingerprint: null,
     usage: openRouterUsage(charge),
   }),

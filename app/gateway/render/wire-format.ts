@@ -13,6 +13,8 @@ export interface AnswerIdentity {
   created: number;
   /** The answering model as the client's API names it: its slug, or its OpenRouter id on /api/v1. */
   model: string;
+  /** The answering provider, by OpenRouter's name for it (its answers say it). */
+  provider: string;
 }
 
 /** What a settled request was charged: the usage and its cost in µcr. */
