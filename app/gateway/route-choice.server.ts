@@ -100,7 +100,11 @@ export async function chooseRoutes(
   const speeds = sorts.some((sort) => sort === "throughput" || sort === "latency")
     ? await gateway.speeds.all()
     : new Map<string, Speed>();
-  const routes = configured.flatMap((routes, i) => steer(routes, chat.provider, sorts[i], speeds));
+  // partition "none": one sort over every model's routes, fallback models among them.
+  const routes =
+    chat.provider?.sort?.partition === "none"
+      ? steer(configured.flat(), chat.provider, sorts[0], speeds)
+      : configured.flatMap((routes, i) => steer(routes, chat.provider, sorts[i], speeds));
   if (routes.length === 0)
     throw invalidRequest(
       `provider: no provider of '${chat.model}' is left by these preferences`,
@@ -113,11 +117,14 @@ export async function chooseRoutes(
   };
 }
 
-type Sort = NonNullable<ProviderPreferences["sort"]>;
+type Sort = NonNullable<ProviderPreferences["sort"]>["by"];
 
 /** An explicit `provider.sort` wins; else a variant's: `:nitro` is throughput, `:floor` price (as OpenRouter's). */
-function sortFor(preferences: ProviderPreferences | undefined, variant: ModelVariant | undefined) {
-  if (preferences?.sort) return preferences.sort;
+function sortFor(
+  preferences: ProviderPreferences | undefined,
+  variant: ModelVariant | undefined,
+): Sort | undefined {
+  if (preferences?.sort) return preferences.sort.by;
   if (variant === "nitro") return "throughput";
   if (variant === "floor") return "price";
   return undefined;

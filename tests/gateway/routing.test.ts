@@ -122,6 +122,7 @@ describe("provider: preferences among a model's providers", () => {
     [{ only: ["openai-backup"] }, "openai-backup"],
     [{ ignore: ["openai"] }, "openai-backup"],
     [{ sort: "price" }, "openai-backup"],
+    [{ sort: { by: "price" } }, "openai-backup"],
     [{ sort: "price", order: ["openai"] }, "openai"],
   ])("%o -> %s", async (preferences, provider) => {
     expect(await served(preferences)).toBe(provider);
@@ -152,6 +153,24 @@ describe("provider: preferences among a model's providers", () => {
       .create(ask({ model: "two-ways", provider: { sort: "fastest" } }))
       .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
     expect(error).toMatchObject({ status: 400, param: "provider.sort" });
+  });
+
+  test("sort with partition none orders every model's providers together: a fallback model's cheaper one first", async () => {
+    const who = await customer();
+    const ask2 = { model: "second-choice", models: ["two-ways"] };
+    const byModel = await who.client.chat.completions.create(
+      ask({ ...ask2, provider: { sort: { by: "price" } } }),
+    );
+    expect(byModel.model).toBe("second-choice");
+    const together = await who.client.chat.completions.create(
+      ask({ ...ask2, provider: { sort: { by: "price", partition: "none" } } }),
+    );
+    expect(together.model).toBe("two-ways");
+    const rows = await prisma.conversation.findMany({
+      where: { userId: who.user.id },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.map((row) => row.providerSlug)).toEqual(["anthropic", "openai-backup"]);
   });
 
   test("the routing fields never reach the provider", async () => {
