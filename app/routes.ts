@@ -32,7 +32,13 @@ export default [
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),
   route("api/completions", "routes/completions.ts", { id: "api-completions" }),
-  // OpenRouter's lookups by API key.
+  // OpenRouter's API (docs/decisions/038-openrouter-api.md).
+  route("api/v1/chat/completions", "routes/api.v1.chat.completions.ts"),
+  route("api/v1/messages", "routes/api.v1.messages.ts"),
+  route("api/v1/responses", "routes/api.v1.responses.ts"),
+  route("api/v1/embeddings", "routes/api.v1.embeddings.ts"),
+  route("api/v1/models", "routes/api.v1.models.ts"),
+  route("api/v1/models/:author/:slug/endpoints", "routes/api.v1.models.$author.$slug.endpoints.ts"),
   route("api/v1/generation", "routes/api.v1.generation.ts"),
   route("api/v1/key", "routes/api.v1.key.ts"),
   route("api/v1/credits", "routes/api.v1.credits.ts"),
@@ -63,5 +69,7 @@ export default [
   ),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("api/admin/models/:slug", "routes/api.admin.models.$slug.ts"),
+  route("api/admin/aliases", "routes/api.admin.aliases.ts"),
+  route("api/admin/aliases/:name", "routes/api.admin.aliases.$name.ts"),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

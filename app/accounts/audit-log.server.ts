@@ -25,6 +25,8 @@ export type AuditAction =
   | "model_created"
   | "models_imported"
   | "model_changed"
+  | "alias_set"
+  | "alias_deleted"
   | "credits_granted"
   | "own_provider_key_saved"
   | "own_provider_key_removed"

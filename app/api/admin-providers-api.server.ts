@@ -56,14 +56,14 @@ const CreateModelSchema = z.object({
 });
 
 /** The signed-in admin's id: 401 for nobody, 403 for other users. */
-async function requireApiAdminId(accounts: Accounts, request: Request) {
+export async function requireApiAdminId(accounts: Accounts, request: Request) {
   const userId = await requireApiUserId(accounts, request);
   const user = await accounts.prisma.user.findUnique({
     where: { id: userId },
     select: { role: true },
   });
   if (user?.role !== "ADMIN")
-    throw new GatewayError(403, "Only administrators can manage providers", {
+    throw new GatewayError(403, "Only administrators can manage providers and models", {
       type: "permission_error",
       code: "admin_only",
     });

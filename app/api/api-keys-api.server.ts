@@ -18,6 +18,7 @@ import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 import { KeyRulesLoosenedError } from "../accounts/key-rule-loosening.ts";
+import { allowlistSlugs } from "../admin/model-aliases.server.ts";
 
 /** A key's rules, as the JSON API takes them; null clears a rule. */
 const KeyRulesSchema = z.object({
@@ -28,9 +29,12 @@ const KeyRulesSchema = z.object({
     .nullable()
     .optional(),
   allowedModels: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,199}$/i, "must be model slugs"), {
-      error: "must be an array of model slugs (empty for every model)",
-    })
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._:/-]{0,199}$/i, "must be model names (slugs or OpenRouter ids)"),
+      { error: "must be an array of model slugs (empty for every model)" },
+    )
     .max(200)
     .optional(),
   rpmLimit: z
@@ -131,6 +135,8 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
     const scope = await requireApiScope(accounts, request, "ownKeys");
     const { userId } = scope;
     const input = await readBody(request, CreateKeySchema);
+    if (input.allowedModels)
+      input.allowedModels = await allowlistSlugs(accounts.prisma, input.allowedModels);
     const owner = { accountId: scope.accountId, createdById: userId };
     const { apiKey, secret } = await createApiKey(accounts.prisma, owner, {
       name: input.name,
@@ -155,6 +161,8 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
     const scope = await requireApiScope(accounts, request, "ownKeys");
     const { userId } = scope;
     const input = await readBody(request, UpdateKeySchema);
+    if (input.allowedModels)
+      input.allowedModels = await allowlistSlugs(accounts.prisma, input.allowedModels);
     const { id, periodLimit: periodCredits, limitPeriod, ...change } = input;
     const periodLimit = periodLimitRule(periodCredits, limitPeriod);
     const keys = keyScopeOf(scope);

@@ -89,12 +89,28 @@ const ToolChoiceSchema = z.union([
 
 const providerList = z.array(z.string().min(1).max(64)).max(20);
 
+// Throughput and latency: the medians of each provider's recent streams (provider-speeds.server.ts).
+const SortSchema = z.enum(["price", "throughput", "latency"], {
+  error: 'must be "price", "throughput" or "latency"',
+});
+
 const ProviderPreferencesSchema = z.object({
   order: providerList.optional(),
   only: providerList.optional(),
   ignore: providerList.optional(),
   allow_fallbacks: z.boolean().optional(),
-  sort: z.literal("price", { error: 'only "price" is supported' }).optional(),
+  // OpenRouter's sort: a name, or {by, partition}; partition "none" sorts the
+  // routes of every model together instead of each model's on its own.
+  sort: z
+    .union([
+      SortSchema,
+      z.object({
+        by: SortSchema,
+        partition: z.enum(["model", "none"], { error: 'must be "model" or "none"' }).nullish(),
+      }),
+    ])
+    .transform((sort) => (typeof sort === "string" ? { by: sort, partition: "model" } : sort))
+    .optional(),
 });
 
 export type ProviderPreferences = z.infer<typeof ProviderPreferencesSchema>;

@@ -34,6 +34,8 @@ export interface RunContext {
   rateHeaders?: Record<string, string>;
   /** How the answer is written, in the client's protocol. */
   format: WireFormat;
+  /** The answer names its model by its OpenRouter id (OpenRouter's API, /api/v1), not its slug. */
+  openRouterIds?: boolean;
   key: ActiveApiKey;
   endpoint: string;
   /** What the request's reservation holds: the most it may be charged. */
@@ -287,7 +289,8 @@ export class CompletionRun {
     return {
       requestId: this.context.requestId,
       created: Math.floor(Date.now() / 1000),
-      model: this.route.modelSlug,
+      model: this.context.openRouterIds ? this.route.openRouterId : this.route.modelSlug,
+      provider: this.route.providerName,
     };
   }
 
@@ -368,7 +371,7 @@ export class CompletionRun {
     const booked = await settleOrRetry(this.gateway.ledger, this.gateway.log, settlement);
     settling?.end(booked === "settled" ? undefined : booked);
     if (status === "SUCCESS" && context.afterSuccess) await this.afterSuccess(context.afterSuccess);
-    return { usage, cost };
+    return { usage, cost, byok: route.ownKey !== undefined };
   }
 
   /**
@@ -420,7 +423,7 @@ export class CompletionRun {
       errorCode: "settlement_error",
     });
     await settleOrRetry(gateway.ledger, gateway.log, settlement);
-    return { usage, cost };
+    return { usage, cost, byok: this.route.ownKey !== undefined };
   }
 
   /** A failure here costs the client its stored conversation, never its answer. */

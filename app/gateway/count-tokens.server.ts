@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { authenticate } from "./authenticate.server.ts";
-import { modelNotFound } from "./route-choice.server.ts";
+import { requireModel } from "./route-choice.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { anthropicMessages } from "./protocols/anthropic-protocol.ts";
 import { parseCountTokensRequest } from "./protocols/anthropic-request.ts";
@@ -18,7 +18,7 @@ export async function handleCountTokens(gateway: Gateway, request: Request): Pro
   try {
     await authenticate(gateway, protocol, protocol.headerKey(request));
     const chat = parseCountTokensRequest(await readJsonBody(request));
-    if (!(await gateway.catalog.resolve(chat.model))) throw modelNotFound(chat.model);
+    await requireModel(gateway, chat.model, "/v1/models");
     return Response.json({ input_tokens: await countInputTokens(chat) });
   } catch (caught) {
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;

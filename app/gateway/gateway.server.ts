@@ -15,6 +15,7 @@ import { DEFAULT_UPSTREAM_TIMEOUTS, type EnvUpstreamTimeouts } from "./upstream-
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
+import { ProviderSpeeds } from "./provider-speeds.server.ts";
 import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
@@ -40,6 +41,8 @@ export interface Gateway {
   limits: RateLimiter;
   /** Providers failing request after request are skipped for a while. */
   breaker: CircuitBreaker;
+  /** How fast each model answers on each provider lately (`:nitro`, provider.sort). */
+  speeds: ProviderSpeeds;
   metrics: GatewayMetrics;
   /** OpenTelemetry traces of completions; undefined when tracing is off. */
   tracing: Tracing | undefined;
@@ -165,6 +168,7 @@ export async function createGateway(options: {
     byokFeeBasisPoints: Math.round((options.byokFeePercent ?? 0) * 100),
     limits: new RateLimiter(options.prisma),
     breaker: new CircuitBreaker(options.breaker),
+    speeds: new ProviderSpeeds(options.prisma),
     running,
     metrics,
     tracing: options.tracing,

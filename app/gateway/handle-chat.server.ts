@@ -5,7 +5,7 @@ import { CompletionRun } from "./completion-run.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
-import { chooseRoutes } from "./route-choice.server.ts";
+import { chooseRoutes, modelsListingFor } from "./route-choice.server.ts";
 import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { refusal } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
@@ -50,6 +50,7 @@ export async function handleChatCompletion(
       protocol.lowersMaxTokens ? undefined : asked,
       protocol.maxTokensParam,
       key.userId,
+      modelsListingFor(endpoint),
     );
     const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     checkModelsAllowed(key, [model.slug]);
@@ -87,6 +88,7 @@ export async function handleChatCompletion(
         ignoredTools: parsed.ignoredTools,
         rateHeaders,
         format: parsed.format ?? protocol.format,
+        openRouterIds: protocol.openRouterIds,
         key,
         endpoint,
         heldAmount: hold.amount,

@@ -1,15 +1,46 @@
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
-import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
+import type { CatalogModel, NamedModel, RouteOption } from "./catalog-cache.server.ts";
 import type { ChatRequest, ProviderPreferences } from "./chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
+import { closestNames, splitVariant, type ModelVariant } from "./model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
+import { speedKey, type Speed } from "./provider-speeds.server.ts";
 
-export const modelNotFound = (slug: string, param = "model") =>
-  new GatewayError(404, `The model '${slug}' does not exist`, {
-    type: "not_found_error",
-    code: "model_not_found",
-    param,
-  });
+/** Where a client's API lists the models, for the 404 of a name it does not know. */
+export const modelsListingFor = (endpoint: string) =>
+  endpoint.startsWith("/api/v1/") ? "/api/v1/models" : "/v1/models";
+
+/** A 404 naming the closest known names ("did you mean") and where the models are listed. */
+export function modelNotFound(
+  name: string,
+  known: Iterable<string>,
+  listing: string,
+  param = "model",
+) {
+  const close = closestNames(splitVariant(name).name, known).map((candidate) => `'${candidate}'`);
+  const hint =
+    close.length === 0
+      ? ""
+      : ` Did you mean ${close.length === 1 ? close[0] : `${close.slice(0, -1).join(", ")} or ${close.at(-1)}`}?`;
+  return new GatewayError(
+    404,
+    `The model '${name}' does not exist.${hint} GET ${listing} lists this gateway's models.`,
+    { type: "not_found_error", code: "model_not_found", param },
+  );
+}
+
+/** The model a client named (slug, OpenRouter id or alias, with a variant), or the 404 above. */
+export async function requireModel(
+  gateway: Gateway,
+  name: string,
+  listing: string,
+  param = "model",
+): Promise<NamedModel> {
+  const found = await gateway.catalog.resolve(name);
+  if (found) return found;
+  const { names } = await gateway.catalog.load();
+  throw modelNotFound(name, names.keys(), listing, param);
+}
 
 export interface RouteChoice {
   /** The model the client asked for first. */
@@ -22,9 +53,9 @@ export interface RouteChoice {
 
 /**
  * The routes a request may take. `models` (OpenRouter's) adds models to fall
- * back to before the first byte; `provider` steers the choice among each
- * model's providers. Fallback models that cannot give the requested output are
- * left out.
+ * back to before the first byte; `provider` and a model's variant (`:floor`,
+ * `:nitro`) steer the choice among each model's providers. Fallback models
+ * that cannot give the requested output are left out.
  */
 export async function chooseRoutes(
   gateway: Gateway,
@@ -34,28 +65,30 @@ export async function chooseRoutes(
   maxTokensParam: string | undefined,
   /** The user whose own provider keys (BYOK) come first. */
   userId: string,
+  /** Where the client's API lists the models (modelsListingFor). */
+  listing = "/v1/models",
 ): Promise<RouteChoice> {
-  const slugs = [...new Set([chat.model, ...(chat.models ?? [])])];
-  const models: CatalogModel[] = [];
-  for (const slug of slugs) {
-    const model = await gateway.catalog.resolve(slug);
-    if (!model) throw modelNotFound(slug, slug === chat.model ? "model" : "models");
-    models.push(model);
-  }
-  const model = models[0]!;
+  const names = [...new Set([chat.model, ...(chat.models ?? [])])];
+  const named: NamedModel[] = [];
+  for (const name of names)
+    named.push(
+      await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
+    );
+  const model = named[0]!.model;
   if (requested !== undefined && requested > model.maxOutputTokens) {
     throw invalidRequest(
       `max tokens must be at most ${model.maxOutputTokens} for ${model.slug}`,
       maxTokensParam ?? "max_completion_tokens",
     );
   }
-  const usable = models.filter(
-    (candidate, i) => i === 0 || requested === undefined || requested <= candidate.maxOutputTokens,
+  const usable = named.filter(
+    ({ model: candidate }, i) =>
+      i === 0 || requested === undefined || requested <= candidate.maxOutputTokens,
   );
   const configured = await routesWithOwnKeys(
     gateway,
     userId,
-    usable.map((candidate) => candidate.routes),
+    usable.map(({ model: candidate }) => candidate.routes),
   );
   if (configured.every((routes) => routes.length === 0)) {
     throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {
@@ -63,7 +96,15 @@ export async function chooseRoutes(
       code: "provider_not_configured",
     });
   }
-  const routes = configured.flatMap((routes) => steer(routes, chat.provider));
+  const sorts = usable.map(({ variant }) => sortFor(chat.provider, variant));
+  const speeds = sorts.some((sort) => sort === "throughput" || sort === "latency")
+    ? await gateway.speeds.all()
+    : new Map<string, Speed>();
+  // partition "none": one sort over every model's routes, fallback models among them.
+  const routes =
+    chat.provider?.sort?.partition === "none"
+      ? steer(configured.flat(), chat.provider, sorts[0], speeds)
+      : configured.flatMap((routes, i) => steer(routes, chat.provider, sorts[i], speeds));
   if (routes.length === 0)
     throw invalidRequest(
       `provider: no provider of '${chat.model}' is left by these preferences`,
@@ -72,20 +113,46 @@ export async function chooseRoutes(
   return {
     model,
     routes,
-    maxOutputTokens: Math.min(...usable.map((candidate) => candidate.maxOutputTokens)),
+    maxOutputTokens: Math.min(...usable.map(({ model: candidate }) => candidate.maxOutputTokens)),
   };
 }
 
+type Sort = NonNullable<ProviderPreferences["sort"]>["by"];
+
+/** An explicit `provider.sort` wins; else a variant's: `:nitro` is throughput, `:floor` price (as OpenRouter's). */
+function sortFor(
+  preferences: ProviderPreferences | undefined,
+  variant: ModelVariant | undefined,
+): Sort | undefined {
+  if (preferences?.sort) return preferences.sort.by;
+  if (variant === "nitro") return "throughput";
+  if (variant === "floor") return "price";
+  return undefined;
+}
+
 /** One model's routes as the preferences order and filter them. */
-function steer(routes: RouteOption[], preferences: ProviderPreferences | undefined) {
-  if (!preferences) return routes;
-  const { only, ignore, order, sort } = preferences;
+function steer(
+  routes: RouteOption[],
+  preferences: ProviderPreferences | undefined,
+  sort: Sort | undefined,
+  speeds: Map<string, Speed>,
+) {
+  const { only, ignore, order } = preferences ?? {};
   let chosen = routes.filter(
     (route) =>
       (!only || only.includes(route.providerSlug)) && !ignore?.includes(route.providerSlug),
   );
-  // Both sorts are stable: routes they do not tell apart keep the catalog's priority.
+  // Every sort is stable: routes it does not tell apart (unmeasured ones last) keep the catalog's priority.
   if (sort === "price") chosen = chosen.toSorted((a, b) => compare(totalPrice(a), totalPrice(b)));
+  if (sort === "throughput" || sort === "latency") {
+    const measure = (route: RouteOption) => {
+      const speed = speeds.get(speedKey(route.providerSlug, route.modelSlug));
+      const value = sort === "throughput" ? speed?.tokensPerSecond : speed?.firstTokenMs;
+      if (value === null || value === undefined) return Infinity;
+      return sort === "throughput" ? -value : value;
+    };
+    chosen = chosen.toSorted((a, b) => measure(a) - measure(b) || 0);
+  }
   if (order) {
     const rank = (route: RouteOption) => {
       const index = order.indexOf(route.providerSlug);
@@ -94,7 +161,7 @@ function steer(routes: RouteOption[], preferences: ProviderPreferences | undefin
     chosen = chosen.toSorted((a, b) => rank(a) - rank(b));
   }
   // Without fallbacks, only the first choice is tried.
-  return preferences.allow_fallbacks === false ? chosen.slice(0, 1) : chosen;
+  return preferences?.allow_fallbacks === false ? chosen.slice(0, 1) : chosen;
 }
 
 const totalPrice = (route: RouteOption) => route.prices.input + route.prices.output;

@@ -15,6 +15,7 @@ import { updateModel } from "#app/admin/models.server.ts";
 import { GatewayError } from "#app/http/gateway-error.ts";
 import { grantCredits } from "#app/accounts/grants.server.ts";
 import { randomUUID } from "node:crypto";
+import { deleteAlias, listAliases, setAlias } from "#app/admin/model-aliases.server.ts";
 
 // Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
 // Saving fires the catalog trigger, so every gateway instance reloads its
@@ -58,10 +59,19 @@ const GrantSchema = z.object({
   note: z.string().trim().min(1, "Say why (shown in the audit log)").max(500),
 });
 
+// An alias: one more name for a model, accepted wherever a model is named.
+const AliasSchema = z.object({
+  intent: z.literal("alias"),
+  name: z.string().trim().min(1, "Give the alias a name").max(64),
+  model: z.string().trim().min(1, "Name the model it stands for").max(200),
+});
+const AliasDeleteSchema = z.object({ intent: z.literal("alias-delete"), name: z.string().max(64) });
+
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
   const { prisma } = getAccounts();
   const auditEvents = await recentAuditEvents(prisma);
+  const aliases = await listAliases(prisma);
   const models = await prisma.model.findMany({
     orderBy: { slug: "asc" },
     select: { slug: true, contextLength: true, maxOutputTokens: true },
@@ -72,6 +82,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   });
   return {
     auditEvents,
+    aliases,
     // A fresh token per page view: a double submit grants once.
     grantToken: randomUUID(),
     models,
@@ -93,6 +104,8 @@ export async function action({ request }: Route.ActionArgs) {
   const form = Object.fromEntries(await readForm(request));
   if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
   if (form.intent === "grant") return grant(form, { id: adminId, request });
+  if (form.intent === "alias" || form.intent === "alias-delete")
+    return changeAlias(form, { id: adminId, request });
   const parsed = MappingUpdateSchema.safeParse(form);
   if (!parsed.success) {
     return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
@@ -139,6 +152,26 @@ async function grant(form: Record<string, unknown>, admin: { id: string; request
       : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
     id: null,
   };
+}
+
+async function changeAlias(form: Record<string, unknown>, admin: { id: string; request: Request }) {
+  const prisma = getAccounts().prisma;
+  try {
+    if (form.intent === "alias-delete") {
+      const { name } = AliasDeleteSchema.parse(form);
+      await deleteAlias(prisma, name, admin);
+      return { message: `Removed the alias ${name}.`, id: null };
+    }
+    const parsed = AliasSchema.safeParse(form);
+    if (!parsed.success)
+      return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
+    const alias = await setAlias(prisma, parsed.data.name, parsed.data.model, admin);
+    return { message: `${alias.name} now stands for ${alias.model}.`, id: null };
+  } catch (error) {
+    if (error instanceof GatewayError)
+      return data({ message: error.message, id: null }, { status: error.status });
+    throw error;
+  }
 }
 
 async function saveLimits(form: Record<string, unknown>, admin: { id: string; request: Request }) {
@@ -299,6 +332,80 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           </tbody>
         </table>
       </div>
+      <section aria-labelledby="model-aliases" className="grid gap-2">
+        <h2 id="model-aliases" className="text-lg font-semibold tracking-tight">
+          Model aliases
+        </h2>
+        <p className="text-sm text-muted-foreground">
+          One more name for a model (<code>default</code>, <code>fast</code>), accepted wherever a
+          model is named and listed with the models. Keys that allow a model by an alias keep the
+          model it stood for then.
+        </p>
+        {loaderData.aliases.length > 0 ? (
+          <div tabIndex={0} className="overflow-x-auto rounded-lg border">
+            <table className="w-full text-sm" aria-label="Model aliases">
+              <thead className="bg-muted text-left">
+                <tr>
+                  {["Alias", "Model", "OpenRouter id", ""].map((heading) => (
+                    <th key={heading} className="px-3 py-2 font-medium">
+                      {heading}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {loaderData.aliases.map((alias) => (
+                  <tr key={alias.name} className="border-t">
+                    <td className="px-3 py-2 font-mono text-xs">{alias.name}</td>
+                    <td className="px-3 py-2">{alias.model}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{alias.openRouterId}</td>
+                    <td className="px-3 py-2">
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="alias-delete" />
+                        <input type="hidden" name="name" value={alias.name} />
+                        <Button
+                          type="submit"
+                          size="sm"
+                          variant="outline"
+                          aria-label={`Remove the alias ${alias.name}`}
+                        >
+                          Remove
+                        </Button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        <Form method="post" className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="intent" value="alias" />
+          <label className="grid gap-1 text-sm">
+            Alias
+            <Input name="name" required maxLength={64} placeholder="fast" className="w-48" />
+          </label>
+          <label className="grid gap-1 text-sm">
+            Model
+            <Input
+              name="model"
+              required
+              maxLength={200}
+              list="alias-models"
+              placeholder="gpt-6.2-sol"
+              className="w-64"
+            />
+          </label>
+          <datalist id="alias-models">
+            {loaderData.models.map((model) => (
+              <option key={model.slug} value={model.slug} />
+            ))}
+          </datalist>
+          <Button type="submit" variant="outline">
+            Save alias
+          </Button>
+        </Form>
+      </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Audit log</h2>
         <p className="text-sm text-muted-foreground">

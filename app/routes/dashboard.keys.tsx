@@ -36,6 +36,7 @@ import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
+import { readModelNames } from "#app/admin/model-aliases.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 // A key's rules (ADR 026), at creation and later; an empty field means no rule.
@@ -48,7 +49,7 @@ const RuleFields = {
   allowedModels: z
     .string()
     .max(5_000)
-    .regex(/^[\w.:\-,\s]*$/, "List model names, separated by commas")
+    .regex(/^[\w.:/\-,\s]*$/, "List model names, separated by commas")
     .optional(),
   rpmLimit: z
     .number({ error: "Enter a whole number" })
@@ -88,13 +89,9 @@ const CreateKeySchema = z.object({
   ...RuleFields,
 });
 
-/** The slugs that name no catalog model. */
-async function unknownModels(slugs: string[]) {
-  const known = await getAccounts().prisma.model.findMany({
-    where: { slug: { in: slugs } },
-    select: { slug: true },
-  });
-  return slugs.filter((slug) => !known.some((model) => model.slug === slug));
+/** The models these names stand for (slug, OpenRouter id, alias), as slugs; the names of none. */
+async function allowedModelSlugs(text: string | undefined) {
+  return (await readModelNames(getAccounts().prisma)).canonical(modelList(text));
 }
 
 /** "a, b c" -> ["a", "b", "c"] */
@@ -192,8 +189,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const input = submission.value;
   if (input.intent === "rules") {
-    const allowedModels = modelList(input.allowedModels);
-    const unknown = await unknownModels(allowedModels);
+    const { slugs: allowedModels, unknown } = await allowedModelSlugs(input.allowedModels);
     if (unknown.length > 0)
       throw data(`Rules not saved: no such model: ${unknown.join(", ")}`, { status: 400 });
     const rules = {
@@ -221,8 +217,7 @@ export async function action({ request }: Route.ActionArgs) {
     return redirectWithToast("/dashboard/keys", "Rules saved: they apply from the next request.");
   }
   if (input.intent === "create") {
-    const allowedModels = modelList(input.allowedModels);
-    const unknown = await unknownModels(allowedModels);
+    const { slugs: allowedModels, unknown } = await allowedModelSlugs(input.allowedModels);
     if (unknown.length > 0)
       return data(
         {

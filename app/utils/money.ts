@@ -60,6 +60,12 @@ export function microToUsd(micro: bigint): string {
   return exactDecimal(micro, 8, 2);
 }
 
+/**
+ * US dollars as a JSON number, for APIs whose schema has numbers (OpenRouter's):
+ * the double nearest the exact amount, which microToUsd gives beside it.
+ */
+export const microToUsdNumber = (micro: bigint): number => Number(microToUsd(micro));
+
 /** Credits exactly, for APIs: "0.001234", "12.00" (no grouping, at least two decimals). */
 export function microToCredits(micro: bigint): string {
   return exactDecimal(micro, 6, 2);

@@ -559,3 +559,54 @@ describe("the providers page", () => {
       .toMatchObject({ requests: 3, errors: 1, latencyP50Ms: expect.any(Number) });
   });
 });
+
+test("the page sets, lists and removes a model alias; the gateway serves the alias", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const { user } = await cookieFor("USER");
+  const { secret } = await createApiKey(getAccounts().prisma, user.id);
+  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
+  await createCatalogEntry(getAccounts().prisma, { modelSlug: "house-model" });
+
+  expect(
+    await save(cookie, { intent: "alias", name: "house", model: "openai/house-model" }),
+  ).toEqual({
+    message: "house now stands for house-model.",
+    id: null,
+  });
+  const page = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  expect(page.aliases).toEqual([
+    expect.objectContaining({
+      name: "house",
+      model: "house-model",
+      openRouterId: "openai/house-model",
+    }),
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the notification crosses a connection
+  const answer = await client.chat.completions.create({
+    model: "house",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  expect(answer.model).toBe("house-model");
+
+  // A model's own name, or an unknown model: a message, nothing saved.
+  const taken = (await save(cookie, { intent: "alias", name: "priced", model: "priced" })) as {
+    init?: { status?: number };
+    data?: { message?: string };
+  };
+  expect(taken.init?.status).toBe(400);
+  expect(taken.data?.message).toBe("name: 'priced' already names the model priced");
+  const unknown = (await save(cookie, { intent: "alias", name: "other", model: "pricd" })) as {
+    init?: { status?: number };
+    data?: { message?: string };
+  };
+  expect(unknown.init?.status).toBe(404);
+  expect(unknown.data?.message).toMatch(/did you mean 'priced'/);
+
+  expect(await save(cookie, { intent: "alias-delete", name: "house" })).toEqual({
+    message: "Removed the alias house.",
+    id: null,
+  });
+  expect(await getAccounts().prisma.modelAlias.count()).toBe(0);
+});

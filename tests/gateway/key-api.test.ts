@@ -1,9 +1,12 @@
-// OpenRouter's lookups by API key: a generation by its id (x-generation-id),
-// the calling key, and the account's credits. The owner sees them; nobody else.
+// OpenRouter's lookups by API key: a generation by its id (x-generation-id, or
+// the answer's body id), the calling key, and the account's credits, in
+// OpenRouter's shapes (numbers of US dollars) with our exact credits beside
+// them. The owner sees them; nobody else.
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { microToCredits, microToUsd, creditsToMicro } from "../../app/utils/money.ts";
+import { microToCredits, microToUsdNumber, creditsToMicro } from "../../app/utils/money.ts";
 import { nextPeriodStart } from "../../app/billing/limit-period.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
@@ -32,7 +35,7 @@ const get = async (path: string, secret: string) => {
   const response = await fetch(harness.baseUrl + path, {
     headers: { authorization: `Bearer ${secret}` },
   });
-  type Body = { data: Record<string, unknown>; error: { message: string } };
+  type Body = { data: Record<string, unknown>; error: { message: string; code: unknown } };
   return { status: response.status, body: (await response.json()) as Body };
 };
 
@@ -62,20 +65,25 @@ test("x-generation-id names the request; /api/v1/generation describes it to its 
   const row = await prisma.conversation.findUniqueOrThrow({ where: { requestId: id } });
   const { status, body } = await get(`/api/v1/generation?id=${id}`, owner.secret);
   expect(status).toBe(200);
-  expect(body.data).toEqual({
+  expect(body.data).toMatchObject({
     id,
-    model: "looked-up",
-    provider_name: "openai",
+    request_id: id,
+    model: "openai/looked-up",
+    provider_name: "OpenAI",
     upstream_model: "looked-up",
     endpoint: "/v1/chat/completions",
+    api_type: "completions",
     created_at: row.createdAt.toISOString(),
     tokens_prompt: 12,
     tokens_completion: 2,
+    native_tokens_prompt: 12,
+    native_tokens_completion: 2,
     native_tokens_cached: 2,
     native_tokens_cache_write: 0,
     native_tokens_reasoning: 1,
     usage_source: "REPORTED",
-    total_cost: microToUsd(row.cost),
+    total_cost: microToUsdNumber(row.cost),
+    usage: microToUsdNumber(row.cost),
     is_byok: false,
     cost_credits: microToCredits(row.cost),
     latency: row.latencyMs,
@@ -84,6 +92,9 @@ test("x-generation-id names the request; /api/v1/generation describes it to its 
     status: "SUCCESS",
     streamed: true,
     cancelled: false,
+    provider_responses: [
+      { provider_name: "OpenAI", status: 200, is_byok: false, model_permaslug: "looked-up" },
+    ],
   });
   expect(row.cost).toBeGreaterThan(0n);
 
@@ -110,15 +121,20 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
 
   const info = await get("/api/v1/key", who.secret);
   expect(info.status).toBe(200);
-  expect(info.body.data).toEqual({
+  expect(info.body.data).toMatchObject({
     label: "laptop",
     prefix: key.prefix,
-    limit: microToUsd(limit),
-    usage: microToUsd(key.spent),
-    limit_remaining: microToUsd(limit - key.spent),
+    limit: microToUsdNumber(limit),
+    usage: microToUsdNumber(key.spent),
+    usage_daily: microToUsdNumber(key.spent),
+    usage_weekly: microToUsdNumber(key.spent),
+    usage_monthly: microToUsdNumber(key.spent),
+    byok_usage: 0,
+    limit_remaining: microToUsdNumber(limit - key.spent),
     limit_reset: null,
     is_free_tier: false,
-    rate_limit: null,
+    rate_limit: { requests: -1, interval: "1m" },
+    creator_user_id: who.user.id,
     credits: {
       limit: "50.00",
       spent: microToCredits(key.spent),
@@ -138,7 +154,10 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
   });
   const after = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
   const monthly = await get("/api/v1/key", who.secret);
+  // The monthly limit binds first: it is OpenRouter's one limit, with its reset.
   expect(monthly.body.data).toMatchObject({
+    limit: 0.2,
+    limit_remaining: microToUsdNumber(creditsToMicro(20) - (after.spent - key.spent)),
     limit_reset: "monthly",
     credits: {
       period: {
@@ -154,8 +173,8 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
   const credits = await get("/api/v1/credits", who.secret);
   expect(credits.status).toBe(200);
   expect(credits.body.data).toEqual({
-    total_credits: "1.00", // 100 credits are US$1
-    total_usage: microToUsd(after.spent),
+    total_credits: 1, // 100 credits are US$1
+    total_usage: microToUsdNumber(after.spent),
     credits: {
       total: "100.00",
       used: microToCredits(after.spent),
@@ -163,4 +182,46 @@ test("/api/v1/key and /api/v1/credits: the key's limit and spend, the account's 
     },
   });
   expect((await get("/api/v1/credits", "gw-wrong")).status).toBe(401);
+});
+
+test("every answer's body id is its generation id: chat, messages and responses, on /v1 and /api/v1", async () => {
+  const owner = await customer();
+  const openai = new OpenAI({ apiKey: owner.secret, baseURL: `${harness.baseUrl}/v1` });
+  const openRouter = new OpenAI({ apiKey: owner.secret, baseURL: `${harness.baseUrl}/api/v1` });
+  const anthropic = new Anthropic({ apiKey: owner.secret, baseURL: harness.baseUrl });
+  const messages = [{ role: "user" as const, content: "Hi" }];
+  const ids = [
+    (await openai.chat.completions.create({ model: "looked-up", messages })).id,
+    (await openRouter.chat.completions.create({ model: "openai/looked-up", messages })).id,
+    (await anthropic.messages.create({ model: "looked-up", max_tokens: 50, messages })).id,
+    (await openai.responses.create({ model: "looked-up", input: "Hi" })).id,
+  ];
+  expect(ids.map((id) => id.replace(/[0-9a-f]{28}$/, "…"))).toEqual([
+    "chatcmpl-…",
+    "chatcmpl-…",
+    "msg_…",
+    "resp_…",
+  ]);
+  const found = await Promise.all(
+    ids.map((id) => get(`/api/v1/generation?id=${id}`, owner.secret)),
+  );
+  expect(found.map(({ status, body }) => [status, body.data?.id])).toEqual(
+    ids.map((id) => [200, id]),
+  );
+  const requestIds = found.map(({ body }) => body.data.request_id as string);
+  expect(new Set(requestIds).size).toBe(4);
+  const rows = await prisma.conversation.findMany({ where: { requestId: { in: requestIds } } });
+  expect(rows.map((row) => row.endpoint).sort()).toEqual([
+    "/api/v1/chat/completions",
+    "/v1/chat/completions",
+    "/v1/messages",
+    "/v1/responses",
+  ]);
+  // OpenRouter's error shape: the status as an integer code.
+  const unknown = await get(`/api/v1/generation?id=chatcmpl-nope`, owner.secret);
+  expect(unknown.status).toBe(404);
+  expect(unknown.body.error).toMatchObject({
+    code: 404,
+    message: "No generation with id 'chatcmpl-nope'",
+  });
 });

@@ -1,6 +1,7 @@
 // OpenRouter's routing fields on chat completions: `models` falls back to
 // other models before the first byte (billed and named as the model that
-// answered), `provider` orders, filters and sorts a model's providers.
+// answered), `provider` orders, filters and sorts a model's providers, and a
+// model's `:floor` and `:nitro` variants sort them by price and by speed.
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
@@ -121,6 +122,7 @@ describe("provider: preferences among a model's providers", () => {
     [{ only: ["openai-backup"] }, "openai-backup"],
     [{ ignore: ["openai"] }, "openai-backup"],
     [{ sort: "price" }, "openai-backup"],
+    [{ sort: { by: "price" } }, "openai-backup"],
     [{ sort: "price", order: ["openai"] }, "openai"],
   ])("%o -> %s", async (preferences, provider) => {
     expect(await served(preferences)).toBe(provider);
@@ -145,12 +147,30 @@ describe("provider: preferences among a model's providers", () => {
     expect(error).toMatchObject({ status: 400, param: "provider" });
   });
 
-  test("an unsupported sort is a 400", async () => {
+  test("an unknown sort is a 400", async () => {
     const who = await customer();
     const error = await who.client.chat.completions
-      .create(ask({ model: "two-ways", provider: { sort: "latency" } }))
+      .create(ask({ model: "two-ways", provider: { sort: "fastest" } }))
       .catch((caught: InstanceType<typeof OpenAI.APIError>) => caught);
     expect(error).toMatchObject({ status: 400, param: "provider.sort" });
+  });
+
+  test("sort with partition none orders every model's providers together: a fallback model's cheaper one first", async () => {
+    const who = await customer();
+    const ask2 = { model: "second-choice", models: ["two-ways"] };
+    const byModel = await who.client.chat.completions.create(
+      ask({ ...ask2, provider: { sort: { by: "price" } } }),
+    );
+    expect(byModel.model).toBe("second-choice");
+    const together = await who.client.chat.completions.create(
+      ask({ ...ask2, provider: { sort: { by: "price", partition: "none" } } }),
+    );
+    expect(together.model).toBe("two-ways");
+    const rows = await prisma.conversation.findMany({
+      where: { userId: who.user.id },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.map((row) => row.providerSlug)).toEqual(["anthropic", "openai-backup"]);
   });
 
   test("the routing fields never reach the provider", async () => {
@@ -158,5 +178,67 @@ describe("provider: preferences among a model's providers", () => {
     const body = harness.fakes.openai.scripts.received.at(-1)!.body as Record<string, unknown>;
     expect(body).not.toHaveProperty("provider");
     expect(body).not.toHaveProperty("models");
+  });
+});
+
+describe("variants and speed: `:floor` is the cheapest provider first, `:nitro` the fastest", () => {
+  // What the usage log says of the last minutes: the backup (second in the
+  // catalog) streams "two-ways" at 200 tokens/s after 100 ms, the first at 20 tokens/s after 900 ms.
+  beforeAll(async () => {
+    const user = await createUser(prisma);
+    const { apiKey } = await createApiKey(prisma, user.id);
+    const mappings = await prisma.modelProviderMapping.findMany({
+      where: { model: { slug: "two-ways" } },
+      include: { provider: true },
+    });
+    for (const mapping of mappings) {
+      const fast = mapping.provider.slug === "openai-backup";
+      await prisma.conversation.createMany({
+        data: Array.from({ length: 3 }, (_, i) => ({
+          requestId: `req_speed_${mapping.provider.slug}_${i}`,
+          userId: user.id,
+          apiKeyId: apiKey.id,
+          mappingId: mapping.id,
+          modelSlug: "two-ways",
+          providerSlug: mapping.provider.slug,
+          upstreamModel: mapping.upstreamModel,
+          endpoint: "/v1/chat/completions",
+          stream: true,
+          status: "SUCCESS" as const,
+          usageSource: "REPORTED" as const,
+          outputTokens: 200,
+          cost: 0n,
+          inputPrice: 0n,
+          cachedInputPrice: 0n,
+          outputPrice: 0n,
+          timeToFirstTokenMs: fast ? 100 : 900,
+          latencyMs: fast ? 1_100 : 10_900,
+        })),
+      });
+    }
+  });
+
+  const served = async (model: string, provider?: Record<string, unknown>) => {
+    const who = await customer();
+    const completion = await who.client.chat.completions.create(ask({ model, provider }));
+    const [row] = await prisma.conversation.findMany({ where: { userId: who.user.id } });
+    return { provider: row!.providerSlug, model: completion.model };
+  };
+
+  test.each([
+    ["two-ways", undefined, "openai"],
+    ["two-ways:floor", undefined, "openai-backup"],
+    ["two-ways:nitro", undefined, "openai-backup"],
+    ["two-ways", { sort: "throughput" }, "openai-backup"],
+    ["two-ways", { sort: "latency" }, "openai-backup"],
+    // An explicit order still comes first, as with OpenRouter.
+    ["two-ways:nitro", { order: ["openai"] }, "openai"],
+    // Unmeasured providers keep the catalog's order.
+    ["first-choice:nitro", undefined, "openai"],
+  ])("%s %o -> %s", async (model, provider, expected) => {
+    const answer = await served(model, provider);
+    expect(answer.provider).toBe(expected);
+    // The answer names the model, not the variant.
+    expect(answer.model).toBe(model.replace(/:.*$/, ""));
   });
 });

@@ -15,7 +15,20 @@ import { listModels } from "../../app/gateway/list-models.server.ts";
 import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
 import { openAIResponses } from "../../app/gateway/protocols/responses-protocol.ts";
 import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
-import { handleEmbeddings } from "../../app/gateway/embeddings/handle-embeddings.server.ts";
+import {
+  handleEmbeddings,
+  OPENROUTER_EMBEDDINGS,
+} from "../../app/gateway/embeddings/handle-embeddings.server.ts";
+import {
+  openRouterChat,
+  openRouterMessages,
+  openRouterResponses,
+} from "../../app/gateway/protocols/openrouter-protocols.ts";
+import {
+  listOpenRouterEndpoints,
+  listOpenRouterModels,
+} from "../../app/gateway/openrouter-models.server.ts";
+import { openRouterApi } from "../../app/gateway/openrouter-api.server.ts";
 import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
@@ -104,7 +117,24 @@ export async function startGatewayHarness(
       if (path === "/api/v1/generation") return getGeneration(gateway, request);
       if (path === "/api/v1/key") return getKeyInfo(gateway, request);
       if (path === "/api/v1/credits") return getCredits(gateway, request);
+      if (path === "/api/v1/models")
+        return openRouterApi(gateway, () => listOpenRouterModels(gateway, request));
+      const endpoints = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
+      if (endpoints)
+        return openRouterApi(gateway, async () =>
+          Response.json({
+            data: await listOpenRouterEndpoints(gateway, endpoints[1]!, endpoints[2]!),
+          }),
+        );
       if (!isPost && path !== "/v1/models") return methodNotAllowed("POST");
+      if (path === "/api/v1/chat/completions")
+        return handleChatCompletion(gateway, request, openRouterChat);
+      if (path === "/api/v1/messages")
+        return handleChatCompletion(gateway, request, openRouterMessages);
+      if (path === "/api/v1/responses")
+        return handleChatCompletion(gateway, request, openRouterResponses);
+      if (path === "/api/v1/embeddings")
+        return handleEmbeddings(gateway, request, OPENROUTER_EMBEDDINGS);
       if (path === "/v1/chat/completions")
         return handleChatCompletion(gateway, request, openAIChat);
       if (path === "/completions" || path === "/api/completions")

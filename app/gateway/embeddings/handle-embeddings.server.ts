@@ -14,7 +14,7 @@ import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
-import { modelNotFound } from "../route-choice.server.ts";
+import { modelsListingFor, requireModel } from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
@@ -26,18 +26,47 @@ import { UpstreamError, type Embeddings } from "../providers/adapter.ts";
 import { nextRequestId } from "../request-id.ts";
 import { UpstreamWatchdog } from "../upstream-watchdog.ts";
 import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./embeddings-request.ts";
-import { renderEmbeddings } from "./render-embeddings.ts";
+import {
+  renderEmbeddings,
+  renderOpenRouterEmbeddings,
+  type EmbeddingsAnswer,
+} from "./render-embeddings.ts";
+import { openRouterErrorResponse } from "../render/openrouter-error.ts";
 
-const ENDPOINT = "/v1/embeddings";
+/** OpenAI's embeddings (/v1/embeddings), or OpenRouter's (/api/v1/embeddings): what differs. */
+export interface EmbeddingsFace {
+  render: (answer: EmbeddingsAnswer) => unknown;
+  error: (error: GatewayError, headers?: HeadersInit) => Response;
+  /** Answers name the model by its OpenRouter id. */
+  openRouterIds: boolean;
+}
+
+export const OPENAI_EMBEDDINGS: EmbeddingsFace = {
+  render: renderEmbeddings,
+  error: errorResponse,
+  openRouterIds: false,
+};
+
+export const OPENROUTER_EMBEDDINGS: EmbeddingsFace = {
+  render: renderOpenRouterEmbeddings,
+  error: openRouterErrorResponse,
+  openRouterIds: true,
+};
 
 /**
- * POST /v1/embeddings: the key check, hold and settlement of a completion, for
- * an answer that costs input tokens only. The hold covers the inputs' byte
- * length at the dearest route's input price (a byte is at least a token).
+ * POST /v1/embeddings and /api/v1/embeddings: the key check, hold and
+ * settlement of a completion, for an answer that costs input tokens only. The
+ * hold covers the inputs' byte length at the dearest route's input price (a
+ * byte is at least a token).
  */
-export async function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
+export async function handleEmbeddings(
+  gateway: Gateway,
+  request: Request,
+  face: EmbeddingsFace = OPENAI_EMBEDDINGS,
+): Promise<Response> {
   const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
   const started = performance.now();
+  const endpoint = new URL(request.url).pathname;
   const headers: Record<string, string> = {
     "x-request-id": requestId,
     "x-generation-id": requestId,
@@ -45,8 +74,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
   try {
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseEmbeddingsRequest(await readJsonBody(request));
-    const model = await gateway.catalog.resolve(input.model);
-    if (!model) throw modelNotFound(input.model);
+    const { model } = await requireModel(gateway, input.model, modelsListingFor(endpoint));
     checkModelsAllowed(key, [model.slug]);
     const [routes] = (await routesWithOwnKeys(
       gateway,
@@ -120,6 +148,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       started,
       key,
       model: model.slug,
+      endpoint,
       route,
       input,
       inputBound: bound,
@@ -130,11 +159,13 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     gateway.limits.spendTokens(key, settled.inputTokens);
     if (!answer) throw toGatewayError(failure);
     return Response.json(
-      renderEmbeddings({
-        model: model.slug,
+      face.render({
+        requestId,
+        model: face.openRouterIds ? model.openRouterId : model.slug,
         vectors: answer.vectors,
         inputTokens: settled.inputTokens,
         cost: settled.cost,
+        byok: route.ownKey !== undefined,
         base64: input.encoding_format === "base64",
       }),
       { headers },
@@ -143,10 +174,10 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
     const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
     if (error instanceof GatewayError) {
       gateway.metrics.answeredWithError(error.status, error.code);
-      return errorResponse(error, { ...headers, ...error.headers });
+      return face.error(error, { ...headers, ...error.headers });
     }
     gateway.log.error({ err: error, requestId }, "embeddings request failed");
-    return errorResponse(INTERNAL_ERROR, headers);
+    return face.error(INTERNAL_ERROR, headers);
   }
 }
 
@@ -175,6 +206,8 @@ async function settle(
     started: number;
     key: { id: string; userId: string; prefix: string };
     model: string;
+    /** The path it came to (/v1/embeddings, /api/v1/embeddings). */
+    endpoint: string;
     route: RouteOption;
     input: EmbeddingsRequest;
     /** The most input tokens the request can hold (its hold was sized by it). */
@@ -201,7 +234,7 @@ async function settle(
     modelSlug: run.model,
     providerSlug: route.providerSlug,
     upstreamModel: route.upstreamModel,
-    endpoint: ENDPOINT,
+    endpoint: run.endpoint,
     stream: false,
     status,
     finishReason: null,

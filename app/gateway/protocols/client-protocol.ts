@@ -25,6 +25,8 @@ export interface ClientProtocol {
   maxTokensParam?: string;
   /** An output cap above the model's is lowered to it rather than refused (Claude Code asks every model for 32,000 tokens or more). */
   lowersMaxTokens?: boolean;
+  /** OpenRouter's API (/api/v1): answers name the model by its OpenRouter id (`openai/gpt-6.2-sol`). */
+  openRouterIds?: boolean;
 }
 
 export interface ParsedRequest {

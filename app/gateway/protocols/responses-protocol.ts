@@ -1,24 +1,31 @@
-import { responseSettings } from "../render/response-object.ts";
+import { responseSettings, type ResponseSettings } from "../render/response-object.ts";
 import { responsesFormat } from "../render/responses-format.ts";
-import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
+import type { WireFormat } from "../render/wire-format.ts";
+import { bearerToken, type ClientProtocol, type ParsedRequest } from "./client-protocol.ts";
 import { hostedToolTypes, toChatRequest, validateResponsesRequest } from "./responses-request.ts";
+
+/** A Responses API request, answered in the format `formatFor` makes of its settings. */
+export function parseResponsesRequest(
+  body: unknown,
+  formatFor: (settings: ResponseSettings) => WireFormat,
+): ParsedRequest {
+  const input = validateResponsesRequest(body);
+  return {
+    request: toChatRequest(input),
+    format: formatFor(responseSettings(input)),
+    ignoredTools: hostedToolTypes(input),
+    continuation: {
+      // OpenAI stores responses unless told not to.
+      store: input.store !== false,
+      previousResponseId: input.previous_response_id ?? undefined,
+      instructionMessages: input.instructions ? 1 : 0,
+    },
+  };
+}
 
 /** POST /v1/responses: OpenAI's Responses API (the Codex CLI, the Agents SDK), for any catalog model. */
 export const openAIResponses: ClientProtocol = {
-  parse(body) {
-    const input = validateResponsesRequest(body);
-    return {
-      request: toChatRequest(input),
-      format: responsesFormat(responseSettings(input)),
-      ignoredTools: hostedToolTypes(input),
-      continuation: {
-        // OpenAI stores responses unless told not to.
-        store: input.store !== false,
-        previousResponseId: input.previous_response_id ?? undefined,
-        instructionMessages: input.instructions ? 1 : 0,
-      },
-    };
-  },
+  parse: (body) => parseResponsesRequest(body, (settings) => responsesFormat(settings)),
   headerKey: bearerToken,
   keyInHeader: true,
   maxTokensParam: "max_output_tokens",

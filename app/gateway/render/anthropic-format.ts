@@ -1,5 +1,6 @@
 import type { GatewayError } from "../../http/gateway-error.ts";
 import { inputTokensUpperBound } from "../../billing/input-estimate.ts";
+import { bodyId } from "../generation-id.ts";
 import type { FinishReason, StreamPart, Usage } from "../parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
@@ -18,7 +19,7 @@ const STOP_REASONS: Record<FinishReason, string> = {
 
 const event = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n`;
 
-const messageId = (identity: AnswerIdentity) => `msg_${identity.requestId.slice(4)}`;
+const messageId = (identity: AnswerIdentity) => bodyId("message", identity.requestId);
 
 /** Anthropic's usage: input_tokens excludes what was read from or written to the cache. */
 export function anthropicUsage(usage: Usage) {

@@ -11,6 +11,8 @@ export interface CompletionIdentity {
   id: string;
   created: number;
   model: string;
+  /** OpenRouter's answers name the provider that served them. */
+  provider?: string;
 }
 
 /**
@@ -31,11 +33,20 @@ export function openAIUsage({ usage, cost }: Charge) {
   };
 }
 
-export function createChunkRenderer(identity: CompletionIdentity, includeUsage: boolean) {
-  const envelope = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}`;
+export interface ChunkOptions {
+  /** Every chunk says `"usage": null` until the usage chunk (OpenAI's, with include_usage; OpenRouter's schema refuses it). */
+  nullUsage: boolean;
+  /** The usage object of the last chunk. */
+  usage: (charge: Charge) => unknown;
+}
+
+export function createChunkRenderer(identity: CompletionIdentity, options: ChunkOptions) {
+  const provider =
+    identity.provider === undefined ? "" : `,"provider":${JSON.stringify(identity.provider)}`;
+  const envelope = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}${provider}`;
   const head = `${envelope},"choices":[{"index":0,"delta":`;
   const tail = (finishReason: FinishReason | null) =>
-    `,"logprobs":null,"finish_reason":${finishReason === null ? "null" : `"${finishReason}"`}}]${includeUsage ? ',"usage":null' : ""}}`;
+    `,"logprobs":null,"finish_reason":${finishReason === null ? "null" : `"${finishReason}"`}}]${options.nullUsage ? ',"usage":null' : ""}}`;
   const pending = tail(null);
   const chunk = (delta: string) => head + delta + pending;
   return {
@@ -73,6 +84,9 @@ export function createChunkRenderer(identity: CompletionIdentity, includeUsage: 
       }
     },
     usage: (charge: Charge) =>
-      `${envelope},"choices":[],"usage":${JSON.stringify(openAIUsage(charge))}}`,
+      `${envelope},"choices":[],"usage":${JSON.stringify(options.usage(charge))}}`,
+    /** A chunk with `fields` in the envelope and an empty delta that finishes as `finishReason`. */
+    closing: (fields: Record<string, unknown>, finishReason: string) =>
+      `${envelope},${JSON.stringify(fields).slice(1, -1)},"choices":[{"index":0,"delta":{"content":""},"finish_reason":${JSON.stringify(finishReason)}}]}`,
   };
 }

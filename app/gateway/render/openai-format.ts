@@ -1,12 +1,13 @@
 import { errorResponse } from "../../http/gateway-error.ts";
-import { createChunkRenderer } from "./openai-chunks.ts";
+import { bodyId } from "../generation-id.ts";
+import { createChunkRenderer, openAIUsage } from "./openai-chunks.ts";
 import { renderCompletion } from "./openai-completion.ts";
 import { seedEvent } from "./seed-events.ts";
 import { SSE_DONE, sseEvent } from "./sse.ts";
 import type { AnswerIdentity, WireFormat } from "./wire-format.ts";
 
-const chatIdentity = (identity: AnswerIdentity) => ({
-  id: `chatcmpl-${identity.requestId.slice(4)}`,
+export const chatIdentity = (identity: AnswerIdentity) => ({
+  id: bodyId("chat", identity.requestId),
   created: identity.created,
   model: identity.model,
 });
@@ -15,7 +16,10 @@ const chatIdentity = (identity: AnswerIdentity) => ({
 export const openAIFormat: WireFormat = {
   stream(identity, request) {
     const includeUsage = request.stream_options?.include_usage === true;
-    const chunks = createChunkRenderer(chatIdentity(identity), includeUsage);
+    const chunks = createChunkRenderer(chatIdentity(identity), {
+      nullUsage: includeUsage,
+      usage: openAIUsage,
+    });
     return {
       start: () => sseEvent(chunks.start()),
       part(part) {

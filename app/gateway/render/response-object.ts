@@ -7,6 +7,7 @@ import {
   type ResponsesRequest,
 } from "../protocols/responses-request.ts";
 import type { AnswerIdentity, Charge } from "./wire-format.ts";
+import { bodyId, idSuffix } from "../generation-id.ts";
 
 // The pieces of OpenAI's `response` object: ids, output items, usage, and the
 // request's settings it echoes. @see https://platform.openai.com/docs/api-reference/responses/object
@@ -55,11 +56,11 @@ export function responseSettings(request: ResponsesRequest) {
 }
 
 /** A response's id, from its request's (req_...). */
-export const responseId = (requestId: string) => `resp_${requestId.slice(4)}`;
+export const responseId = (requestId: string) => bodyId("response", requestId);
 
 /** Every id of a response comes from its request id: resp_, msg_, fc_, ctc_. */
 export function responseIds(identity: AnswerIdentity) {
-  const suffix = identity.requestId.slice(4);
+  const suffix = idSuffix(identity.requestId);
   return {
     response: responseId(identity.requestId),
     message: `msg_${suffix}`,
@@ -160,7 +161,7 @@ export interface ResponseState {
   output: unknown[];
   incomplete_details?: { reason: string } | null;
   error?: ReturnType<typeof responseError> | null;
-  usage?: ReturnType<typeof responsesUsage> | null;
+  usage?: unknown;
 }
 
 /** The whole `response` object. */

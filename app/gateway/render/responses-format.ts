@@ -33,7 +33,19 @@ type OpenItem =
     };
 type CallItem = Extract<OpenItem, { call: unknown }>;
 
-function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): StreamRenderer {
+/** How an API that speaks the Responses API writes what differs: its usage, its errors. */
+export interface ResponsesFace {
+  usage: (charge: Charge) => unknown;
+  error: WireFormat["error"];
+}
+
+const OPENAI_FACE: ResponsesFace = { usage: responsesUsage, error: errorResponse };
+
+function streamRenderer(
+  identity: AnswerIdentity,
+  settings: ResponseSettings,
+  face: ResponsesFace,
+): StreamRenderer {
   const ids = responseIds(identity);
   const custom = customToolNames(settings);
   const items: OpenItem[] = [];
@@ -182,7 +194,7 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
           status,
           incomplete_details,
           output: output(itemStatus),
-          usage: responsesUsage(charge),
+          usage: face.usage(charge),
         })
       );
     },
@@ -204,6 +216,7 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
 function response(
   identity: AnswerIdentity,
   settings: ResponseSettings,
+  face: ResponsesFace,
   answer: CompletionAccumulator,
   charge: Charge,
 ) {
@@ -225,15 +238,18 @@ function response(
     status,
     incomplete_details,
     output,
-    usage: responsesUsage(charge),
+    usage: face.usage(charge),
   });
 }
 
 /** The Responses API's format for one request: its answers repeat the request's settings. */
-export function responsesFormat(settings: ResponseSettings): WireFormat {
+export function responsesFormat(
+  settings: ResponseSettings,
+  face: ResponsesFace = OPENAI_FACE,
+): WireFormat {
   return {
-    stream: (identity) => streamRenderer(identity, settings),
-    json: (identity, answer, charge) => response(identity, settings, answer, charge),
-    error: errorResponse,
+    stream: (identity) => streamRenderer(identity, settings, face),
+    json: (identity, answer, charge) => response(identity, settings, face, answer, charge),
+    error: face.error,
   };
 }

@@ -11,13 +11,18 @@ export interface AnswerIdentity {
   requestId: string;
   /** Unix seconds. */
   created: number;
+  /** The answering model as the client's API names it: its slug, or its OpenRouter id on /api/v1. */
   model: string;
+  /** The answering provider, by OpenRouter's name for it (its answers say it). */
+  provider: string;
 }
 
 /** What a settled request was charged: the usage and its cost in µcr. */
 export interface Charge {
   usage: Usage;
   cost: bigint;
+  /** Served with the user's own provider key (BYOK). */
+  byok: boolean;
 }
 
 /** Writes one streamed answer. Every method returns framed SSE text ("" for nothing). */

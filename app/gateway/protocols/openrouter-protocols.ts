@@ -1,0 +1,67 @@
+import { microToCredits, microToUsdNumber } from "../../utils/money.ts";
+import { openRouterChatFormat, promptTokens } from "../render/openrouter-chat-format.ts";
+import { openRouterErrorResponse } from "../render/openrouter-error.ts";
+import { responseSettings } from "../render/response-object.ts";
+import { responsesFormat, type ResponsesFace } from "../render/responses-format.ts";
+import type { Charge } from "../render/wire-format.ts";
+import { parseChatRequest } from "../parse-chat-request.server.ts";
+import { anthropicMessages } from "./anthropic-protocol.ts";
+import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
+import { parseResponsesRequest } from "./responses-protocol.ts";
+
+// OpenRouter's API (/api/v1): the same requests as /v1, answered as
+// OpenRouter answers them, with its model ids (ADR 038).
+// @see https://openrouter.ai/docs/api-reference/overview
+
+const MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>'";
+
+/** POST /api/v1/chat/completions */
+export const openRouterChat: ClientProtocol = {
+  parse: (body) => parseChatRequest(body, "openai"),
+  headerKey: bearerToken,
+  keyInHeader: true,
+  missingKeyMessage: MISSING_KEY,
+  format: openRouterChatFormat,
+  openRouterIds: true,
+};
+
+/** POST /api/v1/messages: Anthropic's Messages API, as OpenRouter serves it (Anthropic's shapes and errors). */
+export const openRouterMessages: ClientProtocol = { ...anthropicMessages, openRouterIds: true };
+
+/** The Responses API's usage as OpenRouter's schema has it: the cost a number, ours exactly beside it. */
+function openRouterResponsesUsage({ usage, cost, byok }: Charge) {
+  const input = promptTokens(usage);
+  return {
+    input_tokens: input,
+    input_tokens_details: {
+      cached_tokens: usage.cachedInputTokens,
+      cache_write_tokens: usage.cacheWriteTokens,
+    },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+    total_tokens: input + usage.outputTokens,
+    cost: microToUsdNumber(cost),
+    is_byok: byok,
+    cost_credits: microToCredits(cost),
+  };
+}
+
+const OPENROUTER_RESPONSES: ResponsesFace = {
+  usage: openRouterResponsesUsage,
+  error: openRouterErrorResponse,
+};
+
+/** POST /api/v1/responses: OpenRouter's response object also says which penalties applied (none). */
+export const openRouterResponses: ClientProtocol = {
+  parse: (body) =>
+    parseResponsesRequest(body, (settings) => {
+      const echoed = { ...settings, frequency_penalty: null, presence_penalty: null };
+      return responsesFormat(echoed, OPENROUTER_RESPONSES);
+    }),
+  headerKey: bearerToken,
+  keyInHeader: true,
+  maxTokensParam: "max_output_tokens",
+  missingKeyMessage: MISSING_KEY,
+  format: responsesFormat(responseSettings({ model: "", input: "" }), OPENROUTER_RESPONSES),
+  openRouterIds: true,
+};
