@@ -25,6 +25,7 @@ export default [
   route("invite/:token", "routes/invite.$token.tsx"),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
+  route("v1/completions", "routes/v1.completions.ts"),
   route("v1/messages", "routes/v1.messages.ts"),
   route("v1/messages/count_tokens", "routes/v1.messages.count_tokens.ts"),
   route("v1/responses", "routes/v1.responses.ts"),

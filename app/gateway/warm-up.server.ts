@@ -3,7 +3,7 @@ import { parseEmbeddingsRequest } from "./embeddings/embeddings-request.ts";
 import { getGateway } from "./gateway-instance.server.ts";
 import { anthropicMessages } from "./protocols/anthropic-protocol.ts";
 import type { ClientProtocol } from "./protocols/client-protocol.ts";
-import { openAIChat } from "./protocols/openai-protocol.ts";
+import { openAIChat, openAICompletions } from "./protocols/openai-protocol.ts";
 import { openAIResponses } from "./protocols/responses-protocol.ts";
 
 /**
@@ -82,6 +82,7 @@ const SAMPLE_REQUESTS: [ClientProtocol, unknown][] = [
       ],
     },
   ],
+  [openAICompletions, { model: "warm-up", prompt: "Say hello", max_tokens: 100, stream: true }],
   [
     openAIResponses,
     {
