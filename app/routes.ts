@@ -64,5 +64,13 @@ export default [
   ),
   route("api/admin/models", "routes/api.admin.models.ts"),
   route("api/admin/models/:slug", "routes/api.admin.models.$slug.ts"),
+  // Every other path under /v1, /api and /api/v1: a JSON 404 in the API's error shape, not
+  // the dashboard's HTML page. A splat loses to every specific route (above, or added later).
+  route("v1/*", "routes/v1.$.ts"),
+  route("api/*", "routes/api.$.ts"),
+  // A base URL without /v1: a JSON 404 that says to add it (GET /models: routes/models.tsx).
+  ...["chat/completions", "responses", "messages", "embeddings"].map((path) =>
+    route(path, "routes/unversioned-api.ts", { id: `unversioned-${path}` }),
+  ),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

@@ -5,6 +5,7 @@ import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
 import { closeGateway, stopRunningRequests } from "../gateway/gateway-instance.server.ts";
+import { notOfferedEndpoint } from "../gateway/unserved-api-paths.ts";
 import { warmRequestPath } from "../gateway/warm-up.server.ts";
 import { gatewayMetrics } from "../metrics/metrics.server.ts";
 import { startTracing } from "../observability/tracing.server.ts";
@@ -95,6 +96,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       build: { ...build, allowedActionOrigins: ["**"] },
       mode: "production",
     }),
+    answerFirst: notOfferedEndpoint,
     directActions: createDirectActions(
       build,
       RouterContextProvider,
