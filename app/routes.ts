@@ -25,6 +25,7 @@ export default [
   route("invite/:token", "routes/invite.$token.tsx"),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),
+  route("v1/completions", "routes/v1.completions.ts"),
   route("v1/messages", "routes/v1.messages.ts"),
   route("v1/messages/count_tokens", "routes/v1.messages.count_tokens.ts"),
   route("v1/responses", "routes/v1.responses.ts"),
@@ -71,5 +72,13 @@ export default [
   route("api/admin/models/:slug", "routes/api.admin.models.$slug.ts"),
   route("api/admin/aliases", "routes/api.admin.aliases.ts"),
   route("api/admin/aliases/:name", "routes/api.admin.aliases.$name.ts"),
+  // Every other path under /v1, /api and /api/v1: a JSON 404 in the API's error shape, not
+  // the dashboard's HTML page. A splat loses to every specific route (above, or added later).
+  route("v1/*", "routes/v1.$.ts"),
+  route("api/*", "routes/api.$.ts"),
+  // A base URL without /v1: a JSON 404 that says to add it (GET /models: routes/models.tsx).
+  ...["chat/completions", "responses", "messages", "embeddings"].map((path) =>
+    route(path, "routes/unversioned-api.ts", { id: `unversioned-${path}` }),
+  ),
   route("*", "routes/$.tsx"),
 ] satisfies RouteConfig;

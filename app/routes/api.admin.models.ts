@@ -7,3 +7,5 @@ export function action({ request }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
   return createModelApi(getAccounts(), request);
 }
+
+export const loader = () => methodNotAllowed("POST");

@@ -8,3 +8,5 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
   return testProviderApi(getAccounts(), await getGateway(), request, params.slug);
 }
+
+export const loader = () => methodNotAllowed("POST");

@@ -8,3 +8,5 @@ export function action({ request, params }: Route.ActionArgs) {
     return methodNotAllowed("PUT, DELETE");
   return changeProviderKeyApi(getAccounts(), request, params.slug, params.id);
 }
+
+export const loader = () => methodNotAllowed("PUT, DELETE");

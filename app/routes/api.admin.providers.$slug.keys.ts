@@ -8,3 +8,5 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
   return addProviderKeyApi(getAccounts(), (await getGateway()).box, request, params.slug);
 }
+
+export const loader = () => methodNotAllowed("POST");

@@ -7,3 +7,5 @@ export function action({ request, params }: Route.ActionArgs) {
   if (request.method !== "PUT") return methodNotAllowed("PUT");
   return updateProviderApi(getAccounts(), request, params.slug);
 }
+
+export const loader = () => methodNotAllowed("PUT");

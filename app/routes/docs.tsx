@@ -8,6 +8,19 @@ export function loader({ request }: Route.LoaderArgs) {
 
 export const meta: Route.MetaFunction = () => [{ title: "Docs · LLM Gateway" }];
 
+/** The API, as routes.ts serves it. */
+const ENDPOINTS: [string, string][] = [
+  ["POST /v1/chat/completions", "OpenAI's Chat Completions"],
+  ["POST /v1/completions", "OpenAI's legacy Completions (a prompt in, text out)"],
+  ["POST /v1/responses", "OpenAI's Responses API (the Codex CLI, the Agents SDK)"],
+  ["POST /v1/messages", "Anthropic's Messages API (Claude Code, the Anthropic SDKs)"],
+  ["POST /v1/messages/count_tokens", "Anthropic's token count, counted here"],
+  ["POST /v1/embeddings", "OpenAI's Embeddings"],
+  ["GET /v1/models", "the catalog, with prices"],
+  ["GET /api/v1/generation, /api/v1/key, /api/v1/credits", "OpenRouter's lookups by API key"],
+  ["POST /completions", "the simple streaming format below"],
+];
+
 function Code({ children }: { children: string }) {
   return (
     <pre
@@ -29,6 +42,21 @@ export default function Docs({ loaderData }: Route.ComponentProps) {
         <p>
           The gateway speaks OpenAI&apos;s Chat Completions API. Any program written for the{" "}
           <code>openai</code> SDK works once you change its base URL and key.
+        </p>
+
+        <h2>Endpoints</h2>
+        <ul className="mt-3 list-disc space-y-1 pl-6 text-muted-foreground">
+          {ENDPOINTS.map(([path, what]) => (
+            <li key={path}>
+              <code>{path}</code>: {what}
+            </li>
+          ))}
+        </ul>
+        <p>
+          Any other path under <code>/v1</code>, <code>/api</code> and <code>/api/v1</code> answers
+          a JSON 404 (or a 405 naming the methods a path takes) in the API&apos;s error shape.
+          Clients take the base URL <code>{`${origin}/v1`}</code>; Anthropic&apos;s SDKs and Claude
+          Code take <code>{origin}</code> and add <code>/v1</code> themselves.
         </p>
 
         <h2>OpenAI-compatible endpoint</h2>

@@ -1,11 +1,19 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { SiteHeader } from "#app/components/site-header.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
+import { missingV1 } from "#app/gateway/unserved-api-paths.ts";
+import { wantsJsonOnly } from "#app/http/wants-json.ts";
 import { formatUsd, MICRO_PER_USD } from "#app/utils/money.ts";
 import type { Route } from "./+types/models";
 
 // Dollars per 1M tokens: three decimals below a dollar ($0.075), cents above.
 const usd = (micro: bigint) => formatUsd(micro, micro < MICRO_PER_USD ? 3 : 2);
+
+// GET /models is also where an OpenAI SDK whose base URL lacks /v1 lists models: a client
+// that asks for JSON, not HTML, gets the JSON 404 that says to add /v1.
+export const middleware: Route.MiddlewareFunction[] = [
+  ({ request }, next) => (wantsJsonOnly(request) ? missingV1(request) : next()),
+];
 
 export async function loader() {
   const models = await getAccounts().prisma.model.findMany({

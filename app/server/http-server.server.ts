@@ -23,6 +23,12 @@ export interface HttpServerOptions {
   expectedMigrations: string[];
   /** The React Router app; without it only the operational routes answer. */
   app?: RequestListener;
+  /**
+   * Answers some requests before their body is read (the API endpoints we do not offer: an
+   * audio upload must get the 404 that names them, not the body limit's 413); undefined for
+   * the others.
+   */
+  answerFirst?: (method: string, path: string) => Response | undefined;
   /** Routes answered before static files and the app; true when it took the request. */
   directActions?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** The client build to serve as static files. */
@@ -110,6 +116,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
           },
         });
       }
+      const first = path === undefined ? undefined : options.answerFirst?.(request.method!, path);
+      if (first) return await sendBeforeBody(response, first);
       if (options.directActions?.(request, response)) return;
       if (serveStatic && (await serveStatic(request, response))) return;
       if (options.app) {
@@ -178,6 +186,21 @@ function sendNotReady(request: IncomingMessage, response: ServerResponse, reason
     return response.end(html);
   }
   sendJson(response, 503, { error: { message, type: "server_error", code: "not_ready" } });
+}
+
+/**
+ * A small answer sent whole before the request's body was read. Node reads what
+ * the client still sends and drops it, so an uploading client finishes its
+ * upload and reads the answer; closing at once would cut it off with EPIPE.
+ */
+async function sendBeforeBody(response: ServerResponse, answer: Response) {
+  const text = await answer.text();
+  response.writeHead(answer.status, {
+    ...Object.fromEntries(answer.headers),
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-store",
+  });
+  response.end(text);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {

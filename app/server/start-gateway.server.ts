@@ -5,6 +5,8 @@ import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
 import { closeGateway, stopRunningRequests } from "../gateway/gateway-instance.server.ts";
+import { notOfferedEndpoint } from "../gateway/unserved-api-paths.ts";
+import { warmRequestPath } from "../gateway/warm-up.server.ts";
 import { gatewayMetrics } from "../metrics/metrics.server.ts";
 import { startTracing } from "../observability/tracing.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
@@ -57,6 +59,8 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   // The process's one Prisma client: the app's getPrisma() returns this one too.
   const prisma = getPrisma();
   const expectedMigrations = (await readMigrations()).map((migration) => migration.name);
+  // Before the gateway is built (warmRequestPath): it picks tracing up then.
+  const tracing = await startTracing(env, log);
   let sweeper: { stop(): void } | undefined;
   let retention: { stop(): void } | undefined;
   const gate = await openWhenMigrated({
@@ -65,6 +69,9 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
     log,
     async onMigrated() {
       await prepareProviders(prisma, resolved, log);
+      // What the first requests would load on their way is loaded before /readyz says ready.
+      const warmedMs = await warmRequestPath();
+      log.info({ ms: Math.round(warmedMs) }, "request path loaded");
       sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
       retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
     },
@@ -76,9 +83,6 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
     await database.close();
     exitWithProblem(error);
   });
-  // Before serving: the gateway, built at the first request, picks it up.
-  const tracing = await startTracing(env, log);
-
   const server = createHttpServer({
     prisma,
     expectedMigrations,
@@ -92,6 +96,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       build: { ...build, allowedActionOrigins: ["**"] },
       mode: "production",
     }),
+    answerFirst: notOfferedEndpoint,
     directActions: createDirectActions(
       build,
       RouterContextProvider,

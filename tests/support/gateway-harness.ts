@@ -10,7 +10,11 @@ import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
 import type { BreakerOptions } from "../../app/gateway/circuit-breaker.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
-import { openAIChat, seedCompletions } from "../../app/gateway/protocols/openai-protocol.ts";
+import {
+  openAIChat,
+  openAICompletions,
+  seedCompletions,
+} from "../../app/gateway/protocols/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
 import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
 import { openAIResponses } from "../../app/gateway/protocols/responses-protocol.ts";
@@ -137,6 +141,8 @@ export async function startGatewayHarness(
         return handleEmbeddings(gateway, request, OPENROUTER_EMBEDDINGS);
       if (path === "/v1/chat/completions")
         return handleChatCompletion(gateway, request, openAIChat);
+      if (path === "/v1/completions")
+        return handleChatCompletion(gateway, request, openAICompletions);
       if (path === "/completions" || path === "/api/completions")
         return handleChatCompletion(gateway, request, seedCompletions);
       if (path === "/v1/messages") return handleChatCompletion(gateway, request, anthropicMessages);

@@ -1,5 +1,7 @@
 import { parseChatRequest } from "../parse-chat-request.server.ts";
 import { openAIFormat, seedFormat } from "../render/openai-format.ts";
+import { textCompletionFormat } from "../render/text-completion-format.ts";
+import { parseLegacyCompletionRequest } from "./legacy-completion-request.ts";
 import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
 
 const MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>'";
@@ -20,4 +22,14 @@ export const seedCompletions: ClientProtocol = {
   keyInHeader: false,
   missingKeyMessage: MISSING_KEY,
   format: seedFormat,
+};
+
+/** POST /v1/completions: OpenAI's legacy Completions API (a prompt in, text out), for any catalog model. */
+export const openAICompletions: ClientProtocol = {
+  parse: (body) => ({ request: parseLegacyCompletionRequest(body) }),
+  headerKey: bearerToken,
+  keyInHeader: true,
+  missingKeyMessage: MISSING_KEY,
+  format: textCompletionFormat,
+  maxTokensParam: "max_tokens",
 };
