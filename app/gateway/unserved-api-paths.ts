@@ -1,8 +1,10 @@
 import { errorResponse, GatewayError } from "../http/gateway-error.ts";
 import { anthropicFormat } from "./render/anthropic-format.ts";
+import { openRouterErrorResponse } from "./render/openrouter-error.ts";
 
 // What the API answers where nothing is served: a JSON 404 in the error shape
-// of the client that asks (Anthropic's on its paths, OpenAI's elsewhere), never
+// of the client that asks (Anthropic's on its paths, OpenRouter's under /api/v1,
+// OpenAI's elsewhere), never
 // the dashboard's HTML page, which an SDK would show its user as a blob
 // (issue #22, item 3; docs/decisions/039-json-on-every-api-path.md).
 
@@ -28,7 +30,10 @@ const SERVED = "/docs lists the gateway's endpoints.";
 
 /** Anthropic's clients call these: they get Anthropic's error shape. */
 const isAnthropicPath = (path: string) =>
-  path === "/messages" || path === "/v1/complete" || /^\/v1\/messages(\/|$)/.test(path);
+  path === "/messages" || path === "/v1/complete" || /^(\/api)?\/v1\/messages(\/|$)/.test(path);
+
+/** OpenRouter's clients call these (ADR 038): they get OpenRouter's error shape. */
+const isOpenRouterPath = (path: string) => /^\/api\/v1(\/|$)/.test(path);
 
 /**
  * The 404 of an endpoint we do not offer (`POST /v1/audio/transcriptions`),
@@ -77,7 +82,8 @@ export function missingV1(request: Request): Response {
 
 function notFound(path: string, message: string, code: string) {
   const error = new GatewayError(404, message, { type: "invalid_request_error", code });
-  return isAnthropicPath(path) ? anthropicFormat.error(error) : errorResponse(error);
+  if (isAnthropicPath(path)) return anthropicFormat.error(error);
+  return isOpenRouterPath(path) ? openRouterErrorResponse(error) : errorResponse(error);
 }
 
 /** The path as the message repeats it: a client's mistake, not a place for a megabyte. */

@@ -26,7 +26,7 @@ afterAll(async () => {
   await gateway?.stop();
 });
 
-type Shape = "openai" | "anthropic";
+type Shape = "openai" | "anthropic" | "openrouter";
 /** [method, path, status, Allow (405 only), error shape, what the message must say] */
 type Row = [string, string, 404 | 405, string | null, Shape, RegExp];
 
@@ -63,9 +63,9 @@ const ROWS: Row[] = [
   ["POST", "/v1/messages/anything", 404, null, "anthropic", unknown],
   ["GET", "/api", 404, null, "openai", unknown],
   ["GET", "/api/nothing", 404, null, "openai", unknown],
-  ["POST", "/api/v1", 404, null, "openai", unknown],
-  ["GET", "/api/v1/nothing", 404, null, "openai", unknown],
-  ["PATCH", "/api/v1/nothing/deeper", 404, null, "openai", unknown],
+  ["POST", "/api/v1", 404, null, "openrouter", unknown],
+  ["GET", "/api/v1/nothing", 404, null, "openrouter", unknown],
+  ["PATCH", "/api/v1/nothing/deeper", 404, null, "openrouter", unknown],
   ["POST", "/api/completions/extra", 404, null, "openai", unknown],
   // Served paths, other methods: 405 with what they take.
   ["GET", "/v1/chat/completions", 405, "POST", "openai", /Use POST/],
@@ -78,9 +78,9 @@ const ROWS: Row[] = [
   ["GET", "/v1/messages", 405, "POST", "anthropic", /Use POST/],
   ["PUT", "/v1/messages", 405, "POST", "anthropic", /Use POST/],
   ["GET", "/v1/messages/count_tokens", 405, "POST", "anthropic", /Use POST/],
-  ["PUT", "/api/v1/key", 405, "GET", "openai", /Use GET/],
-  ["POST", "/api/v1/credits", 405, "GET", "openai", /Use GET/],
-  ["DELETE", "/api/v1/generation", 405, "GET", "openai", /Use GET/],
+  ["PUT", "/api/v1/key", 405, "GET", "openrouter", /Use GET/],
+  ["POST", "/api/v1/credits", 405, "GET", "openrouter", /Use GET/],
+  ["DELETE", "/api/v1/generation", 405, "GET", "openrouter", /Use GET/],
   ["DELETE", "/api/models", 405, "GET", "openai", /Use GET/],
   ["POST", "/api/auth/profile", 405, "GET", "openai", /Use GET/],
   ["GET", "/api/admin/models", 405, "POST", "openai", /Use POST/],
@@ -117,7 +117,16 @@ describe.each(ROWS)("%s %s", (method, path, status, allow, shape, says) => {
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.headers.get("allow")).toBe(allow);
     const body = JSON.parse(text) as Record<string, unknown>;
-    if (shape === "openai") {
+    if (shape === "openrouter") {
+      // OpenRouter's shape (ADR 038): the HTTP status as an integer code.
+      expect(body).toEqual({
+        error: {
+          code: status,
+          message: expect.stringMatching(says),
+          metadata: expect.objectContaining({ gateway_code: expect.any(String) }),
+        },
+      });
+    } else if (shape === "openai") {
       expect(body).toEqual({
         error: {
           message: expect.stringMatching(says),
