@@ -87,6 +87,22 @@ const ToolChoiceSchema = z.union([
   }),
 ]);
 
+/**
+ * How hard a reasoning model thinks, in OpenAI's terms; each adapter sends the
+ * nearest level its provider accepts (providers/reasoning-effort.ts).
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat_create-reasoning_effort
+ */
+export const REASONING_EFFORTS = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "max",
+] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
 const providerList = z.array(z.string().min(1).max(64)).max(20);
 
 const ProviderPreferencesSchema = z.object({
@@ -118,6 +134,9 @@ export const ChatRequestSchema = z
     tools: z.array(ToolSchema).max(512).optional(),
     tool_choice: ToolChoiceSchema.optional(),
     parallel_tool_calls: z.boolean().optional(),
+    reasoning_effort: z
+      .enum(REASONING_EFFORTS, { error: `must be one of ${REASONING_EFFORTS.join(", ")}` })
+      .nullish(),
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().min(0).max(1).nullish(),
     max_completion_tokens: tokenCount.nullish(),

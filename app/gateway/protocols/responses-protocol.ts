@@ -1,7 +1,13 @@
 import { responseSettings } from "../render/response-object.ts";
 import { responsesFormat } from "../render/responses-format.ts";
 import { bearerToken, type ClientProtocol } from "./client-protocol.ts";
-import { hostedToolTypes, toChatRequest, validateResponsesRequest } from "./responses-request.ts";
+import {
+  callableTools,
+  hostedToolTypes,
+  toChatRequest,
+  validateResponsesRequest,
+} from "./responses-request.ts";
+import { callTargets } from "./responses-tools.ts";
 
 /** POST /v1/responses: OpenAI's Responses API (the Codex CLI, the Agents SDK), for any catalog model. */
 export const openAIResponses: ClientProtocol = {
@@ -9,7 +15,7 @@ export const openAIResponses: ClientProtocol = {
     const input = validateResponsesRequest(body);
     return {
       request: toChatRequest(input),
-      format: responsesFormat(responseSettings(input)),
+      format: responsesFormat(responseSettings(input), callTargets(callableTools(input))),
       ignoredTools: hostedToolTypes(input),
       continuation: {
         // OpenAI stores responses unless told not to.
@@ -24,5 +30,5 @@ export const openAIResponses: ClientProtocol = {
   maxTokensParam: "max_output_tokens",
   missingKeyMessage: "Missing API key: send it as 'Authorization: Bearer <key>'",
   // Only its errors are used: parse gives each request a format that repeats its settings.
-  format: responsesFormat(responseSettings({ model: "", input: "" })),
+  format: responsesFormat(responseSettings({ model: "", input: "" }), new Map()),
 };

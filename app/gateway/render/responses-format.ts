@@ -3,7 +3,6 @@ import type { FinishReason, StreamPart } from "../parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 import {
   customToolCallItem,
-  customToolNames,
   finishedStatus,
   functionCallItem,
   messageItem,
@@ -16,6 +15,7 @@ import {
   type ResponseSettings,
 } from "./response-object.ts";
 import { customToolInput } from "../protocols/responses-request.ts";
+import { callTarget, type CallTarget, type CallTargets } from "../protocols/responses-tools.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
 
 // OpenAI's Responses API: the response object, or its event stream. Every
@@ -29,13 +29,17 @@ type OpenItem =
   | {
       type: "function_call" | "custom_tool_call";
       id: string;
-      call: { id: string; name: string; arguments: string };
+      call: { id: string; arguments: string };
+      target: CallTarget;
     };
 type CallItem = Extract<OpenItem, { call: unknown }>;
 
-function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): StreamRenderer {
+function streamRenderer(
+  identity: AnswerIdentity,
+  settings: ResponseSettings,
+  targets: CallTargets,
+): StreamRenderer {
   const ids = responseIds(identity);
-  const custom = customToolNames(settings);
   const items: OpenItem[] = [];
   /** Output index of the message item and of each tool call (by the call's index). */
   let messageIndex = -1;
@@ -51,8 +55,8 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
     item.type === "message"
       ? messageItem(item.id, item.text, status)
       : item.type === "custom_tool_call"
-        ? customToolCallItem(item.id, item.call)
-        : functionCallItem(item.id, item.call, status);
+        ? customToolCallItem(item.id, item.call, item.target)
+        : functionCallItem(item.id, item.call, item.target, status);
   const add = (item: OpenItem) => {
     items.push(item);
     const initial =
@@ -86,7 +90,7 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
               : event("response.function_call_arguments.done", {
                   item_id,
                   output_index,
-                  name: item.call.name,
+                  name: item.target.name,
                   arguments: item.call.arguments,
                 });
         return (
@@ -143,11 +147,13 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
         }
         case "tool-call-start": {
           callIndexes[part.index] = items.length;
-          const isCustom = custom.has(part.name);
+          const target = callTarget(targets, part.name);
+          const isCustom = target.type === "custom";
           return add({
             type: isCustom ? "custom_tool_call" : "function_call",
             id: isCustom ? ids.customToolCall(part.index) : ids.functionCall(part.index),
-            call: { id: part.id, name: part.name, arguments: "" },
+            call: { id: part.id, arguments: "" },
+            target,
           });
         }
         case "tool-call-delta": {
@@ -204,6 +210,7 @@ function streamRenderer(identity: AnswerIdentity, settings: ResponseSettings): S
 function response(
   identity: AnswerIdentity,
   settings: ResponseSettings,
+  targets: CallTargets,
   answer: CompletionAccumulator,
   charge: Charge,
 ) {
@@ -212,13 +219,13 @@ function response(
   const itemStatus = status === "completed" ? "completed" : "incomplete";
   const output: unknown[] = [];
   if (answer.text !== "") output.push(messageItem(ids.message, answer.text, itemStatus));
-  const custom = customToolNames(settings);
   answer.toolCalls.forEach((call, index) => {
     if (!call) return;
+    const target = callTarget(targets, call.name);
     output.push(
-      custom.has(call.name)
-        ? customToolCallItem(ids.customToolCall(index), call)
-        : functionCallItem(ids.functionCall(index), call, itemStatus),
+      target.type === "custom"
+        ? customToolCallItem(ids.customToolCall(index), call, target)
+        : functionCallItem(ids.functionCall(index), call, target, itemStatus),
     );
   });
   return responseObject(identity, settings, {
@@ -229,11 +236,15 @@ function response(
   });
 }
 
-/** The Responses API's format for one request: its answers repeat the request's settings. */
-export function responsesFormat(settings: ResponseSettings): WireFormat {
+/**
+ * The Responses API's format for one request: its answers repeat the request's
+ * settings, and write each tool call as the tool was declared (`targets`, by
+ * the tool's name in the canonical request).
+ */
+export function responsesFormat(settings: ResponseSettings, targets: CallTargets): WireFormat {
   return {
-    stream: (identity) => streamRenderer(identity, settings),
-    json: (identity, answer, charge) => response(identity, settings, answer, charge),
+    stream: (identity) => streamRenderer(identity, settings, targets),
+    json: (identity, answer, charge) => response(identity, settings, targets, answer, charge),
     error: errorResponse,
   };
 }

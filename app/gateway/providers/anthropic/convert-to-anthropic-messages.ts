@@ -1,5 +1,7 @@
 import { contentText, type ChatRequest } from "../../chat-request.ts";
 import { invalidRequest } from "../../../http/gateway-error.ts";
+import { standardJsonSchema } from "../json-schema-keywords.ts";
+import { anthropicEffort } from "../reasoning-effort.ts";
 
 // Canonical (OpenAI-shaped) request -> Anthropic Messages body.
 // @see https://docs.anthropic.com/en/api/messages
@@ -28,6 +30,7 @@ export interface AnthropicParams {
   tool_choice?:
     | { type: "auto" | "any" | "none"; disable_parallel_tool_use?: boolean }
     | { type: "tool"; name: string };
+  output_config?: { effort: ReturnType<typeof anthropicEffort> };
 }
 
 /**
@@ -35,7 +38,8 @@ export interface AnthropicParams {
  * become user turns; consecutive turns of one role are merged, as Anthropic
  * requires alternating roles. Anthropic has no JSON mode: we ask for JSON in
  * the system prompt. temperature/top_p are not sent: current Claude models
- * reject values other than their defaults.
+ * reject values other than their defaults. The reasoning effort is Claude's
+ * output_config.effort; tool schemas keep JSON Schema's own keywords only.
  */
 export function toAnthropicParams(
   request: ChatRequest,
@@ -112,7 +116,10 @@ export function toAnthropicParams(
     params.tools = request.tools.map(({ function: fn }) => ({
       name: fn.name,
       ...(fn.description ? { description: fn.description } : {}),
-      input_schema: fn.parameters ?? { type: "object", properties: {} },
+      input_schema: (standardJsonSchema(fn.parameters) as Record<string, unknown> | undefined) ?? {
+        type: "object",
+        properties: {},
+      },
     }));
   }
   const choice = request.tool_choice;
@@ -121,6 +128,8 @@ export function toAnthropicParams(
   else if (choice === "required") params.tool_choice = { type: "any", ...parallel };
   else if (choice === "none") params.tool_choice = { type: "none" };
   else if (choice) params.tool_choice = { type: "tool", name: choice.function.name };
+  if (request.reasoning_effort)
+    params.output_config = { effort: anthropicEffort(request.reasoning_effort) };
   return params;
 }
 
