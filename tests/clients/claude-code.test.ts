@@ -1,0 +1,218 @@
+// The real Claude Code (the npm release scripts/real-clients.ts pins),
+// configured as the README says, in front of a real gateway process and the
+// three fake providers, for a Claude, a GPT and a Gemini model through
+// /v1/messages. The fakes script the model's turns; Claude Code runs its Bash
+// tool locally, as it would for a user.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startFakeAnthropic } from "#scripts/fake-providers/anthropic.ts";
+import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
+import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
+import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import type { FakeScript, ReceivedRequest } from "#scripts/fake-providers/script.ts";
+import { clientBin, REAL_CLIENTS } from "#scripts/real-clients.ts";
+import { costOfUsage } from "../../app/billing/prices.ts";
+import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
+import { setupTestDatabase } from "../support/database.ts";
+import { createApiKey, createUser } from "../support/factories.ts";
+import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
+import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { readmeBlock, runClient, throwawayDir } from "../support/real-clients.ts";
+
+const db = setupTestDatabase();
+let prisma: Prisma;
+let gateway: GatewayProcess;
+const fakes = {} as Record<"openai" | "anthropic" | "google", FakeProvider>;
+
+// Claude Code asks Claude models for 128,000 output tokens: the hold needs US$1.28 of credit.
+const CREDITS = 5_000;
+/** What the fakes report for every turn, so that each charge can be checked to the µcr. */
+const USAGE = { input: 2_000, cached: 500, cacheWrite: 0, output: 30, reasoning: 0 };
+/** Claude Code's background model (the README's ANTHROPIC_DEFAULT_HAIKU_MODEL), on its own queue. */
+const BACKGROUND_MODEL = "claude-haiku-5-5";
+
+beforeAll(async () => {
+  prisma = createPrismaClient(db.url);
+  [fakes.openai, fakes.anthropic, fakes.google] = await Promise.all([
+    startFakeOpenAI(),
+    startFakeAnthropic(),
+    startFakeGemini(),
+  ]);
+  gateway = await startGateway({
+    DATABASE_URL: db.url,
+    // Seeds the catalog (claude-sonnet-5-5, gpt-6.2-sol, gemini-4-neon...), as `npm start` does.
+    MIGRATE_ON_START: "true",
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: fakes.openai.baseUrl,
+    ANTHROPIC_API_KEY: "sk-ant-fake",
+    ANTHROPIC_BASE_URL: fakes.anthropic.baseUrl,
+    GEMINI_API_KEY: "fake-gemini-key",
+    GEMINI_BASE_URL: fakes.google.baseUrl,
+    LOG_LEVEL: "warn",
+  });
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await expectLedgerClean(prisma);
+  await Promise.all(Object.values(fakes).map((fake) => fake.close()));
+  await prisma.$disconnect();
+});
+
+/** The README's environment for Claude Code (its `export` lines), pointed at this gateway. */
+function claudeEnvironment(model: string, secret: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [, name, value] of readmeBlock("Point Claude Code at the gateway", "sh").matchAll(
+    /^export (\w+)=(\S+)/gm,
+  ))
+    env[name!] = value!.replace("http://localhost:3000", gateway.baseUrl);
+  expect(env).toMatchObject({ ANTHROPIC_AUTH_TOKEN: "$GATEWAY_KEY" });
+  return {
+    ...env,
+    ANTHROPIC_AUTH_TOKEN: secret,
+    ANTHROPIC_MODEL: model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: BACKGROUND_MODEL,
+    HOME: throwawayDir("claude-home-"),
+  };
+}
+
+async function claude(env: Record<string, string>, cwd: string, args: string[]) {
+  const run = await runClient(clientBin("claude"), ["-p", ...args, "--allowedTools", "Bash"], {
+    cwd,
+    // As root, Claude Code refuses --dangerously-skip-permissions: --allowedTools grants Bash.
+    env: { ...env, HOME: env.HOME! },
+    timeoutMs: 60_000,
+  });
+  expect(run.code, `claude exited with ${run.code}:\n${run.stdout}\n${run.stderr}`).toBe(0);
+  return run;
+}
+
+const KINDS = [
+  { model: "claude-sonnet-5-5", provider: "anthropic" as const },
+  { model: "gpt-6.2-sol", provider: "openai" as const },
+  { model: "gemini-4-neon", provider: "google" as const },
+];
+
+const bodyText = (received: ReceivedRequest) => JSON.stringify(received.body);
+
+/** The model a provider was asked for: in the body (OpenAI, Anthropic) or the path (Gemini). */
+const upstreamModel = (received: ReceivedRequest) =>
+  (received.body as { model?: string }).model ?? /\/models\/([^:/]+):/.exec(received.path)?.[1];
+
+describe.each(KINDS)(`Claude Code ${REAL_CLIENTS.claude.version} with $model`, (kind) => {
+  const fake = () => fakes[kind.provider];
+  const turn = (script: FakeScript) =>
+    fake().scripts.enqueue(kind.model, { usage: USAGE, ...script });
+  /** The requests for this model (Claude Code may also ask its background model). */
+  const received = () =>
+    fake().scripts.received.filter((request) => upstreamModel(request) === kind.model);
+
+  test("a plain answer, streamed", async () => {
+    const user = await createUser(prisma, { credits: CREDITS });
+    const { secret } = await createApiKey(prisma, user.id);
+    fake().scripts.received.length = 0;
+    turn({ chunks: ["Hello", " from", " the", " gateway."] });
+
+    const run = await claude(claudeEnvironment(kind.model, secret), throwawayDir("claude-work-"), [
+      "Say hello",
+    ]);
+
+    expect(run.stdout.trim()).toBe("Hello from the gateway.");
+    expect(received()).toHaveLength(1);
+    expect(bodyText(received()[0]!)).toContain("Say hello");
+    await expectBilledExactly(user.id, kind.model, 1);
+  });
+
+  test("a Bash command runs in Claude Code, then --continue carries the conversation", async () => {
+    const user = await createUser(prisma, { credits: CREDITS });
+    const { secret } = await createApiKey(prisma, user.id);
+    const env = claudeEnvironment(kind.model, secret);
+    const work = throwawayDir("claude-work-");
+    fake().scripts.received.length = 0;
+    turn({
+      toolCalls: [
+        {
+          id: "toolu_bash",
+          name: "Bash",
+          arguments: JSON.stringify({
+            command: `echo bash-said-${kind.provider} > made-by-bash.txt && cat made-by-bash.txt`,
+            description: "Write a file",
+          }),
+        },
+      ],
+    });
+    turn({ text: "Wrote the file." });
+
+    const run = await claude(env, work, ["Write a file with Bash"]);
+
+    expect(run.stdout.trim()).toBe("Wrote the file.");
+    expect(readFileSync(join(work, "made-by-bash.txt"), "utf8")).toBe(
+      `bash-said-${kind.provider}\n`,
+    );
+    const [first, second] = received();
+    expect(received()).toHaveLength(2);
+    expect(bodyText(first!)).toContain("Bash");
+    // The command's output came back to the model.
+    expect(bodyText(second!)).toContain(`bash-said-${kind.provider}`);
+
+    turn({ text: "Continued." });
+    const continued = await claude(env, work, ["--continue", "And now?"]);
+    expect(continued.stdout.trim()).toBe("Continued.");
+    const third = received()[2]!;
+    expect(bodyText(third)).toContain("Write a file with Bash");
+    expect(bodyText(third)).toContain(`bash-said-${kind.provider}`);
+    expect(bodyText(third)).toContain("And now?");
+    await expectBilledExactly(user.id, kind.model, 3);
+  });
+});
+
+/**
+ * One completed charge per call of the model, each the scripted usage at the
+ * mapping's prices, to the µcr; and the balance is the top-up less every
+ * charge (the background model's included).
+ */
+async function expectBilledExactly(userId: string, model: string, calls: number) {
+  const rows = await prisma.conversation.findMany({
+    where: { userId },
+    include: { mapping: true },
+  });
+  const own = rows.filter((row) => row.modelSlug === model);
+  expect(own).toHaveLength(calls);
+  const usage = {
+    inputTokens: USAGE.input,
+    cachedInputTokens: USAGE.cached,
+    cacheWriteTokens: USAGE.cacheWrite,
+    outputTokens: USAGE.output,
+    reasoningTokens: USAGE.reasoning,
+  };
+  for (const row of own) {
+    expect(row).toMatchObject({
+      status: "SUCCESS",
+      usageSource: "REPORTED",
+      endpoint: "/v1/messages",
+      stream: true,
+      inputTokens: USAGE.input,
+      cachedInputTokens: USAGE.cached,
+      outputTokens: USAGE.output,
+    });
+    const { mapping } = row;
+    expect(row.cost).toBe(
+      costOfUsage(usage, {
+        input: mapping.inputPrice,
+        cachedInput: mapping.cachedInputPrice,
+        cacheWrite: mapping.cacheWritePrice,
+        output: mapping.outputPrice,
+      }),
+    );
+  }
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  const charged = rows.reduce((sum, row) => sum + row.cost, 0n);
+  expect(user.balance).toBe(creditsToMicro(CREDITS) - charged);
+  // The key's hold goes back once idle for a few seconds (ledger.server.ts).
+  await expect
+    .poll(async () => (await prisma.user.findUniqueOrThrow({ where: { id: userId } })).reserved, {
+      timeout: 10_000,
+    })
+    .toBe(0n);
+}
