@@ -3,7 +3,7 @@
 // three fake providers, for a Claude, a GPT and a Gemini model through
 // /v1/messages. The fakes script the model's turns; Claude Code runs its Bash
 // tool locally, as it would for a user.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeAnthropic } from "#scripts/fake-providers/anthropic.ts";
@@ -164,6 +164,57 @@ describe.each(KINDS)(`Claude Code ${REAL_CLIENTS.claude.version} with $model`, (
     expect(bodyText(third)).toContain(`bash-said-${kind.provider}`);
     expect(bodyText(third)).toContain("And now?");
     await expectBilledExactly(user.id, kind.model, 3);
+  });
+});
+
+/** A 2x2 PNG (red, green, blue, white), as Claude Code's Read tool shows images to the model. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC",
+  "base64",
+);
+
+/** Where a provider's request carries an image, in its own shape. */
+const IMAGE_IN = {
+  anthropic: /"type":"image","source":\{"type":"base64","data":"[^"]+","media_type":"image\/png"/,
+  openai: /"image_url":\{"url":"data:image\/png;base64,/,
+  google: /"inlineData":\{"mimeType":"image\/png"/,
+};
+
+describe.each(KINDS)("Claude Code reading an image, with $model", (kind) => {
+  test("the image its Read tool returns reaches the model", async () => {
+    const user = await createUser(prisma, { credits: CREDITS });
+    const { secret } = await createApiKey(prisma, user.id);
+    const work = throwawayDir("claude-work-");
+    writeFileSync(join(work, "pixels.png"), PNG);
+    const fake = fakes[kind.provider];
+    fake.scripts.received.length = 0;
+    fake.scripts.enqueue(
+      kind.model,
+      {
+        usage: USAGE,
+        toolCalls: [
+          {
+            id: "toolu_read",
+            name: "Read",
+            arguments: JSON.stringify({ file_path: join(work, "pixels.png") }),
+          },
+        ],
+      },
+      { usage: USAGE, text: "Four pixels." },
+    );
+
+    const run = await claude(claudeEnvironment(kind.model, secret), work, [
+      "What is in pixels.png?",
+      "--allowedTools",
+      "Read",
+    ]);
+
+    expect(run.stdout.trim()).toBe("Four pixels.");
+    const second = fake.scripts.received.filter(
+      (request) => upstreamModel(request) === kind.model,
+    )[1]!;
+    expect(bodyText(second)).toMatch(IMAGE_IN[kind.provider]);
+    await expectBilledExactly(user.id, kind.model, 2);
   });
 });
 

@@ -255,21 +255,36 @@ function toChatMessages(message: Message): ChatMessage[] {
     ];
   }
   const results: ChatMessage[] = [];
+  // A tool result's images (Claude Code's Read of a screenshot) follow the tool
+  // messages in the user turn: no other provider takes images in a tool message.
+  const resultImages: UserPart[] = [];
   const parts: UserPart[] = [];
   for (const block of blocks) {
     if (block.type === "tool_result") {
       const content =
         typeof block.content === "string" ? block.content : joinText(block.content ?? []);
+      const images = typeof block.content === "string" ? [] : (block.content ?? []).flatMap(image);
       results.push({
         role: "tool",
         tool_call_id: block.tool_use_id,
-        content: block.is_error ? `Error: ${content}` : content,
+        content: `${block.is_error ? "Error: " : ""}${content || (images.length > 0 ? "(images, in the next message)" : "")}`,
       });
+      if (images.length > 0)
+        resultImages.push(
+          { type: "text", text: `The images tool call ${block.tool_use_id} returned:` },
+          ...images,
+        );
     } else if (block.type === "text") parts.push({ type: "text", text: block.text });
-    else if (block.type === "image")
-      parts.push({ type: "image_url", image_url: { url: imageUrl(block.source) } });
+    else if (block.type === "image") parts.push(...image(block));
   }
-  return parts.length > 0 ? [...results, { role: "user", content: parts }] : results;
+  const user = [...resultImages, ...parts];
+  return user.length > 0 ? [...results, { role: "user", content: user }] : results;
+}
+
+function image(block: { type: string }): UserPart[] {
+  if (block.type !== "image") return [];
+  const { source } = block as z.infer<typeof ImageBlock>;
+  return [{ type: "image_url", image_url: { url: imageUrl(source) } }];
 }
 
 function joinText(blocks: readonly { type: string; text?: string }[]) {
