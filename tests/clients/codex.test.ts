@@ -232,6 +232,56 @@ describe.each(KINDS)(`Codex ${REAL_CLIENTS.codex.version} with $model`, (kind) =
   });
 });
 
+/** A 2x2 PNG, for Codex's view_image. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC",
+  "base64",
+);
+
+/** Where a provider's request carries an image, in its own shape. */
+const IMAGE_IN = {
+  anthropic: /"type":"image","source":\{"type":"base64","media_type":"image\/png"/,
+  google: /"inlineData":\{"mimeType":"image\/png"/,
+};
+
+// Codex offers view_image as a function to the models it does not know; its
+// output is an image, which the model must see.
+describe.each(KINDS.filter((kind) => kind.provider !== "openai"))(
+  "Codex viewing an image, with $model",
+  (kind) => {
+    test("the image view_image returns reaches the model", async () => {
+      const user = await createUser(prisma, { credits: CREDITS });
+      const { secret } = await createApiKey(prisma, user.id);
+      const work = throwawayDir("codex-work-");
+      writeFileSync(join(work, "pixels.png"), PNG);
+      const fake = fakes[kind.provider];
+      fake.scripts.received.length = 0;
+      fake.scripts.enqueue(
+        kind.model,
+        {
+          usage: USAGE,
+          toolCalls: [
+            {
+              id: "call_view",
+              name: "view_image",
+              arguments: JSON.stringify({ path: join(work, "pixels.png") }),
+            },
+          ],
+        },
+        { usage: USAGE, text: "Four pixels." },
+      );
+
+      const run = await codex(codexHome(kind.model), work, secret, ["What is in pixels.png?"]);
+
+      expect(run.stdout.trim()).toBe("Four pixels.");
+      expect(bodyText(fake.scripts.received[1]!)).toMatch(
+        IMAGE_IN[kind.provider as keyof typeof IMAGE_IN],
+      );
+      await expectBilledExactly(user.id, 2);
+    });
+  },
+);
+
 /** One completed charge per provider call, each the scripted usage at the mapping's prices, to the µcr. */
 async function expectBilledExactly(userId: string, calls: number) {
   const rows = await prisma.conversation.findMany({
