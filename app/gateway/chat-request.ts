@@ -25,9 +25,27 @@ const ImagePartSchema = z.object({
   }),
 });
 
-const UserPartSchema = z.discriminatedUnion("type", [TextPartSchema, ImagePartSchema], {
-  error: "must be a content part of type text or image_url",
+/** A PDF given whole, as OpenAI's chat API takes it; every provider reads PDFs. */
+export const PDF_DATA_URL = /^data:application\/pdf;base64,/;
+
+const FilePartSchema = z.object({
+  type: z.literal("file"),
+  file: z.object({
+    file_data: z
+      .string({ error: "is required: file ids are not supported" })
+      .max(MAX_TEXT)
+      .regex(PDF_DATA_URL, "must be a data:application/pdf;base64, URL (PDFs only)"),
+    filename: z.string().max(1000).optional(),
+  }),
 });
+
+const UserPartSchema = z.discriminatedUnion(
+  "type",
+  [TextPartSchema, ImagePartSchema, FilePartSchema],
+  {
+    error: "must be a content part of type text, image_url or file",
+  },
+);
 
 const RefusalPartSchema = z.object({ type: z.literal("refusal"), refusal: text });
 

@@ -218,6 +218,58 @@ describe.each(KINDS)("Claude Code reading an image, with $model", (kind) => {
   });
 });
 
+/** A one-page PDF saying "Hello PDF". */
+const PDF = Buffer.from(
+  "JVBERi0xLjQKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCAyMDAgMTAwXSAvQ29udGVudHMgNCAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNSAwIFIgPj4gPj4gPj4KZW5kb2JqCjQgMCBvYmoKPDwgL0xlbmd0aCAzOSA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDIwIDUwIFRkIChIZWxsbyBQREYpIFRqIEVUCmVuZHN0cmVhbQplbmRvYmoKNSAwIG9iago8PCAvVHlwZSAvRm9udCAvU3VidHlwZSAvVHlwZTEgL0Jhc2VGb250IC9IZWx2ZXRpY2EgPj4KZW5kb2JqCnhyZWYKMCA2CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAwOSAwMDAwMCBuIAowMDAwMDAwMDU4IDAwMDAwIG4gCjAwMDAwMDAxMTUgMDAwMDAgbiAKMDAwMDAwMDI0MSAwMDAwMCBuIAowMDAwMDAwMzMwIDAwMDAwIG4gCnRyYWlsZXIKPDwgL1NpemUgNiAvUm9vdCAxIDAgUiA+PgpzdGFydHhyZWYKNDAwCiUlRU9GCg==",
+  "base64",
+);
+
+/** How a provider's request carries a PDF, in its own shape (the data follows). */
+const PDF_IN = {
+  anthropic: '"type":"document","source":{"type":"base64"',
+  openai: '"type":"file","file":{"file_data":"data:application/pdf;base64,',
+  google: '"inlineData":{"mimeType":"application/pdf"',
+};
+
+describe.each(KINDS)("Claude Code reading a PDF, with $model", (kind) => {
+  test("the document its Read tool returns reaches the model", async () => {
+    const user = await createUser(prisma, { credits: CREDITS });
+    const { secret } = await createApiKey(prisma, user.id);
+    const work = throwawayDir("claude-work-");
+    writeFileSync(join(work, "hello.pdf"), PDF);
+    const fake = fakes[kind.provider];
+    fake.scripts.received.length = 0;
+    fake.scripts.enqueue(
+      kind.model,
+      {
+        usage: USAGE,
+        toolCalls: [
+          {
+            id: "toolu_read",
+            name: "Read",
+            arguments: JSON.stringify({ file_path: join(work, "hello.pdf") }),
+          },
+        ],
+      },
+      { usage: USAGE, text: "It says hello." },
+    );
+
+    const run = await claude(claudeEnvironment(kind.model, secret), work, [
+      "What does hello.pdf say?",
+      "--allowedTools",
+      "Read",
+    ]);
+
+    expect(run.stdout.trim()).toBe("It says hello.");
+    const second = fake.scripts.received.filter(
+      (request) => upstreamModel(request) === kind.model,
+    )[1]!;
+    expect(bodyText(second)).toContain(PDF_IN[kind.provider]);
+    expect(bodyText(second)).toContain(PDF.toString("base64"));
+    await expectBilledExactly(user.id, kind.model, 2);
+  });
+});
+
 /**
  * One completed charge per call of the model, each the scripted usage at the
  * mapping's prices, to the µcr; and the balance is the top-up less every

@@ -322,14 +322,14 @@ test("images a tool returned follow its output as a user turn, after every tool 
     ],
   });
   expect(messages.slice(2)).toEqual([
-    { role: "tool", tool_call_id: "c1", content: "(images, in the next message)" },
+    { role: "tool", tool_call_id: "c1", content: "(attachments, in the next message)" },
     { role: "tool", tool_call_id: "c2", content: "Here:" },
     {
       role: "user",
       content: [
-        { type: "text", text: "The images tool call c1 returned:" },
+        { type: "text", text: "What tool call c1 returned:" },
         { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
-        { type: "text", text: "The images tool call c2 returned:" },
+        { type: "text", text: "What tool call c2 returned:" },
         { type: "image_url", image_url: { url: "data:image/png;base64,AAAA" } },
       ],
     },
@@ -343,4 +343,55 @@ test("a namespace holds function and custom tools only", () => {
       tools: [{ type: "namespace", name: "n", description: "", tools: [{ type: "web_search" }] }],
     }),
   ).toThrow(/tools\[0\]\.tools\[0\]\.type: must be a function or custom tool/);
+});
+
+const PDF_DATA = "data:application/pdf;base64,JVBERi0xLjQK";
+
+test("a PDF given whole (input_file) is a file part, in a user turn or a tool's output", () => {
+  const { messages } = chat({
+    input: [
+      {
+        role: "user",
+        content: [
+          { type: "input_text", text: "Summarize" },
+          { type: "input_file", file_data: PDF_DATA, filename: "a.pdf" },
+        ],
+      },
+      { type: "function_call", call_id: "c1", name: "fetch", arguments: "{}" },
+      {
+        type: "function_call_output",
+        call_id: "c1",
+        output: [{ type: "input_file", file_data: PDF_DATA }],
+      },
+    ],
+  });
+  expect(messages[0]).toEqual({
+    role: "user",
+    content: [
+      { type: "text", text: "Summarize" },
+      { type: "file", file: { file_data: PDF_DATA, filename: "a.pdf" } },
+    ],
+  });
+  expect(messages.at(-1)).toEqual({
+    role: "user",
+    content: [
+      { type: "text", text: "What tool call c1 returned:" },
+      { type: "file", file: { file_data: PDF_DATA } },
+    ],
+  });
+});
+
+test("files OpenAI holds (ids, URLs), files that are not PDFs and files outside user turns are a 400", () => {
+  const input = (part: Record<string, unknown>, role = "user") => ({
+    input: [{ role, content: [{ type: "input_file", ...part }] }],
+  });
+  expect(() => chat(input({ file_id: "file-1" }))).toThrow(
+    /input\[0\]\.content\[0\]\.file_data: is required: file ids and file URLs are not supported/,
+  );
+  expect(() => chat(input({ file_data: "data:text/csv;base64,YQ==" }))).toThrow(
+    /must be a data:application\/pdf;base64, URL \(PDFs only\)/,
+  );
+  expect(() => chat(input({ file_data: PDF_DATA }, "assistant"))).toThrow(
+    /input\[0\]\.content\[0\]: images and files are only supported in user messages/,
+  );
 });

@@ -3,6 +3,7 @@ import { invalidRequest } from "../../http/gateway-error.ts";
 import { validateBody } from "../../http/validate-body.ts";
 import {
   MAX_TEXT,
+  PDF_DATA_URL,
   text,
   type ChatMessage,
   type ChatRequest,
@@ -35,8 +36,19 @@ const InputImage = z.object({
   detail: z.enum(["auto", "low", "high", "original"]).optional(),
 });
 
-const ContentPart = z.discriminatedUnion("type", [InputText, Refusal, InputImage], {
-  error: "must be an input_text, input_image or output_text part (files are not supported)",
+// A PDF given whole (the Agents SDK's file inputs); file ids and URLs name
+// files only OpenAI holds.
+const InputFile = z.object({
+  type: z.literal("input_file"),
+  file_data: z
+    .string({ error: "is required: file ids and file URLs are not supported" })
+    .max(MAX_TEXT)
+    .regex(PDF_DATA_URL, "must be a data:application/pdf;base64, URL (PDFs only)"),
+  filename: z.string().max(1000).nullish(),
+});
+
+const ContentPart = z.discriminatedUnion("type", [InputText, Refusal, InputImage, InputFile], {
+  error: "must be an input_text, input_image, input_file or output_text part",
 });
 
 const MessageItem = z.object({
@@ -301,10 +313,12 @@ export function validateResponsesRequest(body: unknown): ResponsesRequest {
 function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?: string | null) {
   items.forEach((item, i) => {
     if (item.type !== "message" || item.role === "user" || typeof item.content === "string") return;
-    const image = item.content.findIndex((part) => part.type === "input_image");
+    const image = item.content.findIndex(
+      (part) => part.type === "input_image" || part.type === "input_file",
+    );
     if (image !== -1)
       throw invalidRequest(
-        `input[${i}].content[${image}]: images are only supported in user messages`,
+        `input[${i}].content[${image}]: images and files are only supported in user messages`,
         `input[${i}].content[${image}]`,
       );
   });
@@ -485,17 +499,16 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
       }
       case "function_call_output":
       case "custom_tool_call_output": {
-        const images =
-          typeof item.output === "string" ? [] : item.output.flatMap(imagePart).map(userImage);
+        const images = typeof item.output === "string" ? [] : item.output.flatMap(attachment);
         const text = typeof item.output === "string" ? item.output : joinText(item.output);
         messages.push({
           role: "tool",
           tool_call_id: item.call_id,
-          content: text || (images.length > 0 ? "(images, in the next message)" : ""),
+          content: text || (images.length > 0 ? "(attachments, in the next message)" : ""),
         });
         if (images.length > 0)
           outputImages.push(
-            { type: "text", text: `The images tool call ${item.call_id} returned:` },
+            { type: "text", text: `What tool call ${item.call_id} returned:` },
             ...images,
           );
         break;
@@ -508,28 +521,41 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
   return messages;
 }
 
-const imagePart = (part: Part) => (part.type === "input_image" ? [part] : []);
+/** An image or file of a tool's output, as a user part. */
+const attachment = (part: Part): UserPart[] =>
+  part.type === "input_image" || part.type === "input_file" ? [userPart(part)] : [];
 
-const userImage = (part: z.infer<typeof InputImage>): UserPart => ({
-  type: "image_url",
-  image_url: { url: part.image_url, detail: part.detail },
-});
+function userPart(part: Part): UserPart {
+  switch (part.type) {
+    case "input_image":
+      return { type: "image_url", image_url: { url: part.image_url, detail: part.detail } };
+    case "input_file":
+      return {
+        type: "file",
+        file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) },
+      };
+    case "refusal":
+      return { type: "text", text: part.refusal };
+    default:
+      return { type: "text", text: part.text };
+  }
+}
 
 function message(role: z.infer<typeof MessageItem>["role"], content: string | Part[]): ChatMessage {
   if (typeof content === "string") return { role, content };
   if (role !== "user") return { role, content: joinText(content) };
-  const parts = content.map((part): UserPart =>
-    part.type === "input_image"
-      ? userImage(part)
-      : { type: "text", text: part.type === "refusal" ? part.refusal : part.text },
-  );
+  const parts = content.map(userPart);
   return { role, content: parts.length > 0 ? parts : "" };
 }
 
 function joinText(parts: Part[]) {
   return parts
     .map((part) =>
-      part.type === "refusal" ? part.refusal : part.type === "input_image" ? "" : part.text,
+      part.type === "refusal"
+        ? part.refusal
+        : part.type === "input_text" || part.type === "output_text"
+          ? part.text
+          : "",
     )
     .join("");
 }

@@ -154,4 +154,27 @@ describe("canonical request -> Anthropic Messages", () => {
       required: ["encrypted"],
     });
   });
+
+  test("a PDF is a document block, titled by its file name", () => {
+    const params = convert({
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "file",
+              file: { file_data: "data:application/pdf;base64,JVBERi0x", filename: "a.pdf" },
+            },
+          ],
+        },
+      ],
+    });
+    expect(params.messages[0]!.content).toEqual([
+      {
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: "JVBERi0x" },
+        title: "a.pdf",
+      },
+    ]);
+  });
 });

@@ -12,6 +12,11 @@ type AnthropicBlock =
       type: "image";
       source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
     }
+  | {
+      type: "document";
+      source: { type: "base64"; media_type: "application/pdf"; data: string };
+      title?: string;
+    }
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; tool_use_id: string; content: string };
 
@@ -68,7 +73,9 @@ export function toAnthropicParams(
             : message.content.map((part) =>
                 part.type === "text"
                   ? { type: "text", text: part.text }
-                  : imageBlock(part.image_url.url),
+                  : part.type === "file"
+                    ? documentBlock(part.file)
+                    : imageBlock(part.image_url.url),
               ),
         );
         break;
@@ -138,6 +145,18 @@ function imageBlock(url: string): AnthropicBlock {
   if (data)
     return { type: "image", source: { type: "base64", media_type: data[1]!, data: data[2]! } };
   return { type: "image", source: { type: "url", url } };
+}
+
+function documentBlock(file: { file_data: string; filename?: string }): AnthropicBlock {
+  return {
+    type: "document",
+    source: {
+      type: "base64",
+      media_type: "application/pdf",
+      data: file.file_data.slice(file.file_data.indexOf(",") + 1),
+    },
+    ...(file.filename ? { title: file.filename } : {}),
+  };
 }
 
 function parseArguments(text: string, index: number) {

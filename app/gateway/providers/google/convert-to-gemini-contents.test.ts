@@ -50,3 +50,17 @@ test("tool schemas keep JSON Schema's keywords only, in every nested schema", ()
     additionalProperties: false,
   });
 });
+
+test("a PDF is inline data", () => {
+  const { contents } = convert({
+    messages: [
+      {
+        role: "user",
+        content: [{ type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0x" } }],
+      },
+    ],
+  });
+  expect(contents).toEqual([
+    { role: "user", parts: [{ inlineData: { mimeType: "application/pdf", data: "JVBERi0x" } }] },
+  ]);
+});

@@ -75,7 +75,16 @@ export function toGeminiRequest(
           typeof message.content === "string"
             ? [{ text: message.content }]
             : message.content.map((part) =>
-                part.type === "text" ? { text: part.text } : imagePart(part.image_url.url),
+                part.type === "text"
+                  ? { text: part.text }
+                  : part.type === "file"
+                    ? {
+                        inlineData: {
+                          mimeType: "application/pdf",
+                          data: part.file.file_data.slice(part.file.file_data.indexOf(",") + 1),
+                        },
+                      }
+                    : imagePart(part.image_url.url),
               ),
         );
         break;
