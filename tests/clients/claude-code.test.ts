@@ -19,7 +19,12 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
-import { readmeBlock, runClient, throwawayDir } from "../support/real-clients.ts";
+import {
+  readmeBlock,
+  removeThrowawayDirs,
+  runClient,
+  throwawayDir,
+} from "../support/real-clients.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -58,6 +63,7 @@ afterAll(async () => {
   await expectLedgerClean(prisma);
   await Promise.all(Object.values(fakes).map((fake) => fake.close()));
   await prisma.$disconnect();
+  removeThrowawayDirs();
 });
 
 /** The README's environment for Claude Code (its `export` lines), pointed at this gateway. */

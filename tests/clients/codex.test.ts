@@ -18,7 +18,12 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
-import { readmeBlock, runClient, throwawayDir } from "../support/real-clients.ts";
+import {
+  readmeBlock,
+  removeThrowawayDirs,
+  runClient,
+  throwawayDir,
+} from "../support/real-clients.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -54,6 +59,7 @@ afterAll(async () => {
   await expectLedgerClean(prisma);
   await Promise.all(Object.values(fakes).map((fake) => fake.close()));
   await prisma.$disconnect();
+  removeThrowawayDirs();
 });
 
 /** A CODEX_HOME with the README's config.toml, pointed at this gateway and model. */

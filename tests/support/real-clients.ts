@@ -2,7 +2,7 @@
 // running one to its end within a deadline, throwaway directories, and the
 // configuration the README gives its users.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -44,8 +44,19 @@ export function runClient(
   });
 }
 
-/** A new empty directory under the system's temp directory. */
-export const throwawayDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+const throwaways: string[] = [];
+
+/** A new empty directory under the system's temp directory, until removeThrowawayDirs. */
+export function throwawayDir(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  throwaways.push(dir);
+  return dir;
+}
+
+/** Removes the file's throwaway homes and work directories (call in afterAll). */
+export function removeThrowawayDirs() {
+  for (const dir of throwaways.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /**
  * A fenced block of the README, the first after `marker`: the tests run the
