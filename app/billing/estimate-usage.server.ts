@@ -1,5 +1,6 @@
 import { contentText, type ChatRequest } from "../gateway/chat-request.ts";
 import { EMPTY_USAGE, type Usage } from "../gateway/parts.ts";
+import { pdfPagesUpperBound } from "./pdf-pages.ts";
 
 // A separate chunk of the build, loaded by the gateway before it says ready
 // (preloadTokenizer): the o200k tables take 100-150 ms of CPU and ~75 MB to
@@ -41,6 +42,8 @@ export async function estimateUsage(
 
 /** Tokens an image costs at most on Claude (a 1,092 × 1,092 image is ~1,600). */
 const IMAGE_TOKENS = 1_600;
+/** Tokens a PDF page costs on Claude: up to ~3,000 of text and its image. */
+const PDF_PAGE_TOKENS = 3_000;
 
 /**
  * The request's input tokens, counted here without a provider call (for
@@ -54,7 +57,12 @@ export async function countInputTokens(request: ChatRequest): Promise<number> {
   for (const message of request.messages) {
     tokens += countTokens(contentText(message.content));
     if (message.role === "user" && Array.isArray(message.content))
-      tokens += IMAGE_TOKENS * message.content.filter((part) => part.type === "image_url").length;
+      for (const part of message.content) {
+        if (part.type === "image_url") tokens += IMAGE_TOKENS;
+        // A page's text and its image, as Claude counts a PDF.
+        if (part.type === "file")
+          tokens += PDF_PAGE_TOKENS * pdfPagesUpperBound(part.file.file_data);
+      }
     if (message.role === "assistant" && message.tool_calls)
       tokens += countTokens(JSON.stringify(message.tool_calls));
   }

@@ -25,9 +25,27 @@ const ImagePartSchema = z.object({
   }),
 });
 
-const UserPartSchema = z.discriminatedUnion("type", [TextPartSchema, ImagePartSchema], {
-  error: "must be a content part of type text or image_url",
+/** A PDF given whole, as OpenAI's chat API takes it; every provider reads PDFs. */
+export const PDF_DATA_URL = /^data:application\/pdf;base64,/;
+
+const FilePartSchema = z.object({
+  type: z.literal("file"),
+  file: z.object({
+    file_data: z
+      .string({ error: "is required: file ids are not supported" })
+      .max(MAX_TEXT)
+      .regex(PDF_DATA_URL, "must be a data:application/pdf;base64, URL (PDFs only)"),
+    filename: z.string().max(1000).optional(),
+  }),
 });
+
+const UserPartSchema = z.discriminatedUnion(
+  "type",
+  [TextPartSchema, ImagePartSchema, FilePartSchema],
+  {
+    error: "must be a content part of type text, image_url or file",
+  },
+);
 
 const RefusalPartSchema = z.object({ type: z.literal("refusal"), refusal: text });
 
@@ -87,6 +105,22 @@ const ToolChoiceSchema = z.union([
   }),
 ]);
 
+/**
+ * How hard a reasoning model thinks, in OpenAI's terms; each adapter sends the
+ * nearest level its provider accepts (providers/reasoning-effort.ts).
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat_create-reasoning_effort
+ */
+export const REASONING_EFFORTS = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "max",
+] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
 const providerList = z.array(z.string().min(1).max(64)).max(20);
 
 // Throughput and latency: the medians of each provider's recent streams (provider-speeds.server.ts).
@@ -134,6 +168,9 @@ export const ChatRequestSchema = z
     tools: z.array(ToolSchema).max(512).optional(),
     tool_choice: ToolChoiceSchema.optional(),
     parallel_tool_calls: z.boolean().optional(),
+    reasoning_effort: z
+      .enum(REASONING_EFFORTS, { error: `must be one of ${REASONING_EFFORTS.join(", ")}` })
+      .nullish(),
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().min(0).max(1).nullish(),
     max_completion_tokens: tokenCount.nullish(),

@@ -58,6 +58,43 @@ const CASES: Case[] = [
   ["unknown block type", { ...valid, messages: [user([{ type: "video" }])] }, 400, /block/],
   ["text block without text", { ...valid, messages: [user([{ type: "text" }])] }, 400, /text/],
   [
+    "a document by URL",
+    {
+      ...valid,
+      messages: [
+        user([{ type: "document", source: { type: "url", url: "https://x.test/a.pdf" } }]),
+      ],
+    },
+    400,
+    /^messages\[0\]\.content\[0\]\.source\.type: .*send the PDF as base64/,
+  ],
+  [
+    "a base64 document that is not a PDF",
+    {
+      ...valid,
+      messages: [
+        user([
+          { type: "document", source: { type: "base64", media_type: "text/csv", data: "YQ==" } },
+        ]),
+      ],
+    },
+    400,
+    /^messages\[0\]\.content\[0\]\.source\.media_type: must be "application\/pdf"/,
+  ],
+  [
+    "a tool result with an unknown block",
+    {
+      ...valid,
+      messages: [
+        { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "lookup", input: {} }] },
+        user([{ type: "tool_result", tool_use_id: "t1", content: [{ type: "video" }] }]),
+      ],
+      tools: [tool],
+    },
+    400,
+    /^messages\[1\]\.content\[0\]\.content\[0\]\.type: must be a text, image or document block/,
+  ],
+  [
     "image with a bad media type",
     {
       ...valid,

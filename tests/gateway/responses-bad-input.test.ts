@@ -60,11 +60,11 @@ const CASES: Case[] = [
     /input_text/,
   ],
   [
-    "input_file is not supported",
+    "input_file with a file id",
     items({ role: "user", content: [{ type: "input_file", file_id: "f" }] }),
     400,
-    "input[0].content[0].type",
-    /files/,
+    "input[0].content[0].file_data",
+    /file ids and file URLs are not supported/,
   ],
   [
     "input_text without text",
@@ -133,7 +133,7 @@ const CASES: Case[] = [
     { ...valid, tools: [{ type: "browser" }] },
     400,
     "tools[0].type",
-    /function, custom or OpenAI-hosted tool/,
+    /function, custom, namespace or OpenAI-hosted tool/,
   ],
   [
     "a custom tool with an unknown format",
@@ -235,7 +235,7 @@ const CASES: Case[] = [
   ],
   [
     "unknown reasoning effort",
-    { ...valid, reasoning: { effort: "max" } },
+    { ...valid, reasoning: { effort: "extreme" } },
     400,
     "reasoning.effort",
     /effort/,

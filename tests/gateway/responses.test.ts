@@ -623,6 +623,115 @@ describe("Codex's requests", () => {
   });
 });
 
+describe("Codex 0.171's requests (ADR 041)", () => {
+  // Responses lite (for the GPT models Codex knows): its tools come in an
+  // `additional_tools` item, in namespaces; a namespaced call must come back
+  // with its namespace, or Codex answers "unsupported call".
+  const liteBody = (model: string, stream: boolean) => ({
+    model,
+    stream,
+    store: false,
+    reasoning: { effort: "max", context: "all_turns" },
+    input: [
+      {
+        type: "additional_tools",
+        id: "at_1",
+        role: "developer",
+        tools: [
+          {
+            type: "namespace",
+            name: "functions",
+            description: "",
+            tools: [{ type: "custom", name: "exec", description: "Run JavaScript" }],
+          },
+          {
+            type: "namespace",
+            name: "collaboration",
+            description: "Agents",
+            tools: [
+              {
+                type: "function",
+                name: "send_message",
+                strict: false,
+                parameters: {
+                  type: "object",
+                  properties: { message: { type: "string", encrypted: true } },
+                },
+              },
+            ],
+          },
+        ],
+      },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "Message them" }] },
+    ],
+  });
+  const CALLS = [
+    { id: "call_send", name: "collaboration__send_message", arguments: '{"message":"hi"}' },
+    { id: "call_exec", name: "exec", arguments: JSON.stringify({ input: "text(1)" }) },
+  ];
+  const SEND = {
+    type: "function_call",
+    call_id: "call_send",
+    name: "send_message",
+    namespace: "collaboration",
+    arguments: '{"message":"hi"}',
+  };
+  const EXEC = {
+    type: "custom_tool_call",
+    call_id: "call_exec",
+    name: "exec",
+    namespace: "functions",
+    input: "text(1)",
+  };
+
+  test("JSON: each call under its own name and namespace", async () => {
+    const who = await customer();
+    harness.fakes.openai.scripts.enqueue("resp-up-openai", { toolCalls: CALLS });
+    const response = await fetch(`${harness.baseUrl}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${who.secret}` },
+      body: JSON.stringify(liteBody("resp-openai", false)),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { output: unknown[]; reasoning: unknown };
+    expect(body.output).toEqual([expect.objectContaining(SEND), expect.objectContaining(EXEC)]);
+    expect(body.reasoning).toMatchObject({ effort: "max" });
+    // The provider was offered both tools by their qualified names, the effort as OpenAI's.
+    const upstream = harness.fakes.openai.scripts.received.at(-1)!.body as {
+      tools: { function: { name: string } }[];
+    };
+    expect(upstream.tools.map((tool) => tool.function.name)).toEqual([
+      "exec",
+      "collaboration__send_message",
+    ]);
+    expect(upstream).toMatchObject({ reasoning_effort: "max" });
+  });
+
+  test.each(PROVIDERS)(
+    "streamed, served by %s: the items and their done events",
+    async (provider) => {
+      const who = await customer();
+      harness.fakes[provider].scripts.enqueue(`resp-up-${provider}`, {
+        toolCalls: CALLS,
+        usage: FAKE_USAGE,
+      });
+      const events = await rawEvents(who.secret, liteBody(`resp-${provider}`, true));
+      for (const event of events) expect(validEvent(event)).toBe("valid");
+      const done = events.filter((event) => event.type === "response.output_item.done");
+      const callId = (id: string) =>
+        provider === "google" ? expect.stringMatching(/^call_\w+$/) : id;
+      expect(done.map((event) => event.item)).toEqual([
+        expect.objectContaining({ ...SEND, call_id: callId("call_send") }),
+        expect.objectContaining({ ...EXEC, call_id: callId("call_exec") }),
+      ]);
+      expect(
+        events.find((event) => event.type === "response.function_call_arguments.done"),
+      ).toMatchObject({ name: "send_message" });
+      await expectCharged(who.user.id, true, provider);
+    },
+  );
+});
+
 describe("previous_response_id", () => {
   test("a stored response is continued: the provider gets the earlier turns", async () => {
     const who = await customer();

@@ -48,6 +48,32 @@ const ImageBlock = z.object({
   ),
 });
 
+// A document: a PDF, plain text or content blocks (Claude Code's Read of a PDF).
+// Claude gets it as it came; other models get the PDF as a file part, the text as text.
+const DocumentBlock = z.object({
+  type: z.literal("document"),
+  source: z.discriminatedUnion(
+    "type",
+    [
+      z.object({
+        type: z.literal("base64"),
+        media_type: z.literal("application/pdf", { error: 'must be "application/pdf"' }),
+        data: z.string().max(MAX_TEXT),
+      }),
+      z.object({ type: z.literal("text"), media_type: z.literal("text/plain"), data: text }),
+      z.object({
+        type: z.literal("content"),
+        content: z.union([text, z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock]))]),
+      }),
+    ],
+    {
+      error:
+        "must be a base64 PDF, text or content source (url and file documents are not supported: send the PDF as base64)",
+    },
+  ),
+  title: z.string().max(1000).nullish(),
+});
+
 const ToolUseBlock = z.object({
   type: z.literal("tool_use"),
   id: z.string().min(1).max(200),
@@ -59,7 +85,14 @@ const ToolResultBlock = z.object({
   type: z.literal("tool_result"),
   tool_use_id: z.string().min(1).max(200),
   content: z
-    .union([text, z.array(z.discriminatedUnion("type", [TextBlock, ImageBlock]))])
+    .union([
+      text,
+      z.array(
+        z.discriminatedUnion("type", [TextBlock, ImageBlock, DocumentBlock], {
+          error: "must be a text, image or document block",
+        }),
+      ),
+    ])
     .optional(),
   is_error: z.boolean().optional(),
 });
@@ -69,8 +102,8 @@ const ThinkingBlock = z.object({ type: z.enum(["thinking", "redacted_thinking"])
 
 const Block = z.discriminatedUnion(
   "type",
-  [TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock],
-  { error: "must be a text, image, tool_use, tool_result or thinking block" },
+  [TextBlock, ImageBlock, DocumentBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock],
+  { error: "must be a text, image, document, tool_use, tool_result or thinking block" },
 );
 
 const MessageSchema = z.object({
@@ -255,21 +288,62 @@ function toChatMessages(message: Message): ChatMessage[] {
     ];
   }
   const results: ChatMessage[] = [];
+  // A tool result's images and PDFs (Claude Code's Read of a screenshot or a
+  // PDF) follow the tool messages in the user turn: no provider but Claude
+  // takes them in a tool result.
+  const resultAttachments: UserPart[] = [];
   const parts: UserPart[] = [];
   for (const block of blocks) {
     if (block.type === "tool_result") {
-      const content =
-        typeof block.content === "string" ? block.content : joinText(block.content ?? []);
+      const content = typeof block.content === "string" ? [] : (block.content ?? []);
+      const textOf =
+        typeof block.content === "string"
+          ? block.content
+          : joinText(content.filter((inner) => inner.type === "text"));
+      const attachments = content.flatMap((inner) =>
+        inner.type === "text" ? [] : userParts(inner),
+      );
       results.push({
         role: "tool",
         tool_call_id: block.tool_use_id,
-        content: block.is_error ? `Error: ${content}` : content,
+        content: `${block.is_error ? "Error: " : ""}${textOf || (attachments.length > 0 ? "(attachments, in the next message)" : "")}`,
       });
-    } else if (block.type === "text") parts.push({ type: "text", text: block.text });
-    else if (block.type === "image")
-      parts.push({ type: "image_url", image_url: { url: imageUrl(block.source) } });
+      if (attachments.length > 0)
+        resultAttachments.push(
+          { type: "text", text: `What tool call ${block.tool_use_id} returned:` },
+          ...attachments,
+        );
+    } else if (block.type === "text" || block.type === "image" || block.type === "document")
+      parts.push(...userParts(block));
   }
-  return parts.length > 0 ? [...results, { role: "user", content: parts }] : results;
+  const user = [...resultAttachments, ...parts];
+  return user.length > 0 ? [...results, { role: "user", content: user }] : results;
+}
+
+type ContentBlock =
+  z.infer<typeof TextBlock> | z.infer<typeof ImageBlock> | z.infer<typeof DocumentBlock>;
+
+/** A content block as canonical user parts: a PDF becomes a file part, a text document its text. */
+function userParts(block: ContentBlock): UserPart[] {
+  if (block.type === "text") return [{ type: "text", text: block.text }];
+  if (block.type === "image")
+    return [{ type: "image_url", image_url: { url: imageUrl(block.source) } }];
+  const { source, title } = block;
+  if (source.type === "base64")
+    return [
+      {
+        type: "file",
+        file: {
+          file_data: `data:application/pdf;base64,${source.data}`,
+          ...(title ? { filename: title } : {}),
+        },
+      },
+    ];
+  const heading = title ? [{ type: "text" as const, text: title }] : [];
+  if (source.type === "text") return [...heading, { type: "text", text: source.data }];
+  if (typeof source.content === "string")
+    return [...heading, { type: "text", text: source.content }];
+  return [...heading, ...source.content.flatMap(userParts)];
 }
 
 function joinText(blocks: readonly { type: string; text?: string }[]) {

@@ -54,14 +54,18 @@ const OPENROUTER_RESPONSES: ResponsesFace = {
 /** POST /api/v1/responses: OpenRouter's response object also says which penalties applied (none). */
 export const openRouterResponses: ClientProtocol = {
   parse: (body) =>
-    parseResponsesRequest(body, (settings) => {
+    parseResponsesRequest(body, (settings, targets) => {
       const echoed = { ...settings, frequency_penalty: null, presence_penalty: null };
-      return responsesFormat(echoed, OPENROUTER_RESPONSES);
+      return responsesFormat(echoed, targets, OPENROUTER_RESPONSES);
     }),
   headerKey: bearerToken,
   keyInHeader: true,
   maxTokensParam: "max_output_tokens",
   missingKeyMessage: MISSING_KEY,
-  format: responsesFormat(responseSettings({ model: "", input: "" }), OPENROUTER_RESPONSES),
+  format: responsesFormat(
+    responseSettings({ model: "", input: "" }),
+    new Map(),
+    OPENROUTER_RESPONSES,
+  ),
   openRouterIds: true,
 };

@@ -1,13 +1,23 @@
 import { z } from "zod";
 import { invalidRequest } from "../../http/gateway-error.ts";
 import { validateBody } from "../../http/validate-body.ts";
-import { MAX_TEXT, text, type ChatMessage, type ChatRequest } from "../chat-request.ts";
+import {
+  MAX_TEXT,
+  PDF_DATA_URL,
+  text,
+  type ChatMessage,
+  type ChatRequest,
+  type ReasoningEffort,
+} from "../chat-request.ts";
+import { declaredTools, qualifiedToolName, type DeclaredTool } from "./responses-tools.ts";
 
 // OpenAI's Responses request -> the canonical (OpenAI Chat-shaped) request, so
 // that any catalog model can answer it. Function tools pass as they are;
 // custom (freeform) tools become functions with one string argument; the tools
 // that run on OpenAI's side (web search, file search...) are left out, as only
-// OpenAI can run them (ADR 021).
+// OpenAI can run them (ADR 021). Namespaced tools and `additional_tools` items
+// (the Codex CLI's) are flattened into uniquely named functions (ADR 041,
+// responses-tools.ts).
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -26,8 +36,19 @@ const InputImage = z.object({
   detail: z.enum(["auto", "low", "high", "original"]).optional(),
 });
 
-const ContentPart = z.discriminatedUnion("type", [InputText, Refusal, InputImage], {
-  error: "must be an input_text, input_image or output_text part (files are not supported)",
+// A PDF given whole (the Agents SDK's file inputs); file ids and URLs name
+// files only OpenAI holds.
+const InputFile = z.object({
+  type: z.literal("input_file"),
+  file_data: z
+    .string({ error: "is required: file ids and file URLs are not supported" })
+    .max(MAX_TEXT)
+    .regex(PDF_DATA_URL, "must be a data:application/pdf;base64, URL (PDFs only)"),
+  filename: z.string().max(1000).nullish(),
+});
+
+const ContentPart = z.discriminatedUnion("type", [InputText, Refusal, InputImage, InputFile], {
+  error: "must be an input_text, input_image, input_file or output_text part",
 });
 
 const MessageItem = z.object({
@@ -38,10 +59,14 @@ const MessageItem = z.object({
   content: z.union([text, z.array(ContentPart).max(10_000)]),
 });
 
+/** The namespace a call's tool was declared in (see NamespaceTool). */
+const callNamespace = z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -").nullish();
+
 const FunctionCallItem = z.object({
   type: z.literal("function_call"),
   call_id: callId,
   name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  namespace: callNamespace,
   arguments: text,
 });
 
@@ -55,6 +80,7 @@ const CustomToolCallItem = z.object({
   type: z.literal("custom_tool_call"),
   call_id: callId,
   name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  namespace: callNamespace,
   input: text,
 });
 
@@ -63,42 +89,6 @@ const CustomToolCallOutputItem = z.object({
   call_id: callId,
   output: z.union([text, z.array(ContentPart).max(10_000)]),
 });
-
-// Reasoning of an earlier turn, and what OpenAI's own tools did in it: only
-// OpenAI (or the model that wrote it) could read them back, so they are dropped.
-const DroppedItem = z.object({
-  type: z.enum([
-    "reasoning",
-    "web_search_call",
-    "file_search_call",
-    "image_generation_call",
-    "code_interpreter_call",
-    "compaction",
-  ]),
-});
-
-const Item = z.preprocess(
-  // A message may leave out its type ("easy input message").
-  (item) =>
-    typeof item === "object" && item !== null && !("type" in item) && "role" in item
-      ? { ...item, type: "message" }
-      : item,
-  z.discriminatedUnion(
-    "type",
-    [
-      MessageItem,
-      FunctionCallItem,
-      FunctionCallOutputItem,
-      CustomToolCallItem,
-      CustomToolCallOutputItem,
-      DroppedItem,
-    ],
-    {
-      error:
-        "must be a message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning item (others are not supported)",
-    },
-  ),
-);
 
 const FunctionTool = z.object({
   type: z.literal("function"),
@@ -155,14 +145,80 @@ export const HOSTED_TOOL_TYPES = [
 
 const HostedTool = z.object({ type: z.enum(HOSTED_TOOL_TYPES) });
 
-const Tool = z.discriminatedUnion("type", [FunctionTool, CustomTool, HostedTool], {
-  error: "must be a function, custom or OpenAI-hosted tool",
+// A group of tools under one name (the Codex CLI's `functions`, `collaboration`,
+// `multi_agent_v1`...): its tools are called with that namespace.
+const NamespaceTool = z.object({
+  type: z.literal("namespace"),
+  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  description: z.string().max(100_000).nullish(),
+  tools: z
+    .array(
+      z.discriminatedUnion("type", [FunctionTool, CustomTool], {
+        error: "must be a function or custom tool",
+      }),
+    )
+    .max(512),
 });
+
+const Tool = z.discriminatedUnion("type", [FunctionTool, CustomTool, NamespaceTool, HostedTool], {
+  error: "must be a function, custom, namespace or OpenAI-hosted tool",
+});
+
+const tools = z.array(Tool).max(512);
+
+// Tools offered from this point of the conversation on (what the Codex CLI sends
+// for the GPT models it knows, its "responses lite" mode): they join the request's.
+const AdditionalToolsItem = z.object({
+  type: z.literal("additional_tools"),
+  role: z.literal("developer", { error: 'must be "developer"' }).nullish(),
+  tools,
+});
+
+// Reasoning of an earlier turn, and what OpenAI's own tools did in it: only
+// OpenAI (or the model that wrote it) could read them back, so they are dropped.
+const DroppedItem = z.object({
+  type: z.enum([
+    "reasoning",
+    "web_search_call",
+    "file_search_call",
+    "image_generation_call",
+    "code_interpreter_call",
+    "compaction",
+  ]),
+});
+
+const Item = z.preprocess(
+  // A message may leave out its type ("easy input message").
+  (item) =>
+    typeof item === "object" && item !== null && !("type" in item) && "role" in item
+      ? { ...item, type: "message" }
+      : item,
+  z.discriminatedUnion(
+    "type",
+    [
+      MessageItem,
+      FunctionCallItem,
+      FunctionCallOutputItem,
+      CustomToolCallItem,
+      CustomToolCallOutputItem,
+      AdditionalToolsItem,
+      DroppedItem,
+    ],
+    {
+      error:
+        "must be a message, function_call, function_call_output, custom_tool_call, custom_tool_call_output, additional_tools or reasoning item (others are not supported)",
+    },
+  ),
+);
 
 const ToolChoice = z.union(
   [
     z.enum(["none", "auto", "required"]),
-    z.object({ type: z.enum(["function", "custom"]), name: z.string().regex(TOOL_NAME) }),
+    z.object({
+      type: z.enum(["function", "custom"]),
+      name: z.string().regex(TOOL_NAME),
+      namespace: callNamespace,
+    }),
   ],
   { error: 'must be "none", "auto", "required" or a function or custom tool {type, name}' },
 );
@@ -183,13 +239,29 @@ const TextFormat = z.discriminatedUnion(
   { error: "must be of type text, json_object or json_schema" },
 );
 
+/**
+ * OpenAI's effort levels, and the Codex CLI's `ultra` (its `max` with automatic
+ * task delegation, which is Codex's own doing): mapped to what each provider
+ * accepts by the adapters (providers/reasoning-effort.ts).
+ */
+const RESPONSES_EFFORTS = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+  "max",
+  "ultra",
+] as const;
+
 export const ResponsesRequestSchema = z.object({
   model: z.string({ error: "is required and must be a string" }).min(1).max(200),
   input: z.union([text.min(1, "must not be empty"), z.array(Item).min(1).max(100_000)], {
     error: "is required and must be a string or an array of input items",
   }),
   instructions: text.nullish(),
-  tools: z.array(Tool).max(512).optional(),
+  tools: tools.optional(),
   tool_choice: ToolChoice.optional(),
   parallel_tool_calls: z.boolean().nullish(),
   max_output_tokens: z
@@ -201,8 +273,12 @@ export const ResponsesRequestSchema = z.object({
   text: z.object({ format: TextFormat.optional(), verbosity: z.string().nullish() }).optional(),
   reasoning: z
     .object({
-      effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish(),
+      effort: z
+        .enum(RESPONSES_EFFORTS, { error: `must be one of ${RESPONSES_EFFORTS.join(", ")}` })
+        .nullish(),
       summary: z.enum(["auto", "concise", "detailed"]).nullish(),
+      // Which earlier turns' reasoning the model rereads: only OpenAI keeps reasoning to reread.
+      context: z.enum(["auto", "current_turn", "all_turns"]).nullish(),
     })
     .nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -237,10 +313,12 @@ export function validateResponsesRequest(body: unknown): ResponsesRequest {
 function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?: string | null) {
   items.forEach((item, i) => {
     if (item.type !== "message" || item.role === "user" || typeof item.content === "string") return;
-    const image = item.content.findIndex((part) => part.type === "input_image");
+    const image = item.content.findIndex(
+      (part) => part.type === "input_image" || part.type === "input_file",
+    );
     if (image !== -1)
       throw invalidRequest(
-        `input[${i}].content[${image}]: images are only supported in user messages`,
+        `input[${i}].content[${image}]: images and files are only supported in user messages`,
         `input[${i}].content[${image}]`,
       );
   });
@@ -248,22 +326,36 @@ function checkItems(items: Exclude<ResponsesRequest["input"], string>, previous?
   const isTurn = (item: (typeof items)[number]) =>
     item.type === "message"
       ? item.role === "user" || item.role === "assistant"
-      : !DROPPED_ITEM_TYPES.has(item.type);
+      : item.type !== "additional_tools" && !DROPPED_ITEM_TYPES.has(item.type);
   if (!items.some(isTurn) && !previous)
     throw invalidRequest("input: must contain a user or assistant turn", "input");
 }
 
 const DROPPED_ITEM_TYPES = new Set<string>(DroppedItem.shape.type.options);
 
-type CallableTool = Extract<NonNullable<ResponsesRequest["tools"]>[number], { name: string }>;
+type ToolList = NonNullable<ResponsesRequest["tools"]>;
+export type CallableTool = z.infer<typeof FunctionTool> | z.infer<typeof CustomTool>;
 
-/** The tools a model can call here: function and custom ones. */
-export const callableTools = (request: ResponsesRequest) =>
-  (request.tools ?? []).filter((tool): tool is CallableTool => "name" in tool);
+/** Every list of tools the request declares: its `tools`, then each `additional_tools` item's. */
+function toolLists(request: ResponsesRequest): ToolList[] {
+  const lists = [request.tools ?? []];
+  if (typeof request.input !== "string")
+    for (const item of request.input) if (item.type === "additional_tools") lists.push(item.tools);
+  return lists;
+}
+
+/** The tools a model can call here: function and custom ones, namespaced ones flattened. */
+export const callableTools = (request: ResponsesRequest): DeclaredTool<CallableTool>[] =>
+  declaredTools<CallableTool>(toolLists(request));
 
 /** What the gateway leaves out of a request: the hosted tools' types, once each. */
 export const hostedToolTypes = (request: ResponsesRequest) => [
-  ...new Set((request.tools ?? []).filter((tool) => !("name" in tool)).map((tool) => tool.type)),
+  ...new Set(
+    toolLists(request)
+      .flat()
+      .filter((tool) => !("name" in tool))
+      .map((tool) => tool.type),
+  ),
 ];
 
 /** A custom tool's one argument, as the function the canonical request calls. */
@@ -316,18 +408,18 @@ export function toChatRequest(input: ResponsesRequest): ChatRequest {
     tools:
       tools.length === 0
         ? undefined
-        : tools.map((tool) => ({
+        : tools.map(({ qualifiedName, tool }) => ({
             type: "function",
             function:
               tool.type === "function"
                 ? {
-                    name: tool.name,
+                    name: qualifiedName,
                     description: tool.description ?? undefined,
                     parameters: tool.parameters ?? undefined,
                     strict: tool.strict,
                   }
                 : {
-                    name: tool.name,
+                    name: qualifiedName,
                     description: tool.description ?? undefined,
                     parameters: customToolParameters(tool),
                   },
@@ -335,8 +427,12 @@ export function toChatRequest(input: ResponsesRequest): ChatRequest {
     tool_choice:
       choice === undefined || typeof choice === "string"
         ? choice
-        : { type: "function", function: { name: choice.name } },
+        : {
+            type: "function",
+            function: { name: qualifiedToolName(choice.namespace, choice.name) },
+          },
     parallel_tool_calls: input.parallel_tool_calls ?? undefined,
+    reasoning_effort: reasoningEffort(input.reasoning?.effort),
     max_completion_tokens: input.max_output_tokens,
     temperature: input.temperature,
     top_p: input.top_p,
@@ -356,14 +452,31 @@ export function toChatRequest(input: ResponsesRequest): ChatRequest {
   };
 }
 
+/** `ultra` is Codex's `max` plus task delegation, which Codex does itself. */
+const reasoningEffort = (
+  effort: (typeof RESPONSES_EFFORTS)[number] | null | undefined,
+): ReasoningEffort | undefined => (effort === "ultra" ? "max" : (effort ?? undefined));
+
 type Part = z.infer<typeof ContentPart>;
 type UserPart = Exclude<Extract<ChatMessage, { role: "user" }>["content"], string>[number];
 
-/** Input items as canonical messages: function calls join the assistant turn before them. */
+/**
+ * Input items as canonical messages: function calls join the assistant turn
+ * before them, under their qualified names. A tool output's images (Codex's
+ * view_image) follow the tool messages as a user turn: no provider takes
+ * images in a tool message, every one in a user turn.
+ */
 export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
   if (typeof input === "string") return [{ role: "user", content: input }];
   const messages: ChatMessage[] = [];
+  let outputImages: UserPart[] = [];
+  const flushImages = () => {
+    if (outputImages.length > 0) messages.push({ role: "user", content: outputImages });
+    outputImages = [];
+  };
   for (const item of input) {
+    if (item.type !== "function_call_output" && item.type !== "custom_tool_call_output")
+      flushImages();
     switch (item.type) {
       case "message":
         messages.push(message(item.role, item.content));
@@ -374,7 +487,7 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
           id: item.call_id,
           type: "function" as const,
           function: {
-            name: item.name,
+            name: qualifiedToolName(item.namespace, item.name),
             arguments:
               item.type === "function_call" ? item.arguments : customToolArguments(item.input),
           },
@@ -385,35 +498,64 @@ export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
         break;
       }
       case "function_call_output":
-      case "custom_tool_call_output":
+      case "custom_tool_call_output": {
+        const images = typeof item.output === "string" ? [] : item.output.flatMap(attachment);
+        const text = typeof item.output === "string" ? item.output : joinText(item.output);
         messages.push({
           role: "tool",
           tool_call_id: item.call_id,
-          content: typeof item.output === "string" ? item.output : joinText(item.output),
+          content: text || (images.length > 0 ? "(attachments, in the next message)" : ""),
         });
+        if (images.length > 0)
+          outputImages.push(
+            { type: "text", text: `What tool call ${item.call_id} returned:` },
+            ...images,
+          );
         break;
+      }
       default:
         break;
     }
   }
+  flushImages();
   return messages;
+}
+
+/** An image or file of a tool's output, as a user part. */
+const attachment = (part: Part): UserPart[] =>
+  part.type === "input_image" || part.type === "input_file" ? [userPart(part)] : [];
+
+function userPart(part: Part): UserPart {
+  switch (part.type) {
+    case "input_image":
+      return { type: "image_url", image_url: { url: part.image_url, detail: part.detail } };
+    case "input_file":
+      return {
+        type: "file",
+        file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) },
+      };
+    case "refusal":
+      return { type: "text", text: part.refusal };
+    default:
+      return { type: "text", text: part.text };
+  }
 }
 
 function message(role: z.infer<typeof MessageItem>["role"], content: string | Part[]): ChatMessage {
   if (typeof content === "string") return { role, content };
   if (role !== "user") return { role, content: joinText(content) };
-  const parts = content.map((part): UserPart =>
-    part.type === "input_image"
-      ? { type: "image_url", image_url: { url: part.image_url, detail: part.detail } }
-      : { type: "text", text: part.type === "refusal" ? part.refusal : part.text },
-  );
+  const parts = content.map(userPart);
   return { role, content: parts.length > 0 ? parts : "" };
 }
 
 function joinText(parts: Part[]) {
   return parts
     .map((part) =>
-      part.type === "refusal" ? part.refusal : part.type === "input_image" ? "" : part.text,
+      part.type === "refusal"
+        ? part.refusal
+        : part.type === "input_text" || part.type === "output_text"
+          ? part.text
+          : "",
     )
     .join("");
 }

@@ -2,10 +2,11 @@ import type { GatewayError } from "../../http/gateway-error.ts";
 import { microToCredits, microToUsd } from "../../utils/money.ts";
 import type { FinishReason, Usage } from "../parts.ts";
 import {
-  callableTools,
   customToolInput,
+  type CallableTool,
   type ResponsesRequest,
 } from "../protocols/responses-request.ts";
+import type { CallTarget } from "../protocols/responses-tools.ts";
 import type { AnswerIdentity, Charge } from "./wire-format.ts";
 import { bodyId, idSuffix } from "../generation-id.ts";
 
@@ -34,25 +35,49 @@ export function responseSettings(request: ResponsesRequest) {
     },
     tool_choice: request.tool_choice ?? "auto",
     // The tools the model was offered: OpenAI-hosted ones were left out.
-    tools: callableTools(request).map((tool) =>
-      tool.type === "function"
-        ? {
-            type: "function" as const,
-            name: tool.name,
-            description: tool.description ?? null,
-            parameters: tool.parameters ?? null,
-            strict: tool.strict ?? null,
-          }
-        : {
-            type: "custom" as const,
-            name: tool.name,
-            description: tool.description ?? undefined,
-            format: tool.format ?? { type: "text" as const },
-          },
+    tools: (request.tools ?? []).flatMap((tool): ToolSetting[] =>
+      tool.type === "namespace"
+        ? [
+            {
+              type: "namespace",
+              name: tool.name,
+              description: tool.description ?? "",
+              tools: tool.tools.map(toolSetting),
+            },
+          ]
+        : tool.type === "function" || tool.type === "custom"
+          ? [toolSetting(tool)]
+          : [],
     ),
     top_p: request.top_p ?? 1,
     truncation: request.truncation ?? "disabled",
   };
+}
+
+type ToolSetting =
+  | ReturnType<typeof toolSetting>
+  | {
+      type: "namespace";
+      name: string;
+      description: string;
+      tools: ReturnType<typeof toolSetting>[];
+    };
+
+function toolSetting(tool: CallableTool) {
+  return tool.type === "function"
+    ? {
+        type: "function" as const,
+        name: tool.name,
+        description: tool.description ?? null,
+        parameters: tool.parameters ?? null,
+        strict: tool.strict ?? null,
+      }
+    : {
+        type: "custom" as const,
+        name: tool.name,
+        description: tool.description ?? undefined,
+        format: tool.format ?? { type: "text" as const },
+      };
 }
 
 /** A response's id, from its request's (req_...). */
@@ -88,9 +113,15 @@ export const outputText = (text: string) => ({
   logprobs: [],
 });
 
+/**
+ * A function call, under the name and namespace the client declared its tool
+ * with (how the Codex CLI routes it: a namespaced tool's call must name its
+ * namespace).
+ */
 export function functionCallItem(
   id: string,
-  call: { id: string; name: string; arguments: string },
+  call: { id: string; arguments: string },
+  target: CallTarget,
   status: ItemStatus,
 ) {
   return {
@@ -98,7 +129,8 @@ export function functionCallItem(
     type: "function_call" as const,
     status,
     call_id: call.id,
-    name: call.name,
+    name: target.name,
+    ...(target.namespace ? { namespace: target.namespace } : {}),
     arguments: call.arguments,
   };
 }
@@ -106,20 +138,18 @@ export function functionCallItem(
 /** A call of a custom tool (which has no status): the model's arguments unwrapped to the text it wrote. */
 export function customToolCallItem(
   id: string,
-  call: { id: string; name: string; arguments: string },
+  call: { id: string; arguments: string },
+  target: CallTarget,
 ) {
   return {
     id,
     type: "custom_tool_call" as const,
     call_id: call.id,
-    name: call.name,
+    name: target.name,
+    ...(target.namespace ? { namespace: target.namespace } : {}),
     input: customToolInput(call.arguments),
   };
 }
-
-/** The names of the request's custom tools, whose calls are written as custom_tool_call items. */
-export const customToolNames = (settings: ResponseSettings) =>
-  new Set(settings.tools.flatMap((tool) => (tool.type === "custom" ? [tool.name] : [])));
 
 /** OpenAI's Responses usage, with what the request cost (as in chat answers: US dollars and credits). */
 export function responsesUsage({ usage, cost }: Charge) {

@@ -3,7 +3,6 @@ import type { FinishReason, StreamPart } from "../parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 import {
   customToolCallItem,
-  customToolNames,
   finishedStatus,
   functionCallItem,
   messageItem,
@@ -16,6 +15,7 @@ import {
   type ResponseSettings,
 } from "./response-object.ts";
 import { customToolInput } from "../protocols/responses-request.ts";
+import { callTarget, type CallTarget, type CallTargets } from "../protocols/responses-tools.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "./wire-format.ts";
 
 // OpenAI's Responses API: the response object, or its event stream. Every
@@ -29,7 +29,8 @@ type OpenItem =
   | {
       type: "function_call" | "custom_tool_call";
       id: string;
-      call: { id: string; name: string; arguments: string };
+      call: { id: string; arguments: string };
+      target: CallTarget;
     };
 type CallItem = Extract<OpenItem, { call: unknown }>;
 
@@ -44,10 +45,10 @@ const OPENAI_FACE: ResponsesFace = { usage: responsesUsage, error: errorResponse
 function streamRenderer(
   identity: AnswerIdentity,
   settings: ResponseSettings,
+  targets: CallTargets,
   face: ResponsesFace,
 ): StreamRenderer {
   const ids = responseIds(identity);
-  const custom = customToolNames(settings);
   const items: OpenItem[] = [];
   /** Output index of the message item and of each tool call (by the call's index). */
   let messageIndex = -1;
@@ -63,8 +64,8 @@ function streamRenderer(
     item.type === "message"
       ? messageItem(item.id, item.text, status)
       : item.type === "custom_tool_call"
-        ? customToolCallItem(item.id, item.call)
-        : functionCallItem(item.id, item.call, status);
+        ? customToolCallItem(item.id, item.call, item.target)
+        : functionCallItem(item.id, item.call, item.target, status);
   const add = (item: OpenItem) => {
     items.push(item);
     const initial =
@@ -98,7 +99,7 @@ function streamRenderer(
               : event("response.function_call_arguments.done", {
                   item_id,
                   output_index,
-                  name: item.call.name,
+                  name: item.target.name,
                   arguments: item.call.arguments,
                 });
         return (
@@ -155,11 +156,13 @@ function streamRenderer(
         }
         case "tool-call-start": {
           callIndexes[part.index] = items.length;
-          const isCustom = custom.has(part.name);
+          const target = callTarget(targets, part.name);
+          const isCustom = target.type === "custom";
           return add({
             type: isCustom ? "custom_tool_call" : "function_call",
             id: isCustom ? ids.customToolCall(part.index) : ids.functionCall(part.index),
-            call: { id: part.id, name: part.name, arguments: "" },
+            call: { id: part.id, arguments: "" },
+            target,
           });
         }
         case "tool-call-delta": {
@@ -216,6 +219,7 @@ function streamRenderer(
 function response(
   identity: AnswerIdentity,
   settings: ResponseSettings,
+  targets: CallTargets,
   face: ResponsesFace,
   answer: CompletionAccumulator,
   charge: Charge,
@@ -225,13 +229,13 @@ function response(
   const itemStatus = status === "completed" ? "completed" : "incomplete";
   const output: unknown[] = [];
   if (answer.text !== "") output.push(messageItem(ids.message, answer.text, itemStatus));
-  const custom = customToolNames(settings);
   answer.toolCalls.forEach((call, index) => {
     if (!call) return;
+    const target = callTarget(targets, call.name);
     output.push(
-      custom.has(call.name)
-        ? customToolCallItem(ids.customToolCall(index), call)
-        : functionCallItem(ids.functionCall(index), call, itemStatus),
+      target.type === "custom"
+        ? customToolCallItem(ids.customToolCall(index), call, target)
+        : functionCallItem(ids.functionCall(index), call, target, itemStatus),
     );
   });
   return responseObject(identity, settings, {
@@ -242,14 +246,19 @@ function response(
   });
 }
 
-/** The Responses API's format for one request: its answers repeat the request's settings. */
+/**
+ * The Responses API's format for one request: its answers repeat the request's
+ * settings, and write each tool call as the tool was declared (`targets`, by
+ * the tool's name in the canonical request).
+ */
 export function responsesFormat(
   settings: ResponseSettings,
+  targets: CallTargets,
   face: ResponsesFace = OPENAI_FACE,
 ): WireFormat {
   return {
-    stream: (identity) => streamRenderer(identity, settings, face),
-    json: (identity, answer, charge) => response(identity, settings, face, answer, charge),
+    stream: (identity) => streamRenderer(identity, settings, targets, face),
+    json: (identity, answer, charge) => response(identity, settings, targets, face, answer, charge),
     error: face.error,
   };
 }

@@ -119,4 +119,62 @@ describe("canonical request -> Anthropic Messages", () => {
       }),
     ).toThrow(/messages\[0\]\.tool_calls/);
   });
+
+  test("the reasoning effort is Claude's output_config.effort, none and minimal its lowest", () => {
+    const effort = (reasoning_effort: ChatRequest["reasoning_effort"]) =>
+      convert({ messages: [{ role: "user", content: "Hi" }], reasoning_effort }).output_config;
+    expect(effort(undefined)).toBeUndefined();
+    expect(effort("none")).toEqual({ effort: "low" });
+    expect(effort("minimal")).toEqual({ effort: "low" });
+    expect(effort("xhigh")).toEqual({ effort: "xhigh" });
+    expect(effort("max")).toEqual({ effort: "max" });
+  });
+
+  test("tool schemas keep JSON Schema's keywords only (Codex's `encrypted` is not one)", () => {
+    const params = convert({
+      messages: [{ role: "user", content: "Hi" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "send",
+            parameters: {
+              type: "object",
+              properties: { encrypted: { type: "string", encrypted: true, description: "d" } },
+              required: ["encrypted"],
+              "x-vendor": 1,
+            },
+          },
+        },
+      ],
+    });
+    expect(params.tools![0]!.input_schema).toEqual({
+      type: "object",
+      properties: { encrypted: { type: "string", description: "d" } },
+      required: ["encrypted"],
+    });
+  });
+
+  test("a PDF is a document block, titled by its file name", () => {
+    const params = convert({
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "file",
+              file: { file_data: "data:application/pdf;base64,JVBERi0x", filename: "a.pdf" },
+            },
+          ],
+        },
+      ],
+    });
+    expect(params.messages[0]!.content).toEqual([
+      {
+        type: "document",
+        source: { type: "base64", media_type: "application/pdf", data: "JVBERi0x" },
+        title: "a.pdf",
+      },
+    ]);
+  });
 });

@@ -1,5 +1,7 @@
 import { contentText, type ChatRequest } from "../../chat-request.ts";
 import { invalidRequest } from "../../../http/gateway-error.ts";
+import { standardJsonSchema } from "../json-schema-keywords.ts";
+import { anthropicEffort } from "../reasoning-effort.ts";
 
 // Canonical (OpenAI-shaped) request -> Anthropic Messages body.
 // @see https://docs.anthropic.com/en/api/messages
@@ -9,6 +11,11 @@ type AnthropicBlock =
   | {
       type: "image";
       source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
+    }
+  | {
+      type: "document";
+      source: { type: "base64"; media_type: "application/pdf"; data: string };
+      title?: string;
     }
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; tool_use_id: string; content: string };
@@ -28,6 +35,7 @@ export interface AnthropicParams {
   tool_choice?:
     | { type: "auto" | "any" | "none"; disable_parallel_tool_use?: boolean }
     | { type: "tool"; name: string };
+  output_config?: { effort: ReturnType<typeof anthropicEffort> };
 }
 
 /**
@@ -35,7 +43,8 @@ export interface AnthropicParams {
  * become user turns; consecutive turns of one role are merged, as Anthropic
  * requires alternating roles. Anthropic has no JSON mode: we ask for JSON in
  * the system prompt. temperature/top_p are not sent: current Claude models
- * reject values other than their defaults.
+ * reject values other than their defaults. The reasoning effort is Claude's
+ * output_config.effort; tool schemas keep JSON Schema's own keywords only.
  */
 export function toAnthropicParams(
   request: ChatRequest,
@@ -64,7 +73,9 @@ export function toAnthropicParams(
             : message.content.map((part) =>
                 part.type === "text"
                   ? { type: "text", text: part.text }
-                  : imageBlock(part.image_url.url),
+                  : part.type === "file"
+                    ? documentBlock(part.file)
+                    : imageBlock(part.image_url.url),
               ),
         );
         break;
@@ -112,7 +123,10 @@ export function toAnthropicParams(
     params.tools = request.tools.map(({ function: fn }) => ({
       name: fn.name,
       ...(fn.description ? { description: fn.description } : {}),
-      input_schema: fn.parameters ?? { type: "object", properties: {} },
+      input_schema: (standardJsonSchema(fn.parameters) as Record<string, unknown> | undefined) ?? {
+        type: "object",
+        properties: {},
+      },
     }));
   }
   const choice = request.tool_choice;
@@ -121,6 +135,8 @@ export function toAnthropicParams(
   else if (choice === "required") params.tool_choice = { type: "any", ...parallel };
   else if (choice === "none") params.tool_choice = { type: "none" };
   else if (choice) params.tool_choice = { type: "tool", name: choice.function.name };
+  if (request.reasoning_effort)
+    params.output_config = { effort: anthropicEffort(request.reasoning_effort) };
   return params;
 }
 
@@ -129,6 +145,18 @@ function imageBlock(url: string): AnthropicBlock {
   if (data)
     return { type: "image", source: { type: "base64", media_type: data[1]!, data: data[2]! } };
   return { type: "image", source: { type: "url", url } };
+}
+
+function documentBlock(file: { file_data: string; filename?: string }): AnthropicBlock {
+  return {
+    type: "document",
+    source: {
+      type: "base64",
+      media_type: "application/pdf",
+      data: file.file_data.slice(file.file_data.indexOf(",") + 1),
+    },
+    ...(file.filename ? { title: file.filename } : {}),
+  };
 }
 
 function parseArguments(text: string, index: number) {

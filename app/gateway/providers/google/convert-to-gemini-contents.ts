@@ -1,4 +1,6 @@
 import { contentText, type ChatRequest } from "../../chat-request.ts";
+import { standardJsonSchema } from "../json-schema-keywords.ts";
+import { geminiThinkingLevel } from "../reasoning-effort.ts";
 
 // Canonical (OpenAI-shaped) request -> Gemini generateContent request.
 // @see https://ai.google.dev/api/generate-content
@@ -36,6 +38,7 @@ export interface GeminiRequest {
     toolConfig?: {
       functionCallingConfig: { mode: "AUTO" | "ANY" | "NONE"; allowedFunctionNames?: string[] };
     };
+    thinkingConfig?: { thinkingLevel: ReturnType<typeof geminiThinkingLevel> };
   };
 }
 
@@ -43,7 +46,8 @@ export interface GeminiRequest {
  * Gemini knows only `user` and `model` turns: system and developer messages
  * become the system instruction, tool results become user turns with a
  * functionResponse (named after the call they answer), and consecutive turns
- * of one role are merged.
+ * of one role are merged. The reasoning effort is the nearest thinking level;
+ * tool schemas keep JSON Schema's own keywords only.
  */
 export function toGeminiRequest(
   request: ChatRequest,
@@ -71,7 +75,16 @@ export function toGeminiRequest(
           typeof message.content === "string"
             ? [{ text: message.content }]
             : message.content.map((part) =>
-                part.type === "text" ? { text: part.text } : imagePart(part.image_url.url),
+                part.type === "text"
+                  ? { text: part.text }
+                  : part.type === "file"
+                    ? {
+                        inlineData: {
+                          mimeType: "application/pdf",
+                          data: part.file.file_data.slice(part.file.file_data.indexOf(",") + 1),
+                        },
+                      }
+                    : imagePart(part.image_url.url),
               ),
         );
         break;
@@ -121,7 +134,7 @@ export function toGeminiRequest(
         functionDeclarations: request.tools.map(({ function: fn }) => ({
           name: fn.name,
           ...(fn.description ? { description: fn.description } : {}),
-          ...(fn.parameters ? { parametersJsonSchema: fn.parameters } : {}),
+          ...(fn.parameters ? { parametersJsonSchema: standardJsonSchema(fn.parameters) } : {}),
         })),
       },
     ];
@@ -134,6 +147,8 @@ export function toGeminiRequest(
     config.toolConfig = {
       functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.function.name] },
     };
+  if (request.reasoning_effort)
+    config.thinkingConfig = { thinkingLevel: geminiThinkingLevel(request.reasoning_effort) };
   return { model: upstreamModel, contents, config };
 }
 
