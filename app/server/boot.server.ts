@@ -26,7 +26,7 @@ export function loadEnvOrExit({ serving = false } = {}): Env {
  * level is fixed: LOG_LEVEL itself may be what is wrong.
  */
 export function exitWithProblem(error: unknown): never {
-  const log = createLogger("info");
+  const log = createLogger("info", { sync: true });
   if (error instanceof ConfigError)
     log.fatal({ problems: error.problems }, `Invalid configuration: ${error.problems.join("; ")}`);
   else if (

@@ -15,7 +15,7 @@ import { openDatabase } from "./database.server.ts";
 import { createDirectActions } from "./direct-actions.server.ts";
 import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
-import { createLogger } from "./logger.server.ts";
+import { createLogger, endLog } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
 import { prepareProviders } from "./prepare-providers.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
@@ -165,6 +165,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   async function shutdown(code: number) {
     await stop();
     log.info("stopped");
+    await endLog(log);
     process.exit(code);
   }
   process.on("SIGINT", () => void shutdown(0));

@@ -55,7 +55,6 @@ describe("client mistakes: a 4xx logged at warn", () => {
     ["an Origin that is not a URL", "POST", "/login", "ht!tp://%%%", 403],
     ["the theme toggle from another site", "POST", "/theme", "https://evil.example", 403],
     ["the JSON API from another site", "POST", "/api/auth/sign-in", "https://evil.example", 403],
-    ["a GET of a route that only takes writes", "GET", "/api/admin/providers/x", "", 400],
   ])("%s: %s %s (Origin %j) -> %i", async (_what, method, path, origin, status) => {
     const before = gateway.logLines().length;
     const response = await fetch(gateway.baseUrl + path, {
@@ -71,6 +70,17 @@ describe("client mistakes: a 4xx logged at warn", () => {
     expect(response.status).toBe(status);
     if (status === 403) expect((await response.json()).error.code).toBe("csrf");
     expect((await loggedSince(before)).map((line) => line.level)).toEqual([40]);
+  });
+
+  test("a GET of a route that only takes writes: 405 naming its methods, not logged as our failure", async () => {
+    const before = gateway.logLines().length;
+    const response = await fetch(`${gateway.baseUrl}/api/admin/providers/x`, {
+      headers: { cookie },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toMatch(/POST|PATCH|PUT|DELETE/);
+    expect((await response.json()).error.code).toBe("method_not_allowed");
+    expect((await loggedSince(before)).filter((line) => line.level >= 50)).toEqual([]);
   });
 });
 

@@ -118,7 +118,9 @@ describe("auto top-up", () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => ask(clients[i % 2]!).then(() => "ok", String)),
     );
-    expect(answers.filter((answer) => answer === "ok").length).toBeGreaterThan(40);
+    // Enough settles to cross the threshold (25 at 0.4 credits); how many of the 50 holds
+    // fit in the balance at once depends on how the requests interleave with settles.
+    expect(answers.filter((answer) => answer === "ok").length).toBeGreaterThanOrEqual(30);
     // The charge was made (once) and its webhook credited $20 (2,000 credits) once.
     await expect.poll(() => chargesFor(paymentMethod).length).toBe(1);
     await expect
