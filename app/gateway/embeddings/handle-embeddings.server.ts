@@ -16,6 +16,7 @@ import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
 import { modelsListingFor, requireModel } from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
+import { notConfigured, servedByAnyKey } from "../route-choice.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";
@@ -82,6 +83,8 @@ export async function handleEmbeddings(
       [model.routes],
       (adapter) => adapter.embed !== undefined,
     )) as [RouteOption[]];
+    if (routes.length === 0 && !(await servedByAnyKey(gateway, key.userId, model.routes)))
+      throw await notConfigured(gateway, model.slug, model.routes);
     if (routes.length === 0)
       throw invalidRequest(
         `'${model.slug}' is not an embeddings model`,
