@@ -92,7 +92,7 @@ export default function Models({ loaderData }: Route.ComponentProps) {
                   <td className="px-3 py-2">
                     <div className="font-medium">{model.name}</div>
                     <code className="text-xs text-muted-foreground">{model.slug}</code>
-                    {!model.served && <NotServedMarker />}
+                    {!model.served && !loaderData.noProvider && <NotServedMarker />}
                   </td>
                   <td className="px-3 py-2">{model.company}</td>
                   <td className="px-3 py-2 text-right">
@@ -121,9 +121,11 @@ export default function Models({ loaderData }: Route.ComponentProps) {
   );
 }
 
-/** A model no provider with a key serves: a call to it answers 503 for now. */
+/** A model no provider with a key serves while others are (with none at all, the banner says it once). */
 function NotServedMarker() {
   return (
-    <div className="text-xs font-medium text-destructive">Not served yet: no provider key</div>
+    <div className="text-xs font-medium text-destructive">
+      Not served yet: its provider has no key
+    </div>
   );
 }
