@@ -76,7 +76,21 @@ test("the listings hold no model nothing can serve, the models page says why, a 
   expect(error.code).toBe("provider_not_configured");
   expect(error.message).toMatch(/^No provider is configured on this gateway/);
   expect(error.message).toContain("OPENAI_API_KEY");
+  expect(error.message).toContain(
+    "set OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY and restart it",
+  );
   expect(error.message).toContain("/dashboard/admin/providers");
+
+  // An embeddings model too: a 503 that says what to set, not "not an embeddings model".
+  const embeddings = await fetch(`${gateway.baseUrl}/v1/embeddings`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "text-embedding-3-small", input: "Hello" }),
+  });
+  expect(embeddings.status).toBe(503);
+  expect(((await embeddings.json()) as { error: { message: string } }).error.message).toMatch(
+    /^No provider is configured on this gateway yet/,
+  );
 });
 
 test("a provider key added at run time is listed and served without a restart", async () => {

@@ -14,9 +14,13 @@ import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
-import { modelsListingFor, requireModel } from "../route-choice.server.ts";
+import {
+  modelsListingFor,
+  notConfigured,
+  requireModel,
+  servedByAnyKey,
+} from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
-import { notConfigured, servedByAnyKey } from "../route-choice.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";

@@ -11,11 +11,13 @@ export const PROVIDER_KEY_VARIABLES = {
 /** Where an admin adds providers and their keys in the dashboard. */
 export const PROVIDERS_PAGE = "/dashboard/admin/providers";
 
-const ALL_VARIABLES = Object.values(PROVIDER_KEY_VARIABLES).join(", ");
+const VARIABLES = Object.values(PROVIDER_KEY_VARIABLES);
+/** "OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY": one of them is enough. */
+const ANY_VARIABLE = `${VARIABLES.slice(0, -1).join(", ")} or ${VARIABLES.at(-1)}`;
 
 /** The start-up warning when no provider has a key. */
 export const NO_PROVIDER_WARNING =
-  `No provider is configured: every model call will answer 503. Set ${ALL_VARIABLES} ` +
+  `No provider is configured: every model call will answer 503. Set ${ANY_VARIABLE} ` +
   `(one is enough) and restart, or add a provider key as an admin on ${PROVIDERS_PAGE}. ` +
   "To try the gateway without keys, run `npm run fake-providers` and start with the variables it prints.";
 
@@ -26,7 +28,7 @@ export const NO_PROVIDER_WARNING =
 export function notConfiguredMessage(model: string, providerSlugs: string[], noneAtAll: boolean) {
   if (noneAtAll)
     return (
-      `No provider is configured on this gateway yet: set ${ALL_VARIABLES} and restart it, ` +
+      `No provider is configured on this gateway yet: set ${ANY_VARIABLE} and restart it, ` +
       `or add a provider key on ${PROVIDERS_PAGE}.`
     );
   if (providerSlugs.length === 0)
