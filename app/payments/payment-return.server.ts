@@ -14,13 +14,14 @@ import { PaymentProblem } from "./payments.server.ts";
 export async function paymentReturn(
   context: { prisma: Prisma; log: Logger; stripe: Stripe | undefined },
   input: { accountId: string; paymentId: string; check: number },
-): Promise<PaymentReturn | null> {
+): Promise<(PaymentReturn & { justCredited: boolean }) | null> {
   const { prisma, log, stripe } = context;
   const find = () =>
     prisma.payment.findFirst({ where: { id: input.paymentId, userId: input.accountId } });
   let payment = await find();
   if (!payment) return null;
-  const view = (state: PaymentReturn["state"]): PaymentReturn => ({
+  const view = (state: PaymentReturn["state"], justCredited = false) => ({
+    justCredited,
     paymentId: payment!.id,
     credits: formatCredits(payment!.credits),
     check: input.check,
@@ -40,7 +41,8 @@ export async function paymentReturn(
       },
     );
     payment = (await find())!;
-    if (outcome === "credited" || outcome === "already") return view("credited");
+    if (outcome === "credited" || outcome === "already")
+      return view("credited", outcome === "credited");
     if (payment.status === "FAILED" && outcome !== "expired") return view("failed");
     return view(outcome);
   } catch (error) {

@@ -86,6 +86,8 @@ export async function loader({ request }: Route.LoaderArgs) {
         { accountId, paymentId: returnedFrom.data, check },
       )
     : null;
+  // Credited by this very look: once more, so that the layout's balance (read beside it) shows it too.
+  if (returned?.justCredited) throw redirect(`/dashboard/credits?payment=${returned.paymentId}`);
   const [user, credits, charges, payments, autoTopUp] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: accountId }, select: { balance: true } }),
     prisma.onrampTransaction.findMany({

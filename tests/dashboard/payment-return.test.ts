@@ -69,9 +69,18 @@ async function checkedOut(usd = "25") {
   const url = (started as Response).headers.get("location")!;
   const sessionId = new URL(url).pathname.split("/").at(-1)!;
   const payment = await prisma.payment.findFirstOrThrow({ where: { userId: user.id } });
-  const back = (check?: number) =>
-    load(`?payment=${payment.id}${check === undefined ? "" : `&check=${check}`}`);
-  return { user, payment, sessionId, back };
+  let redirects = 0;
+  /** The page Checkout returns to; a redirect (after crediting) is followed, and counted. */
+  const back = async (check?: number) => {
+    try {
+      return await load(`?payment=${payment.id}${check === undefined ? "" : `&check=${check}`}`);
+    } catch (thrown) {
+      if (!(thrown instanceof Response) || thrown.status !== 302) throw thrown;
+      redirects++;
+      return load(new URL(thrown.headers.get("location")!, BASE).search);
+    }
+  };
+  return { user, payment, sessionId, back, redirects: () => redirects };
 }
 
 /** Stripe's webhook delivery of `type` for the session as it now is. */
@@ -111,9 +120,11 @@ const retrievals = (sessionId: string) =>
   ).length;
 
 test("the webhook never comes: the page asks Stripe, credits once, and stops looking", async () => {
-  const { user, payment, sessionId, back } = await checkedOut("25");
+  const { user, payment, sessionId, back, redirects } = await checkedOut("25");
   fake.pay(sessionId); // no webhook is delivered
   const first = await back();
+  // Credited by that look, the page loads once more: the layout's balance is read after it.
+  expect(redirects()).toBe(1);
   expect(first.returned).toMatchObject({ state: "credited", credits: "2,500.00" });
   expect(credits.meta({ loaderData: first } as never)).not.toContainEqual(
     expect.objectContaining({ httpEquiv: "refresh" }),
@@ -123,6 +134,7 @@ test("the webhook never comes: the page asks Stripe, credits once, and stops loo
   // A reload credits nothing more, and asks Stripe no more: the payment is paid.
   expect((await back()).returned).toMatchObject({ state: "credited" });
   expect(retrievals(sessionId)).toBe(1);
+  expect(redirects()).toBe(1);
   expect(await moneyOf(user.id)).toEqual({
     rows: [["STRIPE", creditsToMicro(2500)]],
     balance: creditsToMicro(2500),
