@@ -186,7 +186,7 @@ test("Stripe down: nothing moves, and the payment is asked about again after the
   fake.pay(sessionId);
   fake.unavailable = true;
   try {
-    expect(await reconcile()).toMatchObject({ failed: 1, credited: 0 });
+    expect(await reconcile()).toMatchObject({ errors: 1, credited: 0 });
   } finally {
     fake.unavailable = false;
   }
