@@ -59,8 +59,14 @@ export async function creditPaidSession(context: StripeContext, session: Stripe.
 export async function checkCheckoutSession(
   context: StripeContext,
   payment: { id: string; checkoutSessionId: string },
+  /** The SDK's timeout and retries for this call (a page cannot wait as long as a job). */
+  options?: Stripe.RequestOptions,
 ): Promise<CheckoutOutcome> {
-  const session = await context.stripe.checkout.sessions.retrieve(payment.checkoutSessionId);
+  const session = await context.stripe.checkout.sessions.retrieve(
+    payment.checkoutSessionId,
+    {},
+    options,
+  );
   if (session.metadata?.payment_id !== payment.id)
     throw new PaymentProblem(
       `Checkout Session ${session.id} names payment ${session.metadata?.payment_id ?? "none"}, not ${payment.id}`,

@@ -35,10 +35,9 @@ export async function paymentReturn(
   try {
     const outcome = await checkCheckoutSession(
       { prisma, stripe, log },
-      {
-        id: payment.id,
-        checkoutSessionId: payment.checkoutSessionId,
-      },
+      { id: payment.id, checkoutSessionId: payment.checkoutSessionId },
+      // A slow Stripe must not hold the page: it says "crediting…" and looks again.
+      { timeout: ASK_STRIPE_TIMEOUT_MS, maxNetworkRetries: 0 },
     );
     payment = (await find())!;
     if (outcome === "credited" || outcome === "already")
@@ -54,5 +53,8 @@ export async function paymentReturn(
     return view(waitingOrGaveUp(input.check));
   }
 }
+
+/** How long one look waits for Stripe (the SDK's default is 20 s, with retries). */
+const ASK_STRIPE_TIMEOUT_MS = 4_000;
 
 const waitingOrGaveUp = (check: number) => (check >= RETURN_MAX_CHECKS ? "gave up" : "waiting");

@@ -235,3 +235,17 @@ test("Stripe not answering: the page looks again a bounded number of times, then
   expect((await back(31)).returned).toMatchObject({ state: "credited" });
   expect((await moneyOf(user.id)).balance).toBe(creditsToMicro(2500));
 });
+
+test("a Stripe that hangs does not hang the page: it says “crediting…” within seconds and looks again", async () => {
+  const { sessionId, back } = await checkedOut("25");
+  fake.pay(sessionId);
+  fake.delayMs = 15_000;
+  try {
+    const started = performance.now();
+    expect((await back()).returned).toMatchObject({ state: "waiting" });
+    expect(performance.now() - started).toBeLessThan(6_000);
+  } finally {
+    fake.delayMs = 0;
+  }
+  expect((await back(1)).returned).toMatchObject({ state: "credited" });
+}, 30_000);
