@@ -5,7 +5,7 @@ import { nextCheckHref, RETURN_CHECK_SECONDS, type PaymentReturn } from "./payme
 /**
  * What became of the payment the user came back from Checkout with. While it
  * waits, the page looks again every few seconds (a navigation with JavaScript,
- * the meta refresh of `paymentReturnMeta` without), a bounded number of times.
+ * a meta refresh without), a bounded number of times.
  */
 export function PaymentReturnStatus({ returned }: { returned: PaymentReturn }) {
   const navigate = useNavigate();
@@ -20,13 +20,25 @@ export function PaymentReturnStatus({ returned }: { returned: PaymentReturn }) {
   }, [waiting, returned, navigate]);
   const problem = returned.state === "problem" || returned.state === "gave up";
   return (
-    <p
-      role={problem ? "alert" : "status"}
-      data-testid="payment-status"
-      className={`rounded-md border px-3 py-2 text-sm ${problem ? "border-destructive" : ""}`}
-    >
-      <PaymentReturnMessage returned={returned} />
-    </p>
+    <>
+      {waiting ? (
+        // Without JavaScript, the page refreshes itself to its next look. Inside <noscript>, so
+        // that with JavaScript (which looks again without reloading) it does not look twice.
+        <noscript>
+          <meta
+            httpEquiv="refresh"
+            content={`${RETURN_CHECK_SECONDS}; url=${nextCheckHref(returned)}`}
+          />
+        </noscript>
+      ) : null}
+      <p
+        role={problem ? "alert" : "status"}
+        data-testid="payment-status"
+        className={`rounded-md border px-3 py-2 text-sm ${problem ? "border-destructive" : ""}`}
+      >
+        <PaymentReturnMessage returned={returned} />
+      </p>
+    </>
   );
 }
 
@@ -83,11 +95,4 @@ function PaymentReturnMessage({ returned }: { returned: PaymentReturn }) {
         </>
       );
   }
-}
-
-/** Without JavaScript, a page still waiting refreshes itself to its next look. */
-export function paymentReturnMeta(returned: PaymentReturn | null | undefined) {
-  return returned?.state === "waiting"
-    ? [{ httpEquiv: "refresh", content: `${RETURN_CHECK_SECONDS}; url=${nextCheckHref(returned)}` }]
-    : [];
 }

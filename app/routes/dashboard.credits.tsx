@@ -37,7 +37,7 @@ import {
 } from "#app/payments/auto-topup-settings.server.ts";
 import { describeZodError } from "#app/http/zod-issue.ts";
 import { paymentReturn } from "#app/payments/payment-return.server.ts";
-import { PaymentReturnStatus, paymentReturnMeta } from "#app/payments/payment-return-status.tsx";
+import { PaymentReturnStatus } from "#app/payments/payment-return-status.tsx";
 import { processLogger } from "#app/server/logger.server.ts";
 
 const PRESETS_USD = [10, 25, 50, 100];
@@ -267,11 +267,7 @@ export async function action({ request }: Route.ActionArgs) {
   };
 }
 
-export const meta: Route.MetaFunction = ({ loaderData }) => [
-  { title: "Credits · LLM Gateway" },
-  // Waiting for Stripe: the page looks again every 2 s, with or without JavaScript.
-  ...paymentReturnMeta(loaderData?.returned),
-];
+export const meta: Route.MetaFunction = () => [{ title: "Credits · LLM Gateway" }];
 
 export default function Credits({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
