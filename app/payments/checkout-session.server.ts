@@ -36,7 +36,11 @@ export type CheckoutOutcome =
  * path does) and fetches its receipt; "awaiting payment" while its money is
  * on its way.
  */
-export async function creditPaidSession(context: StripeContext, session: Stripe.Checkout.Session) {
+export async function creditPaidSession(
+  context: StripeContext,
+  session: Stripe.Checkout.Session,
+  options?: Stripe.RequestOptions,
+) {
   // Paid later (bank debits): async_payment_succeeded, or a later check, will say so.
   if (session.payment_status !== "paid") return "awaiting payment" as const;
   const outcome = await creditPayment(context.prisma, {
@@ -46,7 +50,7 @@ export async function creditPaidSession(context: StripeContext, session: Stripe.
     checkoutSessionId: session.id,
     paymentIntentId: idOf(session.payment_intent),
   });
-  if (outcome === "credited") await fetchReceipt(context, idOf(session.payment_intent));
+  if (outcome === "credited") await fetchReceipt(context, idOf(session.payment_intent), options);
   return outcome;
 }
 
@@ -59,7 +63,7 @@ export async function creditPaidSession(context: StripeContext, session: Stripe.
 export async function checkCheckoutSession(
   context: StripeContext,
   payment: { id: string; checkoutSessionId: string },
-  /** The SDK's timeout and retries for this call (a page cannot wait as long as a job). */
+  /** The SDK's timeout and retries for these calls (a page cannot wait as long as a job). */
   options?: Stripe.RequestOptions,
 ): Promise<CheckoutOutcome> {
   const session = await context.stripe.checkout.sessions.retrieve(
@@ -76,7 +80,7 @@ export async function checkCheckoutSession(
     return "expired";
   }
   if (session.status !== "complete") return "open";
-  const outcome = await creditPaidSession(context, session);
+  const outcome = await creditPaidSession(context, session, options);
   return outcome === "awaiting payment" ? "processing" : outcome;
 }
 
@@ -87,12 +91,18 @@ export function idOf(value: string | { id: string } | null | undefined): string 
 }
 
 /** The receipt of a payment just credited (display only: a failure is logged, not fatal). */
-export async function fetchReceipt(context: StripeContext, paymentIntentId: string | null) {
+export async function fetchReceipt(
+  context: StripeContext,
+  paymentIntentId: string | null,
+  options?: Stripe.RequestOptions,
+) {
   if (!paymentIntentId) return;
   try {
-    const intent = await context.stripe.paymentIntents.retrieve(paymentIntentId, {
-      expand: ["latest_charge"],
-    });
+    const intent = await context.stripe.paymentIntents.retrieve(
+      paymentIntentId,
+      { expand: ["latest_charge"] },
+      options,
+    );
     const charge = intent.latest_charge;
     if (charge && typeof charge !== "string")
       await recordCharge(context.prisma, {

@@ -76,8 +76,8 @@ export interface FakeStripe {
   sessions: Map<string, FakeSession>;
   /** Answers every API call with a 500 (Stripe down), while set. */
   unavailable: boolean;
-  /** Holds every API answer this long (a slow Stripe). */
-  delayMs: number;
+  /** Holds the answers to API paths matching `path` this long (a slow Stripe). */
+  slow: { ms: number; path: RegExp } | undefined;
   /** Expires an open session, as Stripe does after 24 hours (or POST .../expire). */
   expire(sessionId: string): FakeSession;
   /** Completes a session whose money is still on its way (a bank debit): complete, unpaid. */
@@ -157,7 +157,7 @@ export async function startFakeStripe(
     webhookUrl: options.webhookUrl,
     declined: new Set(),
     unavailable: false,
-    delayMs: 0,
+    slow: undefined,
     expire(sessionId) {
       const session = sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
@@ -255,7 +255,8 @@ export async function startFakeStripe(
       return send(response, 401, {
         error: { type: "invalid_request_error", message: "Invalid API Key provided" },
       });
-    if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
+    const slow = fake.slow;
+    if (slow?.path.test(url.pathname)) await new Promise((resolve) => setTimeout(resolve, slow.ms));
     if (fake.unavailable) {
       // Told not to retry, so that a test sees the outage at once.
       response.writeHead(500, {

@@ -230,13 +230,29 @@ test("Stripe not answering: the page looks again a bounded number of times, then
 test("a Stripe that hangs does not hang the page: it says “crediting…” within seconds and looks again", async () => {
   const { sessionId, back } = await checkedOut("25");
   fake.pay(sessionId);
-  fake.delayMs = 15_000;
+  fake.slow = { ms: 15_000, path: /^\/v1\// };
   try {
     const started = performance.now();
     expect((await back()).returned).toMatchObject({ state: "waiting" });
     expect(performance.now() - started).toBeLessThan(6_000);
   } finally {
-    fake.delayMs = 0;
+    fake.slow = undefined;
   }
   expect((await back(1)).returned).toMatchObject({ state: "credited" });
+}, 30_000);
+
+test("a slow receipt does not hold the page either: credited, the receipt left for later", async () => {
+  const { payment, sessionId, back } = await checkedOut("25");
+  fake.pay(sessionId);
+  fake.slow = { ms: 15_000, path: /^\/v1\/payment_intents\// };
+  try {
+    const started = performance.now();
+    expect((await back()).returned).toMatchObject({ state: "credited" });
+    expect(performance.now() - started).toBeLessThan(6_000);
+  } finally {
+    fake.slow = undefined;
+  }
+  expect(
+    await getAccounts().prisma.payment.findUniqueOrThrow({ where: { id: payment.id } }),
+  ).toMatchObject({ status: "PAID", receiptUrl: null });
 }, 30_000);
