@@ -46,6 +46,7 @@ let fake: FakeProvider;
 let gateway: GatewayProcess;
 let browser: Browser;
 let email: string;
+let keyPage: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -81,7 +82,8 @@ beforeAll(async () => {
   PAGES.push(`/dashboard/usage/${id}`);
   // …and the key's own page.
   const { id: keyId } = await prisma.apiKey.findFirstOrThrow({ where: { userId: admin.id } });
-  PAGES.push(`/dashboard/keys/${keyId}`);
+  keyPage = `/dashboard/keys/${keyId}`;
+  PAGES.push(keyPage);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -150,6 +152,61 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   await desktop.context.close();
   await tablet.context.close();
 }, 120_000);
+
+test("charts are drawn on the server as wide as their card: on a phone today's bar and date are on screen, on a desktop the chart fills the card", async () => {
+  const today = new Date().toISOString().slice(5, 10); // the charts' date labels: "MM-DD"
+  const charts = [
+    { path: "/dashboard", name: /^Spend per day by model/ },
+    { path: "/dashboard", name: /^Spend per day by key/ },
+    { path: keyPage, name: /^Credits spent per day by/ },
+  ];
+  for (const [device, viewport] of [
+    ["phone", PHONE],
+    ["desktop", DESKTOP],
+  ] as const) {
+    // Without JavaScript: the chart is what the server sent.
+    const { context, page } = await signedIn(viewport, false);
+    for (const { path, name } of charts) {
+      await page.goto(gateway.baseUrl + path);
+      const chart = page.getByRole("img", { name });
+      expect(await chart.count(), `${path} ${name} on a ${device}`).toBe(1);
+      const fit = await chart.evaluate((element) => {
+        // The box the chart sits in: the nearest ancestor with padding (the card's content).
+        let box = element.parentElement!;
+        while (parseFloat(getComputedStyle(box).paddingLeft) === 0) box = box.parentElement!;
+        const style = getComputedStyle(box);
+        const inner = box.getBoundingClientRect();
+        // Bars: filled SVG shapes (the legend's swatches are not the rightmost).
+        const bars = [...element.querySelectorAll("svg rect, svg path")]
+          .filter((bar) => !["none", "transparent", null].includes(bar.getAttribute("fill")))
+          .map((bar) => bar.getBoundingClientRect())
+          .filter((bar) => bar.height > 0 && bar.width > 0);
+        return {
+          chart: element.getBoundingClientRect().toJSON() as DOMRect,
+          left: inner.left + parseFloat(style.paddingLeft),
+          right: inner.right - parseFloat(style.paddingRight),
+          lastBar: Math.max(...bars.map((bar) => bar.right)),
+        };
+      });
+      const where = `${path} ${name} on a ${device}`;
+      expect(fit.chart.left, where).toBeGreaterThanOrEqual(fit.left - 1);
+      expect(fit.chart.right, where).toBeLessThanOrEqual(fit.right + 1);
+      // It fills its card (a fixed-size chart leaves a gap on a desktop).
+      expect(fit.chart.width, where).toBeGreaterThanOrEqual((fit.right - fit.left) * 0.98);
+      // Today's spend: its bar is the last one, on screen, and its date is readable.
+      expect(fit.lastBar, where).toBeLessThanOrEqual(Math.min(fit.right, viewport.width));
+      expect(fit.lastBar, where).toBeGreaterThan(fit.chart.right - fit.chart.width / 10);
+      const label = await chart.getByText(today, { exact: true }).boundingBox();
+      expect(label, where).not.toBeNull();
+      expect(label!.x + label!.width, where).toBeLessThanOrEqual(viewport.width);
+      expect(label!.height, where).toBeGreaterThanOrEqual(12);
+      await chart.screenshot({
+        path: join(SCREENSHOTS, `${device}-chart-${path === keyPage ? "key" : "overview"}.png`),
+      });
+    }
+    await context.close();
+  }
+});
 
 test("on a phone the navigation is a menu that opens without JavaScript; Models and Admin are in it", async () => {
   const { context, page } = await signedIn(PHONE, false);
