@@ -59,7 +59,7 @@ export default function Models({ loaderData }: Route.ComponentProps) {
           Prices per 1M tokens, charged from each request&apos;s reported usage. 1 credit = US$0.01.
         </p>
         <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm" aria-label="Models">
+          <table className="table-cards w-full text-sm" aria-label="Models">
             <thead className="bg-muted text-left">
               <tr>
                 {[
@@ -85,17 +85,25 @@ export default function Models({ loaderData }: Route.ComponentProps) {
                     <div className="font-medium">{model.name}</div>
                     <code className="text-xs text-muted-foreground">{model.slug}</code>
                   </td>
-                  <td className="px-3 py-2">{model.company}</td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Made by" className="px-3 py-2">
+                    {model.company}
+                  </td>
+                  <td data-label="Context" className="px-3 py-2 text-right">
                     {model.contextLength.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Max output" className="px-3 py-2 text-right">
                     {model.maxOutputTokens.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">{model.input}</td>
-                  <td className="px-3 py-2 text-right">{model.cachedInput}</td>
-                  <td className="px-3 py-2 text-right">{model.output}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Input" className="px-3 py-2 text-right">
+                    {model.input}
+                  </td>
+                  <td data-label="Cached input" className="px-3 py-2 text-right">
+                    {model.cachedInput}
+                  </td>
+                  <td data-label="Output" className="px-3 py-2 text-right">
+                    {model.output}
+                  </td>
+                  <td data-label="Served by" className="px-3 py-2">
                     {model.providers.map((provider) => (
                       <Badge key={provider} variant="outline" className="mr-1">
                         {provider}

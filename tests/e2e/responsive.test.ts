@@ -1,7 +1,8 @@
 // The dashboard on a phone and on a desktop, in Chromium against the production
-// build: no page is wider than a 390 px screen (tables scroll inside their
-// card), the navigation collapses into a menu that opens without JavaScript,
-// and every page gets a screenshot at both widths (test-results/).
+// build: no page is wider than a 390 px screen and no element hides content
+// off-screen (ADR 043: tables become cards, charts fit their card), the
+// navigation collapses into a menu that opens without JavaScript, and every
+// page gets a screenshot at both widths (test-results/).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,10 +65,42 @@ beforeAll(async () => {
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
   email = admin.email;
   // …and in a team with a long name, for the account switcher and the Teams page.
-  const team = await createTeamAccount(prisma, { name: "Platform team with a long name" });
+  const team = await createTeamAccount(prisma, {
+    name: "Platform team with a long name",
+    credits: 50,
+    members: 1,
+  });
   await prisma.teamMember.create({
     data: { teamId: team.teamId, userId: admin.id, role: "ADMIN" },
   });
+  // A request on a team key, for the team's spend by member.
+  const teamKey = await createApiKey(prisma, team.teamId, { createdById: admin.id });
+  await new OpenAI({
+    apiKey: teamKey.secret,
+    baseURL: `${gateway.baseUrl}/v1`,
+    maxRetries: 0,
+  }).chat.completions.create({
+    model: "gpt-phone-test-with-a-long-name",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  // A paid payment, an alias: the Credits and Admin pages' other tables have rows too.
+  await prisma.payment.create({
+    data: {
+      userId: admin.id,
+      amountCents: 1000,
+      credits: 1000n * 1_000_000n,
+      status: "PAID",
+      idempotencyKey: "phone-payment",
+      checkoutSessionId: "cs_test_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0",
+      paymentIntentId: "pi_3PhoneTestPaymentIntent0001",
+      receiptUrl: "https://pay.stripe.com/receipts/test",
+      paidAt: new Date(),
+    },
+  });
+  const { id: modelId } = await prisma.model.findUniqueOrThrow({
+    where: { slug: "gpt-phone-test-with-a-long-name" },
+  });
+  await prisma.modelAlias.create({ data: { name: "a-long-alias-for-phones", modelId } });
   const { secret } = await createApiKey(prisma, admin.id, {
     name: "a-rather-long-key-name-for-a-phone",
   });
@@ -110,19 +143,23 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   const desktop = await signedIn(DESKTOP);
   const tablet = await signedIn(TABLET);
   const wide: string[] = [];
+  const hidden: string[] = [];
   const inaccessible: string[] = [];
   for (const path of PAGES) {
     const name = path === "/" ? "home" : path.slice(1).replaceAll("/", "-");
     const onPhone = await overflow(phone.context, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} on a phone: ${element}`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} on a phone: ${violation}`);
     await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
     await onPhone.page.close();
     const onDesktop = await overflow(desktop.context, gateway.baseUrl + path);
     if (onDesktop.extra > 0) wide.push(`${path} (${onDesktop.extra} px too wide on a desktop)`);
+    for (const element of onDesktop.hidden) hidden.push(`${path} on a desktop: ${element}`);
     const onTablet = await overflow(tablet.context, gateway.baseUrl + path);
     if (onTablet.extra > 0) wide.push(`${path} (${onTablet.extra} px too wide on a tablet)`);
+    for (const element of onTablet.hidden) hidden.push(`${path} on a tablet: ${element}`);
     await onTablet.page.close();
     for (const violation of await seriousViolations(onDesktop.page))
       inaccessible.push(`${path} on a desktop: ${violation}`);
@@ -132,11 +169,26 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     });
     await onDesktop.page.close();
   }
+  // A team's pages: its members and its spend by member.
+  await phone.page.getByLabel(/^Account: /).click();
+  await phone.page.getByRole("button", { name: "Platform team with a long name" }).click();
+  await phone.page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  for (const path of ["/dashboard/teams", "/dashboard/usage"]) {
+    const onPhone = await overflow(phone.context, gateway.baseUrl + path);
+    if (onPhone.extra > 0) wide.push(`${path} in a team (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} in a team on a phone: ${element}`);
+    await onPhone.page.screenshot({
+      path: join(SCREENSHOTS, `phone-team${path.replace("/dashboard/", "-")}.png`),
+      fullPage: true,
+    });
+    await onPhone.page.close();
+  }
   // The pages a visitor sees before signing in.
   const visitor = await browser.newContext({ viewport: PHONE });
   for (const path of ["/login", "/signup"]) {
     const onPhone = await overflow(visitor, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} signed out: ${element}`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} signed out: ${violation}`);
     await onPhone.page.screenshot({
@@ -147,6 +199,7 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   }
   await visitor.close();
   expect(wide).toEqual([]);
+  expect(hidden).toEqual([]);
   expect(inaccessible).toEqual([]);
   await phone.context.close();
   await desktop.context.close();
