@@ -211,6 +211,8 @@ test("charts are drawn on the server as wide as their card: on a phone today's b
   const charts = [
     { path: "/dashboard", name: /^Spend per day by model/ },
     { path: "/dashboard", name: /^Spend per day by key/ },
+    { path: "/dashboard?days=7", name: /^Spend per day by model/ },
+    { path: "/dashboard?days=90", name: /^Spend per day by model/ },
     { path: keyPage, name: /^Credits spent per day by/ },
   ];
   for (const [device, viewport] of [
@@ -254,7 +256,12 @@ test("charts are drawn on the server as wide as their card: on a phone today's b
       expect(label!.x + label!.width, where).toBeLessThanOrEqual(viewport.width);
       expect(label!.height, where).toBeGreaterThanOrEqual(12);
       await chart.screenshot({
-        path: join(SCREENSHOTS, `${device}-chart-${path === keyPage ? "key" : "overview"}.png`),
+        path: join(
+          SCREENSHOTS,
+          path === keyPage
+            ? `${device}-chart-key.png`
+            : `${device}-chart-${path.slice(1).replace("?days=", "-")}-${String(name).includes("key") ? "by-key" : "by-model"}.png`,
+        ),
       });
     }
     await context.close();
