@@ -160,7 +160,7 @@ function ModelTable({
           <p className="text-sm text-muted-foreground">No requests yet.</p>
         ) : (
           <div tabIndex={0} className="overflow-x-auto">
-            <table className="table-cards w-full text-sm" aria-label="Models">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Models">
               <thead className="text-left">
                 <tr>
                   <th className="py-1.5 pr-3 font-medium">Model</th>

@@ -206,7 +206,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       ) : null}
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="table-cards w-full text-sm" aria-label="Model mappings">
+        <table className="max-lg:table-cards w-full text-sm" aria-label="Model mappings">
           <thead className="bg-muted text-left">
             <tr>
               {["Model", "Provider", "Input", "Cached input", "Output", "Enabled", ""].map(
@@ -293,7 +293,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       </div>
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="table-cards w-full text-sm" aria-label="Model limits">
+        <table className="max-sm:table-cards w-full text-sm" aria-label="Model limits">
           <thead className="bg-muted text-left">
             <tr>
               {["Model", "Context", "Max output", ""].map((heading) => (
@@ -349,7 +349,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
         {loaderData.aliases.length > 0 ? (
           <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-            <table className="table-cards w-full text-sm" aria-label="Model aliases">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Model aliases">
               <thead className="bg-muted text-left">
                 <tr>
                   {["Alias", "Model", "OpenRouter id", ""].map((heading) => (
@@ -423,7 +423,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       </div>
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="table-cards w-full text-sm" aria-label="Audit log">
+        <table className="max-sm:table-cards w-full text-sm" aria-label="Audit log">
           <thead className="bg-muted text-left">
             <tr>
               {["When", "Who", "What", "Subject", "From"].map((heading) => (

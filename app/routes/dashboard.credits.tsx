@@ -376,7 +376,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
             Payments
           </h2>
           <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-            <table className="table-cards w-full text-sm" aria-label="Payments">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Payments">
               <thead className="bg-muted text-left">
                 <tr>
                   <th className="px-3 py-2 font-medium">When</th>

@@ -419,7 +419,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         </p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="table-cards w-full text-sm" aria-label="API keys">
+          <table className="max-md:table-cards w-full text-sm" aria-label="API keys">
             <thead className="bg-muted text-left">
               <tr>
                 <th className="px-3 py-2 font-medium">Name</th>

@@ -129,7 +129,7 @@ export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
             <p className="text-muted-foreground">No provider is enabled on this gateway.</p>
           ) : (
             <div tabIndex={0} className="overflow-x-auto">
-              <table className="table-cards w-full text-sm" aria-label="Provider keys">
+              <table className="max-sm:table-cards w-full text-sm" aria-label="Provider keys">
                 <thead className="text-left">
                   <tr>
                     <th className="px-3 py-2 font-medium">Provider</th>

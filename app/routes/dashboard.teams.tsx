@@ -334,7 +334,7 @@ function CurrentTeam({
         </CardHeader>
         <CardContent>
           <div tabIndex={0} className="overflow-x-auto">
-            <table className="table-cards w-full text-sm" aria-label="Members">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Members">
               <thead className="text-left">
                 <tr>
                   <th className="px-3 py-2 font-medium">Member</th>

@@ -181,7 +181,7 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
         </p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="table-cards w-full text-sm" aria-label="Request log">
+          <table className="max-lg:table-cards w-full text-sm" aria-label="Request log">
             <thead className="bg-muted text-left">
               <tr>
                 {[
@@ -298,7 +298,7 @@ function SpendByMember({
         <p className="text-sm text-muted-foreground">No requests in the last 30 days.</p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="table-cards w-full text-sm" aria-label="Spend by member">
+          <table className="max-sm:table-cards w-full text-sm" aria-label="Spend by member">
             <thead className="bg-muted text-left">
               <tr>
                 <th className="px-3 py-2 font-medium">Member</th>

@@ -59,7 +59,7 @@ export default function Models({ loaderData }: Route.ComponentProps) {
           Prices per 1M tokens, charged from each request&apos;s reported usage. 1 credit = US$0.01.
         </p>
         <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
-          <table className="table-cards w-full text-sm" aria-label="Models">
+          <table className="max-md:table-cards w-full text-sm" aria-label="Models">
             <thead className="bg-muted text-left">
               <tr>
                 {[

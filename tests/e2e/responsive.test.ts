@@ -25,6 +25,11 @@ import { launchBrowser, overflow, seriousViolations } from "../support/browser.t
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const PHONE = { width: 390, height: 844 };
+// Where the tables are tables again (Tailwind's sm and md): no phone layout, no desktop room.
+const SMALL_TABLETS = [
+  { width: 640, height: 960 },
+  { width: 768, height: 1024 },
+];
 const TABLET = { width: 1024, height: 768 };
 const DESKTOP = { width: 1280, height: 900 };
 const PAGES = [
@@ -142,6 +147,7 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   const phone = await signedIn(PHONE);
   const desktop = await signedIn(DESKTOP);
   const tablet = await signedIn(TABLET);
+  const smallTablets = await Promise.all(SMALL_TABLETS.map((viewport) => signedIn(viewport)));
   const wide: string[] = [];
   const hidden: string[] = [];
   const inaccessible: string[] = [];
@@ -161,6 +167,12 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     if (onTablet.extra > 0) wide.push(`${path} (${onTablet.extra} px too wide on a tablet)`);
     for (const element of onTablet.hidden) hidden.push(`${path} on a tablet: ${element}`);
     await onTablet.page.close();
+    for (const [i, { context }] of smallTablets.entries()) {
+      const onSmallTablet = await overflow(context, gateway.baseUrl + path);
+      for (const element of onSmallTablet.hidden)
+        hidden.push(`${path} at ${SMALL_TABLETS[i]!.width} px: ${element}`);
+      await onSmallTablet.page.close();
+    }
     for (const violation of await seriousViolations(onDesktop.page))
       inaccessible.push(`${path} on a desktop: ${violation}`);
     await onDesktop.page.screenshot({
@@ -204,7 +216,8 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   await phone.context.close();
   await desktop.context.close();
   await tablet.context.close();
-}, 120_000);
+  for (const { context } of smallTablets) await context.close();
+}, 150_000);
 
 test("charts are drawn on the server as wide as their card: on a phone today's bar and date are on screen, on a desktop the chart fills the card", async () => {
   const today = new Date().toISOString().slice(5, 10); // the charts' date labels: "MM-DD"
