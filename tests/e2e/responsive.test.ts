@@ -21,7 +21,7 @@ import {
   TEST_PASSWORD,
 } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
+import { hiddenContent, launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const PHONE = { width: 390, height: 844 };
@@ -181,6 +181,16 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     });
     await onDesktop.page.close();
   }
+  // A key's rules open inside its card.
+  const keys = await overflow(phone.context, `${gateway.baseUrl}/dashboard/keys`);
+  await keys.page.locator("table summary").first().click();
+  for (const element of await hiddenContent(keys.page))
+    hidden.push(`/dashboard/keys with a key's rules open on a phone: ${element}`);
+  await keys.page.screenshot({
+    path: join(SCREENSHOTS, "phone-dashboard-keys-rules-open.png"),
+    fullPage: true,
+  });
+  await keys.page.close();
   // A team's pages: its members and its spend by member.
   await phone.page.getByLabel(/^Account: /).click();
   await phone.page.getByRole("button", { name: "Platform team with a long name" }).click();
