@@ -359,7 +359,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
             Payments
           </h2>
           <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-            <table className="w-full text-sm">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Payments">
               <thead className="bg-muted text-left">
                 <tr>
                   <th className="px-3 py-2 font-medium">When</th>
@@ -373,14 +373,18 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
                 {loaderData.payments.map((payment) => (
                   <tr key={payment.id} className="border-t">
                     <td className="px-3 py-2">{new Date(payment.at).toLocaleString("en")}</td>
-                    <td className="px-3 py-2">{payment.amountUsd}</td>
-                    <td className="px-3 py-2">
+                    <td data-label="Amount" className="px-3 py-2">
+                      {payment.amountUsd}
+                    </td>
+                    <td data-label="Status" className="px-3 py-2">
                       <Badge variant={payment.status === "paid" ? "secondary" : "outline"}>
                         {payment.status}
                       </Badge>
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">{payment.stripeId}</td>
-                    <td className="px-3 py-2">
+                    <td data-label="Stripe id" className="px-3 py-2 font-mono text-xs">
+                      {payment.stripeId}
+                    </td>
+                    <td data-label="Receipt" className="px-3 py-2">
                       {payment.receiptUrl ? (
                         <a
                           className="underline"

@@ -1,5 +1,4 @@
-import { Suspense } from "react";
-import { SpendChart } from "#app/components/lazy-spend-chart.tsx";
+import { SpendChart } from "#app/components/spend-chart.tsx";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
@@ -145,13 +144,11 @@ export default function KeyDetail({ loaderData }: Route.ComponentProps) {
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <Suspense>
-            <SpendChart
-              data={loaderData.chart}
-              series={["Spent"]}
-              label={`Credits spent per day by ${key.name}, last ${days} days`}
-            />
-          </Suspense>
+          <SpendChart
+            data={loaderData.chart}
+            series={["Spent"]}
+            label={`Credits spent per day by ${key.name}, last ${days} days`}
+          />
         </CardContent>
       </Card>
       <div className="grid gap-4 md:grid-cols-2">

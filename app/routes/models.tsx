@@ -67,7 +67,7 @@ export default function Models({ loaderData }: Route.ComponentProps) {
         </p>
         {loaderData.noProvider && <NoProviderBanner admin={false} className="mt-6" />}
         <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm" aria-label="Models">
+          <table className="max-md:table-cards w-full text-sm" aria-label="Models">
             <thead className="bg-muted text-left">
               <tr>
                 {[
@@ -94,17 +94,25 @@ export default function Models({ loaderData }: Route.ComponentProps) {
                     <code className="text-xs text-muted-foreground">{model.slug}</code>
                     {!model.served && !loaderData.noProvider && <NotServedMarker />}
                   </td>
-                  <td className="px-3 py-2">{model.company}</td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Made by" className="px-3 py-2">
+                    {model.company}
+                  </td>
+                  <td data-label="Context" className="px-3 py-2 text-right">
                     {model.contextLength.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Max output" className="px-3 py-2 text-right">
                     {model.maxOutputTokens.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">{model.input}</td>
-                  <td className="px-3 py-2 text-right">{model.cachedInput}</td>
-                  <td className="px-3 py-2 text-right">{model.output}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Input" className="px-3 py-2 text-right">
+                    {model.input}
+                  </td>
+                  <td data-label="Cached input" className="px-3 py-2 text-right">
+                    {model.cachedInput}
+                  </td>
+                  <td data-label="Output" className="px-3 py-2 text-right">
+                    {model.output}
+                  </td>
+                  <td data-label="Served by" className="px-3 py-2">
                     {model.providers.map((provider) => (
                       <Badge key={provider} variant="outline" className="mr-1">
                         {provider}
