@@ -16,6 +16,10 @@ import { OVERVIEW_PERIODS, overviewPeriod } from "#app/usage/overview-periods.ts
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { QuickStart } from "#app/components/quick-start.tsx";
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { servedCatalog } from "#app/gateway/served-models.server.ts";
+import { quickStartSnippets } from "#app/usage/quick-start-snippets.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { accountId } = await requirePageScope(request);
@@ -28,6 +32,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     modelStats(prisma, accountId, days),
   ]);
   const spent = models.reduce((sum, model) => sum + model.cost, 0n);
+  const baseUrl = `${publicOrigin(request)}/v1`;
   return {
     days,
     balance: { credits: formatCredits(account.balance), usd: formatUsd(account.balance, 4) },
@@ -36,16 +41,21 @@ export async function loader({ request }: Route.LoaderArgs) {
     byModel,
     byKey,
     models: models.map((model) => ({ ...model, cost: formatCredits(model.cost, 4) })),
-    baseUrl: `${publicOrigin(request)}/v1`,
+    snippets: quickStartSnippets(baseUrl, await snippetModel(models.map((row) => row.model))),
   };
+}
+
+/** The model the snippets call: the account's most used one still served, else one that is. */
+async function snippetModel(usedMost: string[]) {
+  const { models } = await servedCatalog(await getGateway());
+  const chatModels = [...models.keys()].filter((slug) => !/embed/i.test(slug));
+  return usedMost.find((slug) => chatModels.includes(slug)) ?? chatModels[0] ?? "gpt-6.2-sol";
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Overview · LLM Gateway" }];
 
 export default function Overview({ loaderData }: Route.ComponentProps) {
-  const { balance, spent, requests, baseUrl, days } = loaderData;
-  const curl = `curl ${baseUrl}/chat/completions \\\n  -H "Authorization: Bearer $GATEWAY_KEY" -H "Content-Type: application/json" \\\n  -d '{"model": "gpt-6-luna", "messages": [{"role": "user", "content": "Hello"}]}'`;
-  const sdk = `import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "${baseUrl}", apiKey: process.env.GATEWAY_KEY });\nconst reply = await client.chat.completions.create({\n  model: "claude-haiku-5-5",\n  messages: [{ role: "user", content: "Hello" }],\n});`;
+  const { balance, spent, requests, days } = loaderData;
   return (
     <div className="grid gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
@@ -111,24 +121,7 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
         </Card>
       ))}
       <ModelTable days={days} rows={loaderData.models} />
-      <section aria-labelledby="quick-start" className="grid gap-3">
-        <h2 id="quick-start" className="text-lg font-semibold">
-          Quick start
-        </h2>
-        <p className="text-sm text-muted-foreground">Create a key on the API keys page, then:</p>
-        <pre
-          tabIndex={0}
-          className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
-        >
-          <code>{curl}</code>
-        </pre>
-        <pre
-          tabIndex={0}
-          className="overflow-x-auto rounded-lg bg-primary p-4 text-sm text-primary-foreground"
-        >
-          <code>{sdk}</code>
-        </pre>
-      </section>
+      <QuickStart snippets={loaderData.snippets} />
     </div>
   );
 }
