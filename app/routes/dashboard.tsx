@@ -55,6 +55,7 @@ const NAV: {
 const ADMIN_NAV = [
   { to: "/dashboard/admin", label: "Admin", end: true },
   { to: "/dashboard/admin/providers", label: "Providers" },
+  { to: "/dashboard/admin/users", label: "Users" },
 ];
 
 export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
@@ -91,6 +92,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
               {loaderData.balance} credits
             </span>
             <ThemeToggle className="hidden xl:block" />
+            <NavItem to="/dashboard/settings" label="Settings" className="hidden xl:block" />
             <Form method="post" action="/logout" className="hidden xl:block">
               <Button type="submit" variant="ghost" size="sm">
                 Sign out
@@ -111,6 +113,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
                 <p className="truncate px-3 pt-2 text-xs text-muted-foreground">
                   {loaderData.email}
                 </p>
+                <NavItem to="/dashboard/settings" label="Settings" />
                 <Form method="post" action="/logout">
                   <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
                     Sign out
@@ -128,7 +131,17 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function NavItem({ to, label, end }: { to: string; label: string; end?: boolean }) {
+function NavItem({
+  to,
+  label,
+  end,
+  className,
+}: {
+  to: string;
+  label: string;
+  end?: boolean;
+  className?: string;
+}) {
   return (
     <NavLink
       to={to}
@@ -137,6 +150,7 @@ function NavItem({ to, label, end }: { to: string; label: string; end?: boolean 
         cn(
           "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
           isActive ? "bg-accent" : "text-muted-foreground",
+          className,
         )
       }
     >
