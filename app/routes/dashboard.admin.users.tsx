@@ -268,7 +268,10 @@ function GrantForm({
     lastResult,
     constraint: getZodConstraint(GrantSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: GrantSchema }),
-    shouldRevalidate: "onBlur",
+    // Errors stay until their field is edited: a blur elsewhere (a click on another
+    // button) must not take them away and move what is under the pointer.
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <section aria-labelledby="grant" className="grid gap-3 rounded-lg border p-4">
@@ -277,7 +280,7 @@ function GrantForm({
       </h2>
       <Form
         method="post"
-        className="grid gap-4 sm:grid-cols-[10rem_1fr_auto]"
+        className="grid items-start gap-4 sm:grid-cols-[10rem_1fr_auto]"
         {...getFormProps(form)}
       >
         <input type="hidden" name="intent" value="grant" />
@@ -296,7 +299,7 @@ function GrantForm({
           errors={fields.note.errors}
           inputProps={getInputProps(fields.note, { type: "text" })}
         />
-        <Button type="submit" className="self-start sm:mt-6">
+        <Button type="submit" className="sm:mt-[1.625rem]">
           Grant
         </Button>
       </Form>

@@ -147,14 +147,20 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
     lastResult: actionData?.intent === "password" ? actionData.result : undefined,
     constraint: getZodConstraint(ChangePasswordSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
-    shouldRevalidate: "onBlur",
+    // Errors stay until their field is edited: a blur elsewhere (a click on another
+    // button) must not take them away and move what is under the pointer.
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const [emailForm, emailFields] = useForm({
     id: "change-email",
     lastResult: actionData?.intent === "email" ? actionData.result : undefined,
     constraint: getZodConstraint(ChangeEmailSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangeEmailSchema }),
-    shouldRevalidate: "onBlur",
+    // Errors stay until their field is edited: a blur elsewhere (a click on another
+    // button) must not take them away and move what is under the pointer.
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     defaultValue: { email: loaderData.email },
   });
   const others = loaderData.sessions.filter((session) => !session.current).length;
@@ -258,7 +264,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
                   {session.device}{" "}
                   {session.current ? <Badge variant="secondary">This session</Badge> : null}
                 </p>
-                <p className="truncate text-xs text-muted-foreground" title={session.userAgent}>
+                <p className="text-xs break-words text-muted-foreground" title={session.userAgent}>
                   {session.ip} · signed in {new Date(session.createdAt).toLocaleString("en")} · last
                   seen {new Date(session.lastSeenAt).toLocaleString("en")}
                 </p>

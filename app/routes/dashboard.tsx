@@ -6,6 +6,7 @@ import { can } from "#app/accounts/account-scope.server.ts";
 import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
+import { SettingsLink } from "#app/components/settings-link.tsx";
 import { cn } from "#app/utils/cn.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
@@ -92,7 +93,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
               {loaderData.balance} credits
             </span>
             <ThemeToggle className="hidden xl:block" />
-            <NavItem to="/dashboard/settings" label="Settings" className="hidden xl:block" />
+            <SettingsLink className="hidden xl:block" />
             <Form method="post" action="/logout" className="hidden xl:block">
               <Button type="submit" variant="ghost" size="sm">
                 Sign out
@@ -131,17 +132,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function NavItem({
-  to,
-  label,
-  end,
-  className,
-}: {
-  to: string;
-  label: string;
-  end?: boolean;
-  className?: string;
-}) {
+function NavItem({ to, label, end }: { to: string; label: string; end?: boolean }) {
   return (
     <NavLink
       to={to}
@@ -150,7 +141,6 @@ function NavItem({
         cn(
           "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
           isActive ? "bg-accent" : "text-muted-foreground",
-          className,
         )
       }
     >

@@ -13,7 +13,7 @@ import { requireSameOrigin } from "#app/http/same-origin.server.ts";
 import type { Route } from "./+types/forgot-password";
 
 export async function loader() {
-  return { delivery: mailDelivery().kind };
+  return { delivery: mailDelivery().kind, linkMinutes: RESET_LINK_MINUTES };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -37,7 +37,10 @@ export default function ForgotPassword({ loaderData, actionData }: Route.Compone
     lastResult: actionData?.result,
     constraint: getZodConstraint(ForgotPasswordSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
-    shouldRevalidate: "onBlur",
+    // Errors stay until their field is edited: a blur elsewhere (a click on another
+    // button) must not take them away and move what is under the pointer.
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const back = (
     <Link to="/login" className="font-medium text-foreground underline underline-offset-4">
@@ -60,7 +63,7 @@ export default function ForgotPassword({ loaderData, actionData }: Route.Compone
         <div role="status" className="grid gap-2 text-sm">
           <p>
             If an account has this email, a link to reset its password is on its way. It works for{" "}
-            {RESET_LINK_MINUTES} minutes, once.
+            {loaderData.linkMinutes} minutes, once.
           </p>
           {loaderData.delivery === "log" ? (
             <p className="text-muted-foreground">

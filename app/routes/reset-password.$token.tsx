@@ -44,7 +44,10 @@ export default function ResetPassword({ loaderData, actionData }: Route.Componen
     lastResult: actionData?.result,
     constraint: getZodConstraint(ResetPasswordSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
-    shouldRevalidate: "onBlur",
+    // Errors stay until their field is edited: a blur elsewhere (a click on another
+    // button) must not take them away and move what is under the pointer.
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const again = (
     <Link
