@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { parseEnv } from "../config/env.server.ts";
+import { parseEnv, type Env } from "../config/env.server.ts";
 
 /**
  * How this gateway gets a mail to a user: through SMTP_URL; without it, a
@@ -13,8 +13,17 @@ export function mailDelivery(
   source: Record<string, string | undefined> = process.env,
 ): MailDelivery {
   const env = parseEnv(source);
-  if (env.SMTP_URL) return { kind: "smtp", url: env.SMTP_URL, from: env.MAIL_FROM };
-  return env.NODE_ENV === "production" ? { kind: "unavailable" } : { kind: "log" };
+  // The process sets MAIL_DELIVERY at start (start-gateway.server.ts): it then
+  // runs with NODE_ENV=production whatever the operator's value was.
+  const kind = source.MAIL_DELIVERY ?? mailDeliveryKind(env);
+  if (kind === "smtp" && env.SMTP_URL) return { kind, url: env.SMTP_URL, from: env.MAIL_FROM };
+  return { kind: kind === "log" ? "log" : "unavailable" };
+}
+
+/** How mail goes out with this configuration. */
+export function mailDeliveryKind(env: Pick<Env, "SMTP_URL" | "NODE_ENV">): MailDelivery["kind"] {
+  if (env.SMTP_URL) return "smtp";
+  return env.NODE_ENV === "production" ? "unavailable" : "log";
 }
 
 // One pooled transport per SMTP_URL (tests point the process at a server of their own).
