@@ -23,6 +23,7 @@ import {
 } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { resetLinkIn, startMailCatcher } from "../support/mail-catcher.ts";
+import { postCompletion } from "../support/completions.ts";
 
 const db = setupTestDatabase();
 const BASE = "http://gateway.test";
@@ -439,6 +440,39 @@ test("admin: a disabled user is signed out, cannot sign in, and their API key st
       { timeout: 3000 },
     )
     .toBe(200);
+});
+
+test("admin: a stream running when its user is disabled ends then, billed for what it produced", async () => {
+  const admin = await createUser(prisma(), { role: "ADMIN" });
+  const adminCookie = await signedIn(admin);
+  const user = await createUser(prisma(), { credits: 100 });
+  const { secret, apiKey } = await createApiKey(prisma(), user.id);
+  // Forty chunks, 150 ms apart: six seconds if nothing stops them.
+  const chunks = Array.from({ length: 40 }, (_, i) => `w${i} `);
+  harness.fakes.openai.scripts.enqueue("acct-model", { chunks, chunkDelayMs: 150 });
+  const response = await postCompletion(harness.baseUrl, secret, {
+    model: "acct-model",
+    stream: true,
+    max_completion_tokens: 100,
+  });
+  expect(response.status).toBe(200);
+  const body = response.text();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await outcome(() =>
+    users.action(
+      args(post("/dashboard/admin/users", { intent: "disable", userId: user.id }, adminCookie)),
+    ),
+  );
+  const text = await body;
+  expect(text).toContain('"content":"w0 "');
+  expect(text).not.toContain('"content":"w39 "');
+  expect(text).toMatch(/"code":"key_revoked"/);
+  await expect
+    .poll(() => prisma().conversation.findMany({ where: { apiKeyId: apiKey.id } }))
+    .toHaveLength(1);
+  const [row] = await prisma().conversation.findMany({ where: { apiKeyId: apiKey.id } });
+  expect(row).toMatchObject({ status: "ERROR", errorCode: "key_revoked" });
+  expect(row!.cost).toBeGreaterThan(0n);
 });
 
 test("admin: the last admin who can sign in keeps the role, and nobody disables themselves", async () => {
