@@ -56,6 +56,9 @@ test("a local start without SMTP_URL logs the reset link at warn, and the page s
   expect(link).toMatch(new RegExp(`^${gateway.baseUrl}/reset-password/[\\w-]{43}$`));
   const resetPage = await fetch(link);
   expect(resetPage.status).toBe(200);
+  // The token is in the address: not sent on as a Referer, not kept in a cache.
+  expect(resetPage.headers.get("referrer-policy")).toBe("no-referrer");
+  expect(resetPage.headers.get("cache-control")).toBe("no-store");
   expect(await resetPage.text()).toContain("Set new password");
 });
 

@@ -36,6 +36,12 @@ export async function action({ request, params }: Route.ActionArgs) {
   );
 }
 
+// The token is in the address: no other site may learn it from a Referer, no cache keep the page.
+export const headers: Route.HeadersFunction = () => ({
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+});
+
 export const meta: Route.MetaFunction = () => [{ title: "Choose a new password · LLM Gateway" }];
 
 export default function ResetPassword({ loaderData, actionData }: Route.ComponentProps) {

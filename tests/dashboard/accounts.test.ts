@@ -24,6 +24,7 @@ import {
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { resetLinkIn, startMailCatcher } from "../support/mail-catcher.ts";
 import { postCompletion } from "../support/completions.ts";
+import { signInApi } from "../../app/api/auth-api.server.ts";
 
 const db = setupTestDatabase();
 const BASE = "http://gateway.test";
@@ -402,6 +403,17 @@ test("admin: a disabled user is signed out, cannot sign in, and their API key st
     password: TEST_PASSWORD,
   });
   expect(attempt).toMatchObject({ ok: false, reason: "disabled" });
+  // The JSON API says the same, with its own status and code.
+  const api = await signInApi(
+    getAccounts(),
+    new Request(`${BASE}/api/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
+    }),
+  );
+  expect(api.status).toBe(403);
+  expect(await api.json()).toMatchObject({ error: { code: "account_disabled" } });
   await expect
     .poll(
       () =>
