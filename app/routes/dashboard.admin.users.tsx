@@ -43,6 +43,9 @@ const GrantSchema = z.object({
     .max(500, "Use at most 500 characters"),
 });
 
+/** Users one page lists; a search finds the others. */
+const USERS_SHOWN = 50;
+
 const CHANGES: Record<z.infer<typeof ChangeSchema>["intent"], UserChange> = {
   disable: { disabled: true },
   enable: { disabled: false },
@@ -55,7 +58,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const url = new URL(request.url);
   const search = (url.searchParams.get("q") ?? "").trim().slice(0, 254);
   const { prisma } = getAccounts();
-  const users = await listUsers(prisma, search);
+  const users = await listUsers(prisma, search, USERS_SHOWN);
   const grantTo = url.searchParams.get("grant");
   const grantee = grantTo
     ? await prisma.user.findFirst({
@@ -183,6 +186,11 @@ export default function AdminUsers({ loaderData, actionData }: Route.ComponentPr
           Search
         </Button>
       </Form>
+      {loaderData.users.length === USERS_SHOWN ? (
+        <p className="text-sm text-muted-foreground">
+          The newest {USERS_SHOWN} are shown: search to find others.
+        </p>
+      ) : null}
       {loaderData.users.length === 0 ? (
         <p className="text-sm text-muted-foreground">No user’s email contains that.</p>
       ) : (
