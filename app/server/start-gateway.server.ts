@@ -17,7 +17,7 @@ import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { createLogger, endLog } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
-import { prepareProviders } from "./prepare-providers.server.ts";
+import { prepareProviders, warnWhenNoProvider } from "./prepare-providers.server.ts";
 import { mailDeliveryKind } from "../accounts/mailer.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
 
@@ -75,6 +75,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       // What the first requests would load on their way is loaded before /readyz says ready.
       const warmedMs = await warmRequestPath();
       log.info({ ms: Math.round(warmedMs) }, "request path loaded");
+      await warnWhenNoProvider(log);
       sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
       retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
     },
