@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form } from "react-router";
+import { data, Form, useLocation } from "react-router";
 import { z } from "zod";
 import {
   ChangeEmailSchema,
@@ -141,7 +141,13 @@ export async function action({ request }: Route.ActionArgs) {
 
 export const meta: Route.MetaFunction = () => [{ title: "Settings · LLM Gateway" }];
 
-export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
+export default function Settings(props: Route.ComponentProps) {
+  // A new page (after any action's redirect) starts the forms afresh: no error of a
+  // form sent before stays under a field.
+  return <SettingsPage key={useLocation().key} {...props} />;
+}
+
+function SettingsPage({ loaderData, actionData }: Route.ComponentProps) {
   const [passwordForm, passwordFields] = useForm({
     id: "change-password",
     lastResult: actionData?.intent === "password" ? actionData.result : undefined,

@@ -149,6 +149,8 @@ test("settings: a wrong password is answered at its field; other sessions are li
     .poll(() => page.getByRole("status").first().textContent())
     .toContain("Signed out 1 other session");
   await expect.poll(() => sessions.count()).toBe(1);
+  // The other form's old error went with the page it belonged to.
+  expect(await error.isVisible()).toBe(false);
   await shot(page, "accounts-settings-desktop");
 
   // The phone's session is gone: its next page is the sign-in page.
