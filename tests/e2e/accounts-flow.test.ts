@@ -167,6 +167,30 @@ test("settings: a wrong password is answered at its field; other sessions are li
   await phone.close();
 });
 
+test("without JavaScript the reset request and the settings' field errors work the same", async () => {
+  const user = await createUser(env.prisma);
+  const context = await env.browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${env.gateway.baseUrl}/forgot-password`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect
+    .poll(() => page.getByRole("status").first().textContent())
+    .toContain("If an account has this email");
+  await mail.mailTo(user.email);
+
+  await signIn(page, user.email);
+  await page.goto(`${env.gateway.baseUrl}/dashboard/settings`);
+  await page.getByLabel("New email").fill("not-an-email-but-long-enough@");
+  await page.getByLabel("Password", { exact: true }).fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect.poll(() => page.getByText("Enter a valid email address").isVisible()).toBe(true);
+  // What was typed is kept (the password is not sent back).
+  expect(await page.getByLabel("New email").inputValue()).toBe("not-an-email-but-long-enough@");
+  await shot(page, "accounts-settings-nojs-error-desktop");
+  await context.close();
+});
+
 test("admin users: a grant is answered in place and recorded; a disabled user is signed out and their key refused", async () => {
   const admin = await createUser(env.prisma, { role: "ADMIN" });
   const user = await createUser(env.prisma, { credits: 10 });
