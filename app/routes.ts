@@ -6,6 +6,8 @@ export default [
   route("models", "routes/models.tsx"),
   route("login", "routes/login.tsx"),
   route("signup", "routes/signup.tsx"),
+  route("forgot-password", "routes/forgot-password.tsx"),
+  route("reset-password/:token", "routes/reset-password.$token.tsx"),
   route("logout", "routes/logout.tsx"),
   route("theme", "routes/theme.ts"),
   route("dashboard", "routes/dashboard.tsx", [
@@ -19,6 +21,8 @@ export default [
     route("teams", "routes/dashboard.teams.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
+    route("settings", "routes/dashboard.settings.tsx"),
+    route("admin/users", "routes/dashboard.admin.users.tsx"),
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   route("dashboard/switch", "routes/dashboard.switch.ts"),

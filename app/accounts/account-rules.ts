@@ -25,3 +25,19 @@ export const SignUpSchema = z.object({ email: EmailField, password: NewPasswordF
 
 /** The sign-in form also carries where to go afterwards. */
 export const SignInFormSchema = SignInSchema.extend({ redirectTo: z.string().optional() });
+
+/** The password reset pages (ADR 044). */
+export const ForgotPasswordSchema = z.object({ email: EmailField });
+export const ResetPasswordSchema = z.object({ password: NewPasswordField });
+
+/** The settings page's forms. */
+export const ChangePasswordSchema = z.object({
+  intent: z.literal("password"),
+  currentPassword: CurrentPasswordField,
+  newPassword: NewPasswordField,
+});
+export const ChangeEmailSchema = z.object({
+  intent: z.literal("email"),
+  email: EmailField,
+  password: CurrentPasswordField,
+});

@@ -38,7 +38,15 @@ export type AuditAction =
   | "member_role_changed"
   | "member_removed"
   | "member_left"
-  | "member_limit_changed";
+  | "member_limit_changed"
+  | "password_reset_requested"
+  | "password_reset"
+  | "password_changed"
+  | "email_changed"
+  | "session_revoked"
+  | "user_disabled"
+  | "user_enabled"
+  | "role_changed";
 
 /**
  * Records a security-relevant action with its actor, time and client IP. It
@@ -76,24 +84,52 @@ export async function audit(
   }
 }
 
-/** The latest events, newest first, with their actors' emails (for the admin page). */
+/** The latest events, newest first, with names for their ids: actors' emails, subjects' names. */
 export async function recentAuditEvents(prisma: Prisma, limit = 100) {
   const events = await prisma.auditEvent.findMany({ orderBy: { id: "desc" }, take: limit });
-  const actorIds = [...new Set(events.flatMap((event) => (event.actorId ? [event.actorId] : [])))];
-  const actors = new Map(
-    (
-      await prisma.user.findMany({
-        where: { id: { in: actorIds } },
-        select: { id: true, email: true },
-      })
-    ).map((user) => [user.id, user.email]),
+  const actorIds = events.flatMap((event) => (event.actorId ? [event.actorId] : []));
+  const subjectIds = events.flatMap((event) =>
+    event.subject && UUID.test(event.subject) ? [event.subject] : [],
   );
+  const names = await namesOf(prisma, [...new Set([...actorIds, ...subjectIds])]);
   return events.map((event) => ({
     id: event.id.toString(),
     at: event.createdAt.toISOString(),
-    actor: event.actorId ? (actors.get(event.actorId) ?? "(deleted user)") : null,
+    actor: event.actorId ? (names.get(event.actorId) ?? "(deleted user)") : null,
     action: event.action,
-    subject: event.subject,
+    // An id the log can name reads as its name; the id stays beside it for a search.
+    subject: event.subject && (names.get(event.subject) ?? event.subject),
+    subjectId: event.subject && names.has(event.subject) ? event.subject : null,
     ip: event.ip,
   }));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the ids in events stand for: a person's email, a team's name, an API key's name, an invitation. */
+async function namesOf(prisma: Prisma, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>();
+  const [users, keys, invitations] = await Promise.all([
+    prisma.user.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, email: true, team: { select: { name: true } } },
+    }),
+    prisma.apiKey.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, prefix: true },
+    }),
+    prisma.teamInvitation.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, team: { select: { name: true } } },
+    }),
+  ]);
+  return new Map<string, string>([
+    ...users.map(
+      (user) => [user.id, user.email ?? `team ${user.team?.name ?? "(deleted)"}`] as const,
+    ),
+    ...keys.map((key) => [key.id, `key “${key.name}” (${key.prefix}…)`] as const),
+    ...invitations.map(
+      (invitation) => [invitation.id, `invitation to ${invitation.team.name}`] as const,
+    ),
+  ]);
 }

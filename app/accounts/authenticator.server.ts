@@ -45,6 +45,11 @@ export function createAuthenticator(accounts: Accounts) {
           { "Retry-After": String(result.retryAfterSeconds) },
         );
       }
+      if (result.reason === "disabled")
+        throw new SignInFailure(
+          submission.reply({ formErrors: [result.message], hideFields: ["password"] }),
+          403,
+        );
       throw new SignInFailure(
         submission.reply({ formErrors: ["Wrong email or password."], hideFields: ["password"] }),
         400,

@@ -9,7 +9,8 @@ import { audit } from "./audit-log.server.ts";
 export type SignInResult =
   | { ok: true; userId: string; deviceCookie: string }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number; message: string }
-  | { ok: false; reason: "invalid" };
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "disabled"; message: string };
 
 /**
  * Throttle, verify, record: the one sign-in the form and the JSON API share.
@@ -29,8 +30,8 @@ export async function signIn(
     knownDevice: proof === deviceProof(credentials.email),
   });
   if (!throttle.allowed) return { ok: false, reason: "throttled", ...throttle };
-  const userId = await verifyLogin(accounts, credentials);
-  if (!userId) {
+  const user = await verifyLogin(accounts, credentials);
+  if (!user) {
     await recordLoginFailure(accounts.prisma, credentials.email, ip);
     await audit(accounts.prisma, request, {
       action: "sign_in_failed",
@@ -39,12 +40,25 @@ export async function signIn(
     });
     return { ok: false, reason: "invalid" };
   }
+  const userId = user.id;
+  // Said only to whoever knows the password: it tells no stranger the account exists.
+  if (user.disabled) {
+    await audit(accounts.prisma, request, {
+      action: "sign_in_failed",
+      actorId: null,
+      subject: normalizedEmail(credentials.email),
+      details: { disabled: true },
+    });
+    return { ok: false, reason: "disabled", message: DISABLED_MESSAGE };
+  }
   const deviceCookie = await accounts.deviceCookie.serialize(deviceProof(credentials.email), {
     secure: publicOrigin(request).startsWith("https:"),
   });
   await audit(accounts.prisma, request, { action: "sign_in", actorId: userId });
   return { ok: true, userId, deviceCookie };
 }
+
+export const DISABLED_MESSAGE = "This account is disabled. Ask an administrator of this gateway.";
 
 /** What the device cookie holds: the email's hash, not the email. */
 function deviceProof(email: string) {

@@ -1,7 +1,7 @@
 import bcrypt from "bcryptjs";
 import type { Accounts } from "./accounts.server.ts";
 
-const BCRYPT_COST = 10;
+export const BCRYPT_COST = 10;
 /** Advisory lock key taken while the first user is created ("1st user" in ASCII). */
 const FIRST_USER_LOCK = 0x3173742075736572n;
 
@@ -46,15 +46,18 @@ export async function signUp(accounts: Accounts, input: { email: string; passwor
   }
 }
 
-/** The user's id when the password is right; undefined for a wrong email or password (no difference shown). */
+/**
+ * The user when the password is right (with whether an admin disabled them);
+ * undefined for a wrong email or password (no difference shown).
+ */
 export async function verifyLogin(accounts: Accounts, input: { email: string; password: string }) {
   const user = await accounts.prisma.user.findUnique({
     where: { email: input.email.trim().toLowerCase() },
-    select: { id: true, passwordHash: true },
+    select: { id: true, passwordHash: true, disabledAt: true },
   });
   // Compare against a dummy hash for unknown emails, so timing does not tell which emails exist.
   const ok = await bcrypt.compare(input.password, user?.passwordHash ?? DUMMY_HASH);
-  return user && ok ? user.id : undefined;
+  return user && ok ? { id: user.id, disabled: user.disabledAt !== null } : undefined;
 }
 
 const DUMMY_HASH = "$2b$10$rlRMd.CZhGW0g0BLWnMMKeBQXpFaMBAG9RRKfJVAJdcY6f2X3PGqq";

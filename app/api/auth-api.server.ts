@@ -55,6 +55,12 @@ export const signInApi = (accounts: Accounts, request: Request) =>
         retryAfter: result.retryAfterSeconds,
       });
     }
+    if (!result.ok && result.reason === "disabled") {
+      throw new GatewayError(403, result.message, {
+        type: "permission_error",
+        code: "account_disabled",
+      });
+    }
     if (!result.ok) {
       throw new GatewayError(401, "Wrong email or password", {
         type: "authentication_error",

@@ -112,6 +112,15 @@ export const EnvSchema = z.object({
     .max(1_000_000_000, "is too large")
     .default(0),
   ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  /** Where password reset mail goes out (smtp://user:pass@host:587, smtps://...); ADR 044. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** The sender of that mail: an address, or a name and an address. */
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>]+<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+      error: 'must be an email address or "Name <address>"',
+    })
+    .default("LLM Gateway <no-reply@localhost>"),
   /** Sign-ups one client address (an IPv6 /64) may make per hour; more get 429 (ADR 034). */
   SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce
     .number({ error: "must be a number" })
@@ -231,6 +240,7 @@ const SECRET_NAMES = new Set([
   "ENCRYPTION_KEY",
   "ENCRYPTION_KEY_PREVIOUS",
   "METRICS_TOKEN",
+  "SMTP_URL",
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
   "GEMINI_API_KEY",

@@ -65,7 +65,7 @@ export class ApiKeyCache {
 
   /**
    * The active key for a secret, or undefined for unknown, disabled and deleted
-   * keys. A team key comes with its maker's role, cached with it (the role's
+   * keys, and those of a maker an admin disabled (ADR 044). A team key comes with its maker's role, cached with it (the role's
    * changes notify the key's channel too), so that checking it costs a request
    * nothing once the key is cached.
    */
@@ -93,7 +93,8 @@ export class ApiKeyCache {
         COALESCE(k.allowed_models, '{}') AS "allowedModels", k.rpm_limit AS "rpmLimit",
         k.tpm_limit AS "tpmLimit", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
       FROM api_keys k
-      WHERE ${which} AND k.enabled AND k.deleted_at IS NULL`;
+      WHERE ${which} AND k.enabled AND k.deleted_at IS NULL
+        AND NOT gateway_user_disabled(k.created_by)`;
     return key;
   }
 }

@@ -77,6 +77,8 @@ export async function readKeyStandings(prisma: Prisma, apiKeyIds: string[], now 
       limitPeriod: true,
       periodStart: true,
       periodSpent: true,
+      // A key whose maker an admin disabled is revoked with them (ADR 044).
+      createdBy: { select: { disabledAt: true } },
     },
   });
   // A team key spends while its maker may (ADR 033): their roles, for the keys others made.
@@ -92,7 +94,8 @@ export async function readKeyStandings(prisma: Prisma, apiKeyIds: string[], now 
     members.find((m) => m.teamId === row.userId && m.userId === row.createdById)?.role ?? null;
   const byId = new Map(rows.map((row) => [row.id, row]));
   return apiKeyIds.map((id) => {
-    const row = byId.get(id);
+    const found = byId.get(id);
+    const row = found?.createdBy.disabledAt ? undefined : found;
     const maker = row && { ...row, creatorRole: roleOf(row) };
     return { id, refusal: keyRefusal(row, now, maker), expiresAt: row?.expiresAt ?? null };
   });

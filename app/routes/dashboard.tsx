@@ -6,6 +6,7 @@ import { can } from "#app/accounts/account-scope.server.ts";
 import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
+import { SettingsLink } from "#app/components/settings-link.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
 import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
 import { cn } from "#app/utils/cn.ts";
@@ -59,6 +60,7 @@ const NAV: {
 const ADMIN_NAV = [
   { to: "/dashboard/admin", label: "Admin", end: true },
   { to: "/dashboard/admin/providers", label: "Providers" },
+  { to: "/dashboard/admin/users", label: "Users" },
 ];
 
 export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
@@ -95,6 +97,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
               {loaderData.balance} credits
             </span>
             <ThemeToggle className="hidden xl:block" />
+            <SettingsLink className="hidden xl:block" />
             <Form method="post" action="/logout" className="hidden xl:block">
               <Button type="submit" variant="ghost" size="sm">
                 Sign out
@@ -115,6 +118,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
                 <p className="truncate px-3 pt-2 text-xs text-muted-foreground">
                   {loaderData.email}
                 </p>
+                <NavItem to="/dashboard/settings" label="Settings" />
                 <Form method="post" action="/logout">
                   <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
                     Sign out

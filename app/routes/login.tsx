@@ -90,6 +90,12 @@ export default function Login({ actionData }: Route.ComponentProps) {
             autoComplete: "current-password",
           }}
         />
+        <Link
+          to="/forgot-password"
+          className="justify-self-start text-sm underline underline-offset-4"
+        >
+          Forgot password?
+        </Link>
         <Button type="submit">Sign in</Button>
       </Form>
     </AuthCard>

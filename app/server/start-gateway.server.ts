@@ -20,6 +20,7 @@ import { createHttpServer } from "./http-server.server.ts";
 import { createLogger, endLog } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
 import { prepareProviders, warnWhenNoProvider } from "./prepare-providers.server.ts";
+import { mailDeliveryKind } from "../accounts/mailer.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
 
 /**
@@ -46,6 +47,8 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   process.env.SESSION_SECRET = resolveSessionSecret(env.SESSION_SECRET, env.DATA_DIR);
   // The seed's free top-up is on for local starts and off in production, unless FREE_ONRAMP says otherwise.
   process.env.FREE_ONRAMP = String(env.FREE_ONRAMP ?? env.NODE_ENV !== "production");
+  // Without SMTP_URL, a local start logs password reset links; production has none (ADR 044).
+  process.env.MAIL_DELIVERY = mailDeliveryKind(env);
   // Local starts keep a generated key in the data directory, like the session secret.
   if (env.NODE_ENV !== "production")
     process.env.ENCRYPTION_KEY = resolveEncryptionKey(env.ENCRYPTION_KEY, env.DATA_DIR);

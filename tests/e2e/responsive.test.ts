@@ -311,6 +311,7 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
     "Models",
     "Admin",
     "Providers",
+    "Users",
   ]);
   await page.screenshot({ path: join(SCREENSHOTS, "phone-menu-open.png") });
   await menu.getByRole("link", { name: "Usage" }).click();

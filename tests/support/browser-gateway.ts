@@ -19,7 +19,13 @@ export const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results")
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-export function setupBrowserGateway(options: { prepare?: (prisma: Prisma) => Promise<void> } = {}) {
+export function setupBrowserGateway(
+  options: {
+    prepare?: (prisma: Prisma) => Promise<void>;
+    /** More environment for the gateway process, read when it starts (SMTP_URL of a test's mail server). */
+    env?: () => Record<string, string>;
+  } = {},
+) {
   const db = setupTestDatabase();
   const env = {} as {
     prisma: Prisma;
@@ -38,6 +44,7 @@ export function setupBrowserGateway(options: { prepare?: (prisma: Prisma) => Pro
       OPENAI_API_KEY: "sk-fake",
       OPENAI_BASE_URL: env.fake.baseUrl,
       LOG_LEVEL: "warn",
+      ...options.env?.(),
     });
     env.browser = await launchBrowser();
   }, 60_000);
