@@ -19,6 +19,8 @@ export default [
     route("teams", "routes/dashboard.teams.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
+    // Every other dashboard address: a 404 inside the dashboard layout.
+    route("*", "routes/dashboard.$.tsx", { id: "dashboard-not-found" }),
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   route("dashboard/switch", "routes/dashboard.switch.ts"),
