@@ -667,7 +667,7 @@ test("provider keys (BYOK): saved sealed, shown by prefix, replaced, removed; ba
   expect(stored.secret).not.toContain(KEY);
 
   for (const [fields, message] of [
-    [{ intent: "save", provider: "own-test", apiKey: "short" }, /apiKey: must be at least 8/],
+    [{ intent: "save", provider: "own-test", apiKey: "short" }, /A key has at least 8 characters/],
     [{ intent: "save", provider: "nobody", apiKey: KEY }, /No such provider/],
     [{ intent: "remove", provider: "own-test" }, /Tick the box to confirm/],
   ] as const) {

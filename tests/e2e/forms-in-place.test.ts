@@ -90,6 +90,26 @@ test("a key's rules: a bad value and a model typo answer next to their fields, t
   await page.close();
 });
 
+test("a provider key too short to be one answers beside its field, in the page", async () => {
+  const page = await signedInPage();
+  await page.goto(url("/dashboard/provider-keys"));
+  const field = page.getByLabel(/^Your .+ key$/).first();
+  await field.fill("sk-1");
+  await page.evaluate(() =>
+    document.querySelectorAll("form").forEach((form) => (form.noValidate = true)),
+  );
+  await page.getByRole("button", { name: "Save" }).first().click();
+  await expect
+    .poll(() => page.getByText("A key has at least 8 characters").isVisible(), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  await shot(page, "forms-provider-key-too-short");
+  expect(await page.getByText("That request was not valid").count()).toBe(0);
+  expect(await page.getByRole("heading", { name: "Your provider keys" }).isVisible()).toBe(true);
+  await page.close();
+});
+
 /** Sends the form the way a hurried hand does: press on the button, then let go, as two events. */
 async function pressAndRelease(page: Page, name: string) {
   const box = (await page.getByRole("button", { name }).boundingBox())!;
