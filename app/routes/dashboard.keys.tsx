@@ -208,7 +208,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
     lastResult: navigation.state === "idle" ? actionData?.result : undefined,
     constraint: getZodConstraint(CreateKeySchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: KeyActionSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <div className="grid gap-6">

@@ -203,7 +203,7 @@ test("the site-wide 404 has the site header; public pages know who is signed in"
   await anonymous.close();
 
   const page = await signedInPage(DESKTOP);
-  for (const path of ["/", "/models", "/docs", "/no-such-page"]) {
+  for (const path of ["/", "/models", "/docs", "/invite/not-a-token", "/no-such-page"]) {
     await page.goto(url(path));
     await shot(page, `forms-signed-in${path.replaceAll("/", "-")}`);
     expect(await page.getByRole("link", { name: "Sign in" }).count(), path).toBe(0);
