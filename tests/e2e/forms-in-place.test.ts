@@ -90,6 +90,38 @@ test("a key's rules: a bad value and a model typo answer next to their fields, t
   await page.close();
 });
 
+test("without JavaScript, on a phone: the limits form answers in the page with what was typed", async () => {
+  const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+  const page = await context.newPage();
+  await signUpInBrowser(
+    page,
+    env.gateway.baseUrl,
+    `forms-nojs-${crypto.randomUUID()}@example.test`,
+  );
+  await createKey(page, "phone key");
+  await page.getByRole("link", { name: "phone key", exact: true }).click();
+  await page.waitForURL(/\/dashboard\/keys\/[0-9a-f-]{36}$/);
+  const rules = page.locator("#rules");
+  await rules.getByLabel("Tokens per minute").fill("12.5");
+  await rules.getByLabel("Only these models").fill("gpt-frosm");
+  await page.evaluate(
+    () => (document.querySelector<HTMLFormElement>("#rules form")!.noValidate = true),
+  );
+  await rules.getByRole("button", { name: "Save limits" }).click();
+  await page.waitForLoadState();
+  await shot(page, "forms-key-rules-nojs-phone");
+  expect(await rules.getByText("Enter a whole number", { exact: true }).isVisible()).toBe(true);
+  expect(await rules.getByLabel("Tokens per minute").inputValue()).toBe("12.5");
+  expect(await rules.getByLabel("Only these models").inputValue()).toBe("gpt-frosm");
+  // Nothing of the page, form included, reaches past the phone's edge.
+  expect(
+    await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+  ).toBe(0);
+  await context.close();
+});
+
 test("a provider key too short to be one answers beside its field, in the page", async () => {
   const page = await signedInPage();
   await page.goto(url("/dashboard/provider-keys"));
