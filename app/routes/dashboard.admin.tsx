@@ -1,7 +1,10 @@
-import { data, Form } from "react-router";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
+import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
@@ -101,9 +104,10 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
-  const form = Object.fromEntries(await readForm(request));
+  const formData = await readForm(request);
+  const form = Object.fromEntries(formData);
   if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
-  if (form.intent === "grant") return grant(form, { id: adminId, request });
+  if (form.intent === "grant") return grant(formData, { id: adminId, request });
   if (form.intent === "alias" || form.intent === "alias-delete")
     return changeAlias(form, { id: adminId, request });
   const parsed = MappingUpdateSchema.safeParse(form);
@@ -130,15 +134,23 @@ export async function action({ request }: Route.ActionArgs) {
   return { message: "Saved. New requests use these prices now.", id };
 }
 
-async function grant(form: Record<string, unknown>, admin: { id: string; request: Request }) {
-  const parsed = GrantSchema.safeParse(form);
-  if (!parsed.success)
-    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-  const { email, credits, note, token } = parsed.data;
+/** Credits for a user; what the form got wrong answers beside its field (`grant`), typed values kept. */
+async function grant(form: FormData, admin: { id: string; request: Request }) {
+  const submission = parseWithZod(form, { schema: GrantSchema });
+  if (submission.status !== "success")
+    return data({ message: null, id: null, grant: submission.reply() }, { status: 400 });
+  const { email, credits, note, token } = submission.value;
   const prisma = getAccounts().prisma;
   const granted = await grantCredits(prisma, { adminId: admin.id, email, credits, note, token });
   if (!granted)
-    return data({ message: `No user has the email ${email}`, id: null }, { status: 404 });
+    return data(
+      {
+        message: null,
+        id: null,
+        grant: submission.reply({ fieldErrors: { email: [`No user has the email ${email}`] } }),
+      },
+      { status: 404 },
+    );
   if (!granted.replayed)
     await audit(prisma, admin.request, {
       action: "credits_granted",
@@ -151,6 +163,7 @@ async function grant(form: Record<string, unknown>, admin: { id: string; request
       ? "Already granted: this form was submitted before."
       : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
     id: null,
+    grant: submission.reply({ resetForm: true }),
   };
 }
 
@@ -263,25 +276,10 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         <h2 id="grant-credits" className="text-lg font-semibold tracking-tight">
           Grant credits
         </h2>
-        <Form method="post" className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="grant" />
-          <input type="hidden" name="token" value={loaderData.grantToken} />
-          <label className="grid gap-1 text-sm">
-            User's email
-            <Input name="email" type="email" required className="w-64" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Credits
-            <Input name="credits" type="number" min={1} required className="w-32" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Why
-            <Input name="note" required maxLength={500} className="w-64" />
-          </label>
-          <Button type="submit" variant="outline">
-            Grant
-          </Button>
-        </Form>
+        <GrantForm
+          token={loaderData.grantToken}
+          lastResult={actionData && "grant" in actionData ? actionData.grant : undefined}
+        />
       </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Model limits</h2>
@@ -439,6 +437,56 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </table>
       </div>
     </div>
+  );
+}
+
+/** Credits for a user by email, with the reason the audit log shows. */
+function GrantForm({
+  token,
+  lastResult,
+}: {
+  token: string;
+  lastResult?: SubmissionResult<string[]>;
+}) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    // Not "grant": its credits field would share its id with the section's heading.
+    id: "grant-form",
+    lastResult: navigation.state === "idle" ? lastResult : undefined,
+    constraint: getZodConstraint(GrantSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: GrantSchema }),
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Form
+      method="post"
+      className="grid gap-3 sm:grid-cols-[16rem_8rem_16rem_auto] sm:items-start"
+      {...getFormProps(form)}
+    >
+      <div className="empty:hidden sm:col-span-4">
+        <FormErrors errors={form.errors} />
+      </div>
+      <input type="hidden" name="intent" value="grant" />
+      <input type="hidden" name="token" value={token} />
+      <FormField
+        label="User's email"
+        errors={fields.email.errors}
+        inputProps={getInputProps(fields.email, { type: "email" })}
+      />
+      <FormField
+        label="Credits"
+        errors={fields.credits.errors}
+        inputProps={getInputProps(fields.credits, { type: "number" })}
+      />
+      <FormField
+        label="Why"
+        errors={fields.note.errors}
+        inputProps={getInputProps(fields.note, { type: "text" })}
+      />
+      <Button type="submit" variant="outline" className="justify-self-start sm:mt-5">
+        Grant
+      </Button>
+    </Form>
   );
 }
 

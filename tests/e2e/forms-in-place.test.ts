@@ -142,6 +142,44 @@ test("a provider key too short to be one answers beside its field, in the page",
   await page.close();
 });
 
+test("an admin's grant: an unknown email or a bad amount answers beside its field, typed values kept", async () => {
+  const admin = await createUser(env.prisma, { role: "ADMIN" });
+  const page = await env.browser.newPage({ viewport: DESKTOP });
+  await page.goto(url("/login"));
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(url("/dashboard"));
+  await page.goto(url("/dashboard/admin"));
+  const grant = page.getByRole("region", { name: "Grant credits" });
+  await grant.getByLabel("User's email").fill("nobody@example.test");
+  await grant.getByLabel("Credits").fill("5");
+  await grant.getByLabel("Why").fill("a voucher");
+  await grant.getByRole("button", { name: "Grant" }).click();
+  await expect
+    .poll(() => grant.getByText("No user has the email nobody@example.test").isVisible(), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  await shot(page, "forms-admin-grant-unknown-email");
+  expect(await grant.getByLabel("User's email").getAttribute("aria-invalid")).toBe("true");
+  expect(await grant.getByLabel("Credits").inputValue()).toBe("5");
+  expect(await grant.getByLabel("Why").inputValue()).toBe("a voucher");
+
+  await grant.getByLabel("User's email").fill(admin.email);
+  await grant.getByLabel("Credits").fill("0");
+  await page.evaluate(() =>
+    document.querySelectorAll("form").forEach((form) => (form.noValidate = true)),
+  );
+  await grant.getByRole("button", { name: "Grant" }).click();
+  await expect
+    .poll(() => grant.getByText("At least 1 credit").isVisible(), { timeout: 10_000 })
+    .toBe(true);
+  expect(await grant.getByLabel("Credits").getAttribute("aria-invalid")).toBe("true");
+  expect(await grant.getByLabel("Why").inputValue()).toBe("a voucher");
+  await page.close();
+});
+
 /** Sends the form the way a hurried hand does: press on the button, then let go, as two events. */
 async function pressAndRelease(page: Page, name: string) {
   const box = (await page.getByRole("button", { name }).boundingBox())!;
