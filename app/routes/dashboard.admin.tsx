@@ -108,8 +108,8 @@ export async function action({ request }: Route.ActionArgs) {
   const form = Object.fromEntries(formData);
   if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
   if (form.intent === "grant") return grant(formData, { id: adminId, request });
-  if (form.intent === "alias" || form.intent === "alias-delete")
-    return changeAlias(form, { id: adminId, request });
+  if (form.intent === "alias") return saveAlias(formData, { id: adminId, request });
+  if (form.intent === "alias-delete") return changeAlias(form, { id: adminId, request });
   const parsed = MappingUpdateSchema.safeParse(form);
   if (!parsed.success) {
     return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
@@ -167,19 +167,37 @@ async function grant(form: FormData, admin: { id: string; request: Request }) {
   };
 }
 
+/** An alias set: a bad, taken or unknown name answers beside its field (`alias`), typed values kept. */
+async function saveAlias(form: FormData, admin: { id: string; request: Request }) {
+  const submission = parseWithZod(form, { schema: AliasSchema });
+  if (submission.status !== "success")
+    return data({ message: null, id: null, alias: submission.reply() }, { status: 400 });
+  const { name, model } = submission.value;
+  try {
+    const alias = await setAlias(getAccounts().prisma, name, model, admin);
+    return {
+      message: `${alias.name} now stands for ${alias.model}.`,
+      id: null,
+      alias: submission.reply({ resetForm: true }),
+    };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    // The library says which field ("name: ..."): the form shows it there, without the prefix.
+    const field = error.param === "name" || error.param === "model" ? error.param : "";
+    const text = error.message.replace(/^(name|model): /, "");
+    const reply = submission.reply({ fieldErrors: { [field]: [upperFirst(text)] } });
+    return data({ message: null, id: null, alias: reply }, { status: error.status });
+  }
+}
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 async function changeAlias(form: Record<string, unknown>, admin: { id: string; request: Request }) {
   const prisma = getAccounts().prisma;
   try {
-    if (form.intent === "alias-delete") {
-      const { name } = AliasDeleteSchema.parse(form);
-      await deleteAlias(prisma, name, admin);
-      return { message: `Removed the alias ${name}.`, id: null };
-    }
-    const parsed = AliasSchema.safeParse(form);
-    if (!parsed.success)
-      return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-    const alias = await setAlias(prisma, parsed.data.name, parsed.data.model, admin);
-    return { message: `${alias.name} now stands for ${alias.model}.`, id: null };
+    const { name } = AliasDeleteSchema.parse(form);
+    await deleteAlias(prisma, name, admin);
+    return { message: `Removed the alias ${name}.`, id: null };
   } catch (error) {
     if (error instanceof GatewayError)
       return data({ message: error.message, id: null }, { status: error.status });
@@ -377,32 +395,10 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
             </table>
           </div>
         ) : null}
-        <Form method="post" className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="alias" />
-          <label className="grid gap-1 text-sm">
-            Alias
-            <Input name="name" required maxLength={64} placeholder="fast" className="w-48" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Model
-            <Input
-              name="model"
-              required
-              maxLength={200}
-              list="alias-models"
-              placeholder="gpt-6.2-sol"
-              className="w-64"
-            />
-          </label>
-          <datalist id="alias-models">
-            {loaderData.models.map((model) => (
-              <option key={model.slug} value={model.slug} />
-            ))}
-          </datalist>
-          <Button type="submit" variant="outline">
-            Save alias
-          </Button>
-        </Form>
+        <AliasForm
+          models={loaderData.models.map((model) => model.slug)}
+          lastResult={actionData && "alias" in actionData ? actionData.alias : undefined}
+        />
       </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Audit log</h2>
@@ -485,6 +481,58 @@ function GrantForm({
       />
       <Button type="submit" variant="outline" className="justify-self-start sm:mt-5">
         Grant
+      </Button>
+    </Form>
+  );
+}
+
+/** One more name for a model; the model field suggests the catalog's slugs. */
+function AliasForm({
+  models,
+  lastResult,
+}: {
+  models: string[];
+  lastResult?: SubmissionResult<string[]>;
+}) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "alias-form",
+    lastResult: navigation.state === "idle" ? lastResult : undefined,
+    constraint: getZodConstraint(AliasSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AliasSchema }),
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Form
+      method="post"
+      className="grid gap-3 sm:grid-cols-[12rem_16rem_auto] sm:items-start"
+      {...getFormProps(form)}
+    >
+      <div className="empty:hidden sm:col-span-3">
+        <FormErrors errors={form.errors} />
+      </div>
+      <input type="hidden" name="intent" value="alias" />
+      <FormField
+        label="Alias"
+        errors={fields.name.errors}
+        inputProps={{ ...getInputProps(fields.name, { type: "text" }), placeholder: "fast" }}
+      />
+      <FormField
+        label="Model"
+        errors={fields.model.errors}
+        inputProps={{
+          ...getInputProps(fields.model, { type: "text" }),
+          list: "alias-models",
+          placeholder: "gpt-6.2-sol",
+        }}
+      />
+      <datalist id="alias-models">
+        {models.map((slug) => (
+          <option key={slug} value={slug} />
+        ))}
+      </datalist>
+      <Button type="submit" variant="outline" className="justify-self-start sm:mt-5">
+        Save alias
       </Button>
     </Form>
   );

@@ -177,6 +177,20 @@ test("an admin's grant: an unknown email or a bad amount answers beside its fiel
     .toBe(true);
   expect(await grant.getByLabel("Credits").getAttribute("aria-invalid")).toBe("true");
   expect(await grant.getByLabel("Why").inputValue()).toBe("a voucher");
+
+  // An alias for a model that does not exist: said beside the model, with a suggestion.
+  const aliases = page.getByRole("region", { name: "Model aliases" });
+  await aliases.getByLabel("Alias").fill("speedy");
+  await aliases.getByLabel("Model").fill("gpt-frms");
+  await aliases.getByRole("button", { name: "Save alias" }).click();
+  await expect
+    .poll(() => aliases.getByText("No model is called 'gpt-frms'").isVisible(), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  await shot(page, "forms-admin-alias-unknown-model");
+  expect(await aliases.getByLabel("Model").getAttribute("aria-invalid")).toBe("true");
+  expect(await aliases.getByLabel("Alias").inputValue()).toBe("speedy");
   await page.close();
 });
 
