@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { setupBrowserGateway, shot } from "../support/browser-gateway.ts";
-import { signUpInBrowser } from "../support/browser.ts";
+import { seriousViolations, signUpInBrowser } from "../support/browser.ts";
 import { createCatalogEntry, createUser, TEST_PASSWORD } from "../support/factories.ts";
 
 const env = setupBrowserGateway({
@@ -87,6 +87,7 @@ test("a key's rules: a bad value and a model typo answer next to their fields, t
   expect(await limits.textContent()).toContain("60");
   expect(await limits.textContent()).toContain("gpt-forms");
   await shot(page, "forms-key-rules-saved");
+  expect(await seriousViolations(page)).toEqual([]);
   await page.close();
 });
 
