@@ -94,6 +94,11 @@ describe("parseEnv", () => {
       { ENCRYPTION_KEY_PREVIOUS: `${"b".repeat(64)},not-a-key` },
       "ENCRYPTION_KEY_PREVIOUS entry 2 must be 32 random bytes as 64 hex characters",
     ],
+    [
+      { PAYMENT_RECONCILE_AFTER_SECONDS: "0" },
+      "PAYMENT_RECONCILE_AFTER_SECONDS must be at least 1",
+    ],
+    [{ PAYMENT_RECONCILE_AFTER_SECONDS: "5m" }, "PAYMENT_RECONCILE_AFTER_SECONDS must be a number"],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);

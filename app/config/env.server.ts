@@ -161,6 +161,13 @@ export const EnvSchema = z.object({
     .optional(),
   /** Where the Stripe SDK sends its calls instead of api.stripe.com (a fake Stripe, stripe-mock). */
   STRIPE_API_BASE: optionalUrl,
+  /** Pending payments older than this are checked with Stripe, in case their webhook never came (ADR 045). */
+  PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(86_400, "must be at most 86400")
+    .default(300),
   /** The seed's free top-up (POST /api/payments/onramp): on unless NODE_ENV=production. */
   FREE_ONRAMP: z
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })

@@ -1,6 +1,7 @@
 import { usdPerToken } from "../utils/money.ts";
 import type { CatalogModel } from "./catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
+import { servedCatalog } from "./served-models.server.ts";
 
 // What the canonical request forwards to every provider...
 const SUPPORTED_PARAMETERS = [
@@ -30,9 +31,10 @@ export function supportedParameters(model: CatalogModel) {
  * like in US dollars per token, `context_length`, `supported_parameters`, and
  * `canonical_slug`, the OpenRouter id every model also answers to. An admin's
  * alias is an entry of its own, with `alias_for` naming its model (ADR 038).
+ * Only models a provider with a key serves now are listed (ADR 042).
  */
 export async function listModels(gateway: Gateway) {
-  const { models, aliases } = await gateway.catalog.load();
+  const { models, aliases } = await servedCatalog(gateway);
   const entry = (model: CatalogModel, alias?: string) => {
     const { prices } = model.routes[0]!;
     return {
@@ -66,13 +68,11 @@ export async function listModels(gateway: Gateway) {
       providers: model.routes.map((route) => route.providerSlug),
     };
   };
-  const served = (model: CatalogModel | undefined): model is CatalogModel =>
-    model !== undefined && model.routes.length > 0;
   const data = [
-    ...[...models.values()].filter(served).map((model) => entry(model)),
+    ...[...models.values()].map((model) => entry(model)),
     ...[...aliases].flatMap(([alias, slug]) => {
       const model = models.get(slug);
-      return served(model) ? [entry(model, alias)] : [];
+      return model ? [entry(model, alias)] : [];
     }),
   ].sort((a, b) => a.id.localeCompare(b.id));
   // One page: Anthropic's paging fields say so.

@@ -4,6 +4,7 @@ import type { Gateway } from "./gateway.server.ts";
 import { supportedParameters } from "./list-models.server.ts";
 import { modelNotFound } from "./route-choice.server.ts";
 import { openRouterProviderName } from "./openrouter-names.ts";
+import { configuredProviders, servedCatalog } from "./served-models.server.ts";
 
 // OpenRouter's model listing (GET /api/v1/models) and a model's endpoints (GET
 // /api/v1/models/<author>/<slug>/endpoints), as its SDK's Model and
@@ -87,12 +88,11 @@ function modelEntry(model: CatalogModel, alias?: string) {
 
 const MAX_PAGE = 1000;
 
-/** GET /api/v1/models?offset=&limit=: the models with a provider, then the aliases, by id. */
+/** GET /api/v1/models?offset=&limit=: the models a provider with a key serves, then their aliases, by id. */
 export async function listOpenRouterModels(gateway: Gateway, request: Request) {
-  const { models, aliases } = await gateway.catalog.load();
-  const served = [...models.values()].filter((model) => model.routes.length > 0);
+  const { models, aliases } = await servedCatalog(gateway);
   const entries = [
-    ...served.map((model) => modelEntry(model)),
+    ...[...models.values()].map((model) => modelEntry(model)),
     ...[...aliases]
       .map(([alias, slug]) => ({ alias, model: models.get(slug) }))
       .filter((entry): entry is { alias: string; model: CatalogModel } =>
@@ -132,8 +132,11 @@ export async function listOpenRouterEndpoints(gateway: Gateway, author: string, 
     throw modelNotFound(name, names.keys(), "/api/v1/models");
   }
   const { model } = found;
+  // Only the providers that have a key (none: no endpoint): the others cannot take a call now (ADR 042).
+  const configured = await configuredProviders(gateway);
+  const routes = model.routes.filter((route) => configured.has(route.providerSlug));
   const rows = await gateway.prisma.provider.findMany({
-    where: { slug: { in: model.routes.map((route) => route.providerSlug) } },
+    where: { slug: { in: routes.map((route) => route.providerSlug) } },
     select: { slug: true, name: true },
   });
   const providerNames = new Map(rows.map((row) => [row.slug, row.name]));
@@ -143,7 +146,7 @@ export async function listOpenRouterEndpoints(gateway: Gateway, author: string, 
     created: Math.floor(model.createdAt.getTime() / 1000),
     description: describe(model),
     architecture: architecture(model),
-    endpoints: model.routes.map((route) => {
+    endpoints: routes.map((route) => {
       const providerName = openRouterProviderName(
         route.providerSlug,
         providerNames.get(route.providerSlug),

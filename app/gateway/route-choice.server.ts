@@ -4,6 +4,7 @@ import type { ChatRequest, ProviderPreferences } from "./chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { closestNames, splitVariant, type ModelVariant } from "./model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
+import { notConfiguredMessage } from "./providers/provider-setup.ts";
 import { speedKey, type Speed } from "./provider-speeds.server.ts";
 
 /** Where a client's API lists the models, for the 404 of a name it does not know. */
@@ -40,6 +41,22 @@ export async function requireModel(
   if (found) return found;
   const { names } = await gateway.catalog.load();
   throw modelNotFound(name, names.keys(), listing, param);
+}
+
+/** The 503 of a model none of whose providers has a key: it says what to set (ADR 042). */
+export async function notConfigured(gateway: Gateway, model: string, routes: RouteOption[]) {
+  const noneAtAll = (await gateway.providers.adapters()).size === 0;
+  const providers = routes.map((route) => route.providerSlug);
+  return new GatewayError(503, notConfiguredMessage(model, providers, noneAtAll), {
+    type: "upstream_error",
+    code: "provider_not_configured",
+  });
+}
+
+/** Whether some route of these goes through a provider that has a key (the gateway's or the user's own). */
+export async function servedByAnyKey(gateway: Gateway, userId: string, routes: RouteOption[]) {
+  const [configured] = await routesWithOwnKeys(gateway, userId, [routes]);
+  return configured!.length > 0;
 }
 
 export interface RouteChoice {
@@ -90,12 +107,12 @@ export async function chooseRoutes(
     userId,
     usable.map(({ model: candidate }) => candidate.routes),
   );
-  if (configured.every((routes) => routes.length === 0)) {
-    throw new GatewayError(503, `No provider for '${chat.model}' is configured on this gateway`, {
-      type: "upstream_error",
-      code: "provider_not_configured",
-    });
-  }
+  if (configured.every((routes) => routes.length === 0))
+    throw await notConfigured(
+      gateway,
+      chat.model,
+      usable.flatMap(({ model: candidate }) => candidate.routes),
+    );
   const sorts = usable.map(({ variant }) => sortFor(chat.provider, variant));
   const speeds = sorts.some((sort) => sort === "throughput" || sort === "latency")
     ? await gateway.speeds.all()

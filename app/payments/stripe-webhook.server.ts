@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
 import { readBodyText } from "../http/read-json-body.server.ts";
 import type { Logger } from "../server/logger.server.ts";
+import { creditPaidSession, fetchReceipt, idOf } from "./checkout-session.server.ts";
 import {
   creditPayment,
   markPaymentFailed,
@@ -79,18 +80,7 @@ async function applyEvent(prisma: Prisma, stripe: Stripe, log: Logger, event: St
       if (session.mode === "setup" && session.metadata?.purpose === "auto_topup")
         return cardSaved(prisma, stripe, session);
       if (session.mode !== "payment") return "ignored";
-      // Paid later (bank debits): async_payment_succeeded will say so.
-      if (session.payment_status !== "paid") return "awaiting payment";
-      const outcome = await creditPayment(prisma, {
-        paymentId: session.metadata?.payment_id,
-        amountCents: session.amount_total ?? -1,
-        currency: session.currency ?? "",
-        checkoutSessionId: session.id,
-        paymentIntentId: idOf(session.payment_intent),
-      });
-      if (outcome === "credited")
-        await fetchReceipt(prisma, stripe, log, idOf(session.payment_intent));
-      return outcome;
+      return creditPaidSession({ prisma, stripe, log }, session);
     }
     case "payment_intent.succeeded": {
       const intent = event.data.object;
@@ -102,7 +92,7 @@ async function applyEvent(prisma: Prisma, stripe: Stripe, log: Logger, event: St
         currency: intent.currency,
         paymentIntentId: intent.id,
       });
-      if (outcome === "credited") await fetchReceipt(prisma, stripe, log, intent.id);
+      if (outcome === "credited") await fetchReceipt({ prisma, stripe, log }, intent.id);
       return outcome;
     }
     case "checkout.session.async_payment_failed":
@@ -149,35 +139,5 @@ async function applyEvent(prisma: Prisma, stripe: Stripe, log: Logger, event: St
     }
     default:
       return "ignored";
-  }
-}
-
-/** An id, whether Stripe sent it alone or expanded. */
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === "string" ? value : value.id;
-}
-
-/** The receipt of a payment just credited (display only: a failure is logged, not fatal). */
-async function fetchReceipt(
-  prisma: Prisma,
-  stripe: Stripe,
-  log: Logger,
-  paymentIntentId: string | null,
-) {
-  if (!paymentIntentId) return;
-  try {
-    const intent = await stripe.paymentIntents.retrieve(paymentIntentId, {
-      expand: ["latest_charge"],
-    });
-    const charge = intent.latest_charge;
-    if (charge && typeof charge !== "string")
-      await recordCharge(prisma, {
-        id: charge.id,
-        paymentIntentId,
-        receiptUrl: charge.receipt_url,
-      });
-  } catch (error) {
-    log.warn({ err: error, paymentIntentId }, "could not fetch a payment's receipt");
   }
 }

@@ -1,7 +1,6 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { Suspense } from "react";
-import { SpendChart } from "#app/components/lazy-spend-chart.tsx";
+import { SpendChart } from "#app/components/spend-chart.tsx";
 import {
   Card,
   CardContent,
@@ -102,13 +101,11 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
             {chart.series.length === 0 ? (
               <p className="text-sm text-muted-foreground">No requests in this period.</p>
             ) : (
-              <Suspense>
-                <SpendChart
-                  data={chart.data}
-                  series={chart.series}
-                  label={`${title}, last ${days} days: ${chart.series.join(", ")}`}
-                />
-              </Suspense>
+              <SpendChart
+                data={chart.data}
+                series={chart.series}
+                label={`${title}, last ${days} days: ${chart.series.join(", ")}`}
+              />
             )}
           </CardContent>
         </Card>
@@ -163,7 +160,7 @@ function ModelTable({
           <p className="text-sm text-muted-foreground">No requests yet.</p>
         ) : (
           <div tabIndex={0} className="overflow-x-auto">
-            <table className="w-full text-sm" aria-label="Models">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Models">
               <thead className="text-left">
                 <tr>
                   <th className="py-1.5 pr-3 font-medium">Model</th>
@@ -177,14 +174,26 @@ function ModelTable({
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.model} className="border-t">
-                    <td className="py-1.5 pr-3">{row.model}</td>
-                    <td className="py-1.5 pr-3 text-right">{row.requests}</td>
-                    <td className="py-1.5 pr-3 text-right">{row.errors}</td>
-                    <td className="py-1.5 pr-3 text-right">{row.cost}</td>
-                    <td className="py-1.5 pr-3 text-right whitespace-nowrap">
+                    <td className="py-1.5 pr-3 font-medium sm:font-normal">{row.model}</td>
+                    <td data-label="Requests" className="py-1.5 pr-3 text-right">
+                      {row.requests}
+                    </td>
+                    <td data-label="Errors" className="py-1.5 pr-3 text-right">
+                      {row.errors}
+                    </td>
+                    <td data-label="Credits" className="py-1.5 pr-3 text-right">
+                      {row.cost}
+                    </td>
+                    <td
+                      data-label="Avg latency"
+                      className="py-1.5 pr-3 text-right whitespace-nowrap"
+                    >
                       {row.latencyMs === null ? "–" : `${row.latencyMs} ms`}
                     </td>
-                    <td className="py-1.5 text-right whitespace-nowrap">
+                    <td
+                      data-label="Avg first token"
+                      className="py-1.5 text-right whitespace-nowrap"
+                    >
                       {row.ttftMs === null ? "–" : `${row.ttftMs} ms`}
                     </td>
                   </tr>

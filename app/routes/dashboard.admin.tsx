@@ -237,7 +237,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       ) : null}
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="w-full text-sm" aria-label="Model mappings">
+        <table className="max-lg:table-cards w-full text-sm" aria-label="Model mappings">
           <thead className="bg-muted text-left">
             <tr>
               {["Model", "Provider", "Input", "Cached input", "Output", "Enabled", ""].map(
@@ -255,9 +255,11 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                 <td className="px-3 py-2">
                   {mapping.model} {mapping.enabled ? null : <Badge variant="outline">off</Badge>}
                 </td>
-                <td className="px-3 py-2">{mapping.provider}</td>
+                <td data-label="Provider" className="px-3 py-2">
+                  {mapping.provider}
+                </td>
                 {(["inputPrice", "cachedInputPrice", "outputPrice"] as const).map((field) => (
-                  <td key={field} className="px-3 py-2">
+                  <td key={field} data-label={PRICE_LABELS[field]} className="px-3 py-2">
                     <Input
                       form={`mapping-${mapping.id}`}
                       name={field}
@@ -268,7 +270,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                     />
                   </td>
                 ))}
-                <td className="px-3 py-2">
+                <td data-label="Enabled" className="px-3 py-2">
                   <input
                     form={`mapping-${mapping.id}`}
                     type="checkbox"
@@ -307,7 +309,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       </div>
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="w-full text-sm" aria-label="Model limits">
+        <table className="max-sm:table-cards w-full text-sm" aria-label="Model limits">
           <thead className="bg-muted text-left">
             <tr>
               {["Model", "Context", "Max output", ""].map((heading) => (
@@ -322,7 +324,11 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
               <tr key={model.slug} className="border-t">
                 <td className="px-3 py-2">{model.slug}</td>
                 {(["contextLength", "maxOutputTokens"] as const).map((field) => (
-                  <td key={field} className="px-3 py-2">
+                  <td
+                    key={field}
+                    data-label={field === "contextLength" ? "Context" : "Max output"}
+                    className="px-3 py-2"
+                  >
                     <Input
                       form={`limits-${model.slug}`}
                       name={field}
@@ -359,7 +365,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
         {loaderData.aliases.length > 0 ? (
           <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-            <table className="w-full text-sm" aria-label="Model aliases">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Model aliases">
               <thead className="bg-muted text-left">
                 <tr>
                   {["Alias", "Model", "OpenRouter id", ""].map((heading) => (
@@ -373,8 +379,12 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                 {loaderData.aliases.map((alias) => (
                   <tr key={alias.name} className="border-t">
                     <td className="px-3 py-2 font-mono text-xs">{alias.name}</td>
-                    <td className="px-3 py-2">{alias.model}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{alias.openRouterId}</td>
+                    <td data-label="Model" className="px-3 py-2">
+                      {alias.model}
+                    </td>
+                    <td data-label="OpenRouter id" className="px-3 py-2 font-mono text-xs">
+                      {alias.openRouterId}
+                    </td>
                     <td className="px-3 py-2">
                       <Form method="post">
                         <input type="hidden" name="intent" value="alias-delete" />
@@ -407,7 +417,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         </p>
       </div>
       <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="w-full text-sm" aria-label="Audit log">
+        <table className="max-sm:table-cards w-full text-sm" aria-label="Audit log">
           <thead className="bg-muted text-left">
             <tr>
               {["When", "Who", "What", "Subject", "From"].map((heading) => (
@@ -423,10 +433,18 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
                 <td className="px-3 py-2 whitespace-nowrap">
                   {new Date(event.at).toLocaleString("en")}
                 </td>
-                <td className="px-3 py-2">{event.actor ?? "–"}</td>
-                <td className="px-3 py-2">{event.action.replaceAll("_", " ")}</td>
-                <td className="px-3 py-2 font-mono text-xs">{event.subject ?? "–"}</td>
-                <td className="px-3 py-2 font-mono text-xs">{event.ip}</td>
+                <td data-label="Who" className="px-3 py-2">
+                  {event.actor ?? "–"}
+                </td>
+                <td data-label="What" className="px-3 py-2">
+                  {event.action.replaceAll("_", " ")}
+                </td>
+                <td data-label="Subject" className="px-3 py-2 font-mono text-xs">
+                  {event.subject ?? "–"}
+                </td>
+                <td data-label="From" className="px-3 py-2 font-mono text-xs">
+                  {event.ip}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -435,6 +453,13 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
     </div>
   );
 }
+
+// The price columns' names, for each cell's label on a phone.
+const PRICE_LABELS = {
+  inputPrice: "Input",
+  cachedInputPrice: "Cached input",
+  outputPrice: "Output",
+};
 
 /** Credits for a user by email, with the reason the audit log shows. */
 function GrantForm({
@@ -456,7 +481,7 @@ function GrantForm({
   return (
     <Form
       method="post"
-      className="grid gap-3 sm:grid-cols-[16rem_8rem_16rem_auto] sm:items-start"
+      className="grid gap-3 max-w-3xl sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
       {...getFormProps(form)}
     >
       <div className="empty:hidden sm:col-span-4">
@@ -505,7 +530,7 @@ function AliasForm({
   return (
     <Form
       method="post"
-      className="grid gap-3 sm:grid-cols-[12rem_16rem_auto] sm:items-start"
+      className="grid gap-3 max-w-xl sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_auto] sm:items-start"
       {...getFormProps(form)}
     >
       <div className="empty:hidden sm:col-span-3">

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { useEffect } from "react";
-import { data, Form, redirect, useNavigation, useRevalidator } from "react-router";
+import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
@@ -37,6 +36,9 @@ import {
   startCardSetup,
 } from "#app/payments/auto-topup-settings.server.ts";
 import { describeZodError } from "#app/http/zod-issue.ts";
+import { paymentReturn } from "#app/payments/payment-return.server.ts";
+import { PaymentReturnStatus } from "#app/payments/payment-return-status.tsx";
+import { processLogger } from "#app/server/logger.server.ts";
 
 const PRESETS_USD = [10, 25, 50, 100];
 
@@ -74,7 +76,19 @@ export async function loader({ request }: Route.LoaderArgs) {
   const settings = await getPaymentSettings();
   const asked = new URL(request.url).searchParams;
   const returnedFrom = z.uuid().safeParse(asked.get("payment") ?? "");
-  const [user, credits, charges, payments, returned, autoTopUp] = await Promise.all([
+  // Which look at a returning payment this is (the page counts them in its URL).
+  const check = Math.max(0, Number.parseInt(asked.get("check") ?? "", 10) || 0);
+  // Back from Checkout: that payment's state, asking Stripe until it is credited (ADR 045);
+  // first, so that the balance and lists below include what it credited.
+  const returned = returnedFrom.success
+    ? await paymentReturn(
+        { prisma, log: processLogger(), stripe: settings.stripe?.stripe },
+        { accountId, paymentId: returnedFrom.data, check },
+      )
+    : null;
+  // Credited by this very look: once more, so that the layout's balance (read beside it) shows it too.
+  if (returned?.justCredited) throw redirect(`/dashboard/credits?payment=${returned.paymentId}`);
+  const [user, credits, charges, payments, autoTopUp] = await Promise.all([
     prisma.user.findUniqueOrThrow({ where: { id: accountId }, select: { balance: true } }),
     prisma.onrampTransaction.findMany({
       where: { userId: accountId },
@@ -91,10 +105,6 @@ export async function loader({ request }: Route.LoaderArgs) {
       orderBy: { createdAt: "desc" },
       take: 50,
     }),
-    // Back from Checkout: that payment's state, until the webhook has credited it.
-    returnedFrom.success
-      ? prisma.payment.findFirst({ where: { id: returnedFrom.data, userId: accountId } })
-      : null,
     autoTopUpOf(prisma, accountId),
   ]);
   return {
@@ -103,11 +113,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     freeOnramp: settings.freeOnramp,
     paymentsConfigured: settings.stripe !== undefined,
     presets: PRESETS_USD,
-    returned: returned && {
-      credited: returned.status !== "PENDING" && returned.status !== "FAILED",
-      failed: returned.status === "FAILED",
-      credits: formatCredits(returned.credits),
-    },
+    returned,
     cancelled: asked.has("cancelled"),
     cardSaved: asked.get("card") === "saved",
     autoTopUp: autoTopUp && {
@@ -261,39 +267,16 @@ export async function action({ request }: Route.ActionArgs) {
   };
 }
 
-export const meta: Route.MetaFunction = ({ loaderData }) => [
-  { title: "Credits · LLM Gateway" },
-  // Waiting for Stripe's webhook: the page looks again every 2 s, with or without JavaScript.
-  ...(loaderData?.returned && !loaderData.returned.credited && !loaderData.returned.failed
-    ? [{ httpEquiv: "refresh", content: "2" }]
-    : []),
-];
+export const meta: Route.MetaFunction = () => [{ title: "Credits · LLM Gateway" }];
 
 export default function Credits({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const { returned } = loaderData;
-  const waiting = returned !== null && !returned.credited && !returned.failed;
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(() => void revalidator.revalidate(), 1_000);
-    return () => clearInterval(timer);
-  }, [waiting, revalidator]);
   return (
     <div className="grid gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Credits</h1>
       {returned ? (
-        <p
-          role="status"
-          data-testid="payment-status"
-          className="rounded-md border px-3 py-2 text-sm"
-        >
-          {returned.credited
-            ? `Payment received: ${returned.credits} credits added.`
-            : returned.failed
-              ? "The payment did not go through; nothing was charged or credited."
-              : "Payment received, crediting… (this page updates by itself)"}
-        </p>
+        <PaymentReturnStatus returned={returned} />
       ) : loaderData.cancelled ? (
         <p role="status" className="rounded-md border px-3 py-2 text-sm">
           Checkout cancelled: nothing was charged.
@@ -376,7 +359,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
             Payments
           </h2>
           <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-            <table className="w-full text-sm">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Payments">
               <thead className="bg-muted text-left">
                 <tr>
                   <th className="px-3 py-2 font-medium">When</th>
@@ -390,14 +373,18 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
                 {loaderData.payments.map((payment) => (
                   <tr key={payment.id} className="border-t">
                     <td className="px-3 py-2">{new Date(payment.at).toLocaleString("en")}</td>
-                    <td className="px-3 py-2">{payment.amountUsd}</td>
-                    <td className="px-3 py-2">
+                    <td data-label="Amount" className="px-3 py-2">
+                      {payment.amountUsd}
+                    </td>
+                    <td data-label="Status" className="px-3 py-2">
                       <Badge variant={payment.status === "paid" ? "secondary" : "outline"}>
                         {payment.status}
                       </Badge>
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">{payment.stripeId}</td>
-                    <td className="px-3 py-2">
+                    <td data-label="Stripe id" className="px-3 py-2 font-mono text-xs">
+                      {payment.stripeId}
+                    </td>
+                    <td data-label="Receipt" className="px-3 py-2">
                       {payment.receiptUrl ? (
                         <a
                           className="underline"

@@ -1,6 +1,5 @@
-import { Suspense } from "react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { SpendChart } from "#app/components/lazy-spend-chart.tsx";
+import { SpendChart } from "#app/components/spend-chart.tsx";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
@@ -231,13 +230,11 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <Suspense>
-            <SpendChart
-              data={loaderData.chart}
-              series={["Spent"]}
-              label={`Credits spent per day by ${key.name}, last ${days} days`}
-            />
-          </Suspense>
+          <SpendChart
+            data={loaderData.chart}
+            series={["Spent"]}
+            label={`Credits spent per day by ${key.name}, last ${days} days`}
+          />
         </CardContent>
       </Card>
       <div className="grid gap-4 md:grid-cols-2">

@@ -308,7 +308,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         </p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm">
+          <table className="max-md:table-cards w-full text-sm" aria-label="API keys">
             <thead className="bg-muted text-left">
               <tr>
                 <th className="px-3 py-2 font-medium">Name</th>
@@ -340,13 +340,17 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                       <div className="text-xs text-muted-foreground">by {key.createdBy}</div>
                     ) : null}
                   </td>
-                  <td className="px-3 py-2 font-mono">{key.prefix}…</td>
-                  <td className="px-3 py-2">{key.spent}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Key" className="px-3 py-2 font-mono">
+                    {key.prefix}…
+                  </td>
+                  <td data-label="Spent" className="px-3 py-2">
+                    {key.spent}
+                  </td>
+                  <td data-label="Limit" className="px-3 py-2">
                     {key.creditLimit ?? (key.periodLimit ? null : "none")}
                     {key.periodLimit ? <div>{key.periodLimit}</div> : null}
                   </td>
-                  <td className="px-3 py-2">
+                  <td data-label="Rules" className="px-3 py-2">
                     {key.rules ?? "none"}{" "}
                     <Link
                       to={`/dashboard/keys/${key.id}#rules`}
@@ -356,10 +360,12 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                       Change
                     </Link>
                   </td>
-                  <td className="px-3 py-2">
+                  <td data-label="Last used" className="px-3 py-2">
                     {key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"}
                   </td>
-                  <td className="px-3 py-2">{new Date(key.createdAt).toLocaleDateString("en")}</td>
+                  <td data-label="Created" className="px-3 py-2">
+                    {new Date(key.createdAt).toLocaleDateString("en")}
+                  </td>
                   <td className="flex flex-wrap justify-end gap-2 px-3 py-2">
                     {key.enabled || loaderData.mayLoosen ? (
                       <Form method="post">

@@ -123,7 +123,7 @@ export default function ProviderKeys({ loaderData, actionData }: Route.Component
             <p className="text-muted-foreground">No provider is enabled on this gateway.</p>
           ) : (
             <div tabIndex={0} className="overflow-x-auto">
-              <table className="w-full text-sm">
+              <table className="max-sm:table-cards w-full text-sm" aria-label="Provider keys">
                 <thead className="text-left">
                   <tr>
                     <th className="px-3 py-2 font-medium">Provider</th>
@@ -140,7 +140,7 @@ export default function ProviderKeys({ loaderData, actionData }: Route.Component
                         {provider.name}{" "}
                         <span className="text-muted-foreground">({provider.slug})</span>
                       </td>
-                      <td className="px-3 py-2">
+                      <td data-label="Your key" className="px-3 py-2">
                         {provider.key ? (
                           <>
                             <span className="font-mono">{provider.key.prefix}…</span>{" "}

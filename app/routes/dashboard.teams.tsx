@@ -334,7 +334,7 @@ function CurrentTeam({
         </CardHeader>
         <CardContent>
           <div tabIndex={0} className="overflow-x-auto">
-            <table className="w-full text-sm" aria-label="Members">
+            <table className="max-sm:table-cards w-full text-sm" aria-label="Members">
               <thead className="text-left">
                 <tr>
                   <th className="px-3 py-2 font-medium">Member</th>
@@ -356,9 +356,13 @@ function CurrentTeam({
                       {member.email}
                       {member.you ? <span className="text-muted-foreground"> (you)</span> : null}
                     </td>
-                    <td className="px-3 py-2">{member.role.toLowerCase()}</td>
-                    <td className="px-3 py-2 text-right">{member.thisMonth}</td>
-                    <td className="px-3 py-2">
+                    <td data-label="Role" className="px-3 py-2">
+                      {member.role.toLowerCase()}
+                    </td>
+                    <td data-label="Credits this month" className="px-3 py-2 text-right">
+                      {member.thisMonth}
+                    </td>
+                    <td data-label="Monthly limit" className="px-3 py-2">
                       {team.setsLimits ? (
                         <Form method="post" className="flex items-center gap-1">
                           <input type="hidden" name="intent" value="limit" />
@@ -380,7 +384,9 @@ function CurrentTeam({
                         (member.monthlyLimit ?? "none")
                       )}
                     </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{member.joined}</td>
+                    <td data-label="Joined" className="px-3 py-2 whitespace-nowrap">
+                      {member.joined}
+                    </td>
                     {team.manages ? (
                       <td className="flex flex-wrap gap-2 px-3 py-2">
                         <Form method="post" className="flex items-center gap-1">

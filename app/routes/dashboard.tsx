@@ -6,6 +6,8 @@ import { can } from "#app/accounts/account-scope.server.ts";
 import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
+import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
+import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
 import { cn } from "#app/utils/cn.ts";
 import { formatCredits } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
@@ -28,6 +30,8 @@ export async function loader({ request }: Route.LoaderArgs) {
     // The account switcher: personal, then each team; the one in use.
     account: scope.team ? { id: scope.accountId, name: scope.team.name } : null,
     teams: teams.map((team) => ({ id: team.id, name: team.name })),
+    // Nothing can be served yet: the layout's banner says what to set (ADR 042).
+    noProvider: await noProviderConfigured(),
     // The pages this role may open in the account in use (the others answer 403).
     may: {
       ownKeys: can(scope, "ownKeys"),
@@ -122,6 +126,9 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
+        {loaderData.noProvider && (
+          <NoProviderBanner admin={loaderData.role === "ADMIN"} className="mb-6" />
+        )}
         <Outlet />
       </main>
     </div>

@@ -181,7 +181,7 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
         </p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm" aria-label="Request log">
+          <table className="max-lg:table-cards w-full text-sm" aria-label="Request log">
             <thead className="bg-muted text-left">
               <tr>
                 {[
@@ -214,8 +214,10 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
                       {new Date(row.at).toLocaleString("en")}
                     </Link>
                   </td>
-                  <td className="px-3 py-2">{row.model}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Model" className="px-3 py-2">
+                    {row.model}
+                  </td>
+                  <td data-label="Provider" className="px-3 py-2">
                     {row.provider}
                     {row.byok ? (
                       <Badge
@@ -227,9 +229,13 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
                       </Badge>
                     ) : null}
                   </td>
-                  <td className="px-3 py-2">{row.key}</td>
-                  <td className="px-3 py-2 text-right">{row.input}</td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Key" className="px-3 py-2">
+                    {row.key}
+                  </td>
+                  <td data-label="Input" className="px-3 py-2 text-right">
+                    {row.input}
+                  </td>
+                  <td data-label="Output" className="px-3 py-2 text-right">
                     {row.output}
                     {row.usageSource === "ESTIMATED" ? (
                       <span title="Estimated by the gateway: the provider reported no usage">
@@ -243,12 +249,16 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
                       </span>
                     ) : null}
                   </td>
-                  <td className="px-3 py-2 text-right">{row.cost}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">{row.latencyMs} ms</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">
+                  <td data-label="Cost (credits)" className="px-3 py-2 text-right">
+                    {row.cost}
+                  </td>
+                  <td data-label="Latency" className="px-3 py-2 text-right whitespace-nowrap">
+                    {row.latencyMs} ms
+                  </td>
+                  <td data-label="First token" className="px-3 py-2 text-right whitespace-nowrap">
                     {row.ttftMs === null ? "–" : `${row.ttftMs} ms`}
                   </td>
-                  <td className="px-3 py-2">
+                  <td data-label="Status" className="px-3 py-2">
                     <Badge variant={row.status === "SUCCESS" ? "secondary" : "outline"}>
                       {row.status.toLowerCase()}
                     </Badge>
@@ -288,7 +298,7 @@ function SpendByMember({
         <p className="text-sm text-muted-foreground">No requests in the last 30 days.</p>
       ) : (
         <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm" aria-label="Spend by member">
+          <table className="max-sm:table-cards w-full text-sm" aria-label="Spend by member">
             <thead className="bg-muted text-left">
               <tr>
                 <th className="px-3 py-2 font-medium">Member</th>
@@ -309,9 +319,15 @@ function SpendByMember({
                       {member.email}
                     </Link>
                   </td>
-                  <td className="px-3 py-2 text-right">{member.requests}</td>
-                  <td className="px-3 py-2 text-right">{member.cost}</td>
-                  <td className="px-3 py-2 text-right">{member.thisMonth}</td>
+                  <td data-label="Requests (30 days)" className="px-3 py-2 text-right">
+                    {member.requests}
+                  </td>
+                  <td data-label="Credits (30 days)" className="px-3 py-2 text-right">
+                    {member.cost}
+                  </td>
+                  <td data-label="Credits this month" className="px-3 py-2 text-right">
+                    {member.thisMonth}
+                  </td>
                 </tr>
               ))}
             </tbody>

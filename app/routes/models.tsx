@@ -1,6 +1,9 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { SiteHeader } from "#app/components/site-header.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
+import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { configuredProviders } from "#app/gateway/served-models.server.ts";
 import { missingV1 } from "#app/gateway/unserved-api-paths.ts";
 import { wantsJsonOnly } from "#app/http/wants-json.ts";
 import { formatUsd, MICRO_PER_USD } from "#app/utils/money.ts";
@@ -16,6 +19,8 @@ export const middleware: Route.MiddlewareFunction[] = [
 ];
 
 export async function loader() {
+  // Which providers have a key now: the models of the others are marked, not hidden (ADR 042).
+  const configured = await configuredProviders(await getGateway());
   const models = await getAccounts().prisma.model.findMany({
     orderBy: [{ company: { name: "asc" } }, { slug: "asc" }],
     include: {
@@ -23,11 +28,12 @@ export async function loader() {
       mappings: {
         where: { enabled: true },
         orderBy: { priority: "asc" },
-        include: { provider: { select: { name: true } } },
+        include: { provider: { select: { name: true, slug: true } } },
       },
     },
   });
   return {
+    noProvider: configured.size === 0,
     models: models
       .filter((model) => model.mappings.length > 0)
       .map((model) => {
@@ -39,6 +45,7 @@ export async function loader() {
           contextLength: model.contextLength,
           maxOutputTokens: model.maxOutputTokens,
           providers: model.mappings.map((mapping) => mapping.provider.name),
+          served: model.mappings.some((mapping) => configured.has(mapping.provider.slug)),
           input: usd(primary.inputPrice),
           cachedInput: usd(primary.cachedInputPrice),
           output: usd(primary.outputPrice),
@@ -58,8 +65,9 @@ export default function Models({ loaderData }: Route.ComponentProps) {
         <p className="mt-2 text-muted-foreground">
           Prices per 1M tokens, charged from each request&apos;s reported usage. 1 credit = US$0.01.
         </p>
+        {loaderData.noProvider && <NoProviderBanner admin={false} className="mt-6" />}
         <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
-          <table className="w-full text-sm" aria-label="Models">
+          <table className="max-md:table-cards w-full text-sm" aria-label="Models">
             <thead className="bg-muted text-left">
               <tr>
                 {[
@@ -84,18 +92,27 @@ export default function Models({ loaderData }: Route.ComponentProps) {
                   <td className="px-3 py-2">
                     <div className="font-medium">{model.name}</div>
                     <code className="text-xs text-muted-foreground">{model.slug}</code>
+                    {!model.served && !loaderData.noProvider && <NotServedMarker />}
                   </td>
-                  <td className="px-3 py-2">{model.company}</td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Made by" className="px-3 py-2">
+                    {model.company}
+                  </td>
+                  <td data-label="Context" className="px-3 py-2 text-right">
                     {model.contextLength.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">
+                  <td data-label="Max output" className="px-3 py-2 text-right">
                     {model.maxOutputTokens.toLocaleString("en")}
                   </td>
-                  <td className="px-3 py-2 text-right">{model.input}</td>
-                  <td className="px-3 py-2 text-right">{model.cachedInput}</td>
-                  <td className="px-3 py-2 text-right">{model.output}</td>
-                  <td className="px-3 py-2">
+                  <td data-label="Input" className="px-3 py-2 text-right">
+                    {model.input}
+                  </td>
+                  <td data-label="Cached input" className="px-3 py-2 text-right">
+                    {model.cachedInput}
+                  </td>
+                  <td data-label="Output" className="px-3 py-2 text-right">
+                    {model.output}
+                  </td>
+                  <td data-label="Served by" className="px-3 py-2">
                     {model.providers.map((provider) => (
                       <Badge key={provider} variant="outline" className="mr-1">
                         {provider}
@@ -109,5 +126,14 @@ export default function Models({ loaderData }: Route.ComponentProps) {
         </div>
       </main>
     </>
+  );
+}
+
+/** A model no provider with a key serves while others are (with none at all, the banner says it once). */
+function NotServedMarker() {
+  return (
+    <div className="text-xs font-medium text-destructive">
+      Not served yet: its provider has no key
+    </div>
   );
 }

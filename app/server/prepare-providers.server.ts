@@ -6,6 +6,8 @@ import {
   seedProvidersFromEnv,
   UnreadableProviderKeysError,
 } from "../gateway/providers/env-providers.server.ts";
+import { getGateway } from "../gateway/gateway-instance.server.ts";
+import { NO_PROVIDER_WARNING } from "../gateway/providers/provider-setup.ts";
 import { SecretBoxError } from "../security/secret-box.server.ts";
 import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
 import { StartupError } from "./boot.server.ts";
@@ -37,4 +39,14 @@ export async function prepareProviders(prisma: Prisma, env: Env, log: Logger) {
     throw error;
   }
   await seedProvidersFromEnv(prisma, env, box);
+}
+
+/**
+ * One warning line when no provider has a usable key (from the environment or
+ * the dashboard): a first start would otherwise look fine until its first call
+ * answers 503. Checked once the providers are loaded (after the warm-up).
+ */
+export async function warnWhenNoProvider(log: Logger) {
+  const adapters = await (await getGateway()).providers.adapters();
+  if (adapters.size === 0) log.warn(NO_PROVIDER_WARNING);
 }

@@ -9,6 +9,8 @@ import { notOfferedEndpoint } from "../gateway/unserved-api-paths.ts";
 import { warmRequestPath } from "../gateway/warm-up.server.ts";
 import { gatewayMetrics } from "../metrics/metrics.server.ts";
 import { startTracing } from "../observability/tracing.server.ts";
+import { stripeFromEnv } from "../payments/payment-settings.server.ts";
+import { startPaymentReconciler } from "../payments/payment-reconciler.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
 import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
@@ -17,7 +19,7 @@ import { startHoldSweeper } from "./hold-sweeper.server.ts";
 import { createHttpServer } from "./http-server.server.ts";
 import { createLogger, endLog } from "./logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
-import { prepareProviders } from "./prepare-providers.server.ts";
+import { prepareProviders, warnWhenNoProvider } from "./prepare-providers.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
 
 /**
@@ -63,6 +65,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   const tracing = await startTracing(env, log);
   let sweeper: { stop(): void } | undefined;
   let retention: { stop(): void } | undefined;
+  let reconciler: { stop(): void } | undefined;
   const gate = await openWhenMigrated({
     prisma,
     expectedMigrations,
@@ -72,8 +75,16 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       // What the first requests would load on their way is loaded before /readyz says ready.
       const warmedMs = await warmRequestPath();
       log.info({ ms: Math.round(warmedMs) }, "request path loaded");
+      await warnWhenNoProvider(log);
       sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
       retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
+      // Payments whose webhook never came are credited all the same (ADR 045).
+      const stripe = await stripeFromEnv(env);
+      if (stripe)
+        reconciler = startPaymentReconciler(
+          { prisma, stripe: stripe.stripe, log },
+          env.PAYMENT_RECONCILE_AFTER_SECONDS,
+        );
     },
     onFailure(error) {
       void stop().then(() => exitWithProblem(error));
@@ -152,6 +163,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       clearTimeout(timer);
       sweeper?.stop();
       retention?.stop();
+      reconciler?.stop();
       await closeGateway();
       // Requests have settled, so their spans have ended: send what is queued (the
       // exporter gives up after OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default).

@@ -8,14 +8,25 @@ import Stripe from "stripe";
 // sends them, with Idempotency-Key replays), a checkout page that "pays", and
 // webhook events signed with the official SDK's test-header helper.
 
+/**
+ * A Checkout Session as Stripe's API answers it (the fields the SDK's type and the
+ * gateway read; `url` is null once the session is no longer open).
+ * @see https://docs.stripe.com/api/checkout/sessions/object
+ */
 export interface FakeSession {
   id: string;
   object: "checkout.session";
+  livemode: false;
   mode: string;
+  ui_mode: "hosted";
   status: "open" | "complete" | "expired";
-  payment_status: "unpaid" | "paid";
+  payment_status: "unpaid" | "paid" | "no_payment_required";
+  payment_method_types: string[];
+  amount_subtotal: number;
   amount_total: number;
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
   currency: string;
+  customer_email: string | null;
   client_reference_id: string | null;
   metadata: Record<string, string>;
   payment_intent: string | null;
@@ -23,8 +34,9 @@ export interface FakeSession {
   setup_intent: string | null;
   success_url: string;
   cancel_url: string;
-  url: string;
+  url: string | null;
   created: number;
+  expires_at: number;
 }
 
 export interface FakeCharge {
@@ -62,6 +74,14 @@ export interface FakeStripe {
     idempotencyKey?: string;
   }[];
   sessions: Map<string, FakeSession>;
+  /** Answers every API call with a 500 (Stripe down), while set. */
+  unavailable: boolean;
+  /** Holds the answers to API paths matching `path` this long (a slow Stripe). */
+  slow: { ms: number; path: RegExp } | undefined;
+  /** Expires an open session, as Stripe does after 24 hours (or POST .../expire). */
+  expire(sessionId: string): FakeSession;
+  /** Completes a session whose money is still on its way (a bank debit): complete, unpaid. */
+  completeUnpaid(sessionId: string): FakeSession;
   /** Marks a session paid (as its page does): its PaymentIntent and charge. */
   pay(sessionId: string): { session: FakeSession; intent: FakeIntent; charge: FakeCharge };
   /** A webhook event's payload for `object`, and a valid Stripe-Signature for it. */
@@ -136,6 +156,21 @@ export async function startFakeStripe(
     sessions,
     webhookUrl: options.webhookUrl,
     declined: new Set(),
+    unavailable: false,
+    slow: undefined,
+    expire(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) throw new Error(`no session ${sessionId}`);
+      if (session.status !== "open") throw new Error(`session ${sessionId} is ${session.status}`);
+      Object.assign(session, { status: "expired", url: null });
+      return { ...session };
+    },
+    completeUnpaid(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) throw new Error(`no session ${sessionId}`);
+      Object.assign(session, { status: "complete", url: null, payment_intent: id("pi") });
+      return { ...session };
+    },
     saveCard(sessionId) {
       const session = sessions.get(sessionId);
       if (!session || session.mode !== "setup") throw new Error(`no setup session ${sessionId}`);
@@ -148,7 +183,7 @@ export async function startFakeStripe(
         customer: session.customer,
         payment_method: paymentMethod,
       });
-      Object.assign(session, { status: "complete", setup_intent: setupIntent });
+      Object.assign(session, { status: "complete", setup_intent: setupIntent, url: null });
       return { session: { ...session }, paymentMethod };
     },
     pay(sessionId) {
@@ -183,6 +218,7 @@ export async function startFakeStripe(
         status: "complete",
         payment_status: "paid",
         payment_intent: intent.id,
+        url: null,
       });
       return { session: { ...session }, intent: { ...intent }, charge: { ...charge } };
     },
@@ -219,6 +255,18 @@ export async function startFakeStripe(
       return send(response, 401, {
         error: { type: "invalid_request_error", message: "Invalid API Key provided" },
       });
+    const slow = fake.slow;
+    if (slow?.path.test(url.pathname)) await new Promise((resolve) => setTimeout(resolve, slow.ms));
+    if (fake.unavailable) {
+      // Told not to retry, so that a test sees the outage at once.
+      response.writeHead(500, {
+        "content-type": "application/json",
+        "stripe-should-retry": "false",
+      });
+      return response.end(
+        JSON.stringify({ error: { type: "api_error", message: "Stripe is unavailable" } }),
+      );
+    }
     const body = parseStripeForm(text);
     const key = request.headers["idempotency-key"] as string | undefined;
     received.push({
@@ -250,14 +298,21 @@ export async function startFakeStripe(
         0,
       );
       const sessionId = id("cs");
+      const created = Math.floor(Date.now() / 1000);
       const session: FakeSession = {
         id: sessionId,
         object: "checkout.session",
+        livemode: false,
         mode: String(body.mode ?? "payment"),
+        ui_mode: "hosted",
         status: "open",
-        payment_status: "unpaid",
+        payment_status: body.mode === "setup" ? "no_payment_required" : "unpaid",
+        payment_method_types: ["card"],
+        amount_subtotal: amount,
         amount_total: amount,
+        total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
         currency: items[0]?.price_data?.currency ?? String(body.currency ?? "usd"),
+        customer_email: (body.customer_email as string | undefined) ?? null,
         client_reference_id: (body.client_reference_id as string | undefined) ?? null,
         metadata: (body.metadata ?? {}) as Record<string, string>,
         payment_intent: null,
@@ -266,7 +321,9 @@ export async function startFakeStripe(
         success_url: String(body.success_url ?? ""),
         cancel_url: String(body.cancel_url ?? ""),
         url: `${baseUrl}/pay/${sessionId}`,
-        created: Math.floor(Date.now() / 1000),
+        created,
+        // Stripe's default: a Checkout Session expires after 24 hours.
+        expires_at: created + 86_400,
       };
       sessions.set(sessionId, session);
       intentMetadata.set(
@@ -290,9 +347,23 @@ export async function startFakeStripe(
     }
     if (request.method === "POST" && url.pathname === "/v1/payment_intents")
       return answer(...(await offSessionCharge(body)));
+    const expirePath = /^\/v1\/checkout\/sessions\/([\w-]+)\/expire$/.exec(url.pathname);
+    if (request.method === "POST" && expirePath) {
+      const session = sessions.get(expirePath[1]!);
+      if (!session) return error(response, 404, `No such checkout.session: '${expirePath[1]}'`);
+      if (session.status !== "open")
+        return error(
+          response,
+          400,
+          'Only Checkout Sessions with a status in ["open"] can be expired.',
+        );
+      return answer(200, fake.expire(session.id));
+    }
     if (request.method === "GET" && sessionPath) {
       const session = sessions.get(sessionPath[1]!);
-      return session ? answer(200, session) : error(response, 404, "No such checkout.session");
+      return session
+        ? answer(200, session)
+        : error(response, 404, `No such checkout.session: '${sessionPath[1]}'`, "session");
     }
     if (request.method === "GET" && intentPath) {
       const intent = intents.get(intentPath[1]!);

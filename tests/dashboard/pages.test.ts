@@ -228,6 +228,8 @@ describe("dashboard pages", () => {
       account: null,
       teams: [],
       may: { ownKeys: true, billing: true, providerKeys: true },
+      // No provider has a key in this file's database: the layout's banner says what to set.
+      noProvider: true,
     });
   });
 

@@ -95,10 +95,12 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   await expect
     .poll(() => page.getByText("Requests, last 30 days").locator("..").textContent())
     .toContain("2");
-  // The chart is drawn in the browser (recharts renders an empty frame on the server):
-  // today's bar is there, in the chart by model.
+  // Today's bar is there, in the chart by model (drawn on the server, ADR 043).
   const chart = page.getByRole("img", { name: /^Spend per day by model, last 30 days: gpt-e2e/ });
-  await expect.poll(() => chart.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
+  const today = new Date().toISOString().slice(0, 10);
+  await expect
+    .poll(() => chart.locator(`[data-day="${today}"] rect:not([fill="transparent"])`).count())
+    .toBeGreaterThan(0);
   await shot(page, "overview-after-calls");
   await page.getByRole("link", { name: "Credits" }).click();
   await expect.poll(() => page.getByRole("table").last().textContent()).toMatch(/2.*−0\.\d+/);

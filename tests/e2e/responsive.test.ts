@@ -1,7 +1,8 @@
 // The dashboard on a phone and on a desktop, in Chromium against the production
-// build: no page is wider than a 390 px screen (tables scroll inside their
-// card), the navigation collapses into a menu that opens without JavaScript,
-// and every page gets a screenshot at both widths (test-results/).
+// build: no page is wider than a 390 px screen and no element hides content
+// off-screen (ADR 043: tables become cards, charts fit their card), the
+// navigation collapses into a menu that opens without JavaScript, and every
+// page gets a screenshot at both widths (test-results/).
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,10 +21,15 @@ import {
   TEST_PASSWORD,
 } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
+import { hiddenContent, launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const PHONE = { width: 390, height: 844 };
+// Where the tables are tables again (Tailwind's sm and md): no phone layout, no desktop room.
+const SMALL_TABLETS = [
+  { width: 640, height: 960 },
+  { width: 768, height: 1024 },
+];
 const TABLET = { width: 1024, height: 768 };
 const DESKTOP = { width: 1280, height: 900 };
 const PAGES = [
@@ -46,6 +52,7 @@ let fake: FakeProvider;
 let gateway: GatewayProcess;
 let browser: Browser;
 let email: string;
+let keyPage: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -63,10 +70,42 @@ beforeAll(async () => {
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
   email = admin.email;
   // …and in a team with a long name, for the account switcher and the Teams page.
-  const team = await createTeamAccount(prisma, { name: "Platform team with a long name" });
+  const team = await createTeamAccount(prisma, {
+    name: "Platform team with a long name",
+    credits: 50,
+    members: 1,
+  });
   await prisma.teamMember.create({
     data: { teamId: team.teamId, userId: admin.id, role: "ADMIN" },
   });
+  // A request on a team key, for the team's spend by member.
+  const teamKey = await createApiKey(prisma, team.teamId, { createdById: admin.id });
+  await new OpenAI({
+    apiKey: teamKey.secret,
+    baseURL: `${gateway.baseUrl}/v1`,
+    maxRetries: 0,
+  }).chat.completions.create({
+    model: "gpt-phone-test-with-a-long-name",
+    messages: [{ role: "user", content: "Hi" }],
+  });
+  // A paid payment, an alias: the Credits and Admin pages' other tables have rows too.
+  await prisma.payment.create({
+    data: {
+      userId: admin.id,
+      amountCents: 1000,
+      credits: 1000n * 1_000_000n,
+      status: "PAID",
+      idempotencyKey: "phone-payment",
+      checkoutSessionId: "cs_test_a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0",
+      paymentIntentId: "pi_3PhoneTestPaymentIntent0001",
+      receiptUrl: "https://pay.stripe.com/receipts/test",
+      paidAt: new Date(),
+    },
+  });
+  const { id: modelId } = await prisma.model.findUniqueOrThrow({
+    where: { slug: "gpt-phone-test-with-a-long-name" },
+  });
+  await prisma.modelAlias.create({ data: { name: "a-long-alias-for-phones", modelId } });
   const { secret } = await createApiKey(prisma, admin.id, {
     name: "a-rather-long-key-name-for-a-phone",
   });
@@ -81,7 +120,8 @@ beforeAll(async () => {
   PAGES.push(`/dashboard/usage/${id}`);
   // …and the key's own page.
   const { id: keyId } = await prisma.apiKey.findFirstOrThrow({ where: { userId: admin.id } });
-  PAGES.push(`/dashboard/keys/${keyId}`);
+  keyPage = `/dashboard/keys/${keyId}`;
+  PAGES.push(keyPage);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -107,21 +147,32 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   const phone = await signedIn(PHONE);
   const desktop = await signedIn(DESKTOP);
   const tablet = await signedIn(TABLET);
+  const smallTablets = await Promise.all(SMALL_TABLETS.map((viewport) => signedIn(viewport)));
   const wide: string[] = [];
+  const hidden: string[] = [];
   const inaccessible: string[] = [];
   for (const path of PAGES) {
     const name = path === "/" ? "home" : path.slice(1).replaceAll("/", "-");
     const onPhone = await overflow(phone.context, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} on a phone: ${element}`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} on a phone: ${violation}`);
     await onPhone.page.screenshot({ path: join(SCREENSHOTS, `phone-${name}.png`), fullPage: true });
     await onPhone.page.close();
     const onDesktop = await overflow(desktop.context, gateway.baseUrl + path);
     if (onDesktop.extra > 0) wide.push(`${path} (${onDesktop.extra} px too wide on a desktop)`);
+    for (const element of onDesktop.hidden) hidden.push(`${path} on a desktop: ${element}`);
     const onTablet = await overflow(tablet.context, gateway.baseUrl + path);
     if (onTablet.extra > 0) wide.push(`${path} (${onTablet.extra} px too wide on a tablet)`);
+    for (const element of onTablet.hidden) hidden.push(`${path} on a tablet: ${element}`);
     await onTablet.page.close();
+    for (const [i, { context }] of smallTablets.entries()) {
+      const onSmallTablet = await overflow(context, gateway.baseUrl + path);
+      for (const element of onSmallTablet.hidden)
+        hidden.push(`${path} at ${SMALL_TABLETS[i]!.width} px: ${element}`);
+      await onSmallTablet.page.close();
+    }
     for (const violation of await seriousViolations(onDesktop.page))
       inaccessible.push(`${path} on a desktop: ${violation}`);
     await onDesktop.page.screenshot({
@@ -130,11 +181,41 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     });
     await onDesktop.page.close();
   }
+  // A key's limits form, on its page (the keys table links to it), stays on the screen.
+  const keys = await overflow(phone.context, `${gateway.baseUrl}/dashboard/keys`);
+  await keys.page
+    .getByRole("link", { name: /^Change the limits of / })
+    .first()
+    .click();
+  await keys.page.waitForURL(/\/dashboard\/keys\/[0-9a-f-]{36}#rules$/);
+  await keys.page.locator("#rules form").waitFor();
+  for (const element of await hiddenContent(keys.page))
+    hidden.push(`a key's page with its limits form on a phone: ${element}`);
+  await keys.page.screenshot({
+    path: join(SCREENSHOTS, "phone-dashboard-keys-rules-open.png"),
+    fullPage: true,
+  });
+  await keys.page.close();
+  // A team's pages: its members and its spend by member.
+  await phone.page.getByLabel(/^Account: /).click();
+  await phone.page.getByRole("button", { name: "Platform team with a long name" }).click();
+  await phone.page.waitForURL(`${gateway.baseUrl}/dashboard`);
+  for (const path of ["/dashboard/teams", "/dashboard/usage"]) {
+    const onPhone = await overflow(phone.context, gateway.baseUrl + path);
+    if (onPhone.extra > 0) wide.push(`${path} in a team (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} in a team on a phone: ${element}`);
+    await onPhone.page.screenshot({
+      path: join(SCREENSHOTS, `phone-team${path.replace("/dashboard/", "-")}.png`),
+      fullPage: true,
+    });
+    await onPhone.page.close();
+  }
   // The pages a visitor sees before signing in.
   const visitor = await browser.newContext({ viewport: PHONE });
   for (const path of ["/login", "/signup"]) {
     const onPhone = await overflow(visitor, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
+    for (const element of onPhone.hidden) hidden.push(`${path} signed out: ${element}`);
     for (const violation of await seriousViolations(onPhone.page))
       inaccessible.push(`${path} signed out: ${violation}`);
     await onPhone.page.screenshot({
@@ -145,11 +226,75 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
   }
   await visitor.close();
   expect(wide).toEqual([]);
+  expect(hidden).toEqual([]);
   expect(inaccessible).toEqual([]);
   await phone.context.close();
   await desktop.context.close();
   await tablet.context.close();
-}, 120_000);
+  for (const { context } of smallTablets) await context.close();
+}, 150_000);
+
+test("charts are drawn on the server as wide as their card: on a phone today's bar and date are on screen, on a desktop the chart fills the card", async () => {
+  const today = new Date().toISOString().slice(5, 10); // the charts' date labels: "MM-DD"
+  const charts = [
+    { path: "/dashboard", name: /^Spend per day by model/ },
+    { path: "/dashboard", name: /^Spend per day by key/ },
+    { path: "/dashboard?days=7", name: /^Spend per day by model/ },
+    { path: "/dashboard?days=90", name: /^Spend per day by model/ },
+    { path: keyPage, name: /^Credits spent per day by/ },
+  ];
+  for (const [device, viewport] of [
+    ["phone", PHONE],
+    ["desktop", DESKTOP],
+  ] as const) {
+    // Without JavaScript: the chart is what the server sent.
+    const { context, page } = await signedIn(viewport, false);
+    for (const { path, name } of charts) {
+      await page.goto(gateway.baseUrl + path);
+      const chart = page.getByRole("img", { name });
+      expect(await chart.count(), `${path} ${name} on a ${device}`).toBe(1);
+      const fit = await chart.evaluate((element) => {
+        // The box the chart sits in: the nearest ancestor with padding (the card's content).
+        let box = element.parentElement!;
+        while (parseFloat(getComputedStyle(box).paddingLeft) === 0) box = box.parentElement!;
+        const style = getComputedStyle(box);
+        const inner = box.getBoundingClientRect();
+        // Bars: filled SVG shapes (the legend's swatches are not the rightmost).
+        const bars = [...element.querySelectorAll("svg rect, svg path")]
+          .filter((bar) => !["none", "transparent", null].includes(bar.getAttribute("fill")))
+          .map((bar) => bar.getBoundingClientRect())
+          .filter((bar) => bar.height > 0 && bar.width > 0);
+        return {
+          chart: element.getBoundingClientRect().toJSON() as DOMRect,
+          left: inner.left + parseFloat(style.paddingLeft),
+          right: inner.right - parseFloat(style.paddingRight),
+          lastBar: Math.max(...bars.map((bar) => bar.right)),
+        };
+      });
+      const where = `${path} ${name} on a ${device}`;
+      expect(fit.chart.left, where).toBeGreaterThanOrEqual(fit.left - 1);
+      expect(fit.chart.right, where).toBeLessThanOrEqual(fit.right + 1);
+      // It fills its card (a fixed-size chart leaves a gap on a desktop).
+      expect(fit.chart.width, where).toBeGreaterThanOrEqual((fit.right - fit.left) * 0.98);
+      // Today's spend: its bar is the last one, on screen, and its date is readable.
+      expect(fit.lastBar, where).toBeLessThanOrEqual(Math.min(fit.right, viewport.width));
+      expect(fit.lastBar, where).toBeGreaterThan(fit.chart.right - fit.chart.width / 10);
+      const label = await chart.getByText(today, { exact: true }).boundingBox();
+      expect(label, where).not.toBeNull();
+      expect(label!.x + label!.width, where).toBeLessThanOrEqual(viewport.width);
+      expect(label!.height, where).toBeGreaterThanOrEqual(12);
+      await chart.screenshot({
+        path: join(
+          SCREENSHOTS,
+          path === keyPage
+            ? `${device}-chart-key.png`
+            : `${device}-chart-${path.slice(1).replace("?days=", "-")}-${String(name).includes("key") ? "by-key" : "by-model"}.png`,
+        ),
+      });
+    }
+    await context.close();
+  }
+});
 
 test("on a phone the navigation is a menu that opens without JavaScript; Models and Admin are in it", async () => {
   const { context, page } = await signedIn(PHONE, false);

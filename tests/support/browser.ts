@@ -29,14 +29,87 @@ export async function signUpInBrowser(page: Page, baseUrl: string, email: string
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-/** Opens `url` in a new tab; `extra` is how far the page reaches past the screen's right edge (0: not at all). */
+/**
+ * Opens `url` in a new tab. `extra` is how far the page reaches past the screen's right edge
+ * (0: not at all); `hidden` names every element that hides content off-screen (ADR 043).
+ */
 export async function overflow(context: BrowserContext, url: string) {
   const page = await context.newPage();
   await page.goto(url);
   const extra = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
-  return { page, extra };
+  return { page, extra, hidden: await hiddenContent(page) };
+}
+
+/**
+ * Elements that hide content sideways (ADR 043), one line each: an element reaching past the
+ * screen's left or right edge (only the outermost one is named), or a box that clips or
+ * scrolls its content sideways. Code blocks (`pre`) may scroll; form controls scroll their own
+ * text; a text cut with an ellipsis says that it is cut.
+ */
+export async function hiddenContent(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const SLACK = 1; // sub-pixel rounding
+    const width = document.documentElement.clientWidth;
+    const CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]";
+    const shown = (element: Element) => {
+      const rect = element.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1) return false; // nothing, or visually hidden
+      const style = getComputedStyle(element);
+      return style.visibility !== "hidden" && style.clipPath === "none" && style.clip === "auto";
+    };
+    // Inside a box of a pixel that hides its overflow: for screen readers only (sr-only).
+    const visuallyHidden = (element: Element) => {
+      for (let box = element.parentElement; box; box = box.parentElement) {
+        const rect = box.getBoundingClientRect();
+        if ((rect.width <= 1 || rect.height <= 1) && getComputedStyle(box).overflow === "hidden")
+          return true;
+      }
+      return false;
+    };
+    const exempt = (element: Element) =>
+      element.closest("pre, input, select, textarea") !== null || visuallyHidden(element);
+    const name = (element: Element) => {
+      const label =
+        element.getAttribute("aria-label") ||
+        element.getAttribute("id") ||
+        (element.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
+      return `<${element.tagName.toLowerCase()}> "${label}"`;
+    };
+    // What a part of the page hides beyond `edge`: controls and data cells.
+    const what = (element: Element, edge: (rect: DOMRect) => boolean) => {
+      const inside = [...element.querySelectorAll(`${CONTROLS}, td, th`)].filter(
+        (child) => shown(child) && edge(child.getBoundingClientRect()),
+      );
+      const controls = inside.filter((child) => child.matches(CONTROLS)).length;
+      const cells = inside.length - controls;
+      return `${controls} controls and ${cells} cells`;
+    };
+    const problems: string[] = [];
+    const past = (rect: DOMRect) => rect.right > width + SLACK || rect.left < -SLACK;
+    for (const element of document.body.querySelectorAll("*")) {
+      if (!shown(element) || exempt(element)) continue;
+      const rect = element.getBoundingClientRect();
+      const parent = element.parentElement;
+      if (past(rect) && !(parent && shown(parent) && past(parent.getBoundingClientRect())))
+        problems.push(
+          `${name(element)} reaches ${Math.round(Math.max(rect.right - width, -rect.left))} px past the screen (${what(element, past)} off-screen)`,
+        );
+      const style = getComputedStyle(element);
+      if (
+        style.overflowX !== "visible" &&
+        element.scrollWidth > element.clientWidth + SLACK &&
+        style.textOverflow !== "ellipsis"
+      ) {
+        const right = rect.right;
+        problems.push(
+          `${name(element)} hides ${element.scrollWidth - element.clientWidth} px of its content sideways (${what(element, (child) => child.right > right + SLACK)} out of view)`,
+        );
+      }
+    }
+    return problems;
+  });
 }
 
 /** axe-core's serious and critical violations on the page, as "rule: target" lines. */

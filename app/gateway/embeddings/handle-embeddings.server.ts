@@ -14,7 +14,12 @@ import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
-import { modelsListingFor, requireModel } from "../route-choice.server.ts";
+import {
+  modelsListingFor,
+  notConfigured,
+  requireModel,
+  servedByAnyKey,
+} from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
@@ -82,6 +87,8 @@ export async function handleEmbeddings(
       [model.routes],
       (adapter) => adapter.embed !== undefined,
     )) as [RouteOption[]];
+    if (routes.length === 0 && !(await servedByAnyKey(gateway, key.userId, model.routes)))
+      throw await notConfigured(gateway, model.slug, model.routes);
     if (routes.length === 0)
       throw invalidRequest(
         `'${model.slug}' is not an embeddings model`,

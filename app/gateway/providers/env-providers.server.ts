@@ -2,6 +2,7 @@ import type { Env } from "../../config/env.server.ts";
 import type { Prisma } from "../../db/prisma.server.ts";
 import { SecretBoxError, type SecretBox } from "../../security/secret-box.server.ts";
 import type { ProviderKind } from "./create-adapter.server.ts";
+import { PROVIDER_KEY_VARIABLES } from "./provider-setup.ts";
 
 /** The built-in providers' environment variables, which keep working with providers as data. */
 const ENV_PROVIDERS = [
@@ -9,21 +10,21 @@ const ENV_PROVIDERS = [
     slug: "openai",
     kind: "openai",
     name: "OpenAI API",
-    key: "OPENAI_API_KEY",
+    key: PROVIDER_KEY_VARIABLES.openai,
     url: "OPENAI_BASE_URL",
   },
   {
     slug: "anthropic",
     kind: "anthropic",
     name: "Anthropic API",
-    key: "ANTHROPIC_API_KEY",
+    key: PROVIDER_KEY_VARIABLES.anthropic,
     url: "ANTHROPIC_BASE_URL",
   },
   {
     slug: "google",
     kind: "google",
     name: "Gemini API",
-    key: "GEMINI_API_KEY",
+    key: PROVIDER_KEY_VARIABLES.google,
     url: "GEMINI_BASE_URL",
   },
 ] as const satisfies readonly {
