@@ -13,6 +13,8 @@ import type { Route } from "./+types/root";
 import "./app.css";
 import { takeToast } from "./utils/toast.server.ts";
 import { themeOf } from "./utils/theme.server.ts";
+import { getSignedInUser } from "./accounts/signed-in-user.server.ts";
+import { SiteHeader } from "./components/site-header.tsx";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
@@ -40,7 +42,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { toast, headers } = await takeToast(request);
-  return data({ toast, theme: await themeOf(request) }, { headers });
+  const [theme, user] = await Promise.all([themeOf(request), getSignedInUser(request)]);
+  // The public pages' header shows who is signed in (their dashboard, not "Sign in").
+  return data({ toast, theme, user }, { headers });
 }
 
 export default function App({ loaderData }: Route.ComponentProps) {
@@ -70,12 +74,15 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
     ? "There is nothing at this address."
     : "The error was logged. Try again, or go back to the start page.";
   return (
-    <main className="mx-auto flex max-w-xl flex-col items-start gap-4 px-6 py-24">
-      <h1 className="text-3xl font-semibold tracking-tight">{title}</h1>
-      <p className="text-muted-foreground">{detail}</p>
-      <a href="/" className="text-sm font-medium underline underline-offset-4">
-        Back to the start page
-      </a>
-    </main>
+    <>
+      <SiteHeader />
+      <main className="mx-auto flex max-w-xl flex-col items-start gap-4 px-6 py-24">
+        <h1 className="text-3xl font-semibold tracking-tight">{title}</h1>
+        <p className="text-muted-foreground">{detail}</p>
+        <a href="/" className="text-sm font-medium underline underline-offset-4">
+          Back to the start page
+        </a>
+      </main>
+    </>
   );
 }

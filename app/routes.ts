@@ -23,6 +23,8 @@ export default [
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
     route("settings", "routes/dashboard.settings.tsx"),
     route("admin/users", "routes/dashboard.admin.users.tsx"),
+    // Every other dashboard address: a 404 inside the dashboard layout.
+    route("*", "routes/dashboard.$.tsx", { id: "dashboard-not-found" }),
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   route("dashboard/switch", "routes/dashboard.switch.ts"),

@@ -54,6 +54,8 @@ const PUBLIC_FIELDS = {
 
 /** What a key may do besides spending: until when, which models, how fast (null: no rule). */
 export interface KeyRules {
+  /** What the key may ever spend (µcr); null for no limit. */
+  creditLimit?: bigint | null;
   expiresAt?: Date | null;
   /** Catalog slugs; empty for every model. */
   allowedModels?: string[];
@@ -154,6 +156,7 @@ export async function updateApiKey(prisma: Prisma, scope: KeyScope, id: string, 
 const RULE_FIELDS = {
   enabled: true,
   logContent: true,
+  creditLimit: true,
   expiresAt: true,
   allowedModels: true,
   rpmLimit: true,

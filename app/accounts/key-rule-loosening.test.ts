@@ -4,6 +4,7 @@ import { KeyRulesLoosenedError, looseningsOf, type StoredKeyRules } from "./key-
 const NONE: StoredKeyRules = {
   enabled: true,
   logContent: false,
+  creditLimit: null,
   expiresAt: null,
   allowedModels: [],
   rpmLimit: null,
@@ -14,6 +15,7 @@ const NONE: StoredKeyRules = {
 const LIMITED: StoredKeyRules = {
   enabled: false,
   logContent: true,
+  creditLimit: 100_000_000n,
   expiresAt: new Date("2027-01-31T00:00:00Z"),
   allowedModels: ["a", "b"],
   rpmLimit: 10,
@@ -23,6 +25,14 @@ const LIMITED: StoredKeyRules = {
 };
 const fields = (current: StoredKeyRules, change: Parameters<typeof looseningsOf>[1]) =>
   looseningsOf(current, change).map((loosening) => loosening.field);
+
+test("removing or raising the lifetime credit limit loosens it; lowering it does not", () => {
+  expect(fields(LIMITED, { creditLimit: null })).toEqual(["creditLimit"]);
+  expect(fields(LIMITED, { creditLimit: 100_000_001n })).toEqual(["creditLimit"]);
+  expect(fields(LIMITED, { creditLimit: 100_000_000n })).toEqual([]);
+  expect(fields(LIMITED, { creditLimit: 1_000_000n })).toEqual([]);
+  expect(fields(NONE, { creditLimit: 1_000_000n })).toEqual([]);
+});
 
 test("adding any rule to a key without rules is stricter", () => {
   expect(

@@ -11,6 +11,7 @@ import type { KeyRules } from "./api-keys.server.ts";
 export interface StoredKeyRules {
   enabled: boolean;
   logContent: boolean;
+  creditLimit: bigint | null;
   expiresAt: Date | null;
   allowedModels: string[];
   rpmLimit: number | null;
@@ -37,6 +38,7 @@ export function looseningsOf(current: StoredKeyRules, change: KeyChange): Loosen
     change.logContent === false && current.logContent
       ? { field: "logContent", what: "turning its content logging off" }
       : undefined,
+    creditLimitLoosening(current.creditLimit, change.creditLimit),
     periodLimitLoosening(current, change.periodLimit),
     modelsLoosening(current.allowedModels, change.allowedModels),
     countLoosening("rpmLimit", "requests-per-minute", current.rpmLimit, change.rpmLimit),
@@ -88,6 +90,21 @@ function periodLimitLoosening(
     return {
       field: "periodLimit",
       what: `raising its ${period} credit limit from ${formatCredits(current.periodLimit)} to ${credits(next.micro)}`,
+    };
+  return undefined;
+}
+
+function creditLimitLoosening(current: bigint | null, next: bigint | null | undefined) {
+  if (next === undefined || current === null) return undefined;
+  if (next === null)
+    return {
+      field: "creditLimit",
+      what: `removing its credit limit (${formatCredits(current)} credits)`,
+    };
+  if (next > current)
+    return {
+      field: "creditLimit",
+      what: `raising its credit limit from ${formatCredits(current)} to ${formatCredits(next)} credits`,
     };
   return undefined;
 }

@@ -19,6 +19,7 @@ import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.
 import { audit } from "../accounts/audit-log.server.ts";
 import { KeyRulesLoosenedError } from "../accounts/key-rule-loosening.ts";
 import { allowlistSlugs } from "../admin/model-aliases.server.ts";
+import { creditsToMicro } from "../utils/money.ts";
 
 /** A key's rules, as the JSON API takes them; null clears a rule. */
 const KeyRulesSchema = z.object({
@@ -85,6 +86,14 @@ const CreateKeySchema = KeyRulesSchema.extend({
 
 const UpdateKeySchema = KeyRulesSchema.extend({
   id: z.uuid({ error: "must be a key id" }),
+  // What the key may ever spend; null removes the limit.
+  creditLimit: z
+    .number({ error: "must be a number of credits" })
+    .int("must be a whole number of credits")
+    .min(1, "must be at least 1")
+    .max(1_000_000_000)
+    .nullable()
+    .optional(),
   enabled: z.boolean({ error: "must be true or false" }).optional(),
   logContent: z.boolean({ error: "must be true or false" }).optional(),
 })
@@ -155,7 +164,7 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
   });
 
-/** PUT /api/api-keys: { id, enabled?, logContent?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod? } */
+/** PUT /api/api-keys: { id, enabled?, logContent?, creditLimit?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod? } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const scope = await requireApiScope(accounts, request, "ownKeys");
@@ -163,10 +172,12 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
     const input = await readBody(request, UpdateKeySchema);
     if (input.allowedModels)
       input.allowedModels = await allowlistSlugs(accounts.prisma, input.allowedModels);
-    const { id, periodLimit: periodCredits, limitPeriod, ...change } = input;
+    const { id, periodLimit: periodCredits, limitPeriod, creditLimit: credits, ...change } = input;
     const periodLimit = periodLimitRule(periodCredits, limitPeriod);
+    const creditLimit = credits == null ? credits : creditsToMicro(credits);
     const keys = keyScopeOf(scope);
-    if (!(await updateApiKey(accounts.prisma, keys, id, { ...change, periodLimit }).catch(refused)))
+    const rulesChange = { ...change, creditLimit, periodLimit };
+    if (!(await updateApiKey(accounts.prisma, keys, id, rulesChange).catch(refused)))
       throw notFound();
     if (change.enabled !== undefined) {
       const action = change.enabled ? "key_enabled" : "key_disabled";
@@ -177,13 +188,14 @@ export const updateKeyApi = (accounts: Accounts, request: Request) =>
       await audit(accounts.prisma, request, { action, actorId: userId, subject: id });
     }
     const { expiresAt, allowedModels, rpmLimit, tpmLimit } = change;
-    const rules = { expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit };
+    const rules = { creditLimit, expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit };
     if (Object.values(rules).some((value) => value !== undefined)) {
       await audit(accounts.prisma, request, {
         action: "key_rules_changed",
         actorId: userId,
         subject: id,
         details: {
+          ...(creditLimit === undefined ? {} : { creditLimit: creditLimit?.toString() ?? null }),
           ...(expiresAt === undefined ? {} : { expiresAt: expiresAt?.toISOString() ?? null }),
           ...(allowedModels === undefined ? {} : { allowedModels: allowedModels.join(",") }),
           ...(rpmLimit === undefined ? {} : { rpmLimit }),

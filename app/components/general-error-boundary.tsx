@@ -1,21 +1,31 @@
 import { isRouteErrorResponse, Link, useRouteError } from "react-router";
 
 /**
- * What a route shows when its loader or action fails: the status and the
- * message it was given, inside whatever layout the route sits in (the
- * dashboard keeps its navigation). Unexpected errors say only that they were
- * logged: their details stay in the log.
+ * What a dashboard route shows when its loader or action fails: the status and
+ * the message it was given, inside the dashboard layout (its header and
+ * navigation stay). A way back always: to the overview, and for what may pass
+ * (an outage, an unexpected error) a reload too. Unexpected errors say only
+ * that they were logged: their details stay in the log.
  */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   const { title, detail } = describe(error);
+  // Asking again changes nothing for a refusal or an address that leads nowhere.
+  const mayPass = !isRouteErrorResponse(error) || error.status >= 500;
   return (
     <section role="alert" className="flex max-w-xl flex-col items-start gap-4 py-12">
       <h1 className="text-3xl font-semibold tracking-tight">{title}</h1>
       <p className="text-muted-foreground">{detail}</p>
-      <Link to="." className="text-sm font-medium underline underline-offset-4">
-        Reload this page
-      </Link>
+      <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm font-medium">
+        <Link to="/dashboard" className="underline underline-offset-4">
+          Back to the overview
+        </Link>
+        {mayPass ? (
+          <Link to="." reloadDocument className="underline underline-offset-4">
+            Reload this page
+          </Link>
+        ) : null}
+      </div>
     </section>
   );
 }

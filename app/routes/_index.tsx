@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import { SiteHeader } from "#app/components/site-header.tsx";
+import { useSignedInUser } from "#app/utils/use-signed-in-user.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Card, CardDescription, CardHeader, CardTitle } from "#app/components/ui/card.tsx";
@@ -35,6 +36,7 @@ const FEATURES = [
 ];
 
 export default function Landing({ loaderData }: Route.ComponentProps) {
+  const user = useSignedInUser();
   const snippet = [
     'import OpenAI from "openai";',
     "",
@@ -59,12 +61,20 @@ export default function Landing({ loaderData }: Route.ComponentProps) {
             and one prepaid credit balance, and it shows what every request cost.
           </p>
           <div className="flex flex-wrap gap-3">
-            <Button asChild size="lg">
-              <Link to="/signup">Create an account</Link>
-            </Button>
-            <Button asChild size="lg" variant="outline">
-              <Link to="/login">Sign in</Link>
-            </Button>
+            {user ? (
+              <Button asChild size="lg">
+                <Link to="/dashboard">Open your dashboard</Link>
+              </Button>
+            ) : (
+              <>
+                <Button asChild size="lg">
+                  <Link to="/signup">Create an account</Link>
+                </Button>
+                <Button asChild size="lg" variant="outline">
+                  <Link to="/login">Sign in</Link>
+                </Button>
+              </>
+            )}
             <Button asChild size="lg" variant="outline">
               <Link to="/docs">Read the docs</Link>
             </Button>

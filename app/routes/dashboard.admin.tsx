@@ -1,7 +1,10 @@
-import { data, Form } from "react-router";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
+import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
@@ -101,11 +104,12 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
-  const form = Object.fromEntries(await readForm(request));
+  const formData = await readForm(request);
+  const form = Object.fromEntries(formData);
   if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
-  if (form.intent === "grant") return grant(form, { id: adminId, request });
-  if (form.intent === "alias" || form.intent === "alias-delete")
-    return changeAlias(form, { id: adminId, request });
+  if (form.intent === "grant") return grant(formData, { id: adminId, request });
+  if (form.intent === "alias") return saveAlias(formData, { id: adminId, request });
+  if (form.intent === "alias-delete") return changeAlias(form, { id: adminId, request });
   const parsed = MappingUpdateSchema.safeParse(form);
   if (!parsed.success) {
     return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
@@ -130,15 +134,23 @@ export async function action({ request }: Route.ActionArgs) {
   return { message: "Saved. New requests use these prices now.", id };
 }
 
-async function grant(form: Record<string, unknown>, admin: { id: string; request: Request }) {
-  const parsed = GrantSchema.safeParse(form);
-  if (!parsed.success)
-    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-  const { email, credits, note, token } = parsed.data;
+/** Credits for a user; what the form got wrong answers beside its field (`grant`), typed values kept. */
+async function grant(form: FormData, admin: { id: string; request: Request }) {
+  const submission = parseWithZod(form, { schema: GrantSchema });
+  if (submission.status !== "success")
+    return data({ message: null, id: null, grant: submission.reply() }, { status: 400 });
+  const { email, credits, note, token } = submission.value;
   const prisma = getAccounts().prisma;
   const granted = await grantCredits(prisma, { adminId: admin.id, email, credits, note, token });
   if (!granted)
-    return data({ message: `No user has the email ${email}`, id: null }, { status: 404 });
+    return data(
+      {
+        message: null,
+        id: null,
+        grant: submission.reply({ fieldErrors: { email: [`No user has the email ${email}`] } }),
+      },
+      { status: 404 },
+    );
   if (!granted.replayed)
     await audit(prisma, admin.request, {
       action: "credits_granted",
@@ -151,22 +163,41 @@ async function grant(form: Record<string, unknown>, admin: { id: string; request
       ? "Already granted: this form was submitted before."
       : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
     id: null,
+    grant: submission.reply({ resetForm: true }),
   };
 }
+
+/** An alias set: a bad, taken or unknown name answers beside its field (`alias`), typed values kept. */
+async function saveAlias(form: FormData, admin: { id: string; request: Request }) {
+  const submission = parseWithZod(form, { schema: AliasSchema });
+  if (submission.status !== "success")
+    return data({ message: null, id: null, alias: submission.reply() }, { status: 400 });
+  const { name, model } = submission.value;
+  try {
+    const alias = await setAlias(getAccounts().prisma, name, model, admin);
+    return {
+      message: `${alias.name} now stands for ${alias.model}.`,
+      id: null,
+      alias: submission.reply({ resetForm: true }),
+    };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    // The library says which field ("name: ..."): the form shows it there, without the prefix.
+    const field = error.param === "name" || error.param === "model" ? error.param : "";
+    const text = error.message.replace(/^(name|model): /, "");
+    const reply = submission.reply({ fieldErrors: { [field]: [upperFirst(text)] } });
+    return data({ message: null, id: null, alias: reply }, { status: error.status });
+  }
+}
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 async function changeAlias(form: Record<string, unknown>, admin: { id: string; request: Request }) {
   const prisma = getAccounts().prisma;
   try {
-    if (form.intent === "alias-delete") {
-      const { name } = AliasDeleteSchema.parse(form);
-      await deleteAlias(prisma, name, admin);
-      return { message: `Removed the alias ${name}.`, id: null };
-    }
-    const parsed = AliasSchema.safeParse(form);
-    if (!parsed.success)
-      return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-    const alias = await setAlias(prisma, parsed.data.name, parsed.data.model, admin);
-    return { message: `${alias.name} now stands for ${alias.model}.`, id: null };
+    const { name } = AliasDeleteSchema.parse(form);
+    await deleteAlias(prisma, name, admin);
+    return { message: `Removed the alias ${name}.`, id: null };
   } catch (error) {
     if (error instanceof GatewayError)
       return data({ message: error.message, id: null }, { status: error.status });
@@ -265,25 +296,10 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         <h2 id="grant-credits" className="text-lg font-semibold tracking-tight">
           Grant credits
         </h2>
-        <Form method="post" className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="grant" />
-          <input type="hidden" name="token" value={loaderData.grantToken} />
-          <label className="grid gap-1 text-sm">
-            User's email
-            <Input name="email" type="email" required className="w-64" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Credits
-            <Input name="credits" type="number" min={1} required className="w-32" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Why
-            <Input name="note" required maxLength={500} className="w-64" />
-          </label>
-          <Button type="submit" variant="outline">
-            Grant
-          </Button>
-        </Form>
+        <GrantForm
+          token={loaderData.grantToken}
+          lastResult={actionData && "grant" in actionData ? actionData.grant : undefined}
+        />
       </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Model limits</h2>
@@ -389,32 +405,10 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
             </table>
           </div>
         ) : null}
-        <Form method="post" className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="alias" />
-          <label className="grid gap-1 text-sm">
-            Alias
-            <Input name="name" required maxLength={64} placeholder="fast" className="w-48" />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Model
-            <Input
-              name="model"
-              required
-              maxLength={200}
-              list="alias-models"
-              placeholder="gpt-6.2-sol"
-              className="w-64"
-            />
-          </label>
-          <datalist id="alias-models">
-            {loaderData.models.map((model) => (
-              <option key={model.slug} value={model.slug} />
-            ))}
-          </datalist>
-          <Button type="submit" variant="outline">
-            Save alias
-          </Button>
-        </Form>
+        <AliasForm
+          models={loaderData.models.map((model) => model.slug)}
+          lastResult={actionData && "alias" in actionData ? actionData.alias : undefined}
+        />
       </section>
       <div>
         <h2 className="text-lg font-semibold tracking-tight">Audit log</h2>
@@ -466,6 +460,108 @@ const PRICE_LABELS = {
   cachedInputPrice: "Cached input",
   outputPrice: "Output",
 };
+
+/** Credits for a user by email, with the reason the audit log shows. */
+function GrantForm({
+  token,
+  lastResult,
+}: {
+  token: string;
+  lastResult?: SubmissionResult<string[]>;
+}) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    // Not "grant": its credits field would share its id with the section's heading.
+    id: "grant-form",
+    lastResult: navigation.state === "idle" ? lastResult : undefined,
+    constraint: getZodConstraint(GrantSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: GrantSchema }),
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Form
+      method="post"
+      className="grid gap-3 max-w-3xl sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,2fr)_auto] sm:items-start"
+      {...getFormProps(form)}
+    >
+      <div className="empty:hidden sm:col-span-4">
+        <FormErrors errors={form.errors} />
+      </div>
+      <input type="hidden" name="intent" value="grant" />
+      <input type="hidden" name="token" value={token} />
+      <FormField
+        label="User's email"
+        errors={fields.email.errors}
+        inputProps={getInputProps(fields.email, { type: "email" })}
+      />
+      <FormField
+        label="Credits"
+        errors={fields.credits.errors}
+        inputProps={getInputProps(fields.credits, { type: "number" })}
+      />
+      <FormField
+        label="Why"
+        errors={fields.note.errors}
+        inputProps={getInputProps(fields.note, { type: "text" })}
+      />
+      <Button type="submit" variant="outline" className="justify-self-start sm:mt-5">
+        Grant
+      </Button>
+    </Form>
+  );
+}
+
+/** One more name for a model; the model field suggests the catalog's slugs. */
+function AliasForm({
+  models,
+  lastResult,
+}: {
+  models: string[];
+  lastResult?: SubmissionResult<string[]>;
+}) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "alias-form",
+    lastResult: navigation.state === "idle" ? lastResult : undefined,
+    constraint: getZodConstraint(AliasSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AliasSchema }),
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <Form
+      method="post"
+      className="grid gap-3 max-w-xl sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_auto] sm:items-start"
+      {...getFormProps(form)}
+    >
+      <div className="empty:hidden sm:col-span-3">
+        <FormErrors errors={form.errors} />
+      </div>
+      <input type="hidden" name="intent" value="alias" />
+      <FormField
+        label="Alias"
+        errors={fields.name.errors}
+        inputProps={{ ...getInputProps(fields.name, { type: "text" }), placeholder: "fast" }}
+      />
+      <FormField
+        label="Model"
+        errors={fields.model.errors}
+        inputProps={{
+          ...getInputProps(fields.model, { type: "text" }),
+          list: "alias-models",
+          placeholder: "gpt-6.2-sol",
+        }}
+      />
+      <datalist id="alias-models">
+        {models.map((slug) => (
+          <option key={slug} value={slug} />
+        ))}
+      </datalist>
+      <Button type="submit" variant="outline" className="justify-self-start sm:mt-5">
+        Save alias
+      </Button>
+    </Form>
+  );
+}
 
 // A failed action or loader shows its message inside the dashboard layout.
 export function ErrorBoundary() {

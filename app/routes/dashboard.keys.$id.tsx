@@ -1,9 +1,23 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { SpendChart } from "#app/components/spend-chart.tsx";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { findApiKey, keyScopeOf } from "#app/accounts/api-keys.server.ts";
+import { allowedModelSlugs } from "#app/accounts/allowed-models.server.ts";
+import {
+  findApiKey,
+  keyScopeOf,
+  periodLimitRule,
+  updateApiKey,
+} from "#app/accounts/api-keys.server.ts";
+import { audit } from "#app/accounts/audit-log.server.ts";
+import { KeyRulesSchema } from "#app/accounts/key-rule-fields.ts";
+import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
+import { can } from "#app/accounts/account-scope.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { KeyRulesForm } from "#app/components/key-rules-form.tsx";
+import { readForm } from "#app/http/read-form.server.ts";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
 import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
 import { FactList } from "#app/components/fact-list.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
@@ -16,11 +30,12 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import { keyActivity } from "#app/usage/overview-stats.server.ts";
-import { formatCredits } from "#app/utils/money.ts";
+import { creditsToMicro, formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.keys.$id";
 
 // One key: what it spent per day, how many requests and how many failed, each
-// limit with what is left of it, and when it was last used.
+// limit with what is left of it and the form that changes them, and when it was
+// last used.
 
 const DAYS = 30;
 
@@ -85,6 +100,18 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       id: key.id,
     },
     limits,
+    // The limits form's fields as stored (whole credits: the forms take no fractions).
+    ruleValues: {
+      creditLimit: key.creditLimit === null ? "" : String(key.creditLimit / MICRO_PER_CREDIT),
+      expiresOn: key.expiresAt?.toISOString().slice(0, 10) ?? "",
+      allowedModels: key.allowedModels.join(", "),
+      rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
+      tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
+      periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
+      limitPeriod: key.limitPeriod ?? "month",
+    },
+    // A team member makes their keys stricter only (issue #21): the form says so.
+    mayLoosen: can(scope, "allKeys"),
     days: DAYS,
     requests: activity.requests,
     errors: activity.errors,
@@ -97,11 +124,70 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 const clampAtZero = (micro: bigint) => (micro < 0n ? 0n : micro);
 
+/**
+ * Saves every limit of the key at once (an empty field clears its rule). A bad
+ * value, an unknown model or a loosening a member may not make comes back to
+ * the form, next to its field, with what was typed.
+ */
+export async function action({ request, params }: Route.ActionArgs) {
+  const scope = await requirePageScope(request, "ownKeys");
+  const { prisma } = getAccounts();
+  const id = z.uuid().safeParse(params.id);
+  if (!id.success) throw data("No such API key", { status: 404 });
+  const submission = parseWithZod(await readForm(request), { schema: KeyRulesSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  const { slugs: allowedModels, unknown } = await allowedModelSlugs(prisma, input.allowedModels);
+  if (unknown.length > 0)
+    return data(
+      {
+        result: submission.reply({
+          fieldErrors: { allowedModels: [`No such model: ${unknown.join(", ")}`] },
+        }),
+      },
+      { status: 400 },
+    );
+  const rules = {
+    creditLimit: input.creditLimit === undefined ? null : creditsToMicro(input.creditLimit),
+    expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
+    allowedModels,
+    rpmLimit: input.rpmLimit ?? null,
+    tpmLimit: input.tpmLimit ?? null,
+    periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
+  };
+  let saved: boolean;
+  try {
+    saved = await updateApiKey(prisma, keyScopeOf(scope), id.data, rules);
+  } catch (error) {
+    if (!(error instanceof KeyRulesLoosenedError)) throw error;
+    return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 403 });
+  }
+  if (!saved) throw data("No such API key", { status: 404 });
+  await audit(prisma, request, {
+    action: "key_rules_changed",
+    actorId: scope.userId,
+    subject: id.data,
+    details: {
+      creditLimit: rules.creditLimit?.toString() ?? null,
+      expiresAt: rules.expiresAt?.toISOString() ?? null,
+      allowedModels: allowedModels.join(","),
+      rpmLimit: rules.rpmLimit,
+      tpmLimit: rules.tpmLimit,
+      periodLimit: rules.periodLimit?.micro.toString() ?? null,
+      limitPeriod: rules.periodLimit?.period ?? null,
+    },
+  });
+  return redirectWithToast(
+    `/dashboard/keys/${id.data}`,
+    "Limits saved: they apply from the next request.",
+  );
+}
+
 export const meta: Route.MetaFunction = ({ loaderData }) => [
   { title: `${loaderData?.key.name ?? "Key"} · API keys · LLM Gateway` },
 ];
 
-export default function KeyDetail({ loaderData }: Route.ComponentProps) {
+export default function KeyDetail({ loaderData, actionData }: Route.ComponentProps) {
   const { key, limits, days } = loaderData;
   const facts: [string, string][] = [
     ["Spent in all", `${key.spent} credits`],
@@ -155,7 +241,12 @@ export default function KeyDetail({ loaderData }: Route.ComponentProps) {
         <Card>
           <CardHeader>
             <CardTitle>Limits</CardTitle>
-            <CardDescription>Change them on the API keys page.</CardDescription>
+            <CardDescription>
+              <a href="#rules" className="underline underline-offset-4">
+                Change them
+              </a>{" "}
+              below.
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <dl className="grid gap-2 text-sm" aria-label="Limits">
@@ -187,6 +278,26 @@ export default function KeyDetail({ loaderData }: Route.ComponentProps) {
           </CardContent>
         </Card>
       </div>
+      <Card id="rules" className="scroll-mt-6">
+        <CardHeader>
+          <CardTitle>Change limits</CardTitle>
+          <CardDescription>
+            An empty field means no limit. They apply from the next request.
+            {loaderData.mayLoosen
+              ? null
+              : " You may make them stricter; only owners and admins loosen them."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {/* Saved values start a fresh form; a refused one keeps what was typed. */}
+          <KeyRulesForm
+            key={JSON.stringify(loaderData.ruleValues)}
+            keyName={key.name}
+            defaultValue={loaderData.ruleValues}
+            lastResult={actionData?.result}
+          />
+        </CardContent>
+      </Card>
     </div>
   );
 }

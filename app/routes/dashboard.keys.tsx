@@ -15,9 +15,11 @@ import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { can, roleCan } from "#app/accounts/account-scope.server.ts";
 import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { PeriodSelect } from "#app/components/key-rules-form.tsx";
+import { CreateKeySchema } from "#app/accounts/key-rule-fields.ts";
+import { allowedModelSlugs } from "#app/accounts/allowed-models.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import { Input } from "#app/components/ui/input.tsx";
 import {
   Card,
   CardContent,
@@ -25,84 +27,18 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
-import {
-  LIMIT_PERIODS,
-  periodAdjective,
-  spentThisPeriod,
-  type LimitPeriod,
-} from "#app/billing/limit-period.ts";
+import { formatCredits } from "#app/utils/money.ts";
+import { periodAdjective, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
-import { readModelNames } from "#app/admin/model-aliases.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
-
-// A key's rules (ADR 026), at creation and later; an empty field means no rule.
-const RuleFields = {
-  // The key stops working at the start of this day, UTC.
-  expiresOn: z.iso
-    .date({ error: "Enter a date" })
-    .refine((day) => Date.parse(`${day}T00:00:00Z`) > Date.now(), "Pick a day after today")
-    .optional(),
-  allowedModels: z
-    .string()
-    .max(5_000)
-    .regex(/^[\w.:/\-,\s]*$/, "List model names, separated by commas")
-    .optional(),
-  rpmLimit: z
-    .number({ error: "Enter a whole number" })
-    .int("Enter a whole number")
-    .min(1, "At least 1")
-    .max(1_000_000)
-    .optional(),
-  tpmLimit: z
-    .number({ error: "Enter a whole number" })
-    .int("Enter a whole number")
-    .min(1, "At least 1")
-    .max(1_000_000_000)
-    .optional(),
-  // Credits per UTC day or month, besides the lifetime credit limit.
-  periodLimit: z
-    .number({ error: "Enter a whole number of credits" })
-    .int("Enter a whole number of credits")
-    .min(1, "At least 1 credit")
-    .max(1_000_000_000)
-    .optional(),
-  limitPeriod: z.enum(LIMIT_PERIODS, { error: "Pick day or month" }).default("month"),
-};
-
-const CreateKeySchema = z.object({
-  intent: z.literal("create"),
-  name: z
-    .string({ error: "Give the key a name" })
-    .trim()
-    .min(1, "Give the key a name")
-    .max(100, "Use at most 100 characters"),
-  creditLimit: z
-    .number({ error: "Enter a whole number of credits" })
-    .int("Enter a whole number of credits")
-    .min(1, "At least 1 credit")
-    .max(1_000_000_000)
-    .optional(),
-  ...RuleFields,
-});
-
-/** The models these names stand for (slug, OpenRouter id, alias), as slugs; the names of none. */
-async function allowedModelSlugs(text: string | undefined) {
-  return (await readModelNames(getAccounts().prisma)).canonical(modelList(text));
-}
-
-/** "a, b c" -> ["a", "b", "c"] */
-const modelList = (text: string | undefined) =>
-  (text ?? "").split(/[\s,]+/).filter((slug) => slug !== "");
 
 const KeyActionSchema = z.discriminatedUnion("intent", [
   CreateKeySchema,
   z.object({ intent: z.literal("toggle"), id: z.uuid(), enabled: z.enum(["true", "false"]) }),
   z.object({ intent: z.literal("content"), id: z.uuid(), logContent: z.enum(["true", "false"]) }),
-  z.object({ intent: z.literal("rules"), id: z.uuid(), ...RuleFields }),
   z.object({
     intent: z.literal("delete"),
     id: z.uuid(),
@@ -154,14 +90,6 @@ export async function loader({ request }: Route.LoaderArgs) {
               key.limitPeriod === "day" ? "today" : "this month"
             }`,
       rules: describeRules(key),
-      ruleValues: {
-        expiresOn: key.expiresAt?.toISOString().slice(0, 10) ?? "",
-        allowedModels: key.allowedModels.join(", "),
-        rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
-        tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
-        periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
-        limitPeriod: key.limitPeriod ?? "month",
-      },
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       createdAt: key.createdAt.toISOString(),
     })),
@@ -175,49 +103,11 @@ export async function action({ request }: Route.ActionArgs) {
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
   if (submission.status !== "success") {
-    // The rules form of a row has no field errors of its own: its message shows in the page.
-    if (submission.payload.intent === "rules")
-      throw data(
-        `Rules not saved: ${Object.values(submission.error ?? {})
-          .flat()
-          .join(" ")}`,
-        {
-          status: 400,
-        },
-      );
     return data({ result: submission.reply(), secret: null }, { status: 400 });
   }
   const input = submission.value;
-  if (input.intent === "rules") {
-    const { slugs: allowedModels, unknown } = await allowedModelSlugs(input.allowedModels);
-    if (unknown.length > 0)
-      throw data(`Rules not saved: no such model: ${unknown.join(", ")}`, { status: 400 });
-    const rules = {
-      expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
-      allowedModels,
-      rpmLimit: input.rpmLimit ?? null,
-      tpmLimit: input.tpmLimit ?? null,
-      periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
-    };
-    if (!(await updateApiKey(prisma, keyScope, input.id, rules).catch(refused("Rules not saved"))))
-      throw data("No such API key", { status: 404 });
-    await audit(prisma, request, {
-      action: "key_rules_changed",
-      actorId: userId,
-      subject: input.id,
-      details: {
-        expiresAt: rules.expiresAt?.toISOString() ?? null,
-        allowedModels: allowedModels.join(","),
-        rpmLimit: rules.rpmLimit,
-        tpmLimit: rules.tpmLimit,
-        periodLimit: rules.periodLimit?.micro.toString() ?? null,
-        limitPeriod: rules.periodLimit?.period ?? null,
-      },
-    });
-    return redirectWithToast("/dashboard/keys", "Rules saved: they apply from the next request.");
-  }
   if (input.intent === "create") {
-    const { slugs: allowedModels, unknown } = await allowedModelSlugs(input.allowedModels);
+    const { slugs: allowedModels, unknown } = await allowedModelSlugs(prisma, input.allowedModels);
     if (unknown.length > 0)
       return data(
         {
@@ -280,7 +170,7 @@ function describeRules(key: {
   return rules.length > 0 ? rules.join(" · ") : null;
 }
 
-type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" | "rules" }>;
+type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" }>;
 
 /** What a change to a key writes (null: delete it), its audit action and its toast. */
 function describeChange(input: KeyChange) {
@@ -313,10 +203,12 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "create-key",
+    // Reset after a key is made: back to these, not to blank fields.
+    defaultValue: { limitPeriod: "month" },
     lastResult: navigation.state === "idle" ? actionData?.result : undefined,
     constraint: getZodConstraint(CreateKeySchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: KeyActionSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <div className="grid gap-6">
@@ -403,10 +295,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               errors={fields.periodLimit.errors}
               inputProps={{ ...getInputProps(fields.periodLimit, { type: "number" }), min: 1 }}
             />
-            <label className="grid gap-2 text-sm font-medium">
-              Period
-              <PeriodSelect name={fields.limitPeriod.name} defaultValue="month" />
-            </label>
+            <PeriodSelect label="Period" field={fields.limitPeriod} />
             <Button type="submit" disabled={navigation.state === "submitting"}>
               {navigation.state === "submitting" ? "Creating…" : "Create key"}
             </Button>
@@ -462,48 +351,14 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
                     {key.periodLimit ? <div>{key.periodLimit}</div> : null}
                   </td>
                   <td data-label="Rules" className="px-3 py-2">
-                    <details>
-                      <summary className="cursor-pointer">{key.rules ?? "none"}</summary>
-                      <Form method="post" className="mt-2 grid w-56 gap-2">
-                        {loaderData.mayLoosen ? null : (
-                          <p className="text-xs text-muted-foreground">
-                            You may make these stricter; only owners and admins loosen them.
-                          </p>
-                        )}
-                        <input type="hidden" name="intent" value="rules" />
-                        <input type="hidden" name="id" value={key.id} />
-                        {(
-                          [
-                            ["expiresOn", "Expires on", "date"],
-                            ["allowedModels", "Only these models", "text"],
-                            ["rpmLimit", "Requests per minute", "number"],
-                            ["tpmLimit", "Tokens per minute", "number"],
-                            ["periodLimit", "Credits per period", "number"],
-                          ] as const
-                        ).map(([name, label, type]) => (
-                          <label key={name} className="grid gap-1 text-xs">
-                            {label}
-                            <Input
-                              name={name}
-                              type={type}
-                              defaultValue={key.ruleValues[name]}
-                              aria-label={`${label} for ${key.name}`}
-                            />
-                          </label>
-                        ))}
-                        <label className="grid gap-1 text-xs">
-                          Period
-                          <PeriodSelect
-                            name="limitPeriod"
-                            defaultValue={key.ruleValues.limitPeriod}
-                            aria-label={`Period for ${key.name}`}
-                          />
-                        </label>
-                        <Button type="submit" size="sm" variant="outline">
-                          Save rules
-                        </Button>
-                      </Form>
-                    </details>
+                    {key.rules ?? "none"}{" "}
+                    <Link
+                      to={`/dashboard/keys/${key.id}#rules`}
+                      className="whitespace-nowrap underline underline-offset-4"
+                      aria-label={`Change the limits of ${key.name}`}
+                    >
+                      Change
+                    </Link>
                   </td>
                   <td data-label="Last used" className="px-3 py-2">
                     {key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"}
@@ -574,19 +429,6 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
         </div>
       )}
     </div>
-  );
-}
-
-/** Day or month, for a period credit limit. */
-function PeriodSelect(props: { name: string; defaultValue: string; "aria-label"?: string }) {
-  return (
-    <select
-      {...props}
-      className="h-9 rounded-md border border-input bg-transparent px-3 text-sm shadow-xs"
-    >
-      <option value="month">per month</option>
-      <option value="day">per day</option>
-    </select>
   );
 }
 

@@ -1,6 +1,6 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { data, Form } from "react-router";
-import { z } from "zod";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { data, Form, useNavigation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import {
@@ -9,7 +9,7 @@ import {
   saveOwnProviderKey,
 } from "#app/accounts/own-provider-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { upstreamKeySchema } from "#app/admin/providers.server.ts";
+import { OwnKeyActionSchema } from "#app/accounts/own-provider-key-fields.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -29,20 +29,6 @@ import type { Route } from "./+types/dashboard.provider-keys";
 
 // Bring your own key (ADR 027): the user's own key per provider, used first for
 // their requests, which then cost only the BYOK fee.
-
-const OwnKeyActionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("save"),
-    provider: z.string().max(100),
-    apiKey: upstreamKeySchema,
-    fallback: z.literal("on").optional(),
-  }),
-  z.object({
-    intent: z.literal("remove"),
-    provider: z.string().max(100),
-    confirm: z.literal("yes", { error: "Tick the box to confirm" }),
-  }),
-]);
 
 export async function loader({ request }: Route.LoaderArgs) {
   const { accountId } = await requirePageScope(request, "providerKeys");
@@ -67,10 +53,18 @@ export async function action({ request }: Route.ActionArgs) {
   const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: OwnKeyActionSchema });
   if (submission.status !== "success") {
-    const problems = Object.entries(submission.error ?? {})
-      .map(([field, messages]) => `${field}: ${(messages ?? []).join(" ")}`)
-      .join("; ");
-    throw data(`Not saved: ${problems}`, { status: 400 });
+    const provider = submission.payload.provider;
+    // A key: back to its provider's row, beside the field; a secret is never sent back.
+    if (submission.payload.intent === "save" && typeof provider === "string")
+      return data(
+        { provider, result: submission.reply({ hideFields: ["apiKey"] }) },
+        { status: 400 },
+      );
+    // Removing asks for a ticked box the browser requires: only a hand-made request lands here.
+    const problems = Object.values(submission.error ?? {})
+      .flat()
+      .join(" ");
+    throw data(`Not removed: ${problems}`, { status: 400 });
   }
   const input = submission.value;
   if (input.intent === "remove") {
@@ -108,7 +102,7 @@ export async function action({ request }: Route.ActionArgs) {
 
 export const meta: Route.MetaFunction = () => [{ title: "Provider keys · LLM Gateway" }];
 
-export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
+export default function ProviderKeys({ loaderData, actionData }: Route.ComponentProps) {
   const { feePercent, providers } = loaderData;
   return (
     <div className="grid gap-6">
@@ -168,31 +162,12 @@ export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
                         )}
                       </td>
                       <td className="grid gap-2 px-3 py-2">
-                        <Form method="post" className="flex flex-wrap items-center gap-2">
-                          <input type="hidden" name="intent" value="save" />
-                          <input type="hidden" name="provider" value={provider.slug} />
-                          <Input
-                            name="apiKey"
-                            type="password"
-                            required
-                            minLength={8}
-                            autoComplete="off"
-                            className="w-56"
-                            placeholder={provider.key ? "a new key" : "your key"}
-                            aria-label={`Your ${provider.name} key`}
-                          />
-                          <label className="flex items-center gap-1 text-xs">
-                            <input
-                              type="checkbox"
-                              name="fallback"
-                              defaultChecked={provider.key?.fallback ?? false}
-                            />
-                            fall back
-                          </label>
-                          <Button type="submit" size="sm" variant="outline">
-                            {provider.key ? "Replace" : "Save"}
-                          </Button>
-                        </Form>
+                        <SaveKeyForm
+                          provider={provider}
+                          lastResult={
+                            actionData?.provider === provider.slug ? actionData.result : undefined
+                          }
+                        />
                         {provider.key ? (
                           <Form method="post" className="flex items-center gap-2">
                             <input type="hidden" name="intent" value="remove" />
@@ -222,6 +197,52 @@ export default function ProviderKeys({ loaderData }: Route.ComponentProps) {
         </CardContent>
       </Card>
     </div>
+  );
+}
+
+/** One provider's key: saved or replaced; a refused one answers beside its field. */
+function SaveKeyForm({
+  provider,
+  lastResult,
+}: {
+  provider: { slug: string; name: string; key: { fallback: boolean } | null };
+  lastResult?: SubmissionResult<string[]>;
+}) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: `own-key-${provider.slug}`,
+    lastResult: navigation.state === "idle" ? lastResult : undefined,
+    constraint: getZodConstraint(OwnKeyActionSchema.options[0]),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: OwnKeyActionSchema }),
+    shouldRevalidate: "onInput",
+  });
+  const errors = fields.apiKey.errors;
+  return (
+    <Form method="post" className="grid gap-1" {...getFormProps(form)}>
+      <div className="flex flex-wrap items-center gap-2">
+        <input type="hidden" name="intent" value="save" />
+        <input type="hidden" name="provider" value={provider.slug} />
+        <Input
+          {...getInputProps(fields.apiKey, { type: "password" })}
+          autoComplete="off"
+          className="w-56"
+          placeholder={provider.key ? "a new key" : "your key"}
+          aria-label={`Your ${provider.name} key`}
+        />
+        <label className="flex items-center gap-1 text-xs">
+          <input type="checkbox" name="fallback" defaultChecked={provider.key?.fallback ?? false} />
+          fall back
+        </label>
+        <Button type="submit" size="sm" variant="outline">
+          {provider.key ? "Replace" : "Save"}
+        </Button>
+      </div>
+      {errors?.length || form.errors?.length ? (
+        <p id={fields.apiKey.errorId} className="text-sm text-destructive">
+          {[...(errors ?? []), ...(form.errors ?? [])].join(" ")}
+        </p>
+      ) : null}
+    </Form>
   );
 }
 

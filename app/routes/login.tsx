@@ -50,7 +50,9 @@ export default function Login({ actionData }: Route.ComponentProps) {
     lastResult: actionData?.result,
     constraint: getZodConstraint(SignInFormSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInFormSchema }),
-    shouldRevalidate: "onBlur",
+    // An error stays until its value changes: on blur it would vanish, the button would move
+    // up under the pointer between press and release, and the click would miss (issue #23).
+    shouldRevalidate: "onInput",
   });
   return (
     <AuthCard

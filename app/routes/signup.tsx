@@ -80,7 +80,9 @@ export default function SignUp({ actionData }: Route.ComponentProps) {
     lastResult: actionData?.result,
     constraint: getZodConstraint(SignUpSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
-    shouldRevalidate: "onBlur",
+    // An error stays until its value changes: on blur it would vanish, the button would move
+    // up under the pointer between press and release, and the click would miss (issue #23).
+    shouldRevalidate: "onInput",
   });
   return (
     <AuthCard

@@ -209,6 +209,13 @@ describe("API keys", () => {
       periodLimit: null,
       limitPeriod: null,
     });
+    // The lifetime credit limit changes like every other limit (issue #23).
+    expect((await client.call("PUT", "/api/api-keys", { id, creditLimit: 40 })).status).toBe(200);
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id } })).creditLimit).toBe(
+      40_000_000n,
+    );
+    expect((await client.call("PUT", "/api/api-keys", { id, creditLimit: null })).status).toBe(200);
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id } })).creditLimit).toBeNull();
     const audited = await prisma.auditEvent.findFirst({
       where: { action: "key_rules_changed", subject: id },
     });
@@ -221,6 +228,8 @@ describe("API keys", () => {
       { allowedModels: "", rpmLimit: null },
       { periodLimit: "5000000", limitPeriod: "day" },
       { periodLimit: null, limitPeriod: null },
+      { creditLimit: "40000000" },
+      { creditLimit: null },
     ]);
   });
 

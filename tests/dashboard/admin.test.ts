@@ -569,7 +569,7 @@ test("the page sets, lists and removes a model alias; the gateway serves the ali
 
   expect(
     await save(cookie, { intent: "alias", name: "house", model: "openai/house-model" }),
-  ).toEqual({
+  ).toMatchObject({
     message: "house now stands for house-model.",
     id: null,
   });
@@ -591,18 +591,27 @@ test("the page sets, lists and removes a model alias; the gateway serves the ali
   expect(answer.model).toBe("house-model");
 
   // A model's own name, or an unknown model: a message, nothing saved.
-  const taken = (await save(cookie, { intent: "alias", name: "priced", model: "priced" })) as {
+  // Refused: the message goes beside its field (issue #23).
+  type Refused = {
     init?: { status?: number };
-    data?: { message?: string };
+    data?: { alias?: { error?: Record<string, string[]> } };
   };
+  const taken = (await save(cookie, {
+    intent: "alias",
+    name: "priced",
+    model: "priced",
+  })) as Refused;
   expect(taken.init?.status).toBe(400);
-  expect(taken.data?.message).toBe("name: 'priced' already names the model priced");
-  const unknown = (await save(cookie, { intent: "alias", name: "other", model: "pricd" })) as {
-    init?: { status?: number };
-    data?: { message?: string };
-  };
+  expect(taken.data?.alias?.error?.name).toEqual(["'priced' already names the model priced"]);
+  const unknown = (await save(cookie, {
+    intent: "alias",
+    name: "other",
+    model: "pricd",
+  })) as Refused;
   expect(unknown.init?.status).toBe(404);
-  expect(unknown.data?.message).toMatch(/did you mean 'priced'/);
+  expect(unknown.data?.alias?.error?.model?.[0]).toMatch(
+    /^No model is called 'pricd'; did you mean 'priced'/,
+  );
 
   expect(await save(cookie, { intent: "alias-delete", name: "house" })).toEqual({
     message: "Removed the alias house.",

@@ -374,28 +374,23 @@ describe("dashboard pages", () => {
     });
     expect(key.expiresAt?.toISOString()).toBe(`${nextYear}T00:00:00.000Z`);
 
-    // Changed later from the key's row; an empty field clears its rule.
-    const saved = await run(() =>
-      keys.action(
-        args(
-          post(
-            "/dashboard/keys",
-            {
-              intent: "rules",
-              id: key.id,
-              expiresOn: "",
-              allowedModels: "",
-              rpmLimit: "",
-              tpmLimit: "500",
-              periodLimit: "",
-            },
-            { cookie },
-          ),
-        ),
-      ),
-    );
+    // Changed later on the key's page; an empty field clears its rule.
+    const saveRules = (fields: Record<string, string>) =>
+      run(() =>
+        keyPage.action(args(post(`/dashboard/keys/${key.id}`, fields, { cookie }), { id: key.id })),
+      );
+    const saved = await saveRules({
+      creditLimit: "40",
+      expiresOn: "",
+      allowedModels: "",
+      rpmLimit: "",
+      tpmLimit: "500",
+      periodLimit: "",
+    });
     expect(statusOf(saved)).toBe(302);
+    expect((saved as Response).headers.get("location")).toBe(`/dashboard/keys/${key.id}`);
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toMatchObject({
+      creditLimit: creditsToMicro(40),
       expiresAt: null,
       allowedModels: [],
       rpmLimit: null,
@@ -403,19 +398,20 @@ describe("dashboard pages", () => {
       periodLimit: null,
       limitPeriod: null,
     });
-    const refusedRules = await run(() =>
-      keys.action(
-        args(
-          post(
-            "/dashboard/keys",
-            { intent: "rules", id: key.id, allowedModels: "nope" },
-            { cookie },
-          ),
-        ),
-      ),
-    );
-    expect(statusOf(refusedRules)).toBe(400);
-    expect(JSON.stringify(refusedRules)).toMatch(/Rules not saved: no such model: nope/);
+    // A model typo or a bad value answers the form, field by field, and changes nothing.
+    const before = await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    for (const [fields, field, message] of [
+      [{ allowedModels: "nope" }, "allowedModels", "No such model: nope"],
+      [{ creditLimit: "0" }, "creditLimit", "At least 1 credit"],
+      [{ rpmLimit: "1.5" }, "rpmLimit", "Enter a whole number"],
+    ] as const) {
+      const refusedRules = await saveRules(fields);
+      expect(statusOf(refusedRules)).toBe(400);
+      const { result } = (refusedRules as { data: { result: { error: Record<string, string[]> } } })
+        .data;
+      expect(result.error[field]).toEqual([message]);
+    }
+    expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toEqual(before);
 
     for (const [fields, message] of [
       [{ allowedModels: "no-such-model" }, /No such model: no-such-model/],
@@ -673,7 +669,7 @@ test("provider keys (BYOK): saved sealed, shown by prefix, replaced, removed; ba
   expect(stored.secret).not.toContain(KEY);
 
   for (const [fields, message] of [
-    [{ intent: "save", provider: "own-test", apiKey: "short" }, /apiKey: must be at least 8/],
+    [{ intent: "save", provider: "own-test", apiKey: "short" }, /A key has at least 8 characters/],
     [{ intent: "save", provider: "nobody", apiKey: KEY }, /No such provider/],
     [{ intent: "remove", provider: "own-test" }, /Tick the box to confirm/],
   ] as const) {

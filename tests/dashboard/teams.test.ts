@@ -391,9 +391,14 @@ describe("a member's key on the keys page (issue #21)", () => {
     const memberCookie = await sessionOf(member.id, teamId);
     const { apiKey } = await createApiKey(prisma(), teamId, { createdById: member.id });
     const { model } = await createCatalogEntry(prisma());
+    const rulesPost = (cookie: string, fields: Record<string, string>) =>
+      run(() =>
+        keyPage.action(
+          args(post(`/dashboard/keys/${apiKey.id}`, fields, cookie), { id: apiKey.id }),
+        ),
+      );
     const ownersRules = {
-      intent: "rules",
-      id: apiKey.id,
+      creditLimit: "30",
       expiresOn: day(30),
       allowedModels: model.slug,
       rpmLimit: "10",
@@ -401,11 +406,11 @@ describe("a member's key on the keys page (issue #21)", () => {
       periodLimit: "50",
       limitPeriod: "month",
     };
-    expect(statusOf(await keysPost(ownerCookie, ownersRules))).toBe(302);
+    expect(statusOf(await rulesPost(ownerCookie, ownersRules))).toBe(302);
 
     // The form as the page fills it in, sent back unchanged or stricter: saved.
-    expect(statusOf(await keysPost(memberCookie, ownersRules))).toBe(302);
-    expect(statusOf(await keysPost(memberCookie, { ...ownersRules, rpmLimit: "5" }))).toBe(302);
+    expect(statusOf(await rulesPost(memberCookie, ownersRules))).toBe(302);
+    expect(statusOf(await rulesPost(memberCookie, { ...ownersRules, rpmLimit: "5" }))).toBe(302);
     // Emptied or raised: a 403 naming the rule, and nothing changes.
     const before = await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     for (const [change, named] of [
@@ -414,10 +419,11 @@ describe("a member's key on the keys page (issue #21)", () => {
       [{ allowedModels: "" }, /allowing every model/],
       [{ expiresOn: "" }, /removing its expiry/],
       [{ tpmLimit: "2000" }, /raising its tokens-per-minute limit/],
+      [{ creditLimit: "31" }, /raising its credit limit from 30.00 to 31.00 credits/],
     ] as const) {
-      const answer = await keysPost(memberCookie, { ...ownersRules, rpmLimit: "5", ...change });
+      const answer = await rulesPost(memberCookie, { ...ownersRules, rpmLimit: "5", ...change });
       expect(statusOf(answer)).toBe(403);
-      expect(String((answer as { data?: unknown }).data)).toMatch(named);
+      expect(JSON.stringify((answer as { data?: unknown }).data)).toMatch(named);
     }
     expect(await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toEqual(before);
 
@@ -443,15 +449,7 @@ describe("a member's key on the keys page (issue #21)", () => {
     expect(await page(memberCookie)).toBe(false);
     expect(await page(ownerCookie)).toBe(true);
     expect(statusOf(await toggle(ownerCookie, "true"))).toBe(302);
-    expect(
-      statusOf(
-        await keysPost(ownerCookie, {
-          intent: "rules",
-          id: apiKey.id,
-          limitPeriod: "month",
-        }),
-      ),
-    ).toBe(302);
+    expect(statusOf(await rulesPost(ownerCookie, { limitPeriod: "month" }))).toBe(302);
     expect(await prisma().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).toMatchObject({
       enabled: true,
       rpmLimit: null,

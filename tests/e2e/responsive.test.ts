@@ -181,11 +181,16 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     });
     await onDesktop.page.close();
   }
-  // A key's rules open inside its card.
+  // A key's limits form, on its page (the keys table links to it), stays on the screen.
   const keys = await overflow(phone.context, `${gateway.baseUrl}/dashboard/keys`);
-  await keys.page.locator("table summary").first().click();
+  await keys.page
+    .getByRole("link", { name: /^Change the limits of / })
+    .first()
+    .click();
+  await keys.page.waitForURL(/\/dashboard\/keys\/[0-9a-f-]{36}#rules$/);
+  await keys.page.locator("#rules form").waitFor();
   for (const element of await hiddenContent(keys.page))
-    hidden.push(`/dashboard/keys with a key's rules open on a phone: ${element}`);
+    hidden.push(`a key's page with its limits form on a phone: ${element}`);
   await keys.page.screenshot({
     path: join(SCREENSHOTS, "phone-dashboard-keys-rules-open.png"),
     fullPage: true,
