@@ -1,4 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { CopyButton } from "#app/components/copy-button.tsx";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
@@ -226,14 +227,7 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
             >
               {actionData.secret}
             </code>
-            <Button
-              type="button"
-              variant="outline"
-              size="sm"
-              onClick={() => void navigator.clipboard?.writeText(actionData.secret ?? "")}
-            >
-              Copy
-            </Button>
+            <CopyButton text={actionData.secret ?? ""} />
           </CardContent>
         </Card>
       ) : null}

@@ -1,4 +1,5 @@
 import { data, Form } from "react-router";
+import { CopyButton } from "#app/components/copy-button.tsx";
 import { z } from "zod";
 import { can } from "#app/accounts/account-scope.server.ts";
 import { INVITATION_DAYS, ROLE_HELP, TEAM_ROLES } from "#app/accounts/team-rules.ts";
@@ -481,12 +482,15 @@ function Invitations({
               {new Date(invited.expiresAt).toLocaleString("en")}. Copy the link now: it is shown
               this once.
             </p>
-            <code
-              data-testid="invite-link"
-              className="rounded-md bg-secondary px-3 py-2 font-mono text-sm break-all"
-            >
-              {invited.inviteLink}
-            </code>
+            <div className="flex flex-wrap items-center gap-3">
+              <code
+                data-testid="invite-link"
+                className="rounded-md bg-secondary px-3 py-2 font-mono text-sm break-all"
+              >
+                {invited.inviteLink}
+              </code>
+              <CopyButton text={invited.inviteLink} label="Copy link" />
+            </div>
           </div>
         ) : null}
         <Form method="post" className="flex flex-wrap items-end gap-2">

@@ -87,3 +87,28 @@ test("each snippet, copied from the overview and run as it is, streams an answer
   expect(calls.every((call) => call.cost > 0n)).toBe(true);
   await context.close();
 }, 120_000);
+
+test("the new key's Copy button copies the secret and says Copied", async () => {
+  const user = await createUser(env.prisma);
+  const context = await env.browser.newContext({
+    viewport: { width: 390, height: 844 },
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  const page = await context.newPage();
+  await page.goto(`${env.gateway.baseUrl}/login?redirectTo=/dashboard/keys`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${env.gateway.baseUrl}/dashboard/keys`);
+  await page.getByLabel("Name").fill("copied key");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = (await page.getByTestId("new-secret").textContent({ timeout: 10_000 }))!.trim();
+  // Found by place, not by name: its name changes when it is pressed.
+  const copy = page.getByTestId("new-secret").locator("..").getByRole("button");
+  expect(await copy.textContent()).toBe("Copy");
+  await copy.click();
+  await expect.poll(() => copy.textContent()).toBe("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await shot(page, "key-secret-copied-phone");
+  await context.close();
+});

@@ -21,7 +21,10 @@ const env = setupBrowserGateway({
 });
 
 test("create a team, invite, the invitee signs up through the link, joins, makes a key and calls the gateway; the owner sees their spend", async () => {
-  const owner = await env.browser.newContext({ viewport: DESKTOP });
+  const owner = await env.browser.newContext({
+    viewport: DESKTOP,
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
   const ownerPage = await owner.newPage();
   const ownerEmail = `owner-${Date.now()}@example.test`;
   await signUpInBrowser(ownerPage, env.gateway.baseUrl, ownerEmail);
@@ -50,6 +53,12 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
     .getByTestId("invite-link")
     .textContent({ timeout: 10_000 }))!.trim();
   expect(link).toMatch(/\/invite\/[0-9a-f-]{36}\.[\w-]{43}$/);
+  // Its Copy button copies it and says so.
+  const copyLink = ownerPage.getByTestId("invite-link").locator("..").getByRole("button");
+  expect(await copyLink.textContent()).toBe("Copy link");
+  await copyLink.click();
+  await expect.poll(() => copyLink.textContent()).toBe("Copied");
+  expect(await ownerPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await shot(ownerPage, "team-invite-desktop");
 
   // The invitee opens it on a phone, signed out: sign up through it, come back, join.
