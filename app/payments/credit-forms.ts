@@ -28,19 +28,19 @@ export const CheckoutSchema = z
     amount: z.string({ error: "Pick an amount" }).max(20),
     customAmount: z.string().max(20).optional(),
   })
-  .transform((input, ctx) => {
-    const custom = input.amount === "custom";
-    const amountCents = typedCents(custom ? input.customAmount : input.amount);
-    if (amountCents === undefined) {
+  // A check, not a transform: conform reads the form's HTML constraints from the object.
+  .superRefine((input, ctx) => {
+    if (checkoutCents(input) === undefined)
       ctx.addIssue({
         code: "custom",
         message: `${AMOUNT_HINT}.`,
-        path: [custom ? "customAmount" : "amount"],
+        path: [input.amount === "custom" ? "customAmount" : "amount"],
       });
-      return z.NEVER;
-    }
-    return { token: input.token, amountCents };
   });
+
+/** The checkout's amount in cents (valid once the schema passed). */
+export const checkoutCents = (input: { amount: string; customAmount?: string }) =>
+  typedCents(input.amount === "custom" ? input.customAmount : input.amount);
 
 export const AutoTopUpSchema = z
   .object({
@@ -53,20 +53,15 @@ export const AutoTopUpSchema = z
       .max(10_000_000, "At most 10,000,000 credits"),
     amountUsd: z.string({ error: `${AMOUNT_HINT}.` }).max(20),
   })
-  .transform((input, ctx) => {
+  .superRefine((input, ctx) => {
     const amountCents = typedCents(input.amountUsd);
-    if (amountCents === undefined) {
+    if (amountCents === undefined)
       ctx.addIssue({ code: "custom", message: `${AMOUNT_HINT}.`, path: ["amountUsd"] });
-      return z.NEVER;
-    }
     // A top-up that leaves the balance under the threshold would start the next one at once.
-    if (amountCents <= input.thresholdCredits) {
+    else if (amountCents <= input.thresholdCredits)
       ctx.addIssue({
         code: "custom",
         message: "Buy more credits than the threshold (1 credit = 1 cent).",
         path: ["amountUsd"],
       });
-      return z.NEVER;
-    }
-    return { enabled: input.enabled, thresholdCredits: input.thresholdCredits, amountCents };
   });

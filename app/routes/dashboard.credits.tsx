@@ -25,7 +25,12 @@ import { Badge } from "#app/components/ui/badge.tsx";
 import { GatewayError } from "#app/http/gateway-error.ts";
 import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
 import { startCheckout } from "#app/payments/payments.server.ts";
-import { AutoTopUpSchema, CheckoutSchema } from "#app/payments/credit-forms.ts";
+import {
+  AutoTopUpSchema,
+  CheckoutSchema,
+  checkoutCents,
+  typedCents,
+} from "#app/payments/credit-forms.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import {
   autoTopUpOf,
@@ -151,11 +156,11 @@ export async function action({ request }: Route.ActionArgs) {
       data({ form: intent, result: submission.reply({ formErrors: [message] }) }, { status });
     if (!settings.stripe) return refuse("Payments are not configured on this gateway.", 503);
     const { value } = submission;
-    if ("token" in value) {
+    if (value.intent === "checkout") {
       try {
         const { url } = await startCheckout(prisma, settings.stripe.stripe, {
           userId: accountId,
-          amountCents: value.amountCents,
+          amountCents: checkoutCents(value)!,
           idempotencyKey: value.token,
           origin: publicOrigin(request),
           maxPerDayUsd: settings.maxTopupPerDayUsd,
@@ -166,14 +171,19 @@ export async function action({ request }: Route.ActionArgs) {
         throw error;
       }
     }
-    const saved = await saveAutoTopUp(prisma, accountId, value);
+    const settingsToSave = {
+      enabled: value.enabled,
+      thresholdCredits: value.thresholdCredits,
+      amountCents: typedCents(value.amountUsd)!,
+    };
+    const saved = await saveAutoTopUp(prisma, accountId, settingsToSave);
     if (!saved) return refuse("Save a card first: auto top-up charges it.", 400);
     return {
       form: intent,
       section: "auto" as const,
       result: submission.reply(),
       message: value.enabled
-        ? `Auto top-up on: under ${value.thresholdCredits.toLocaleString("en")} credits, $${(value.amountCents / 100).toFixed(2)} is charged to your card.`
+        ? `Auto top-up on: under ${value.thresholdCredits.toLocaleString("en")} credits, $${(settingsToSave.amountCents / 100).toFixed(2)} is charged to your card.`
         : "Auto top-up off.",
     };
   }
