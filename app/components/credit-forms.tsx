@@ -131,10 +131,6 @@ export function AutoTopUpForm({
             min={1}
             className="w-32"
           />
-          <FieldError
-            id={fields.thresholdCredits.errorId}
-            errors={fields.thresholdCredits.errors}
-          />
         </label>
         <label className="grid gap-1 text-sm">
           Charge (US$)
@@ -144,12 +140,14 @@ export function AutoTopUpForm({
             inputMode="decimal"
             className="w-28"
           />
-          <FieldError id={fields.amountUsd.errorId} errors={fields.amountUsd.errors} />
         </label>
         <Button type="submit" variant="outline" className="mt-[22px]">
           Save
         </Button>
       </div>
+      {/* Under the row: an error line inside it would widen its column and move the button. */}
+      <FieldError id={fields.thresholdCredits.errorId} errors={fields.thresholdCredits.errors} />
+      <FieldError id={fields.amountUsd.errorId} errors={fields.amountUsd.errors} />
     </Form>
   );
 }

@@ -374,7 +374,8 @@ export default function Teams({ loaderData, actionData }: Route.ComponentProps) 
               <SwitchForm team={created} label={`Switch to ${created.name}`} />
             </div>
           ) : null}
-          <CreateTeamForm answer={answer} />
+          {/* A new team in the list starts the form afresh (a redirect keeps the page mounted). */}
+          <CreateTeamForm key={teams.length} answer={answer} />
         </CardContent>
       </Card>
       {current ? <CurrentTeam team={current} invited={invited} answer={answer} /> : null}
