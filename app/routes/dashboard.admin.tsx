@@ -8,7 +8,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
-import { microToUsd, usdToMicro } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, microToUsd, usdToMicro } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
@@ -161,7 +161,7 @@ async function grant(form: FormData, admin: { id: string; request: Request }) {
   return {
     message: granted.replayed
       ? "Already granted: this form was submitted before."
-      : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
+      : `Granted ${formatMoney(creditsToMicro(credits))} to ${granted.user.email}.`,
     id: null,
     grant: submission.reply({ resetForm: true }),
   };

@@ -246,7 +246,7 @@ test("an admin grants credits: recorded with the admin's id and reason, once per
     note: "conference voucher",
   };
   const results = await Promise.all([save(cookie, form), save(cookie, form)]);
-  expect(JSON.stringify(results)).toContain(`Granted 500 credits to ${someone.email}`);
+  expect(JSON.stringify(results)).toContain(`Granted 500.00 credits ($5.00) to ${someone.email}`);
   const rows = await getAccounts().prisma.onrampTransaction.findMany({
     where: { userId: someone.id, source: "GRANT" },
   });
