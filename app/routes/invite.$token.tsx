@@ -30,6 +30,13 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     getSession(accounts, request),
     accounts.prisma.user.findUnique({ where: { id: offer.createdById }, select: { email: true } }),
   ]);
+  const member =
+    session &&
+    (await accounts.prisma.teamMember.findUnique({
+      where: { teamId_userId: { teamId: offer.teamId, userId: session.userId } },
+      select: { role: true },
+    }));
+  if (member) throw data(WHY_NOT.member, { status: 409 });
   return {
     team: offer.teamName,
     role: offer.role.toLowerCase(),

@@ -645,6 +645,16 @@ describe("membership", () => {
     expect(inLayout.account?.name).toBe("Orange");
     expect(await prisma().teamMember.count({ where: { teamId } })).toBe(3);
 
+    // A member opening another link of the team is told so, not offered a button that fails.
+    const byMember = await invitePath();
+    const memberOpens = await run(() =>
+      invite.loader(args(get(byMember, cookieOf(signedIn)), { token: byMember.split("/")[2]! })),
+    );
+    expect(statusOf(memberOpens)).toBe(409);
+    expect((memberOpens as unknown as { data: string }).data).toBe(
+      "You are a member of this team already.",
+    );
+
     // A used link says so to whoever opens it, signed in or not.
     const used = await run(() =>
       invite.loader(args(get(byUp, ""), { token: byUp.split("/")[2]! })),
