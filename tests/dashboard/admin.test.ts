@@ -451,7 +451,7 @@ describe("the providers page", () => {
       ),
     ).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^prices\.input: must be a US-dollar amount/),
+      message: expect.stringMatching(/^input: Enter US dollars per 1M tokens/),
     });
 
     const added = outcome(
@@ -459,7 +459,7 @@ describe("the providers page", () => {
     );
     expect(added).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^apiKey: must be at least 8/),
+      message: expect.stringMatching(/^apiKey: A key has at least 8 characters/),
     });
     const page = await providers.loader(
       args(new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie } })),
@@ -497,7 +497,7 @@ describe("the providers page", () => {
       ),
     ).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^baseUrl: must be an http\(s\) URL/),
+      message: expect.stringMatching(/^baseUrl: Enter an http\(s\) URL/),
     });
     expect(
       outcome(
@@ -577,11 +577,11 @@ describe("the providers page", () => {
     });
     expect(outcome(await edit({ chunkTimeoutSeconds: "0" }))).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^chunkTimeoutSeconds: must be at least 1/),
+      message: expect.stringMatching(/^chunkTimeoutSeconds: At least 1 second/),
     });
     expect(outcome(await edit({ answerTimeoutSeconds: "ten" }))).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^answerTimeoutSeconds: must be a whole number of seconds/),
+      message: expect.stringMatching(/^answerTimeoutSeconds: Enter whole seconds/),
     });
     // The page shows each limit, and the environment's value an empty field stands for.
     const page = await providers.loader(

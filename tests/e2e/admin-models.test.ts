@@ -148,3 +148,63 @@ test("a good price is stored exactly and charged from the next request on", asyn
     .toBe(usdToMicro("6.12345678"));
   await page.close();
 });
+
+for (const [name, viewport] of [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const) {
+  test(`the Providers page's forms answer beside their fields, what was typed kept (${name})`, async () => {
+    const page = await adminPage(viewport);
+    await page.goto(url("/dashboard/admin/providers"));
+    await page.evaluate(() =>
+      document.querySelectorAll("form").forEach((element) => (element.noValidate = true)),
+    );
+    // A slug that is taken: only the server knows, and says so beside the slug.
+    const adding = page.getByRole("region", { name: "Add a provider" });
+    await adding.getByLabel("Slug").fill("openai");
+    await adding.getByLabel("Kind").selectOption("openai");
+    await adding.getByLabel("Name (optional)").fill("A second OpenAI");
+    await adding.getByRole("button", { name: "Add provider" }).click();
+    const taken = adding.getByText("A provider 'openai' exists already");
+    await expect.poll(() => taken.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await adding.getByLabel("Slug").getAttribute("aria-invalid")).toBe("true");
+    expect(await adding.getByLabel("Name (optional)").inputValue()).toBe("A second OpenAI");
+    // A compatible provider without its base URL: said beside the base URL.
+    await adding.getByLabel("Slug").fill("groq");
+    await adding.getByLabel("Kind").selectOption("openai-compatible");
+    await adding.getByRole("button", { name: "Add provider" }).click();
+    await expect
+      .poll(() => adding.getByText("An OpenAI-compatible provider needs its base URL").isVisible())
+      .toBe(true);
+    expect(await adding.getByLabel("Slug").inputValue()).toBe("groq");
+    await shot(page, `admin-providers-add-errors-${name}`);
+
+    // A key too short for the provider: beside the key field, in the provider's own section.
+    const openai = page.getByRole("region", { name: "openai" });
+    await openai.getByLabel("New key for openai").fill("short");
+    await openai.getByRole("button", { name: "Add key" }).click();
+    await expect
+      .poll(() => openai.getByText("A key has at least 8 characters").isVisible())
+      .toBe(true);
+    // A bad import price: beside the price, the other kept.
+    await openai.getByLabel("Input price").fill("0,5");
+    await openai.getByLabel("Output price").fill("1.5");
+    await openai.getByRole("button", { name: "Import models" }).click();
+    await expect
+      .poll(() => openai.getByText("Enter US dollars per 1M tokens, e.g. 0.59").isVisible())
+      .toBe(true);
+    expect(await openai.getByLabel("Input price").inputValue()).toBe("0,5");
+    expect(await openai.getByLabel("Output price").inputValue()).toBe("1.5");
+    // A bad timeout in the edit form: the form stays open with the error beside the field.
+    await openai.getByText("Edit openai").click();
+    await openai.getByLabel("Between two parts").fill("0");
+    await openai.getByRole("button", { name: "Save openai" }).click();
+    await expect.poll(() => openai.getByText("At least 1 second").isVisible()).toBe(true);
+    expect(await openai.getByLabel("Between two parts").inputValue()).toBe("0");
+    await shot(page, `admin-providers-errors-${name}`);
+    expect(await page.getByText("That request was not valid").count()).toBe(0);
+    if (name === "phone") expect(await hiddenContent(page)).toEqual([]);
+    expect(await env.prisma.provider.count({ where: { slug: "groq" } })).toBe(0);
+    await page.close();
+  });
+}
