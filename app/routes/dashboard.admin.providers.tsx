@@ -29,6 +29,7 @@ import {
   updateProvider,
 } from "#app/admin/providers.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { Label } from "#app/components/ui/label.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -695,13 +696,13 @@ function AddProviderForm({
         errors={fields.slug.errors}
         inputProps={{ ...getInputProps(fields.slug, { type: "text" }), placeholder: "groq" }}
       />
-      <div className="grid gap-1.5 text-sm">
-        <label htmlFor={fields.kind.id} className="font-medium">
-          Kind
-        </label>
+      <div className="grid gap-1.5">
+        <Label htmlFor={fields.kind.id}>Kind</Label>
         <select
           {...getSelectProps(fields.kind)}
-          className="h-9 rounded-md border bg-transparent px-2"
+          aria-invalid={fields.kind.errors ? true : undefined}
+          aria-describedby={fields.kind.errors ? `${fields.kind.id}-error` : undefined}
+          className="h-9 rounded-md border bg-transparent px-2 text-sm"
         >
           {kinds.map((kind) => (
             <option key={kind}>{kind}</option>
