@@ -1,5 +1,5 @@
 import { periodAdjective, type LimitPeriod } from "../billing/limit-period.ts";
-import { formatCredits } from "../utils/money.ts";
+import { formatMoney } from "../utils/money.ts";
 import type { KeyRules } from "./api-keys.server.ts";
 
 // On a team account a member may make their own key's rules stricter, never
@@ -75,11 +75,10 @@ function periodLimitLoosening(
 ): Loosening | undefined {
   if (next === undefined || current.periodLimit === null) return undefined;
   const period = periodAdjective(current.limitPeriod as LimitPeriod);
-  const credits = (micro: bigint) => `${formatCredits(micro)} credits`;
   if (next === null)
     return {
       field: "periodLimit",
-      what: `removing its ${period} credit limit (${credits(current.periodLimit)})`,
+      what: `removing its ${period} credit limit (${formatMoney(current.periodLimit)})`,
     };
   if (next.period !== current.limitPeriod)
     return {
@@ -89,7 +88,7 @@ function periodLimitLoosening(
   if (next.micro > current.periodLimit)
     return {
       field: "periodLimit",
-      what: `raising its ${period} credit limit from ${formatCredits(current.periodLimit)} to ${credits(next.micro)}`,
+      what: `raising its ${period} credit limit from ${formatMoney(current.periodLimit)} to ${formatMoney(next.micro)}`,
     };
   return undefined;
 }
@@ -99,12 +98,12 @@ function creditLimitLoosening(current: bigint | null, next: bigint | null | unde
   if (next === null)
     return {
       field: "creditLimit",
-      what: `removing its credit limit (${formatCredits(current)} credits)`,
+      what: `removing its credit limit (${formatMoney(current)})`,
     };
   if (next > current)
     return {
       field: "creditLimit",
-      what: `raising its credit limit from ${formatCredits(current)} to ${formatCredits(next)} credits`,
+      what: `raising its credit limit from ${formatMoney(current)} to ${formatMoney(next)}`,
     };
   return undefined;
 }

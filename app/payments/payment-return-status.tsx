@@ -45,7 +45,7 @@ export function PaymentReturnStatus({ returned }: { returned: PaymentReturn }) {
 function PaymentReturnMessage({ returned }: { returned: PaymentReturn }) {
   switch (returned.state) {
     case "credited":
-      return <>Payment received: {returned.credits} credits added.</>;
+      return <>Payment received: {returned.credits} added.</>;
     case "waiting":
       return <>Payment received, crediting… (this page updates by itself)</>;
     case "gave up":

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../server/logger.server.ts";
-import { formatCredits } from "../utils/money.ts";
+import { formatMoney } from "../utils/money.ts";
 import { checkCheckoutSession } from "./checkout-session.server.ts";
 import { RETURN_MAX_CHECKS, type PaymentReturn } from "./payment-return.ts";
 import { PaymentProblem } from "./payments.server.ts";
@@ -23,7 +23,7 @@ export async function paymentReturn(
   const view = (state: PaymentReturn["state"], justCredited = false) => ({
     justCredited,
     paymentId: payment!.id,
-    credits: formatCredits(payment!.credits),
+    credits: formatMoney(payment!.credits),
     check: input.check,
     checkoutUrl: state === "open" ? payment!.checkoutUrl : null,
     state,

@@ -8,7 +8,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { formatCredits, formatUsd } from "#app/utils/money.ts";
+import { formatMoney, formatMoneyParts } from "#app/utils/money.ts";
 import { Link } from "react-router";
 import { cn } from "#app/utils/cn.ts";
 import { dailySpendBy, modelStats } from "#app/usage/overview-stats.server.ts";
@@ -35,12 +35,12 @@ export async function loader({ request }: Route.LoaderArgs) {
   const baseUrl = `${publicOrigin(request)}/v1`;
   return {
     days,
-    balance: { credits: formatCredits(account.balance), usd: formatUsd(account.balance, 4) },
-    spent: { credits: formatCredits(spent, 4), usd: formatUsd(spent, 4) },
+    balance: formatMoneyParts(account.balance),
+    spent: formatMoneyParts(spent),
     requests: models.reduce((sum, model) => sum + model.requests, 0),
     byModel,
     byKey,
-    models: models.map((model) => ({ ...model, cost: formatCredits(model.cost, 4) })),
+    models: models.map((model) => ({ ...model, cost: formatMoney(model.cost) })),
     snippets: quickStartSnippets(baseUrl, await snippetModel(models.map((row) => row.model))),
   };
 }
@@ -80,16 +80,14 @@ export default function Overview({ loaderData }: Route.ComponentProps) {
             <CardDescription>Balance</CardDescription>
             <CardTitle className="text-3xl">{balance.credits}</CardTitle>
           </CardHeader>
-          <CardContent className="text-sm text-muted-foreground">
-            credits · {balance.usd}
-          </CardContent>
+          <CardContent className="text-sm text-muted-foreground">({balance.usd})</CardContent>
         </Card>
         <Card>
           <CardHeader>
             <CardDescription>Spent, last {days} days</CardDescription>
             <CardTitle className="text-3xl">{spent.credits}</CardTitle>
           </CardHeader>
-          <CardContent className="text-sm text-muted-foreground">credits · {spent.usd}</CardContent>
+          <CardContent className="text-sm text-muted-foreground">({spent.usd})</CardContent>
         </Card>
         <Card>
           <CardHeader>

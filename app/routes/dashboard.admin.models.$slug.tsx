@@ -94,8 +94,8 @@ export default function EditModel({ loaderData, actionData }: Route.ComponentPro
         </Link>
         <h1 className="text-2xl font-semibold tracking-tight break-words">{model.slug}</h1>
         <p className="text-sm text-muted-foreground">
-          {model.name}. Prices in US dollars per 1M tokens, exact to $0.00000001. Changes apply to
-          new requests on every instance at once.
+          {model.name}. Prices in US dollars per 1M tokens, up to 8 decimals. Changes apply to new
+          requests on every instance at once.
         </p>
       </div>
       {actionData?.message ? (

@@ -8,7 +8,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
-import { microToUsd } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, formatPrice } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
@@ -72,9 +72,9 @@ export async function loader({ request }: Route.LoaderArgs) {
       provider: mapping.provider.slug,
       upstreamModel: mapping.upstreamModel,
       enabled: mapping.enabled,
-      inputPrice: microToUsd(mapping.inputPrice),
-      cachedInputPrice: microToUsd(mapping.cachedInputPrice),
-      outputPrice: microToUsd(mapping.outputPrice),
+      inputPrice: formatPrice(mapping.inputPrice),
+      cachedInputPrice: formatPrice(mapping.cachedInputPrice),
+      outputPrice: formatPrice(mapping.outputPrice),
     })),
   }));
   return {
@@ -141,7 +141,7 @@ async function grant(form: FormData, admin: { id: string; request: Request }) {
   return {
     message: granted.replayed
       ? "Already granted: this form was submitted before."
-      : `Granted ${credits.toLocaleString("en")} credits to ${granted.user.email}.`,
+      : `Granted ${formatMoney(creditsToMicro(credits))} to ${granted.user.email}.`,
     id: null,
     grant: submission.reply({ resetForm: true }),
   };
@@ -349,9 +349,9 @@ function ModelsTable({ models, query }: { models: ModelRow[]; query: string }) {
               {[
                 "Model",
                 "Provider routes",
-                "Input $/1M",
-                "Cached $/1M",
-                "Output $/1M",
+                "Input per 1M",
+                "Cached per 1M",
+                "Output per 1M",
                 "Context",
                 "Max output",
                 "",
@@ -438,9 +438,9 @@ function RouteLines({
 
 // The price columns' names, for each cell's label on a phone.
 const PRICE_LABELS = {
-  inputPrice: "Input $/1M",
-  cachedInputPrice: "Cached input $/1M",
-  outputPrice: "Output $/1M",
+  inputPrice: "Input per 1M",
+  cachedInputPrice: "Cached input per 1M",
+  outputPrice: "Output per 1M",
 };
 
 /** Credits for a user by email, with the reason the audit log shows. */

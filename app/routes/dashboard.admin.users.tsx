@@ -14,7 +14,7 @@ import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
-import { formatCredits, formatUsd } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney } from "#app/utils/money.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.admin.users";
 
@@ -77,8 +77,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       email: user.email ?? "",
       admin: user.role === "ADMIN",
       disabled: user.disabledAt !== null,
-      credits: formatCredits(user.balance),
-      usd: formatUsd(user.balance),
+      balance: formatMoney(user.balance),
       keys: user._count.apiKeys,
       since: user.createdAt.toISOString().slice(0, 10),
     })),
@@ -118,7 +117,7 @@ export async function action({ request }: Route.ActionArgs) {
       "/dashboard/admin/users",
       granted.replayed
         ? "Already granted: this form was submitted before."
-        : `Granted ${credits.toLocaleString("en")} credits to ${user.email}.`,
+        : `Granted ${formatMoney(creditsToMicro(credits))} to ${user.email}.`,
     );
   }
   const parsed = ChangeSchema.safeParse(Object.fromEntries(form));
@@ -207,10 +206,8 @@ export default function AdminUsers({ loaderData, actionData }: Route.ComponentPr
                   {user.disabled ? <Badge variant="outline">Disabled</Badge> : null}
                 </p>
                 <p className="text-muted-foreground">
-                  <span aria-label={`Balance of ${user.email}`}>
-                    {user.credits} credits ({user.usd})
-                  </span>{" "}
-                  · {user.keys} {user.keys === 1 ? "key" : "keys"} · since {user.since}
+                  <span aria-label={`Balance of ${user.email}`}>{user.balance}</span> · {user.keys}{" "}
+                  {user.keys === 1 ? "key" : "keys"} · since {user.since}
                 </p>
               </div>
               <div className="flex flex-wrap gap-2">

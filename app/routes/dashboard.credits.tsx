@@ -13,7 +13,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { formatCredits, formatUsd } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.credits";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
@@ -127,17 +127,17 @@ export async function loader({ request }: Route.LoaderArgs) {
         reason: autoTopUp.lastError ?? "the charge failed",
       },
     },
-    balance: { credits: formatCredits(user.balance), usd: formatUsd(user.balance, 4) },
+    balance: formatMoneyParts(user.balance),
     credits: credits.map((row) => ({
       id: row.id.toString(),
       at: row.createdAt.toISOString(),
       source: SOURCE_LABELS[row.source],
-      amount: `${row.amount < 0n ? "−" : "+"}${formatCredits(row.amount < 0n ? -row.amount : row.amount)}`,
+      amount: formatMoney(row.amount, { sign: true }),
     })),
     payments: payments.map((payment) => ({
       id: payment.id,
       at: payment.createdAt.toISOString(),
-      amountUsd: `$${(payment.amountCents / 100).toFixed(2)}`,
+      amount: formatMoney(creditsToMicro(payment.amountCents)), // 1 credit = 1 cent
       status: payment.status.toLowerCase(),
       stripeId: payment.paymentIntentId ?? payment.checkoutSessionId ?? "–",
       receiptUrl: payment.receiptUrl,
@@ -145,7 +145,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     charges: charges.map((row) => ({
       day: row.day.toISOString().slice(0, 10),
       requests: Number(row.requests),
-      cost: formatCredits(row.cost, 6),
+      cost: formatMoney(-row.cost, { sign: true }),
     })),
   };
 }
@@ -202,7 +202,7 @@ export async function action({ request }: Route.ActionArgs) {
     return {
       section: "auto" as const,
       message: enabled
-        ? `Auto top-up on: under ${thresholdCredits.toLocaleString("en")} credits, $${(amountUsd / 100).toFixed(2)} is charged to your card.`
+        ? `Auto top-up on: under ${formatMoney(creditsToMicro(thresholdCredits))}, your card is charged for ${formatMoney(creditsToMicro(amountUsd /* cents: a credit each */))}.`
         : "Auto top-up off.",
     };
   }
@@ -263,7 +263,7 @@ export async function action({ request }: Route.ActionArgs) {
   return {
     message: replayed
       ? "Already added: this form was submitted before."
-      : `Added ${ONRAMP_CREDITS.toLocaleString("en")} credits.`,
+      : `Added ${formatMoney(creditsToMicro(ONRAMP_CREDITS))}.`,
   };
 }
 
@@ -286,9 +286,9 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
         <CardHeader>
           <CardDescription>Balance</CardDescription>
           <CardTitle className="text-3xl" data-testid="balance">
-            {loaderData.balance.credits} credits
+            {loaderData.balance.credits}
           </CardTitle>
-          <CardDescription>{loaderData.balance.usd} · 1 credit = US$0.01</CardDescription>
+          <CardDescription>({loaderData.balance.usd}) · 1 credit = US$0.01</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
           {loaderData.paymentsConfigured ? (
@@ -374,7 +374,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
                   <tr key={payment.id} className="border-t">
                     <td className="px-3 py-2">{new Date(payment.at).toLocaleString("en")}</td>
                     <td data-label="Amount" className="px-3 py-2">
-                      {payment.amountUsd}
+                      {payment.amount}
                     </td>
                     <td data-label="Status" className="px-3 py-2">
                       <Badge variant={payment.status === "paid" ? "secondary" : "outline"}>
@@ -457,7 +457,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
                   <tr key={row.day} className="border-t">
                     <td className="px-3 py-2">{row.day}</td>
                     <td className="px-3 py-2 text-right">{row.requests}</td>
-                    <td className="px-3 py-2 text-right">−{row.cost}</td>
+                    <td className="px-3 py-2 text-right">{row.cost}</td>
                   </tr>
                 ))}
               </tbody>

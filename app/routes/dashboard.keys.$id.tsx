@@ -30,7 +30,7 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import { keyActivity } from "#app/usage/overview-stats.server.ts";
-import { creditsToMicro, formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.keys.$id";
 
 // One key: what it spent per day, how many requests and how many failed, each
@@ -52,19 +52,19 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const limits: { name: string; value: string; left: string | null }[] = [
     {
       name: "Credit limit",
-      value: key.creditLimit === null ? "none" : `${formatCredits(key.creditLimit)} credits`,
+      value: key.creditLimit === null ? "none" : formatMoney(key.creditLimit),
       left:
         key.creditLimit === null
           ? null
-          : `${formatCredits(clampAtZero(key.creditLimit - key.spent - key.reserved), 4)} credits left`,
+          : `${formatMoney(clampAtZero(key.creditLimit - key.spent - key.reserved))} left`,
     },
     {
       name: period === "day" ? "Daily limit" : "Monthly limit",
-      value: key.periodLimit === null ? "none" : `${formatCredits(key.periodLimit)} credits`,
+      value: key.periodLimit === null ? "none" : formatMoney(key.periodLimit),
       left:
         key.periodLimit === null || period === null
           ? null
-          : `${formatCredits(clampAtZero(key.periodLimit - periodSpent), 4)} credits left until ${nextPeriodStart(period).toISOString().slice(0, 10)}`,
+          : `${formatMoney(clampAtZero(key.periodLimit - periodSpent))} left until ${nextPeriodStart(period).toISOString().slice(0, 10)}`,
     },
     {
       name: "Requests per minute",
@@ -95,8 +95,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       createdBy: key.createdBy.email,
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-      spent: formatCredits(key.spent, 4),
-      reserved: formatCredits(key.reserved, 4),
+      spent: formatMoney(key.spent),
+      reserved: formatMoney(key.reserved),
       id: key.id,
     },
     limits,
@@ -117,7 +117,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     errors: activity.errors,
     errorRate: activity.requests === 0 ? null : (activity.errors / activity.requests) * 100,
     avgLatencyMs: activity.avgLatencyMs,
-    spentInPeriod: formatCredits(activity.cost, 4),
+    spentInPeriod: formatMoney(activity.cost),
     chart: activity.data,
   };
 }
@@ -190,8 +190,8 @@ export const meta: Route.MetaFunction = ({ loaderData }) => [
 export default function KeyDetail({ loaderData, actionData }: Route.ComponentProps) {
   const { key, limits, days } = loaderData;
   const facts: [string, string][] = [
-    ["Spent in all", `${key.spent} credits`],
-    ["Held for requests running", `${key.reserved} credits`],
+    ["Spent in all", key.spent],
+    ["Held for requests running", key.reserved],
     ["Last used", key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString("en") : "never"],
     ["Created", `${new Date(key.createdAt).toLocaleString("en")} by ${key.createdBy}`],
   ];
@@ -226,7 +226,7 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
         <CardHeader>
           <CardTitle>Spend per day</CardTitle>
           <CardDescription>
-            {loaderData.spentInPeriod} credits in the last {days} days (UTC)
+            {loaderData.spentInPeriod} in the last {days} days (UTC)
           </CardDescription>
         </CardHeader>
         <CardContent>

@@ -28,7 +28,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { formatCredits } from "#app/utils/money.ts";
+import { formatMoney } from "#app/utils/money.ts";
 import { periodAdjective, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
@@ -82,12 +82,12 @@ export async function loader({ request }: Route.LoaderArgs) {
       prefix: key.prefix,
       enabled: key.enabled,
       logContent: key.logContent,
-      spent: formatCredits(key.spent, 4),
-      creditLimit: key.creditLimit === null ? null : formatCredits(key.creditLimit),
+      spent: formatMoney(key.spent),
+      creditLimit: key.creditLimit === null ? null : formatMoney(key.creditLimit),
       periodLimit:
         key.periodLimit === null
           ? null
-          : `${formatCredits(spentThisPeriod(key), 4)} of ${formatCredits(key.periodLimit)} ${
+          : `${formatMoney(spentThisPeriod(key))} of ${formatMoney(key.periodLimit)} ${
               key.limitPeriod === "day" ? "today" : "this month"
             }`,
       rules: describeRules(key),
@@ -166,7 +166,7 @@ function describeRules(key: {
     key.tpmLimit === null ? null : `${key.tpmLimit} tokens/min`,
     key.periodLimit === null
       ? null
-      : `${formatCredits(key.periodLimit)} credits ${periodAdjective(key.limitPeriod as LimitPeriod)}`,
+      : `${formatMoney(key.periodLimit)} ${periodAdjective(key.limitPeriod as LimitPeriod)}`,
   ].filter((rule) => rule !== null);
   return rules.length > 0 ? rules.join(" · ") : null;
 }

@@ -36,7 +36,7 @@ import { Input } from "#app/components/ui/input.tsx";
 import { Label } from "#app/components/ui/label.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
 import { spendByMember } from "#app/usage/usage-query.server.ts";
-import { creditsToMicro, formatCredits, MICRO_PER_CREDIT } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.teams";
@@ -103,10 +103,7 @@ export async function loader({ request }: Route.LoaderArgs) {
           member.monthlyLimit === null ? null : String(member.monthlyLimit / MICRO_PER_CREDIT),
         you: member.userId === scope.userId,
         joined: member.createdAt.toISOString().slice(0, 10),
-        thisMonth: formatCredits(
-          spend.find((row) => row.userId === member.userId)?.thisMonth ?? 0n,
-          4,
-        ),
+        thisMonth: formatMoney(spend.find((row) => row.userId === member.userId)?.thisMonth ?? 0n),
       })),
       invitations: invitations.map((invitation) => ({
         id: invitation.id,

@@ -10,7 +10,7 @@ import { SettingsLink } from "#app/components/settings-link.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
 import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
 import { cn } from "#app/utils/cn.ts";
-import { formatCredits } from "#app/utils/money.ts";
+import { formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
 
 export async function loader({ request }: Route.LoaderArgs) {
@@ -27,7 +27,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   return {
     email: user.email ?? "",
     role: user.role,
-    balance: formatCredits(account.balance),
+    balance: formatMoneyParts(account.balance),
     // The account switcher: personal, then each team; the one in use.
     account: scope.team ? { id: scope.accountId, name: scope.team.name } : null,
     teams: teams.map((team) => ({ id: team.id, name: team.name })),
@@ -91,10 +91,12 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
               {loaderData.email}
             </span>
             <span
-              className="rounded-md bg-secondary px-2 py-1 font-medium whitespace-nowrap"
+              className="flex flex-col items-end rounded-md bg-secondary px-2 py-0.5 leading-tight font-medium whitespace-nowrap"
               aria-label="Balance"
             >
-              {loaderData.balance} credits
+              {/* Dollars under the credits: the header has no room for both on one line. */}
+              <span>{loaderData.balance.credits}</span>{" "}
+              <span className="text-xs">({loaderData.balance.usd})</span>
             </span>
             <ThemeToggle className="hidden xl:block" />
             <SettingsLink className="hidden xl:block" />

@@ -13,7 +13,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { costOfTokens, formatCredits, formatUsd } from "#app/utils/money.ts";
+import { costOfTokens, formatMoney, formatPrice } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.usage.$id";
 
 // One request of the usage log: its tokens by kind, the prices it was charged
@@ -43,8 +43,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const arithmetic = lines.map(([kind, tokens, price]) => ({
     kind,
     tokens,
-    // Credits per 1M tokens, as the snapshot holds them.
-    price: formatCredits(price, 4),
+    // US dollars per 1M tokens, as the snapshot holds them.
+    price: formatPrice(price),
     cost: costOfTokens(tokens, price),
   }));
   const computed = arithmetic.reduce((sum, line) => sum + line.cost, 0n);
@@ -69,10 +69,12 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       : [],
     latencyMs: row.latencyMs,
     ttftMs: row.timeToFirstTokenMs,
-    arithmetic: arithmetic.map((line) => ({ ...line, cost: formatCredits(line.cost, 6) })),
-    computed: formatCredits(computed, 6),
-    charged: formatCredits(row.cost, 6),
-    chargedUsd: formatUsd(row.cost, 6),
+    arithmetic: arithmetic.map((line) => ({
+      ...line,
+      cost: formatMoney(line.cost, { precision: "request" }),
+    })),
+    computed: formatMoney(computed, { precision: "request" }),
+    charged: formatMoney(row.cost, { precision: "request" }),
     // Charged less than its tokens cost: the provider reported more than the request held.
     capped: row.cost < computed,
     // In a team, prompts are for the key's maker and those who manage every key.
@@ -143,8 +145,8 @@ export default function RequestDetail({ loaderData: request }: Route.ComponentPr
                 <tr>
                   <th className="py-2 pr-3 font-medium">Tokens</th>
                   <th className="py-2 pr-3 text-right font-medium">Count</th>
-                  <th className="py-2 pr-3 text-right font-medium">Credits per 1M</th>
-                  <th className="py-2 text-right font-medium">Credits</th>
+                  <th className="py-2 pr-3 text-right font-medium">Price per 1M</th>
+                  <th className="py-2 text-right font-medium">Cost</th>
                 </tr>
               </thead>
               <tbody>
@@ -168,18 +170,19 @@ export default function RequestDetail({ loaderData: request }: Route.ComponentPr
               </tbody>
             </table>
           </div>
-          <p className="mt-2 text-sm text-muted-foreground">
-            {request.chargedUsd}
-            {request.reasoningTokens > 0
-              ? ` · ${request.reasoningTokens} of the output tokens were reasoning`
-              : ""}
-            {request.byok ? (
-              <>
-                {" · "}
-                <Badge variant="outline">BYOK</Badge> prices are the fee on your own key
-              </>
-            ) : null}
-          </p>
+          {request.reasoningTokens > 0 || request.byok ? (
+            <p className="mt-2 text-sm text-muted-foreground">
+              {request.reasoningTokens > 0
+                ? `${request.reasoningTokens} of the output tokens were reasoning`
+                : ""}
+              {request.byok ? (
+                <>
+                  {request.reasoningTokens > 0 ? " · " : ""}
+                  <Badge variant="outline">BYOK</Badge> prices are the fee on your own key
+                </>
+              ) : null}
+            </p>
+          ) : null}
         </CardContent>
       </Card>
       {request.content ? (

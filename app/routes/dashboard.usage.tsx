@@ -12,7 +12,7 @@ import {
   usageFilters,
   usagePage,
 } from "#app/usage/usage-query.server.ts";
-import { formatCredits } from "#app/utils/money.ts";
+import { formatMoney } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.usage";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
@@ -29,7 +29,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   ]);
   const summary = (part: { requests: number; cost: bigint }) => ({
     requests: part.requests,
-    cost: formatCredits(part.cost, 4),
+    cost: formatMoney(part.cost),
   });
   return {
     filters,
@@ -39,7 +39,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       ...summary(member),
       userId: member.userId,
       email: member.email,
-      thisMonth: formatCredits(member.thisMonth, 4),
+      thisMonth: formatMoney(member.thisMonth),
     })),
     nextCursor: page.nextCursor,
     keys: keys.map((key) => ({ id: key.id, label: `${key.name} (${key.prefix}…)` })),
@@ -52,7 +52,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       key: row.key_name,
       input: row.input_tokens + row.cached_input_tokens,
       output: row.output_tokens,
-      cost: formatCredits(row.cost, 6),
+      cost: formatMoney(row.cost, { precision: "request" }),
       latencyMs: row.latency_ms,
       ttftMs: row.time_to_first_token_ms,
       status: row.status,
@@ -118,8 +118,8 @@ export default function Usage({ loaderData }: Route.ComponentProps) {
       </div>
       <p className="text-sm text-muted-foreground" data-testid="usage-by-key-owner">
         Last 30 days: {lastMonth.gateway.requests} requests on the gateway’s provider keys,{" "}
-        {lastMonth.gateway.cost} credits · {lastMonth.own.requests} on your own keys (BYOK),{" "}
-        {lastMonth.own.cost} credits in fees.
+        {lastMonth.gateway.cost} · {lastMonth.own.requests} on your own keys (BYOK),{" "}
+        {lastMonth.own.cost} in fees.
       </p>
       {team ? <SpendByMember team={team} members={members} /> : null}
       <Form

@@ -6,11 +6,8 @@ import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { configuredProviders } from "#app/gateway/served-models.server.ts";
 import { missingV1 } from "#app/gateway/unserved-api-paths.ts";
 import { wantsJsonOnly } from "#app/http/wants-json.ts";
-import { formatUsd, MICRO_PER_USD } from "#app/utils/money.ts";
+import { formatPrice } from "#app/utils/money.ts";
 import type { Route } from "./+types/models";
-
-// Dollars per 1M tokens: three decimals below a dollar ($0.075), cents above.
-const usd = (micro: bigint) => formatUsd(micro, micro < MICRO_PER_USD ? 3 : 2);
 
 // GET /models is also where an OpenAI SDK whose base URL lacks /v1 lists models: a client
 // that asks for JSON, not HTML, gets the JSON 404 that says to add /v1.
@@ -46,9 +43,9 @@ export async function loader() {
           maxOutputTokens: model.maxOutputTokens,
           providers: model.mappings.map((mapping) => mapping.provider.name),
           served: model.mappings.some((mapping) => configured.has(mapping.provider.slug)),
-          input: usd(primary.inputPrice),
-          cachedInput: usd(primary.cachedInputPrice),
-          output: usd(primary.outputPrice),
+          input: formatPrice(primary.inputPrice),
+          cachedInput: formatPrice(primary.cachedInputPrice),
+          output: formatPrice(primary.outputPrice),
         };
       }),
   };

@@ -3,7 +3,11 @@ import {
   costOfTokens,
   creditsToMicro,
   formatCredits,
+  formatMoney,
+  formatMoneyParts,
+  formatPrice,
   formatUsd,
+  MICRO_PER_CREDIT,
   MICRO_PER_USD,
   microToCredits,
   microToUsd,
@@ -78,6 +82,80 @@ describe("formatting", () => {
     expect(formatUsd(creditsToMicro(1000))).toBe("$10.00");
     expect(formatUsd(123n, 6)).toBe("$0.000001");
     expect(formatUsd(-MICRO_PER_USD)).toBe("-$1.00");
+  });
+});
+
+describe("formatMoney, the one format a person reads (ADR 049)", () => {
+  test("totals: credits and dollars to two decimals, grouped", () => {
+    expect(formatMoney(creditsToMicro(1000))).toBe("1,000.00 credits ($10.00)");
+    expect(formatMoney(0n)).toBe("0.00 credits ($0.00)");
+    expect(formatMoney(1_234_567_891n)).toBe("1,234.57 credits ($12.35)");
+  });
+
+  test("rounds half up at the last digit, from the BigInt", () => {
+    expect(formatMoney(4_999n)).toBe("<0.01 credits (<$0.01)");
+    expect(formatMoney(5_000n)).toBe("0.01 credits (<$0.01)");
+    expect(formatMoney(1_994_999n)).toBe("1.99 credits ($0.02)");
+    expect(formatMoney(1_995_000n)).toBe("2.00 credits ($0.02)");
+    expect(formatMoney(499_999n)).toBe("0.50 credits (<$0.01)");
+    expect(formatMoney(500_000n)).toBe("0.50 credits ($0.01)");
+    expect(formatMoney(999_999_995_000n)).toBe("1,000,000.00 credits ($10,000.00)");
+  });
+
+  test("a non-zero amount never reads as zero", () => {
+    expect(formatMoney(1n)).toBe("<0.01 credits (<$0.01)");
+    expect(formatMoney(1n, { precision: "request" })).toBe("<0.0001 credits (<$0.000001)");
+    expect(formatMoney(-1n)).toBe("-<0.01 credits (-<$0.01)");
+  });
+
+  test("one request's cost: four decimals of credits, six of dollars", () => {
+    expect(formatMoney(16_000n, { precision: "request" })).toBe("0.0160 credits ($0.000160)");
+    expect(formatMoney(131_200n, { precision: "request" })).toBe("0.1312 credits ($0.001312)");
+    expect(formatMoney(49n, { precision: "request" })).toBe("<0.0001 credits (<$0.000001)");
+    expect(formatMoney(50n, { precision: "request" })).toBe("0.0001 credits ($0.000001)");
+    expect(formatMoney(creditsToMicro(12), { precision: "request" })).toBe(
+      "12.0000 credits ($0.120000)",
+    );
+  });
+
+  test("negative amounts put the sign before both halves; `sign` marks additions", () => {
+    expect(formatMoney(-1_500_000n)).toBe("-1.50 credits (-$0.02)");
+    expect(formatMoney(-MICRO_PER_USD)).toBe("-100.00 credits (-$1.00)");
+    expect(formatMoney(creditsToMicro(1000), { sign: true })).toBe("+1,000.00 credits (+$10.00)");
+    expect(formatMoney(-16_000n, { precision: "request", sign: true })).toBe(
+      "-0.0160 credits (-$0.000160)",
+    );
+    expect(formatMoney(0n, { sign: true })).toBe("0.00 credits ($0.00)");
+  });
+
+  test("huge values stay exact (no float in between)", () => {
+    const huge = 123_456_789_012_345_678_901_234_567n * MICRO_PER_CREDIT + 5_000n;
+    expect(formatMoney(huge)).toBe(
+      "123,456,789,012,345,678,901,234,567.01 credits ($1,234,567,890,123,456,789,012,345.67)",
+    );
+    expect(formatMoney(BigInt(Number.MAX_SAFE_INTEGER) + 2n, { precision: "request" })).toBe(
+      "9,007,199,254.7410 credits ($90,071,992.547410)",
+    );
+  });
+
+  test("parts for a card: the same text split in two", () => {
+    expect(formatMoneyParts(creditsToMicro(50))).toEqual({
+      credits: "50.00 credits",
+      usd: "$0.50",
+    });
+  });
+});
+
+describe("formatPrice: dollars per 1M tokens, exactly", () => {
+  test.each([
+    [usdToMicro("2.50"), "$2.50"],
+    [usdToMicro("0.075"), "$0.075"],
+    [usdToMicro("0.0375"), "$0.0375"],
+    [usdToMicro("1200"), "$1,200.00"],
+    [0n, "$0.00"],
+    [1n, "$0.00000001"],
+  ])("%s µcr per 1M tokens is %s", (micro, text) => {
+    expect(formatPrice(micro)).toBe(text);
   });
 });
 

@@ -30,12 +30,65 @@ export function usdToMicro(amount: string): bigint {
   return BigInt(whole) * MICRO_PER_USD + BigInt(fraction.padEnd(8, "0"));
 }
 
-/** "1,234.567891" style credits; `digits` decimals, rounded half up (display only). */
+/**
+ * How precisely a person reads an amount (ADR 049): balances, totals and limits to the
+ * hundredth of a credit; one request's cost to the ten-thousandth, where it is not yet a cent.
+ */
+export type MoneyPrecision = "total" | "request";
+
+const DIGITS: Record<MoneyPrecision, { credits: number; usd: number }> = {
+  total: { credits: 2, usd: 2 },
+  request: { credits: 4, usd: 6 },
+};
+
+/**
+ * The one format a person reads: "1,000.00 credits ($10.00)", "0.0160 credits ($0.000160)".
+ * `sign` writes "+" before a positive amount (a history of additions and charges).
+ */
+export function formatMoney(
+  micro: bigint,
+  options: { precision?: MoneyPrecision; sign?: boolean } = {},
+): string {
+  const { credits, usd } = formatMoneyParts(micro, options);
+  return `${credits} (${usd})`;
+}
+
+/** formatMoney's two halves, for a card that shows the credits large and the dollars small. */
+export function formatMoneyParts(
+  micro: bigint,
+  { precision = "total", sign = false }: { precision?: MoneyPrecision; sign?: boolean } = {},
+): { credits: string; usd: string } {
+  const digits = DIGITS[precision];
+  const prefix = micro < 0n ? "-" : sign && micro > 0n ? "+" : "";
+  const magnitude = micro < 0n ? -micro : micro;
+  return {
+    credits: `${prefix}${atLeastOneStep(magnitude, MICRO_PER_CREDIT, digits.credits, "")} credits`,
+    usd: `${prefix}${atLeastOneStep(magnitude, MICRO_PER_USD, digits.usd, "$")}`,
+  };
+}
+
+/** A non-zero amount never reads as zero: under half the last digit it is "<0.01". */
+function atLeastOneStep(magnitude: bigint, unit: bigint, digits: number, symbol: string) {
+  const text = formatScaled(magnitude, unit, digits);
+  if (magnitude === 0n || /[1-9]/.test(text)) return `${symbol}${text}`;
+  return `<${symbol}0.${"1".padStart(digits, "0")}`;
+}
+
+/**
+ * A price in µcr per 1M tokens as US dollars per 1M tokens, exactly and grouped: "$2.50",
+ * "$0.075", "$0.0375", "$1,200.00". Prices keep their own precision (ADR 049).
+ */
+export function formatPrice(pricePerMillion: bigint): string {
+  const [whole = "0", fraction] = exactDecimal(pricePerMillion, 8, 2).split(".");
+  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${fraction}`;
+}
+
+/** "1,234.567891" style credits; `digits` decimals, rounded half up (logs and files, not pages). */
 export function formatCredits(micro: bigint, digits = 2): string {
   return formatScaled(micro, MICRO_PER_CREDIT, digits);
 }
 
-/** "$12.34" style dollars; `digits` decimals, rounded half up (display only). */
+/** "$12.34" style dollars; `digits` decimals, rounded half up (JSON answers, not pages). */
 export function formatUsd(micro: bigint, digits = 2): string {
   const text = formatScaled(micro < 0n ? -micro : micro, MICRO_PER_USD, digits);
   return `${micro < 0n ? "-" : ""}$${text}`;

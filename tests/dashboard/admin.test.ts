@@ -112,7 +112,7 @@ test("the models table lists each model with its routes, prices and limits; the 
   );
   expect(page.models.find((model) => model.slug === "priced")).toMatchObject({
     contextLength: 128_000,
-    routes: [{ id: mappingId, inputPrice: "1.00", outputPrice: "4.00", enabled: true }],
+    routes: [{ id: mappingId, inputPrice: "$1.00", outputPrice: "$4.00", enabled: true }],
   });
   const found = await admin.loader(
     args(new Request(`${BASE}/dashboard/admin?q=PRIC`, { headers: { cookie } })),
@@ -314,7 +314,7 @@ test("an admin grants credits: recorded with the admin's id and reason, once per
     note: "conference voucher",
   };
   const results = await Promise.all([save(cookie, form), save(cookie, form)]);
-  expect(JSON.stringify(results)).toContain(`Granted 500 credits to ${someone.email}`);
+  expect(JSON.stringify(results)).toContain(`Granted 500.00 credits ($5.00) to ${someone.email}`);
   const rows = await getAccounts().prisma.onrampTransaction.findMany({
     where: { userId: someone.id, source: "GRANT" },
   });

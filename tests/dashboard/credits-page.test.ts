@@ -86,7 +86,7 @@ test("Pay with Stripe: a redirect to Checkout, once per form; bad amounts are a 
   }
   // Back from Checkout unpaid (Stripe says the session is open): nothing was charged.
   const back = await load(`?payment=${payments[0]!.id}`);
-  expect(back.returned).toMatchObject({ state: "open", credits: "4,250.00" });
+  expect(back.returned).toMatchObject({ state: "open", credits: "4,250.00 credits ($42.50)" });
   // The free top-up is off: its form is refused.
   expect(JSON.stringify(await submit({ intent: "free", token: crypto.randomUUID() }))).toContain(
     "Free top-ups are off",
@@ -117,7 +117,7 @@ test("auto top-up: a card first (setup-mode Checkout), an amount above the thres
     JSON.stringify(await submit({ ...settings, amountUsd: "1", thresholdCredits: "500" })),
   ).toContain("amountUsd");
   expect(JSON.stringify(await submit(settings))).toContain(
-    "Auto top-up on: under 100 credits, $20.00",
+    "Auto top-up on: under 100.00 credits ($1.00), your card is charged for 2,000.00 credits ($20.00).",
   );
   expect((await load()).autoTopUp).toMatchObject({
     enabled: true,

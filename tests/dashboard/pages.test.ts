@@ -224,7 +224,7 @@ describe("dashboard pages", () => {
     expect(data).toEqual({
       email: user.email,
       role: "USER",
-      balance: "10.00",
+      balance: { credits: "10.00 credits", usd: "$0.10" },
       account: null,
       teams: [],
       may: { ownKeys: true, billing: true, providerKeys: true },
@@ -245,7 +245,7 @@ describe("dashboard pages", () => {
       args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
     );
     expect(listed.keys).toMatchObject([
-      { name: "ci", enabled: true, creditLimit: "25.00", lastUsedAt: null },
+      { name: "ci", enabled: true, creditLimit: "25.00 credits ($0.25)", lastUsedAt: null },
     ]);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
     const id = listed.keys[0]!.id;
@@ -361,9 +361,9 @@ describe("dashboard pages", () => {
       args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
     );
     expect(listed.keys[0]!.rules).toBe(
-      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min · 25.00 credits daily`,
+      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min · 25.00 credits ($0.25) daily`,
     );
-    expect(listed.keys[0]!.periodLimit).toBe("0.0000 of 25.00 today");
+    expect(listed.keys[0]!.periodLimit).toBe("0.00 credits ($0.00) of 25.00 credits ($0.25) today");
     const key = await prisma.apiKey.findFirstOrThrow({ where: { id: listed.keys[0]!.id } });
     expect(key).toMatchObject({
       rpmLimit: 60,
@@ -452,17 +452,17 @@ describe("dashboard pages", () => {
         args(post("/dashboard/credits", { intent: "free", token: page.token }, { cookie })),
       );
     const results = await Promise.all([submit(), submit(), submit()]);
-    expect(results.filter((r) => JSON.stringify(r).includes("Added 1,000 credits."))).toHaveLength(
-      1,
-    );
+    expect(
+      results.filter((r) => JSON.stringify(r).includes("Added 1,000.00 credits ($10.00).")),
+    ).toHaveLength(1);
     const after = await credits.loader(
       args(new Request(`${BASE}/dashboard/credits`, { headers: { cookie } })),
     );
-    expect(after.balance.credits).toBe("1,010.00");
+    expect(after.balance.credits).toBe("1,010.00 credits");
     // The 10 credits the user started with, and exactly one onramp.
     expect(after.credits.map((row) => [row.source, row.amount])).toEqual([
-      ["Free top-up", "+1,000.00"],
-      ["Free top-up", "+10.00"],
+      ["Free top-up", "+1,000.00 credits (+$10.00)"],
+      ["Free top-up", "+10.00 credits (+$0.10)"],
     ]);
     expect(
       (await getAccounts().prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance,
@@ -488,12 +488,12 @@ test("the public models page lists the catalog with dollar prices per 1M tokens"
   expect(models.find((model) => model.slug === "claude-sonnet-5-5")).toMatchObject({
     company: "Anthropic",
     input: "$2.00",
-    cachedInput: "$0.100",
+    cachedInput: "$0.10",
     output: "$10.00",
     providers: ["Anthropic API"],
   });
   expect(models.find((model) => model.slug === "gpt-4o-mini")).toMatchObject({
-    input: "$0.150",
+    input: "$0.15",
     cachedInput: "$0.075",
   });
 });
@@ -540,7 +540,7 @@ test("the overview: spend per day stacked by model and by key over 7, 30 or 90 d
   const data = await load();
   expect(data.days).toBe(30);
   expect(data.requests).toBe(3);
-  expect(data.spent.credits).toBe("10.0000");
+  expect(data.spent.credits).toBe("10.00 credits");
   expect(data.byModel.series).toEqual(["overview-model", "overview-b"]);
   expect(data.byModel.data).toHaveLength(30);
   expect(data.byModel.data.at(-1)).toEqual({
@@ -554,15 +554,29 @@ test("the overview: spend per day stacked by model and by key over 7, 30 or 90 d
     `second (${second.apiKey.prefix}…)`,
   ]);
   expect(data.models).toEqual([
-    { model: "overview-model", requests: 2, errors: 0, cost: "7.0000", latencyMs: 150, ttftMs: 50 },
-    { model: "overview-b", requests: 1, errors: 1, cost: "3.0000", latencyMs: 300, ttftMs: null },
+    {
+      model: "overview-model",
+      requests: 2,
+      errors: 0,
+      cost: "7.00 credits ($0.07)",
+      latencyMs: 150,
+      ttftMs: 50,
+    },
+    {
+      model: "overview-b",
+      requests: 1,
+      errors: 1,
+      cost: "3.00 credits ($0.03)",
+      latencyMs: 300,
+      ttftMs: null,
+    },
   ]);
   expect((await load("?days=7")).byModel.data).toHaveLength(7);
   const quarter = await load("?days=90");
   expect({ days: quarter.days, requests: quarter.requests, spent: quarter.spent.credits }).toEqual({
     days: 90,
     requests: 4,
-    spent: "17.0000",
+    spent: "17.00 credits",
   });
   // Anything else is the default period, never an error.
   expect((await load("?days=12")).days).toBe(30);
@@ -632,10 +646,10 @@ test("a key's page: spend per day, requests, error rate, each limit with what is
   expect(page.chart).toHaveLength(30);
   expect(page.chart.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), Spent: 5 });
   expect(page.limits.find((limit) => limit.name === "Credit limit")?.left).toBe(
-    "20.0000 credits left",
+    "20.00 credits ($0.20) left",
   );
   expect(page.limits.find((limit) => limit.name === "Daily limit")?.left).toMatch(
-    /^5\.0000 credits left until \d{4}-\d{2}-\d{2}$/,
+    /^5\.00 credits \(\$0\.05\) left until \d{4}-\d{2}-\d{2}$/,
   );
   expect(page.key.lastUsedAt).toBeNull();
   const other = await signedIn();

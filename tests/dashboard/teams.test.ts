@@ -138,7 +138,7 @@ describe("every route with every role", () => {
     for (const role of ROLES) {
       const data = await dashboard.loader(args(get("/dashboard", team.cookies[role])));
       expect(data).toMatchObject({
-        balance: "50.00",
+        balance: { credits: "50.00 credits", usd: "$0.50" },
         account: { id: team.teamId, name: "Acme" },
         teams: [{ id: team.teamId, name: "Acme" }],
       });
@@ -419,7 +419,10 @@ describe("a member's key on the keys page (issue #21)", () => {
       [{ allowedModels: "" }, /allowing every model/],
       [{ expiresOn: "" }, /removing its expiry/],
       [{ tpmLimit: "2000" }, /raising its tokens-per-minute limit/],
-      [{ creditLimit: "31" }, /raising its credit limit from 30.00 to 31.00 credits/],
+      [
+        { creditLimit: "31" },
+        /raising its credit limit from 30\.00 credits \(\$0\.30\) to 31\.00 credits \(\$0\.31\)/,
+      ],
     ] as const) {
       const answer = await rulesPost(memberCookie, { ...ownersRules, rpmLimit: "5", ...change });
       expect(statusOf(answer)).toBe(403);

@@ -120,8 +120,8 @@ describe("usage log", () => {
     );
     const page = await load(carol);
     expect(page.lastMonth).toEqual({
-      own: { requests: 2, cost: "0.0000" },
-      gateway: { requests: 3, cost: "0.7500" },
+      own: { requests: 2, cost: "0.00 credits ($0.00)" },
+      gateway: { requests: 3, cost: "0.75 credits ($0.01)" },
     });
     expect(page.rows.filter((row) => row.byok)).toHaveLength(2);
   });
@@ -204,17 +204,18 @@ describe("a request's page", () => {
       latencyMs: 840,
       ttftMs: 120,
       reasoningTokens: 100,
-      charged: "0.006460",
-      computed: "0.006460",
+      charged: "0.0065 credits ($0.000065)",
+      computed: "0.0065 credits ($0.000065)",
       capped: false,
       content: { response: "Hello there" },
     });
-    // 1200 × 2 + 300 × 0.2 + 500 × 8 credits per 1M tokens, each rounded up to a µcr.
+    // 1200 × 2 + 300 × 0.2 + 500 × 8 credits per 1M tokens, each rounded up to a µcr
+    // (2,400 + 60 + 0 + 4,000 µcr), shown to the ten-thousandth of a credit (ADR 049).
     expect(detail.arithmetic).toEqual([
-      { kind: "Input", tokens: 1200, price: "2.0000", cost: "0.002400" },
-      { kind: "Cached input", tokens: 300, price: "0.2000", cost: "0.000060" },
-      { kind: "Cache writes", tokens: 0, price: "2.0000", cost: "0.000000" },
-      { kind: "Output", tokens: 500, price: "8.0000", cost: "0.004000" },
+      { kind: "Input", tokens: 1200, price: "$0.02", cost: "0.0024 credits ($0.000024)" },
+      { kind: "Cached input", tokens: 300, price: "$0.002", cost: "0.0001 credits ($0.000001)" },
+      { kind: "Cache writes", tokens: 0, price: "$0.02", cost: "0.0000 credits ($0.000000)" },
+      { kind: "Output", tokens: 500, price: "$0.08", cost: "0.0040 credits ($0.000040)" },
     ]);
     for (const [who, requestId] of [
       [alice, id],

@@ -16,7 +16,7 @@ import {
   TEST_PASSWORD,
 } from "../support/factories.ts";
 import { resetLinkIn, startMailCatcher } from "../support/mail-catcher.ts";
-import { formatCredits, formatUsd } from "../../app/utils/money.ts";
+import { formatMoney } from "../../app/utils/money.ts";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -228,9 +228,7 @@ test("admin users: a grant is answered in place and recorded; a disabled user is
   const balance = async () =>
     (await env.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).balance;
   const before = await balance();
-  expect(await page.getByLabel(`Balance of ${user.email}`).textContent()).toBe(
-    `${formatCredits(before)} credits (${formatUsd(before)})`,
-  );
+  expect(await page.getByLabel(`Balance of ${user.email}`).textContent()).toBe(formatMoney(before));
 
   await page.getByRole("link", { name: `Grant credits to ${user.email}` }).click();
   await page.getByLabel("Credits", { exact: true }).fill("250");
@@ -242,10 +240,10 @@ test("admin users: a grant is answered in place and recorded; a disabled user is
   await page.getByRole("button", { name: "Grant", exact: true }).click();
   await expect
     .poll(() => page.getByRole("status").first().textContent())
-    .toContain(`Granted 250 credits to ${user.email}`);
+    .toContain(`Granted 250.00 credits ($2.50) to ${user.email}`);
   expect(await balance()).toBe(before + 250_000_000n);
   expect(await page.getByLabel(`Balance of ${user.email}`).textContent()).toBe(
-    `${formatCredits(before + 250_000_000n)} credits (${formatUsd(before + 250_000_000n)})`,
+    formatMoney(before + 250_000_000n),
   );
 
   await page.getByRole("button", { name: `Disable: ${user.email}` }).click();

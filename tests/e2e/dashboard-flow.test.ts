@@ -6,7 +6,7 @@ import OpenAI from "openai";
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { setupBrowserGateway, shot } from "../support/browser-gateway.ts";
-import { creditsToMicro, formatCredits } from "../../app/utils/money.ts";
+import { creditsToMicro, formatMoney } from "../../app/utils/money.ts";
 import { createCatalogEntry } from "../support/factories.ts";
 import { signUpInBrowser } from "../support/browser.ts";
 
@@ -25,7 +25,9 @@ async function topUpAndCreateKey(page: Page, prefix: string) {
   await page.getByRole("link", { name: "Credits" }).click();
   await page.waitForURL(/\/dashboard\/credits$/);
   await page.getByRole("button", { name: "Add 1,000 free credits" }).click();
-  await expect.poll(() => page.getByRole("status").textContent()).toBe("Added 1,000 credits.");
+  await expect
+    .poll(() => page.getByRole("status").textContent())
+    .toBe("Added 1,000.00 credits ($10.00).");
   await shot(page, `${prefix}-credits`);
   await page.getByRole("link", { name: "API keys" }).click();
   await page.waitForURL(/\/dashboard\/keys$/);
@@ -86,7 +88,9 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
   const log = page.getByRole("table", { name: "Request log" });
   await expect.poll(() => log.locator("tbody tr").count()).toBe(2);
   const shownCosts = await log.locator("tbody tr td:nth-child(7)").allTextContents();
-  const chargedCosts = user.conversations.map((row) => formatCredits(row.cost, 6));
+  const chargedCosts = user.conversations.map((row) =>
+    formatMoney(row.cost, { precision: "request" }),
+  );
   expect(shownCosts.sort()).toEqual(chargedCosts.sort());
   await shot(page, "usage");
 
@@ -103,7 +107,9 @@ test("sign up, top up, create a key, call the gateway, watch the balance, disabl
     .toBeGreaterThan(0);
   await shot(page, "overview-after-calls");
   await page.getByRole("link", { name: "Credits" }).click();
-  await expect.poll(() => page.getByRole("table").last().textContent()).toMatch(/2.*−0\.\d+/);
+  await expect
+    .poll(() => page.getByRole("table").last().textContent())
+    .toMatch(/2-<?0\.\d\d credits \(-<?\$0\.\d\d\)/);
   await shot(page, "credits-after-calls");
 
   // Disable the key in the dashboard: the gateway refuses it within a second.

@@ -60,8 +60,12 @@ test("with the keyboard only: sign in, top up, create a key", async () => {
   await page.waitForURL(/\/dashboard\/credits$/);
   await tabTo(page, "Add 1,000 free credits");
   await page.keyboard.press("Enter");
-  await expect.poll(() => page.getByRole("status").textContent()).toBe("Added 1,000 credits.");
-  await expect.poll(() => page.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+  await expect
+    .poll(() => page.getByRole("status").textContent())
+    .toBe("Added 1,000.00 credits ($10.00).");
+  await expect
+    .poll(() => page.getByLabel("Balance").textContent())
+    .toBe("1,000.00 credits ($10.00)");
 
   await page.keyboard.press("Escape");
   await page.locator("body").focus();

@@ -99,11 +99,11 @@ test.each([
       stripe.webhookUrl = url;
     }
     const status = page.getByTestId("payment-status");
-    expect(await status.textContent()).toBe("Payment received: 1,234.00 credits added.");
+    expect(await status.textContent()).toBe("Payment received: 1,234.00 credits ($12.34) added.");
     expect(await page.getByTestId("balance").textContent()).toBe("1,234.00 credits");
     // The header's balance too: it was read after the crediting, not beside it.
     expect(await page.getByLabel("Balance", { exact: true }).textContent()).toBe(
-      "1,234.00 credits",
+      "1,234.00 credits ($12.34)",
     );
     const row = page.getByRole("row", { name: /\$12\.34/ });
     expect(await row.getByText("paid").isVisible()).toBe(true);
@@ -155,9 +155,9 @@ test.each([
       stripe.unavailable = false;
       await expect
         .poll(() => status.textContent(), { timeout: 10_000 })
-        .toBe("Payment received: 2,000.00 credits added.");
+        .toBe("Payment received: 2,000.00 credits ($20.00) added.");
       expect(await page.getByLabel("Balance", { exact: true }).textContent()).toBe(
-        "2,000.00 credits",
+        "2,000.00 credits ($20.00)",
       );
       expect(await page.getByTestId("balance").textContent()).toBe("2,000.00 credits");
     } finally {
@@ -195,7 +195,7 @@ test("Stripe not answering for a minute, on a phone: the page stops looking and 
     await page.getByRole("link", { name: "Check again" }).click();
     await expect
       .poll(() => status.textContent(), { timeout: 10_000 })
-      .toBe("Payment received: 1,500.00 credits added.");
+      .toBe("Payment received: 1,500.00 credits ($15.00) added.");
     await page.screenshot({ path: join(SCREENSHOTS, "payment-credited-phone.png") });
   } finally {
     stripe.unavailable = false;
@@ -222,7 +222,13 @@ test("auto top-up in the browser: save a card through Checkout (setup mode), the
   await page.getByLabel("Charge (US$)").fill("20");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect
-    .poll(() => page.getByText(/Auto top-up on: under 100 credits, \$20\.00/).isVisible())
+    .poll(() =>
+      page
+        .getByText(
+          /Auto top-up on: under 100\.00 credits \(\$1\.00\), your card is charged for 2,000\.00 credits \(\$20\.00\)/,
+        )
+        .isVisible(),
+    )
     .toBe(true);
   await page.screenshot({ path: join(SCREENSHOTS, "auto-topup-on.png"), fullPage: true });
   const user = await prisma.user.findUniqueOrThrow({

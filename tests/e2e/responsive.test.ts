@@ -332,7 +332,9 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
     .click();
   await page.waitForURL(/\/dashboard\/usage\/\d+$/);
   expect(await page.getByRole("heading", { name: "Request" }).isVisible()).toBe(true);
-  expect(await page.getByTestId("charged").textContent()).toMatch(/^0\.0\d{5}$/);
+  expect(await page.getByTestId("charged").textContent()).toMatch(
+    /^0\.0\d{3} credits \(\$0\.0000\d{2}\)$/,
+  );
   await context.close();
 });
 

@@ -43,8 +43,12 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   // Credits for the team, not for the owner.
   await ownerPage.getByRole("link", { name: "Credits" }).click();
   await ownerPage.getByRole("button", { name: "Add 1,000 free credits" }).click();
-  await expect.poll(() => ownerPage.getByRole("status").textContent()).toBe("Added 1,000 credits.");
-  await expect.poll(() => ownerPage.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+  await expect
+    .poll(() => ownerPage.getByRole("status").textContent())
+    .toBe("Added 1,000.00 credits ($10.00).");
+  await expect
+    .poll(() => ownerPage.getByLabel("Balance").textContent())
+    .toBe("1,000.00 credits ($10.00)");
 
   // An invitation link, as a member.
   await ownerPage.getByRole("link", { name: "Teams" }).click();
@@ -79,7 +83,9 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
     .poll(() => phone.getByRole("status").first().textContent())
     .toContain("You joined Acme Research as member");
   // The member works in the team: its balance, not theirs.
-  await expect.poll(() => phone.getByLabel("Balance").textContent()).toBe("1,000.00 credits");
+  await expect
+    .poll(() => phone.getByLabel("Balance").textContent())
+    .toBe("1,000.00 credits ($10.00)");
 
   // A key, through the phone menu, and a request with it.
   await phone.getByText("Menu").click();
@@ -113,7 +119,8 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   const row = bySpend.getByRole("row").filter({ hasText: "member-" });
   const cells = await row.getByRole("cell").allTextContents();
   expect(cells[1]).toBe("1");
-  expect(Number(cells[2])).toBeGreaterThan(0);
+  expect(cells[2]).toMatch(/^<?\d+\.\d\d credits \(<?\$\d+\.\d\d\)$/);
+  expect(cells[2]).not.toBe("0.00 credits ($0.00)");
   await shot(ownerPage, "team-usage-desktop");
   await ownerPage.getByRole("link", { name: "Teams" }).click();
   const members = ownerPage.getByRole("table", { name: "Members" });

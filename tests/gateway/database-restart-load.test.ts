@@ -84,10 +84,15 @@ async function ask(gateway: GatewayProcess, secret: string) {
 /** Asks until an answer is 200 or the deadline passes; says how long that took (Infinity: never). */
 async function servedWithin(request: () => Promise<{ status: number }>, deadlineMs: number) {
   const started = performance.now();
+  const seen: number[] = [];
   while (performance.now() - started < deadlineMs) {
-    if ((await request()).status === 200) return performance.now() - started;
+    const { status } = await request();
+    if (status === 200) return performance.now() - started;
+    seen.push(status);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // What it got instead, for the failure's reader.
+  console.warn(`not served within ${deadlineMs} ms; answers: ${seen.join(", ")}`);
   return Infinity;
 }
 

@@ -123,7 +123,7 @@ test("the Credits page's button says so with a 429", async () => {
     });
     return (await creditsPage.action({ request, params: {}, context: {} } as never)) as unknown;
   };
-  expect(JSON.stringify(await press())).toContain("Added 1,000 credits.");
+  expect(JSON.stringify(await press())).toContain("Added 1,000.00 credits ($10.00).");
   const refused = (await press()) as { init: ResponseInit; data: { message: string } };
   expect(refused.init.status).toBe(429);
   expect(refused.data.message).toMatch(/^Free top-ups are limited to 1 per person per 24 hours/);
