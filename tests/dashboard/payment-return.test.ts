@@ -126,8 +126,8 @@ test("the webhook never comes: the page asks Stripe, credits once, and stops loo
   const first = await back();
   // Credited by that look, the page loads once more: the layout's balance is read after it.
   expect(redirects()).toBe(1);
-  expect(first.returned).toMatchObject({ state: "credited", credits: "2,500.00" });
-  expect(first.balance.credits).toBe("2,500.00");
+  expect(first.returned).toMatchObject({ state: "credited", credits: "2,500.00 credits ($25.00)" });
+  expect(first.balance.credits).toBe("2,500.00 credits");
   expect(retrievals(sessionId)).toBe(1);
   // A reload credits nothing more, and asks Stripe no more: the payment is paid.
   expect((await back()).returned).toMatchObject({ state: "credited" });
@@ -161,7 +161,10 @@ test("the webhook before the page: the page shows the credits, no second credit"
   expect(await webhook("checkout.session.completed", sessionId)).toMatchObject({
     outcome: "credited",
   });
-  expect((await back()).returned).toMatchObject({ state: "credited", credits: "1,000.00" });
+  expect((await back()).returned).toMatchObject({
+    state: "credited",
+    credits: "1,000.00 credits ($10.00)",
+  });
   expect(await moneyOf(user.id)).toEqual({
     rows: [["STRIPE", creditsToMicro(1000)]],
     balance: creditsToMicro(1000),
