@@ -23,6 +23,7 @@ export default [
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
     route("settings", "routes/dashboard.settings.tsx"),
     route("admin/users", "routes/dashboard.admin.users.tsx"),
+    route("admin/models/:slug", "routes/dashboard.admin.models.$slug.tsx"),
     // Every other dashboard address: a 404 inside the dashboard layout.
     route("*", "routes/dashboard.$.tsx", { id: "dashboard-not-found" }),
   ]),

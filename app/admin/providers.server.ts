@@ -7,15 +7,15 @@ import { keyPrefix } from "../gateway/providers/env-providers.server.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { usdToMicro } from "../utils/money.ts";
+import { PROVIDER_SLUG, USD_PRICE } from "./provider-fields.ts";
 
 // Providers and their upstream keys, as admins change them: the admin JSON API
 // and the admin page both call these. Each change is recorded in the audit log
 // here, and fires the catalog notification: every instance reloads its adapters.
 
-const SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const slugSchema = z
   .string({ error: "is required" })
-  .regex(SLUG, "must be 1-63 of a-z, 0-9, . _ -");
+  .regex(PROVIDER_SLUG, "must be 1-63 of a-z, 0-9, . _ -");
 /** An upstream provider key as entered (the gateway's, or a user's own). */
 export const upstreamKeySchema = z
   .string({ error: "must be a string" })
@@ -329,7 +329,7 @@ export async function providerHealth(prisma: Prisma): Promise<Map<string, Provid
 /** US dollars per 1M tokens, as a string ("0.59"). */
 export const usdSchema = z
   .string({ error: 'must be a US-dollar amount as a string, e.g. "2.50"' })
-  .regex(/^\d{1,7}(\.\d{1,8})?$/, 'must be a US-dollar amount as a string, e.g. "2.50"');
+  .regex(USD_PRICE, 'must be a US-dollar amount as a string, e.g. "2.50"');
 
 export const ImportModelsSchema = z.object({
   prices: z.object({ input: usdSchema, output: usdSchema, cachedInput: usdSchema.optional() }),

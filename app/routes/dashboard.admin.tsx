@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, useNavigation } from "react-router";
+import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
@@ -8,46 +8,19 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
-import { creditsToMicro, formatMoney, microToUsd, usdToMicro } from "#app/utils/money.ts";
+import { creditsToMicro, formatMoney, formatPrice } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.admin";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit, recentAuditEvents } from "#app/accounts/audit-log.server.ts";
-import { describeZodError } from "#app/http/zod-issue.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
-import { updateModel } from "#app/admin/models.server.ts";
 import { GatewayError } from "#app/http/gateway-error.ts";
 import { grantCredits } from "#app/accounts/grants.server.ts";
 import { randomUUID } from "node:crypto";
+import type { ReactNode } from "react";
 import { deleteAlias, listAliases, setAlias } from "#app/admin/model-aliases.server.ts";
 
-// Prices are edited in US dollars per 1M tokens and stored exactly as µcr.
-// Saving fires the catalog trigger, so every gateway instance reloads its
-// catalog and new requests use the new prices at once.
-
-const price = z
-  .string()
-  .trim()
-  .regex(
-    /^\d{1,7}(\.\d{1,8})?$/,
-    "Enter dollars per 1M tokens (at most 9999999.99999999), e.g. 2.50",
-  )
-  .transform((value) => usdToMicro(value));
-
-const MappingUpdateSchema = z.object({
-  id: z.coerce.number().int().positive().max(2_147_483_647),
-  inputPrice: price,
-  cachedInputPrice: price,
-  outputPrice: price,
-  enabled: z.enum(["on"]).optional(),
-});
-
-// A model's limits, from its own row of the limits table.
-const ModelLimitsSchema = z.object({
-  intent: z.literal("limits"),
-  slug: z.string().max(200),
-  contextLength: z.coerce.number().int("Enter whole tokens").min(1).max(100_000_000),
-  maxOutputTokens: z.coerce.number().int("Enter whole tokens").min(1).max(10_000_000),
-});
+// The models: one readable table with a search; each model's limits and route
+// prices are changed on its own page (dashboard.admin.models.$slug.tsx, ADR 050).
 
 // Credits an admin gives a user (support, refunds outside Stripe, trials).
 const GrantSchema = z.object({
@@ -73,65 +46,72 @@ const AliasDeleteSchema = z.object({ intent: z.literal("alias-delete"), name: z.
 export async function loader({ request }: Route.LoaderArgs) {
   await requireAdminId(request);
   const { prisma } = getAccounts();
+  const query = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 200);
   const auditEvents = await recentAuditEvents(prisma);
   const aliases = await listAliases(prisma);
   const models = await prisma.model.findMany({
     orderBy: { slug: "asc" },
-    select: { slug: true, contextLength: true, maxOutputTokens: true },
+    select: {
+      slug: true,
+      name: true,
+      contextLength: true,
+      maxOutputTokens: true,
+      mappings: {
+        orderBy: [{ priority: "asc" }, { id: "asc" }],
+        include: { provider: { select: { slug: true } } },
+      },
+    },
   });
-  const mappings = await prisma.modelProviderMapping.findMany({
-    orderBy: [{ model: { slug: "asc" } }, { priority: "asc" }],
-    include: { model: { select: { slug: true } }, provider: { select: { slug: true } } },
-  });
+  const rows = models.map((model) => ({
+    slug: model.slug,
+    name: model.name,
+    contextLength: model.contextLength,
+    maxOutputTokens: model.maxOutputTokens,
+    routes: model.mappings.map((mapping) => ({
+      id: mapping.id,
+      provider: mapping.provider.slug,
+      upstreamModel: mapping.upstreamModel,
+      enabled: mapping.enabled,
+      inputPrice: formatPrice(mapping.inputPrice),
+      cachedInputPrice: formatPrice(mapping.cachedInputPrice),
+      outputPrice: formatPrice(mapping.outputPrice),
+    })),
+  }));
   return {
     auditEvents,
     aliases,
     // A fresh token per page view: a double submit grants once.
     grantToken: randomUUID(),
-    models,
-    mappings: mappings.map((mapping) => ({
-      id: mapping.id,
-      model: mapping.model.slug,
-      provider: mapping.provider.slug,
-      upstreamModel: mapping.upstreamModel,
-      enabled: mapping.enabled,
-      inputPrice: microToUsd(mapping.inputPrice),
-      cachedInputPrice: microToUsd(mapping.cachedInputPrice),
-      outputPrice: microToUsd(mapping.outputPrice),
-    })),
+    query,
+    // Every model's slug, for the alias form's suggestions.
+    modelSlugs: rows.map((model) => model.slug),
+    models: rows.filter((model) => matches(model, query)),
   };
+}
+
+/** A search matches a model's slug or name, or a provider or upstream name of one of its routes. */
+function matches(
+  model: { slug: string; name: string; routes: { provider: string; upstreamModel: string }[] },
+  query: string,
+) {
+  const needle = query.toLowerCase();
+  return [model.slug, model.name, ...model.routes.flatMap((r) => [r.provider, r.upstreamModel])]
+    .map((text) => text.toLowerCase())
+    .some((text) => text.includes(needle));
 }
 
 export async function action({ request }: Route.ActionArgs) {
   const adminId = await requireAdminId(request);
   const formData = await readForm(request);
   const form = Object.fromEntries(formData);
-  if (form.intent === "limits") return saveLimits(form, { id: adminId, request });
   if (form.intent === "grant") return grant(formData, { id: adminId, request });
   if (form.intent === "alias") return saveAlias(formData, { id: adminId, request });
   if (form.intent === "alias-delete") return changeAlias(form, { id: adminId, request });
-  const parsed = MappingUpdateSchema.safeParse(form);
-  if (!parsed.success) {
-    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-  }
-  const { id, enabled, ...prices } = parsed.data;
-  const { count } = await getAccounts().prisma.modelProviderMapping.updateMany({
-    where: { id },
-    data: { ...prices, enabled: enabled === "on" },
-  });
-  if (count === 0) throw data("No such mapping", { status: 404 });
-  await audit(getAccounts().prisma, request, {
-    action: "price_changed",
-    actorId: adminId,
-    subject: String(id),
-    details: {
-      inputPrice: prices.inputPrice.toString(),
-      cachedInputPrice: prices.cachedInputPrice.toString(),
-      outputPrice: prices.outputPrice.toString(),
-      enabled: enabled === "on",
-    },
-  });
-  return { message: "Saved. New requests use these prices now.", id };
+  // Prices and limits moved to each model's page (ADR 050).
+  return data(
+    { message: "Unknown action: change a model's prices and limits on its own page", id: null },
+    { status: 400 },
+  );
 }
 
 /** Credits for a user; what the form got wrong answers beside its field (`grant`), typed values kept. */
@@ -205,21 +185,6 @@ async function changeAlias(form: Record<string, unknown>, admin: { id: string; r
   }
 }
 
-async function saveLimits(form: Record<string, unknown>, admin: { id: string; request: Request }) {
-  const parsed = ModelLimitsSchema.safeParse(form);
-  if (!parsed.success)
-    return data({ message: describeZodError(parsed.error).message, id: null }, { status: 400 });
-  const { slug, contextLength, maxOutputTokens } = parsed.data;
-  try {
-    await updateModel(getAccounts().prisma, slug, { contextLength, maxOutputTokens }, admin);
-  } catch (error) {
-    if (error instanceof GatewayError)
-      return data({ message: error.message, id: null }, { status: error.status });
-    throw error;
-  }
-  return { message: `Saved ${slug}'s limits. New requests use them now.`, id: null };
-}
-
 export const meta: Route.MetaFunction = () => [{ title: "Admin: models · LLM Gateway" }];
 
 export default function Admin({ loaderData, actionData }: Route.ComponentProps) {
@@ -228,7 +193,8 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Models and prices</h1>
         <p className="text-sm text-muted-foreground">
-          US dollars per 1M tokens. Changes apply to new requests on every instance at once.
+          Prices in US dollars per 1M tokens, limits in tokens. Edit a model to change them: new
+          requests use the change on every instance at once.
         </p>
       </div>
       {actionData?.message ? (
@@ -236,62 +202,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           {actionData.message}
         </p>
       ) : null}
-      <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="max-lg:table-cards w-full text-sm" aria-label="Model mappings">
-          <thead className="bg-muted text-left">
-            <tr>
-              {["Model", "Provider", "Input", "Cached input", "Output", "Enabled", ""].map(
-                (heading) => (
-                  <th key={heading} className="px-3 py-2 font-medium">
-                    {heading}
-                  </th>
-                ),
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {loaderData.mappings.map((mapping) => (
-              <tr key={mapping.id} className="border-t">
-                <td className="px-3 py-2">
-                  {mapping.model} {mapping.enabled ? null : <Badge variant="outline">off</Badge>}
-                </td>
-                <td data-label="Provider" className="px-3 py-2">
-                  {mapping.provider}
-                </td>
-                {(["inputPrice", "cachedInputPrice", "outputPrice"] as const).map((field) => (
-                  <td key={field} data-label={PRICE_LABELS[field]} className="px-3 py-2">
-                    <Input
-                      form={`mapping-${mapping.id}`}
-                      name={field}
-                      defaultValue={mapping[field]}
-                      inputMode="decimal"
-                      aria-label={`${field.replace("Price", "")} price of ${mapping.model} on ${mapping.provider}`}
-                      className="w-28"
-                    />
-                  </td>
-                ))}
-                <td data-label="Enabled" className="px-3 py-2">
-                  <input
-                    form={`mapping-${mapping.id}`}
-                    type="checkbox"
-                    name="enabled"
-                    defaultChecked={mapping.enabled}
-                    aria-label={`${mapping.model} on ${mapping.provider} enabled`}
-                  />
-                </td>
-                <td className="px-3 py-2">
-                  <Form method="post" id={`mapping-${mapping.id}`}>
-                    <input type="hidden" name="id" value={mapping.id} />
-                    <Button type="submit" size="sm" variant="outline">
-                      Save
-                    </Button>
-                  </Form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ModelsTable models={loaderData.models} query={loaderData.query} />
       <section aria-labelledby="grant-credits" className="grid gap-2">
         <h2 id="grant-credits" className="text-lg font-semibold tracking-tight">
           Grant credits
@@ -301,59 +212,6 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           lastResult={actionData && "grant" in actionData ? actionData.grant : undefined}
         />
       </section>
-      <div>
-        <h2 className="text-lg font-semibold tracking-tight">Model limits</h2>
-        <p className="text-sm text-muted-foreground">
-          Tokens. Imported models start at 128k context and 8k output: set what the provider
-          documents.
-        </p>
-      </div>
-      <div tabIndex={0} className="overflow-x-auto rounded-lg border">
-        <table className="max-sm:table-cards w-full text-sm" aria-label="Model limits">
-          <thead className="bg-muted text-left">
-            <tr>
-              {["Model", "Context", "Max output", ""].map((heading) => (
-                <th key={heading} className="px-3 py-2 font-medium">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {loaderData.models.map((model) => (
-              <tr key={model.slug} className="border-t">
-                <td className="px-3 py-2">{model.slug}</td>
-                {(["contextLength", "maxOutputTokens"] as const).map((field) => (
-                  <td
-                    key={field}
-                    data-label={field === "contextLength" ? "Context" : "Max output"}
-                    className="px-3 py-2"
-                  >
-                    <Input
-                      form={`limits-${model.slug}`}
-                      name={field}
-                      type="number"
-                      min={1}
-                      defaultValue={model[field]}
-                      aria-label={`${field === "contextLength" ? "Context length" : "Max output tokens"} of ${model.slug}`}
-                      className="w-32"
-                    />
-                  </td>
-                ))}
-                <td className="px-3 py-2">
-                  <Form method="post" id={`limits-${model.slug}`}>
-                    <input type="hidden" name="intent" value="limits" />
-                    <input type="hidden" name="slug" value={model.slug} />
-                    <Button type="submit" size="sm" variant="outline">
-                      Save
-                    </Button>
-                  </Form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
       <section aria-labelledby="model-aliases" className="grid gap-2">
         <h2 id="model-aliases" className="text-lg font-semibold tracking-tight">
           Model aliases
@@ -406,7 +264,7 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
           </div>
         ) : null}
         <AliasForm
-          models={loaderData.models.map((model) => model.slug)}
+          models={loaderData.modelSlugs}
           lastResult={actionData && "alias" in actionData ? actionData.alias : undefined}
         />
       </section>
@@ -454,11 +312,135 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
   );
 }
 
+type ModelRow = Route.ComponentProps["loaderData"]["models"][number];
+
+/** The catalog as a table: each model's routes with their prices, its limits, and a link to edit it. */
+function ModelsTable({ models, query }: { models: ModelRow[]; query: string }) {
+  return (
+    <section aria-labelledby="models-heading" className="grid gap-2">
+      <h2 id="models-heading" className="sr-only">
+        Models
+      </h2>
+      {/* A plain GET: the search works without JavaScript and its address can be shared. */}
+      <Form method="get" role="search" className="flex max-w-md gap-2">
+        <Input
+          type="search"
+          name="q"
+          defaultValue={query}
+          aria-label="Search models"
+          placeholder="Model, provider or upstream name"
+        />
+        <Button type="submit" variant="outline">
+          Search
+        </Button>
+      </Form>
+      {query ? (
+        <p className="text-sm text-muted-foreground">
+          {models.length} {models.length === 1 ? "model matches" : "models match"} “{query}”.{" "}
+          <Link to="/dashboard/admin" className="underline">
+            Show all
+          </Link>
+        </p>
+      ) : null}
+      <div className="rounded-lg border">
+        <table className="max-lg:table-cards w-full text-sm" aria-label="Models">
+          <thead className="bg-muted text-left">
+            <tr>
+              {[
+                "Model",
+                "Provider routes",
+                "Input per 1M",
+                "Cached per 1M",
+                "Output per 1M",
+                "Context",
+                "Max output",
+                "",
+              ].map((heading) => (
+                <th key={heading} className="px-3 py-2 font-medium">
+                  {heading}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((model) => (
+              <tr key={model.slug} className="border-t align-top">
+                <td className="px-3 py-2 font-medium break-all">{model.slug}</td>
+                <td data-label="Provider routes" className="px-3 py-2">
+                  <RouteLines
+                    model={model}
+                    show={(route) => (
+                      <span className="break-all">
+                        {route.provider} → {route.upstreamModel}{" "}
+                        {route.enabled ? null : <Badge variant="outline">off</Badge>}
+                      </span>
+                    )}
+                  />
+                </td>
+                {(["inputPrice", "cachedInputPrice", "outputPrice"] as const).map((field) => (
+                  <td
+                    key={field}
+                    data-label={PRICE_LABELS[field]}
+                    className="px-3 py-2 tabular-nums"
+                  >
+                    <RouteLines model={model} show={(route) => route[field]} />
+                  </td>
+                ))}
+                <td data-label="Context" className="px-3 py-2 tabular-nums">
+                  {model.contextLength.toLocaleString("en")}
+                </td>
+                <td data-label="Max output" className="px-3 py-2 tabular-nums">
+                  {model.maxOutputTokens.toLocaleString("en")}
+                </td>
+                <td className="px-3 py-2">
+                  <Button asChild size="sm" variant="outline">
+                    <Link
+                      to={`/dashboard/admin/models/${encodeURIComponent(model.slug)}`}
+                      aria-label={`Edit ${model.slug}`}
+                    >
+                      Edit
+                    </Link>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+            {models.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="px-3 py-4 text-muted-foreground">
+                  No model matches.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** One line per route of a model, the same order in every column; "–" for a model no provider serves. */
+function RouteLines({
+  model,
+  show,
+}: {
+  model: ModelRow;
+  show: (route: ModelRow["routes"][number]) => ReactNode;
+}) {
+  if (model.routes.length === 0) return <span className="text-muted-foreground">–</span>;
+  return (
+    <ul className="grid gap-1">
+      {model.routes.map((route) => (
+        <li key={route.id}>{show(route)}</li>
+      ))}
+    </ul>
+  );
+}
+
 // The price columns' names, for each cell's label on a phone.
 const PRICE_LABELS = {
-  inputPrice: "Input",
-  cachedInputPrice: "Cached input",
-  outputPrice: "Output",
+  inputPrice: "Input per 1M",
+  cachedInputPrice: "Cached input per 1M",
+  outputPrice: "Output per 1M",
 };
 
 /** Credits for a user by email, with the reason the audit log shows. */

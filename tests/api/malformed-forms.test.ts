@@ -186,7 +186,12 @@ const FORM_TARGETS: [path: string, fields: string[], base: Record<string, string
     { intent: "create", name: "k" },
   ],
   ["/dashboard/credits", ["intent", "token", "amount", "customAmount"], {}],
-  ["/dashboard/admin", ["id", "inputPrice", "cachedInputPrice", "outputPrice"], { id: "1" }],
+  ["/dashboard/admin", ["intent", "email", "credits", "name", "model"], { intent: "grant" }],
+  [
+    "/dashboard/admin/models/gpt-6.2-sol",
+    ["contextLength", "maxOutputTokens", "routes[0].id", "routes[0].inputPrice"],
+    { contextLength: "1000", maxOutputTokens: "100" },
+  ],
 ];
 const API_TARGETS: [
   method: string,

@@ -6,6 +6,7 @@ import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
 import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as admin from "../../app/routes/dashboard.admin.tsx";
+import * as modelPage from "../../app/routes/dashboard.admin.models.$slug.tsx";
 import * as providers from "../../app/routes/dashboard.admin.providers.tsx";
 import { usdToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
@@ -55,6 +56,27 @@ const save = (cookie: string, fields: Record<string, string>) =>
     ),
   );
 
+/** The model page's form as the browser sends it: the limits and its one route's prices. */
+const editModel = (cookie: string, fields: Record<string, string>, slug = "priced") =>
+  modelPage.action({
+    request: new Request(`${BASE}/dashboard/admin/models/${slug}`, {
+      method: "POST",
+      body: new URLSearchParams({
+        contextLength: "128000",
+        maxOutputTokens: "16384",
+        "routes[0].id": String(mappingId),
+        "routes[0].inputPrice": "1.00",
+        "routes[0].cachedInputPrice": "0.10",
+        "routes[0].outputPrice": "4.00",
+        "routes[0].enabled": "on",
+        ...fields,
+      }),
+      headers: { cookie },
+    }),
+    params: { slug },
+    context: {},
+  } as never) as Promise<{ init?: { status?: number }; data?: { result: unknown } } & object>;
+
 async function status(fn: () => Promise<unknown>) {
   try {
     await fn();
@@ -64,7 +86,7 @@ async function status(fn: () => Promise<unknown>) {
   }
 }
 
-test("only admins may open or use the admin page", async () => {
+test("only admins may open or use the admin page and a model's page", async () => {
   const { cookie } = await cookieFor("USER");
   expect(
     await status(() =>
@@ -73,41 +95,90 @@ test("only admins may open or use the admin page", async () => {
   ).toBe(403);
   expect(
     await status(() =>
-      save(cookie, {
-        id: String(mappingId),
-        inputPrice: "0",
-        cachedInputPrice: "0",
-        outputPrice: "0",
-      }),
+      modelPage.loader({
+        request: new Request(`${BASE}/dashboard/admin/models/priced`, { headers: { cookie } }),
+        params: { slug: "priced" },
+        context: {},
+      } as never),
     ),
   ).toBe(403);
+  expect(await status(() => editModel(cookie, { "routes[0].inputPrice": "0" }))).toBe(403);
 });
 
-test("a bad price is refused with a message", async () => {
+test("the models table lists each model with its routes, prices and limits; the search filters it", async () => {
   const { cookie } = await cookieFor("ADMIN");
-  const result = await save(cookie, {
-    id: String(mappingId),
-    inputPrice: "1,5",
-    cachedInputPrice: "0.1",
-    outputPrice: "4",
+  const page = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  );
+  expect(page.models.find((model) => model.slug === "priced")).toMatchObject({
+    contextLength: 128_000,
+    routes: [{ id: mappingId, inputPrice: "$1.00", outputPrice: "$4.00", enabled: true }],
   });
-  expect(JSON.stringify(result)).toContain("inputPrice: Enter dollars per 1M tokens");
-});
-
-test.each([
-  ["outputPrice", { outputPrice: "99999999999999999999" }],
-  ["id", { id: "99999999999" }],
-])("a number too large for its column is refused naming the field (%s)", async (field, change) => {
-  const { cookie } = await cookieFor("ADMIN");
-  const result = (await save(cookie, {
+  const found = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin?q=PRIC`, { headers: { cookie } })),
+  );
+  expect(found.models.map((model) => model.slug)).toEqual(["priced"]);
+  const none = await admin.loader(
+    args(new Request(`${BASE}/dashboard/admin?q=nothing-like-it`, { headers: { cookie } })),
+  );
+  expect(none.models).toEqual([]);
+  // The alias form still suggests every model.
+  expect(none.modelSlugs).toContain("priced");
+  // An unknown model's page is a 404; the old price rows of the admin page are gone (400).
+  expect(
+    await status(() =>
+      modelPage.loader({
+        request: new Request(`${BASE}/dashboard/admin/models/nope`, { headers: { cookie } }),
+        params: { slug: "nope" },
+        context: {},
+      } as never),
+    ),
+  ).toBe(404);
+  const old = (await save(cookie, {
     id: String(mappingId),
     inputPrice: "1",
     cachedInputPrice: "0.1",
     outputPrice: "4",
-    ...change,
-  })) as { init?: { status?: number }; data?: { message?: string } };
+  })) as { init?: { status?: number } };
+  expect(old.init?.status).toBe(400);
+});
+
+test("a bad price is refused beside its field", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const result = await editModel(cookie, { "routes[0].inputPrice": "1,5" });
   expect(result.init?.status).toBe(400);
-  expect(result.data?.message).toMatch(new RegExp(`^${field}: `));
+  expect(JSON.stringify(result.data?.result)).toContain(
+    '"routes[0].inputPrice":["Enter dollars per 1M tokens',
+  );
+});
+
+test.each([
+  ["routes[0].outputPrice", { "routes[0].outputPrice": "99999999999999999999" }],
+  ["routes[0].id", { "routes[0].id": "99999999999" }],
+  ["contextLength", { contextLength: "1e12" }],
+])("a number too large for its column is refused naming the field (%s)", async (field, change) => {
+  const { cookie } = await cookieFor("ADMIN");
+  const result = await editModel(cookie, change);
+  expect(result.init?.status).toBe(400);
+  expect(Object.keys((result.data?.result as { error: object }).error)).toContain(field);
+});
+
+test("a route of another model is refused, nothing written", async () => {
+  const { cookie } = await cookieFor("ADMIN");
+  const other = await createCatalogEntry(getAccounts().prisma, { modelSlug: "second-model" });
+  const result = await editModel(cookie, {
+    "routes[0].id": String(other.mapping.id),
+    "routes[0].inputPrice": "9",
+  });
+  expect(result.init?.status).toBe(400);
+  expect(JSON.stringify(result.data?.result)).toContain("is not one of priced's");
+  expect(
+    (
+      await getAccounts().prisma.modelProviderMapping.findUniqueOrThrow({
+        where: { id: other.mapping.id },
+      })
+    ).inputPrice,
+  ).toBe(usdToMicro("1.00"));
 });
 
 test("a new price is stored exactly and charged from the next request on", async () => {
@@ -123,21 +194,12 @@ test("a new price is stored exactly and charged from the next request on", async
     });
   await ask(); // the gateway has the catalog cached now
 
-  const page = await admin.loader(
-    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
-  );
-  expect(page.mappings.find((mapping) => mapping.id === mappingId)).toMatchObject({
-    inputPrice: "1.00",
-    outputPrice: "4.00",
-    enabled: true,
+  const saved = await editModel(cookie, {
+    "routes[0].inputPrice": "1.25",
+    "routes[0].cachedInputPrice": "0.125",
+    "routes[0].outputPrice": "6.5",
   });
-  await save(cookie, {
-    id: String(mappingId),
-    inputPrice: "1.25",
-    cachedInputPrice: "0.125",
-    outputPrice: "6.5",
-    enabled: "on",
-  });
+  expect(JSON.stringify(saved)).toContain("Saved priced");
   const stored = await getAccounts().prisma.modelProviderMapping.findUniqueOrThrow({
     where: { id: mappingId },
   });
@@ -156,51 +218,62 @@ test("a new price is stored exactly and charged from the next request on", async
   });
   expect(rows.map((row) => row.outputPrice)).toEqual([usdToMicro("4.00"), usdToMicro("6.5")]);
 
-  await save(cookie, {
-    id: String(mappingId),
-    inputPrice: "1.25",
-    cachedInputPrice: "0.125",
-    outputPrice: "6.5",
-  });
+  // Unticked: the route is switched off, and the model has no other.
+  const { "routes[0].enabled": _, ...unticked } = {
+    "routes[0].inputPrice": "1.25",
+    "routes[0].cachedInputPrice": "0.125",
+    "routes[0].outputPrice": "6.5",
+    "routes[0].enabled": "",
+  };
+  await modelPage.action({
+    request: new Request(`${BASE}/dashboard/admin/models/priced`, {
+      method: "POST",
+      body: new URLSearchParams({
+        contextLength: "128000",
+        maxOutputTokens: "16384",
+        "routes[0].id": String(mappingId),
+        ...unticked,
+      }),
+      headers: { cookie },
+    }),
+    params: { slug: "priced" },
+    context: {},
+  } as never);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const disabled = await ask().catch((error: { status?: number }) => error.status);
   expect(disabled).toBe(503);
 
-  // Both edits are in the admin page's audit log, newest first.
+  // Both edits are in the admin page's audit log, newest first; a save that changes nothing is not.
+  await editModel(cookie, {
+    "routes[0].inputPrice": "1.25",
+    "routes[0].cachedInputPrice": "0.125",
+    "routes[0].outputPrice": "6.5",
+  });
   const audited = await admin.loader(
     args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
   );
-  expect(audited.auditEvents.slice(0, 2)).toEqual([
+  expect(audited.auditEvents.slice(0, 3)).toEqual([
+    expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
     expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
     expect.objectContaining({ action: "price_changed", subject: String(mappingId) }),
   ]);
   expect(audited.auditEvents[0]!.actor).toMatch(/@/);
+  expect(
+    await getAccounts().prisma.auditEvent.count({
+      where: { action: "price_changed", subject: String(mappingId) },
+    }),
+  ).toBe(3);
 });
 
 test("a model's limits: saved, refused above the context, and enforced by the gateway at once", async () => {
   const { cookie } = await cookieFor("ADMIN");
-  const page = await admin.loader(
-    args(new Request(`${BASE}/dashboard/admin`, { headers: { cookie } })),
+  const tooLong = await editModel(cookie, { contextLength: "1000", maxOutputTokens: "2000" });
+  expect(tooLong.init?.status).toBe(400);
+  expect(JSON.stringify(tooLong.data?.result)).toContain(
+    '"maxOutputTokens":["At most the context length"]',
   );
-  expect(page.models).toContainEqual({
-    slug: "priced",
-    contextLength: 128_000,
-    maxOutputTokens: 16_384,
-  });
-  const tooLong = await save(cookie, {
-    intent: "limits",
-    slug: "priced",
-    contextLength: "1000",
-    maxOutputTokens: "2000",
-  });
-  expect(JSON.stringify(tooLong)).toContain("must be at most the context length (1000)");
-  const saved = await save(cookie, {
-    intent: "limits",
-    slug: "priced",
-    contextLength: "64000",
-    maxOutputTokens: "4096",
-  });
-  expect(JSON.stringify(saved)).toContain("Saved priced's limits");
+  const saved = await editModel(cookie, { contextLength: "64000", maxOutputTokens: "4096" });
+  expect(JSON.stringify(saved)).toContain("Saved priced");
   expect(
     await getAccounts().prisma.model.findUniqueOrThrow({ where: { slug: "priced" } }),
   ).toMatchObject({ contextLength: 64_000, maxOutputTokens: 4096 });
@@ -224,12 +297,7 @@ test("a model's limits: saved, refused above the context, and enforced by the ga
     }),
   ).toBe(1);
   // Back as it was, for the tests that follow.
-  await save(cookie, {
-    intent: "limits",
-    slug: "priced",
-    contextLength: "128000",
-    maxOutputTokens: "16384",
-  });
+  await editModel(cookie, {});
 });
 
 test("an admin grants credits: recorded with the admin's id and reason, once per form; others get 403", async () => {
@@ -383,7 +451,7 @@ describe("the providers page", () => {
       ),
     ).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^prices\.input: must be a US-dollar amount/),
+      message: expect.stringMatching(/^input: Enter US dollars per 1M tokens/),
     });
 
     const added = outcome(
@@ -391,7 +459,7 @@ describe("the providers page", () => {
     );
     expect(added).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^apiKey: must be at least 8/),
+      message: expect.stringMatching(/^apiKey: A key has at least 8 characters/),
     });
     const page = await providers.loader(
       args(new Request(`${BASE}/dashboard/admin/providers`, { headers: { cookie } })),
@@ -429,7 +497,7 @@ describe("the providers page", () => {
       ),
     ).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^baseUrl: must be an http\(s\) URL/),
+      message: expect.stringMatching(/^baseUrl: Enter an http\(s\) URL/),
     });
     expect(
       outcome(
@@ -509,11 +577,11 @@ describe("the providers page", () => {
     });
     expect(outcome(await edit({ chunkTimeoutSeconds: "0" }))).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^chunkTimeoutSeconds: must be at least 1/),
+      message: expect.stringMatching(/^chunkTimeoutSeconds: At least 1 second/),
     });
     expect(outcome(await edit({ answerTimeoutSeconds: "ten" }))).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^answerTimeoutSeconds: must be a whole number of seconds/),
+      message: expect.stringMatching(/^answerTimeoutSeconds: Enter whole seconds/),
     });
     // The page shows each limit, and the environment's value an empty field stands for.
     const page = await providers.loader(

@@ -64,6 +64,7 @@ const pages: string[] = [
   "/dashboard/admin",
   "/dashboard/admin/users",
   "/dashboard/admin/providers",
+  `/dashboard/admin/models/${MODEL}`,
 ];
 
 beforeAll(async () => {
@@ -146,7 +147,8 @@ async function visibleText(page: Page) {
   return page.evaluate(() => {
     for (const table of document.querySelectorAll("table")) {
       const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent ?? "");
-      for (const [column, heading] of headings.entries())
+      // From the last column back: removing a cell moves the ones after it.
+      for (const [column, heading] of [...headings.entries()].reverse())
         if (heading.includes("per 1M"))
           for (const row of table.querySelectorAll("tr")) row.children[column]?.remove();
     }

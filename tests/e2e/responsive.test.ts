@@ -45,6 +45,9 @@ const PAGES = [
   "/dashboard/teams",
   "/dashboard/admin",
   "/dashboard/admin/providers",
+  // A model's edit form, and the models table filtered by its search.
+  "/dashboard/admin/models/gpt-phone-test-with-a-long-name",
+  "/dashboard/admin?q=phone",
 ];
 const db = setupTestDatabase();
 let prisma: Prisma;

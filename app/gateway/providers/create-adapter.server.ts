@@ -1,8 +1,8 @@
 import type { ProviderAdapter } from "./adapter.ts";
+import { PROVIDER_KINDS, type ProviderKind } from "./provider-kinds.ts";
 
-/** The wire protocols a provider row can speak. */
-export const PROVIDER_KINDS = ["openai", "anthropic", "google", "openai-compatible"] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+// The list lives in a client-safe module for the admin's forms; its users import it from here.
+export { PROVIDER_KINDS, type ProviderKind };
 
 export interface AdapterOptions {
   apiKey: string;
