@@ -57,7 +57,15 @@ export async function revokeInvitation(prisma: Prisma, teamId: string, id: strin
 }
 
 export type InvitationState =
-  | { state: "open"; teamId: string; teamName: string; role: TeamRole; expiresAt: Date }
+  | {
+      state: "open";
+      teamId: string;
+      teamName: string;
+      role: TeamRole;
+      expiresAt: Date;
+      /** Who made the link: the page tells a visitor who invites them. */
+      createdById: string;
+    }
   | { state: "invalid" | "expired" | "used" | "revoked" };
 
 /** What a token offers, for the page that asks to accept it. */
@@ -82,6 +90,7 @@ export async function readInvitation(
     teamName: invitation.team.name,
     role: invitation.role,
     expiresAt: invitation.expiresAt,
+    createdById: invitation.createdById,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Tx } from "../billing/ledger-statements.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { creditsToMicro } from "../utils/money.ts";
+import { TOPUP_MAX_USD, TOPUP_MIN_USD } from "./credit-forms.ts";
 
 // Money in through Stripe (ADR 028). A payment row is written before the
 // redirect to Checkout; Stripe's webhooks then credit it exactly once, whatever
@@ -12,8 +13,8 @@ import { creditsToMicro } from "../utils/money.ts";
 // row (whose idempotency key is the payment's) and raises the balance.
 // 1 US cent buys 1 credit (1,000,000 µcr).
 
-export const TOPUP_MIN_USD = 5;
-export const TOPUP_MAX_USD = 1_000;
+// The limits live with the Credits page's form schema, which the browser loads too.
+export { TOPUP_MAX_USD, TOPUP_MIN_USD };
 
 /** A top-up amount in US dollars, to the cent, within the limits. */
 export const AmountUsdSchema = z

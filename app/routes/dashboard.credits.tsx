@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
@@ -15,49 +16,37 @@ import {
 } from "#app/components/ui/card.tsx";
 import { creditsToMicro, formatMoney, formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.credits";
+import type { SubmissionResult } from "@conform-to/react";
+import { AutoTopUpForm, CheckoutForm } from "#app/components/credit-forms.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
-import { Input } from "#app/components/ui/input.tsx";
 import { GatewayError } from "#app/http/gateway-error.ts";
 import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
+import { startCheckout } from "#app/payments/payments.server.ts";
 import {
-  AmountUsdSchema,
-  startCheckout,
-  TOPUP_MAX_USD,
-  TOPUP_MIN_USD,
-} from "#app/payments/payments.server.ts";
+  AutoTopUpSchema,
+  CheckoutSchema,
+  checkoutCents,
+  typedCents,
+} from "#app/payments/credit-forms.ts";
 import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import {
-  AutoTopUpSettingsSchema,
   autoTopUpOf,
   saveAutoTopUp,
   startCardSetup,
 } from "#app/payments/auto-topup-settings.server.ts";
-import { describeZodError } from "#app/http/zod-issue.ts";
 import { paymentReturn } from "#app/payments/payment-return.server.ts";
 import { PaymentReturnStatus } from "#app/payments/payment-return-status.tsx";
 import { processLogger } from "#app/server/logger.server.ts";
 
 const PRESETS_USD = [10, 25, 50, 100];
 
+// The button-only forms; the checkout and auto top-up forms have their schemas in credit-forms.ts.
 const CreditsActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("free"), token: z.uuid() }),
   z.object({ intent: z.literal("card") }),
-  z.object({
-    intent: z.literal("auto"),
-    enabled: z.literal("on").optional(),
-    thresholdCredits: z.string().max(20),
-    amountUsd: z.string().max(20),
-  }),
-  z.object({
-    intent: z.literal("checkout"),
-    token: z.uuid(),
-    // A preset, or "custom" with the amount typed in.
-    amount: z.string().max(20),
-    customAmount: z.string().max(20).optional(),
-  }),
 ]);
 
 const SOURCE_LABELS = {
@@ -154,84 +143,72 @@ export async function action({ request }: Route.ActionArgs) {
   const { accountId, userId } = await requirePageScope(request, "billing");
   const { prisma } = getAccounts();
   const settings = await getPaymentSettings();
-  const parsed = CreditsActionSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  // The forms with typed fields answer beside them (ADR 048).
+  if (intent === "checkout" || intent === "auto") {
+    const submission = parseWithZod(form, {
+      schema: intent === "checkout" ? CheckoutSchema : AutoTopUpSchema,
+    });
+    if (submission.status !== "success")
+      return data({ form: intent, result: submission.reply() }, { status: 400 });
+    const refuse = (message: string, status: number) =>
+      data({ form: intent, result: submission.reply({ formErrors: [message] }) }, { status });
+    if (!settings.stripe) return refuse("Payments are not configured on this gateway.", 503);
+    const { value } = submission;
+    if (value.intent === "checkout") {
+      try {
+        const { url } = await startCheckout(prisma, settings.stripe.stripe, {
+          userId: accountId,
+          amountCents: checkoutCents(value)!,
+          idempotencyKey: value.token,
+          origin: publicOrigin(request),
+          maxPerDayUsd: settings.maxTopupPerDayUsd,
+        });
+        return redirect(url);
+      } catch (error) {
+        if (error instanceof GatewayError) return refuse(error.message, error.status);
+        throw error;
+      }
+    }
+    const settingsToSave = {
+      enabled: value.enabled,
+      thresholdCredits: value.thresholdCredits,
+      amountCents: typedCents(value.amountUsd)!,
+    };
+    const saved = await saveAutoTopUp(prisma, accountId, settingsToSave);
+    if (!saved) return refuse("Save a card first: auto top-up charges it.", 400);
+    return {
+      form: intent,
+      section: "auto" as const,
+      result: submission.reply(),
+      message: value.enabled
+        ? `Auto top-up on: under ${formatMoney(creditsToMicro(value.thresholdCredits))}, your card is charged for ${formatMoney(creditsToMicro(settingsToSave.amountCents /* cents: a credit each */))}.`
+        : "Auto top-up off.",
+    };
+  }
+  const parsed = CreditsActionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success)
     return data(
       { message: "This form has expired; reload the page and try again." },
       { status: 400 },
     );
   const input = parsed.data;
-  if (input.intent === "card" || input.intent === "auto") {
+  if (input.intent === "card") {
     if (!settings.stripe)
       return data({ message: "Payments are not configured on this gateway." }, { status: 503 });
-    if (input.intent === "card") {
-      const { email } = await prisma.user.findUniqueOrThrow({
-        where: { id: userId },
-        select: { email: true },
-      });
-      return redirect(
-        await startCardSetup(prisma, settings.stripe.stripe, {
-          userId: accountId,
-          // Stripe's receipts go to the person who saved the card.
-          email: email!,
-          origin: publicOrigin(request),
-        }),
-      );
-    }
-    const parsedSettings = AutoTopUpSettingsSchema.safeParse({
-      enabled: input.enabled === "on",
-      thresholdCredits: Number(input.thresholdCredits),
-      amountUsd: Number(input.amountUsd.replace(/^\$/, "")),
+    const { email } = await prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { email: true },
     });
-    if (!parsedSettings.success)
-      return data(
-        { message: describeZodError(parsedSettings.error).message, section: "auto" as const },
-        { status: 400 },
-      );
-    const { enabled, thresholdCredits, amountUsd } = parsedSettings.data;
-    const saved = await saveAutoTopUp(prisma, accountId, {
-      enabled,
-      thresholdCredits,
-      amountCents: amountUsd,
-    });
-    if (!saved)
-      return data(
-        { message: "Save a card first: auto top-up charges it.", section: "auto" as const },
-        { status: 400 },
-      );
-    return {
-      section: "auto" as const,
-      message: enabled
-        ? `Auto top-up on: under ${formatMoney(creditsToMicro(thresholdCredits))}, your card is charged for ${formatMoney(creditsToMicro(amountUsd /* cents: a credit each */))}.`
-        : "Auto top-up off.",
-    };
-  }
-  if (input.intent === "checkout") {
-    const typed = input.amount === "custom" ? input.customAmount : input.amount;
-    const amount = AmountUsdSchema.safeParse(Number(typed?.replace(/^\$/, "") ?? NaN));
-    if (!amount.success || typed === undefined || typed.trim() === "")
-      return data(
-        {
-          message: `Enter an amount from $${TOPUP_MIN_USD} to $${TOPUP_MAX_USD.toLocaleString("en")}, in dollars and cents.`,
-        },
-        { status: 400 },
-      );
-    if (!settings.stripe)
-      return data({ message: "Payments are not configured on this gateway." }, { status: 503 });
-    try {
-      const { url } = await startCheckout(prisma, settings.stripe.stripe, {
+    return redirect(
+      await startCardSetup(prisma, settings.stripe.stripe, {
         userId: accountId,
-        amountCents: amount.data,
-        idempotencyKey: input.token,
+        // Stripe's receipts go to the person who saved the card.
+        email: email!,
         origin: publicOrigin(request),
-        maxPerDayUsd: settings.maxTopupPerDayUsd,
-      });
-      return redirect(url);
-    } catch (error) {
-      if (error instanceof GatewayError)
-        return data({ message: error.message }, { status: error.status });
-      throw error;
-    }
+      }),
+    );
   }
   if (!settings.freeOnramp)
     return data(
@@ -292,39 +269,11 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
         </CardHeader>
         <CardContent className="grid gap-4">
           {loaderData.paymentsConfigured ? (
-            <Form method="post" className="grid gap-3" aria-label="Buy credits">
-              <input type="hidden" name="intent" value="checkout" />
-              <input type="hidden" name="token" value={loaderData.token} />
-              <fieldset className="flex flex-wrap items-center gap-3">
-                <legend className="mb-2 text-sm font-medium">Buy credits with a card</legend>
-                {loaderData.presets.map((usd, i) => (
-                  <label key={usd} className="flex items-center gap-1 text-sm">
-                    <input
-                      type="radio"
-                      name="amount"
-                      value={String(usd)}
-                      defaultChecked={i === 1}
-                    />
-                    ${usd}
-                  </label>
-                ))}
-                <label className="flex items-center gap-1 text-sm">
-                  <input type="radio" name="amount" value="custom" /> Other: $
-                  <Input
-                    name="customAmount"
-                    inputMode="decimal"
-                    className="w-24"
-                    aria-label="Other amount in US dollars"
-                    placeholder="5–1000"
-                  />
-                </label>
-              </fieldset>
-              <div>
-                <Button type="submit" disabled={navigation.state === "submitting"}>
-                  {navigation.state === "submitting" ? "Opening Checkout…" : "Pay with Stripe"}
-                </Button>
-              </div>
-            </Form>
+            <CheckoutForm
+              token={loaderData.token}
+              presets={loaderData.presets}
+              lastResult={resultOf(actionData, "checkout")}
+            />
           ) : (
             <p className="text-sm text-muted-foreground" data-testid="payments-off">
               Payments are not configured on this gateway (STRIPE_SECRET_KEY): ask its admin for
@@ -340,7 +289,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
               </Button>
             </Form>
           ) : null}
-          {actionData?.message && !("section" in actionData) ? (
+          {actionData && "message" in actionData && !("section" in actionData) ? (
             <p role="status" className="text-sm text-muted-foreground">
               {actionData.message}
             </p>
@@ -351,6 +300,7 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
         <AutoTopUpCard
           loaderData={loaderData}
           message={actionData && "section" in actionData ? actionData.message : undefined}
+          lastResult={resultOf(actionData, "auto")}
         />
       ) : null}
       {loaderData.payments.length > 0 ? (
@@ -469,14 +419,21 @@ export default function Credits({ loaderData, actionData }: Route.ComponentProps
   );
 }
 
+/** What the action answered to form `id`, for conform. */
+function resultOf(answer: Route.ComponentProps["actionData"], id: "checkout" | "auto") {
+  return answer && "form" in answer && answer.form === id ? answer.result : undefined;
+}
+
 /** Auto top-up: its settings, the saved card, and the last failure if any. */
 function AutoTopUpCard({
   loaderData,
   message,
+  lastResult,
 }: {
   loaderData: Route.ComponentProps["loaderData"];
   /** What saving the settings said. */
   message: string | undefined;
+  lastResult: SubmissionResult<string[]> | undefined;
 }) {
   const auto = loaderData.autoTopUp;
   return (
@@ -507,40 +464,7 @@ function AutoTopUpCard({
             Card saved for auto top-up.
           </p>
         ) : null}
-        <Form method="post" className="flex flex-wrap items-end gap-3">
-          <input type="hidden" name="intent" value="auto" />
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              name="enabled"
-              defaultChecked={auto?.enabled ?? false}
-              disabled={!auto?.card}
-            />
-            On
-          </label>
-          <label className="grid gap-1 text-sm">
-            Under (credits)
-            <Input
-              name="thresholdCredits"
-              type="number"
-              min={1}
-              defaultValue={auto?.thresholdCredits ?? "500"}
-              className="w-32"
-            />
-          </label>
-          <label className="grid gap-1 text-sm">
-            Charge (US$)
-            <Input
-              name="amountUsd"
-              inputMode="decimal"
-              defaultValue={auto?.amountUsd ?? "10.00"}
-              className="w-28"
-            />
-          </label>
-          <Button type="submit" variant="outline">
-            Save
-          </Button>
-        </Form>
+        <AutoTopUpForm auto={auto} lastResult={lastResult} />
         <Form method="post" className="flex items-center gap-3 text-sm">
           <input type="hidden" name="intent" value="card" />
           <span className="text-muted-foreground">

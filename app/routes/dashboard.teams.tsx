@@ -1,8 +1,9 @@
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form } from "react-router";
-import { CopyButton } from "#app/components/copy-button.tsx";
-import { z } from "zod";
+import type { z } from "zod";
 import { can } from "#app/accounts/account-scope.server.ts";
-import { INVITATION_DAYS, ROLE_HELP, TEAM_ROLES } from "#app/accounts/team-rules.ts";
+import { ROLE_HELP } from "#app/accounts/team-rules.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
@@ -22,7 +23,26 @@ import {
   setMemberLimit,
   TeamRuleError,
 } from "#app/accounts/teams.server.ts";
+import {
+  CreateTeamSchema,
+  DeleteTeamSchema,
+  InviteSchema,
+  MemberLimitSchema,
+  MemberRoleSchema,
+  TeamButtonSchema,
+  teamFormId,
+} from "#app/accounts/teams-fields.ts";
+import { CopyButton } from "#app/components/copy-button.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import {
+  ButtonForm,
+  CreateTeamForm,
+  DeleteTeamForm,
+  InviteForm,
+  MemberLimitForm,
+  MemberRoleForm,
+  type TeamAnswer,
+} from "#app/components/team-forms.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import {
@@ -32,8 +52,6 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { Input } from "#app/components/ui/input.tsx";
-import { Label } from "#app/components/ui/label.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
 import { spendByMember } from "#app/usage/usage-query.server.ts";
 import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
@@ -41,41 +59,18 @@ import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.teams";
 
-// Teams (ADR 030): the user's teams and a form to make one; for the team in
-// use, its members with their spend, invitations by link, and leaving or
-// deleting it. Only owners change members; every member sees them.
+// Teams (ADR 030, 048): the user's teams and a form to make one; for the team
+// in use, its members with their spend, invitations by link, and leaving or
+// deleting it. Only owners change members; every member sees them. Every form
+// answers in place: an error beside its field, what was typed kept.
 
-const Role = z.enum(TEAM_ROLES, { error: "Pick a role" });
-
-const TeamActionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("create"),
-    name: z.string().trim().min(1, "Give the team a name").max(100, "Use at most 100 characters"),
-  }),
-  z.object({
-    intent: z.literal("invite"),
-    role: Role,
-    days: z.coerce.number().int().min(1).max(30).default(INVITATION_DAYS),
-  }),
-  z.object({ intent: z.literal("revoke"), id: z.uuid() }),
-  z.object({ intent: z.literal("role"), userId: z.uuid(), role: Role }),
-  z.object({ intent: z.literal("remove"), userId: z.uuid() }),
-  z.object({
-    intent: z.literal("limit"),
-    userId: z.uuid(),
-    // Credits per UTC month; empty for no limit.
-    monthlyLimit: z
-      .union([z.literal(""), z.coerce.number().int().min(1).max(1_000_000_000)], {
-        error: "Enter a whole number of credits, or nothing for no limit",
-      })
-      .default(""),
-  }),
-  z.object({ intent: z.literal("leave") }),
-  z.object({
-    intent: z.literal("delete"),
-    confirm: z.literal("yes", { error: "Tick the box to confirm" }),
-  }),
-]);
+const FORM_SCHEMAS = {
+  create: CreateTeamSchema,
+  invite: InviteSchema,
+  role: MemberRoleSchema,
+  limit: MemberLimitSchema,
+  delete: DeleteTeamSchema,
+} as const;
 
 export async function loader({ request }: Route.LoaderArgs) {
   const scope = await requirePageScope(request);
@@ -114,111 +109,176 @@ export async function loader({ request }: Route.LoaderArgs) {
   };
 }
 
+type Scope = Awaited<ReturnType<typeof requirePageScope>>;
+
 export async function action({ request }: Route.ActionArgs) {
   const scope = await requirePageScope(request);
-  const { prisma, signingSecret } = getAccounts();
-  const parsed = TeamActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success)
-    throw data(parsed.error.issues[0]?.message ?? "This form is incomplete", { status: 400 });
-  const input = parsed.data;
-  const actor = { actorId: scope.userId };
-  if (input.intent === "create") {
-    const teamId = await createTeam(prisma, scope.userId, input.name);
-    await switchAccount(getAccounts(), scope.sessionId, teamId);
-    await audit(prisma, request, { action: "team_created", ...actor, subject: teamId });
-    return redirectWithToast(
-      "/dashboard/teams",
-      `Team ${input.name} created: you work in it now. Invite its members below.`,
-    );
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  if (typeof intent === "string" && intent in FORM_SCHEMAS) {
+    const submission = parseWithZod(form, {
+      schema: FORM_SCHEMAS[intent as keyof typeof FORM_SCHEMAS],
+    });
+    const formId = teamFormId(intent, submission.payload.userId as string | undefined);
+    if (submission.status !== "success")
+      return data({ form: formId, result: submission.reply() }, { status: 400 });
+    const replies = {
+      refuse: (message: string, status: number) =>
+        data({ form: formId, result: submission.reply({ formErrors: [message] }) }, { status }),
+      // Done: the form starts empty again.
+      reset: () => submission.reply({ resetForm: true }),
+    };
+    try {
+      return await formAction(request, scope, submission.value, replies);
+    } catch (error) {
+      if (error instanceof TeamRuleError) return replies.refuse(error.message, 409);
+      throw error;
+    }
   }
+  const parsed = TeamButtonSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) throw data("This form is incomplete", { status: 400 });
+  const input = parsed.data;
   if (!scope.team) throw data("Switch to a team first", { status: 400 });
   const teamId = scope.accountId;
-  if (input.intent === "leave") return leave(request, scope, teamId);
-  if (input.intent === "limit") return limitMember(request, scope, input);
+  const { prisma } = getAccounts();
+  const actor = { actorId: scope.userId };
+  const answer = (message: string, status: number) =>
+    data(
+      { form: teamFormId(input.intent, "userId" in input ? input.userId : undefined), message },
+      { status },
+    );
+  if (input.intent === "leave") return leave(request, scope, teamId, answer);
   if (!can(scope, "members"))
     throw data(`Only the team's owners can do this; you are ${scope.role.toLowerCase()}.`, {
       status: 403,
     });
+  if (input.intent === "revoke") {
+    if (!(await revokeInvitation(prisma, teamId, input.id)))
+      throw data("No such invitation", { status: 404 });
+    await audit(prisma, request, { action: "invitation_revoked", ...actor, subject: input.id });
+    return redirectWithToast("/dashboard/teams", "Invitation revoked: its link no longer works.");
+  }
   try {
-    switch (input.intent) {
-      case "invite": {
-        const { invitation, token } = await createInvitation(prisma, signingSecret, {
-          teamId,
-          role: input.role,
-          createdById: scope.userId,
-          days: input.days,
-        });
-        await audit(prisma, request, {
-          action: "member_invited",
-          ...actor,
-          subject: invitation.id,
-          details: { team: teamId, role: input.role },
-        });
-        return {
-          inviteLink: `${publicOrigin(request)}/invite/${token}`,
-          role: input.role.toLowerCase(),
-          expiresAt: invitation.expiresAt.toISOString(),
-        };
-      }
-      case "revoke":
-        if (!(await revokeInvitation(prisma, teamId, input.id)))
-          throw data("No such invitation", { status: 404 });
-        await audit(prisma, request, { action: "invitation_revoked", ...actor, subject: input.id });
-        return redirectWithToast(
-          "/dashboard/teams",
-          "Invitation revoked: its link no longer works.",
-        );
-      case "role":
-        if (!(await changeRole(prisma, teamId, input.userId, input.role)))
-          throw data("No such member", { status: 404 });
-        await audit(prisma, request, {
-          action: "member_role_changed",
-          ...actor,
-          subject: input.userId,
-          details: { team: teamId, role: input.role },
-        });
-        return redirectWithToast(
-          "/dashboard/teams",
-          input.role === "VIEWER"
-            ? "Role changed: the keys they made are refused until they are a member again."
-            : "Role changed.",
-        );
-      case "remove":
-        if (!(await removeMember(prisma, teamId, input.userId)))
-          throw data("No such member", { status: 404 });
-        await audit(prisma, request, {
-          action: "member_removed",
-          ...actor,
-          subject: input.userId,
-          details: { team: teamId },
-        });
-        return redirectWithToast(
-          "/dashboard/teams",
-          "Member removed: their keys in this team no longer work.",
-        );
-      case "delete":
-        await deleteTeam(prisma, teamId);
-        await switchAccount(getAccounts(), scope.sessionId, null);
-        await audit(prisma, request, { action: "team_deleted", ...actor, subject: teamId });
-        return redirectWithToast("/dashboard/teams", `Team ${scope.team.name} deleted.`);
-    }
+    if (!(await removeMember(prisma, teamId, input.userId)))
+      throw data("No such member", { status: 404 });
   } catch (error) {
-    if (error instanceof TeamRuleError) throw data(error.message, { status: 409 });
+    if (error instanceof TeamRuleError) return answer(error.message, 409);
     throw error;
+  }
+  await audit(prisma, request, {
+    action: "member_removed",
+    ...actor,
+    subject: input.userId,
+    details: { team: teamId },
+  });
+  return redirectWithToast(
+    "/dashboard/teams",
+    "Member removed: their keys in this team no longer work.",
+  );
+}
+
+type Replies = {
+  refuse: (
+    message: string,
+    status: number,
+  ) => ReturnType<typeof data<{ form: string; result: SubmissionResult<string[]> }>>;
+  reset: () => SubmissionResult<string[]>;
+};
+
+type FormInput =
+  | z.output<typeof CreateTeamSchema>
+  | z.output<typeof InviteSchema>
+  | z.output<typeof MemberRoleSchema>
+  | z.output<typeof MemberLimitSchema>
+  | z.output<typeof DeleteTeamSchema>;
+
+/** The forms with fields: a refusal the form can show comes back through `refuse`. */
+async function formAction(
+  request: Request,
+  scope: Scope,
+  input: FormInput,
+  { refuse, reset }: Replies,
+) {
+  const { prisma, signingSecret } = getAccounts();
+  const actor = { actorId: scope.userId };
+  if (input.intent === "create") {
+    const teamId = await createTeam(prisma, scope.userId, input.name);
+    await audit(prisma, request, { action: "team_created", ...actor, subject: teamId });
+    if (input.switch) {
+      await switchAccount(getAccounts(), scope.sessionId, teamId);
+      return redirectWithToast(
+        "/dashboard/teams",
+        `Team ${input.name} created: you work in it now. Invite its members below.`,
+      );
+    }
+    // Created, not switched to: the page says so and offers the switch (ADR 048).
+    return {
+      form: "create",
+      created: { id: teamId, name: input.name },
+      result: reset(),
+    };
+  }
+  if (!scope.team) return refuse("Switch to a team first.", 400);
+  const teamId = scope.accountId;
+  if (input.intent === "limit") {
+    if (!can(scope, "allKeys"))
+      return refuse(`Only owners and admins set limits; you are ${scope.role.toLowerCase()}.`, 403);
+    return limitMember(request, scope, input);
+  }
+  if (!can(scope, "members"))
+    return refuse(`Only the team's owners can do this; you are ${scope.role.toLowerCase()}.`, 403);
+  switch (input.intent) {
+    case "invite": {
+      const { invitation, token } = await createInvitation(prisma, signingSecret, {
+        teamId,
+        role: input.role,
+        createdById: scope.userId,
+        days: input.days,
+      });
+      await audit(prisma, request, {
+        action: "member_invited",
+        ...actor,
+        subject: invitation.id,
+        details: { team: teamId, role: input.role },
+      });
+      return {
+        form: "invite",
+        inviteLink: `${publicOrigin(request)}/invite/${token}`,
+        role: input.role.toLowerCase(),
+        expiresAt: invitation.expiresAt.toISOString(),
+        result: reset(),
+      };
+    }
+    case "role":
+      if (!(await changeRole(prisma, teamId, input.userId, input.role)))
+        throw data("No such member", { status: 404 });
+      await audit(prisma, request, {
+        action: "member_role_changed",
+        ...actor,
+        subject: input.userId,
+        details: { team: teamId, role: input.role },
+      });
+      return redirectWithToast(
+        "/dashboard/teams",
+        input.role === "VIEWER"
+          ? "Role changed: the keys they made are refused until they are a member again."
+          : "Role changed.",
+      );
+    case "delete":
+      await deleteTeam(prisma, teamId);
+      await switchAccount(getAccounts(), scope.sessionId, null);
+      await audit(prisma, request, { action: "team_deleted", ...actor, subject: teamId });
+      return redirectWithToast("/dashboard/teams", `Team ${scope.team.name} deleted.`);
   }
 }
 
 async function limitMember(
   request: Request,
-  scope: Awaited<ReturnType<typeof requirePageScope>>,
-  input: { userId: string; monthlyLimit: number | "" },
+  scope: Scope,
+  input: z.output<typeof MemberLimitSchema>,
 ) {
-  if (!can(scope, "allKeys"))
-    throw data(`Only owners and admins set limits; you are ${scope.role.toLowerCase()}.`, {
-      status: 403,
-    });
   const { prisma } = getAccounts();
-  const limit = input.monthlyLimit === "" ? null : creditsToMicro(input.monthlyLimit);
+  const limit = input.monthlyLimit === undefined ? null : creditsToMicro(input.monthlyLimit);
   if (!(await setMemberLimit(prisma, scope.accountId, input.userId, limit)))
     throw data("No such member", { status: 404 });
   await audit(prisma, request, {
@@ -237,14 +297,18 @@ async function limitMember(
 
 async function leave(
   request: Request,
-  scope: Awaited<ReturnType<typeof requirePageScope>>,
+  scope: Scope,
   teamId: string,
+  refuse: (
+    message: string,
+    status: number,
+  ) => ReturnType<typeof data<{ form: string; message: string }>>,
 ) {
   const { prisma } = getAccounts();
   try {
     await removeMember(prisma, teamId, scope.userId);
   } catch (error) {
-    if (error instanceof TeamRuleError) throw data(error.message, { status: 409 });
+    if (error instanceof TeamRuleError) return refuse(error.message, 409);
     throw error;
   }
   await switchAccount(getAccounts(), scope.sessionId, null);
@@ -261,6 +325,10 @@ export const meta: Route.MetaFunction = () => [{ title: "Teams · LLM Gateway" }
 
 export default function Teams({ loaderData, actionData }: Route.ComponentProps) {
   const { teams, current } = loaderData;
+  const answer = actionData as TeamAnswer | undefined;
+  const created = actionData && "created" in actionData ? actionData.created : undefined;
+  const invited =
+    actionData && "inviteLink" in actionData && actionData.inviteLink ? actionData : null;
   return (
     <div className="grid gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Teams</h1>
@@ -284,41 +352,58 @@ export default function Teams({ loaderData, actionData }: Route.ComponentProps) 
                   {current?.id === team.id ? (
                     <span className="text-sm text-muted-foreground">(in use)</span>
                   ) : (
-                    <Form method="post" action="/dashboard/switch">
-                      <input type="hidden" name="account" value={team.id} />
-                      <input type="hidden" name="redirectTo" value="/dashboard/teams" />
-                      <Button type="submit" size="sm" variant="outline">
-                        Work in {team.name}
-                      </Button>
-                    </Form>
+                    <SwitchForm team={team} label={`Work in ${team.name}`} />
                   )}
                 </li>
               ))}
             </ul>
           )}
-          <Form method="post" className="flex flex-wrap items-end gap-2">
-            <input type="hidden" name="intent" value="create" />
-            <div className="grid gap-1.5">
-              <Label htmlFor="team-name">New team’s name</Label>
-              <Input id="team-name" name="name" required maxLength={100} className="w-64" />
+          {created && created.id !== current?.id ? (
+            <div
+              role="status"
+              className="flex flex-wrap items-center gap-3 rounded-md border border-primary p-3 text-sm"
+            >
+              <p>
+                Team {created.name} created. You still work in{" "}
+                {current ? current.name : "your personal account"}; switch when you want to add its
+                credits, keys or members.
+              </p>
+              <SwitchForm team={created} label={`Switch to ${created.name}`} />
             </div>
-            <Button type="submit">Create team</Button>
-          </Form>
+          ) : null}
+          {/* A new team in the list starts the form afresh (a redirect keeps the page mounted). */}
+          <CreateTeamForm key={teams.length} answer={answer} />
         </CardContent>
       </Card>
-      {current ? <CurrentTeam team={current} invited={actionData ?? null} /> : null}
+      {current ? <CurrentTeam team={current} invited={invited} answer={answer} /> : null}
     </div>
   );
 }
 
+/** Works in `team` (the header's switcher, as a button), and comes back here. */
+function SwitchForm({ team, label }: { team: { id: string }; label: string }) {
+  return (
+    <Form method="post" action="/dashboard/switch">
+      <input type="hidden" name="account" value={team.id} />
+      <input type="hidden" name="redirectTo" value="/dashboard/teams" />
+      <Button type="submit" size="sm" variant="outline">
+        {label}
+      </Button>
+    </Form>
+  );
+}
+
 type CurrentTeamData = NonNullable<Route.ComponentProps["loaderData"]["current"]>;
+type Invited = { inviteLink: string; role: string; expiresAt: string } | null;
 
 function CurrentTeam({
   team,
   invited,
+  answer,
 }: {
   team: CurrentTeamData;
-  invited: { inviteLink: string; role: string; expiresAt: string } | null;
+  invited: Invited;
+  answer: TeamAnswer | undefined;
 }) {
   return (
     <>
@@ -362,22 +447,7 @@ function CurrentTeam({
                     </td>
                     <td data-label="Monthly limit" className="px-3 py-2">
                       {team.setsLimits ? (
-                        <Form method="post" className="flex items-center gap-1">
-                          <input type="hidden" name="intent" value="limit" />
-                          <input type="hidden" name="userId" value={member.userId} />
-                          <Input
-                            name="monthlyLimit"
-                            type="number"
-                            min={1}
-                            defaultValue={member.monthlyLimit ?? ""}
-                            placeholder="none"
-                            className="w-28"
-                            aria-label={`Monthly credit limit of ${member.email}`}
-                          />
-                          <Button type="submit" size="sm" variant="outline">
-                            Set
-                          </Button>
-                        </Form>
+                        <MemberLimitForm member={member} answer={answer} />
                       ) : (
                         (member.monthlyLimit ?? "none")
                       )}
@@ -386,21 +456,10 @@ function CurrentTeam({
                       {member.joined}
                     </td>
                     {team.manages ? (
-                      <td className="flex flex-wrap gap-2 px-3 py-2">
-                        <Form method="post" className="flex items-center gap-1">
-                          <input type="hidden" name="intent" value="role" />
-                          <input type="hidden" name="userId" value={member.userId} />
-                          <RoleSelect
-                            id={`role-${member.userId}`}
-                            label={`Role of ${member.email}`}
-                            value={member.role}
-                          />
-                          <Button type="submit" size="sm" variant="outline">
-                            Save
-                          </Button>
-                        </Form>
+                      <td className="flex flex-wrap items-start gap-2 px-3 py-2">
+                        <MemberRoleForm member={member} answer={answer} />
                         {member.you ? null : (
-                          <Form method="post">
+                          <ButtonForm id={teamFormId("remove", member.userId)} answer={answer}>
                             <input type="hidden" name="intent" value="remove" />
                             <input type="hidden" name="userId" value={member.userId} />
                             <Button
@@ -411,7 +470,7 @@ function CurrentTeam({
                             >
                               Remove
                             </Button>
-                          </Form>
+                          </ButtonForm>
                         )}
                       </td>
                     ) : null}
@@ -422,7 +481,7 @@ function CurrentTeam({
           </div>
         </CardContent>
       </Card>
-      {team.manages ? <Invitations team={team} invited={invited} /> : null}
+      {team.manages ? <Invitations team={team} invited={invited} answer={answer} /> : null}
       <Card>
         <CardHeader>
           <CardTitle>Leave {team.role === "OWNER" ? "or delete " : ""}this team</CardTitle>
@@ -430,25 +489,14 @@ function CurrentTeam({
             Leaving deletes the keys you made in it. A team keeps at least one owner.
           </CardDescription>
         </CardHeader>
-        <CardContent className="flex flex-wrap items-center gap-4">
-          <Form method="post">
+        <CardContent className="flex flex-wrap items-start gap-4">
+          <ButtonForm id="leave" answer={answer}>
             <input type="hidden" name="intent" value="leave" />
             <Button type="submit" variant="outline">
               Leave {team.name}
             </Button>
-          </Form>
-          {team.manages ? (
-            <Form method="post" className="flex flex-wrap items-center gap-2">
-              <input type="hidden" name="intent" value="delete" />
-              <label className="flex items-center gap-1 text-sm text-muted-foreground">
-                <input type="checkbox" name="confirm" value="yes" required /> Delete it: its keys
-                stop working; its history stays; its balance is not refunded
-              </label>
-              <Button type="submit" variant="destructive">
-                Delete {team.name}
-              </Button>
-            </Form>
-          ) : null}
+          </ButtonForm>
+          {team.manages ? <DeleteTeamForm team={team.name} answer={answer} /> : null}
         </CardContent>
       </Card>
     </>
@@ -458,9 +506,11 @@ function CurrentTeam({
 function Invitations({
   team,
   invited,
+  answer,
 }: {
   team: CurrentTeamData;
-  invited: { inviteLink: string; role: string; expiresAt: string } | null;
+  invited: Invited;
+  answer: TeamAnswer | undefined;
 }) {
   return (
     <Card>
@@ -490,26 +540,7 @@ function Invitations({
             </div>
           </div>
         ) : null}
-        <Form method="post" className="flex flex-wrap items-end gap-2">
-          <input type="hidden" name="intent" value="invite" />
-          <div className="grid gap-1.5">
-            <Label htmlFor="invite-role">Role</Label>
-            <RoleSelect id="invite-role" value="MEMBER" />
-          </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor="invite-days">Valid for (days)</Label>
-            <Input
-              id="invite-days"
-              name="days"
-              type="number"
-              min={1}
-              max={30}
-              defaultValue={INVITATION_DAYS}
-              className="w-24"
-            />
-          </div>
-          <Button type="submit">Create invitation link</Button>
-        </Form>
+        <InviteForm answer={answer} />
         {team.invitations.length > 0 ? (
           <ul className="grid gap-2 text-sm" aria-label="Pending invitations">
             {team.invitations.map((invitation) => (
@@ -537,24 +568,6 @@ function Invitations({
 const TEAM_ROLES_TEXT = Object.entries(ROLE_HELP)
   .map(([role, help]) => `${role.toLowerCase()} (${help})`)
   .join(", ");
-
-function RoleSelect({ id, label, value }: { id: string; label?: string; value: string }) {
-  return (
-    <select
-      id={id}
-      name="role"
-      aria-label={label}
-      defaultValue={value}
-      className="h-9 rounded-md border border-input bg-transparent px-2 text-sm"
-    >
-      {TEAM_ROLES.map((role) => (
-        <option key={role} value={role}>
-          {role.toLowerCase()}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 // A failed action or loader shows its message inside the dashboard layout.
 export function ErrorBoundary() {

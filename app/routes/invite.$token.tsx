@@ -2,30 +2,48 @@ import { data, Form, isRouteErrorResponse, Link, useRouteError } from "react-rou
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { switchAccount } from "#app/accounts/session.server.ts";
+import { getSession, switchAccount } from "#app/accounts/session.server.ts";
 import { acceptInvitation, readInvitation } from "#app/accounts/team-invitations.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
-import { Button } from "#app/components/ui/button.tsx";
+import { Button, buttonVariants } from "#app/components/ui/button.tsx";
+import { withRedirect } from "#app/utils/with-redirect.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/invite.$token";
 
-// An invitation link (ADR 030). Signed-out visitors sign in or up first and
-// come back here; then one button joins the team and switches to it.
+// An invitation link (ADR 030, 048). Anyone holding the link sees who invites
+// them to which team; signed out, they sign in or up through it and land in
+// the team (login.tsx, signup.tsx); signed in, one button joins and switches.
 
 const WHY_NOT = {
   invalid: "This invitation link is not valid: check that it was copied whole.",
   expired: "This invitation has expired: ask for a new link.",
   used: "This invitation was used already: each link works once. Ask for a new one.",
-  revoked: "This invitation was revoked.",
+  revoked: "This invitation was revoked: ask for a new link.",
   member: "You are a member of this team already.",
 } as const;
 
 export async function loader({ request, params }: Route.LoaderArgs) {
-  await requirePageScope(request);
-  const { prisma, signingSecret } = getAccounts();
-  const offer = await readInvitation(prisma, signingSecret, params.token);
+  const accounts = getAccounts();
+  const offer = await readInvitation(accounts.prisma, accounts.signingSecret, params.token);
   if (offer.state !== "open") throw data(WHY_NOT[offer.state], { status: 410 });
-  return { team: offer.teamName, role: offer.role.toLowerCase(), expiresAt: offer.expiresAt };
+  const [session, inviter] = await Promise.all([
+    getSession(accounts, request),
+    accounts.prisma.user.findUnique({ where: { id: offer.createdById }, select: { email: true } }),
+  ]);
+  const member =
+    session &&
+    (await accounts.prisma.teamMember.findUnique({
+      where: { teamId_userId: { teamId: offer.teamId, userId: session.userId } },
+      select: { role: true },
+    }));
+  if (member) throw data(WHY_NOT.member, { status: 409 });
+  return {
+    team: offer.teamName,
+    role: offer.role.toLowerCase(),
+    expiresAt: offer.expiresAt,
+    inviter: inviter?.email ?? null,
+    signedIn: session !== undefined,
+  };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -49,18 +67,41 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 export const meta: Route.MetaFunction = () => [{ title: "Join a team · LLM Gateway" }];
 
-export default function Invite({ loaderData }: Route.ComponentProps) {
+export default function Invite({ loaderData, params }: Route.ComponentProps) {
+  const { team, role, inviter, signedIn } = loaderData;
+  const until = new Date(loaderData.expiresAt).toLocaleString("en");
+  const here = `/invite/${params.token}`;
   return (
     <AuthCard
-      title={`Join ${loaderData.team}`}
-      description={`You are invited as ${loaderData.role}. The link works once, until ${new Date(loaderData.expiresAt).toLocaleString("en")}.`}
+      title={`Join ${team}`}
+      description={
+        <>
+          {inviter ? `${inviter} invites you` : "You are invited"} to join the team{" "}
+          <strong className="text-foreground">{team}</strong> as {role}. The link works once, until{" "}
+          {until}.
+        </>
+      }
     >
-      <Form method="post" className="grid gap-3">
-        <Button type="submit">Join {loaderData.team}</Button>
-        <Link to="/dashboard" className="text-center text-sm underline underline-offset-4">
-          Not now
-        </Link>
-      </Form>
+      {signedIn ? (
+        <Form method="post" className="grid gap-3">
+          <Button type="submit">Join {team}</Button>
+          <Link to="/dashboard" className="text-center text-sm underline underline-offset-4">
+            Not now
+          </Link>
+        </Form>
+      ) : (
+        <div className="grid gap-3">
+          <Link to={withRedirect("/login", here)} className={buttonVariants()}>
+            Sign in to join
+          </Link>
+          <Link
+            to={withRedirect("/signup", here)}
+            className={buttonVariants({ variant: "outline" })}
+          >
+            Create an account to join
+          </Link>
+        </div>
+      )}
     </AuthCard>
   );
 }

@@ -6,6 +6,8 @@ import { SignInFormSchema } from "#app/accounts/account-rules.ts";
 import { createAuthenticator, SignInFailure } from "#app/accounts/authenticator.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
+import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams-join.server.ts";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -31,9 +33,16 @@ export async function action({ request }: Route.ActionArgs) {
       request,
     );
     const headers = new Headers();
-    headers.append("Set-Cookie", await startSession(accounts, request, userId));
+    const sessionCookie = await startSession(accounts, request, userId);
+    headers.append("Set-Cookie", sessionCookie);
     headers.append("Set-Cookie", deviceCookie);
-    return redirect(safeRedirect(form.get("redirectTo")), { headers });
+    const target = safeRedirect(form.get("redirectTo"));
+    // From an invitation link: join its team and work in it (ADR 048).
+    const token = invitationTokenOf(target);
+    const joined =
+      token && (await joinOnSignIn(accounts, request, { token, userId, sessionCookie }));
+    if (joined) return redirectWithToast("/dashboard", joined, headers);
+    return redirect(target, { headers });
   } catch (error) {
     if (error instanceof SignInFailure)
       return data({ result: error.reply }, { status: error.status, headers: error.headers });

@@ -6,6 +6,7 @@ import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { safeRedirect, sameSitePath } from "#app/utils/safe-redirect.ts";
 import { withRedirect } from "#app/utils/with-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
+import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams-join.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
 import { claimSignUp } from "#app/accounts/sign-up-throttle.server.ts";
@@ -50,13 +51,17 @@ export async function action({ request }: Route.ActionArgs) {
   try {
     const user = await signUp(accounts, submission.value);
     await audit(accounts.prisma, request, { action: "sign_up", actorId: user.id });
-    // From an invitation link: back to it, to accept it.
     const target = safeRedirect(formRedirect);
+    const sessionCookie = await startSession(accounts, request, user.id);
+    // From an invitation link: join its team and work in it (ADR 048).
+    const token = invitationTokenOf(target);
+    const joined =
+      token && (await joinOnSignIn(accounts, request, { token, userId: user.id, sessionCookie }));
+    if (joined)
+      return redirectWithToast("/dashboard", `Welcome! ${joined}`, { "Set-Cookie": sessionCookie });
     const welcome =
       target === "/dashboard" ? "Welcome! Add credits and create a key to start." : "Welcome!";
-    return redirectWithToast(target, welcome, {
-      "Set-Cookie": await startSession(accounts, request, user.id),
-    });
+    return redirectWithToast(target, welcome, { "Set-Cookie": sessionCookie });
   } catch (error) {
     if (!(error instanceof EmailTakenError)) throw error;
     return data(

@@ -61,6 +61,17 @@ async function signedIn() {
   return { user, load, submit };
 }
 
+/** A form's answer: which form, the errors by field, and the amount typed (kept for the form). */
+function fieldsOf(answer: unknown) {
+  const { form, result } = (answer as { data: { form: string; result: Submitted } }).data;
+  const typed = result.initialValue?.customAmount ?? result.initialValue?.amountUsd;
+  return { form, error: result.error, typed };
+}
+type Submitted = {
+  error?: Record<string, string[]>;
+  initialValue?: Record<string, string | undefined>;
+};
+
 const location = (result: unknown) =>
   result instanceof Response ? result.headers.get("location") : undefined;
 
@@ -80,9 +91,14 @@ test("Pay with Stripe: a redirect to Checkout, once per form; bad amounts are a 
   expect(payments).toMatchObject([
     { amountCents: 4250, status: "PENDING", idempotencyKey: page.token },
   ]);
-  for (const customAmount of ["4.99", "abc", "", "1000.01"]) {
+  // A bad amount answers beside its field (ADR 048), with what was typed.
+  for (const customAmount of ["4.99", "abc", "", "1000.01", "5.001"]) {
     const refused = await submit({ ...form, token: crypto.randomUUID(), customAmount });
-    expect(JSON.stringify(refused)).toContain("Enter an amount from $5 to $1,000");
+    expect(fieldsOf(refused)).toEqual({
+      form: "checkout",
+      error: { customAmount: ["Enter an amount from $5 to $1,000, in dollars and cents."] },
+      typed: customAmount === "" ? undefined : customAmount,
+    });
   }
   // Back from Checkout unpaid (Stripe says the session is open): nothing was charged.
   const back = await load(`?payment=${payments[0]!.id}`);
@@ -110,12 +126,17 @@ test("auto top-up: a card first (setup-mode Checkout), an amount above the thres
     where: { userId: user.id },
     data: { paymentMethodId: fake.saveCard(session.id).paymentMethod },
   });
-  expect(JSON.stringify(await submit({ ...settings, amountUsd: "0.99" }))).toContain(
-    "must be at least 5",
-  );
+  expect(fieldsOf(await submit({ ...settings, amountUsd: "0.99" }))).toEqual({
+    form: "auto",
+    error: { amountUsd: ["Enter an amount from $5 to $1,000, in dollars and cents."] },
+    typed: "0.99",
+  });
   expect(
-    JSON.stringify(await submit({ ...settings, amountUsd: "1", thresholdCredits: "500" })),
-  ).toContain("amountUsd");
+    fieldsOf(await submit({ ...settings, amountUsd: "5", thresholdCredits: "500" })).error,
+  ).toEqual({ amountUsd: ["Buy more credits than the threshold (1 credit = 1 cent)."] });
+  expect(fieldsOf(await submit({ ...settings, thresholdCredits: "1.5" })).error).toEqual({
+    thresholdCredits: ["Enter a whole number of credits"],
+  });
   expect(JSON.stringify(await submit(settings))).toContain(
     "Auto top-up on: under 100.00 credits ($1.00), your card is charged for 2,000.00 credits ($20.00).",
   );

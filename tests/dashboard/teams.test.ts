@@ -17,12 +17,15 @@ import * as usageCsv from "../../app/routes/dashboard.usage.csv.ts";
 import * as requestPage from "../../app/routes/dashboard.usage.$id.tsx";
 import * as usage from "../../app/routes/dashboard.usage.tsx";
 import * as invite from "../../app/routes/invite.$token.tsx";
+import * as login from "../../app/routes/login.tsx";
+import * as signup from "../../app/routes/signup.tsx";
 import { setupTestDatabase } from "../support/database.ts";
 import {
   createApiKey,
   createCatalogEntry,
   createTeamAccount,
   createUser,
+  TEST_PASSWORD,
 } from "../support/factories.ts";
 import { args, get, post, run, statusOf } from "../support/route-calls.ts";
 
@@ -504,13 +507,22 @@ describe("membership", () => {
     const owner = await createUser(prisma());
     const ownerCookie = await sessionOf(owner.id);
     const created = await teamPost(ownerCookie, { intent: "create", name: "Blue" });
-    expect(statusOf(created)).toBe(302);
+    // Created, not switched to (ADR 048): the page says so and offers the switch.
+    expect(statusOf(created)).toBe(200);
     const [blue] = (await teams.loader(args(get("/dashboard/teams", ownerCookie)))).teams;
     expect(blue).toMatchObject({ name: "Blue", role: "OWNER" });
-    // Creating switched the session to the new team.
+    expect(created).toMatchObject({ created: { id: blue!.id, name: "Blue" } });
+    expect((await dashboard.loader(args(get("/dashboard", ownerCookie)))).account).toBeNull();
+    // Ticking "switch to it now" works in it at once.
+    const green = await teamPost(ownerCookie, { intent: "create", name: "Green", switch: "on" });
+    expect(statusOf(green)).toBe(302);
     expect((await dashboard.loader(args(get("/dashboard", ownerCookie)))).account?.name).toBe(
-      "Blue",
+      "Green",
     );
+    const switched = await run(() =>
+      switcher.action(args(post("/dashboard/switch", { account: blue!.id }, ownerCookie))),
+    );
+    expect(statusOf(switched)).toBe(302);
 
     const invited = (await teamPost(ownerCookie, { intent: "invite", role: "VIEWER" })) as {
       inviteLink: string;
@@ -518,12 +530,15 @@ describe("membership", () => {
     const token = invited.inviteLink.split("/invite/")[1]!;
     expect(invited.inviteLink).toBe(`http://gateway.test/invite/${token}`);
 
-    // Signed out: sign in first, and come back here.
+    // Signed out: who invites to what, and the ways in that come back here.
     const signedOut = await run(() => invite.loader(args(get(`/invite/${token}`, ""), { token })));
-    expect(statusOf(signedOut)).toBe(302);
-    expect((signedOut as Response).headers.get("location")).toBe(
-      `/login?redirectTo=${encodeURIComponent(`/invite/${token}`)}`,
-    );
+    expect(statusOf(signedOut)).toBe(200);
+    expect(signedOut).toMatchObject({
+      team: "Blue",
+      role: "viewer",
+      inviter: owner.email,
+      signedIn: false,
+    });
 
     const guest = await createUser(prisma());
     const guestCookie = await sessionOf(guest.id);
@@ -576,6 +591,76 @@ describe("membership", () => {
       invite.action(args(post(`/invite/${revokedToken}`, {}, third), { token: revokedToken })),
     );
     expect(statusOf(revoked)).toBe(410);
+  });
+
+  test("signing up or in through an invitation link joins the team and works in it", async () => {
+    const { teamId, owner } = await createTeamAccount(prisma(), { name: "Orange" });
+    const ownerCookie = await sessionOf(owner.id, teamId);
+    const invitePath = async () => {
+      const { inviteLink } = (await teamPost(ownerCookie, {
+        intent: "invite",
+        role: "MEMBER",
+      })) as { inviteLink: string };
+      return new URL(inviteLink).pathname;
+    };
+    const cookieOf = (answer: unknown) =>
+      (answer as Response).headers
+        .getSetCookie()
+        .find((cookie) => cookie.startsWith("gw_session="))!
+        .split(";")[0]!;
+
+    const byUp = await invitePath();
+    const signedUp = await run(() =>
+      signup.action(
+        args(
+          post(
+            "/signup",
+            {
+              email: `new-${randomUUID()}@example.test`,
+              password: "a long enough password",
+              redirectTo: byUp,
+            },
+            "",
+          ),
+        ),
+      ),
+    );
+    expect(statusOf(signedUp)).toBe(302);
+    expect((signedUp as Response).headers.get("location")).toBe("/dashboard");
+    const upLayout = await dashboard.loader(args(get("/dashboard", cookieOf(signedUp))));
+    expect(upLayout.account?.name).toBe("Orange");
+
+    const byIn = await invitePath();
+    const existing = await createUser(prisma());
+    const signedIn = await run(() =>
+      login.action(
+        args(
+          post("/login", { email: existing.email, password: TEST_PASSWORD, redirectTo: byIn }, ""),
+        ),
+      ),
+    );
+    expect(statusOf(signedIn)).toBe(302);
+    expect((signedIn as Response).headers.get("location")).toBe("/dashboard");
+    const inLayout = await dashboard.loader(args(get("/dashboard", cookieOf(signedIn))));
+    expect(inLayout.account?.name).toBe("Orange");
+    expect(await prisma().teamMember.count({ where: { teamId } })).toBe(3);
+
+    // A member opening another link of the team is told so, not offered a button that fails.
+    const byMember = await invitePath();
+    const memberOpens = await run(() =>
+      invite.loader(args(get(byMember, cookieOf(signedIn)), { token: byMember.split("/")[2]! })),
+    );
+    expect(statusOf(memberOpens)).toBe(409);
+    expect((memberOpens as unknown as { data: string }).data).toBe(
+      "You are a member of this team already.",
+    );
+
+    // A used link says so to whoever opens it, signed in or not.
+    const used = await run(() =>
+      invite.loader(args(get(byUp, ""), { token: byUp.split("/")[2]! })),
+    );
+    expect(statusOf(used)).toBe(410);
+    expect((used as unknown as { data: string }).data).toMatch(/used already/);
   });
 
   test("two people opening one link at once: exactly one joins", async () => {

@@ -29,16 +29,21 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   const ownerEmail = `owner-${Date.now()}@example.test`;
   await signUpInBrowser(ownerPage, env.gateway.baseUrl, ownerEmail);
 
-  // The team, from the Teams page; creating it switches to it.
+  // The team, from the Teams page: creating it keeps the owner where they were, clears the
+  // form and offers the switch (ADR 048).
+  const accountMenu = ownerPage.locator("summary[aria-label^='Account:']");
   await ownerPage.getByRole("link", { name: "Teams" }).click();
   await ownerPage.getByLabel("New team’s name").fill("Acme Research");
   await ownerPage.getByRole("button", { name: "Create team" }).click();
+  const created = ownerPage.getByRole("status").filter({ hasText: "Team Acme Research created" });
   await expect
-    .poll(() => ownerPage.getByRole("status").first().textContent())
-    .toContain("Team Acme Research created");
-  await expect
-    .poll(() => ownerPage.locator("summary[aria-label^='Account:']").textContent())
-    .toContain("Acme Research");
+    .poll(() => created.textContent(), { timeout: 10_000 })
+    .toContain("You still work in your personal account");
+  await expect.poll(() => ownerPage.getByLabel("New team’s name").inputValue()).toBe("");
+  expect(await accountMenu.textContent()).toContain("Personal");
+  await shot(ownerPage, "team-created-desktop");
+  await created.getByRole("button", { name: "Switch to Acme Research" }).click();
+  await expect.poll(() => accountMenu.textContent()).toContain("Acme Research");
 
   // Credits for the team, not for the owner.
   await ownerPage.getByRole("link", { name: "Credits" }).click();
@@ -65,20 +70,34 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
   expect(await ownerPage.evaluate(() => navigator.clipboard.readText())).toBe(link);
   await shot(ownerPage, "team-invite-desktop");
 
-  // The invitee opens it on a phone, signed out: sign up through it, come back, join.
+  // Opened signed out, the link says who invites to what, as which role, until when.
+  const offer = `${ownerEmail} invites you to join the team Acme Research as member.`;
+  const desk = await env.browser.newContext({ viewport: DESKTOP });
+  const deskPage = await desk.newPage();
+  await deskPage.goto(link);
+  await expect.poll(() => deskPage.locator("main").textContent()).toContain(offer);
+  await shot(deskPage, "team-invite-signed-out-desktop");
+  await desk.close();
+
+  // The invitee opens it on a phone, signed out, signs up through it and lands in the team.
   const invitee = await env.browser.newContext({ viewport: PHONE });
   const phone = await invitee.newPage();
   await phone.goto(link);
-  await phone.waitForURL(/\/login\?redirectTo=/);
-  await phone.getByRole("link", { name: "Create one" }).click();
+  const main = phone.locator("main");
+  expect(await main.textContent()).toContain(offer);
+  expect(await main.textContent()).toMatch(/The link works once, until \w+/);
+  expect(await phone.getByRole("link", { name: "Sign in to join" }).isVisible()).toBe(true);
+  const join = phone.getByRole("link", { name: "Create an account to join" });
+  const box = (await join.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+  await shot(phone, "team-invite-signed-out-phone");
+  await join.click();
   await phone.waitForURL(/\/signup\?redirectTo=/);
   await phone.getByLabel("Email").fill(`member-${Date.now()}@example.test`);
   await phone.getByLabel(/^Password/).fill("a long enough password");
   await phone.getByRole("button", { name: "Create account" }).click();
-  await phone.waitForURL(link);
-  await shot(phone, "team-join-phone");
-  await phone.getByRole("button", { name: "Join Acme Research" }).click();
   await phone.waitForURL(`${env.gateway.baseUrl}/dashboard`);
+  await shot(phone, "team-joined-phone");
   await expect
     .poll(() => phone.getByRole("status").first().textContent())
     .toContain("You joined Acme Research as member");
@@ -149,6 +168,19 @@ test("create a team, invite, the invitee signs up through the link, joins, makes
     "Personal",
   );
   await shot(plain, "team-switched-phone-nojs");
+  // Without JavaScript on a phone, creating a team asks too: created, not switched to.
+  await plain.goto(`${env.gateway.baseUrl}/dashboard/teams`);
+  await plain.getByLabel("New team’s name").fill("Beta Lab");
+  await plain.getByRole("button", { name: "Create team" }).click();
+  const plainCreated = plain.getByRole("status").filter({ hasText: "Team Beta Lab created" });
+  expect(await plainCreated.textContent()).toContain("You still work in your personal account");
+  expect(await plain.getByLabel("New team’s name").inputValue()).toBe("");
+  await shot(plain, "team-created-phone-nojs");
+  await plainCreated.getByRole("button", { name: "Switch to Beta Lab" }).click();
+  await plain.waitForURL(`${env.gateway.baseUrl}/dashboard/teams`);
+  expect(await plain.locator("summary[aria-label^='Account:']").textContent()).toContain(
+    "Beta Lab",
+  );
   expect(problems).toEqual([]);
   await Promise.all([owner.close(), invitee.close(), noScript.close()]);
 }, 120_000);
