@@ -40,6 +40,7 @@ export type AuditAction =
   | "member_left"
   | "member_limit_changed"
   | "password_reset_requested"
+  | "password_reset_link_made"
   | "password_reset"
   | "password_changed"
   | "email_changed"

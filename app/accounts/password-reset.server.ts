@@ -37,20 +37,12 @@ export async function requestPasswordReset(
     where: { userId: user.id, createdAt: { gt: new Date(Date.now() - 3600_000) } },
   });
   if (recent >= RESET_LINKS_PER_HOUR) return;
-  const token = randomBytes(32).toString("base64url");
-  await prisma.passwordResetToken.create({
-    data: {
-      userId: user.id,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
-    },
-  });
+  const link = await issueResetLink(prisma, request, user.id);
   await audit(prisma, request, {
     action: "password_reset_requested",
     actorId: null,
     subject: user.id,
   });
-  const link = `${publicOrigin(request)}/reset-password/${token}`;
   if (delivery.kind === "log") {
     processLogger().warn(
       { email: user.email, resetLink: link },
@@ -74,6 +66,43 @@ export async function requestPasswordReset(
   }).catch((error: unknown) =>
     processLogger().error({ err: error, email: to }, "could not send the password reset mail"),
   );
+}
+
+/** A new reset link for the user: its token stored as a hash, live for RESET_LINK_MINUTES. */
+async function issueResetLink(prisma: Prisma, request: Request, userId: string) {
+  const token = randomBytes(32).toString("base64url");
+  await prisma.passwordResetToken.create({
+    data: {
+      userId,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
+    },
+  });
+  return `${publicOrigin(request)}/reset-password/${token}`;
+}
+
+/**
+ * A reset link an admin makes for someone and passes on: how a person who forgot
+ * their password gets back in where no mail server is configured. Undefined for
+ * a user who cannot sign in (disabled, a team account).
+ */
+export async function adminResetLink(
+  prisma: Prisma,
+  request: Request,
+  { adminId, userId }: { adminId: string; userId: string },
+) {
+  const user = await prisma.user.findFirst({
+    where: { id: userId, kind: "PERSON", disabledAt: null },
+    select: { email: true },
+  });
+  if (!user?.email) return undefined;
+  const link = await issueResetLink(prisma, request, userId);
+  await audit(prisma, request, {
+    action: "password_reset_link_made",
+    actorId: adminId,
+    subject: userId,
+  });
+  return { email: user.email, link };
 }
 
 /** Whether a reset link still works (for the page before the form is sent). */

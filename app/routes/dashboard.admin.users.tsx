@@ -5,6 +5,8 @@ import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
+import { adminResetLink, RESET_LINK_MINUTES } from "#app/accounts/password-reset.server.ts";
+import { CopyButton } from "#app/components/copy-button.tsx";
 import { grantCredits } from "#app/accounts/grants.server.ts";
 import { requireAdminId } from "#app/accounts/require-user.server.ts";
 import { changeUser, listUsers, type UserChange } from "#app/admin/users.server.ts";
@@ -120,6 +122,14 @@ export async function action({ request }: Route.ActionArgs) {
         : `Granted ${formatMoney(creditsToMicro(credits))} to ${user.email}.`,
     );
   }
+  if (form.get("intent") === "reset-link") {
+    const userId = z.uuid().safeParse(form.get("userId"));
+    if (!userId.success) throw data("Name a user", { status: 400 });
+    const made = await adminResetLink(prisma, request, { adminId, userId: userId.data });
+    if (!made) throw data("No such user who can sign in", { status: 404 });
+    // Shown once, to be passed on: like a new key's secret, never stored in the clear.
+    return { grant: null, message: null, resetLink: { ...made, minutes: RESET_LINK_MINUTES } };
+  }
   const parsed = ChangeSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) throw data("Name a user and what to change", { status: 400 });
   const { intent, userId } = parsed.data;
@@ -161,6 +171,23 @@ export default function AdminUsers({ loaderData, actionData }: Route.ComponentPr
         >
           {actionData.message}
         </p>
+      ) : null}
+      {actionData && "resetLink" in actionData && actionData.resetLink ? (
+        <div role="status" className="grid gap-2 rounded-md border border-primary p-3 text-sm">
+          <p>
+            A password reset link for {actionData.resetLink.email}: pass it on, it works once, for{" "}
+            {actionData.resetLink.minutes} minutes, and is not shown again.
+          </p>
+          <div className="flex flex-wrap items-center gap-3">
+            <code
+              data-testid="reset-link"
+              className="rounded-md bg-secondary px-3 py-2 font-mono break-all"
+            >
+              {actionData.resetLink.link}
+            </code>
+            <CopyButton text={actionData.resetLink.link} label="Copy link" />
+          </div>
+        </div>
       ) : null}
       {grantee ? (
         <GrantForm
@@ -225,6 +252,14 @@ export default function AdminUsers({ loaderData, actionData }: Route.ComponentPr
                   label={user.admin ? "Remove admin" : "Make admin"}
                   email={user.email}
                 />
+                {user.disabled || user.id === loaderData.adminId ? null : (
+                  <ChangeButton
+                    userId={user.id}
+                    intent="reset-link"
+                    label="Reset link"
+                    email={user.email}
+                  />
+                )}
                 {user.id === loaderData.adminId ? null : (
                   <ChangeButton
                     userId={user.id}

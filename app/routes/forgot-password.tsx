@@ -52,7 +52,7 @@ export default function ForgotPassword({ loaderData, actionData }: Route.Compone
       <AuthCard title="Forgot password" description={back}>
         <p role="status" className="text-sm">
           Password reset by email is not configured on this gateway (it has no mail server). Ask an
-          administrator to help you back into your account.
+          administrator for a reset link: they make one on their Users page.
         </p>
       </AuthCard>
     );

@@ -550,3 +550,46 @@ test("admin: users are found by email, credits are granted through the ledger, a
   );
   expect(granted).toMatchObject({ actor: admin.email, subject: user.email });
 });
+
+test("admin: a reset link made for someone works once, is audited, and is refused for a disabled user or a non-admin", async () => {
+  const admin = await createUser(prisma(), { role: "ADMIN" });
+  const cookie = await signedIn(admin);
+  const user = await createUser(prisma());
+  const made = (userId: string, as = cookie) =>
+    outcome(() =>
+      users.action(args(post("/dashboard/admin/users", { intent: "reset-link", userId }, as))),
+    );
+
+  const answer = await made(user.id);
+  const { link, email } = (answer.data as { resetLink: { link: string; email: string } }).resetLink;
+  expect(email).toBe(user.email);
+  expect(link).toMatch(new RegExp(`^${BASE}/reset-password/[\\w-]{43}$`));
+  const token = link.split("/").pop()!;
+  const [row] = await prisma().passwordResetToken.findMany({ where: { userId: user.id } });
+  expect(row!.tokenHash).toBe(sha256(token));
+  const used = await outcome(() =>
+    reset.action(
+      args(post(`/reset-password/${token}`, { password: "chosen after a call" }), { token }),
+    ),
+  );
+  expect(used).toMatchObject({ status: 302, location: "/login" });
+  expect(
+    (
+      await signIn(getAccounts(), post("/login", {}), {
+        email: user.email,
+        password: "chosen after a call",
+      })
+    ).ok,
+  ).toBe(true);
+  const audited = await prisma().auditEvent.findFirstOrThrow({
+    where: { action: "password_reset_link_made", subject: user.id },
+  });
+  expect(audited.actorId).toBe(admin.id);
+
+  // Not for a disabled user, and not for someone who is not an admin.
+  await prisma().user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+  expect((await made(user.id)).status).toBe(404);
+  const someone = await createUser(prisma());
+  expect((await made(someone.id, await signedIn(someone))).status).toBe(403);
+  expect(await prisma().passwordResetToken.count({ where: { userId: someone.id } })).toBe(0);
+});
