@@ -21,6 +21,7 @@ export default [
     route("teams", "routes/dashboard.teams.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
+    route("models", "routes/dashboard.models.tsx"),
     route("settings", "routes/dashboard.settings.tsx"),
     route("admin/users", "routes/dashboard.admin.users.tsx"),
     route("admin/models/:slug", "routes/dashboard.admin.models.$slug.tsx"),

@@ -100,6 +100,6 @@ test("the refusal names the team, the role and every rule", () => {
   );
   expect(error.field).toBe("periodLimit");
   expect(error.message).toBe(
-    "Only owners and admins of Acme may loosen a key's rules (you are a member): raising its daily credit limit from 50.00 to 60.00 credits; raising its requests-per-minute limit from 10 to 11.",
+    "Only owners and admins of Acme may loosen a key's rules (you are a member): raising its daily credit limit from 50.00 credits ($0.50) to 60.00 credits ($0.60); raising its requests-per-minute limit from 10 to 11.",
   );
 });

@@ -1,4 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { publicOrigin } from "#app/utils/request-origin.server.ts";
 import { CopyButton } from "#app/components/copy-button.tsx";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link, useNavigation } from "react-router";
@@ -70,6 +71,8 @@ export async function loader({ request }: Route.LoaderArgs) {
       : "refused: its maker left the team";
   };
   return {
+    // Where the new key's card says to point SDKs.
+    baseUrl: `${publicOrigin(request)}/v1`,
     // In a team, whose each key is (admins see everyone's).
     showCreator: scope.team !== null,
     // A team member makes their keys stricter only (issue #21): the page offers no loosening.
@@ -228,6 +231,17 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
               {actionData.secret}
             </code>
             <CopyButton text={actionData.secret ?? ""} />
+            <p className="w-full text-sm text-muted-foreground">
+              Use it as the API key of any OpenAI SDK with the base URL{" "}
+              <code data-testid="base-url" className="break-all text-foreground">
+                {loaderData.baseUrl}
+              </code>{" "}
+              (Anthropic SDKs: the same without <code>/v1</code>). The{" "}
+              <Link to="/dashboard" className="underline underline-offset-4">
+                overview
+              </Link>{" "}
+              has programs to paste that stream an answer with it.
+            </p>
           </CardContent>
         </Card>
       ) : null}

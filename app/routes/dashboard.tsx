@@ -54,7 +54,7 @@ const NAV: {
   { to: "/dashboard/credits", label: "Credits", needs: "billing" },
   { to: "/dashboard/provider-keys", label: "Provider keys", needs: "providerKeys" },
   { to: "/dashboard/teams", label: "Teams" },
-  { to: "/models", label: "Models" },
+  { to: "/dashboard/models", label: "Models" },
 ];
 
 const ADMIN_NAV = [

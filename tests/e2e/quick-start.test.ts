@@ -109,6 +109,25 @@ test("the new key's Copy button copies the secret and says Copied", async () => 
   await copy.click();
   await expect.poll(() => copy.textContent()).toBe("Copied");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  // The card also says where to point an SDK.
+  expect(await page.getByTestId("base-url").textContent()).toBe(`${env.gateway.baseUrl}/v1`);
   await shot(page, "key-secret-copied-phone");
   await context.close();
+});
+
+test("the dashboard's Models link stays in the dashboard: its header, the account in use, the price table", async () => {
+  const user = await createUser(env.prisma);
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${env.gateway.baseUrl}/login`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${env.gateway.baseUrl}/dashboard`);
+  await page.getByRole("navigation").getByRole("link", { name: "Models" }).first().click();
+  await page.waitForURL(`${env.gateway.baseUrl}/dashboard/models`);
+  expect(await page.locator("summary[aria-label^='Account:']").isVisible()).toBe(true);
+  await shot(page, "dashboard-models");
+  const table = page.getByRole("table", { name: "Models" });
+  await expect.poll(() => table.getByRole("row").filter({ hasText: "gpt-quick" }).count()).toBe(1);
+  await page.close();
 });

@@ -45,6 +45,7 @@ const PAGES = [
   "/dashboard/teams",
   "/dashboard/admin",
   "/dashboard/admin/providers",
+  "/dashboard/models",
   // A model's edit form, and the models table filtered by its search.
   "/dashboard/admin/models/gpt-phone-test-with-a-long-name",
   "/dashboard/admin?q=phone",
