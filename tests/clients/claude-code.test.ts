@@ -12,14 +12,13 @@ import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import type { FakeScript, ReceivedRequest } from "#scripts/fake-providers/script.ts";
 import { clientBin, REAL_CLIENTS } from "#scripts/real-clients.ts";
-import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 import {
+  expectBilledExactly,
   readmeBlock,
   removeThrowawayDirs,
   runClient,
@@ -127,7 +126,7 @@ describe.each(KINDS)(`Claude Code ${REAL_CLIENTS.claude.version} with $model`, (
     expect(run.stdout.trim()).toBe("Hello from the gateway.");
     expect(received()).toHaveLength(1);
     expect(bodyText(received()[0]!)).toContain("Say hello");
-    await expectBilledExactly(user.id, kind.model, 1);
+    await expectBilled(user.id, 1, kind.model);
   });
 
   test("a Bash command runs in Claude Code, then --continue carries the conversation", async () => {
@@ -169,7 +168,7 @@ describe.each(KINDS)(`Claude Code ${REAL_CLIENTS.claude.version} with $model`, (
     expect(bodyText(third)).toContain("Write a file with Bash");
     expect(bodyText(third)).toContain(`bash-said-${kind.provider}`);
     expect(bodyText(third)).toContain("And now?");
-    await expectBilledExactly(user.id, kind.model, 3);
+    await expectBilled(user.id, 3, kind.model);
   });
 });
 
@@ -220,7 +219,7 @@ describe.each(KINDS)("Claude Code reading an image, with $model", (kind) => {
       (request) => upstreamModel(request) === kind.model,
     )[1]!;
     expect(bodyText(second)).toMatch(IMAGE_IN[kind.provider]);
-    await expectBilledExactly(user.id, kind.model, 2);
+    await expectBilled(user.id, 2, kind.model);
   });
 });
 
@@ -272,7 +271,7 @@ describe.each(KINDS)("Claude Code reading a PDF, with $model", (kind) => {
     )[1]!;
     expect(bodyText(second)).toContain(PDF_IN[kind.provider]);
     expect(bodyText(second)).toContain(PDF.toString("base64"));
-    await expectBilledExactly(user.id, kind.model, 2);
+    await expectBilled(user.id, 2, kind.model);
   });
 });
 
@@ -281,47 +280,12 @@ describe.each(KINDS)("Claude Code reading a PDF, with $model", (kind) => {
  * mapping's prices, to the µcr; and the balance is the top-up less every
  * charge (the background model's included).
  */
-async function expectBilledExactly(userId: string, model: string, calls: number) {
-  const rows = await prisma.conversation.findMany({
-    where: { userId },
-    include: { mapping: true },
+const expectBilled = (userId: string, calls: number, model: string) =>
+  expectBilledExactly(prisma, {
+    userId,
+    calls,
+    model,
+    endpoint: "/v1/messages",
+    usage: USAGE,
+    credits: CREDITS,
   });
-  const own = rows.filter((row) => row.modelSlug === model);
-  expect(own).toHaveLength(calls);
-  const usage = {
-    inputTokens: USAGE.input,
-    cachedInputTokens: USAGE.cached,
-    cacheWriteTokens: USAGE.cacheWrite,
-    outputTokens: USAGE.output,
-    reasoningTokens: USAGE.reasoning,
-  };
-  for (const row of own) {
-    expect(row).toMatchObject({
-      status: "SUCCESS",
-      usageSource: "REPORTED",
-      endpoint: "/v1/messages",
-      stream: true,
-      inputTokens: USAGE.input,
-      cachedInputTokens: USAGE.cached,
-      outputTokens: USAGE.output,
-    });
-    const { mapping } = row;
-    expect(row.cost).toBe(
-      costOfUsage(usage, {
-        input: mapping.inputPrice,
-        cachedInput: mapping.cachedInputPrice,
-        cacheWrite: mapping.cacheWritePrice,
-        output: mapping.outputPrice,
-      }),
-    );
-  }
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
-  const charged = rows.reduce((sum, row) => sum + row.cost, 0n);
-  expect(user.balance).toBe(creditsToMicro(CREDITS) - charged);
-  // The key's hold goes back once idle for a few seconds (ledger.server.ts).
-  await expect
-    .poll(async () => (await prisma.user.findUniqueOrThrow({ where: { id: userId } })).reserved, {
-      timeout: 10_000,
-    })
-    .toBe(0n);
-}

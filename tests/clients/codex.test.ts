@@ -11,14 +11,13 @@ import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import type { FakeScript, ReceivedRequest } from "#scripts/fake-providers/script.ts";
 import { clientBin, REAL_CLIENTS } from "#scripts/real-clients.ts";
-import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 import {
+  expectBilledExactly,
   readmeBlock,
   removeThrowawayDirs,
   runClient,
@@ -171,7 +170,7 @@ describe.each(KINDS)(`Codex ${REAL_CLIENTS.codex.version} with $model`, (kind) =
     // Codex streams every turn; the provider was asked for a stream too.
     expect(request!.path).toMatch(kind.provider === "google" ? /alt=sse/ : /./);
     if (kind.provider !== "google") expect(request!.body).toMatchObject({ stream: true });
-    await expectBilledExactly(user.id, 1);
+    await expectBilled(user.id, 1);
   });
 
   test("the effort Codex asks for reaches the provider as the nearest level it takes", async () => {
@@ -234,7 +233,7 @@ describe.each(KINDS)(`Codex ${REAL_CLIENTS.codex.version} with $model`, (kind) =
     expect(bodyText(fifth)).toContain("Add File: hello.txt");
     expect(bodyText(fifth)).toContain("And now?");
     expect(existsSync(join(work, "hello.txt"))).toBe(true);
-    await expectBilledExactly(user.id, 5);
+    await expectBilled(user.id, 5);
   });
 });
 
@@ -283,52 +282,18 @@ describe.each(KINDS.filter((kind) => kind.provider !== "openai"))(
       expect(bodyText(fake.scripts.received[1]!)).toMatch(
         IMAGE_IN[kind.provider as keyof typeof IMAGE_IN],
       );
-      await expectBilledExactly(user.id, 2);
+      await expectBilled(user.id, 2);
     });
   },
 );
 
 /** One completed charge per provider call, each the scripted usage at the mapping's prices, to the µcr. */
-async function expectBilledExactly(userId: string, calls: number) {
-  const rows = await prisma.conversation.findMany({
-    where: { userId },
-    include: { mapping: true },
+const expectBilled = (userId: string, calls: number) =>
+  expectBilledExactly(prisma, {
+    userId,
+    calls,
+
+    endpoint: "/v1/responses",
+    usage: USAGE,
+    credits: CREDITS,
   });
-  expect(rows).toHaveLength(calls);
-  const usage = {
-    inputTokens: USAGE.input,
-    cachedInputTokens: USAGE.cached,
-    cacheWriteTokens: USAGE.cacheWrite,
-    outputTokens: USAGE.output,
-    reasoningTokens: USAGE.reasoning,
-  };
-  for (const row of rows) {
-    expect(row).toMatchObject({
-      status: "SUCCESS",
-      usageSource: "REPORTED",
-      endpoint: "/v1/responses",
-      stream: true,
-      inputTokens: USAGE.input,
-      cachedInputTokens: USAGE.cached,
-      outputTokens: USAGE.output,
-    });
-    const { mapping } = row;
-    expect(row.cost).toBe(
-      costOfUsage(usage, {
-        input: mapping.inputPrice,
-        cachedInput: mapping.cachedInputPrice,
-        cacheWrite: mapping.cacheWritePrice,
-        output: mapping.outputPrice,
-      }),
-    );
-  }
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
-  const charged = rows.reduce((sum, row) => sum + row.cost, 0n);
-  expect(user.balance).toBe(creditsToMicro(CREDITS) - charged);
-  // The key's hold goes back once idle for a few seconds (ledger.server.ts).
-  await expect
-    .poll(async () => (await prisma.user.findUniqueOrThrow({ where: { id: userId } })).reserved, {
-      timeout: 10_000,
-    })
-    .toBe(0n);
-}

@@ -1,10 +1,14 @@
 // What the tests that drive the real command-line agents (tests/clients/) share:
 // running one to its end within a deadline, throwaway directories, and the
-// configuration the README gives its users.
+// configuration the README gives its users, and how their billing is checked.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
+import { costOfUsage } from "../../app/billing/prices.ts";
+import type { Prisma } from "../../app/db/prisma.server.ts";
+import { creditsToMicro } from "../../app/utils/money.ts";
 
 export interface ClientRun {
   code: number | null;
@@ -71,4 +75,76 @@ export function readmeBlock(marker: string, language: string): string {
   if (open === -1) throw new Error(`README has no ${language} block after "${marker}"`);
   const close = readme.indexOf("\n```", open + fence.length);
   return readme.slice(open + fence.length, close + 1);
+}
+
+/** The usage a client test scripts on the fake provider for every answer. */
+export interface ScriptedUsage {
+  input: number;
+  cached: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+}
+
+/**
+ * A client's `calls` requests (those of `model`, when given) were billed exactly: each
+ * succeeded, streamed through `endpoint`, was charged the provider's reported usage at its
+ * route's prices, the balance fell by the sum, and the key's hold went back.
+ */
+export async function expectBilledExactly(
+  prisma: Prisma,
+  expected: {
+    userId: string;
+    calls: number;
+    endpoint: string;
+    usage: ScriptedUsage;
+    credits: number;
+    model?: string;
+  },
+) {
+  const { userId, usage } = expected;
+  const rows = await prisma.conversation.findMany({
+    where: { userId },
+    include: { mapping: true },
+  });
+  const counted = expected.model ? rows.filter((row) => row.modelSlug === expected.model) : rows;
+  expect(counted).toHaveLength(expected.calls);
+  for (const row of counted) {
+    expect(row).toMatchObject({
+      status: "SUCCESS",
+      usageSource: "REPORTED",
+      endpoint: expected.endpoint,
+      stream: true,
+      inputTokens: usage.input,
+      cachedInputTokens: usage.cached,
+      outputTokens: usage.output,
+    });
+    const { mapping } = row;
+    expect(row.cost).toBe(
+      costOfUsage(
+        {
+          inputTokens: usage.input,
+          cachedInputTokens: usage.cached,
+          cacheWriteTokens: usage.cacheWrite,
+          outputTokens: usage.output,
+          reasoningTokens: usage.reasoning,
+        },
+        {
+          input: mapping.inputPrice,
+          cachedInput: mapping.cachedInputPrice,
+          cacheWrite: mapping.cacheWritePrice,
+          output: mapping.outputPrice,
+        },
+      ),
+    );
+  }
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  const charged = rows.reduce((sum, row) => sum + row.cost, 0n);
+  expect(user.balance).toBe(creditsToMicro(expected.credits) - charged);
+  // The key's hold goes back once idle for a few seconds (ledger.server.ts).
+  await expect
+    .poll(async () => (await prisma.user.findUniqueOrThrow({ where: { id: userId } })).reserved, {
+      timeout: 10_000,
+    })
+    .toBe(0n);
 }
