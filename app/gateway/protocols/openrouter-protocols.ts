@@ -1,7 +1,7 @@
-import { microToCredits, microToUsdNumber } from "../../utils/money.ts";
-import { openRouterChatFormat, promptTokens } from "../render/openrouter-chat-format.ts";
+import { microToUsdNumber } from "../../utils/money.ts";
+import { openRouterChatFormat } from "../render/openrouter-chat-format.ts";
 import { openRouterErrorResponse } from "../render/openrouter-error.ts";
-import { responseSettings } from "../render/response-object.ts";
+import { responseSettings, responsesUsage } from "../render/response-object.ts";
 import { responsesFormat, type ResponsesFace } from "../render/responses-format.ts";
 import type { Charge } from "../render/wire-format.ts";
 import { parseChatRequest } from "../parse-chat-request.server.ts";
@@ -29,20 +29,11 @@ export const openRouterChat: ClientProtocol = {
 export const openRouterMessages: ClientProtocol = { ...anthropicMessages, openRouterIds: true };
 
 /** The Responses API's usage as OpenRouter's schema has it: the cost a number, ours exactly beside it. */
-function openRouterResponsesUsage({ usage, cost, byok }: Charge) {
-  const input = promptTokens(usage);
+function openRouterResponsesUsage(charge: Charge) {
   return {
-    input_tokens: input,
-    input_tokens_details: {
-      cached_tokens: usage.cachedInputTokens,
-      cache_write_tokens: usage.cacheWriteTokens,
-    },
-    output_tokens: usage.outputTokens,
-    output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
-    total_tokens: input + usage.outputTokens,
-    cost: microToUsdNumber(cost),
-    is_byok: byok,
-    cost_credits: microToCredits(cost),
+    ...responsesUsage(charge),
+    cost: microToUsdNumber(charge.cost),
+    is_byok: charge.byok,
   };
 }
 
