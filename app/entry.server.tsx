@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable } from "@react-router/node";
 import { isRouteErrorResponse, ServerRouter } from "react-router";
 import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
-import { processLogger } from "./server/logger.server.ts";
+import { processLogger } from "./observability/logger.server.ts";
 
 export const streamTimeout = 5_000;
 

@@ -5,7 +5,7 @@
 // to stderr, where its error shows, logs why it stopped and exits with its code.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { createLogger } from "../app/server/logger.server.ts";
+import { createLogger } from "../app/observability/logger.server.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];

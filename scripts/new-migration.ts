@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { MIGRATIONS_DIR } from "../app/db/migrator.server.ts";
 import { startEmbeddedPostgres } from "../app/server/embedded-postgres.server.ts";
-import { createLogger } from "../app/server/logger.server.ts";
+import { createLogger } from "../app/observability/logger.server.ts";
 import { diffDatamodels, readSchema } from "./schema-engine.ts";
 
 const { positionals, values } = parseArgs({

@@ -1,6 +1,6 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { clientFacts } from "../http/client-stamp.server.ts";
-import { processLogger } from "../server/logger.server.ts";
+import { processLogger } from "../observability/logger.server.ts";
 import { storableJsonValue, storableText } from "../utils/storable-text.ts";
 
 export type AuditAction =

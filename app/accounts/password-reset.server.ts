@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type { Prisma } from "../db/prisma.server.ts";
-import { processLogger } from "../server/logger.server.ts";
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { processLogger } from "../observability/logger.server.ts";
+import { publicOrigin } from "../http/request-origin.server.ts";
 import { audit } from "./audit-log.server.ts";
 import { sendMail, type MailDelivery } from "./mailer.server.ts";
 import { BCRYPT_COST } from "./sign-up.server.ts";

@@ -1,5 +1,5 @@
 import { clientFacts } from "../http/client-stamp.server.ts";
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { publicOrigin } from "../http/request-origin.server.ts";
 import { SESSION_DAYS, type Accounts } from "./accounts.server.ts";
 
 // A session is a database row; the signed cookie only names it. Deleting the

@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import { clientFacts } from "../http/client-stamp.server.ts";
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { publicOrigin } from "../http/request-origin.server.ts";
 import type { Accounts } from "./accounts.server.ts";
 import { checkThrottle, normalizedEmail, recordLoginFailure } from "./login-throttle.server.ts";
 import { verifyLogin } from "./sign-up.server.ts";

@@ -1,7 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import type { TransactionClient } from "../generated/prisma/internal/prismaNamespace.ts";
 import type { TeamRole } from "./account-scope.server.ts";
-import { API_KEY_CHANNEL } from "../gateway/change-listener.server.ts";
+import { API_KEY_CHANNEL } from "../db/change-listener.server.ts";
 
 // Teams (ADR 030): a team is an account of kind TEAM (a users row nobody signs
 // in to), so its balance, holds, keys, usage and payments go through the same

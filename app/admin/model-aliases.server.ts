@@ -8,7 +8,7 @@ import {
   nameIndex,
   openRouterId,
   splitVariant,
-} from "../gateway/model-names.ts";
+} from "../llm/model-names.ts";
 import type { Admin } from "./providers.server.ts";
 
 // Admins' aliases: one name for a model (`default`, `fast`), accepted wherever

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROVIDER_KINDS } from "../gateway/providers/provider-kinds.ts";
+import { PROVIDER_KINDS } from "../providers/provider-kinds.ts";
 
 // The Providers page's forms (add a provider, add a key, edit, import models):
 // one schema each for conform in the browser and the action on the server

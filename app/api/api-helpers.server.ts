@@ -14,7 +14,7 @@ import { formatCredits, formatUsd } from "../utils/money.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { unstorableMessage, unstorableTextAt } from "../http/json-shape.ts";
 import { describeZodError } from "../http/zod-issue.ts";
-import { processLogger } from "../server/logger.server.ts";
+import { processLogger } from "../observability/logger.server.ts";
 import {
   personalScope,
   refusal,

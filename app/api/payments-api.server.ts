@@ -8,7 +8,7 @@ import { z } from "zod";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { PaymentSettings } from "../payments/payment-settings.server.ts";
 import { AmountUsdSchema, startCheckout } from "../payments/payments.server.ts";
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { publicOrigin } from "../http/request-origin.server.ts";
 
 export const FREE_ONRAMP_OFF = new GatewayError(
   403,

@@ -1,5 +1,5 @@
-import { contentText, type ChatRequest } from "../gateway/chat-request.ts";
-import { EMPTY_USAGE, type Usage } from "../gateway/parts.ts";
+import { contentText, type ChatRequest } from "../llm/chat-request.ts";
+import { EMPTY_USAGE, type Usage } from "../llm/parts.ts";
 import { pdfPagesUpperBound } from "./pdf-pages.ts";
 
 // A separate chunk of the build, loaded by the gateway before it says ready

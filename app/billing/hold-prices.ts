@@ -1,5 +1,5 @@
-import type { RouteOption } from "../gateway/catalog-cache.server.ts";
-import type { ChatRequest } from "../gateway/chat-request.ts";
+import type { RouteOption } from "../catalog/catalog-cache.server.ts";
+import type { ChatRequest } from "../llm/chat-request.ts";
 import { costOfTokens } from "../utils/money.ts";
 import { inputTokensUpperBound } from "./input-estimate.ts";
 import { maxInputPrice } from "./prices.ts";

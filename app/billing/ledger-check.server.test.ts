@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../gateway/parts.ts";
+import { EMPTY_USAGE } from "../llm/parts.ts";
 import { checkLedger } from "./ledger-check.server.ts";
 import { Ledger } from "./ledger.server.ts";
 

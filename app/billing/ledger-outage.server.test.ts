@@ -11,8 +11,8 @@ import {
   type RestartablePostgres,
 } from "#tests/support/restartable-postgres.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../gateway/parts.ts";
-import { createLogger } from "../server/logger.server.ts";
+import { EMPTY_USAGE } from "../llm/parts.ts";
+import { createLogger } from "../observability/logger.server.ts";
 import { usdToMicro } from "../utils/money.ts";
 import { recordProgress } from "./ledger-statements.server.ts";
 import {

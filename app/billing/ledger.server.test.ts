@@ -4,7 +4,7 @@ import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
 import { ledgerTotals } from "#tests/support/ledger-totals.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../gateway/parts.ts";
+import { EMPTY_USAGE } from "../llm/parts.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../utils/money.ts";
 import { Ledger, releaseExpiredHolds, type Settlement } from "./ledger.server.ts";
 import { periodStart } from "./limit-period.ts";

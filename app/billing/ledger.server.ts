@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
-import type { FinishReason, Usage } from "../gateway/parts.ts";
+import type { FinishReason, Usage } from "../llm/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
 import {
   lockDeadInstances,

@@ -1,5 +1,5 @@
 import { costOfTokens } from "../utils/money.ts";
-import type { Usage } from "../gateway/parts.ts";
+import type { Usage } from "../llm/parts.ts";
 
 /** A mapping's prices in µcr per 1M tokens. */
 export interface Prices {

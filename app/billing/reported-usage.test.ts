@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { EMPTY_USAGE } from "../gateway/parts.ts";
-import { optionalTokenCount, tokenCount } from "../gateway/providers/token-count.ts";
+import { EMPTY_USAGE } from "../llm/parts.ts";
+import { optionalTokenCount, tokenCount } from "../providers/token-count.ts";
 import { usageProblems } from "./reported-usage.ts";
 
 const bounds = { inputTokens: 1_000, outputTokens: 100 };

@@ -1,4 +1,4 @@
-import type { Usage } from "../gateway/parts.ts";
+import type { Usage } from "../llm/parts.ts";
 
 /** The most a request could have used: what its hold was sized by. */
 export interface UsageBounds {
@@ -26,7 +26,7 @@ const COUNTS = [
 /**
  * What is wrong with a provider's reported usage, one line per problem; empty
  * when it can be billed. Counts must be whole numbers ≥ 0 (the adapters turn
- * anything else into NaN: app/gateway/providers/token-count.ts) and within what
+ * anything else into NaN: app/providers/token-count.ts) and within what
  * the request could produce. The one check every adapter's usage passes,
  * streamed or not, before it is billed.
  */

@@ -6,7 +6,7 @@ import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
 import { expectLedgerClean } from "#tests/support/ledger-totals.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../gateway/parts.ts";
+import { EMPTY_USAGE } from "../llm/parts.ts";
 import { usdToMicro } from "../utils/money.ts";
 import { Ledger, type Settlement } from "./ledger.server.ts";
 import { settleOrRetry } from "./settle-or-retry.server.ts";

@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import type { Ledger, Settlement } from "./ledger.server.ts";
 
 /** How long a settlement is retried while the database is unavailable. */

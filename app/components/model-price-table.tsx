@@ -1,5 +1,5 @@
 import { Badge } from "#app/components/ui/badge.tsx";
-import type { ModelPrices } from "#app/catalog/model-prices.server.ts";
+import type { ModelPrices } from "#app/usage/model-prices.server.ts";
 
 /** The models and their prices per 1M tokens, for the public Models page and the dashboard's. */
 export function ModelPriceTable({ prices }: { prices: ModelPrices }) {

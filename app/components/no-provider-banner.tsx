@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { PROVIDER_KEY_VARIABLES, PROVIDERS_PAGE } from "#app/gateway/providers/provider-setup.ts";
+import { PROVIDER_KEY_VARIABLES, PROVIDERS_PAGE } from "#app/providers/provider-setup.ts";
 import { cn } from "#app/utils/cn.ts";
 
 /**

@@ -2,7 +2,7 @@ import { roleCan } from "../accounts/account-scope.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { ActiveApiKey } from "./api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
-import type { ClientProtocol } from "./protocols/client-protocol.ts";
+import type { ClientProtocol } from "../protocols/client-protocol.ts";
 
 /** The gateway key the client sent, or a 401 saying how to send one. */
 export async function authenticate(

@@ -5,8 +5,8 @@ import { readJsonBody } from "../http/read-json-body.server.ts";
 import { authenticate } from "./authenticate.server.ts";
 import { requireModel } from "./route-choice.server.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { anthropicMessages } from "./protocols/anthropic-protocol.ts";
-import { parseCountTokensRequest } from "./protocols/anthropic-request.ts";
+import { anthropicMessages } from "../protocols/anthropic/anthropic-protocol.ts";
+import { parseCountTokensRequest } from "../protocols/anthropic/anthropic-request.ts";
 
 /**
  * POST /v1/messages/count_tokens: {input_tokens} for any catalog model,

@@ -1,12 +1,12 @@
 import { parseEnv } from "../config/env.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
 import { activeTracing } from "../observability/tracing.server.ts";
-import { createLogger } from "../server/logger.server.ts";
+import { createLogger } from "../observability/logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
-import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
+import { secretBoxFromEnv } from "../config/secret-box-from-env.server.ts";
 import { getPaymentSettings } from "../payments/payment-settings.server.ts";
 import { createGateway, type Gateway } from "./gateway.server.ts";
-import { upstreamTimeoutsFromEnv } from "./upstream-timeouts.ts";
+import { upstreamTimeoutsFromEnv } from "../providers/upstream-timeouts.ts";
 
 /** The process's gateway, built on first use from the environment main.ts prepared. */
 export function getGateway(): Promise<Gateway> {

@@ -2,16 +2,19 @@ import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { ApiKeyCache } from "./api-key-cache.server.ts";
-import { CatalogCache } from "./catalog-cache.server.ts";
-import { ChangeListener } from "./change-listener.server.ts";
-import type { ProviderAdapter } from "./providers/adapter.ts";
-import { ProviderRegistry } from "./providers/provider-registry.server.ts";
-import { OwnKeyCache } from "./providers/own-keys.server.ts";
+import { CatalogCache } from "../catalog/catalog-cache.server.ts";
+import { ChangeListener } from "../db/change-listener.server.ts";
+import type { ProviderAdapter } from "../providers/adapter.ts";
+import { ProviderRegistry } from "../providers/provider-registry.server.ts";
+import { OwnKeyCache } from "../providers/own-keys.server.ts";
 import type Stripe from "stripe";
 import { AutoTopUp } from "../payments/auto-topup.server.ts";
-import { DEFAULT_UPSTREAM_TIMEOUTS, type EnvUpstreamTimeouts } from "./upstream-timeouts.ts";
+import {
+  DEFAULT_UPSTREAM_TIMEOUTS,
+  type EnvUpstreamTimeouts,
+} from "../providers/upstream-timeouts.ts";
 import { RunningRequests } from "./running-requests.ts";
 import { RateLimiter } from "./rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
@@ -20,7 +23,7 @@ import { startProgressRecorder } from "./progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { KEY_EXPIRED, readKeyStandings } from "./key-standing.server.ts";
-import { gatewayMetrics, type GatewayMetrics } from "../metrics/metrics.server.ts";
+import { gatewayMetrics, type GatewayMetrics } from "../observability/metrics.server.ts";
 import type { Tracing } from "../observability/tracing.server.ts";
 
 /** Everything a gateway request needs, created once per process. */

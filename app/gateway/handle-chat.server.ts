@@ -1,10 +1,10 @@
 import { holdPrices } from "../billing/hold-prices.ts";
 import { memberOf } from "../billing/reservations.ts";
-import { requestedMaxTokens } from "./chat-request.ts";
+import { requestedMaxTokens } from "../llm/chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
-import type { ClientProtocol } from "./protocols/client-protocol.ts";
+import type { ClientProtocol } from "../protocols/client-protocol.ts";
 import { chooseRoutes, modelsListingFor } from "./route-choice.server.ts";
 import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { refusal } from "./hold-refusal.server.ts";

@@ -1,5 +1,5 @@
 import { usdPerToken } from "../utils/money.ts";
-import type { CatalogModel } from "./catalog-cache.server.ts";
+import type { CatalogModel } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { servedCatalog } from "./served-models.server.ts";
 

@@ -1,8 +1,8 @@
 import type { RequestTrace, TraceSpan } from "../observability/tracing.server.ts";
-import type { RouteOption } from "./catalog-cache.server.ts";
+import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
-import type { StreamPart } from "./parts.ts";
-import { UpstreamError, type AdapterCall, type ProviderAdapter } from "./providers/adapter.ts";
+import type { StreamPart } from "../llm/parts.ts";
+import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../providers/adapter.ts";
 import { UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;

@@ -1,7 +1,7 @@
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { openRouterErrorResponse } from "./render/openrouter-error.ts";
+import { openRouterErrorResponse } from "../protocols/openrouter/openrouter-error.ts";
 
 /**
  * Runs a GET of OpenRouter's API (/api/v1): a GatewayError becomes its answer

@@ -1,9 +1,9 @@
 import { usdPerToken } from "../utils/money.ts";
-import type { CatalogModel, RouteOption } from "./catalog-cache.server.ts";
+import type { CatalogModel, RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { supportedParameters } from "./list-models.server.ts";
 import { modelNotFound } from "./route-choice.server.ts";
-import { openRouterProviderName } from "./openrouter-names.ts";
+import { openRouterProviderName } from "../catalog/openrouter-names.ts";
 import { configuredProviders, servedCatalog } from "./served-models.server.ts";
 
 // OpenRouter's model listing (GET /api/v1/models) and a model's endpoints (GET

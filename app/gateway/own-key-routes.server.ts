@@ -1,7 +1,7 @@
 import { feePrices } from "../billing/prices.ts";
-import type { RouteOption } from "./catalog-cache.server.ts";
+import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
-import type { ProviderAdapter } from "./providers/adapter.ts";
+import type { ProviderAdapter } from "../providers/adapter.ts";
 
 /**
  * The routes a user's request may take, for each group of `groups` (a model's

@@ -1,10 +1,10 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import type { ChatMessage, ChatRequest } from "./chat-request.ts";
-import type { Continuation } from "./protocols/client-protocol.ts";
+import type { ChatMessage, ChatRequest } from "../llm/chat-request.ts";
+import type { Continuation } from "../protocols/client-protocol.ts";
 import type { Gateway } from "./gateway.server.ts";
-import type { CompletionAccumulator } from "./render/completion-accumulator.ts";
-import { responseId } from "./render/response-object.ts";
+import type { CompletionAccumulator } from "../protocols/completion-accumulator.ts";
+import { responseId } from "../protocols/responses/response-object.ts";
 import { storableJsonValue } from "../utils/storable-text.ts";
 
 // The Responses API's conversation state (store, previous_response_id): a

@@ -1,10 +1,10 @@
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
-import type { CatalogModel, NamedModel, RouteOption } from "./catalog-cache.server.ts";
-import type { ChatRequest, ProviderPreferences } from "./chat-request.ts";
+import type { CatalogModel, NamedModel, RouteOption } from "../catalog/catalog-cache.server.ts";
+import type { ChatRequest, ProviderPreferences } from "../llm/chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { closestNames, splitVariant, type ModelVariant } from "./model-names.ts";
+import { closestNames, splitVariant, type ModelVariant } from "../llm/model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
-import { notConfiguredMessage } from "./providers/provider-setup.ts";
+import { notConfiguredMessage } from "../providers/provider-setup.ts";
 import { speedKey, type Speed } from "./provider-speeds.server.ts";
 
 /** Where a client's API lists the models, for the 404 of a name it does not know. */

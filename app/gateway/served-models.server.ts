@@ -1,4 +1,4 @@
-import type { CatalogModel } from "./catalog-cache.server.ts";
+import type { CatalogModel } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { getGateway } from "./gateway-instance.server.ts";
 

@@ -1,4 +1,4 @@
-import { publicOrigin } from "../utils/request-origin.server.ts";
+import { publicOrigin } from "./request-origin.server.ts";
 import { errorResponse, GatewayError } from "./gateway-error.ts";
 
 /**

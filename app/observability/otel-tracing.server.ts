@@ -20,7 +20,7 @@ import {
   serviceNameEnvDetector,
 } from "@opentelemetry/resources";
 import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "./logger.server.ts";
 import type { RequestTrace, TraceAttributes, Tracing, TraceSpan } from "./tracing.server.ts";
 
 // The OpenTelemetry side of tracing.server.ts, imported only when tracing is on.

@@ -1,5 +1,5 @@
 import type { Env } from "../config/env.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "./logger.server.ts";
 import { existingSingleton, singleton } from "../utils/singleton.server.ts";
 
 // OpenTelemetry traces of completions, only when OTEL_EXPORTER_OTLP_ENDPOINT is

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
-import type { ChangeListener } from "../gateway/change-listener.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { ChangeListener } from "../db/change-listener.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
 
 export const AUTO_TOPUPS_CHANNEL = "gateway_auto_topups_changed";

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import {
   creditPayment,
   markPaymentFailed,

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { formatMoney } from "../utils/money.ts";
 import { checkCheckoutSession } from "./checkout-session.server.ts";
 import { RETURN_MAX_CHECKS, type PaymentReturn } from "./payment-return.ts";

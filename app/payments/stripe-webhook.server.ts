@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
 import { readBodyText } from "../http/read-json-body.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { creditPaidSession, fetchReceipt, idOf } from "./checkout-session.server.ts";
 import {
   creditPayment,

@@ -4,7 +4,7 @@ import { useSignedInUser } from "#app/utils/use-signed-in-user.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Card, CardDescription, CardHeader, CardTitle } from "#app/components/ui/card.tsx";
-import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import { publicOrigin } from "#app/http/request-origin.server.ts";
 import type { Route } from "./+types/_index";
 
 export function loader({ request }: Route.LoaderArgs) {

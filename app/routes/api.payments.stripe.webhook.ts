@@ -2,7 +2,7 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { getPaymentSettings } from "#app/payments/payment-settings.server.ts";
 import { handleStripeWebhook } from "#app/payments/stripe-webhook.server.ts";
-import { processLogger } from "#app/server/logger.server.ts";
+import { processLogger } from "#app/observability/logger.server.ts";
 import type { Route } from "./+types/api.payments.stripe.webhook";
 
 // Stripe's webhook endpoint: no session, no same-origin check; the signature is the check.

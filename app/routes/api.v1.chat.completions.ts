@@ -1,9 +1,9 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { openRouterChat } from "#app/gateway/protocols/openrouter-protocols.ts";
+import { openRouterChat } from "#app/protocols/openrouter/openrouter-protocols.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/api.v1.chat.completions";
 
 const notAllowed = () => methodNotAllowed("POST", openRouterChat.format.error);

@@ -5,7 +5,7 @@ import {
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/api.v1.embeddings";
 
 const notAllowed = () => methodNotAllowed("POST", OPENROUTER_EMBEDDINGS.error);

@@ -1,7 +1,7 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { getGeneration } from "#app/gateway/key-api.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import { openRouterErrorResponse } from "#app/gateway/render/openrouter-error.ts";
+import { openRouterErrorResponse } from "#app/protocols/openrouter/openrouter-error.ts";
 import type { Route } from "./+types/api.v1.generation";
 
 // OpenRouter's key-authenticated lookup (Authorization: Bearer <gateway key>).

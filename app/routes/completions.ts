@@ -1,9 +1,9 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { seedCompletions } from "#app/gateway/protocols/openai-protocol.ts";
+import { seedCompletions } from "#app/protocols/openai/openai-protocol.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/completions";
 
 // The seed's streaming endpoint ({ model, messages, apiKey } -> data: {"content"}), also at /api/completions.

@@ -13,7 +13,7 @@ import { Link } from "react-router";
 import { cn } from "#app/utils/cn.ts";
 import { dailySpendBy, modelStats } from "#app/usage/overview-stats.server.ts";
 import { OVERVIEW_PERIODS, overviewPeriod } from "#app/usage/overview-periods.ts";
-import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import { publicOrigin } from "#app/http/request-origin.server.ts";
 import type { Route } from "./+types/dashboard._index";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { QuickStart } from "#app/components/quick-start.tsx";

@@ -31,7 +31,7 @@ import {
   checkoutCents,
   typedCents,
 } from "#app/payments/credit-forms.ts";
-import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import { publicOrigin } from "#app/http/request-origin.server.ts";
 import {
   autoTopUpOf,
   saveAutoTopUp,
@@ -39,7 +39,7 @@ import {
 } from "#app/payments/auto-topup-settings.server.ts";
 import { paymentReturn } from "#app/payments/payment-return.server.ts";
 import { PaymentReturnStatus } from "#app/payments/payment-return-status.tsx";
-import { processLogger } from "#app/server/logger.server.ts";
+import { processLogger } from "#app/observability/logger.server.ts";
 
 const PRESETS_USD = [10, 25, 50, 100];
 

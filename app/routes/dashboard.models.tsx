@@ -1,5 +1,5 @@
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { listModelPrices } from "#app/catalog/model-prices.server.ts";
+import { listModelPrices } from "#app/usage/model-prices.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { ModelPriceTable } from "#app/components/model-price-table.tsx";
 import type { Route } from "./+types/dashboard.models";

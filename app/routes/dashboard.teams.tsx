@@ -55,7 +55,7 @@ import {
 import { readForm } from "#app/http/read-form.server.ts";
 import { spendByMember } from "#app/usage/usage-query.server.ts";
 import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
-import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import { publicOrigin } from "#app/http/request-origin.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.teams";
 

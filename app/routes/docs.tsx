@@ -1,5 +1,5 @@
 import { SiteHeader } from "#app/components/site-header.tsx";
-import { publicOrigin } from "#app/utils/request-origin.server.ts";
+import { publicOrigin } from "#app/http/request-origin.server.ts";
 import type { Route } from "./+types/docs";
 
 export function loader({ request }: Route.LoaderArgs) {

@@ -1,9 +1,9 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { openAICompletions } from "#app/gateway/protocols/openai-protocol.ts";
+import { openAICompletions } from "#app/protocols/openai/openai-protocol.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/v1.completions";
 
 // OpenAI's legacy completions (what older tools call), through the chat pipeline (ADR 039).

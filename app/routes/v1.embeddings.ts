@@ -2,7 +2,7 @@ import { handleEmbeddings } from "#app/gateway/embeddings/handle-embeddings.serv
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/v1.embeddings";
 
 // OpenAI-compatible embeddings, for the catalog's OpenAI and Gemini embedding models.

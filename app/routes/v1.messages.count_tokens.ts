@@ -1,9 +1,9 @@
 import { handleCountTokens } from "#app/gateway/count-tokens.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { anthropicMessages } from "#app/gateway/protocols/anthropic-protocol.ts";
+import { anthropicMessages } from "#app/protocols/anthropic/anthropic-protocol.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/v1.messages.count_tokens";
 
 const notAllowed = () => methodNotAllowed("POST", anthropicMessages.format.error);

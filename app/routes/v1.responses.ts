@@ -1,9 +1,9 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { openAIResponses } from "#app/gateway/protocols/responses-protocol.ts";
+import { openAIResponses } from "#app/protocols/responses/responses-protocol.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
-import type { DirectActionHandle } from "#app/server/direct-actions.server.ts";
+import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
 import type { Route } from "./+types/v1.responses";
 
 const notAllowed = () => methodNotAllowed("POST", openAIResponses.format.error);

@@ -2,7 +2,7 @@ import { ConfigError, parseEnv, requireServingSecrets, type Env } from "../confi
 import { DataDirBusyError } from "./data-dir-lock.server.ts";
 import { EmbeddedPostgresError } from "./embedded-postgres.server.ts";
 import { MigrationError } from "../db/migrator.server.ts";
-import { createLogger } from "./logger.server.ts";
+import { createLogger } from "../observability/logger.server.ts";
 
 /** A start-up failure whose message says all the operator needs. */
 export class StartupError extends Error {}

@@ -11,7 +11,7 @@ import { eraseContent } from "../usage/content-retention.server.ts";
 import { formatCredits } from "../utils/money.ts";
 import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
 import { openDatabase, type Database } from "./database.server.ts";
-import { createLogger, type Logger } from "./logger.server.ts";
+import { createLogger, type Logger } from "../observability/logger.server.ts";
 import { prepareDatabase } from "./prepare-database.server.ts";
 
 /** Applies pending migrations and adds missing catalog rows. */

@@ -4,7 +4,7 @@ import type { Env } from "../config/env.server.ts";
 import { StartupError } from "./boot.server.ts";
 import { lockDataDir } from "./data-dir-lock.server.ts";
 import { loadBinaries, startEmbeddedPostgres } from "./embedded-postgres.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 export interface Database {
   url: string;

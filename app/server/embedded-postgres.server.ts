@@ -17,7 +17,7 @@ import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import pg from "pg";
 import { isAlive, readPid } from "./data-dir-lock.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 export interface EmbeddedPostgres {
   /** Connection string of the `gateway` database. */

@@ -1,6 +1,6 @@
 import { releaseExpiredHolds, settleOrphans } from "../billing/ledger.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 const SWEEP_INTERVAL_MS = 5_000;
 

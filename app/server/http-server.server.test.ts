@@ -7,8 +7,8 @@ import { setupTestDatabase } from "#tests/support/database.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { createHttpServer, type HttpServerOptions } from "./http-server.server.ts";
-import { createLogger } from "./logger.server.ts";
-import { gatewayMetrics } from "../metrics/metrics.server.ts";
+import { createLogger } from "../observability/logger.server.ts";
+import { gatewayMetrics } from "../observability/metrics.server.ts";
 
 const migrated = setupTestDatabase();
 const empty = setupTestDatabase({ migrated: false });

@@ -8,13 +8,13 @@ import {
 import type { Prisma } from "../db/prisma.server.ts";
 import { stampClient, stampedProto } from "../http/client-stamp.server.ts";
 import { crossSiteRefusal, isOwnOrigin } from "../http/same-origin.server.ts";
-import { publicOriginFor } from "../utils/request-origin.server.ts";
+import { publicOriginFor } from "../http/request-origin.server.ts";
 import type { TrustProxy } from "../http/trust-proxy.ts";
-import { serveMetrics } from "../metrics/metrics-endpoint.server.ts";
-import { limitBody } from "./body-limit.server.ts";
+import { serveMetrics } from "../observability/metrics-endpoint.server.ts";
+import { limitBody } from "../http/body-limit.server.ts";
 import { checkReadiness, type Readiness } from "./health.server.ts";
 import { MIGRATE_COMMAND } from "./schema-gate.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { createStaticFileHandler } from "./static-files.server.ts";
 
 export interface HttpServerOptions {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { seedCatalog } from "../catalog/seed-catalog.server.ts";
 import { migrate } from "../db/migrator.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 /**
  * What a new version needs before it serves: pending migrations applied and

@@ -5,13 +5,13 @@ import {
   resealProviderKeys,
   seedProvidersFromEnv,
   UnreadableProviderKeysError,
-} from "../gateway/providers/env-providers.server.ts";
+} from "../providers/env-providers.server.ts";
 import { getGateway } from "../gateway/gateway-instance.server.ts";
-import { NO_PROVIDER_WARNING } from "../gateway/providers/provider-setup.ts";
+import { NO_PROVIDER_WARNING } from "../providers/provider-setup.ts";
 import { SecretBoxError } from "../security/secret-box.server.ts";
-import { secretBoxFromEnv } from "../security/secret-box-from-env.server.ts";
+import { secretBoxFromEnv } from "../config/secret-box-from-env.server.ts";
 import { StartupError } from "./boot.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 /**
  * Before serving, once the database is migrated: every stored upstream key

@@ -1,6 +1,6 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { checkReadiness } from "./health.server.ts";
-import type { Logger } from "./logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 
 export interface SchemaGate {
   /** Why the app is not served yet (its requests get 503); undefined once it is. */

@@ -1,5 +1,5 @@
 import type { Prisma } from "../db/prisma.server.ts";
-import type { Logger } from "../server/logger.server.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import { deleteExpiredResponses } from "../gateway/response-store.server.ts";
 import { deleteOldRateWindows } from "../gateway/rate-limiter.server.ts";
 

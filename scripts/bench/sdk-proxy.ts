@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import {
   responseChunks,
   upstreamFetch,
-} from "../../app/gateway/providers/upstream-fetch.server.ts";
+} from "../../app/providers/upstream-fetch.server.ts";
 
 const [port, upstream, key] = process.argv.slice(2);
 const client = new OpenAI({

@@ -17,7 +17,7 @@ import { nextCheckHref } from "../../app/payments/payment-return.ts";
 import { stripeFromEnv } from "../../app/payments/payment-settings.server.ts";
 import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
-import { processLogger } from "../../app/server/logger.server.ts";
+import { processLogger } from "../../app/observability/logger.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createUser } from "../support/factories.ts";

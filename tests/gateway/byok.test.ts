@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { saveOwnProviderKey } from "../../app/accounts/own-provider-keys.server.ts";
 import { costOfUsage, feePrices, type Prices } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { keyPrefix } from "../../app/gateway/providers/env-providers.server.ts";
+import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";

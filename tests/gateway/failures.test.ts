@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
-import { openAIChat } from "../../app/gateway/protocols/openai-protocol.ts";
+import { openAIChat } from "../../app/protocols/openai/openai-protocol.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { keyPrefix } from "../../app/gateway/providers/env-providers.server.ts";
+import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";

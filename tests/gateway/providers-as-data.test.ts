@@ -11,7 +11,7 @@ import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { usdToMicro } from "../../app/utils/money.ts";
-import { keyPrefix } from "../../app/gateway/providers/env-providers.server.ts";
+import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
 import {

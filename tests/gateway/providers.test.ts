@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import type { Usage } from "../../app/gateway/parts.ts";
+import type { Usage } from "../../app/llm/parts.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";

@@ -16,7 +16,7 @@ import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { stripeFromEnv } from "../../app/payments/payment-settings.server.ts";
 import { reconcilePendingPayments } from "../../app/payments/payment-reconciler.server.ts";
 import { startCheckout } from "../../app/payments/payments.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
+import { createLogger } from "../../app/observability/logger.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { startApiHarness } from "../support/api-harness.ts";
 import { setupTestDatabase } from "../support/database.ts";

@@ -7,7 +7,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../../app/db/migrator.server.ts";
 import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
+import { createLogger } from "../../app/observability/logger.server.ts";
 import { TEMPLATE_DATABASE, withDatabase } from "../support/postgres-url.ts";
 
 declare module "vitest" {

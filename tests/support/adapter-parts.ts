@@ -2,9 +2,9 @@
 // yields, and recorded streams read back from __fixtures__.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StreamPart, Usage } from "../../app/gateway/parts.ts";
-import type { AdapterCall } from "../../app/gateway/providers/adapter.ts";
-import { SseDecoder } from "../../app/gateway/providers/sse-decoder.ts";
+import type { StreamPart, Usage } from "../../app/llm/parts.ts";
+import type { AdapterCall } from "../../app/providers/adapter.ts";
+import { SseDecoder } from "../../app/providers/sse-decoder.ts";
 
 /** A streamed call for `upstreamModel` with an output cap of 100. */
 export const adapterCall = (

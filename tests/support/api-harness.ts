@@ -16,7 +16,7 @@ import { createTeamApi, listTeamsApi } from "../../app/api/teams-api.server.ts";
 import { checkoutApi, listPaymentsApi, onrampApi } from "../../app/api/payments-api.server.ts";
 import type { PaymentSettings } from "../../app/payments/payment-settings.server.ts";
 import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
+import { createLogger } from "../../app/observability/logger.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 import { stampClient } from "../../app/http/client-stamp.server.ts";
 import type { TrustProxy } from "../../app/http/trust-proxy.ts";

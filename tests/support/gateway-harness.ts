@@ -14,10 +14,10 @@ import {
   openAIChat,
   openAICompletions,
   seedCompletions,
-} from "../../app/gateway/protocols/openai-protocol.ts";
+} from "../../app/protocols/openai/openai-protocol.ts";
 import { listModels } from "../../app/gateway/list-models.server.ts";
-import { anthropicMessages } from "../../app/gateway/protocols/anthropic-protocol.ts";
-import { openAIResponses } from "../../app/gateway/protocols/responses-protocol.ts";
+import { anthropicMessages } from "../../app/protocols/anthropic/anthropic-protocol.ts";
+import { openAIResponses } from "../../app/protocols/responses/responses-protocol.ts";
 import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
 import {
   handleEmbeddings,
@@ -27,7 +27,7 @@ import {
   openRouterChat,
   openRouterMessages,
   openRouterResponses,
-} from "../../app/gateway/protocols/openrouter-protocols.ts";
+} from "../../app/protocols/openrouter/openrouter-protocols.ts";
 import {
   listOpenRouterEndpoints,
   listOpenRouterModels,
@@ -35,14 +35,14 @@ import {
 import { openRouterApi } from "../../app/gateway/openrouter-api.server.ts";
 import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
-import { createAnthropicAdapter } from "../../app/gateway/providers/anthropic/anthropic-adapter.server.ts";
-import { createGeminiAdapter } from "../../app/gateway/providers/google/gemini-adapter.server.ts";
-import { createOpenAIAdapter } from "../../app/gateway/providers/openai/openai-adapter.server.ts";
-import { createLogger, type Logger } from "../../app/server/logger.server.ts";
+import { createAnthropicAdapter } from "../../app/providers/anthropic/anthropic-adapter.server.ts";
+import { createGeminiAdapter } from "../../app/providers/google/gemini-adapter.server.ts";
+import { createOpenAIAdapter } from "../../app/providers/openai/openai-adapter.server.ts";
+import { createLogger, type Logger } from "../../app/observability/logger.server.ts";
 import {
   DEFAULT_UPSTREAM_TIMEOUTS,
   type EnvUpstreamTimeouts,
-} from "../../app/gateway/upstream-timeouts.ts";
+} from "../../app/providers/upstream-timeouts.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import type Stripe from "stripe";
 

@@ -6,7 +6,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from "../../app/server/embedded-postgres.server.ts";
-import { createLogger } from "../../app/server/logger.server.ts";
+import { createLogger } from "../../app/observability/logger.server.ts";
 import { freePort } from "./gateway-process.ts";
 
 export interface RestartablePostgres {

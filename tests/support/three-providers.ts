@@ -1,7 +1,7 @@
 // What the SDK-level tests of every client API share: the three providers a
 // model may be served by, one price for all, and the fakes' scripted usage.
 import type { Prices } from "../../app/billing/prices.ts";
-import type { Usage } from "../../app/gateway/parts.ts";
+import type { Usage } from "../../app/llm/parts.ts";
 import { usdToMicro } from "../../app/utils/money.ts";
 
 export const PROVIDERS = ["openai", "anthropic", "google"] as const;

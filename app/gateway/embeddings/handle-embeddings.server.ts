@@ -21,13 +21,13 @@ import {
   servedByAnyKey,
 } from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
-import type { RouteOption } from "../catalog-cache.server.ts";
+import type { RouteOption } from "../../catalog/catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";
 import { refusal } from "../hold-refusal.server.ts";
-import { EMPTY_USAGE } from "../parts.ts";
-import { openAIChat } from "../protocols/openai-protocol.ts";
-import { UpstreamError, type Embeddings } from "../providers/adapter.ts";
+import { EMPTY_USAGE } from "../../llm/parts.ts";
+import { openAIChat } from "../../protocols/openai/openai-protocol.ts";
+import { UpstreamError, type Embeddings } from "../../providers/adapter.ts";
 import { nextRequestId } from "../request-id.ts";
 import { UpstreamWatchdog } from "../upstream-watchdog.ts";
 import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./embeddings-request.ts";
@@ -36,7 +36,7 @@ import {
   renderOpenRouterEmbeddings,
   type EmbeddingsAnswer,
 } from "./render-embeddings.ts";
-import { openRouterErrorResponse } from "../render/openrouter-error.ts";
+import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-error.ts";
 
 /** OpenAI's embeddings (/v1/embeddings), or OpenRouter's (/api/v1/embeddings): what differs. */
 export interface EmbeddingsFace {
