@@ -1,67 +1,56 @@
 import { Badge } from "#app/components/ui/badge.tsx";
+import { DataTable, type Column } from "#app/components/data-table.tsx";
 import type { ModelPrices } from "#app/usage/model-prices.server.ts";
+
+type PricedModel = ModelPrices["models"][number];
 
 /** The models and their prices per 1M tokens, for the public Models page and the dashboard's. */
 export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
+  const columns: Column<PricedModel>[] = [
+    {
+      header: "Model",
+      unlabelled: true,
+      cell: (model) => (
+        <>
+          <div className="font-medium">{model.name}</div>
+          <code className="text-xs text-muted-foreground">{model.slug}</code>
+          {!model.served && !prices.noProvider && <NotServedMarker />}
+        </>
+      ),
+    },
+    { header: "Made by", cell: (model) => model.company },
+    {
+      header: "Context",
+      align: "right",
+      cell: (model) => model.contextLength.toLocaleString("en"),
+    },
+    {
+      header: "Max output",
+      align: "right",
+      cell: (model) => model.maxOutputTokens.toLocaleString("en"),
+    },
+    { header: "Input", align: "right", cell: (model) => model.input },
+    { header: "Cached input", align: "right", cell: (model) => model.cachedInput },
+    { header: "Output", align: "right", cell: (model) => model.output },
+    {
+      header: "Served by",
+      cell: (model) =>
+        model.providers.map((provider) => (
+          <Badge key={provider} variant="outline" className="mr-1">
+            {provider}
+          </Badge>
+        )),
+    },
+  ];
   return (
-    <div tabIndex={0} className="mt-6 overflow-x-auto rounded-lg border">
-      <table className="max-md:table-cards w-full text-sm" aria-label="Models">
-        <thead className="bg-muted text-left">
-          <tr>
-            {[
-              "Model",
-              "Made by",
-              "Context",
-              "Max output",
-              "Input",
-              "Cached input",
-              "Output",
-              "Served by",
-            ].map((heading) => (
-              <th key={heading} className="px-3 py-2 font-medium whitespace-nowrap">
-                {heading}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {prices.models.map((model) => (
-            <tr key={model.slug} className="border-t">
-              <td className="px-3 py-2">
-                <div className="font-medium">{model.name}</div>
-                <code className="text-xs text-muted-foreground">{model.slug}</code>
-                {!model.served && !prices.noProvider && <NotServedMarker />}
-              </td>
-              <td data-label="Made by" className="px-3 py-2">
-                {model.company}
-              </td>
-              <td data-label="Context" className="px-3 py-2 text-right">
-                {model.contextLength.toLocaleString("en")}
-              </td>
-              <td data-label="Max output" className="px-3 py-2 text-right">
-                {model.maxOutputTokens.toLocaleString("en")}
-              </td>
-              <td data-label="Input" className="px-3 py-2 text-right">
-                {model.input}
-              </td>
-              <td data-label="Cached input" className="px-3 py-2 text-right">
-                {model.cachedInput}
-              </td>
-              <td data-label="Output" className="px-3 py-2 text-right">
-                {model.output}
-              </td>
-              <td data-label="Served by" className="px-3 py-2">
-                {model.providers.map((provider) => (
-                  <Badge key={provider} variant="outline" className="mr-1">
-                    {provider}
-                  </Badge>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Models"
+      columns={columns}
+      rows={prices.models}
+      rowKey={(model) => model.slug}
+      cardsBelow="md"
+      className="mt-6"
+    />
   );
 }
 
