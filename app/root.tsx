@@ -15,6 +15,7 @@ import { takeToast } from "./utils/toast.server.ts";
 import { themeOf } from "./utils/theme.server.ts";
 import { getSignedInUser } from "./accounts/signed-in-user.server.ts";
 import { SiteHeader } from "./components/site-header.tsx";
+import type { RootData } from "./utils/root-data.ts";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
@@ -44,7 +45,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const { toast, headers } = await takeToast(request);
   const [theme, user] = await Promise.all([themeOf(request), getSignedInUser(request)]);
   // The public pages' header shows who is signed in (their dashboard, not "Sign in").
-  return data({ toast, theme, user }, { headers });
+  return data<RootData>({ toast, theme, user }, { headers });
 }
 
 export default function App({ loaderData }: Route.ComponentProps) {

@@ -1,4 +1,4 @@
-import { readModelNames } from "../admin/model-aliases.server.ts";
+import { readModelNames } from "../catalog/model-names.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { modelList } from "./key-rule-fields.ts";
 

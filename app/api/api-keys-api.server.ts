@@ -18,7 +18,7 @@ import { GatewayError } from "../http/gateway-error.ts";
 import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 import { KeyRulesLoosenedError } from "../accounts/key-rule-loosening.ts";
-import { allowlistSlugs } from "../admin/model-aliases.server.ts";
+import { allowlistSlugs } from "../catalog/model-names.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
 
 /** A key's rules, as the JSON API takes them; null clears a rule. */

@@ -1,5 +1,5 @@
-import { Form, useLocation, useRouteLoaderData } from "react-router";
-import type { loader as rootLoader } from "#app/root.tsx";
+import { Form, useLocation } from "react-router";
+import { useRootData } from "#app/utils/root-data.ts";
 import { nextTheme } from "#app/utils/theme.ts";
 import { Button } from "./ui/button.tsx";
 
@@ -7,7 +7,7 @@ const LABELS = { system: "System theme", dark: "Dark theme", light: "Light theme
 
 /** Cycles the colour theme (system → dark → light); a plain form, so it works without JavaScript. */
 export function ThemeToggle({ className }: { className?: string }) {
-  const theme = useRouteLoaderData<typeof rootLoader>("root")?.theme ?? "system";
+  const theme = useRootData()?.theme ?? "system";
   const { pathname, search } = useLocation();
   const next = nextTheme(theme);
   return (
