@@ -4,7 +4,7 @@ import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import { readModelNames } from "../catalog/model-names.server.ts";
 import { ALIAS_NAME, closestNames, openRouterId } from "../llm/model-names.ts";
-import type { Admin } from "./providers.server.ts";
+import type { Admin } from "./admin-change.server.ts";
 
 // Admins' aliases: one name for a model (`default`, `fast`), accepted wherever
 // a model is named and listed beside the models (ADR 038). A change reaches

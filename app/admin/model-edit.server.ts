@@ -5,7 +5,7 @@ import { GatewayError } from "../http/gateway-error.ts";
 import { usdToMicro } from "../utils/money.ts";
 import type { ModelEditSchema } from "./model-fields.ts";
 import { updateModel } from "./models.server.ts";
-import type { Admin } from "./providers.server.ts";
+import type { Admin } from "./admin-change.server.ts";
 
 // The admin's model form on the server: a model with its provider routes, and
 // saving limits and prices together. The catalog trigger makes every instance

@@ -2,9 +2,13 @@ import { z } from "zod";
 import { audit } from "../accounts/audit-log.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import type { Admin } from "./providers.server.ts";
+import { recordAdminChange, type Admin } from "./admin-change.server.ts";
+import { slugSchema, usdSchema } from "./provider-schemas.ts";
+import { usdToMicro } from "../utils/money.ts";
 
-// A model's own settings, apart from its mappings' prices: its name and limits
+// A catalog model as admins make it (with the providers that serve it and
+// their prices) and change it later: the admin JSON API and the model page call
+// these. A model's own settings, apart from its mappings' prices: its name and limits
 // (an imported model starts at 128k context and 8k output until edited). The
 // catalog trigger makes every instance reload the model at once.
 
@@ -56,11 +60,97 @@ export async function updateModel(prisma: Prisma, slug: string, change: ModelCha
     data: change,
     select: { slug: true, name: true, contextLength: true, maxOutputTokens: true },
   });
-  await audit(prisma, admin.request, {
-    action: "model_changed",
-    actorId: admin.id,
-    subject: slug,
-    details: Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
-  });
+  await recordAdminChange(prisma, admin, "model_changed", slug, change);
   return updated;
+}
+
+/** POST /api/admin/models: a catalog model and the providers that serve it, with prices. */
+export const CreateModelSchema = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+  contextLength: z.number().int().min(1).max(100_000_000),
+  maxOutputTokens: z.number().int().min(1).max(10_000_000),
+  mappings: z
+    .array(
+      z.object({
+        provider: slugSchema,
+        upstreamModel: z.string().trim().min(1).max(200),
+        /** US dollars per 1M tokens. */
+        prices: z.object({
+          input: usdSchema,
+          cachedInput: usdSchema.optional(),
+          cacheWrite: usdSchema.optional(),
+          output: usdSchema,
+        }),
+        priority: z.number().int().min(0).max(1000).optional(),
+      }),
+    )
+    .min(1, "must list at least one provider")
+    .max(20),
+});
+
+/** A catalog model and the providers that serve it; 409 for a taken slug, 400 for an unknown provider. */
+export async function createModel(
+  prisma: Prisma,
+  input: z.infer<typeof CreateModelSchema>,
+  admin: Admin,
+) {
+  if ((await prisma.model.count({ where: { slug: input.slug } })) > 0)
+    throw new GatewayError(409, `A model '${input.slug}' exists already`, {
+      type: "invalid_request_error",
+      code: "model_exists",
+      param: "slug",
+    });
+  const providers = await prisma.provider.findMany({
+    where: { slug: { in: input.mappings.map((mapping) => mapping.provider) } },
+    select: { id: true, slug: true },
+  });
+  const providerId = new Map(providers.map((provider) => [provider.slug, provider.id]));
+  input.mappings.forEach((mapping, i) => {
+    if (!providerId.has(mapping.provider))
+      throw new GatewayError(400, `mappings[${i}].provider: no provider '${mapping.provider}'`, {
+        type: "invalid_request_error",
+        param: `mappings[${i}].provider`,
+      });
+  });
+  // A model belongs to a company; the first provider stands for it when none is known.
+  const ownerSlug = input.mappings[0]!.provider;
+  const model = await prisma.$transaction(async (tx) => {
+    const company = await tx.company.upsert({
+      where: { slug: ownerSlug },
+      create: { slug: ownerSlug, name: ownerSlug },
+      update: {},
+    });
+    return tx.model.create({
+      data: {
+        slug: input.slug,
+        name: input.name ?? input.slug,
+        companyId: company.id,
+        contextLength: input.contextLength,
+        maxOutputTokens: input.maxOutputTokens,
+        mappings: {
+          create: input.mappings.map((mapping) => ({
+            providerId: providerId.get(mapping.provider)!,
+            upstreamModel: mapping.upstreamModel,
+            inputPrice: usdToMicro(mapping.prices.input),
+            cachedInputPrice: usdToMicro(mapping.prices.cachedInput ?? mapping.prices.input),
+            cacheWritePrice:
+              mapping.prices.cacheWrite === undefined
+                ? null
+                : usdToMicro(mapping.prices.cacheWrite),
+            outputPrice: usdToMicro(mapping.prices.output),
+            priority: mapping.priority ?? 0,
+          })),
+        },
+      },
+      select: { id: true, slug: true, name: true },
+    });
+  });
+  await audit(prisma, admin.request, {
+    action: "model_created",
+    actorId: admin.id,
+    subject: model.slug,
+    details: { providers: input.mappings.map((mapping) => mapping.provider).join(",") },
+  });
+  return model;
 }

@@ -4,7 +4,7 @@ import { PROVIDER_KINDS } from "../providers/provider-kinds.ts";
 // The Providers page's forms (add a provider, add a key, edit, import models):
 // one schema each for conform in the browser and the action on the server
 // (ADR 046, ADR 050). The admin JSON API keeps its own schemas and messages
-// (providers.server.ts); the rules are the same.
+// (provider-schemas.ts); the rules are the same.
 
 export const PROVIDER_SLUG = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 /** US dollars per 1M tokens, at most 8 decimals (one µcr). */

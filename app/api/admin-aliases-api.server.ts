@@ -5,23 +5,20 @@ import {
   setAlias,
   SetAliasSchema,
 } from "../admin/model-aliases.server.ts";
-import { requireApiAdminId } from "./admin-providers-api.server.ts";
-import { jsonApi, readBody } from "./api-helpers.server.ts";
+import { adminApi } from "./admin-api.server.ts";
+import { readBody } from "./api-helpers.server.ts";
 
 // The admin JSON API for model aliases (/api/admin/aliases), as the Admin page's.
 
 /** GET /api/admin/aliases */
 export const listAliasesApi = (accounts: Accounts, request: Request) =>
-  jsonApi(async () => {
-    await requireApiAdminId(accounts, request);
-    return Response.json({ aliases: await listAliases(accounts.prisma) });
-  });
+  adminApi(accounts, request, async () =>
+    Response.json({ aliases: await listAliases(accounts.prisma) }),
+  );
 
 /** PUT /api/admin/aliases/:name {model} (made or pointed elsewhere), DELETE /api/admin/aliases/:name */
 export const changeAliasApi = (accounts: Accounts, request: Request, name: string) =>
-  jsonApi(async () => {
-    const adminId = await requireApiAdminId(accounts, request);
-    const admin = { id: adminId, request };
+  adminApi(accounts, request, async (admin) => {
     if (request.method === "DELETE") {
       await deleteAlias(accounts.prisma, name, admin);
       return new Response(null, { status: 204 });

@@ -7,7 +7,7 @@ import {
   saveOwnProviderKey,
   setOwnKeyFallback,
 } from "../accounts/own-provider-keys.server.ts";
-import { upstreamKeySchema } from "../admin/providers.server.ts";
+import { upstreamKeySchema } from "../admin/provider-schemas.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { jsonApi, readBody, requireApiScope } from "./api-helpers.server.ts";

@@ -17,17 +17,12 @@ import {
   EditProviderFormSchema,
   ImportModelsFormSchema,
 } from "#app/admin/provider-fields.ts";
-import {
-  addProviderKey,
-  createProvider,
-  HEALTH_WINDOW_MINUTES,
-  importProviderModels,
-  listProviders,
-  providerHealth,
-  setProviderKeyEnabled,
-  testProvider,
-  updateProvider,
-} from "#app/admin/providers.server.ts";
+import type { Admin } from "#app/admin/admin-change.server.ts";
+import { importProviderModels } from "#app/admin/import-models.server.ts";
+import { testProvider } from "#app/admin/provider-check.server.ts";
+import { HEALTH_WINDOW_MINUTES, providerHealth } from "#app/admin/provider-health.server.ts";
+import { addProviderKey, setProviderKeyEnabled } from "#app/admin/provider-keys.server.ts";
+import { createProvider, listProviders, updateProvider } from "#app/admin/providers.server.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Label } from "#app/components/ui/label.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
@@ -174,7 +169,6 @@ export async function action({ request }: Route.ActionArgs) {
   }
 }
 
-type Admin = { id: string; request: Request };
 /** What this file needs of conform's submission, refused or not. */
 type Submission = {
   error?: Record<string, string[] | null> | null;
