@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, Link } from "react-router";
 import { ForgotPasswordSchema } from "#app/accounts/account-rules.ts";
@@ -6,7 +6,8 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { mailDelivery } from "#app/accounts/mailer.server.ts";
 import { RESET_LINK_MINUTES, requestPasswordReset } from "#app/accounts/password-reset.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
-import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { EmailField } from "#app/components/credentials-form.tsx";
+import { FormErrors } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
 import { requireSameOrigin } from "#app/http/same-origin.server.ts";
@@ -75,14 +76,7 @@ export default function ForgotPassword({ loaderData, actionData }: Route.Compone
       ) : (
         <Form method="post" className="grid gap-4" {...getFormProps(form)}>
           <FormErrors errors={form.errors} />
-          <FormField
-            label="Email"
-            errors={fields.email.errors}
-            inputProps={{
-              ...getInputProps(fields.email, { type: "email" }),
-              autoComplete: "email",
-            }}
-          />
+          <EmailField field={fields.email} />
           <Button type="submit">Send reset link</Button>
         </Form>
       )}

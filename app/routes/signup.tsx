@@ -1,10 +1,8 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { data, Form, Link, useSearchParams } from "react-router";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
-import { safeRedirect, sameSitePath } from "#app/utils/safe-redirect.ts";
-import { withRedirect } from "#app/utils/with-redirect.ts";
+import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
 import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams-join.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
@@ -12,8 +10,7 @@ import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
 import { claimSignUp } from "#app/accounts/sign-up-throttle.server.ts";
 import { clientFacts } from "#app/http/client-stamp.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
-import { FormErrors, FormField } from "#app/components/form-field.tsx";
-import { Button } from "#app/components/ui/button.tsx";
+import { CredentialsForm, OtherAuthForm } from "#app/components/credentials-form.tsx";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/signup";
 import { readForm } from "#app/http/read-form.server.ts";
@@ -79,56 +76,19 @@ export async function action({ request }: Route.ActionArgs) {
 export const meta: Route.MetaFunction = () => [{ title: "Create an account · LLM Gateway" }];
 
 export default function SignUp({ actionData }: Route.ComponentProps) {
-  const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    id: "signup",
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(SignUpSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
-    // An error stays until its value changes: on blur it would vanish, the button would move
-    // up under the pointer between press and release, and the click would miss (issue #23).
-    shouldRevalidate: "onInput",
-  });
   return (
     <AuthCard
       title="Create an account"
-      description={
-        <>
-          Already have one?{" "}
-          <Link
-            to={withRedirect("/login", searchParams.get("redirectTo"))}
-            className="font-medium text-foreground underline underline-offset-4"
-          >
-            Sign in
-          </Link>
-        </>
-      }
+      description={<OtherAuthForm text="Already have one?" to="/login" label="Sign in" />}
     >
-      <Form method="post" className="grid gap-4" {...getFormProps(form)}>
-        <FormErrors errors={form.errors} />
-        <input
-          type="hidden"
-          name="redirectTo"
-          value={sameSitePath(searchParams.get("redirectTo")) ?? ""}
-        />
-        <FormField
-          label="Email"
-          errors={fields.email.errors}
-          inputProps={{
-            ...getInputProps(fields.email, { type: "email" }),
-            autoComplete: "email",
-          }}
-        />
-        <FormField
-          label={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-          errors={fields.password.errors}
-          inputProps={{
-            ...getInputProps(fields.password, { type: "password" }),
-            autoComplete: "new-password",
-          }}
-        />
-        <Button type="submit">Create account</Button>
-      </Form>
+      <CredentialsForm
+        id="signup"
+        schema={SignUpSchema}
+        lastResult={actionData?.result}
+        passwordLabel={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+        passwordAutoComplete="new-password"
+        submitLabel="Create account"
+      />
     </AuthCard>
   );
 }
