@@ -3,7 +3,7 @@ import { Form } from "react-router";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { AddKeyFormSchema } from "#app/admin/provider-fields.ts";
-import { useProviderForm } from "./use-provider-form.ts";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** One more upstream key for a provider; the form empties once it is added. */
 export function AddKeyForm({
@@ -13,7 +13,7 @@ export function AddKeyForm({
   slug: string;
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const [form, fields] = useProviderForm(`add-key-${slug}`, AddKeyFormSchema, lastResult);
+  const [form, fields] = useAdminForm(`add-key-${slug}`, AddKeyFormSchema, lastResult);
   return (
     <Form
       method="post"

@@ -9,7 +9,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Label } from "#app/components/ui/label.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { CreateProviderFormSchema } from "#app/admin/provider-fields.ts";
-import { useProviderForm } from "./use-provider-form.ts";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** A new provider and, if given, its first key; the form empties once it is added. */
 export function AddProviderForm({
@@ -19,7 +19,7 @@ export function AddProviderForm({
   kinds: readonly string[];
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const [form, fields] = useProviderForm("add-provider", CreateProviderFormSchema, lastResult, {
+  const [form, fields] = useAdminForm("add-provider", CreateProviderFormSchema, lastResult, {
     kind: "openai-compatible",
     streamUsage: "on",
   });

@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, useNavigation } from "react-router";
+import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
+import { Form } from "react-router";
 import { AliasSchema } from "#app/admin/admin-page-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** One more name for a model; the model field suggests the catalog's slugs. */
 export function AliasForm({
@@ -13,14 +13,7 @@ export function AliasForm({
   models: string[];
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    id: "alias-form",
-    lastResult: navigation.state === "idle" ? lastResult : undefined,
-    constraint: getZodConstraint(AliasSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: AliasSchema }),
-    shouldRevalidate: "onInput",
-  });
+  const [form, fields] = useAdminForm("alias-form", AliasSchema, lastResult);
   return (
     <Form
       method="post"

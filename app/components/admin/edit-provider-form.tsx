@@ -4,7 +4,7 @@ import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { EditProviderFormSchema } from "#app/admin/provider-fields.ts";
 import type { ProviderRow } from "#app/admin/providers-page.server.ts";
-import { useProviderForm } from "./use-provider-form.ts";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** Name, base URL, usage in streams and timeouts, behind a disclosure; opened while it has errors. */
 export function EditProviderForm({
@@ -14,19 +14,14 @@ export function EditProviderForm({
   provider: ProviderRow;
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const [form, fields] = useProviderForm(
-    `edit-${provider.slug}`,
-    EditProviderFormSchema,
-    lastResult,
-    {
-      name: provider.name,
-      baseUrl: provider.baseUrl ?? "",
-      streamUsage: provider.streamUsage ? "on" : undefined,
-      firstByteTimeoutSeconds: provider.timeouts.firstByteSeconds?.toString() ?? "",
-      chunkTimeoutSeconds: provider.timeouts.chunkSeconds?.toString() ?? "",
-      answerTimeoutSeconds: provider.timeouts.answerSeconds?.toString() ?? "",
-    },
-  );
+  const [form, fields] = useAdminForm(`edit-${provider.slug}`, EditProviderFormSchema, lastResult, {
+    name: provider.name,
+    baseUrl: provider.baseUrl ?? "",
+    streamUsage: provider.streamUsage ? "on" : undefined,
+    firstByteTimeoutSeconds: provider.timeouts.firstByteSeconds?.toString() ?? "",
+    chunkTimeoutSeconds: provider.timeouts.chunkSeconds?.toString() ?? "",
+    answerTimeoutSeconds: provider.timeouts.answerSeconds?.toString() ?? "",
+  });
   const timeout = (field: typeof fields.chunkTimeoutSeconds, label: string, fallback: number) => (
     <FormField
       label={label}

@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { Form, useNavigation } from "react-router";
+import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
+import { Form } from "react-router";
 import { GrantSchema } from "#app/admin/admin-page-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** Credits for a user by email, with the reason the audit log shows. */
 export function GrantForm({
@@ -13,15 +13,8 @@ export function GrantForm({
   token: string;
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    // Not "grant": its credits field would share its id with the section's heading.
-    id: "grant-form",
-    lastResult: navigation.state === "idle" ? lastResult : undefined,
-    constraint: getZodConstraint(GrantSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: GrantSchema }),
-    shouldRevalidate: "onInput",
-  });
+  // Not "grant": its credits field would share its id with the section's heading.
+  const [form, fields] = useAdminForm("grant-form", GrantSchema, lastResult);
   return (
     <Form
       method="post"

@@ -3,7 +3,7 @@ import { Form } from "react-router";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { ImportModelsFormSchema } from "#app/admin/provider-fields.ts";
-import { useProviderForm } from "./use-provider-form.ts";
+import { useAdminForm } from "./use-admin-form.ts";
 
 /** The models an OpenAI-style provider lists, imported switched off at the prices given. */
 export function ImportForm({
@@ -13,7 +13,7 @@ export function ImportForm({
   slug: string;
   lastResult?: SubmissionResult<string[]>;
 }) {
-  const [form, fields] = useProviderForm(`import-${slug}`, ImportModelsFormSchema, lastResult);
+  const [form, fields] = useAdminForm(`import-${slug}`, ImportModelsFormSchema, lastResult);
   return (
     <Form
       method="post"

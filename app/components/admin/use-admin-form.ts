@@ -3,8 +3,8 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { useNavigation } from "react-router";
 import type { z } from "zod";
 
-/** One of the page's forms, wired to its schema on both sides; an error stays until its value changes. */
-export function useProviderForm<
+/** One of the admin pages' forms, wired to its schema on both sides; an error stays until its value changes. */
+export function useAdminForm<
   Schema extends z.ZodType<Record<string, unknown>, Record<string, unknown>>,
 >(
   id: string,
