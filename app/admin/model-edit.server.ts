@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { audit } from "../accounts/audit-log.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { usdToMicro } from "../utils/money.ts";
+import { microToUsd, usdToMicro } from "../utils/money.ts";
 import type { ModelEditSchema } from "./model-fields.ts";
 import { updateModel } from "./models.server.ts";
 import type { Admin } from "./admin-change.server.ts";
@@ -41,6 +41,31 @@ export async function modelForEditing(prisma: Prisma, slug: string) {
     });
   return model;
 }
+
+/** The model page's data: the model's limits, and each route with its prices in US dollars. */
+export async function modelEditPage(prisma: Prisma, slug: string) {
+  const model = await modelForEditing(prisma, slug);
+  return {
+    model: {
+      slug: model.slug,
+      name: model.name,
+      contextLength: model.contextLength,
+      maxOutputTokens: model.maxOutputTokens,
+    },
+    routes: model.mappings.map((mapping) => ({
+      id: mapping.id,
+      provider: mapping.provider.slug,
+      providerEnabled: mapping.provider.enabled,
+      upstreamModel: mapping.upstreamModel,
+      enabled: mapping.enabled,
+      inputPrice: microToUsd(mapping.inputPrice),
+      cachedInputPrice: microToUsd(mapping.cachedInputPrice),
+      outputPrice: microToUsd(mapping.outputPrice),
+    })),
+  };
+}
+
+export type ModelEditPage = Awaited<ReturnType<typeof modelEditPage>>;
 
 /**
  * Saves what the form changed: the limits (audited as model_changed) and each
