@@ -1,0 +1,80 @@
+import { data } from "react-router";
+import { z } from "zod";
+import { can } from "../accounts/account-scope.server.ts";
+import { getAccounts } from "../accounts/accounts.server.ts";
+import type { requirePageScope } from "../accounts/require-user.server.ts";
+import { costOfTokens, formatMoney, formatPrice } from "../utils/money.ts";
+
+// One request of the usage log: its tokens by kind, the prices it was charged
+// at (a snapshot taken when it settled) and the arithmetic from one to the
+// other, its timing, and its prompt and answer when content logging kept them.
+
+type PageScope = Awaited<ReturnType<typeof requirePageScope>>;
+
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** The request `rawId` names, if it is the account's (`scope`); the page's 404 otherwise. */
+export async function requestDetail(scope: PageScope, rawId: string | undefined) {
+  // Ids are PostgreSQL bigints: a larger number names no request (and would fail the query).
+  const id = z.coerce.bigint().positive().max(BIGINT_MAX).safeParse(rawId);
+  // Another account's request is as absent as one that never was.
+  const row = id.success
+    ? await getAccounts().prisma.conversation.findFirst({
+        where: { id: id.data, userId: scope.accountId },
+        include: { apiKey: { select: { name: true, prefix: true, createdById: true } } },
+      })
+    : null;
+  if (!row) throw data("No such request in your usage", { status: 404 });
+  const lines = [
+    ["Input", row.inputTokens, row.inputPrice],
+    ["Cached input", row.cachedInputTokens, row.cachedInputPrice],
+    ["Cache writes", row.cacheWriteTokens, row.cacheWritePrice ?? row.inputPrice],
+    ["Output", row.outputTokens, row.outputPrice],
+  ] as const;
+  const arithmetic = lines.map(([kind, tokens, price]) => ({
+    kind,
+    tokens,
+    // US dollars per 1M tokens, as the snapshot holds them.
+    price: formatPrice(price),
+    cost: costOfTokens(tokens, price),
+  }));
+  const computed = arithmetic.reduce((sum, line) => sum + line.cost, 0n);
+  return {
+    requestId: row.requestId,
+    at: row.createdAt.toISOString(),
+    model: row.modelSlug,
+    provider: row.providerSlug,
+    upstreamModel: row.upstreamModel,
+    endpoint: row.endpoint,
+    key: `${row.apiKey.name} (${row.apiKey.prefix}…)`,
+    stream: row.stream,
+    byok: row.byok,
+    status: row.status.toLowerCase(),
+    finishReason: row.finishReason,
+    errorCode: row.errorCode,
+    usageSource: row.usageSource,
+    reasoningTokens: row.reasoningTokens,
+    // Provider calls that failed before the one that served, in order (retries and fallbacks).
+    fallbacks: Array.isArray(row.fallbacks)
+      ? (row.fallbacks as { provider: string; code: string }[])
+      : [],
+    latencyMs: row.latencyMs,
+    ttftMs: row.timeToFirstTokenMs,
+    arithmetic: arithmetic.map((line) => ({
+      ...line,
+      cost: formatMoney(line.cost, { precision: "request" }),
+    })),
+    computed: formatMoney(computed, { precision: "request" }),
+    charged: formatMoney(row.cost, { precision: "request" }),
+    // Charged less than its tokens cost: the provider reported more than the request held.
+    capped: row.cost < computed,
+    // In a team, prompts are for the key's maker and those who manage every key.
+    content:
+      (row.prompt === null && row.response === null) ||
+      !(can(scope, "allKeys") || row.apiKey.createdById === scope.userId)
+        ? null
+        : { prompt: JSON.stringify(row.prompt, null, 2), response: row.response ?? "" },
+  };
+}
+
+export type RequestDetail = Awaited<ReturnType<typeof requestDetail>>;
