@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
 import { createAccounts, type Accounts } from "../../app/accounts/accounts.server.ts";
-import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../../app/accounts/onramp.server.ts";
+import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../../app/config/account-limits.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import {
   createKeyApi,
@@ -19,7 +19,7 @@ import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts
 import { createLogger } from "../../app/observability/logger.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 import { stampClient } from "../../app/http/client-stamp.server.ts";
-import type { TrustProxy } from "../../app/http/trust-proxy.ts";
+import type { TrustProxy } from "../../app/config/trust-proxy-setting.ts";
 
 /** The JSON API's handlers on a real HTTP server, routed as app/routes.ts routes them. */
 export async function startApiHarness(
