@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["utils", "generated"],
   ["security"],
   ["config"],
-  ["observability", "metrics"],
+  ["observability"],
   ["http"],
   ["db"],
   ["llm"],
