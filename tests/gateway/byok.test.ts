@@ -12,7 +12,7 @@ import { SecretBox } from "../../app/security/secret-box.server.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { setupTestPrisma } from "../support/setup-gateway.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
 const GATEWAY_KEY = "sk-gateway-own-provider-key";
 const USER_KEY = "sk-user-brought-this-key-1";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { eraseContent } from "../../app/usage/content-retention.server.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { setupTestPrisma } from "../support/setup-gateway.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
 // Content the database cannot hold as sent never cost a charge: every account adds up.
 const { db, prisma } = setupTestPrisma({ checkLedger: true });

@@ -8,7 +8,7 @@ import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { setupTestPrisma } from "../support/setup-gateway.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
 const KEY_A = "sk-upstream-aaaaaaaaaaaaaaaa";
 const KEY_B = "sk-upstream-bbbbbbbbbbbbbbbb";

@@ -18,7 +18,7 @@ import { startApiHarness } from "../support/api-harness.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { ledgerTotals } from "../support/ledger-totals.ts";
-import { setupTestPrisma } from "../support/setup-gateway.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
 const COOLDOWN_MS = 60_000;
 const { db, prisma } = setupTestPrisma({ checkLedger: true });

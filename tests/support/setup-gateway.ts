@@ -9,30 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase, type TestDatabase } from "./database.ts";
+import type { Prisma } from "../../app/db/prisma.server.ts";
 import { startGatewayHarness, type GatewayHarness } from "./gateway-harness.ts";
 import { startGateway, stopCleanly, type GatewayProcess } from "./gateway-process.ts";
-import { expectLedgerClean } from "./ledger-totals.ts";
-
-interface TestPrismaOptions {
-  /** After the tests, every account must still agree with its history (the ledger check). */
-  checkLedger?: boolean;
-}
-
-/** The file's database and a Prisma client on it, disconnected after the tests. */
-export function setupTestPrisma(options: TestPrismaOptions = {}): {
-  db: TestDatabase;
-  prisma: Prisma;
-} {
-  const db = setupTestDatabase();
-  const prisma = createPrismaClient(db.url);
-  afterAll(async () => {
-    if (options.checkLedger) await expectLedgerClean(prisma);
-    await prisma.$disconnect();
-  });
-  return { db, prisma };
-}
+import { setupTestPrisma, type TestPrismaOptions } from "./test-prisma.ts";
 
 /** The gateway's handlers in this process (tests/support/gateway-harness.ts), on the file's database. */
 export function setupGatewayHarness(
