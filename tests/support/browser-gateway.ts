@@ -19,7 +19,7 @@ export const shot = (page: Page, name: string) =>
 
 export function setupBrowserGateway(
   options: {
-    prepare?: (prisma: Prisma) => Promise<void>;
+    prepare?: (prisma: Prisma) => Promise<unknown>;
     /** More environment for the gateway process, read when it starts (SMTP_URL of a test's mail server). */
     env?: () => Record<string, string>;
   } = {},
