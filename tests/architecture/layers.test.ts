@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["utils", "generated"],
   ["security"],
   ["config"],
-  ["observability", "metrics"],
+  ["observability"],
   ["http"],
   ["db"],
   ["llm"],
@@ -40,9 +40,6 @@ const LAYERS: readonly (readonly string[])[] = [
  */
 const KNOWN_UPWARD: readonly string[] = [
   "catalog/catalog-cache.server.ts -> billing/prices.ts",
-  "config/env.server.ts -> accounts/onramp.server.ts",
-  "config/env.server.ts -> accounts/sign-up-throttle.server.ts",
-  "config/env.server.ts -> http/trust-proxy.ts",
   "db/change-listener.server.ts -> billing/ledger-statements.server.ts",
   "protocols/anthropic/anthropic-format.ts -> billing/input-estimate.ts",
 ];
