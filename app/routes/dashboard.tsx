@@ -1,4 +1,4 @@
-import { Form, NavLink, Outlet, useLocation } from "react-router";
+import { Form, Outlet } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { listTeamsOf } from "#app/accounts/teams.server.ts";
@@ -8,8 +8,8 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
 import { SettingsLink } from "#app/components/settings-link.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
+import { DashboardMenu, NavItem } from "#app/components/dashboard-nav.tsx";
 import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
-import { cn } from "#app/utils/cn.ts";
 import { formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
 
@@ -68,7 +68,6 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
     ...NAV.filter((item) => !item.needs || loaderData.may[item.needs]),
     ...(loaderData.role === "ADMIN" ? ADMIN_NAV : []),
   ];
-  const { pathname } = useLocation();
   return (
     <div className="min-h-screen">
       <header className="border-b">
@@ -105,29 +104,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
                 Sign out
               </Button>
             </Form>
-            {/* Narrow screens: a menu that opens without JavaScript; a new page closes it. */}
-            <details key={pathname} className="relative xl:hidden">
-              <summary className="cursor-pointer list-none rounded-md border px-3 py-1.5 font-medium select-none [&::-webkit-details-marker]:hidden">
-                Menu
-              </summary>
-              <div className="absolute right-0 z-10 mt-2 grid w-64 gap-1 rounded-md border bg-background p-2 shadow-md">
-                <nav aria-label="Dashboard menu" className="grid gap-1">
-                  {items.map((item) => (
-                    <NavItem key={item.to} {...item} />
-                  ))}
-                </nav>
-                <ThemeToggle />
-                <p className="truncate px-3 pt-2 text-xs text-muted-foreground">
-                  {loaderData.email}
-                </p>
-                <NavItem to="/dashboard/settings" label="Settings" />
-                <Form method="post" action="/logout">
-                  <Button type="submit" variant="ghost" size="sm" className="w-full justify-start">
-                    Sign out
-                  </Button>
-                </Form>
-              </div>
-            </details>
+            <DashboardMenu items={items} email={loaderData.email} />
           </div>
         </div>
       </header>
@@ -138,22 +115,5 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
         <Outlet />
       </main>
     </div>
-  );
-}
-
-function NavItem({ to, label, end }: { to: string; label: string; end?: boolean }) {
-  return (
-    <NavLink
-      to={to}
-      end={end}
-      className={({ isActive }) =>
-        cn(
-          "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
-          isActive ? "bg-accent" : "text-muted-foreground",
-        )
-      }
-    >
-      {label}
-    </NavLink>
   );
 }
