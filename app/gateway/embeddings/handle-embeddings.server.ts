@@ -1,7 +1,6 @@
-import { countTextTokens } from "../../billing/estimate-usage.server.ts";
-import { REFUSED_USAGE, usageProblems } from "../../billing/reported-usage.ts";
+import { settleEmbeddings } from "../../billing/embeddings-charge.server.ts";
 import { memberOf } from "../../billing/reservations.ts";
-import { settleOrRetry } from "../../billing/settle-or-retry.server.ts";
+import { recordSettledEmbeddings } from "../../observability/request-telemetry.server.ts";
 import { isDatabaseUnavailable } from "../../db/database-unavailable.server.ts";
 import {
   DATABASE_UNAVAILABLE,
@@ -22,15 +21,14 @@ import {
 } from "../route-choice.server.ts";
 import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../../catalog/catalog-cache.server.ts";
-import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
+import { errorCodeOf, toGatewayError } from "../upstream-failure.ts";
 import type { Gateway } from "../gateway.server.ts";
 import { refusal } from "../hold-refusal.server.ts";
-import { EMPTY_USAGE } from "../../llm/parts.ts";
 import { openAIChat } from "../../protocols/openai/openai-protocol.ts";
 import { UpstreamError, type Embeddings } from "../../providers/adapter.ts";
 import { nextRequestId } from "../request-id.ts";
 import { UpstreamWatchdog } from "../upstream-watchdog.ts";
-import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./embeddings-request.ts";
+import { parseEmbeddingsRequest } from "./embeddings-request.ts";
 import {
   renderEmbeddings,
   renderOpenRouterEmbeddings,
@@ -150,18 +148,34 @@ export async function handleEmbeddings(
         if (!(error instanceof UpstreamError) || !error.retryable || request.signal.aborted) break;
       }
     }
-    const settled = await settle(gateway, {
-      requestId,
-      started,
-      key,
-      model: model.slug,
-      endpoint,
+    const settled = await settleEmbeddings(
+      gateway.ledger,
+      gateway.log,
+      {
+        requestId,
+        key,
+        model: model.slug,
+        endpoint,
+        stream: false,
+        started,
+        heldAmount: hold.amount,
+        inputs: input.inputs,
+        inputBound: bound,
+      },
       route,
-      input,
-      inputBound: bound,
       answer,
-      heldAmount: hold.amount,
-      failure,
+      errorCodeOf(failure),
+    );
+    recordSettledEmbeddings(gateway.log, gateway.metrics, {
+      requestId,
+      keyPrefix: key.prefix,
+      model: model.slug,
+      provider: route.providerSlug,
+      status: settled.status,
+      error: answer ? undefined : errorCodeOf(failure),
+      inputTokens: settled.inputTokens,
+      cost: settled.cost,
+      latencyMs: settled.latencyMs,
     });
     gateway.limits.spendTokens(key, settled.inputTokens);
     if (!answer) throw toGatewayError(failure);
@@ -186,99 +200,4 @@ export async function handleEmbeddings(
     gateway.log.error({ err: error, requestId }, "embeddings request failed");
     return face.error(INTERNAL_ERROR, headers);
   }
-}
-
-/** The provider's input count if it can be believed (usageProblems), else undefined: we count. */
-function believedInputTokens(
-  gateway: Gateway,
-  run: { requestId: string; route: RouteOption; inputBound: number },
-  reported: number | undefined,
-) {
-  if (reported === undefined) return undefined;
-  const usage = { ...EMPTY_USAGE, inputTokens: reported };
-  const problems = usageProblems(usage, { inputTokens: run.inputBound, outputTokens: 0 });
-  if (problems.length === 0) return reported;
-  gateway.log.warn(
-    { requestId: run.requestId, provider: run.route.providerSlug, problems },
-    REFUSED_USAGE,
-  );
-  return undefined;
-}
-
-/** Books the request once: its input tokens (the provider's count, else ours), at most the hold. */
-async function settle(
-  gateway: Gateway,
-  run: {
-    requestId: string;
-    started: number;
-    key: { id: string; userId: string; prefix: string };
-    model: string;
-    /** The path it came to (/v1/embeddings, /api/v1/embeddings). */
-    endpoint: string;
-    route: RouteOption;
-    input: EmbeddingsRequest;
-    /** The most input tokens the request can hold (its hold was sized by it). */
-    inputBound: number;
-    answer: Embeddings | undefined;
-    heldAmount: bigint;
-    failure: unknown;
-  },
-) {
-  const { answer, route } = run;
-  const reported = believedInputTokens(gateway, run, answer?.inputTokens);
-  const inputTokens = !answer ? 0 : (reported ?? (await countTextTokens(run.input.inputs)));
-  const fullCost = costOfTokens(inputTokens, route.prices.input);
-  const capped = fullCost > run.heldAmount;
-  const cost = capped ? run.heldAmount : fullCost;
-  const latencyMs = Math.round(performance.now() - run.started);
-  const status = answer ? "SUCCESS" : "ERROR";
-  const errorCode = errorCodeOf(run.failure);
-  await settleOrRetry(gateway.ledger, gateway.log, {
-    requestId: run.requestId,
-    userId: run.key.userId,
-    apiKeyId: run.key.id,
-    mappingId: route.mappingId,
-    modelSlug: run.model,
-    providerSlug: route.providerSlug,
-    upstreamModel: route.upstreamModel,
-    endpoint: run.endpoint,
-    stream: false,
-    status,
-    finishReason: null,
-    errorCode: answer ? null : errorCode,
-    usage: { ...EMPTY_USAGE, inputTokens },
-    usageSource: capped ? "CAPPED" : reported === undefined ? "ESTIMATED" : "REPORTED",
-    cost,
-    prices: route.prices,
-    byok: route.ownKey !== undefined,
-    latencyMs,
-    timeToFirstTokenMs: null,
-  });
-  gateway.metrics.settled({
-    model: run.model,
-    provider: route.providerSlug,
-    status,
-    seconds: latencyMs / 1000,
-    firstTokenSeconds: null,
-    inputTokens,
-    cachedInputTokens: 0,
-    outputTokens: 0,
-    credits: Number(cost) / 1e6,
-  });
-  if (gateway.log.isLevelEnabled("info"))
-    gateway.log.info(
-      {
-        requestId: run.requestId,
-        key: run.key.prefix,
-        model: run.model,
-        provider: route.providerSlug,
-        status,
-        error: answer ? undefined : errorCode,
-        inputTokens,
-        cost: cost.toString(),
-        latencyMs,
-      },
-      "embeddings",
-    );
-  return { inputTokens, cost };
 }
