@@ -1,15 +1,7 @@
 import { settleEmbeddings } from "../../billing/embeddings-charge.server.ts";
-import { memberOf } from "../../billing/reservations.ts";
 import { recordSettledEmbeddings } from "../../observability/request-telemetry.server.ts";
-import { isDatabaseUnavailable } from "../../db/database-unavailable.server.ts";
-import {
-  DATABASE_UNAVAILABLE,
-  errorResponse,
-  GatewayError,
-  INTERNAL_ERROR,
-  invalidRequest,
-} from "../../http/gateway-error.ts";
-import { TRUSTED_REQUEST_ID } from "../../http/client-stamp.server.ts";
+import { errorResponse, invalidRequest } from "../../http/gateway-error.ts";
+import { reserveHold, runBilled, type Endpoint } from "../pipeline.server.ts";
 import { readJsonBody } from "../../http/read-json-body.server.ts";
 import { costOfTokens } from "../../utils/money.ts";
 import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
@@ -23,10 +15,8 @@ import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../../catalog/catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../upstream-failure.ts";
 import type { Gateway } from "../gateway.server.ts";
-import { refusal } from "../hold-refusal.server.ts";
 import { openAIChat } from "../../protocols/openai/openai-protocol.ts";
 import { UpstreamError, type Embeddings } from "../../providers/adapter.ts";
-import { nextRequestId } from "../request-id.ts";
 import { UpstreamWatchdog } from "../upstream-watchdog.ts";
 import { parseEmbeddingsRequest } from "./embeddings-request.ts";
 import {
@@ -37,9 +27,8 @@ import {
 import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-error.ts";
 
 /** OpenAI's embeddings (/v1/embeddings), or OpenRouter's (/api/v1/embeddings): what differs. */
-export interface EmbeddingsFace {
+export interface EmbeddingsFace extends Endpoint {
   render: (answer: EmbeddingsAnswer) => unknown;
-  error: (error: GatewayError, headers?: HeadersInit) => Response;
   /** Answers name the model by its OpenRouter id. */
   openRouterIds: boolean;
 }
@@ -47,12 +36,14 @@ export interface EmbeddingsFace {
 export const OPENAI_EMBEDDINGS: EmbeddingsFace = {
   render: renderEmbeddings,
   error: errorResponse,
+  failed: "embeddings request failed",
   openRouterIds: false,
 };
 
 export const OPENROUTER_EMBEDDINGS: EmbeddingsFace = {
   render: renderOpenRouterEmbeddings,
   error: openRouterErrorResponse,
+  failed: "embeddings request failed",
   openRouterIds: true,
 };
 
@@ -67,14 +58,9 @@ export async function handleEmbeddings(
   request: Request,
   face: EmbeddingsFace = OPENAI_EMBEDDINGS,
 ): Promise<Response> {
-  const requestId = request.headers.get(TRUSTED_REQUEST_ID) ?? nextRequestId();
-  const started = performance.now();
-  const endpoint = new URL(request.url).pathname;
-  const headers: Record<string, string> = {
-    "x-request-id": requestId,
-    "x-generation-id": requestId,
-  };
-  try {
+  return runBilled(gateway, request, face, async (run) => {
+    const { requestId, started, endpoint, headers } = run;
+    headers["x-generation-id"] = requestId;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseEmbeddingsRequest(await readJsonBody(request));
     const { model } = await requireModel(gateway, input.model, modelsListingFor(endpoint));
@@ -100,17 +86,18 @@ export async function handleEmbeddings(
       return cost > max ? cost : max;
     }, 0n);
     Object.assign(headers, await gateway.limits.admit(key));
-    const hold = await gateway.ledger.reserve({
-      userId: key.userId,
-      apiKeyId: key.id,
-      memberId: memberOf(key),
-      requestId,
-      inputCost,
-      outputPrice: 0n,
-      requestedTokens: 1,
-      modelMaxTokens: Math.max(1, model.maxOutputTokens),
-    });
-    if (!hold.ok) throw refusal(hold, undefined);
+    const hold = await reserveHold(
+      gateway,
+      run,
+      key,
+      {
+        inputCost,
+        outputPrice: 0n,
+        requestedTokens: 1,
+        modelMaxTokens: Math.max(1, model.maxOutputTokens),
+      },
+      undefined,
+    );
 
     let route = routes[0]!;
     let answer: Embeddings | undefined;
@@ -191,13 +178,5 @@ export async function handleEmbeddings(
       }),
       { headers },
     );
-  } catch (caught) {
-    const error = isDatabaseUnavailable(caught) ? DATABASE_UNAVAILABLE : caught;
-    if (error instanceof GatewayError) {
-      gateway.metrics.answeredWithError(error.status, error.code);
-      return face.error(error, { ...headers, ...error.headers });
-    }
-    gateway.log.error({ err: error, requestId }, "embeddings request failed");
-    return face.error(INTERNAL_ERROR, headers);
-  }
+  });
 }
