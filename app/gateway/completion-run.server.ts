@@ -8,10 +8,10 @@ import type { StreamPart } from "../llm/parts.ts";
 import { CompletionAccumulator } from "../protocols/completion-accumulator.ts";
 import { SSE_HEADERS } from "../protocols/sse.ts";
 import type { AnswerIdentity, Charge } from "../protocols/wire-format.ts";
-import { PROGRESS_INTERVAL_MS } from "./progress-recorder.server.ts";
+import { PROGRESS_INTERVAL_MS } from "./services/progress-recorder.server.ts";
 import type { TraceSpan } from "../observability/tracing.server.ts";
 import { recordSettledCompletion } from "../observability/request-telemetry.server.ts";
-import type { ProgressRecord } from "./running-requests.ts";
+import type { ProgressRecord } from "./services/running-requests.ts";
 import { AnswerStream, type StreamingRun } from "./answer-stream.server.ts";
 import {
   errorCodeOf,

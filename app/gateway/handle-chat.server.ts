@@ -7,7 +7,7 @@ import { chooseRoutes, modelsListingFor } from "./route-choice.server.ts";
 import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "./pipeline.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
-import { conversationKeeper, resumeConversation } from "./response-store.server.ts";
+import { conversationKeeper, resumeConversation } from "./services/response-store.server.ts";
 
 /**
  * POST /v1/chat/completions, /completions, /v1/messages and /v1/responses,

@@ -3,7 +3,7 @@ import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "../llm/parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../providers/adapter.ts";
-import { UpstreamWatchdog } from "./upstream-watchdog.ts";
+import { UpstreamWatchdog } from "./services/upstream-watchdog.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
 const MAX_RETRY_WAIT_SECONDS = 2;

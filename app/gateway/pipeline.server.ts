@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { TRUSTED_REQUEST_ID } from "../http/client-stamp.server.ts";
 import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gateway-error.ts";
 import type { RequestTrace } from "../observability/tracing.server.ts";
-import type { ActiveApiKey } from "./api-key-cache.server.ts";
+import type { ActiveApiKey } from "./services/api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import { refusal } from "./hold-refusal.server.ts";
 import { nextRequestId } from "./request-id.ts";

@@ -4,7 +4,7 @@ import type { RequestTrace } from "../observability/tracing.server.ts";
 import type { CompletionAccumulator } from "../protocols/completion-accumulator.ts";
 import type { WireFormat } from "../protocols/wire-format.ts";
 import type { NativeRequest } from "../providers/adapter.ts";
-import type { ActiveApiKey } from "./api-key-cache.server.ts";
+import type { ActiveApiKey } from "./services/api-key-cache.server.ts";
 
 /** What a completion run is given: the request as the pipeline admitted and reserved it. */
 export interface RunContext {

@@ -9,7 +9,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
+import { deleteExpiredResponses } from "../../app/gateway/services/response-store.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";

@@ -1,11 +1,11 @@
-import { countInputTokens } from "../billing/estimate-usage.server.ts";
-import { readJsonBody } from "../http/read-json-body.server.ts";
-import { authenticate } from "./authenticate.server.ts";
-import { requireModel } from "./route-choice.server.ts";
-import type { Gateway } from "./gateway.server.ts";
-import { runUnbilled, type Endpoint } from "./pipeline.server.ts";
-import { anthropicMessages } from "../protocols/anthropic/anthropic-protocol.ts";
-import { parseCountTokensRequest } from "../protocols/anthropic/anthropic-request.ts";
+import { countInputTokens } from "../../billing/estimate-usage.server.ts";
+import { readJsonBody } from "../../http/read-json-body.server.ts";
+import { authenticate } from "../authenticate.server.ts";
+import { requireModel } from "../route-choice.server.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { runUnbilled, type Endpoint } from "../pipeline.server.ts";
+import { anthropicMessages } from "../../protocols/anthropic/anthropic-protocol.ts";
+import { parseCountTokensRequest } from "../../protocols/anthropic/anthropic-request.ts";
 
 const COUNT_TOKENS: Endpoint = {
   error: (error, headers) => anthropicMessages.format.error(error, headers),

@@ -1,30 +1,30 @@
-import { settleEmbeddings } from "../../billing/embeddings-charge.server.ts";
-import { recordSettledEmbeddings } from "../../observability/request-telemetry.server.ts";
-import { errorResponse, invalidRequest } from "../../http/gateway-error.ts";
-import { reserveHold, runBilled, type Endpoint } from "../pipeline.server.ts";
-import { readJsonBody } from "../../http/read-json-body.server.ts";
-import { costOfTokens } from "../../utils/money.ts";
-import { authenticate, checkModelsAllowed } from "../authenticate.server.ts";
+import { settleEmbeddings } from "../../../billing/embeddings-charge.server.ts";
+import { recordSettledEmbeddings } from "../../../observability/request-telemetry.server.ts";
+import { errorResponse, invalidRequest } from "../../../http/gateway-error.ts";
+import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
+import { readJsonBody } from "../../../http/read-json-body.server.ts";
+import { costOfTokens } from "../../../utils/money.ts";
+import { authenticate, checkModelsAllowed } from "../../authenticate.server.ts";
 import {
   modelsListingFor,
   notConfigured,
   requireModel,
   servedByAnyKey,
-} from "../route-choice.server.ts";
-import { routesWithOwnKeys } from "../own-key-routes.server.ts";
-import type { RouteOption } from "../../catalog/catalog-cache.server.ts";
-import { errorCodeOf, toGatewayError } from "../upstream-failure.ts";
-import type { Gateway } from "../gateway.server.ts";
-import { openAIChat } from "../../protocols/openai/openai-protocol.ts";
-import { UpstreamError, type Embeddings } from "../../providers/adapter.ts";
-import { UpstreamWatchdog } from "../upstream-watchdog.ts";
+} from "../../route-choice.server.ts";
+import { routesWithOwnKeys } from "../../own-key-routes.server.ts";
+import type { RouteOption } from "../../../catalog/catalog-cache.server.ts";
+import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
+import type { Gateway } from "../../gateway.server.ts";
+import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
+import { UpstreamError, type Embeddings } from "../../../providers/adapter.ts";
+import { UpstreamWatchdog } from "../../services/upstream-watchdog.ts";
 import { parseEmbeddingsRequest } from "./embeddings-request.ts";
 import {
   renderEmbeddings,
   renderOpenRouterEmbeddings,
   type EmbeddingsAnswer,
 } from "./render-embeddings.ts";
-import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-error.ts";
+import { openRouterErrorResponse } from "../../../protocols/openrouter/openrouter-error.ts";
 
 /** OpenAI's embeddings (/v1/embeddings), or OpenRouter's (/api/v1/embeddings): what differs. */
 export interface EmbeddingsFace extends Endpoint {

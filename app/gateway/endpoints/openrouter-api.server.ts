@@ -1,6 +1,6 @@
-import type { Gateway } from "./gateway.server.ts";
-import { runUnbilled, type Endpoint } from "./pipeline.server.ts";
-import { openRouterErrorResponse } from "../protocols/openrouter/openrouter-error.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { runUnbilled, type Endpoint } from "../pipeline.server.ts";
+import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-error.ts";
 
 const OPENROUTER_API: Endpoint = {
   error: openRouterErrorResponse,
