@@ -17,6 +17,7 @@ import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import type { Gateway } from "../../gateway.server.ts";
 import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
 import { UpstreamError, type Embeddings } from "../../../providers/adapter.ts";
+import { tryRoutes } from "../../try-routes.ts";
 import { UpstreamWatchdog } from "../../services/upstream-watchdog.ts";
 import { parseEmbeddingsRequest } from "./embeddings-request.ts";
 import {
@@ -46,6 +47,9 @@ export const OPENROUTER_EMBEDDINGS: EmbeddingsFace = {
   failed: "embeddings request failed",
   openRouterIds: true,
 };
+
+/** A route's answer. */
+type Embedded = { ok: true; route: RouteOption; embedded: Embeddings };
 
 /**
  * POST /v1/embeddings and /api/v1/embeddings: the key check, hold and
@@ -99,42 +103,41 @@ export async function handleEmbeddings(
       undefined,
     );
 
-    let route = routes[0]!;
-    let answer: Embeddings | undefined;
-    let failure: unknown;
     const upstreams = await gateway.providers.upstreams();
-    for (const [i, candidate] of routes.entries()) {
-      route = candidate;
-      // As for completions: a provider whose circuit is open is skipped unless it is the last
-      // route; a user's own key says nothing of the provider's health.
-      const circuit = route.ownKey ? undefined : route.providerSlug;
-      if (circuit && !gateway.breaker.allows(circuit) && i < routes.length - 1) continue;
-      // One whole answer: it must come within the provider's answer limit, else the next route is tried.
-      const watchdog = new UpstreamWatchdog(
-        request.signal,
-        upstreams.timeoutsOf(route.providerSlug),
-        route.providerSlug,
-        { wholeAnswer: true, wholeUpstream: true },
-      );
-      try {
-        const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
-        answer = await adapter.embed!({
-          upstreamModel: route.upstreamModel,
-          inputs: input.inputs,
-          dimensions: input.dimensions,
-          signal: watchdog.signal,
-        });
-        watchdog.stop();
-        if (circuit) gateway.breaker.report(circuit, undefined, false);
-        break;
-      } catch (caught) {
-        watchdog.stop();
-        const error = watchdog.explain(caught);
-        failure = error;
-        if (circuit) gateway.breaker.report(circuit, error, request.signal.aborted);
-        if (!(error instanceof UpstreamError) || !error.retryable || request.signal.aborted) break;
-      }
-    }
+    // As for completions (tryRoutes), with one call per route: a retryable failure goes to the next.
+    const outcome = await tryRoutes<Embedded>(
+      gateway.breaker,
+      routes,
+      request.signal,
+      async (route) => {
+        // One whole answer: it must come within the provider's answer limit, else the next route is tried.
+        const watchdog = new UpstreamWatchdog(
+          request.signal,
+          upstreams.timeoutsOf(route.providerSlug),
+          route.providerSlug,
+          { wholeAnswer: true, wholeUpstream: true },
+        );
+        try {
+          const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
+          const embedded = await adapter.embed!({
+            upstreamModel: route.upstreamModel,
+            inputs: input.inputs,
+            dimensions: input.dimensions,
+            signal: watchdog.signal,
+          });
+          watchdog.stop();
+          return { ok: true as const, route, embedded };
+        } catch (caught) {
+          watchdog.stop();
+          const error = watchdog.explain(caught);
+          const next = error instanceof UpstreamError && error.retryable && !request.signal.aborted;
+          return { ok: false as const, route, error, next };
+        }
+      },
+    );
+    const route = outcome?.route ?? routes[0]!;
+    const answer = outcome?.ok ? outcome.embedded : undefined;
+    const failure = outcome?.ok ? undefined : outcome?.error;
     const settled = await settleEmbeddings(
       gateway.ledger,
       gateway.log,
