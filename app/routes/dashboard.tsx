@@ -9,7 +9,7 @@ import { ThemeToggle } from "#app/components/theme-toggle.tsx";
 import { SettingsLink } from "#app/components/settings-link.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
 import { DashboardMenu, NavItem } from "#app/components/dashboard-nav.tsx";
-import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
+import { noProviderConfigured } from "#app/gateway/services/served-models.server.ts";
 import { formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";
 

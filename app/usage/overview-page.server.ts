@@ -1,6 +1,6 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { getGateway } from "../gateway/gateway-instance.server.ts";
-import { servedCatalog } from "../gateway/served-models.server.ts";
+import { servedCatalog } from "../gateway/services/served-models.server.ts";
 import { formatMoney, formatMoneyParts } from "../utils/money.ts";
 import type { OverviewPeriod } from "./overview-periods.ts";
 import { dailySpendBy, modelStats } from "./overview-stats.server.ts";
