@@ -14,7 +14,8 @@ import {
 } from "./charge.server.ts";
 import { estimateUsage } from "./estimate-usage.server.ts";
 import { inputTokensUpperBound } from "./input-estimate.ts";
-import { conversationRow, type Ledger, type Settlement } from "./ledger.server.ts";
+import type { Ledger } from "./ledger.server.ts";
+import { conversationRow, type Settlement } from "./settlement.ts";
 
 /** A completion being charged: the request, what it asked, and whether its content is logged. */
 export interface CompletionRequest extends ChargedRequest {
