@@ -1,5 +1,5 @@
 import { estimateUsage } from "../billing/estimate-usage.server.ts";
-import { inputTokensUpperBound } from "../billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../llm/input-estimate.ts";
 import { costOfUsage } from "../billing/prices.ts";
 import { REFUSED_USAGE, usageProblems } from "../billing/reported-usage.ts";
 import type { ActiveApiKey } from "./api-key-cache.server.ts";

@@ -40,13 +40,10 @@ const LAYERS: readonly (readonly string[])[] = [
  */
 const KNOWN_UPWARD: readonly string[] = [
   "accounts/allowed-models.server.ts -> admin/model-aliases.server.ts",
-  "catalog/catalog-cache.server.ts -> billing/prices.ts",
   "components/theme-toggle.tsx -> root.tsx",
   "config/env.server.ts -> accounts/onramp.server.ts",
   "config/env.server.ts -> accounts/sign-up-throttle.server.ts",
   "config/env.server.ts -> http/trust-proxy.ts",
-  "db/change-listener.server.ts -> billing/ledger-statements.server.ts",
-  "protocols/anthropic/anthropic-format.ts -> billing/input-estimate.ts",
   "utils/use-signed-in-user.ts -> root.tsx",
 ];
 

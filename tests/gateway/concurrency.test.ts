@@ -6,7 +6,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../app/llm/input-estimate.ts";
 import { setupTestDatabase } from "../support/database.ts";
 import {
   createApiKey,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../app/llm/input-estimate.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { setupTestDatabase } from "../support/database.ts";

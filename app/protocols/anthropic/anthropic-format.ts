@@ -1,5 +1,5 @@
 import type { GatewayError } from "../../http/gateway-error.ts";
-import { inputTokensUpperBound } from "../../billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../llm/input-estimate.ts";
 import { bodyId } from "../../llm/generation-id.ts";
 import type { FinishReason, StreamPart, Usage } from "../../llm/parts.ts";
 import type { CompletionAccumulator } from "../completion-accumulator.ts";
