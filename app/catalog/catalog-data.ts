@@ -14,7 +14,8 @@ export interface PricesUsd {
   output: string;
 }
 
-export interface CatalogModel {
+/** A model as the shipped catalog lists it, with its offers in US dollars (the seed converts them to µcr rows). */
+export interface CatalogEntry {
   slug: string;
   name: string;
   company: ProviderSlug;
@@ -44,9 +45,9 @@ export const PROVIDERS = [
 
 function own(
   company: ProviderSlug,
-  model: Omit<CatalogModel, "company" | "offers">,
+  model: Omit<CatalogEntry, "company" | "offers">,
   usdPerMillionTokens: PricesUsd,
-): CatalogModel {
+): CatalogEntry {
   return {
     ...model,
     company,
@@ -54,7 +55,7 @@ function own(
   };
 }
 
-export const CATALOG: CatalogModel[] = [
+export const CATALOG: CatalogEntry[] = [
   // OpenAI. Cache writes are the 30-minute retention price.
   // @see https://developers.openai.com/api/docs/pricing
   // @see https://developers.openai.com/api/docs/models/gpt-6.2-astra

@@ -7,7 +7,7 @@ import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "../protocols/client-protocol.ts";
 import { chooseRoutes, modelsListingFor } from "./route-choice.server.ts";
 import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
-import { refusal } from "./hold-refusal.server.ts";
+import { holdRefusedError } from "./hold-refusal.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { nextRequestId } from "./request-id.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
@@ -76,7 +76,7 @@ export async function handleChatCompletion(
       modelMaxTokens: maxOutputTokens,
     });
     reserving?.end();
-    if (!hold.ok) throw refusal(hold, requested);
+    if (!hold.ok) throw holdRefusedError(hold, requested);
 
     const run = new CompletionRun(
       gateway,

@@ -8,27 +8,27 @@ import type { BuiltInProvider, ProviderKindDescriptor } from "./provider-kind.ts
  * here (and its adapter's entry in create-adapter.server.ts, which the compiler
  * asks for). Client-safe: the admin's forms offer these kinds.
  */
-export const PROVIDERS = [
+export const PROVIDER_DESCRIPTORS = [
   openaiProvider,
   anthropicProvider,
   googleProvider,
   openaiCompatibleProvider,
 ] as const satisfies readonly ProviderKindDescriptor[];
 
-export type ProviderKind = (typeof PROVIDERS)[number]["kind"];
+export type ProviderKind = (typeof PROVIDER_DESCRIPTORS)[number]["kind"];
 
 /** The wire protocols a provider row can speak. */
-export const PROVIDER_KINDS = PROVIDERS.map((provider) => provider.kind) as [
+export const PROVIDER_KINDS = PROVIDER_DESCRIPTORS.map((provider) => provider.kind) as [
   ProviderKind,
   ...ProviderKind[],
 ];
 
 /** The descriptor of a row's kind, or undefined for a kind this build does not know. */
 export const providerKind = (kind: string): ProviderKindDescriptor | undefined =>
-  PROVIDERS.find((provider) => provider.kind === kind);
+  PROVIDER_DESCRIPTORS.find((provider) => provider.kind === kind);
 
 /** The providers that environment variables configure, in the order messages name them. */
 export const BUILT_IN_PROVIDERS: readonly (BuiltInProvider & { kind: ProviderKind })[] =
-  PROVIDERS.flatMap((provider) =>
+  PROVIDER_DESCRIPTORS.flatMap((provider) =>
     "builtIn" in provider ? [{ kind: provider.kind, ...provider.builtIn }] : [],
   );

@@ -24,7 +24,7 @@ import { routesWithOwnKeys } from "../own-key-routes.server.ts";
 import type { RouteOption } from "../../catalog/catalog-cache.server.ts";
 import { errorCodeOf, toGatewayError } from "../completion-run.server.ts";
 import type { Gateway } from "../gateway.server.ts";
-import { refusal } from "../hold-refusal.server.ts";
+import { holdRefusedError } from "../hold-refusal.server.ts";
 import { EMPTY_USAGE } from "../../llm/parts.ts";
 import { openAIChat } from "../../protocols/openai/openai-protocol.ts";
 import { UpstreamError, type Embeddings } from "../../providers/adapter.ts";
@@ -112,7 +112,7 @@ export async function handleEmbeddings(
       requestedTokens: 1,
       modelMaxTokens: Math.max(1, model.maxOutputTokens),
     });
-    if (!hold.ok) throw refusal(hold, undefined);
+    if (!hold.ok) throw holdRefusedError(hold, undefined);
 
     let route = routes[0]!;
     let answer: Embeddings | undefined;
