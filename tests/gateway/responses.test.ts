@@ -12,7 +12,10 @@ import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
-import { openAIResponsesSchemaValidator as validator } from "../support/openai-schema-validator.ts";
+import {
+  openAIResponsesSchemaValidator as validator,
+  validResponsesEvent as validEvent,
+} from "../support/openai-schema-validator.ts";
 import {
   CHUNKS,
   EXPECTED,
@@ -24,33 +27,6 @@ import {
 } from "../support/three-providers.ts";
 
 const validResponse = validator("Response");
-/** Each event against the schema of its own type (the union's anyOf reports little). */
-const EVENT_SCHEMAS: Record<string, string> = {
-  "response.created": "ResponseCreatedEvent",
-  "response.in_progress": "ResponseInProgressEvent",
-  "response.output_item.added": "ResponseOutputItemAddedEvent",
-  "response.output_item.done": "ResponseOutputItemDoneEvent",
-  "response.content_part.added": "ResponseContentPartAddedEvent",
-  "response.content_part.done": "ResponseContentPartDoneEvent",
-  "response.output_text.delta": "ResponseTextDeltaEvent",
-  "response.output_text.done": "ResponseTextDoneEvent",
-  "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
-  "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
-  "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
-  "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
-  "response.completed": "ResponseCompletedEvent",
-  "response.incomplete": "ResponseIncompleteEvent",
-  "response.failed": "ResponseFailedEvent",
-  error: "ResponseErrorEvent",
-};
-const validStreamEvent = validator("ResponseStreamEvent");
-function validEvent(event: { type: string }) {
-  const name = EVENT_SCHEMAS[event.type];
-  if (!name) return `unexpected event ${event.type}`;
-  const own = validator(name)(event);
-  return own === "valid" ? validStreamEvent(event) : own;
-}
-
 const db = setupTestDatabase();
 let prisma: Prisma;
 let harness: GatewayHarness;

@@ -45,3 +45,31 @@ export const openAIResponsesSchemaValidator = openAISchemas(
   "openai-responses-embeddings-schemas.json",
   { validateFormats: false },
 );
+
+/** Each event against the schema of its own type (the union's anyOf reports little). */
+const EVENT_SCHEMAS: Record<string, string> = {
+  "response.created": "ResponseCreatedEvent",
+  "response.in_progress": "ResponseInProgressEvent",
+  "response.output_item.added": "ResponseOutputItemAddedEvent",
+  "response.output_item.done": "ResponseOutputItemDoneEvent",
+  "response.content_part.added": "ResponseContentPartAddedEvent",
+  "response.content_part.done": "ResponseContentPartDoneEvent",
+  "response.output_text.delta": "ResponseTextDeltaEvent",
+  "response.output_text.done": "ResponseTextDoneEvent",
+  "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
+  "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
+  "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
+  "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
+  "response.completed": "ResponseCompletedEvent",
+  "response.incomplete": "ResponseIncompleteEvent",
+  "response.failed": "ResponseFailedEvent",
+  error: "ResponseErrorEvent",
+};
+const validStreamEvent = openAIResponsesSchemaValidator("ResponseStreamEvent");
+/** A Responses stream event against its own type's schema and the union's: "valid" or why not. */
+export function validResponsesEvent(event: { type: string }) {
+  const name = EVENT_SCHEMAS[event.type];
+  if (!name) return `unexpected event ${event.type}`;
+  const own = openAIResponsesSchemaValidator(name)(event);
+  return own === "valid" ? validStreamEvent(event) : own;
+}

@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { GatewayError } from "../../http/gateway-error.ts";
-import { openAIResponsesSchemaValidator } from "../../../tests/support/openai-schema-validator.ts";
+import {
+  openAIResponsesSchemaValidator,
+  validResponsesEvent,
+} from "../../../tests/support/openai-schema-validator.ts";
 import {
   accumulate,
   CHARGE,
@@ -17,22 +20,6 @@ import { callTargets } from "./responses-tools.ts";
 // OpenAI's Responses API as rendered from stream parts: every event named, numbered in
 // order and valid against its own schema. @see https://platform.openai.com/docs/api-reference/responses-streaming
 const validResponse = openAIResponsesSchemaValidator("Response");
-const EVENT_SCHEMAS: Record<string, string> = {
-  "response.created": "ResponseCreatedEvent",
-  "response.in_progress": "ResponseInProgressEvent",
-  "response.output_item.added": "ResponseOutputItemAddedEvent",
-  "response.output_item.done": "ResponseOutputItemDoneEvent",
-  "response.content_part.added": "ResponseContentPartAddedEvent",
-  "response.content_part.done": "ResponseContentPartDoneEvent",
-  "response.output_text.delta": "ResponseTextDeltaEvent",
-  "response.output_text.done": "ResponseTextDoneEvent",
-  "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
-  "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
-  "response.completed": "ResponseCompletedEvent",
-  "response.incomplete": "ResponseIncompleteEvent",
-  "response.failed": "ResponseFailedEvent",
-  error: "ResponseErrorEvent",
-};
 
 const request = validateResponsesRequest({
   model: "gpt-test",
@@ -58,10 +45,7 @@ function events(body: string) {
 }
 
 function expectValid(list: { type: string }[]) {
-  for (const event of list)
-    expect(openAIResponsesSchemaValidator(EVENT_SCHEMAS[event.type]!)(event), event.type).toBe(
-      "valid",
-    );
+  for (const event of list) expect(validResponsesEvent(event), event.type).toBe("valid");
 }
 
 describe("streamed", () => {
