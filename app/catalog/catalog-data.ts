@@ -37,12 +37,6 @@ export const COMPANIES = [
   { slug: "google", name: "Google", website: "https://ai.google.dev" },
 ] as const;
 
-export const PROVIDERS = [
-  { slug: "openai", name: "OpenAI API" },
-  { slug: "anthropic", name: "Anthropic API" },
-  { slug: "google", name: "Gemini API" },
-] as const;
-
 function own(
   company: ProviderSlug,
   model: Omit<CatalogEntry, "company" | "offers">,
