@@ -15,8 +15,12 @@ import {
   type ItemStatus,
   type ResponseSettings,
 } from "./response-object.ts";
-import { customToolInput } from "./responses-request.ts";
-import { callTarget, type CallTarget, type CallTargets } from "./responses-tools.ts";
+import {
+  callTarget,
+  customToolInput,
+  type CallTarget,
+  type CallTargets,
+} from "./responses-tools.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "../wire-format.ts";
 
 // OpenAI's Responses API: the response object, or its event stream. Every
