@@ -1,23 +1,10 @@
 // A key's rules on a team account (issue #21, finding 8): a member may make
 // their own key stricter, never looser; owners and admins may loosen any key.
 // On a personal account nothing changes.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { apiClient, startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
+import { apiClient, setupApiHarness } from "../support/api-harness.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let api: Awaited<ReturnType<typeof startApiHarness>>;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  api = await startApiHarness(prisma);
-});
-afterAll(async () => {
-  await api.close();
-  await prisma.$disconnect();
-});
+const { prisma, api } = setupApiHarness();
 
 let counter = 0;
 async function signedUp() {

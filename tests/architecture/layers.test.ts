@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["utils", "generated"],
   ["security"],
   ["config"],
-  ["observability", "metrics"],
+  ["observability"],
   ["http"],
   ["db"],
   ["llm"],
@@ -41,9 +41,6 @@ const LAYERS: readonly (readonly string[])[] = [
 const KNOWN_UPWARD: readonly string[] = [
   "accounts/allowed-models.server.ts -> admin/model-aliases.server.ts",
   "components/theme-toggle.tsx -> root.tsx",
-  "config/env.server.ts -> accounts/onramp.server.ts",
-  "config/env.server.ts -> accounts/sign-up-throttle.server.ts",
-  "config/env.server.ts -> http/trust-proxy.ts",
   "utils/use-signed-in-user.ts -> root.tsx",
 ];
 

@@ -3,19 +3,16 @@
 // and settlement as chat completions; every answer and event checked against
 // OpenAI's own schemas (tests/fixtures/openai-responses-embeddings-schemas.json).
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
+import { deleteExpiredResponses } from "../../app/gateway/services/response-store.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
 import {
   openAIResponsesSchemaValidator as validator,
   validResponsesEvent as validEvent,
 } from "../support/openai-schema-validator.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import {
   CHUNKS,
   EXPECTED,
@@ -27,9 +24,8 @@ import {
 } from "../support/three-providers.ts";
 
 const validResponse = validator("Response");
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 const COST = costOfUsage(EXPECTED, PRICES);
 const WEATHER_TOOL = {
@@ -46,8 +42,6 @@ const WEATHER_TOOL = {
 };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   for (const provider of PROVIDERS) {
     await createCatalogEntry(prisma, {
       modelSlug: `resp-${provider}`,
@@ -57,12 +51,6 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100, creditLimitCredits?: number) {
   const user = await createUser(prisma, { credits });
