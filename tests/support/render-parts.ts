@@ -67,3 +67,21 @@ export const dataLines = (body: string) =>
     .split("\n")
     .filter((line) => line.startsWith("data: "))
     .map((line) => (line === "data: [DONE]" ? "[DONE]" : (JSON.parse(line.slice(6)) as unknown)));
+
+/**
+ * The bytes of TEXT_ANSWER as chat.completion.chunk events: a role chunk, a chunk per
+ * delta, the finish, the usage chunk and [DONE]. `chunkEnd` closes every chunk but the
+ * usage one (OpenAI's `,"usage":null}` with include_usage, OpenRouter's `}`).
+ */
+export function textAnswerChunks(envelope: string, usage: string, chunkEnd: string) {
+  const delta = (content: string, finish = "null") =>
+    `data: ${envelope},"choices":[{"index":0,"delta":${content},"logprobs":null,"finish_reason":${finish}}]${chunkEnd}\n\n`;
+  return (
+    delta('{"role":"assistant","content":""}') +
+    delta('{"content":"Hel"}') +
+    delta('{"content":"lo"}') +
+    delta("{}", '"stop"') +
+    `data: ${envelope},"choices":[],"usage":${usage}}\n\n` +
+    "data: [DONE]\n\n"
+  );
+}

@@ -9,6 +9,7 @@ import {
   IDENTITY,
   renderStream,
   TEXT_ANSWER,
+  textAnswerChunks,
   TOOL_ANSWER,
 } from "../../../tests/support/render-parts.ts";
 import { contentEventsFormat, openAIFormat } from "./openai-format.ts";
@@ -29,16 +30,7 @@ describe("streamed", () => {
   test("text: a role chunk, a chunk per delta, the finish, then the usage chunk and [DONE]", () => {
     const request = chatRequest({ stream: true, stream_options: { include_usage: true } });
     const body = renderStream(openAIFormat, TEXT_ANSWER, { request });
-    const delta = (content: string, finish = "null") =>
-      `data: ${ENVELOPE},"choices":[{"index":0,"delta":${content},"logprobs":null,"finish_reason":${finish}}],"usage":null}\n\n`;
-    expect(body).toBe(
-      delta('{"role":"assistant","content":""}') +
-        delta('{"content":"Hel"}') +
-        delta('{"content":"lo"}') +
-        delta("{}", '"stop"') +
-        `data: ${ENVELOPE},"choices":[],"usage":${USAGE}}\n\n` +
-        "data: [DONE]\n\n",
-    );
+    expect(body).toBe(textAnswerChunks(ENVELOPE, USAGE, ',"usage":null}'));
     for (const chunk of dataLines(body).slice(0, -1)) expect(validChunk(chunk)).toBe("valid");
   });
 

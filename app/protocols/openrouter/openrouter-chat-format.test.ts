@@ -6,6 +6,7 @@ import {
   IDENTITY,
   renderStream,
   TEXT_ANSWER,
+  textAnswerChunks,
 } from "../../../tests/support/render-parts.ts";
 import { openRouterChatFormat } from "./openrouter-chat-format.ts";
 import { openRouterErrorResponse } from "./openrouter-error.ts";
@@ -19,15 +20,8 @@ const USAGE =
   '"completion_tokens_details":{"reasoning_tokens":1},"cost":0.00001234,"is_byok":false,"cost_credits":"0.001234"}';
 
 test("streamed: chunks name the provider, carry no usage until the last, which always has it", () => {
-  const delta = (content: string, finish = "null") =>
-    `data: ${ENVELOPE},"choices":[{"index":0,"delta":${content},"logprobs":null,"finish_reason":${finish}}]}\n\n`;
   expect(renderStream(openRouterChatFormat, TEXT_ANSWER)).toBe(
-    delta('{"role":"assistant","content":""}') +
-      delta('{"content":"Hel"}') +
-      delta('{"content":"lo"}') +
-      delta("{}", '"stop"') +
-      `data: ${ENVELOPE},"choices":[],"usage":${USAGE}}\n\n` +
-      "data: [DONE]\n\n",
+    textAnswerChunks(ENVELOPE, USAGE, "}"),
   );
 });
 
