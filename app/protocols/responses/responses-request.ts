@@ -3,7 +3,13 @@ import { invalidRequest } from "../../http/gateway-error.ts";
 import { validateBody } from "../../http/validate-body.ts";
 import { MAX_TEXT, PDF_DATA_URL, text } from "../../llm/chat-request.ts";
 import { declaredTools, type DeclaredTool } from "./responses-tools.ts";
-import { TOOL_NAME, tools, type CustomTool, type FunctionTool } from "./responses-tool-schemas.ts";
+import {
+  TOOL_NAME,
+  toolName,
+  tools,
+  type CustomTool,
+  type FunctionTool,
+} from "./responses-tool-schemas.ts";
 
 // OpenAI's Responses request, checked here and turned into the canonical (OpenAI
 // Chat-shaped) request by to-chat-request.ts, so that any catalog model can
@@ -53,12 +59,12 @@ const MessageItem = z.object({
 });
 
 /** The namespace a call's tool was declared in (see NamespaceTool). */
-const callNamespace = z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -").nullish();
+const callNamespace = toolName.nullish();
 
 const FunctionCallItem = z.object({
   type: z.literal("function_call"),
   call_id: callId,
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  name: toolName,
   namespace: callNamespace,
   arguments: text,
 });
@@ -72,7 +78,7 @@ const FunctionCallOutputItem = z.object({
 const CustomToolCallItem = z.object({
   type: z.literal("custom_tool_call"),
   call_id: callId,
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  name: toolName,
   namespace: callNamespace,
   input: text,
 });
@@ -147,7 +153,7 @@ const TextFormat = z.discriminatedUnion(
     z.object({ type: z.literal("json_object") }),
     z.object({
       type: z.literal("json_schema"),
-      name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+      name: toolName,
       description: z.string().max(100_000).optional(),
       schema: z.record(z.string(), z.unknown(), { error: "must be a JSON schema object" }),
       strict: z.boolean().nullish(),

@@ -7,10 +7,14 @@ import { MAX_TEXT } from "../../llm/chat-request.ts";
 
 export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/** A tool's (or a namespace's) name, as OpenAI accepts it. */
+export const toolName = z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -");
+const toolDescription = z.string().max(100_000).nullish();
+
 export const FunctionTool = z.object({
   type: z.literal("function"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
+  name: toolName,
+  description: toolDescription,
   parameters: z
     .record(z.string(), z.unknown(), { error: "must be a JSON schema object" })
     .nullish(),
@@ -22,8 +26,8 @@ export const FunctionTool = z.object({
 // but OpenAI can constrain output to a grammar.
 export const CustomTool = z.object({
   type: z.literal("custom"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
+  name: toolName,
+  description: toolDescription,
   format: z
     .discriminatedUnion(
       "type",
@@ -66,8 +70,8 @@ export const HostedTool = z.object({ type: z.enum(HOSTED_TOOL_TYPES) });
 // `multi_agent_v1`...): its tools are called with that namespace.
 export const NamespaceTool = z.object({
   type: z.literal("namespace"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
+  name: toolName,
+  description: toolDescription,
   tools: z
     .array(
       z.discriminatedUnion("type", [FunctionTool, CustomTool], {
