@@ -13,7 +13,7 @@ import {
   type ChargedRequest,
 } from "./charge.server.ts";
 import { estimateUsage } from "./estimate-usage.server.ts";
-import { inputTokensUpperBound } from "./input-estimate.ts";
+import { inputTokensUpperBound } from "../llm/input-estimate.ts";
 import type { Ledger } from "./ledger.server.ts";
 import { conversationRow, type Settlement } from "./settlement.ts";
 
