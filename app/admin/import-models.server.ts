@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Prisma } from "../db/prisma.server.ts";
 import { listUpstreamModels } from "../providers/create-adapter.server.ts";
+import { providerKind } from "../providers/provider-kinds.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { usdToMicro } from "../utils/money.ts";
@@ -27,7 +28,7 @@ export async function importProviderModels(
   admin: Admin,
 ) {
   const provider = await providerBySlug(prisma, slug);
-  if (provider.kind !== "openai" && provider.kind !== "openai-compatible")
+  if (!providerKind(provider.kind)?.listsModels)
     throw invalidRequest(
       `'${slug}' is not an OpenAI-compatible provider: it lists no models to import`,
       "slug",

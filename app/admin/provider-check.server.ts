@@ -29,7 +29,7 @@ export async function testProvider(gateway: Gateway, slug: string): Promise<Prov
   const adapter = (await gateway.providers.adapters()).get(slug);
   if (!adapter) return result(false, "It is disabled or has no usable key.");
   try {
-    const parts = await adapter.open({
+    const parts = await adapter.streamParts({
       request: { model: mapping.upstreamModel, messages: [{ role: "user", content: "Say OK." }] },
       upstreamModel: mapping.upstreamModel,
       maxOutputTokens: 1,

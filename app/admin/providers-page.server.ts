@@ -11,7 +11,7 @@ import { listProviders } from "./providers.server.ts";
 
 export async function providersPage(prisma: Prisma, gateway: Gateway) {
   const [providers, health] = await Promise.all([listProviders(prisma), providerHealth(prisma)]);
-  const skipped = new Set(gateway.breaker.open());
+  const skipped = new Set(gateway.breaker.skippedProviders());
   const now = Date.now();
   const inSeconds = (ms: number) => Math.round(ms / 1000);
   return {

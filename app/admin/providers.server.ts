@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Prisma } from "../db/prisma.server.ts";
 import { keyPrefix } from "../providers/env-providers.server.ts";
+import { providerKind } from "../providers/provider-kinds.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { recordAdminChange as record, type Admin } from "./admin-change.server.ts";
@@ -61,7 +62,7 @@ export async function createProvider(
   input: z.infer<typeof CreateProviderSchema>,
   admin: Admin,
 ) {
-  if (input.kind === "openai-compatible" && !input.baseUrl)
+  if (providerKind(input.kind)?.needsBaseUrl && !input.baseUrl)
     throw invalidRequest("baseUrl: is required for an openai-compatible provider", "baseUrl");
   if ((await prisma.provider.count({ where: { slug: input.slug } })) > 0)
     throw new GatewayError(409, `A provider '${input.slug}' exists already`, {
