@@ -10,7 +10,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ComponentProps } from "react";
 import type { z } from "zod";
 import { Form, useNavigation } from "react-router";
-import { KeyRulesSchema } from "#app/accounts/key-rule-fields.ts";
+import { KeyRulesSchema } from "#app/accounts/api-keys/key-rule-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Label } from "#app/components/ui/label.tsx";

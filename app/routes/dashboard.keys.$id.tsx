@@ -3,16 +3,11 @@ import { SpendChart } from "#app/components/spend-chart.tsx";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { allowedModelSlugs } from "#app/accounts/allowed-models.server.ts";
-import {
-  findApiKey,
-  keyScopeOf,
-  periodLimitRule,
-  updateApiKey,
-} from "#app/accounts/api-keys.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
-import { KeyRulesSchema } from "#app/accounts/key-rule-fields.ts";
-import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
+import { UnknownModelsError } from "#app/accounts/allowed-models.server.ts";
+import { findApiKey, keyScopeOf, periodLimitRule } from "#app/accounts/api-keys/api-keys.server.ts";
+import { changeKey } from "#app/accounts/api-keys/key-changes.server.ts";
+import { KeyRulesSchema, modelList } from "#app/accounts/api-keys/key-rule-fields.ts";
+import { KeyRulesLoosenedError } from "#app/accounts/api-keys/key-rule-loosening.ts";
 import { can } from "#app/accounts/account-scope.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { KeyRulesForm } from "#app/components/key-rules-form.tsx";
@@ -131,52 +126,31 @@ const clampAtZero = (micro: bigint) => (micro < 0n ? 0n : micro);
  */
 export async function action({ request, params }: Route.ActionArgs) {
   const scope = await requirePageScope(request, "ownKeys");
-  const { prisma } = getAccounts();
   const id = z.uuid().safeParse(params.id);
   if (!id.success) throw data("No such API key", { status: 404 });
   const submission = parseWithZod(await readForm(request), { schema: KeyRulesSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
-  const { slugs: allowedModels, unknown } = await allowedModelSlugs(prisma, input.allowedModels);
-  if (unknown.length > 0)
-    return data(
-      {
-        result: submission.reply({
-          fieldErrors: { allowedModels: [`No such model: ${unknown.join(", ")}`] },
-        }),
-      },
-      { status: 400 },
-    );
   const rules = {
     creditLimit: input.creditLimit === undefined ? null : creditsToMicro(input.creditLimit),
     expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
-    allowedModels,
+    allowedModels: modelList(input.allowedModels),
     rpmLimit: input.rpmLimit ?? null,
     tpmLimit: input.tpmLimit ?? null,
     periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
   };
   let saved: boolean;
   try {
-    saved = await updateApiKey(prisma, keyScopeOf(scope), id.data, rules);
+    saved = await changeKey({ prisma: getAccounts().prisma, request, scope }, id.data, rules);
   } catch (error) {
+    if (error instanceof UnknownModelsError) {
+      const fieldErrors = { [error.field]: [error.message] };
+      return data({ result: submission.reply({ fieldErrors }) }, { status: 400 });
+    }
     if (!(error instanceof KeyRulesLoosenedError)) throw error;
     return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 403 });
   }
   if (!saved) throw data("No such API key", { status: 404 });
-  await audit(prisma, request, {
-    action: "key_rules_changed",
-    actorId: scope.userId,
-    subject: id.data,
-    details: {
-      creditLimit: rules.creditLimit?.toString() ?? null,
-      expiresAt: rules.expiresAt?.toISOString() ?? null,
-      allowedModels: allowedModels.join(","),
-      rpmLimit: rules.rpmLimit,
-      tpmLimit: rules.tpmLimit,
-      periodLimit: rules.periodLimit?.micro.toString() ?? null,
-      limitPeriod: rules.periodLimit?.period ?? null,
-    },
-  });
   return redirectWithToast(
     `/dashboard/keys/${id.data}`,
     "Limits saved: they apply from the next request.",

@@ -6,20 +6,18 @@ import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import {
-  createApiKey,
-  deleteApiKey,
   keyScopeOf,
   listApiKeys,
   periodLimitRule,
-  updateApiKey,
-} from "#app/accounts/api-keys.server.ts";
+} from "#app/accounts/api-keys/api-keys.server.ts";
+import { changeKey, createKey, revokeKey } from "#app/accounts/api-keys/key-changes.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { can, roleCan } from "#app/accounts/account-scope.server.ts";
-import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
+import { KeyRulesLoosenedError } from "#app/accounts/api-keys/key-rule-loosening.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { PeriodSelect } from "#app/components/key-rules-form.tsx";
-import { CreateKeySchema } from "#app/accounts/key-rule-fields.ts";
-import { allowedModelSlugs } from "#app/accounts/allowed-models.server.ts";
+import { CreateKeySchema, modelList } from "#app/accounts/api-keys/key-rule-fields.ts";
+import { UnknownModelsError } from "#app/accounts/allowed-models.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import {
@@ -34,7 +32,6 @@ import { periodAdjective, spentThisPeriod, type LimitPeriod } from "#app/billing
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import type { Route } from "./+types/dashboard.keys";
 import { readForm } from "#app/http/read-form.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 
 const KeyActionSchema = z.discriminatedUnion("intent", [
@@ -102,45 +99,35 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const scope = await requirePageScope(request, "ownKeys");
-  const { userId } = scope;
-  const keyScope = keyScopeOf(scope);
-  const { prisma } = getAccounts();
+  const actor = { prisma: getAccounts().prisma, request, scope };
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply(), secret: null }, { status: 400 });
   }
   const input = submission.value;
   if (input.intent === "create") {
-    const { slugs: allowedModels, unknown } = await allowedModelSlugs(prisma, input.allowedModels);
-    if (unknown.length > 0)
-      return data(
-        {
-          result: submission.reply({
-            fieldErrors: { allowedModels: [`No such model: ${unknown.join(", ")}`] },
-          }),
-          secret: null,
-        },
-        { status: 400 },
-      );
-    const owner = { accountId: scope.accountId, createdById: userId };
-    const { apiKey, secret } = await createApiKey(prisma, owner, {
-      name: input.name,
-      creditLimitCredits: input.creditLimit,
-      expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
-      allowedModels,
-      rpmLimit: input.rpmLimit,
-      tpmLimit: input.tpmLimit,
-      periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
-    });
-    await audit(prisma, request, { action: "key_created", actorId: userId, subject: apiKey.id });
-    return { result: submission.reply({ resetForm: true }), secret, name: input.name };
+    try {
+      const { secret } = await createKey(actor, {
+        name: input.name,
+        creditLimitCredits: input.creditLimit,
+        expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
+        allowedModels: modelList(input.allowedModels),
+        rpmLimit: input.rpmLimit,
+        tpmLimit: input.tpmLimit,
+        periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
+      });
+      return { result: submission.reply({ resetForm: true }), secret, name: input.name };
+    } catch (error) {
+      if (!(error instanceof UnknownModelsError)) throw error;
+      const fieldErrors = { [error.field]: [error.message] };
+      return data({ result: submission.reply({ fieldErrors }), secret: null }, { status: 400 });
+    }
   }
-  const { change, action, message } = describeChange(input);
+  const { change, message } = describeChange(input);
   const done = change
-    ? await updateApiKey(prisma, keyScope, input.id, change).catch(refused("Not changed"))
-    : await deleteApiKey(prisma, keyScope, input.id);
+    ? await changeKey(actor, input.id, change).catch(refused("Not changed"))
+    : await revokeKey(actor, input.id);
   if (!done) throw data("No such API key", { status: 404 });
-  await audit(prisma, request, { action, actorId: userId, subject: input.id });
   return redirectWithToast("/dashboard/keys", message);
 }
 
@@ -176,27 +163,23 @@ function describeRules(key: {
 
 type KeyChange = Exclude<z.infer<typeof KeyActionSchema>, { intent: "create" }>;
 
-/** What a change to a key writes (null: delete it), its audit action and its toast. */
+/** What a change to a key writes (null: delete it) and its toast (key-changes audits it). */
 function describeChange(input: KeyChange) {
-  if (input.intent === "delete")
-    return { change: null, action: "key_deleted", message: "Key deleted." } as const;
+  if (input.intent === "delete") return { change: null, message: "Key deleted." } as const;
   if (input.intent === "toggle")
     return input.enabled === "true"
-      ? ({ change: { enabled: true }, action: "key_enabled", message: "Key enabled." } as const)
+      ? ({ change: { enabled: true }, message: "Key enabled." } as const)
       : ({
           change: { enabled: false },
-          action: "key_disabled",
           message: "Key disabled: the gateway refuses it from now on.",
         } as const);
   return input.logContent === "true"
     ? ({
         change: { logContent: true },
-        action: "content_logging_on",
         message: "The prompts and answers of this key are stored from now on.",
       } as const)
     : ({
         change: { logContent: false },
-        action: "content_logging_off",
         message: "The prompts and answers of this key are no longer stored.",
       } as const);
 }

@@ -1,6 +1,6 @@
 import { Form, Link, useNavigation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { listApiKeys } from "#app/accounts/api-keys.server.ts";
+import { listApiKeys } from "#app/accounts/api-keys/api-keys.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { apiClient, startApiHarness } from "../support/api-harness.ts";
 import { setupTestDatabase } from "../support/database.ts";
+import { createCatalogEntry } from "../support/factories.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;
@@ -13,6 +14,9 @@ let api: Awaited<ReturnType<typeof startApiHarness>>;
 beforeAll(async () => {
   prisma = createPrismaClient(db.url);
   api = await startApiHarness(prisma);
+  // An allowlist may name only models the catalog has (issue #24).
+  for (const modelSlug of ["model-a", "model-b", "model-c"])
+    await createCatalogEntry(prisma, { modelSlug });
 });
 afterAll(async () => {
   await api.close();

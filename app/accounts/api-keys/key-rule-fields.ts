@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMIT_PERIODS } from "../billing/limit-period.ts";
+import { LIMIT_PERIODS } from "../../billing/limit-period.ts";
 
 // The dashboard's key forms (create, and a key's limits): one schema each for
 // conform in the browser and the action on the server. An empty field means no
