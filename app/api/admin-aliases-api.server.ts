@@ -5,7 +5,7 @@ import {
   setAlias,
   SetAliasSchema,
 } from "../admin/model-aliases.server.ts";
-import { requireApiAdminId } from "./admin-providers-api.server.ts";
+import { requireApiAdminId } from "../accounts/require-user.server.ts";
 import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The admin JSON API for model aliases (/api/admin/aliases), as the Admin page's.

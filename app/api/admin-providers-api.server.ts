@@ -22,7 +22,8 @@ import { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "../gateway/gateway.server.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { usdToMicro } from "../utils/money.ts";
-import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { requireApiAdminId } from "../accounts/require-user.server.ts";
+import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The admin JSON API for providers, their upstream keys and the models they
 // serve (/api/admin/...). Session cookie of an admin, as the dashboard's. A
@@ -54,21 +55,6 @@ const CreateModelSchema = z.object({
     .min(1, "must list at least one provider")
     .max(20),
 });
-
-/** The signed-in admin's id: 401 for nobody, 403 for other users. */
-export async function requireApiAdminId(accounts: Accounts, request: Request) {
-  const userId = await requireApiUserId(accounts, request);
-  const user = await accounts.prisma.user.findUnique({
-    where: { id: userId },
-    select: { role: true },
-  });
-  if (user?.role !== "ADMIN")
-    throw new GatewayError(403, "Only administrators can manage providers and models", {
-      type: "permission_error",
-      code: "admin_only",
-    });
-  return userId;
-}
 
 /** GET /api/admin/providers */
 export const listProvidersApi = (accounts: Accounts, request: Request) =>

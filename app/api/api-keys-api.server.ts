@@ -6,7 +6,8 @@ import { CreateKeyBodySchema, UpdateKeyBodySchema } from "../accounts/api-keys/k
 import { UnknownModelsError } from "../accounts/allowed-models.server.ts";
 import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "../billing/limit-period.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, money, readBody } from "./api-helpers.server.ts";
 import { KeyRulesLoosenedError } from "../accounts/api-keys/key-rule-loosening.ts";
 import { creditsToMicro } from "../utils/money.ts";
 

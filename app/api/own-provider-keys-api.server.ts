@@ -10,7 +10,8 @@ import {
 import { upstreamKeySchema } from "../admin/providers.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
-import { jsonApi, readBody, requireApiScope } from "./api-helpers.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The signed-in user's own provider keys (BYOK, ADR 027) as JSON:
 // GET /api/provider-keys, PUT and DELETE /api/provider-keys/:provider.

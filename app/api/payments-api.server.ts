@@ -1,7 +1,8 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { FreeOnrampLimitError, topUp } from "../accounts/onramp.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, money, readBody } from "./api-helpers.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";

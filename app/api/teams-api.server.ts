@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 import { createTeam, listTeamsOf } from "../accounts/teams.server.ts";
-import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { requireApiUserId } from "../accounts/require-user.server.ts";
+import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The teams of the signed-in user: their ids are what the other endpoints take
 // as `?team=` or `X-Team` to act for a team (ADR 030).
