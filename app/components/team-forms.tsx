@@ -16,8 +16,8 @@ import {
   InviteSchema,
   MemberLimitSchema,
   MemberRoleSchema,
-} from "#app/accounts/teams-fields.ts";
-import { INVITATION_DAYS, TEAM_ROLES } from "#app/accounts/team-rules.ts";
+} from "#app/accounts/teams/teams-fields.ts";
+import { INVITATION_DAYS, TEAM_ROLES } from "#app/accounts/teams/team-rules.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";

@@ -4,7 +4,8 @@ import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { ONRAMP_CREDITS } from "#app/accounts/account-rules.ts";
-import { FreeOnrampLimitError, topUp } from "#app/accounts/onramp.server.ts";
+import { FreeOnrampLimitError } from "#app/accounts/onramp.server.ts";
+import { freeTopUp } from "#app/accounts/free-top-up.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { Button } from "#app/components/ui/button.tsx";
 import {
@@ -19,7 +20,6 @@ import type { Route } from "./+types/dashboard.credits";
 import type { SubmissionResult } from "@conform-to/react";
 import { AutoTopUpForm, CheckoutForm } from "#app/components/credit-forms.tsx";
 import { readForm } from "#app/http/read-form.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { GatewayError } from "#app/http/gateway-error.ts";
@@ -215,12 +215,10 @@ export async function action({ request }: Route.ActionArgs) {
       { message: "Free top-ups are off on this gateway: pay with a card instead." },
       { status: 403 },
     );
-  let topped: Awaited<ReturnType<typeof topUp>>;
+  let topped: Awaited<ReturnType<typeof freeTopUp>>;
   try {
-    topped = await topUp(prisma, accountId, input.token, {
-      requestedBy: userId,
-      perDay: settings.freeOnrampPerDay,
-    });
+    const who = { accountId, userId };
+    topped = await freeTopUp({ prisma, request }, who, input.token, settings.freeOnrampPerDay);
   } catch (error) {
     if (!(error instanceof FreeOnrampLimitError)) throw error;
     return data(
@@ -228,17 +226,8 @@ export async function action({ request }: Route.ActionArgs) {
       { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } },
     );
   }
-  const { transaction, replayed } = topped;
-  if (!replayed) {
-    await audit(prisma, request, {
-      action: "credits_added",
-      actorId: userId,
-      subject: transaction.id.toString(),
-      details: { micro: transaction.amount.toString(), account: accountId },
-    });
-  }
   return {
-    message: replayed
+    message: topped.replayed
       ? "Already added: this form was submitted before."
       : `Added ${formatMoney(creditsToMicro(ONRAMP_CREDITS))}.`,
   };

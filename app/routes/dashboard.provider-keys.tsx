@@ -2,14 +2,13 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { data, Form, useNavigation } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
+import { listOwnProviderKeys } from "#app/accounts/own-provider-keys/own-provider-keys.server.ts";
 import {
-  deleteOwnProviderKey,
-  listOwnProviderKeys,
-  saveOwnProviderKey,
-} from "#app/accounts/own-provider-keys.server.ts";
+  removeOwnKey,
+  saveOwnKey,
+} from "#app/accounts/own-provider-keys/own-key-changes.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { OwnKeyActionSchema } from "#app/accounts/own-provider-key-fields.ts";
+import { OwnKeyActionSchema } from "#app/accounts/own-provider-keys/own-provider-key-fields.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -50,7 +49,6 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const { accountId, userId } = await requirePageScope(request, "providerKeys");
-  const { prisma } = getAccounts();
   const submission = parseWithZod(await readForm(request), { schema: OwnKeyActionSchema });
   if (submission.status !== "success") {
     const provider = submission.payload.provider;
@@ -67,33 +65,22 @@ export async function action({ request }: Route.ActionArgs) {
     throw data(`Not removed: ${problems}`, { status: 400 });
   }
   const input = submission.value;
+  const actor = { prisma: getAccounts().prisma, request, accountId, userId };
   if (input.intent === "remove") {
-    if (!(await deleteOwnProviderKey(prisma, accountId, input.provider)))
+    if (!(await removeOwnKey(actor, input.provider)))
       throw data("You have no key for this provider", { status: 404 });
-    await audit(prisma, request, {
-      action: "own_provider_key_removed",
-      actorId: userId,
-      subject: input.provider,
-    });
     return redirectWithToast(
       "/dashboard/provider-keys",
       "Key removed: the gateway's keys serve you again.",
     );
   }
   const { box } = await getGateway();
-  const fallback = input.fallback === "on";
-  const saved = await saveOwnProviderKey(prisma, box, accountId, {
+  const saved = await saveOwnKey(actor, box, {
     provider: input.provider,
     apiKey: input.apiKey,
-    fallback,
+    fallback: input.fallback === "on",
   });
-  if (!saved) throw data("No such provider", { status: 404 });
-  await audit(prisma, request, {
-    action: "own_provider_key_saved",
-    actorId: userId,
-    subject: input.provider,
-    details: { replacedKey: true, fallback },
-  });
+  if (saved !== "saved") throw data("No such provider", { status: 404 });
   return redirectWithToast(
     "/dashboard/provider-keys",
     "Key saved: your requests to this provider use it from now on.",

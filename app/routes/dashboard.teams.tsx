@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, Form } from "react-router";
 import type { z } from "zod";
 import { can } from "#app/accounts/account-scope.server.ts";
-import { ROLE_HELP } from "#app/accounts/team-rules.ts";
+import { ROLE_HELP } from "#app/accounts/teams/team-rules.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
@@ -12,17 +12,17 @@ import {
   createInvitation,
   pendingInvitations,
   revokeInvitation,
-} from "#app/accounts/team-invitations.server.ts";
+} from "#app/accounts/teams/team-invitations.server.ts";
 import {
   changeRole,
-  createTeam,
   deleteTeam,
   listMembers,
   listTeamsOf,
+  openTeam,
   removeMember,
   setMemberLimit,
   TeamRuleError,
-} from "#app/accounts/teams.server.ts";
+} from "#app/accounts/teams/teams.server.ts";
 import {
   CreateTeamSchema,
   DeleteTeamSchema,
@@ -31,7 +31,7 @@ import {
   MemberRoleSchema,
   TeamButtonSchema,
   teamFormId,
-} from "#app/accounts/teams-fields.ts";
+} from "#app/accounts/teams/teams-fields.ts";
 import { CopyButton } from "#app/components/copy-button.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import {
@@ -202,8 +202,7 @@ async function formAction(
   const { prisma, signingSecret } = getAccounts();
   const actor = { actorId: scope.userId };
   if (input.intent === "create") {
-    const teamId = await createTeam(prisma, scope.userId, input.name);
-    await audit(prisma, request, { action: "team_created", ...actor, subject: teamId });
+    const teamId = await openTeam(prisma, request, scope.userId, input.name);
     if (input.switch) {
       await switchAccount(getAccounts(), scope.sessionId, teamId);
       return redirectWithToast(

@@ -3,7 +3,7 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { audit } from "#app/accounts/audit-log.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { getSession, switchAccount } from "#app/accounts/session.server.ts";
-import { acceptInvitation, readInvitation } from "#app/accounts/team-invitations.server.ts";
+import { acceptInvitation, readInvitation } from "#app/accounts/teams/team-invitations.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { Button, buttonVariants } from "#app/components/ui/button.tsx";
 import { withRedirect } from "#app/utils/with-redirect.ts";

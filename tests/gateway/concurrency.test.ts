@@ -18,7 +18,7 @@ import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
 import { postCompletion } from "../support/completions.ts";
 import { spendByMember } from "../../app/usage/usage-query.server.ts";
-import { setMemberLimit } from "../../app/accounts/teams.server.ts";
+import { setMemberLimit } from "../../app/accounts/teams/teams.server.ts";
 
 const db = setupTestDatabase();
 let prisma: Prisma;

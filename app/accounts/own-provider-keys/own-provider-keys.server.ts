@@ -1,6 +1,6 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { keyPrefix } from "../providers/env-providers.server.ts";
-import type { SecretBox } from "../security/secret-box.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { keyPrefix } from "../../providers/env-providers.server.ts";
+import type { SecretBox } from "../../security/secret-box.server.ts";
 
 // A user's own provider keys (bring your own key, ADR 027), one per provider,
 // sealed like the gateway's; every function touches only that user's keys.

@@ -1,6 +1,6 @@
-import type { Accounts } from "./accounts.server.ts";
-import { audit } from "./audit-log.server.ts";
-import { switchAccount } from "./session.server.ts";
+import type { Accounts } from "../accounts.server.ts";
+import { audit } from "../audit-log.server.ts";
+import { switchAccount } from "../session.server.ts";
 import { acceptInvitation } from "./team-invitations.server.ts";
 
 // Signing in or up from an invitation link (ADR 048): the person came to join
