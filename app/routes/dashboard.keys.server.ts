@@ -11,7 +11,10 @@ import {
 } from "#app/accounts/api-keys/api-keys.server.ts";
 import { changeKey, createKey, revokeKey } from "#app/accounts/api-keys/key-changes.server.ts";
 import { KeyActionSchema, modelList } from "#app/accounts/api-keys/key-rule-fields.ts";
-import { KeyRulesLoosenedError } from "#app/accounts/api-keys/key-rule-loosening.ts";
+import {
+  KeyRulesLoosenedError,
+  type StoredKeyRules,
+} from "#app/accounts/api-keys/key-rule-loosening.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { periodAdjective, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
 import { readForm } from "#app/http/read-form.server.ts";
@@ -119,14 +122,7 @@ const refused =
   };
 
 /** A key's rules in a few words, for its row: "expires 2027-01-31 · gpt-4o · 60 req/min". */
-function describeRules(key: {
-  expiresAt: Date | null;
-  allowedModels: string[];
-  rpmLimit: number | null;
-  tpmLimit: number | null;
-  periodLimit: bigint | null;
-  limitPeriod: string | null;
-}) {
+function describeRules(key: Omit<StoredKeyRules, "enabled" | "logContent" | "creditLimit">) {
   const rules = [
     key.expiresAt ? `expires ${key.expiresAt.toISOString().slice(0, 10)}` : null,
     key.allowedModels.length > 0 ? key.allowedModels.join(", ") : null,
