@@ -29,7 +29,7 @@ export default defineConfig({
       },
   test: {
     include: ["app/**/*.test.ts", "app/**/*.test.tsx", "tests/**/*.test.ts"],
-    globalSetup: ["tests/setup/global-postgres.ts"],
+    globalSetup: ["tests/support/global-postgres.ts"],
     // After-hooks run in reverse order, so a file closes its own clients before
     // setupTestDatabase's hook drops the database.
     sequence: { hooks: "stack" },

@@ -2,7 +2,7 @@ import { createCookie, type Cookie } from "react-router";
 import { parseEnv } from "../config/env.server.ts";
 import { getPrisma, type Prisma } from "../db/prisma.server.ts";
 import { creditsToMicro } from "../utils/money.ts";
-import { DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR } from "./sign-up-throttle.server.ts";
+import { DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR } from "../config/account-limits.ts";
 
 /** What the account modules need; built once from the environment, or by tests. */
 export interface Accounts {

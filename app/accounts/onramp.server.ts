@@ -5,8 +5,6 @@ import { ONRAMP_CREDITS } from "./account-rules.ts";
 
 export { ONRAMP_CREDITS };
 
-/** FREE_ONRAMP_PER_DAY's default: enough to try the gateway out, too few to farm (ADR 034). */
-export const DEFAULT_FREE_ONRAMPS_PER_DAY = 3;
 export const FREE_ONRAMP_WINDOW_MS = 24 * 60 * 60_000;
 
 /** A free top-up past the person's daily limit: nothing was credited. */

@@ -8,8 +8,6 @@ import type { Prisma } from "../db/prisma.server.ts";
 // too (or the answers would tell which emails exist); bad input does not.
 
 export const SIGN_UP_WINDOW_MS = 60 * 60_000;
-/** SIGNUPS_PER_ADDRESS_PER_HOUR's default: a team behind one address gets started; a script does not. */
-export const DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR = 10;
 
 export type SignUpDecision =
   { allowed: true } | { allowed: false; retryAfterSeconds: number; message: string };

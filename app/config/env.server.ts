@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../accounts/onramp.server.ts";
-import { DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR } from "../accounts/sign-up-throttle.server.ts";
-import { parseTrustProxy } from "../http/trust-proxy.ts";
+import {
+  DEFAULT_FREE_ONRAMPS_PER_DAY,
+  DEFAULT_SIGN_UPS_PER_ADDRESS_PER_HOUR,
+} from "./account-limits.ts";
+import { parseTrustProxy } from "./trust-proxy-setting.ts";
 import { ENCRYPTION_KEY_EXPECTED, parseEncryptionKey } from "../security/secret-box.server.ts";
 
 // Every environment variable the gateway reads, validated once at boot.

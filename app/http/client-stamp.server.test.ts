@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { expect, test } from "vitest";
 import { clientFacts, stampClient, TRUSTED_REQUEST_ID } from "./client-stamp.server.ts";
-import type { TrustProxy } from "./trust-proxy.ts";
+import type { TrustProxy } from "../config/trust-proxy-setting.ts";
 
 const incoming = (address: string, headers: Record<string, string>) =>
   ({ headers: { ...headers }, socket: { remoteAddress: address } }) as unknown as IncomingMessage;

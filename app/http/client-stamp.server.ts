@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { resolveClient, type ClientFacts, type TrustProxy } from "./trust-proxy.ts";
+import type { TrustProxy } from "../config/trust-proxy-setting.ts";
+import { resolveClient, type ClientFacts } from "./trust-proxy.ts";
 
 // The server decides once, at the socket, who the client is (trust-proxy.ts) and
 // writes it into the request's headers under names of its own, replacing any a

@@ -1,3 +1,4 @@
+import { publicUrlSetting } from "../config/live-settings.server.ts";
 import { clientFacts } from "./client-stamp.server.ts";
 
 /**
@@ -12,7 +13,7 @@ export function publicOrigin(request: Request) {
 
 /** The same for a request before it is a Fetch Request: its Host and its stamped scheme. */
 export function publicOriginFor(host: string, proto: "http" | "https") {
-  const configured = process.env.PUBLIC_URL?.trim();
+  const configured = publicUrlSetting();
   if (configured) return new URL(configured).origin;
   return new URL(`${proto}://${host}`).origin;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { parseTrustProxy, resolveClient, type TrustProxy } from "./trust-proxy.ts";
+import { parseTrustProxy, type TrustProxy } from "../config/trust-proxy-setting.ts";
+import { resolveClient } from "./trust-proxy.ts";
 
 const socket = (address: string, encrypted = false) => ({ address, encrypted });
 const spoofed = {

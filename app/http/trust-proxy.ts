@@ -1,33 +1,16 @@
 import { isIP } from "node:net";
+import { plainAddress, type TrustProxy } from "../config/trust-proxy-setting.ts";
 
 // Who the client is, as far as we can know it: the socket's peer, unless that
 // peer is a proxy we were told to trust (TRUST_PROXY). Headers a client sends
 // itself (X-Forwarded-For, Fly-Client-IP, X-Forwarded-Proto) change nothing
 // otherwise, so nobody can pose as another IP or claim https.
 
-export type TrustProxy =
-  | { kind: "none" }
-  /** Fly.io's edge: Fly-Client-IP and X-Forwarded-Proto are set by Fly's proxy. */
-  | { kind: "fly" }
-  /** These proxy addresses: X-Forwarded-For's nearest hop that is not one of them is the client. */
-  | { kind: "addresses"; addresses: Set<string> };
-
 export interface ClientFacts {
   ip: string;
   proto: "http" | "https";
   /** The request came through a trusted proxy (whose other headers count too). */
   viaTrustedProxy?: boolean;
-}
-
-/** TRUST_PROXY: unset or "false" (trust nobody), "fly", or a comma-separated list of proxy IPs. */
-export function parseTrustProxy(value: string | undefined): TrustProxy | { error: string } {
-  const text = value?.trim() ?? "";
-  if (text === "" || text === "false") return { kind: "none" };
-  if (text === "fly") return { kind: "fly" };
-  const addresses = text.split(",").map((part) => part.trim());
-  if (addresses.some((address) => isIP(address) === 0))
-    return { error: 'must be "fly", "false" or a comma-separated list of IP addresses' };
-  return { kind: "addresses", addresses: new Set(addresses.map(plainAddress)) };
 }
 
 type HeaderValue = string | string[] | undefined;
@@ -59,11 +42,6 @@ export function resolveClient(
     if (!trust.addresses.has(hop)) return { ...facts, ip: hop };
   }
   return facts;
-}
-
-/** "::ffff:10.0.0.1" is 10.0.0.1. */
-function plainAddress(address: string) {
-  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
 
 function listValues(value: HeaderValue): string[] {

@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import { logLevelSetting } from "../config/live-settings.server.ts";
 import { singleton } from "../utils/singleton.server.ts";
 
 export type { Logger };
@@ -14,7 +15,7 @@ export function createLogger(level: string, { sync = false } = {}): Logger {
 
 /** The process's logger for code without one handed to it, at LOG_LEVEL. */
 export function processLogger(): Logger {
-  return singleton("logger", () => createLogger(process.env.LOG_LEVEL?.trim() || "info"));
+  return singleton("logger", () => createLogger(logLevelSetting()));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Prisma } from "../db/prisma.server.ts";
 import { stampClient, stampedProto } from "../http/client-stamp.server.ts";
 import { crossSiteRefusal, isOwnOrigin } from "../http/same-origin.server.ts";
 import { publicOriginFor } from "../http/request-origin.server.ts";
-import type { TrustProxy } from "../http/trust-proxy.ts";
+import type { TrustProxy } from "../config/trust-proxy-setting.ts";
 import { serveMetrics } from "../observability/metrics-endpoint.server.ts";
 import { limitBody } from "../http/body-limit.server.ts";
 import { checkReadiness, type Readiness } from "./health.server.ts";

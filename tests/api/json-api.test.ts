@@ -1,23 +1,10 @@
 // The seed's JSON API: accounts, sessions, keys, credits, with ownership and CSRF checks.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { describe, expect, test } from "vitest";
 import { creditsToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
-import { apiClient, startApiHarness } from "../support/api-harness.ts";
+import { apiClient, setupApiHarness } from "../support/api-harness.ts";
 import { createCatalogEntry } from "../support/factories.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let api: Awaited<ReturnType<typeof startApiHarness>>;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  api = await startApiHarness(prisma, { signupCredits: 5, adminEmail: "boss@example.test" });
-});
-afterAll(async () => {
-  await api.close();
-  await prisma.$disconnect();
-});
+const { prisma, api } = setupApiHarness({ signupCredits: 5, adminEmail: "boss@example.test" });
 
 let counter = 0;
 async function signedUp() {

@@ -1,26 +1,16 @@
 // A key's rules on a team account (issue #21, finding 8): a member may make
 // their own key stricter, never looser; owners and admins may loosen any key.
 // On a personal account nothing changes.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { apiClient, startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, expect, test } from "vitest";
+import { apiClient, setupApiHarness } from "../support/api-harness.ts";
 import { createCatalogEntry } from "../support/factories.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let api: Awaited<ReturnType<typeof startApiHarness>>;
+const { prisma, api } = setupApiHarness();
 
+// An allowlist may name only models the catalog has (issue #24).
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  api = await startApiHarness(prisma);
-  // An allowlist may name only models the catalog has (issue #24).
   for (const modelSlug of ["model-a", "model-b", "model-c"])
     await createCatalogEntry(prisma, { modelSlug });
-});
-afterAll(async () => {
-  await api.close();
-  await prisma.$disconnect();
 });
 
 let counter = 0;

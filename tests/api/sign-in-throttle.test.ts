@@ -3,19 +3,16 @@
 // IPs come from the socket unless a trusted proxy says otherwise.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LIMITS, SLOW_DOWN_MS } from "../../app/accounts/login-throttle.server.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { apiClient, startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
+const { prisma } = setupTestPrisma();
 /** Trusts nobody: every client here is 127.0.0.1, whatever headers it sends. */
 let direct: Awaited<ReturnType<typeof startApiHarness>>;
 /** Behind a proxy at 127.0.0.1: X-Forwarded-For names the client. */
 let proxied: Awaited<ReturnType<typeof startApiHarness>>;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   direct = await startApiHarness(prisma);
   proxied = await startApiHarness(prisma, {
     trustProxy: { kind: "addresses", addresses: new Set(["127.0.0.1"]) },
@@ -24,7 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await direct.close();
   await proxied.close();
-  await prisma.$disconnect();
 });
 
 const PASSWORD = "long enough password";

@@ -1,21 +1,8 @@
 // The JSON API acting for a team: `?team=<id>` or `X-Team: <id>` (ADR 030).
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { apiClient, startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
+import { apiClient, setupApiHarness } from "../support/api-harness.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let api: Awaited<ReturnType<typeof startApiHarness>>;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  api = await startApiHarness(prisma, { signupCredits: 5 });
-});
-afterAll(async () => {
-  await api.close();
-  await prisma.$disconnect();
-});
+const { prisma, api } = setupApiHarness({ signupCredits: 5 });
 
 let counter = 0;
 async function signedUp() {

@@ -4,7 +4,7 @@
 // Issue #21, finding 12: a model renamed to "\ud800" answered 200, was stored
 // as U+FFFD, and its audit row was lost.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { audit } from "../../app/accounts/audit-log.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
@@ -12,10 +12,10 @@ import * as modelApi from "../../app/routes/api.admin.models.$slug.ts";
 import * as keysApi from "../../app/routes/api.api-keys.ts";
 import * as teamsApi from "../../app/routes/api.teams.ts";
 import * as adminPage from "../../app/routes/dashboard.admin.tsx";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupAppDatabase } from "../support/app-database.ts";
 import { createCatalogEntry, createUser } from "../support/factories.ts";
 
-const db = setupTestDatabase();
+setupAppDatabase("text-fields-secret");
 const BASE = "http://gateway.test";
 const args = (request: Request, params: Record<string, string> = {}) =>
   ({ request, params, context: {}, unstable_pattern: "", url: new URL(request.url) }) as never;
@@ -23,15 +23,10 @@ let cookie: string;
 let adminId: string;
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = db.url;
-  process.env.SESSION_SECRET = "text-fields-secret".padEnd(40, "x");
   const admin = await createUser(getAccounts().prisma, { role: "ADMIN" });
   adminId = admin.id;
   cookie = (await startSession(getAccounts(), new Request(BASE), admin.id)).split(";")[0]!;
   await createCatalogEntry(getAccounts().prisma, { modelSlug: "named" });
-});
-afterAll(async () => {
-  await getAccounts().prisma.$disconnect();
 });
 
 /** A JSON API call with the body as raw JSON text (JSON.stringify would not write "\ud800"). */

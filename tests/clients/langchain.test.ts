@@ -5,34 +5,12 @@
 import { ChatAnthropic } from "@langchain/anthropic";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { z } from "zod";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { microToUsdNumber } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
-import {
-  openRouterCustomer,
-  startOpenRouterGateway,
-  type OpenRouterGateway,
-} from "../support/openrouter-gateway.ts";
+import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gw: OpenRouterGateway;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  gw = await startOpenRouterGateway(db.url);
-}, 60_000);
-afterAll(async () => {
-  await gw.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => {
-  for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
-});
+const { prisma, gw } = setupOpenRouterGateway();
 
 const USAGE = { input: 20, cached: 4, output: 3, reasoning: 0 };
 

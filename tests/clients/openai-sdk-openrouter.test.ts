@@ -1,33 +1,11 @@
 // The openai SDK pointed at the gateway's `/api/v1` as OpenRouter's docs point
 // it at OpenRouter (base URL `…/api/v1`, OpenRouter-style ids).
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { expect, test } from "vitest";
 import { microToCredits, microToUsdNumber } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
-import {
-  openRouterCustomer,
-  startOpenRouterGateway,
-  type OpenRouterGateway,
-} from "../support/openrouter-gateway.ts";
+import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gw: OpenRouterGateway;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  gw = await startOpenRouterGateway(db.url);
-}, 60_000);
-afterAll(async () => {
-  await gw.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => {
-  for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
-});
+const { prisma, gw } = setupOpenRouterGateway();
 
 const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: gw.apiBase, maxRetries: 0 });
 const USAGE = { input: 50, cached: 10, output: 6, reasoning: 1 };

@@ -2,35 +2,13 @@
 // pointed at the gateway's `/api/v1` as at OpenRouter, with OpenRouter-style ids.
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import { APICallError, embed, generateText, stepCountIs, streamText, tool } from "ai";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { z } from "zod";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { microToUsdNumber } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
-import {
-  openRouterCustomer,
-  startOpenRouterGateway,
-  type OpenRouterGateway,
-} from "../support/openrouter-gateway.ts";
+import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gw: OpenRouterGateway;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  gw = await startOpenRouterGateway(db.url);
-}, 60_000);
-afterAll(async () => {
-  await gw.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => {
-  for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
-});
+const { prisma, gw } = setupOpenRouterGateway();
 
 // As OpenRouter's README sets it up, with the gateway's base URL.
 const provider = (apiKey: string) => createOpenRouter({ apiKey, baseURL: gw.apiBase });

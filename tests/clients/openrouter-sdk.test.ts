@@ -7,34 +7,12 @@ import {
   PaymentRequiredResponseError,
   UnauthorizedResponseError,
 } from "@openrouter/sdk/models/errors";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { expect, test } from "vitest";
 import { microToCredits, microToUsd } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
-import {
-  openRouterCustomer,
-  startOpenRouterGateway,
-  type OpenRouterGateway,
-} from "../support/openrouter-gateway.ts";
+import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gw: OpenRouterGateway;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  gw = await startOpenRouterGateway(db.url);
-}, 60_000);
-afterAll(async () => {
-  await gw.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => {
-  for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
-});
+const { prisma, gw } = setupOpenRouterGateway();
 
 // No retries: a 5xx must fail the test at once, not back off for an hour.
 const sdk = (apiKey: string) =>

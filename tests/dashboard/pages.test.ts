@@ -1,6 +1,6 @@
 // Loaders and actions of the sign-in, sign-up and dashboard pages, called the
 // way React Router calls them: with a Request (forms as form data, no JavaScript).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
@@ -8,7 +8,6 @@ import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
 import * as keyPage from "../../app/routes/dashboard.keys.$id.tsx";
 import * as providerKeys from "../../app/routes/dashboard.provider-keys.tsx";
-import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as dashboard from "../../app/routes/dashboard.tsx";
 import * as overview from "../../app/routes/dashboard._index.tsx";
 import * as login from "../../app/routes/login.tsx";
@@ -17,7 +16,7 @@ import * as modelsPage from "../../app/routes/models.tsx";
 import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import * as signup from "../../app/routes/signup.tsx";
 import * as theme from "../../app/routes/theme.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupAppDatabase } from "../support/app-database.ts";
 import {
   createApiKey,
   createCatalogEntry,
@@ -25,18 +24,8 @@ import {
   TEST_PASSWORD,
 } from "../support/factories.ts";
 
-const db = setupTestDatabase();
+const db = setupAppDatabase("pages-test-secret");
 const BASE = "http://gateway.test";
-
-beforeAll(() => {
-  process.env.DATABASE_URL = db.url;
-  process.env.SESSION_SECRET = "pages-test-secret".padEnd(40, "x");
-});
-afterAll(async () => {
-  // The provider keys page seals keys with the process's gateway's box.
-  await closeGateway();
-  await getAccounts().prisma.$disconnect();
-});
 
 const args = (request: Request, params: Record<string, string> = {}) =>
   ({ request, params, context: {}, unstable_pattern: "", url: new URL(request.url) }) as never;

@@ -1,25 +1,17 @@
 // The Teams page's forms answer in place (ADR 048): a bad value or a team rule
 // comes back to the form it was sent from, beside its field, with what was
 // typed; nothing is thrown at the page's error boundary.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
 import * as switcher from "../../app/routes/dashboard.switch.ts";
 import * as teams from "../../app/routes/dashboard.teams.tsx";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupAppDatabase } from "../support/app-database.ts";
 import { createTeamAccount } from "../support/factories.ts";
 import { args, get, post, statusOf } from "../support/route-calls.ts";
 
-const db = setupTestDatabase();
+setupAppDatabase("teams-forms-secret");
 const prisma = () => getAccounts().prisma;
-
-beforeAll(() => {
-  process.env.DATABASE_URL = db.url;
-  process.env.SESSION_SECRET = "teams-forms-secret".padEnd(40, "x");
-});
-afterAll(async () => {
-  await getAccounts().prisma.$disconnect();
-});
 
 async function ownerInTeam() {
   const { teamId, owner, members } = await createTeamAccount(prisma(), { members: 1 });

@@ -1,10 +1,9 @@
 // Teams through the pages (ADR 030): every route with every role and with a
 // non-member, the account switcher, invitations and the rules of membership.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
-import { closeGateway } from "../../app/gateway/gateway-instance.server.ts";
 import * as overview from "../../app/routes/dashboard._index.tsx";
 import * as credits from "../../app/routes/dashboard.credits.tsx";
 import * as keys from "../../app/routes/dashboard.keys.tsx";
@@ -19,7 +18,7 @@ import * as usage from "../../app/routes/dashboard.usage.tsx";
 import * as invite from "../../app/routes/invite.$token.tsx";
 import * as login from "../../app/routes/login.tsx";
 import * as signup from "../../app/routes/signup.tsx";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupAppDatabase } from "../support/app-database.ts";
 import {
   createApiKey,
   createCatalogEntry,
@@ -29,17 +28,8 @@ import {
 } from "../support/factories.ts";
 import { args, get, post, run, statusOf } from "../support/route-calls.ts";
 
-const db = setupTestDatabase();
+setupAppDatabase("teams-test-secret");
 const prisma = () => getAccounts().prisma;
-
-beforeAll(() => {
-  process.env.DATABASE_URL = db.url;
-  process.env.SESSION_SECRET = "teams-test-secret".padEnd(40, "x");
-});
-afterAll(async () => {
-  await closeGateway();
-  await getAccounts().prisma.$disconnect();
-});
 
 /** A browser session for the user, switched to `account` through the header's switcher. */
 async function sessionOf(userId: string, account?: string) {

@@ -1,16 +1,16 @@
 // The request log: filters, keyset pagination that neither skips nor repeats,
 // ownership, the streamed CSV export, and plans that stay index-only at scale.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { getAccounts } from "../../app/accounts/accounts.server.ts";
 import { startSession } from "../../app/accounts/session.server.ts";
 import * as csvRoute from "../../app/routes/dashboard.usage.csv.ts";
 import * as usageRoute from "../../app/routes/dashboard.usage.tsx";
 import * as requestRoute from "../../app/routes/dashboard.usage.$id.tsx";
 import { usagePageSql } from "../../app/usage/usage-query.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { setupAppDatabase } from "../support/app-database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 
-const db = setupTestDatabase();
+const db = setupAppDatabase("usage-test-secret");
 const BASE = "http://gateway.test";
 const args = (request: Request) => ({ request, params: {}, context: {} }) as never;
 let alice: { id: string; cookie: string; keys: string[] };
@@ -50,8 +50,6 @@ async function insertRows(
 }
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = db.url;
-  process.env.SESSION_SECRET = "usage-test-secret".padEnd(40, "x");
   const { mapping } = await createCatalogEntry(getAccounts().prisma, { modelSlug: "model-a" });
   await createCatalogEntry(getAccounts().prisma, { modelSlug: "model-b" });
   alice = await person();
@@ -59,7 +57,6 @@ beforeAll(async () => {
   await insertRows(alice.id, alice.keys, mapping.id, 130);
   await insertRows(bob.id, bob.keys, mapping.id, 20);
 });
-afterAll(() => getAccounts().prisma.$disconnect());
 
 const load = (who: { cookie: string }, query = "") =>
   usageRoute.loader(

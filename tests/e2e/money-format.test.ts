@@ -2,16 +2,10 @@
 // build: every amount on screen is "1,000.00 credits ($10.00)", or for one request's cost
 // "0.0160 credits ($0.000160)". The data is the responsive test's: an admin with a key, usage,
 // a payment and a team, so that every card and table has amounts. Screenshots in test-results/.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
 import {
   createApiKey,
   createCatalogEntry,
@@ -19,10 +13,8 @@ import {
   createUser,
   TEST_PASSWORD,
 } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { SCREENSHOTS, setupBrowserGateway } from "../support/browser-gateway.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const MODEL = "gpt-money-format-test";
 // The one format: a total to the hundredth of a credit and the cent, or one request's cost
 // to the ten-thousandth of a credit and the millionth of a dollar; "<" for a non-zero amount
@@ -47,11 +39,10 @@ const NOT_AMOUNTS = [
   "1 credit = US$0.01", // the unit, on the Credits page
 ];
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateway: GatewayProcess;
-let browser: Browser;
+const env = setupBrowserGateway({
+  prepare: (prisma) => createCatalogEntry(prisma, { modelSlug: MODEL }),
+});
+const { prisma, gateway } = env;
 let email: string;
 const pages: string[] = [
   "/dashboard",
@@ -68,17 +59,6 @@ const pages: string[] = [
 ];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, { modelSlug: MODEL });
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-money-")),
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  });
   const admin = await createUser(prisma, { role: "ADMIN", credits: 1234 });
   email = admin.email;
   const team = await createTeamAccount(prisma, { name: "Money team", credits: 50, members: 1 });
@@ -110,14 +90,6 @@ beforeAll(async () => {
   });
   const { id } = await prisma.conversation.findFirstOrThrow({ where: { userId: admin.id } });
   pages.push(`/dashboard/keys/${keyId}`, `/dashboard/usage/${id}`);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await fake?.close();
-  await prisma?.$disconnect();
 });
 
 async function ask(apiKey: string) {
@@ -177,7 +149,7 @@ test("every amount on every dashboard page reads as credits with the US-dollar v
     ["desktop", { width: 1280, height: 800 }],
     ["phone", { width: 390, height: 844 }],
   ] as const) {
-    const context = await browser.newContext({ viewport });
+    const context = await env.browser.newContext({ viewport });
     const page = await signedIn(context);
     const wrong: string[] = [];
     let amounts = 0;

@@ -3,16 +3,10 @@
 // off-screen (ADR 043: tables become cards, charts fit their card), the
 // navigation collapses into a menu that opens without JavaScript, and every
 // page gets a screenshot at both widths (test-results/).
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
 import {
   createApiKey,
   createCatalogEntry,
@@ -20,10 +14,9 @@ import {
   createUser,
   TEST_PASSWORD,
 } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { hiddenContent, launchBrowser, overflow, seriousViolations } from "../support/browser.ts";
+import { hiddenContent, overflow, seriousViolations } from "../support/browser.ts";
+import { SCREENSHOTS, setupBrowserGateway } from "../support/browser-gateway.ts";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results");
 const PHONE = { width: 390, height: 844 };
 // Where the tables are tables again (Tailwind's sm and md): no phone layout, no desktop room.
 const SMALL_TABLETS = [
@@ -50,26 +43,14 @@ const PAGES = [
   "/dashboard/admin/models/gpt-phone-test-with-a-long-name",
   "/dashboard/admin?q=phone",
 ];
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateway: GatewayProcess;
-let browser: Browser;
+const env = setupBrowserGateway({
+  prepare: (prisma) => createCatalogEntry(prisma, { modelSlug: "gpt-phone-test-with-a-long-name" }),
+});
+const { prisma, gateway } = env;
 let email: string;
 let keyPage: string;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, { modelSlug: "gpt-phone-test-with-a-long-name" });
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-phone-")),
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  });
   // An admin with a key, some usage and credits, so that every table has rows.
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
   email = admin.email;
@@ -126,18 +107,10 @@ beforeAll(async () => {
   const { id: keyId } = await prisma.apiKey.findFirstOrThrow({ where: { userId: admin.id } });
   keyPage = `/dashboard/keys/${keyId}`;
   PAGES.push(keyPage);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await fake?.close();
-  await prisma?.$disconnect();
 });
 
 async function signedIn(viewport: { width: number; height: number }, javaScriptEnabled = true) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled });
+  const context = await env.browser.newContext({ viewport, javaScriptEnabled });
   const page = await context.newPage();
   await page.goto(`${gateway.baseUrl}/login`);
   await page.getByLabel("Email").fill(email);
@@ -215,7 +188,7 @@ test("no page is wider than a 390 px phone and none has a serious accessibility 
     await onPhone.page.close();
   }
   // The pages a visitor sees before signing in.
-  const visitor = await browser.newContext({ viewport: PHONE });
+  const visitor = await env.browser.newContext({ viewport: PHONE });
   for (const path of ["/login", "/signup"]) {
     const onPhone = await overflow(visitor, gateway.baseUrl + path);
     if (onPhone.extra > 0) wide.push(`${path} (${onPhone.extra} px too wide)`);
@@ -341,7 +314,7 @@ test("on a phone the navigation is a menu that opens without JavaScript; Models 
 
 test("dark mode follows the system, and the toggle (without JavaScript) overrides it; dark pages pass axe-core too", async () => {
   const signInDark = async (javaScriptEnabled: boolean) => {
-    const context = await browser.newContext({
+    const context = await env.browser.newContext({
       viewport: DESKTOP,
       colorScheme: "dark",
       javaScriptEnabled,

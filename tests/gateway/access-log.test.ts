@@ -1,32 +1,22 @@
 // One JSON line per completion, with what operators look for, and none of the secrets.
 import { Writable } from "node:stream";
 import { pino } from "pino";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
 const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+    done();
+  },
+});
+const { prisma, harness } = setupGatewayHarness({ log: pino({ level: "info" }, sink) });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  harness = await startGatewayHarness(db.url, { log: pino({ level: "info" }, sink) });
   await createCatalogEntry(prisma, { modelSlug: "logged", upstreamModel: "logged" });
-});
-afterAll(async () => {
-  await harness.close();
-  await prisma.$disconnect();
 });
 
 test("a completion and a refusal each leave one JSON line", async () => {

@@ -2,15 +2,12 @@
 // @anthropic-ai/sdk talks to the gateway, the gateway to the three fakes.
 // Same key check, hold and settlement as chat completions.
 import Anthropic from "@anthropic-ai/sdk";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { THINKING_SIGNATURE } from "#scripts/fake-providers/anthropic.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import {
   CHUNKS,
   EXPECTED,
@@ -21,9 +18,7 @@ import {
   type ProviderSlug,
 } from "../support/three-providers.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 const WEATHER_TOOL = {
   name: "get_weather",
@@ -36,8 +31,6 @@ const WEATHER_TOOL = {
 };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   for (const provider of PROVIDERS) {
     await createCatalogEntry(prisma, {
       modelSlug: `msg-${provider}`,
@@ -47,12 +40,6 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100, creditLimitCredits?: number) {
   const user = await createUser(prisma, { credits });

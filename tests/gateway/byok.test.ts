@@ -7,16 +7,13 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { saveOwnProviderKey } from "../../app/accounts/own-provider-keys/own-provider-keys.server.ts";
 import { costOfUsage, feePrices, type Prices } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
 const GATEWAY_KEY = "sk-gateway-own-provider-key";
 const USER_KEY = "sk-user-brought-this-key-1";
 const PRICES: Prices = {
@@ -25,7 +22,7 @@ const PRICES: Prices = {
   cacheWrite: null,
   output: usdToMicro("4.00"),
 };
-let prisma: Prisma;
+const { db, prisma } = setupTestPrisma({ checkLedger: true });
 let box: SecretBox;
 /** Charges a BYOK fee of 5 %. */
 let withFee: GatewayHarness;
@@ -33,7 +30,6 @@ let withFee: GatewayHarness;
 let free: GatewayHarness;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   box = new SecretBox({ current: randomBytes(32) });
   withFee = await startGatewayHarness(db.url, { box, byokFeePercent: 5 });
   free = await startGatewayHarness(db.url, { box });
@@ -57,8 +53,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([withFee.close(), free.close()]);
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 beforeEach(() => withFee.fakes.openai.scripts.reset());
 

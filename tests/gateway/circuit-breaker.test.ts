@@ -1,22 +1,18 @@
 // A provider failing request after request is skipped for a while: the
 // model's next provider answers at once, without waiting for the failure.
 import OpenAI from "openai";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
 // Long enough that five requests fit in the window on a loaded CI machine (400 ms did not).
 const OPEN_MS = 3_000;
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({
+  breaker: { threshold: 3, openMs: OPEN_MS },
+  checkLedger: true,
+});
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url, { breaker: { threshold: 3, openMs: OPEN_MS } });
   await createCatalogEntry(prisma, { modelSlug: "shaky", upstreamModel: "shaky-primary" });
   await createCatalogEntry(prisma, {
     modelSlug: "shaky",
@@ -24,11 +20,6 @@ beforeAll(async () => {
     upstreamModel: "shaky-backup",
     priority: 1,
   });
-});
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 
 test("after 3 failed requests the provider is skipped for the window, then tried once more", async () => {

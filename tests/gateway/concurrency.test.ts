@@ -3,40 +3,29 @@
 // dips below zero, and balance = top-ups - charges afterwards.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, expect, test } from "vitest";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import {
   createApiKey,
   createCatalogEntry,
   createTeamAccount,
   createUser,
 } from "../support/factories.ts";
-import { ledgerTotals, expectLedgerClean } from "../support/ledger-totals.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { ledgerTotals } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 import { spendByMember } from "../../app/usage/usage-query.server.ts";
 import { setMemberLimit } from "../../app/accounts/teams/teams.server.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+// Whatever the tests did, every account still agrees with its history.
+const { db, prisma, harness } = setupGatewayHarness({ checkLedger: true });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, {
     modelSlug: "busy",
     usd: { input: "1.00", cachedInput: "0.10", output: "10.00" },
   });
-});
-afterAll(async () => {
-  await harness.close();
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 
 /** The request the limit tests send, and what each one holds (input bound + 5,000 output tokens at $10/1M). */

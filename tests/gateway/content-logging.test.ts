@@ -2,20 +2,17 @@
 // for all with LOG_CONTENT; and erased after the retention period.
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { eraseContent } from "../../app/usage/content-retention.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
+// Content the database cannot hold as sent never cost a charge: every account adds up.
+const { db, prisma } = setupTestPrisma({ checkLedger: true });
 let harness: GatewayHarness;
 let everything: GatewayHarness;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   harness = await startGatewayHarness(db.url);
   everything = await startGatewayHarness(db.url, { logContent: true });
   await createCatalogEntry(prisma, { modelSlug: "recorded", upstreamModel: "recorded" });
@@ -23,9 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
   await everything.close();
-  // Content the database cannot hold as sent never cost a charge: every account adds up.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 
 async function ask(gateway: GatewayHarness, secret: string, stream: boolean) {

@@ -2,10 +2,9 @@
 // OpenAI and Gemini embeddings APIs: the vectors the provider made, billed per
 // input token like any other request.
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { fakeVector } from "#scripts/fake-providers/embeddings.ts";
 import { countTextTokens } from "../../app/billing/estimate-usage.server.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import {
   costOfTokens,
   creditsToMicro,
@@ -13,20 +12,18 @@ import {
   microToUsd,
   usdToMicro,
 } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({
+  upstreamTimeouts: { openai: { answerMs: 300 } },
+  checkLedger: true,
+  resetFakes: true,
+});
 const PRICE = usdToMicro("0.13");
 const TEXTS = ["The cat sat on the mat.", "Quarterly revenue grew by nine percent."];
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url, { upstreamTimeouts: { openai: { answerMs: 300 } } });
   for (const provider of ["openai", "google", "anthropic"] as const)
     await createCatalogEntry(prisma, {
       modelSlug: `embed-${provider}`,
@@ -35,12 +32,6 @@ beforeAll(async () => {
       usd: { input: "0.13", cachedInput: "0.13", output: "0" },
     });
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100) {
   const user = await createUser(prisma, { credits });

@@ -1,23 +1,17 @@
 // Retries and fallback before the first byte, no switching after it, and a
 // client that leaves mid-stream: all with the official openai client.
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import { openAIChat } from "../../app/protocols/openai/openai-protocol.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+// Whatever the tests did, every account still agrees with its history.
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   // One model, two providers: "openai" first, "openai-backup" second.
   await createCatalogEntry(prisma, {
     modelSlug: "dual",
@@ -31,13 +25,6 @@ beforeAll(async () => {
     priority: 1,
   });
 });
-afterAll(async () => {
-  await harness.close();
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer() {
   const user = await createUser(prisma, { credits: 100 });

@@ -6,50 +6,31 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { describe, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const db = setupTestDatabase();
 const METRICS_TOKEN = "scraper-token-0123456789";
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, {
-    modelSlug: "gpt-proc",
-    usd: { input: "1.00", cachedInput: "0.10", output: "2.00" },
-  });
-  const env = {
-    DATABASE_URL: db.url,
+// Whatever the tests did, every account still agrees with its history.
+const { db, prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
+  prepare: (prisma) =>
+    createCatalogEntry(prisma, {
+      modelSlug: "gpt-proc",
+      usd: { input: "1.00", cachedInput: "0.10", output: "2.00" },
+    }),
+  env: (fake) => ({
     OPENAI_API_KEY: "sk-fake",
     OPENAI_BASE_URL: fake.baseUrl,
     HOLD_SWEEP_INTERVAL_SECONDS: "1",
     LOG_LEVEL: "warn",
     METRICS_TOKEN: METRICS_TOKEN,
-  };
-  gateways = await Promise.all([
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-a-")) }),
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-b-")) }),
-  ]);
+  }),
+  checkLedger: true,
+  resetFake: true,
 });
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
-});
-beforeEach(() => fake.scripts.reset());
 
 async function customer() {
   const user = await createUser(prisma, { credits: 50 });

@@ -4,31 +4,19 @@
 // them. The owner sees them; nobody else.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, expect, test } from "vitest";
 import { microToCredits, microToUsdNumber, creditsToMicro } from "../../app/utils/money.ts";
 import { nextPeriodStart } from "../../app/billing/limit-period.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, {
     modelSlug: "looked-up",
     usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
   });
-});
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 
 const get = async (path: string, secret: string) => {

@@ -3,30 +3,18 @@
 // provider call; successful answers carry OpenAI's x-ratelimit-* headers.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 import { nextPeriodStart, periodStart } from "../../app/billing/limit-period.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, { modelSlug: "allowed-model", upstreamModel: "up-allowed" });
   await createCatalogEntry(prisma, { modelSlug: "other-model", upstreamModel: "up-other" });
-});
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 beforeEach(() => harness.fakes.openai.scripts.reset());
 

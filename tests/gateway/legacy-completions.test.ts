@@ -3,14 +3,11 @@
 // client.completions.create talks to the gateway, the gateway to the three fakes. Same key
 // check, hold, fallbacks and settlement as chat completions (ADR 039).
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import {
   CHUNKS,
   EXPECTED,
@@ -21,9 +18,7 @@ import {
   type ProviderSlug,
 } from "../support/three-providers.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 const COST = costOfUsage(EXPECTED, PRICES);
 const EXPECTED_USAGE = {
@@ -37,8 +32,6 @@ const EXPECTED_USAGE = {
 };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   for (const provider of PROVIDERS) {
     await createCatalogEntry(prisma, {
       modelSlug: `legacy-${provider}`,
@@ -62,12 +55,6 @@ beforeAll(async () => {
     priority: 1,
   });
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100) {
   const user = await createUser(prisma, { credits });

@@ -4,36 +4,17 @@
 // name is a 404 in each endpoint's own shape that names the closest ids.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { apiClient } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createUser, TEST_PASSWORD } from "../support/factories.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
-import {
-  openRouterCustomer,
-  startOpenRouterGateway,
-  type OpenRouterGateway,
-} from "../support/openrouter-gateway.ts";
+import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let gw: OpenRouterGateway;
+const { prisma, gw } = setupOpenRouterGateway();
 type Client = ReturnType<typeof apiClient>;
 let admin: Client;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  gw = await startOpenRouterGateway(db.url);
   admin = await signIn((await createUser(prisma, { role: "ADMIN" })).email);
-}, 60_000);
-afterAll(async () => {
-  await gw.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => {
-  for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
 });
 
 /** The JSON API's client, signed in as the user (whose password is TEST_PASSWORD). */

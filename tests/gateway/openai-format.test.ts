@@ -1,17 +1,13 @@
 // The OpenAI-compatible endpoint and the seed's /completions, driven by the
 // official openai client over HTTP, in front of the fake OpenAI server.
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ resetFakes: true });
 const PRICES = {
   input: usdToMicro("2.00"),
   cachedInput: usdToMicro("0.50"),
@@ -20,19 +16,12 @@ const PRICES = {
 };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, {
     modelSlug: "gpt-test",
     upstreamModel: "gpt-test-upstream",
     usd: { input: "2.00", cachedInput: "0.50", output: "8.00" },
   });
 });
-afterAll(async () => {
-  await harness.close();
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100, creditLimitCredits?: number) {
   const user = await createUser(prisma, { credits });

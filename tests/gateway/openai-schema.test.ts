@@ -3,11 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const spec = JSON.parse(
   readFileSync(join(import.meta.dirname, "..", "fixtures", "openai-chat-schemas.json"), "utf8"),
@@ -42,21 +40,13 @@ const validChunk = validator("CreateChatCompletionStreamResponse");
 const validCompletion = validator("CreateChatCompletionResponse");
 const validError = validator("ErrorResponse");
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness();
 let secret: string;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, { modelSlug: "gpt-test" });
   const user = await createUser(prisma, { credits: 100 });
   secret = (await createApiKey(prisma, user.id, { creditLimitCredits: 1 })).secret;
-});
-afterAll(async () => {
-  await harness.close();
-  await prisma.$disconnect();
 });
 beforeEach(() => harness.fakes.openai.scripts.reset());
 

@@ -4,25 +4,21 @@
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
 const KEY_A = "sk-upstream-aaaaaaaaaaaaaaaa";
 const KEY_B = "sk-upstream-bbbbbbbbbbbbbbbb";
-let prisma: Prisma;
+const { db, prisma } = setupTestPrisma({ checkLedger: true });
 /** Two gateways on one database, as two instances. */
 let one: GatewayHarness;
 let two: GatewayHarness;
 let keyIds: { a: number; b: number };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   const box = new SecretBox({ current: randomBytes(32) });
   one = await startGatewayHarness(db.url, { box });
   two = await startGatewayHarness(db.url, { box });
@@ -47,8 +43,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([one.close(), two.close()]);
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 beforeEach(async () => {
   one.fakes.openai.scripts.reset();

@@ -1,42 +1,29 @@
 // Timeouts of providers added through the admin API (issue #21, finding 6): the
 // environment's limits apply to them, and an admin sets a provider's own limits
 // in the database, which every instance reads.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, expect, test } from "vitest";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import type { GatewayProcess } from "../support/gateway-process.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
+const { prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
+  env: () => ({
+    LOG_LEVEL: "warn",
+    UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: "1",
+    UPSTREAM_CHUNK_TIMEOUT_SECONDS: "1",
+    UPSTREAM_ANSWER_TIMEOUT_SECONDS: "1",
+  }),
+  checkLedger: true,
+  resetFake: true,
+});
 let adminCookie: string;
 let secret: string;
 
 const PRICES = { input: "1.00", output: "2.00" };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  const env = {
-    DATABASE_URL: db.url,
-    LOG_LEVEL: "warn",
-    UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: "1",
-    UPSTREAM_CHUNK_TIMEOUT_SECONDS: "1",
-    UPSTREAM_ANSWER_TIMEOUT_SECONDS: "1",
-  };
-  gateways = await Promise.all([
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-limits-a-")) }),
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-limits-b-")) }),
-  ]);
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
   const signIn = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
     method: "POST",
@@ -70,13 +57,6 @@ beforeAll(async () => {
   }
   ({ secret } = await createApiKey(prisma, admin.id));
 });
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
-});
-beforeEach(() => fake.scripts.reset());
 
 function adminApi(method: string, path: string, body?: unknown) {
   return fetch(`${gateways[0]!.baseUrl}${path}`, {

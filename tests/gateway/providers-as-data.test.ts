@@ -5,14 +5,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { usdToMicro } from "../../app/utils/money.ts";
 import { keyPrefix } from "../../app/providers/env-providers.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
 import {
   freePort,
@@ -21,18 +17,21 @@ import {
   TEST_ENCRYPTION_KEY,
   type GatewayProcess,
 } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
 const UPSTREAM_KEY = "gsk-live-0123456789abcdefghij";
 const OTHER_KEY = "gsk-live-zyxwvutsrqponmlkji9876";
 const BYOK_KEY = "gsk-user-own-key-5566778899aa";
 /** The gateway key of the user who brought BYOK_KEY (for the rotation test). */
 let byokUserKey: string;
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
 let adminCookie: string;
+
+// A server of the OpenAI kind on a port of its own (the fake): Groq, vLLM, Ollama... for the gateway.
+const { db, prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
+  env: () => ({ LOG_LEVEL: "warn" }),
+  checkLedger: true,
+});
 
 const env = () => ({
   DATABASE_URL: db.url,
@@ -41,10 +40,6 @@ const env = () => ({
 });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  // A server of the OpenAI kind on a port of its own: Groq, vLLM, Ollama... for the gateway.
-  fake = await startFakeOpenAI();
-  gateways = await Promise.all([startGateway(env()), startGateway(env())]);
   const admin = await createUser(prisma, { role: "ADMIN" });
   const signIn = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
     method: "POST",
@@ -53,12 +48,6 @@ beforeAll(async () => {
   });
   expect(signIn.status).toBe(200);
   adminCookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
-});
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
 });
 
 function admin(method: string, path: string, body?: unknown, cookie = adminCookie) {

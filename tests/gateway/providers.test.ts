@@ -2,21 +2,17 @@
 // official SDKs on both sides: tokens arrive incrementally, and exactly the
 // reported usage is stored, priced and charged.
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import type { Usage } from "../../app/llm/parts.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { PRICES, PROVIDERS, USD, type ProviderSlug } from "../support/three-providers.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+// Whatever the tests did, every account still agrees with its history.
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 // What each fake reports for the script below, in our terms. Anthropic's fake reports
 // no thinking tokens; the others include one reasoning token in the output.
@@ -46,8 +42,6 @@ const EXPECTED: Record<ProviderSlug, Usage> = {
 const CHUNKS = ["Alpha", " beta", " gamma", " delta"];
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   for (const provider of PROVIDERS) {
     await createCatalogEntry(prisma, {
       modelSlug: `m-${provider}`,
@@ -57,13 +51,6 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => {
-  await harness.close();
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 function script(provider: ProviderSlug, fake: FakeProvider, stream: boolean) {
   fake.scripts.enqueue(`up-${provider}`, {

@@ -1,46 +1,19 @@
 // A key's requests-per-minute limit holds across two gateway processes on one
 // database: each leases slices of the key's window, so together they let
 // through the limit, not the limit per instance.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import type { GatewayProcess } from "../support/gateway-process.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
 const LIMIT = 60;
 const PER_INSTANCE = 100;
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, { modelSlug: "limited-model", upstreamModel: "up-limited" });
-  const env = {
-    DATABASE_URL: db.url,
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  };
-  gateways = await Promise.all(
-    ["a", "b"].map((name) =>
-      startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), `gw-rate-${name}-`)) }),
-    ),
-  );
-});
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
+const { prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
+  prepare: (prisma) =>
+    createCatalogEntry(prisma, { modelSlug: "limited-model", upstreamModel: "up-limited" }),
+  env: (fake) => ({ OPENAI_API_KEY: "sk-fake", OPENAI_BASE_URL: fake.baseUrl, LOG_LEVEL: "warn" }),
+  checkLedger: true,
 });
 
 const minute = () => Math.floor(Date.now() / 60_000);

@@ -1,26 +1,16 @@
 // Malformed Responses API requests get a 4xx in OpenAI's error shape, naming
 // the problem, and never reach a provider.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness();
 let secret: string;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, { modelSlug: "resp-test", providerSlug: "openai" });
   const user = await createUser(prisma, { credits: 100 });
   secret = (await createApiKey(prisma, user.id)).secret;
-});
-afterAll(async () => {
-  await harness.close();
-  await prisma.$disconnect();
 });
 
 const valid = { model: "resp-test", input: "Hi" };

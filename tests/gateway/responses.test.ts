@@ -6,15 +6,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import {
   CHUNKS,
   EXPECTED,
@@ -81,9 +78,7 @@ function validEvent(event: { type: string }) {
   return own === "valid" ? validStreamEvent(event) : own;
 }
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 const COST = costOfUsage(EXPECTED, PRICES);
 const WEATHER_TOOL = {
@@ -100,8 +95,6 @@ const WEATHER_TOOL = {
 };
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   for (const provider of PROVIDERS) {
     await createCatalogEntry(prisma, {
       modelSlug: `resp-${provider}`,
@@ -111,12 +104,6 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer(credits = 100, creditLimitCredits?: number) {
   const user = await createUser(prisma, { credits });

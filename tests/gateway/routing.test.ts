@@ -3,21 +3,14 @@
 // answered), `provider` orders, filters and sorts a model's providers, and a
 // model's `:floor` and `:nitro` variants sort them by price and by speed.
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import { costOfTokens, usdToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url);
   await createCatalogEntry(prisma, { modelSlug: "first-choice", upstreamModel: "first-up" });
   await createCatalogEntry(prisma, {
     modelSlug: "second-choice",
@@ -40,12 +33,6 @@ beforeAll(async () => {
     priority: 1,
   });
 });
-afterAll(async () => {
-  await harness.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function customer() {
   const user = await createUser(prisma, { credits: 100 });

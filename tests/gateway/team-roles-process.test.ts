@@ -3,53 +3,26 @@
 // instance within a second and their running streams end; promoted back, the
 // keys work again. Removal deletes the keys, which ends their streams too.
 // Two real gateway processes on one database, the role changed on the Teams page.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
 import {
   createApiKey,
   createCatalogEntry,
   createTeamAccount,
   TEST_PASSWORD,
 } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import type { GatewayProcess } from "../support/gateway-process.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, { modelSlug: "gpt-team" });
-  const env = {
-    DATABASE_URL: db.url,
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  };
-  gateways = await Promise.all([
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-roles-a-")) }),
-    startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "gw-roles-b-")) }),
-  ]);
+// Whatever the tests did, every account still agrees with its history.
+const { prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
+  prepare: (prisma) => createCatalogEntry(prisma, { modelSlug: "gpt-team" }),
+  env: (fake) => ({ OPENAI_API_KEY: "sk-fake", OPENAI_BASE_URL: fake.baseUrl, LOG_LEVEL: "warn" }),
+  checkLedger: true,
+  resetFake: true,
 });
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
-});
-beforeEach(() => fake.scripts.reset());
 
 /** A team with credits, its owner signed in on the first instance's pages, and a member's key. */
 async function teamWithMembersKey() {

@@ -2,25 +2,21 @@
 // over (or the client gets 504 and pays nothing); in the middle of a stream the
 // stream ends with an error event and what was produced is billed. Whole (JSON)
 // answers are timed too (issue #21, finding 6).
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
+import { beforeAll, expect, test } from "vitest";
 import { creditsToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 
 const LIMITS = { firstByteMs: 300, betweenChunksMs: 300, answerMs: 300 };
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
+// Whatever the tests did, every account still agrees with its history.
+const { prisma, harness } = setupGatewayHarness({
+  upstreamTimeouts: { openai: LIMITS, "openai-backup": LIMITS, anthropic: LIMITS },
+  checkLedger: true,
+  resetFakes: true,
+});
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  harness = await startGatewayHarness(db.url, {
-    upstreamTimeouts: { openai: LIMITS, "openai-backup": LIMITS, anthropic: LIMITS },
-  });
   await createCatalogEntry(prisma, { modelSlug: "slow", upstreamModel: "slow-primary" });
   await createCatalogEntry(prisma, {
     modelSlug: "slow",
@@ -41,13 +37,6 @@ beforeAll(async () => {
     upstreamModel: "next-json",
   });
 });
-afterAll(async () => {
-  await harness.close();
-  // Whatever the tests did, every account still agrees with its history.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
-});
-beforeEach(() => Object.values(harness.fakes).forEach((fake) => fake.scripts.reset()));
 
 async function stream(secret: string) {
   const started = performance.now();

@@ -2,49 +2,23 @@
 // one account whose balance covers about a hundred of them: streams and JSON,
 // clients that leave, a provider that fails. Whatever the mix, the balance never
 // dips below zero, nothing is served beyond it, and the ledger balances.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { expect, test } from "vitest";
 import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean, ledgerTotals } from "../support/ledger-totals.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
+import { ledgerTotals } from "../support/ledger-totals.ts";
 import { postCompletion } from "../support/completions.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateways: GatewayProcess[];
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
+const { prisma, fake, gateways } = setupGatewayProcesses({
+  instances: 2,
   // $1 / $4 per 1M tokens: a request for 100 output tokens holds about 0.045 credits.
-  for (const slug of ["load-ok", "load-flaky"])
-    await createCatalogEntry(prisma, { modelSlug: slug, upstreamModel: slug });
-  const env = {
-    DATABASE_URL: db.url,
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: fake.baseUrl,
-    LOG_LEVEL: "warn",
-  };
-  gateways = await Promise.all(
-    ["gw-x-", "gw-y-"].map((prefix) =>
-      startGateway({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), prefix)) }),
-    ),
-  );
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
+  prepare: async (prisma) => {
+    for (const slug of ["load-ok", "load-flaky"])
+      await createCatalogEntry(prisma, { modelSlug: slug, upstreamModel: slug });
+  },
+  env: (fake) => ({ OPENAI_API_KEY: "sk-fake", OPENAI_BASE_URL: fake.baseUrl, LOG_LEVEL: "warn" }),
+  checkLedger: true,
 });
 
 test("1,000 mixed requests on two instances over a balance for about 100", async () => {

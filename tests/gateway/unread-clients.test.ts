@@ -3,50 +3,30 @@
 // that has read nothing for CLIENT_READ_TIMEOUT_SECONDS, stops the provider
 // and bills what was produced, like any client that leaves. The gateway's
 // memory is printed, not asserted (too noisy to compare).
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
-import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { startGateway, stopCleanly, type GatewayProcess } from "../support/gateway-process.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 
-const db = setupTestDatabase();
 const CUT_MESSAGE = "client read nothing of its answer for too long: connection closed";
 const METRICS_TOKEN = "memory-reader-0123456789";
 /** Pieces of 64 KB of words (words, so that counting their tokens is quick). */
 const pieces = (count: number) =>
   Array.from({ length: count }, (_, i) => `piece ${i} `.padEnd(64 * 1024, "word "));
-let prisma: Prisma;
-let fake: FakeProvider;
-let gateway: GatewayProcess;
-
-beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  fake = await startFakeOpenAI();
-  await createCatalogEntry(prisma, { modelSlug: "big-answer" });
-  gateway = await startGateway({
-    DATABASE_URL: db.url,
+const { prisma, fake, gateway } = setupGatewayProcesses({
+  prepare: (prisma) => createCatalogEntry(prisma, { modelSlug: "big-answer" }),
+  env: (fake) => ({
     OPENAI_API_KEY: "sk-fake",
     OPENAI_BASE_URL: fake.baseUrl,
     LOG_LEVEL: "info",
     CLIENT_READ_TIMEOUT_SECONDS: "1",
     METRICS_TOKEN: METRICS_TOKEN,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gw-unread-")),
-  });
+  }),
+  stopCleanly: true,
+  checkLedger: true,
+  resetFake: true,
 });
-afterAll(async () => {
-  await stopCleanly(gateway);
-  await expectLedgerClean(prisma);
-  await fake.close();
-  await prisma.$disconnect();
-});
-beforeEach(() => fake.scripts.reset());
 
 /** The gateway process's resident memory and its JavaScript heap in use, in MB. */
 async function memory() {

@@ -8,30 +8,28 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import OpenAI from "openai";
 import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { setupTestDatabase } from "../support/database.ts";
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
-import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
+import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { startGateway, stopCleanly } from "../support/gateway-process.ts";
-import { expectLedgerClean, ledgerTotals } from "../support/ledger-totals.ts";
+import { ledgerTotals } from "../support/ledger-totals.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
-let harness: GatewayHarness;
 const logLines: { level: number; msg: string; provider?: string; problems?: string[] }[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split("\n").filter(Boolean))
+      logLines.push(JSON.parse(line));
+    done();
+  },
+});
+// Whatever the providers said, every account agrees with its history.
+const { db, prisma, harness } = setupGatewayHarness({
+  log: pino({ level: "warn" }, sink),
+  checkLedger: true,
+});
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean))
-        logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  harness = await startGatewayHarness(db.url, { log: pino({ level: "warn" }, sink) });
   for (const provider of ["openai", "anthropic", "google"])
     await createCatalogEntry(prisma, {
       modelSlug: `untrusted-${provider}`,
@@ -42,12 +40,6 @@ beforeAll(async () => {
     modelSlug: "untrusted-embed",
     upstreamModel: "untrusted-embed",
   });
-});
-afterAll(async () => {
-  await harness.close();
-  // Whatever the providers said, every account agrees with its history.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 beforeEach(() => {
   Object.values(harness.fakes).forEach((fake) => fake.scripts.reset());

@@ -11,26 +11,23 @@ import {
   startFakeStripe,
   type FakeStripe,
 } from "#scripts/fake-providers/stripe.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { saveAutoTopUp, startCardSetup } from "../../app/payments/auto-topup-settings.server.ts";
 import { stripeFromEnv, type StripeSetup } from "../../app/payments/payment-settings.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { startGatewayHarness, type GatewayHarness } from "../support/gateway-harness.ts";
-import { expectLedgerClean, ledgerTotals } from "../support/ledger-totals.ts";
+import { ledgerTotals } from "../support/ledger-totals.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
 const COOLDOWN_MS = 60_000;
-let prisma: Prisma;
+const { db, prisma } = setupTestPrisma({ checkLedger: true });
 let fake: FakeStripe;
 let setup: StripeSetup;
 let api: Awaited<ReturnType<typeof startApiHarness>>;
 let gateways: GatewayHarness[];
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   fake = await startFakeStripe();
   setup = (await stripeFromEnv({
     STRIPE_SECRET_KEY: FAKE_STRIPE_SECRET_KEY,
@@ -54,8 +51,6 @@ afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.close()));
   await api.close();
   await fake.close();
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 beforeEach(() => fake.declined.clear());
 

@@ -12,21 +12,18 @@ import {
   startFakeStripe,
   type FakeStripe,
 } from "#scripts/fake-providers/stripe.ts";
-import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { stripeFromEnv } from "../../app/payments/payment-settings.server.ts";
 import { creditsToMicro } from "../../app/utils/money.ts";
 import { apiClient, startApiHarness } from "../support/api-harness.ts";
-import { setupTestDatabase } from "../support/database.ts";
-import { expectLedgerClean } from "../support/ledger-totals.ts";
+import { setupTestPrisma } from "../support/test-prisma.ts";
 
-const db = setupTestDatabase();
-let prisma: Prisma;
+// Refunds and disputes included, every balance is its credits minus its charges.
+const { db, prisma } = setupTestPrisma({ checkLedger: true });
 let stripe: FakeStripe;
 let api: Awaited<ReturnType<typeof startApiHarness>>;
 let noStripe: Awaited<ReturnType<typeof startApiHarness>>;
 
 beforeAll(async () => {
-  prisma = createPrismaClient(db.url);
   stripe = await startFakeStripe();
   api = await startApiHarness(prisma, {
     signupCredits: 0,
@@ -44,9 +41,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([api.close(), noStripe.close(), stripe.close()]);
-  // Refunds and disputes included, every balance is its credits minus its charges.
-  await expectLedgerClean(prisma);
-  await prisma.$disconnect();
 });
 
 let counter = 0;

@@ -1,8 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "@remix-run/node-fetch-server";
+import { afterAll, beforeAll } from "vitest";
 import { createAccounts, type Accounts } from "../../app/accounts/accounts.server.ts";
-import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../../app/accounts/onramp.server.ts";
+import { DEFAULT_FREE_ONRAMPS_PER_DAY } from "../../app/config/account-limits.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import {
   createKeyApi,
@@ -19,7 +20,8 @@ import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts
 import { createLogger } from "../../app/observability/logger.server.ts";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 import { stampClient } from "../../app/http/client-stamp.server.ts";
-import type { TrustProxy } from "../../app/http/trust-proxy.ts";
+import type { TrustProxy } from "../../app/config/trust-proxy-setting.ts";
+import { setupTestPrisma } from "./test-prisma.ts";
 
 /** The JSON API's handlers on a real HTTP server, routed as app/routes.ts routes them. */
 export async function startApiHarness(
@@ -109,6 +111,17 @@ export async function startApiHarness(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The file's database, a Prisma client on it and the JSON API on it, closed after the tests. */
+export function setupApiHarness(options: Parameters<typeof startApiHarness>[1] = {}) {
+  const { db, prisma } = setupTestPrisma();
+  const api = {} as Awaited<ReturnType<typeof startApiHarness>>;
+  beforeAll(async () => {
+    Object.assign(api, await startApiHarness(prisma, options));
+  });
+  afterAll(() => api.close?.());
+  return { db, prisma, api };
 }
 
 /** A cookie-keeping client for one browser-less user. */

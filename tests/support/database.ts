@@ -9,13 +9,17 @@ export interface TestDatabase {
   pool: pg.Pool;
 }
 
+const newDatabaseName = () => `test_${randomBytes(6).toString("hex")}`;
+
 /**
  * A database of its own for one test file: a copy of the migrated template, or
  * an empty one (`migrated: false`) for tests of the migrator itself.
  */
-export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
+export async function createTestDatabase({
+  migrated = true,
+  name = newDatabaseName(),
+} = {}): Promise<TestDatabase> {
   const clusterUrl = inject("postgresUrl");
-  const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: clusterUrl });
   await admin.connect();
   try {
@@ -47,11 +51,16 @@ export async function dropTestDatabase(database: TestDatabase) {
   }
 }
 
-/** Creates the file's database before its tests and drops it after them. */
+/**
+ * Creates the file's database before its tests and drops it after them. Its name
+ * and URL are known at once, so a file can make its Prisma client at the top
+ * (a client connects at its first query, after the database exists).
+ */
 export function setupTestDatabase(options?: { migrated?: boolean }) {
-  const holder = {} as TestDatabase;
+  const name = newDatabaseName();
+  const holder = { name, url: withDatabase(inject("postgresUrl"), name) } as TestDatabase;
   beforeAll(async () => {
-    Object.assign(holder, await createTestDatabase(options));
+    Object.assign(holder, await createTestDatabase({ ...options, name }));
   });
   afterAll(async () => {
     await dropTestDatabase(holder);

@@ -9,9 +9,11 @@ import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeAnthropic } from "#scripts/fake-providers/anthropic.ts";
 import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Prisma } from "../../app/db/prisma.server.ts";
 import { createApiKey, createUser } from "./factories.ts";
 import { startGateway, type GatewayProcess } from "./gateway-process.ts";
+import { setupTestPrisma } from "./test-prisma.ts";
 
 export interface OpenRouterGateway {
   gateway: GatewayProcess;
@@ -49,6 +51,24 @@ export async function startOpenRouterGateway(databaseUrl: string): Promise<OpenR
       await Promise.all([openai.close(), anthropic.close(), google.close()]);
     },
   };
+}
+
+/**
+ * The file's database and its OpenRouter gateway, started before the tests and
+ * closed after them, the fakes' scripts forgotten before each test and the
+ * ledger checked at the end.
+ */
+export function setupOpenRouterGateway() {
+  const { db, prisma } = setupTestPrisma({ checkLedger: true });
+  const gw = {} as OpenRouterGateway;
+  beforeAll(async () => {
+    Object.assign(gw, await startOpenRouterGateway(db.url));
+  }, 60_000);
+  afterAll(() => gw.close?.());
+  beforeEach(() => {
+    for (const fake of Object.values(gw.fakes)) fake.scripts.reset();
+  });
+  return { db, prisma, gw };
 }
 
 /** A person with `credits` and an API key. */

@@ -8,7 +8,7 @@ import type { TestProject } from "vitest/node";
 import { migrate } from "../../app/db/migrator.server.ts";
 import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
 import { createLogger } from "../../app/observability/logger.server.ts";
-import { TEMPLATE_DATABASE, withDatabase } from "../support/postgres-url.ts";
+import { TEMPLATE_DATABASE, withDatabase } from "./postgres-url.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
