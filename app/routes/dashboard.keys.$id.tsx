@@ -1,7 +1,7 @@
 import { Link } from "react-router";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { KeyLimitsCard, KeyUseCard, Stat } from "#app/components/keys/key-detail-cards.tsx";
-import { KeyRulesForm } from "#app/components/key-rules-form.tsx";
+import { KeyRulesForm } from "#app/components/keys/key-rules-form.tsx";
 import { SpendChart } from "#app/components/spend-chart.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {

@@ -3,7 +3,8 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "react-router";
 import { CreateKeySchema, KeyActionSchema } from "#app/accounts/api-keys/key-rule-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
-import { PeriodSelect } from "#app/components/key-rules-form.tsx";
+import { ruleNumberInput } from "#app/components/keys/number-input.ts";
+import { PeriodSelect } from "#app/components/keys/period-select.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 
 /** The new key's name and optional rules; errors beside their fields, what was typed kept. */
@@ -18,10 +19,6 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
     onValidate: ({ formData }) => parseWithZod(formData, { schema: KeyActionSchema }),
     shouldRevalidate: "onInput",
   });
-  const number = (field: (typeof fields)["rpmLimit"]) => ({
-    ...getInputProps(field, { type: "number" }),
-    min: 1,
-  });
   return (
     <Form method="post" className="grid gap-4 sm:grid-cols-3 sm:items-end" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="create" />
@@ -34,7 +31,7 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
       <FormField
         label="Credit limit (optional)"
         errors={fields.creditLimit.errors}
-        inputProps={number(fields.creditLimit)}
+        inputProps={ruleNumberInput(fields.creditLimit)}
       />
       <FormField
         label="Expires on (optional)"
@@ -52,17 +49,17 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
       <FormField
         label="Requests per minute (optional)"
         errors={fields.rpmLimit.errors}
-        inputProps={number(fields.rpmLimit)}
+        inputProps={ruleNumberInput(fields.rpmLimit)}
       />
       <FormField
         label="Tokens per minute (optional)"
         errors={fields.tpmLimit.errors}
-        inputProps={number(fields.tpmLimit)}
+        inputProps={ruleNumberInput(fields.tpmLimit)}
       />
       <FormField
         label="Credits per period (optional)"
         errors={fields.periodLimit.errors}
-        inputProps={number(fields.periodLimit)}
+        inputProps={ruleNumberInput(fields.periodLimit)}
       />
       <PeriodSelect label="Period" field={fields.limitPeriod} />
       <Button type="submit" disabled={navigation.state === "submitting"}>
