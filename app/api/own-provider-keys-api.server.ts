@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { listOwnProviderKeys } from "../accounts/own-provider-keys/own-provider-keys.server.ts";
+import {
+  listOwnProviderKeys,
+  shownOwnKey,
+} from "../accounts/own-provider-keys/own-provider-keys.server.ts";
 import { removeOwnKey, saveOwnKey } from "../accounts/own-provider-keys/own-key-changes.server.ts";
 import { upstreamKeySchema } from "../admin/providers.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
@@ -41,13 +44,7 @@ export const listOwnKeysApi = (accounts: Accounts, request: Request) =>
       providers: providers.map(({ slug, name, key }) => ({
         provider: slug,
         name,
-        key: key && {
-          prefix: key.prefix,
-          fallback: key.fallback,
-          refused: key.invalidAt !== null,
-          lastError: key.lastError,
-          createdAt: key.createdAt.toISOString(),
-        },
+        key: key && { ...shownOwnKey(key), createdAt: key.createdAt.toISOString() },
       })),
     });
   });

@@ -2,7 +2,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { OwnKeyActionSchema } from "#app/accounts/own-provider-keys/own-provider-key-fields.ts";
-import { listOwnProviderKeys } from "#app/accounts/own-provider-keys/own-provider-keys.server.ts";
+import {
+  listOwnProviderKeys,
+  shownOwnKey,
+} from "#app/accounts/own-provider-keys/own-provider-keys.server.ts";
 import {
   removeOwnKey,
   saveOwnKey,
@@ -23,12 +26,7 @@ export async function loadProviderKeysPage(request: Request) {
     providers: providers.map(({ slug, name, key }) => ({
       slug,
       name,
-      key: key && {
-        prefix: key.prefix,
-        fallback: key.fallback,
-        refused: key.invalidAt !== null,
-        lastError: key.lastError,
-      },
+      key: key && shownOwnKey(key),
     })),
   };
 }

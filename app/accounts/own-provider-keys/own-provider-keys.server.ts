@@ -22,6 +22,19 @@ export async function listOwnProviderKeys(prisma: Prisma, userId: string) {
   return providers.map(({ userKeys, ...provider }) => ({ ...provider, key: userKeys[0] ?? null }));
 }
 
+/** What the page and the JSON API show of a key: never the key, whether the provider refused it. */
+export const shownOwnKey = (key: {
+  prefix: string;
+  fallback: boolean;
+  invalidAt: Date | null;
+  lastError: string | null;
+}) => ({
+  prefix: key.prefix,
+  fallback: key.fallback,
+  refused: key.invalidAt !== null,
+  lastError: key.lastError,
+});
+
 /**
  * Stores (or replaces) the user's key for a provider; a replaced key that the
  * provider had refused is usable again. False when there is no such enabled provider.

@@ -1,4 +1,5 @@
 import { Form } from "react-router";
+import { ConfirmedForm } from "#app/components/confirmed-form.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 
 interface KeyState {
@@ -39,23 +40,12 @@ export function KeyActions({ apiKey, mayLoosen }: { apiKey: KeyState; mayLoosen:
           {apiKey.logContent ? "Stop logging content" : "Log content"}
         </KeyButton>
       )}
-      <Form method="post" className="flex items-center gap-2">
-        <input type="hidden" name="intent" value="delete" />
-        <input type="hidden" name="id" value={apiKey.id} />
-        <label className="flex items-center gap-1 text-xs text-muted-foreground">
-          <input
-            type="checkbox"
-            name="confirm"
-            value="yes"
-            required
-            aria-label={`Confirm deleting ${apiKey.name}`}
-          />{" "}
-          sure
-        </label>
-        <Button type="submit" variant="destructive" size="sm">
-          Delete
-        </Button>
-      </Form>
+      <ConfirmedForm
+        fields={{ intent: "delete", id: apiKey.id }}
+        confirmLabel={`Confirm deleting ${apiKey.name}`}
+      >
+        Delete
+      </ConfirmedForm>
     </>
   );
 }

@@ -1,9 +1,8 @@
 import type { SubmissionResult } from "@conform-to/react";
-import { Form } from "react-router";
+import { ConfirmedForm } from "#app/components/confirmed-form.tsx";
 import { DataTable, type Column } from "#app/components/data-table.tsx";
 import { SaveKeyForm } from "#app/components/provider-keys/save-key-form.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
-import { Button } from "#app/components/ui/button.tsx";
 
 /** An enabled provider with the account's own key on it, if any (prefix only). */
 export interface ProviderKeyRow {
@@ -80,22 +79,11 @@ function KeyState({ provider: { key } }: { provider: ProviderKeyRow }) {
 
 function RemoveKeyForm({ provider }: { provider: ProviderKeyRow }) {
   return (
-    <Form method="post" className="flex items-center gap-2">
-      <input type="hidden" name="intent" value="remove" />
-      <input type="hidden" name="provider" value={provider.slug} />
-      <label className="flex items-center gap-1 text-xs text-muted-foreground">
-        <input
-          type="checkbox"
-          name="confirm"
-          value="yes"
-          required
-          aria-label={`Confirm removing your ${provider.name} key`}
-        />{" "}
-        sure
-      </label>
-      <Button type="submit" size="sm" variant="destructive">
-        Remove
-      </Button>
-    </Form>
+    <ConfirmedForm
+      fields={{ intent: "remove", provider: provider.slug }}
+      confirmLabel={`Confirm removing your ${provider.name} key`}
+    >
+      Remove
+    </ConfirmedForm>
   );
 }
