@@ -10,7 +10,7 @@ import { pdfPagesUpperBound } from "./pdf-pages.ts";
 let tokenizer: Promise<{ countTokens(text: string): number }> | undefined;
 const loadTokenizer = () => (tokenizer ??= import("gpt-tokenizer/encoding/o200k_base"));
 
-/** Loads the tokenizer now, so that no request waits for it (app/gateway/warm-up.server.ts). */
+/** Loads the tokenizer now, so that no request waits for it (app/gateway/services/warm-up.server.ts). */
 export async function preloadTokenizer() {
   (await loadTokenizer()).countTokens("warm");
 }

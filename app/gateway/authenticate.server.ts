@@ -1,6 +1,6 @@
 import { roleCan } from "../accounts/account-scope.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import type { ActiveApiKey } from "./api-key-cache.server.ts";
+import type { ActiveApiKey } from "./services/api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "../protocols/client-protocol.ts";
 

@@ -3,7 +3,7 @@ import type { SecretBox } from "../security/secret-box.server.ts";
 import { connectionPool, type Prisma } from "../db/prisma.server.ts";
 import type pg from "pg";
 import type { Logger } from "../observability/logger.server.ts";
-import { ApiKeyCache } from "./api-key-cache.server.ts";
+import { ApiKeyCache } from "./services/api-key-cache.server.ts";
 import { CatalogCache } from "../catalog/catalog-cache.server.ts";
 import { ChangeListener } from "../db/change-listener.server.ts";
 import type { ProviderAdapter } from "../providers/adapter.ts";
@@ -15,14 +15,14 @@ import {
   DEFAULT_UPSTREAM_TIMEOUTS,
   type EnvUpstreamTimeouts,
 } from "../providers/upstream-timeouts.ts";
-import { RunningRequests } from "./running-requests.ts";
-import { RateLimiter } from "./rate-limiter.server.ts";
-import { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
-import { ProviderSpeeds } from "./provider-speeds.server.ts";
-import { startProgressRecorder } from "./progress-recorder.server.ts";
+import { RunningRequests } from "./services/running-requests.ts";
+import { RateLimiter } from "./services/rate-limiter.server.ts";
+import { CircuitBreaker, type BreakerOptions } from "./services/circuit-breaker.ts";
+import { ProviderSpeeds } from "./services/provider-speeds.server.ts";
+import { startProgressRecorder } from "./services/progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
-import { KEY_EXPIRED, readKeyStandings } from "./key-standing.server.ts";
+import { KEY_EXPIRED, readKeyStandings } from "./services/key-standing.server.ts";
 import { gatewayMetrics, type GatewayMetrics } from "../observability/metrics.server.ts";
 import type { Tracing } from "../observability/tracing.server.ts";
 

@@ -3,7 +3,8 @@ import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { StreamPart } from "../llm/parts.ts";
 import { UpstreamError, type AdapterCall, type ProviderAdapter } from "../providers/adapter.ts";
-import { UpstreamWatchdog } from "./upstream-watchdog.ts";
+import { UpstreamWatchdog } from "./services/upstream-watchdog.ts";
+import { tryRoutes, type RouteFailure } from "./try-routes.ts";
 
 const ATTEMPTS_PER_ROUTE = 2;
 const MAX_RETRY_WAIT_SECONDS = 2;
@@ -37,11 +38,8 @@ export interface FailedAttempt {
   code: string;
 }
 
-/** One route's failure; `next`: another route may still be tried. */
-type Failure = { ok: false; route: RouteOption; error: unknown; attempts: number; next: boolean };
-
 /**
- * Tries the model's routes in priority order until one yields its first part.
+ * Tries the model's routes in priority order (tryRoutes) until one yields its first part.
  * A retryable failure is tried once more on the same route (after its
  * Retry-After, up to 2 s), then the next route takes over. Nothing has reached
  * the client before this returns, so switching is always safe here.
@@ -52,19 +50,17 @@ export async function openUpstream(
   call: Omit<AdapterCall, "upstreamModel">,
   trace?: RequestTrace,
 ): Promise<OpenedUpstream> {
-  let failure: Failure | undefined;
   let attempts = 0;
   // Made on the first failure only: most requests have none.
   let failed: FailedAttempt[] | undefined;
   const { adapters, timeoutsOf } = await gateway.providers.upstreams();
-  const { breaker } = gateway;
   const configured = routes.filter((route) => route.ownKey || adapters.has(route.providerSlug));
 
   /** A route's attempts: its first part, or the failure and whether the next route may be tried. */
   async function tryRoute(route: RouteOption, adapter: ProviderAdapter) {
     const timeouts = timeoutsOf(route.providerSlug);
     const watched = { wholeAnswer: !call.stream, wholeUpstream: adapter.wholeAnswers === true };
-    let routeFailure: Failure | undefined;
+    let routeFailure: RouteFailure | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_ROUTE; attempt++) {
       // Every call is timed, streamed or not: a silent provider fails like a 5xx (issue #21).
       const watchdog = new UpstreamWatchdog(call.signal, timeouts, route.providerSlug, watched);
@@ -97,7 +93,7 @@ export async function openUpstream(
       } catch (caught) {
         watchdog.stop();
         const error = watchdog.explain(caught);
-        routeFailure = { ok: false, route, error, attempts, next: false };
+        routeFailure = { ok: false, route, error, next: false };
         const code = error instanceof UpstreamError ? error.code : "upstream_error";
         (failed ??= []).push({ provider: route.providerSlug, code });
         // Aborted: the client left or the key was revoked, not the provider's failure.
@@ -119,19 +115,11 @@ export async function openUpstream(
     return routeFailure!;
   }
 
-  for (const [i, route] of configured.entries()) {
-    // A user's own key (BYOK) says nothing of the provider's health for everyone else.
-    const circuit = route.ownKey ? undefined : route.providerSlug;
-    // A provider whose circuit is open is skipped, unless it is the last route left.
-    if (circuit && !breaker.allows(circuit) && i < configured.length - 1) continue;
-    const outcome = await tryRoute(route, route.ownKey ?? adapters.get(route.providerSlug)!);
-    if (circuit)
-      breaker.report(circuit, outcome.ok ? undefined : outcome.error, call.signal.aborted);
-    if (outcome.ok) return outcome;
-    failure = outcome;
-    if (!outcome.next) break;
-  }
-  if (failure) return { ok: false, route: failure.route, error: failure.error, attempts, failed };
+  const outcome = await tryRoutes(gateway.breaker, configured, call.signal, (route) =>
+    tryRoute(route, route.ownKey ?? adapters.get(route.providerSlug)!),
+  );
+  if (outcome?.ok) return outcome;
+  if (outcome) return { ok: false, route: outcome.route, error: outcome.error, attempts, failed };
   // Only without a configured route (the caller filters those out) is there no failure to report.
   return {
     ok: false,

@@ -5,7 +5,7 @@ import type { Gateway } from "./gateway.server.ts";
 import { closestNames, splitVariant, type ModelVariant } from "../llm/model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
 import { notConfiguredMessage } from "../providers/provider-setup.ts";
-import { speedKey, type Speed } from "./provider-speeds.server.ts";
+import { speedKey, type Speed } from "./services/provider-speeds.server.ts";
 
 /** Where a client's API lists the models, for the 404 of a name it does not know. */
 export const modelsListingFor = (endpoint: string) =>

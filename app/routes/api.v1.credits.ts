@@ -1,5 +1,5 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { getCredits } from "#app/gateway/key-api.server.ts";
+import { getCredits } from "#app/gateway/endpoints/key-api.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { openRouterErrorResponse } from "#app/protocols/openrouter/openrouter-error.ts";
 import type { Route } from "./+types/api.v1.credits";

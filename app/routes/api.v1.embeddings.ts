@@ -1,7 +1,7 @@
 import {
   handleEmbeddings,
   OPENROUTER_EMBEDDINGS,
-} from "#app/gateway/embeddings/handle-embeddings.server.ts";
+} from "#app/gateway/endpoints/embeddings/handle-embeddings.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";

@@ -1,6 +1,6 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { openRouterApi } from "#app/gateway/openrouter-api.server.ts";
-import { listOpenRouterModels } from "#app/gateway/openrouter-models.server.ts";
+import { openRouterApi } from "#app/gateway/endpoints/openrouter-api.server.ts";
+import { listOpenRouterModels } from "#app/gateway/endpoints/openrouter-models.server.ts";
 import { openRouterErrorResponse } from "#app/protocols/openrouter/openrouter-error.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import type { Route } from "./+types/api.v1.models";

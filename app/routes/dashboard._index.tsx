@@ -18,7 +18,7 @@ import type { Route } from "./+types/dashboard._index";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { QuickStart } from "#app/components/quick-start.tsx";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { servedCatalog } from "#app/gateway/served-models.server.ts";
+import { servedCatalog } from "#app/gateway/services/served-models.server.ts";
 import { quickStartSnippets } from "#app/usage/quick-start-snippets.ts";
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -8,7 +8,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { ThemeToggle } from "#app/components/theme-toggle.tsx";
 import { SettingsLink } from "#app/components/settings-link.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
-import { noProviderConfigured } from "#app/gateway/served-models.server.ts";
+import { noProviderConfigured } from "#app/gateway/services/served-models.server.ts";
 import { cn } from "#app/utils/cn.ts";
 import { formatMoneyParts } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard";

@@ -2,7 +2,7 @@ import { SiteHeader } from "#app/components/site-header.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
 import { ModelPriceTable } from "#app/components/model-price-table.tsx";
 import { listModelPrices } from "#app/usage/model-prices.server.ts";
-import { missingV1 } from "#app/gateway/unserved-api-paths.ts";
+import { missingV1 } from "#app/gateway/endpoints/unserved-api-paths.ts";
 import { wantsJsonOnly } from "#app/http/wants-json.ts";
 import type { Route } from "./+types/models";
 

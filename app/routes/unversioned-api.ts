@@ -1,4 +1,4 @@
-import { missingV1 } from "#app/gateway/unserved-api-paths.ts";
+import { missingV1 } from "#app/gateway/endpoints/unserved-api-paths.ts";
 import type { Route } from "./+types/unversioned-api";
 
 // /chat/completions, /responses, /messages, /embeddings: a client whose base URL lacks /v1.

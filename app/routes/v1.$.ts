@@ -1,4 +1,4 @@
-import { unservedApiPath } from "#app/gateway/unserved-api-paths.ts";
+import { unservedApiPath } from "#app/gateway/endpoints/unserved-api-paths.ts";
 import type { Route } from "./+types/v1.$";
 
 // Every path under /v1 that no other route serves, with any method: a JSON 404.

@@ -1,4 +1,4 @@
-import { handleEmbeddings } from "#app/gateway/embeddings/handle-embeddings.server.ts";
+import { handleEmbeddings } from "#app/gateway/endpoints/embeddings/handle-embeddings.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";

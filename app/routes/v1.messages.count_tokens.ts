@@ -1,4 +1,4 @@
-import { handleCountTokens } from "#app/gateway/count-tokens.server.ts";
+import { handleCountTokens } from "#app/gateway/endpoints/count-tokens.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { anthropicMessages } from "#app/protocols/anthropic/anthropic-protocol.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";

@@ -1,7 +1,7 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../observability/logger.server.ts";
-import { deleteExpiredResponses } from "../gateway/response-store.server.ts";
-import { deleteOldRateWindows } from "../gateway/rate-limiter.server.ts";
+import { deleteExpiredResponses } from "../gateway/services/response-store.server.ts";
+import { deleteOldRateWindows } from "../gateway/services/rate-limiter.server.ts";
 
 const HOUR_MS = 3_600_000;
 

@@ -1,6 +1,6 @@
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { configuredProviders } from "#app/gateway/served-models.server.ts";
+import { configuredProviders } from "#app/gateway/services/served-models.server.ts";
 import { formatPrice } from "#app/utils/money.ts";
 
 /**

@@ -8,7 +8,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
-import { deleteExpiredResponses } from "../../app/gateway/response-store.server.ts";
+import { deleteExpiredResponses } from "../../app/gateway/services/response-store.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";

@@ -8,21 +8,21 @@ import { startFakeGemini } from "#scripts/fake-providers/gemini.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient } from "../../app/db/prisma.server.ts";
 import { createGateway, type Gateway } from "../../app/gateway/gateway.server.ts";
-import type { BreakerOptions } from "../../app/gateway/circuit-breaker.ts";
+import type { BreakerOptions } from "../../app/gateway/services/circuit-breaker.ts";
 import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import {
   openAIChat,
   openAICompletions,
   seedCompletions,
 } from "../../app/protocols/openai/openai-protocol.ts";
-import { listModels } from "../../app/gateway/list-models.server.ts";
+import { listModels } from "../../app/gateway/endpoints/list-models.server.ts";
 import { anthropicMessages } from "../../app/protocols/anthropic/anthropic-protocol.ts";
 import { openAIResponses } from "../../app/protocols/responses/responses-protocol.ts";
-import { handleCountTokens } from "../../app/gateway/count-tokens.server.ts";
+import { handleCountTokens } from "../../app/gateway/endpoints/count-tokens.server.ts";
 import {
   handleEmbeddings,
   OPENROUTER_EMBEDDINGS,
-} from "../../app/gateway/embeddings/handle-embeddings.server.ts";
+} from "../../app/gateway/endpoints/embeddings/handle-embeddings.server.ts";
 import {
   openRouterChat,
   openRouterMessages,
@@ -31,9 +31,13 @@ import {
 import {
   listOpenRouterEndpoints,
   listOpenRouterModels,
-} from "../../app/gateway/openrouter-models.server.ts";
-import { openRouterApi } from "../../app/gateway/openrouter-api.server.ts";
-import { getCredits, getGeneration, getKeyInfo } from "../../app/gateway/key-api.server.ts";
+} from "../../app/gateway/endpoints/openrouter-models.server.ts";
+import { openRouterApi } from "../../app/gateway/endpoints/openrouter-api.server.ts";
+import {
+  getCredits,
+  getGeneration,
+  getKeyInfo,
+} from "../../app/gateway/endpoints/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
 import { createAnthropicAdapter } from "../../app/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/providers/google/gemini-adapter.server.ts";

@@ -1,6 +1,6 @@
-import type { CatalogModel } from "../catalog/catalog-cache.server.ts";
-import type { Gateway } from "./gateway.server.ts";
-import { getGateway } from "./gateway-instance.server.ts";
+import type { CatalogModel } from "../../catalog/catalog-cache.server.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { getGateway } from "../gateway-instance.server.ts";
 
 /** The catalog as the listings show it: what the gateway can serve right now. */
 export interface ServedCatalog {

@@ -8,7 +8,7 @@
 // Half-open (after that): one request may try it; success closes the
 // circuit, failure opens it again.
 
-import { UpstreamError } from "../providers/adapter.ts";
+import { UpstreamError } from "../../providers/adapter.ts";
 
 export interface BreakerOptions {
   /** Requests in a row the provider failed before it is skipped. */

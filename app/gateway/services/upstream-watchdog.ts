@@ -1,7 +1,7 @@
-import { DeadlineClock } from "../utils/deadline-clock.ts";
-import type { StreamPart } from "../llm/parts.ts";
-import { UpstreamError } from "../providers/adapter.ts";
-import type { UpstreamTimeouts } from "../providers/upstream-timeouts.ts";
+import { DeadlineClock } from "../../utils/deadline-clock.ts";
+import type { StreamPart } from "../../llm/parts.ts";
+import { UpstreamError } from "../../providers/adapter.ts";
+import type { UpstreamTimeouts } from "../../providers/upstream-timeouts.ts";
 
 /** How often the clock looks at the watched attempts: a limit is kept to within this. */
 const TICK_MS = 100;

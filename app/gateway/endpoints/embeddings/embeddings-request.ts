@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { validateBody } from "../../http/validate-body.ts";
-import { MAX_TEXT } from "../../llm/chat-request.ts";
+import { validateBody } from "../../../http/validate-body.ts";
+import { MAX_TEXT } from "../../../llm/chat-request.ts";
 
 // OpenAI's embeddings request. Token-id arrays are not accepted: the gateway
 // serves models of several providers, and token ids are one tokenizer's.

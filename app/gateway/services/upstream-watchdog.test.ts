@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import type { StreamPart } from "../llm/parts.ts";
+import type { StreamPart } from "../../llm/parts.ts";
 import { UpstreamWatchdog } from "./upstream-watchdog.ts";
 
 const LIMITS = { firstByteMs: 100, betweenChunksMs: 100, answerMs: 100 };

@@ -1,7 +1,7 @@
-import { spentThisPeriod } from "../billing/limit-period.ts";
-import type { Prisma } from "../db/prisma.server.ts";
-import { GatewayError } from "../http/gateway-error.ts";
-import { creatorRefusal } from "./authenticate.server.ts";
+import { spentThisPeriod } from "../../billing/limit-period.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { GatewayError } from "../../http/gateway-error.ts";
+import { creatorRefusal } from "../authenticate.server.ts";
 
 // Whether a key may go on spending through the requests it has running: asked
 // when its change notification arrives, and for every running key once the

@@ -1,10 +1,10 @@
-import { preloadTokenizer } from "../billing/estimate-usage.server.ts";
-import { parseEmbeddingsRequest } from "./embeddings/embeddings-request.ts";
-import { getGateway } from "./gateway-instance.server.ts";
-import { anthropicMessages } from "../protocols/anthropic/anthropic-protocol.ts";
-import type { ClientProtocol } from "../protocols/client-protocol.ts";
-import { openAIChat, openAICompletions } from "../protocols/openai/openai-protocol.ts";
-import { openAIResponses } from "../protocols/responses/responses-protocol.ts";
+import { preloadTokenizer } from "../../billing/estimate-usage.server.ts";
+import { parseEmbeddingsRequest } from "../endpoints/embeddings/embeddings-request.ts";
+import { getGateway } from "../gateway-instance.server.ts";
+import { anthropicMessages } from "../../protocols/anthropic/anthropic-protocol.ts";
+import type { ClientProtocol } from "../../protocols/client-protocol.ts";
+import { openAIChat, openAICompletions } from "../../protocols/openai/openai-protocol.ts";
+import { openAIResponses } from "../../protocols/responses/responses-protocol.ts";
 
 /**
  * Does now what the first requests after a start would otherwise do on their

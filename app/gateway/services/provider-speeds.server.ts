@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/prisma.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
 
 // How fast each model answers on each provider lately, from the usage log:
 // what `:nitro` and `provider.sort: "throughput" | "latency"` order a model's

@@ -1,11 +1,11 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { GatewayError } from "../http/gateway-error.ts";
-import type { ChatMessage, ChatRequest } from "../llm/chat-request.ts";
-import type { Continuation } from "../protocols/client-protocol.ts";
-import type { Gateway } from "./gateway.server.ts";
-import type { CompletionAccumulator } from "../protocols/completion-accumulator.ts";
-import { responseId } from "../protocols/responses/response-object.ts";
-import { storableJsonValue } from "../utils/storable-text.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { GatewayError } from "../../http/gateway-error.ts";
+import type { ChatMessage, ChatRequest } from "../../llm/chat-request.ts";
+import type { Continuation } from "../../protocols/client-protocol.ts";
+import type { Gateway } from "../gateway.server.ts";
+import type { CompletionAccumulator } from "../../protocols/completion-accumulator.ts";
+import { responseId } from "../../protocols/responses/response-object.ts";
+import { storableJsonValue } from "../../utils/storable-text.ts";
 
 // The Responses API's conversation state (store, previous_response_id): a
 // stored response keeps the conversation as canonical messages, its answer

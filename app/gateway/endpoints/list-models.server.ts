@@ -1,7 +1,7 @@
-import { usdPerToken } from "../utils/money.ts";
-import type { CatalogModel } from "../catalog/catalog-cache.server.ts";
-import type { Gateway } from "./gateway.server.ts";
-import { servedCatalog } from "./served-models.server.ts";
+import { usdPerToken } from "../../utils/money.ts";
+import type { CatalogModel } from "../../catalog/catalog-cache.server.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { servedCatalog } from "../services/served-models.server.ts";
 
 // What the canonical request forwards to every provider...
 const SUPPORTED_PARAMETERS = [

@@ -1,8 +1,8 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { sql, type Sql } from "../generated/prisma/internal/prismaNamespace.ts";
-import type { TeamRole } from "../generated/prisma/enums.ts";
-import { hashApiKey } from "../accounts/api-keys/api-key-secret.server.ts";
-import { API_KEY_CHANNEL, type ChangeListener } from "../db/change-listener.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { sql, type Sql } from "../../generated/prisma/internal/prismaNamespace.ts";
+import type { TeamRole } from "../../generated/prisma/enums.ts";
+import { hashApiKey } from "../../accounts/api-keys/api-key-secret.server.ts";
+import { API_KEY_CHANNEL, type ChangeListener } from "../../db/change-listener.server.ts";
 
 export interface ActiveApiKey {
   id: string;

@@ -1,4 +1,4 @@
-import { microToCredits, microToUsd, microToUsdNumber } from "../../utils/money.ts";
+import { microToCredits, microToUsd, microToUsdNumber } from "../../../utils/money.ts";
 
 export interface EmbeddingsAnswer {
   requestId: string;

@@ -1,6 +1,6 @@
-import { recordProgress } from "../billing/ledger-statements.server.ts";
-import type { Prisma } from "../db/prisma.server.ts";
-import type { Logger } from "../observability/logger.server.ts";
+import { recordProgress } from "../../billing/ledger-statements.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import type { Logger } from "../../observability/logger.server.ts";
 import type { RunningRequests } from "./running-requests.ts";
 
 /** How often running requests record their progress: what a crash can leave unbilled. */

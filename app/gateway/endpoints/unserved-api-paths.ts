@@ -1,6 +1,6 @@
-import { errorResponse, GatewayError } from "../http/gateway-error.ts";
-import { anthropicFormat } from "../protocols/anthropic/anthropic-format.ts";
-import { openRouterErrorResponse } from "../protocols/openrouter/openrouter-error.ts";
+import { errorResponse, GatewayError } from "../../http/gateway-error.ts";
+import { anthropicFormat } from "../../protocols/anthropic/anthropic-format.ts";
+import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-error.ts";
 
 // What the API answers where nothing is served: a JSON 404 in the error shape
 // of the client that asks (Anthropic's on its paths, OpenRouter's under /api/v1,

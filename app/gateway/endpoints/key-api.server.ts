@@ -3,15 +3,15 @@ import {
   periodAdjective,
   spentThisPeriod,
   type LimitPeriod,
-} from "../billing/limit-period.ts";
-import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
-import { microToCredits, microToUsdNumber } from "../utils/money.ts";
-import { authenticate } from "./authenticate.server.ts";
-import type { Gateway } from "./gateway.server.ts";
-import { requestIdsOf } from "../llm/generation-id.ts";
-import { openRouterProviderName } from "../catalog/openrouter-names.ts";
+} from "../../billing/limit-period.ts";
+import { GatewayError, invalidRequest } from "../../http/gateway-error.ts";
+import { microToCredits, microToUsdNumber } from "../../utils/money.ts";
+import { authenticate } from "../authenticate.server.ts";
+import type { Gateway } from "../gateway.server.ts";
+import { requestIdsOf } from "../../llm/generation-id.ts";
+import { openRouterProviderName } from "../../catalog/openrouter-names.ts";
 import { openRouterApi } from "./openrouter-api.server.ts";
-import { openRouterChat } from "../protocols/openrouter/openrouter-protocols.ts";
+import { openRouterChat } from "../../protocols/openrouter/openrouter-protocols.ts";
 
 // What OpenRouter's users look up with their API key (the same key that calls
 // the models), in OpenRouter's shapes as its SDK validates them: money as

@@ -1,5 +1,5 @@
-import type { ConversationRow } from "../billing/ledger-statements.server.ts";
-import type { GatewayError } from "../http/gateway-error.ts";
+import type { ConversationRow } from "../../billing/ledger-statements.server.ts";
+import type { GatewayError } from "../../http/gateway-error.ts";
 
 /** What a running request had produced, as the usage row another instance writes if this one dies. */
 export interface ProgressRecord {

@@ -1,5 +1,5 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { GatewayError } from "../http/gateway-error.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { GatewayError } from "../../http/gateway-error.ts";
 
 // Requests and tokens per minute per gateway key, across every instance on the
 // database. Windows are whole minutes; their rows in rate_windows count what

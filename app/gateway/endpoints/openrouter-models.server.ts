@@ -1,10 +1,10 @@
-import { usdPerToken } from "../utils/money.ts";
-import type { CatalogModel, RouteOption } from "../catalog/catalog-cache.server.ts";
-import type { Gateway } from "./gateway.server.ts";
+import { usdPerToken } from "../../utils/money.ts";
+import type { CatalogModel, RouteOption } from "../../catalog/catalog-cache.server.ts";
+import type { Gateway } from "../gateway.server.ts";
 import { supportedParameters } from "./list-models.server.ts";
-import { modelNotFound } from "./route-choice.server.ts";
-import { openRouterProviderName } from "../catalog/openrouter-names.ts";
-import { configuredProviders, servedCatalog } from "./served-models.server.ts";
+import { modelNotFound } from "../route-choice.server.ts";
+import { openRouterProviderName } from "../../catalog/openrouter-names.ts";
+import { configuredProviders, servedCatalog } from "../services/served-models.server.ts";
 
 // OpenRouter's model listing (GET /api/v1/models) and a model's endpoints (GET
 // /api/v1/models/<author>/<slug>/endpoints), as its SDK's Model and
