@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROVIDER_KINDS } from "../providers/provider-kinds.ts";
+import { PROVIDER_KINDS, providerKind } from "../providers/provider-kinds.ts";
 
 // The Providers page's forms (add a provider, add a key, edit, import models):
 // one schema each for conform in the browser and the action on the server
@@ -42,7 +42,7 @@ export const CreateProviderFormSchema = z
     apiKey: upstreamKey.optional(),
     streamUsage: z.literal("on").optional(),
   })
-  .refine((form) => form.kind !== "openai-compatible" || form.baseUrl !== undefined, {
+  .refine((form) => !providerKind(form.kind)?.needsBaseUrl || form.baseUrl !== undefined, {
     path: ["baseUrl"],
     error: "An OpenAI-compatible provider needs its base URL",
   });

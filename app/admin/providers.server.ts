@@ -3,6 +3,7 @@ import { audit, type AuditAction } from "../accounts/audit-log.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Gateway } from "../gateway/gateway.server.ts";
 import { listUpstreamModels, PROVIDER_KINDS } from "../providers/create-adapter.server.ts";
+import { providerKind } from "../providers/provider-kinds.ts";
 import { keyPrefix } from "../providers/env-providers.server.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
@@ -134,7 +135,7 @@ export async function createProvider(
   input: z.infer<typeof CreateProviderSchema>,
   admin: Admin,
 ) {
-  if (input.kind === "openai-compatible" && !input.baseUrl)
+  if (providerKind(input.kind)?.needsBaseUrl && !input.baseUrl)
     throw invalidRequest("baseUrl: is required for an openai-compatible provider", "baseUrl");
   if ((await prisma.provider.count({ where: { slug: input.slug } })) > 0)
     throw new GatewayError(409, `A provider '${input.slug}' exists already`, {
@@ -264,7 +265,7 @@ export async function testProvider(gateway: Gateway, slug: string): Promise<Prov
   const adapter = (await gateway.providers.adapters()).get(slug);
   if (!adapter) return result(false, "It is disabled or has no usable key.");
   try {
-    const parts = await adapter.open({
+    const parts = await adapter.streamParts({
       request: { model: mapping.upstreamModel, messages: [{ role: "user", content: "Say OK." }] },
       upstreamModel: mapping.upstreamModel,
       maxOutputTokens: 1,
@@ -354,7 +355,7 @@ export async function importProviderModels(
   admin: Admin,
 ) {
   const provider = await providerBySlug(prisma, slug);
-  if (provider.kind !== "openai" && provider.kind !== "openai-compatible")
+  if (!providerKind(provider.kind)?.listsModels)
     throw invalidRequest(
       `'${slug}' is not an OpenAI-compatible provider: it lists no models to import`,
       "slug",

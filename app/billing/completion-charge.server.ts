@@ -13,8 +13,9 @@ import {
   type ChargedRequest,
 } from "./charge.server.ts";
 import { estimateUsage } from "./estimate-usage.server.ts";
-import { inputTokensUpperBound } from "./input-estimate.ts";
-import { conversationRow, type Ledger, type Settlement } from "./ledger.server.ts";
+import { inputTokensUpperBound } from "../llm/input-estimate.ts";
+import type { Ledger } from "./ledger.server.ts";
+import { conversationRow, type Settlement } from "./settlement.ts";
 
 /** A completion being charged: the request, what it asked, and whether its content is logged. */
 export interface CompletionRequest extends ChargedRequest {

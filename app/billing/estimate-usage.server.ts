@@ -1,6 +1,6 @@
 import { contentText, type ChatRequest } from "../llm/chat-request.ts";
 import { EMPTY_USAGE, type Usage } from "../llm/parts.ts";
-import { pdfPagesUpperBound } from "./pdf-pages.ts";
+import { pdfPagesUpperBound } from "../llm/pdf-pages.ts";
 
 // A separate chunk of the build, loaded by the gateway before it says ready
 // (preloadTokenizer): the o200k tables take 100-150 ms of CPU and ~75 MB to

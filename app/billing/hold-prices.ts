@@ -1,7 +1,7 @@
 import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { ChatRequest } from "../llm/chat-request.ts";
 import { costOfTokens } from "../utils/money.ts";
-import { inputTokensUpperBound } from "./input-estimate.ts";
+import { inputTokensUpperBound } from "../llm/input-estimate.ts";
 import { maxInputPrice } from "./prices.ts";
 
 /**

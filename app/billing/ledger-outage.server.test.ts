@@ -15,13 +15,9 @@ import { EMPTY_USAGE } from "../llm/parts.ts";
 import { createLogger } from "../observability/logger.server.ts";
 import { usdToMicro } from "../utils/money.ts";
 import { recordProgress } from "./ledger-statements.server.ts";
-import {
-  conversationRow,
-  Ledger,
-  settleOrphans,
-  type HoldRequest,
-  type Settlement,
-} from "./ledger.server.ts";
+import { settleOrphans } from "./instances.server.ts";
+import { Ledger, type HoldRequest } from "./ledger.server.ts";
+import { conversationRow, type Settlement } from "./settlement.ts";
 import type { Prices } from "./prices.ts";
 import { settleOrRetry } from "./settle-or-retry.server.ts";
 

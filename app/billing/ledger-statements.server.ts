@@ -4,6 +4,7 @@ import {
   type Sql,
   type TransactionClient,
 } from "../generated/prisma/internal/prismaNamespace.ts";
+import { INSTANCE_LOCK_CLASS } from "../db/instance-lock.ts";
 import { storableJson } from "../utils/storable-text.ts";
 import type { LimitPeriod } from "./limit-period.ts";
 
@@ -216,9 +217,6 @@ export async function lockDeadInstances(tx: Tx): Promise<string[]> {
     WHERE pg_try_advisory_xact_lock(${INSTANCE_LOCK_CLASS}::int, hashtext(instance_id))`;
   return rows.map((row) => row.instance_id);
 }
-
-/** The advisory lock (class, key) that marks an instance as alive, as SQL arguments. */
-export const INSTANCE_LOCK_CLASS = 0x67770001;
 
 /** A dead instance's progress records and holds, taken out of the table. */
 export async function takeOrphans(tx: Tx, instance: string) {

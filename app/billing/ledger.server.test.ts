@@ -6,7 +6,9 @@ import { ledgerTotals } from "#tests/support/ledger-totals.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../llm/parts.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../utils/money.ts";
-import { Ledger, releaseExpiredHolds, type Settlement } from "./ledger.server.ts";
+import { releaseExpiredHolds } from "./instances.server.ts";
+import { Ledger } from "./ledger.server.ts";
+import type { Settlement } from "./settlement.ts";
 import { periodStart } from "./limit-period.ts";
 import { costOfUsage, type Prices } from "./prices.ts";
 

@@ -1,20 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import { postgresErrorCode, type Prisma } from "../db/prisma.server.ts";
-import type { FinishReason, Usage } from "../llm/parts.ts";
 import { GroupCommit, type Settled } from "./group-commit.ts";
+import { HEADROOM_REQUESTS, keptGrowth } from "./hold-growth.ts";
 import {
-  lockDeadInstances,
-  takeOrphans,
-  releaseExpiredHolds as releaseExpired,
   releaseHolds,
   shrinkHolds,
   writeBatch,
   type BatchResult,
-  type ConversationRow,
   type Tx,
 } from "./ledger-statements.server.ts";
-import type { Prices } from "./prices.ts";
+import { conversationRow, type Settlement } from "./settlement.ts";
 import {
   decideReservations,
   holdAmount,
@@ -44,39 +40,7 @@ export type { HoldRequest, Reservation };
 /** A hold outlives its instance by this much; live instances renew theirs. */
 export const HOLD_TTL_MS = 60_000;
 
-/** When a hold grows, it takes this many times the largest request in room to spare, if the budgets allow. */
-const HEADROOM_REQUESTS = 8n;
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
-
-export interface Settlement {
-  requestId: string;
-  userId: string;
-  apiKeyId: string;
-  mappingId: number;
-  modelSlug: string;
-  providerSlug: string;
-  upstreamModel: string;
-  endpoint: string;
-  stream: boolean;
-  status: "SUCCESS" | "ERROR" | "CANCELLED" | "INTERRUPTED";
-  finishReason: FinishReason | null;
-  errorCode: string | null;
-  usage: Usage;
-  usageSource: "REPORTED" | "ESTIMATED" | "CAPPED";
-  cost: bigint;
-  prices: Prices;
-  latencyMs: number;
-  timeToFirstTokenMs: number | null;
-  /** The request recorded its progress (see recordProgress): settling drops that record. */
-  progressRecorded?: boolean;
-  /** The prompt and the answer, when content logging applies to the request. */
-  content?: { prompt: unknown; response: string };
-  /** Served with the user's own provider key (BYOK); `prices` are the BYOK fee. */
-  byok?: boolean;
-  /** The provider calls that failed before the one that served (or before giving up). */
-  fallbacks?: { provider: string; code: string }[];
-}
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
 /** The instance's hold for one API key. */
 interface Hold {
@@ -538,60 +502,6 @@ export class Ledger {
   }
 }
 
-/**
- * What each hold keeps of its growth: what its grants needed, plus room to spare
- * for the next requests as far as the budgets allow (at most half of what is
- * left, so that other keys and instances find some).
- */
-function keptGrowth(
-  requests: HoldRequest[],
-  decisions: { reservation: Reservation; added: bigint }[],
-  budgets: {
-    users: Map<string, UserBudget>;
-    keys: Map<string, KeyBudget>;
-    members: Map<string, bigint>;
-  },
-  growth: Map<string, Growth>,
-) {
-  const { keys } = budgets;
-  const keep = new Map<string, bigint>();
-  const largest = new Map<string, bigint>();
-  const userLeft = new Map(budgets.users);
-  // Shared by the member's keys, like the balance by the account's.
-  const memberLeft = new Map(budgets.members);
-  decisions.forEach(({ reservation, added }, i) => {
-    const { apiKeyId, userId, memberId } = requests[i]!;
-    keep.set(apiKeyId, (keep.get(apiKeyId) ?? 0n) + added);
-    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - added);
-    if (memberId !== undefined && memberLeft.has(memberId))
-      memberLeft.set(memberId, memberLeft.get(memberId)! - added);
-    if (reservation.ok && reservation.amount > (largest.get(apiKeyId) ?? 0n))
-      largest.set(apiKeyId, reservation.amount);
-  });
-  for (const [apiKeyId, amount] of largest) {
-    const { userId, memberId } = growth.get(apiKeyId)!.hold;
-    const key = keys.get(apiKeyId);
-    const memberBudget = memberId === undefined ? undefined : memberLeft.get(memberId);
-    const kept = keep.get(apiKeyId)!;
-    const keyLeft = key?.active && key.remaining !== null ? key.remaining - kept : undefined;
-    const periodLeft = key?.active && key.period ? key.period.remaining - kept : undefined;
-    // Whole requests' worth, so that what is left over stays in the account, where any
-    // request can still use it, rather than split in unusable pieces across holds.
-    let requests = HEADROOM_REQUESTS;
-    for (const left of [userLeft.get(userId) ?? 0n, keyLeft, periodLeft, memberBudget])
-      if (left !== undefined) requests = min(requests, left > 0n ? left / 2n / amount : 0n);
-    const spare = amount * requests;
-    // Never more than the transaction grew the hold by: that is what the budgets were checked for.
-    const withSpare = min(kept + spare, growth.get(apiKeyId)!.change);
-    userLeft.set(userId, (userLeft.get(userId) ?? 0n) - (withSpare - kept));
-    if (memberBudget !== undefined) memberLeft.set(memberId!, memberBudget - (withSpare - kept));
-    keep.set(apiKeyId, withSpare);
-  }
-  return keep;
-}
-
-const min = (a: bigint, b: bigint) => (a < b ? a : b);
-
 class HoldLost extends Error {
   constructor() {
     super("a hold of this instance was released by the sweeper");
@@ -603,108 +513,7 @@ function isRetryable(error: unknown) {
   return code === "40P01" || code === "40001";
 }
 
-/** Releases holds whose instance died; returns how many. Safe on every instance at once. */
-export async function releaseExpiredHolds(prisma: Prisma): Promise<number> {
-  let released = 0;
-  for (;;) {
-    const count = await prisma.$transaction((tx) => releaseExpired(tx, 1000), TRANSACTION_OPTIONS);
-    released += count;
-    if (count < 1000) return released;
-  }
-}
-
-/**
- * An instance found without its advisory lock is settled only if it was found
- * so at a sweep at least this long before as well: a live instance loses its
- * lock with its LISTEN connection when PostgreSQL restarts, and takes it again
- * within about a second (the listener's retry). Settling it meanwhile charged
- * its running requests at their last progress and released the holds it was
- * still granting from (issue #21, finding 5).
- */
-export const DEAD_AFTER_MS = 3_000;
-
-/**
- * Settles the requests of gateway processes that died: each one's last
- * progress record becomes its usage row (INTERRUPTED, estimated) and is
- * charged out of its hold; then the dead process's holds are released. A
- * process is dead when its advisory lock is free (see lockDeadInstances) at
- * two sweeps DEAD_AFTER_MS apart or more: `suspects`, which the caller keeps
- * between sweeps, says since when each was seen so. So this happens within a
- * sweep or two of the crash. Safe on every instance at once.
- */
-export async function settleOrphans(
-  prisma: Prisma,
-  suspects: Map<string, number>,
-  now = Date.now(),
-) {
-  return prisma.$transaction(async (tx) => {
-    const unlocked = await lockDeadInstances(tx);
-    for (const instance of suspects.keys())
-      if (!unlocked.includes(instance)) suspects.delete(instance);
-    for (const instance of unlocked) if (!suspects.has(instance)) suspects.set(instance, now);
-    const dead = unlocked.filter((instance) => now - suspects.get(instance)! >= DEAD_AFTER_MS);
-    let charged = 0;
-    let released = 0;
-    for (const instance of dead) {
-      suspects.delete(instance);
-      const { progress, holds } = await takeOrphans(tx, instance);
-      if (progress.length > 0) {
-        await writeBatch(tx, {
-          instance,
-          expiresAt: new Date(),
-          conversations: progress.map((record) => record.conversation),
-          charges: progress.map((record) => ({
-            requestId: record.request_id,
-            holdId: record.hold_id,
-          })),
-          holds: [],
-          progressDone: [],
-        });
-        charged += progress.length;
-      }
-      if (holds.length > 0) await releaseHolds(tx, holds);
-      released += holds.length;
-    }
-    return { instances: dead.length, charged, released };
-  }, TRANSACTION_OPTIONS);
-}
-
 /** A process's name: random, so that a restarted process is a new instance. */
 export function newInstanceId() {
   return `gw_${randomBytes(8).toString("hex")}`;
-}
-
-/** The usage row a settlement writes (conversations' columns). */
-export function conversationRow(s: Settlement): ConversationRow {
-  return {
-    request_id: s.requestId,
-    user_id: s.userId,
-    api_key_id: s.apiKeyId,
-    cost: s.cost,
-    mapping_id: s.mappingId,
-    model_slug: s.modelSlug,
-    provider_slug: s.providerSlug,
-    upstream_model: s.upstreamModel,
-    endpoint: s.endpoint,
-    stream: s.stream,
-    status: s.status,
-    finish_reason: s.finishReason,
-    error_code: s.errorCode,
-    usage_source: s.usageSource,
-    input_tokens: s.usage.inputTokens,
-    cached_input_tokens: s.usage.cachedInputTokens,
-    cache_write_tokens: s.usage.cacheWriteTokens,
-    output_tokens: s.usage.outputTokens,
-    reasoning_tokens: s.usage.reasoningTokens,
-    input_price: s.prices.input,
-    cached_input_price: s.prices.cachedInput,
-    cache_write_price: s.prices.cacheWrite,
-    output_price: s.prices.output,
-    latency_ms: s.latencyMs,
-    time_to_first_token_ms: s.timeToFirstTokenMs,
-    prompt: s.content ? (s.content.prompt as ConversationRow[string]) : null,
-    response: s.content?.response ?? null,
-    byok: s.byok ?? false,
-    fallbacks: (s.fallbacks ?? null) as ConversationRow[string],
-  };
 }

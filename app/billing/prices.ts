@@ -1,13 +1,9 @@
 import { costOfTokens } from "../utils/money.ts";
 import type { Usage } from "../llm/parts.ts";
+import type { Prices } from "../catalog/prices.ts";
 
-/** A mapping's prices in µcr per 1M tokens. */
-export interface Prices {
-  input: bigint;
-  cachedInput: bigint;
-  cacheWrite: bigint | null;
-  output: bigint;
-}
+// The type lives with the catalog (below billing); billing's users keep importing it from here.
+export type { Prices };
 
 /** The charge for a request's usage: each token kind rounded up on its own. */
 export function costOfUsage(usage: Usage, prices: Prices): bigint {

@@ -8,7 +8,8 @@ import { expectLedgerClean } from "#tests/support/ledger-totals.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../llm/parts.ts";
 import { usdToMicro } from "../utils/money.ts";
-import { Ledger, type Settlement } from "./ledger.server.ts";
+import { Ledger } from "./ledger.server.ts";
+import type { Settlement } from "./settlement.ts";
 import { settleOrRetry } from "./settle-or-retry.server.ts";
 
 const db = setupTestDatabase();

@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
 import type { Logger } from "../observability/logger.server.ts";
-import type { Ledger, Settlement } from "./ledger.server.ts";
+import type { Ledger } from "./ledger.server.ts";
+import type { Settlement } from "./settlement.ts";
 
 /** How long a settlement is retried while the database is unavailable. */
 const SETTLE_RETRY_FOR_MS = 10 * 60_000;

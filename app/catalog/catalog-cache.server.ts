@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from "../providers/adapter.ts";
-import type { Prices } from "../billing/prices.ts";
+import type { Prices } from "./prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { CATALOG_CHANNEL, type ChangeListener } from "../db/change-listener.server.ts";
 import { openRouterProviderName } from "./openrouter-names.ts";

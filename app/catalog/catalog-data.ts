@@ -14,7 +14,8 @@ export interface PricesUsd {
   output: string;
 }
 
-export interface CatalogModel {
+/** A model as the shipped catalog lists it, with its offers in US dollars (the seed converts them to µcr rows). */
+export interface CatalogEntry {
   slug: string;
   name: string;
   company: ProviderSlug;
@@ -36,17 +37,11 @@ export const COMPANIES = [
   { slug: "google", name: "Google", website: "https://ai.google.dev" },
 ] as const;
 
-export const PROVIDERS = [
-  { slug: "openai", name: "OpenAI API" },
-  { slug: "anthropic", name: "Anthropic API" },
-  { slug: "google", name: "Gemini API" },
-] as const;
-
 function own(
   company: ProviderSlug,
-  model: Omit<CatalogModel, "company" | "offers">,
+  model: Omit<CatalogEntry, "company" | "offers">,
   usdPerMillionTokens: PricesUsd,
-): CatalogModel {
+): CatalogEntry {
   return {
     ...model,
     company,
@@ -54,7 +49,7 @@ function own(
   };
 }
 
-export const CATALOG: CatalogModel[] = [
+export const CATALOG: CatalogEntry[] = [
   // OpenAI. Cache writes are the 30-minute retention price.
   // @see https://developers.openai.com/api/docs/pricing
   // @see https://developers.openai.com/api/docs/models/gpt-6.2-astra

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { usdToMicro } from "../utils/money.ts";
-import { CATALOG, COMPANIES, PROVIDERS } from "./catalog-data.ts";
+import { BUILT_IN_PROVIDERS } from "../providers/provider-kinds.ts";
+import { CATALOG, COMPANIES } from "./catalog-data.ts";
 
 /**
  * "sync" makes the catalog match catalog-data.ts: adds what is missing and
@@ -40,11 +41,11 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
         [company.slug, company.name, company.website],
       );
     }
-    for (const provider of PROVIDERS) {
+    // The built-in providers (their kinds' descriptors), which the shipped catalog's offers name.
+    for (const provider of BUILT_IN_PROVIDERS) {
       await upsert(
-        // Each built-in provider speaks its own protocol: its kind is its slug.
-        `INSERT INTO providers (slug, name, kind) VALUES ($1, $2, $1) ${onConflict("slug", "name = EXCLUDED.name")}`,
-        [provider.slug, provider.name],
+        `INSERT INTO providers (slug, name, kind) VALUES ($1, $2, $3) ${onConflict("slug", "name = EXCLUDED.name")}`,
+        [provider.slug, provider.name, provider.kind],
       );
     }
     for (const model of CATALOG) {

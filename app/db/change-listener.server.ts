@@ -1,5 +1,5 @@
 import pg from "pg";
-import { INSTANCE_LOCK_CLASS } from "../billing/ledger-statements.server.ts";
+import { INSTANCE_LOCK_CLASS } from "./instance-lock.ts";
 import type { Logger } from "../observability/logger.server.ts";
 
 export const API_KEY_CHANNEL = "gateway_api_key_changed";

@@ -4,7 +4,10 @@ import { GatewayError } from "../http/gateway-error.ts";
 import { invalidKey } from "./authenticate.server.ts";
 
 /** Why a request's hold was refused, as the client's answer: 402, 403 or 401. */
-export function refusal(hold: Extract<Reservation, { ok: false }>, requested: number | undefined) {
+export function holdRefusedError(
+  hold: Extract<Reservation, { ok: false }>,
+  requested: number | undefined,
+) {
   if (hold.reason === "key_inactive") return invalidKey();
   const detail =
     requested === undefined

@@ -71,7 +71,7 @@ export async function openUpstream(
         "gateway.attempt": attempts,
       });
       try {
-        const parts = await adapter.open({
+        const parts = await adapter.streamParts({
           ...call,
           signal: watchdog.signal,
           upstreamModel: route.upstreamModel,

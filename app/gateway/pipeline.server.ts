@@ -5,7 +5,7 @@ import { DATABASE_UNAVAILABLE, GatewayError, INTERNAL_ERROR } from "../http/gate
 import type { RequestTrace } from "../observability/tracing.server.ts";
 import type { ActiveApiKey } from "./services/api-key-cache.server.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { refusal } from "./hold-refusal.server.ts";
+import { holdRefusedError } from "./hold-refusal.server.ts";
 import { nextRequestId } from "./request-id.ts";
 
 // Every /v1 endpoint runs through here: a request id, its trace, the hold and
@@ -136,7 +136,7 @@ export async function reserveHold(
     ...ask,
   });
   reserving?.end();
-  if (!hold.ok) throw refusal(hold, requested);
+  if (!hold.ok) throw holdRefusedError(hold, requested);
   return hold;
 }
 

@@ -3,8 +3,8 @@ import type { NativeRequest } from "../providers/adapter.ts";
 import type { WireFormat } from "./wire-format.ts";
 
 /**
- * One API the gateway speaks to its clients (OpenAI chat, the seed's
- * /completions, Anthropic Messages): how its requests are read into the
+ * One API the gateway speaks to its clients (OpenAI chat, the
+ * /completions content events, Anthropic Messages): how its requests are read into the
  * canonical request, where its key travels, and how its answers are written.
  * Everything between (key check, hold, provider, settlement) is shared.
  */
@@ -31,7 +31,7 @@ export interface ClientProtocol {
 
 export interface ParsedRequest {
   request: ChatRequest;
-  /** Only in the seed's format: the key may come in the body. */
+  /** Only in the content-events format (POST /completions): the key may come in the body. */
   bodyApiKey?: string;
   /** How this request's answers are written, when it depends on the request (the Responses API repeats its settings). */
   format?: WireFormat;

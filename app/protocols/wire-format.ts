@@ -3,7 +3,7 @@ import type { ChatRequest } from "../llm/chat-request.ts";
 import type { StreamPart, Usage } from "../llm/parts.ts";
 import type { CompletionAccumulator } from "./completion-accumulator.ts";
 
-// How one client protocol (OpenAI chat, the seed's /completions, Anthropic
+// How one client protocol (OpenAI chat, the /completions content events, Anthropic
 // Messages) writes an answer. The run is the same for all; only this differs.
 
 /** What every rendering of one answer shares. */

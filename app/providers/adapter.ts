@@ -41,13 +41,13 @@ export interface Embeddings {
 }
 
 /**
- * One provider behind one contract. `open` resolves once the provider accepted
+ * One provider behind one contract. `streamParts` resolves once the provider accepted
  * the request (before that, failures may be retried elsewhere); the iterable
  * then yields parts as they arrive, all those of one network read together,
  * and throws UpstreamError if the stream breaks.
  */
 export interface ProviderAdapter {
-  open(call: AdapterCall): Promise<AsyncIterable<StreamPart[]>>;
+  streamParts(call: AdapterCall): Promise<AsyncIterable<StreamPart[]>>;
   /**
    * Asks for one whole answer when the client does not stream (instead of a
    * stream it collects): such an answer comes, headers and all, only once the

@@ -12,39 +12,42 @@ export interface AdapterOptions {
   streamUsage?: boolean;
 }
 
+type AdapterFactory = (options: AdapterOptions) => Promise<ProviderAdapter>;
+
 /**
- * The adapter for one upstream key of a provider of this kind. Each SDK is
- * loaded on first use only: together they take some 50 MB. Any server that
- * speaks OpenAI's chat completions (Groq, DeepSeek, Mistral, Ollama, vLLM...)
- * goes through the official openai SDK; what differs between them is data on
- * the provider row, not code.
+ * How each kind's adapter is built. Each SDK is loaded on first use only:
+ * together they take some 50 MB. A Record over the kinds, so a kind added to
+ * provider-kinds.ts does not compile until it says how its adapter is made.
  */
+const ADAPTER_FACTORIES: Record<ProviderKind, AdapterFactory> = {
+  openai: async (options) => {
+    const { createOpenAIAdapter } = await import("./openai/openai-adapter.server.ts");
+    return createOpenAIAdapter({ ...options, legacyMaxTokens: false });
+  },
+  // Any server that speaks OpenAI's chat completions goes through the official
+  // openai SDK; what differs between them is data on the provider row, not code.
+  "openai-compatible": async (options) => {
+    const { createOpenAIAdapter } = await import("./openai/openai-adapter.server.ts");
+    return createOpenAIAdapter({ ...options, legacyMaxTokens: true });
+  },
+  anthropic: async (options) => {
+    const { createAnthropicAdapter } = await import("./anthropic/anthropic-adapter.server.ts");
+    return createAnthropicAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
+  },
+  google: async (options) => {
+    const { createGeminiAdapter } = await import("./google/gemini-adapter.server.ts");
+    return createGeminiAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
+  },
+};
+
+/** The adapter for one upstream key of a provider of this kind. */
 export async function createAdapter(
   kind: ProviderKind,
   options: AdapterOptions,
 ): Promise<ProviderAdapter> {
-  switch (kind) {
-    case "openai":
-    case "openai-compatible": {
-      const { createOpenAIAdapter } = await import("./openai/openai-adapter.server.ts");
-      return createOpenAIAdapter({
-        apiKey: options.apiKey,
-        baseURL: options.baseURL,
-        streamUsage: options.streamUsage,
-        legacyMaxTokens: kind === "openai-compatible",
-      });
-    }
-    case "anthropic": {
-      const { createAnthropicAdapter } = await import("./anthropic/anthropic-adapter.server.ts");
-      return createAnthropicAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
-    }
-    case "google": {
-      const { createGeminiAdapter } = await import("./google/gemini-adapter.server.ts");
-      return createGeminiAdapter({ apiKey: options.apiKey, baseURL: options.baseURL });
-    }
-    default:
-      throw new Error(`unknown provider kind '${String(kind)}'`);
-  }
+  const factory = Object.hasOwn(ADAPTER_FACTORIES, kind) ? ADAPTER_FACTORIES[kind] : undefined;
+  if (!factory) throw new Error(`unknown provider kind '${String(kind)}'`);
+  return factory(options);
 }
 
 /** The model ids an OpenAI-speaking server lists at GET /models (every page). */

@@ -1,39 +1,7 @@
 import type { Env } from "../config/env.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { SecretBoxError, type SecretBox } from "../security/secret-box.server.ts";
-import type { ProviderKind } from "./create-adapter.server.ts";
-import { PROVIDER_KEY_VARIABLES } from "./provider-setup.ts";
-
-/** The built-in providers' environment variables, which keep working with providers as data. */
-const ENV_PROVIDERS = [
-  {
-    slug: "openai",
-    kind: "openai",
-    name: "OpenAI API",
-    key: PROVIDER_KEY_VARIABLES.openai,
-    url: "OPENAI_BASE_URL",
-  },
-  {
-    slug: "anthropic",
-    kind: "anthropic",
-    name: "Anthropic API",
-    key: PROVIDER_KEY_VARIABLES.anthropic,
-    url: "ANTHROPIC_BASE_URL",
-  },
-  {
-    slug: "google",
-    kind: "google",
-    name: "Gemini API",
-    key: PROVIDER_KEY_VARIABLES.google,
-    url: "GEMINI_BASE_URL",
-  },
-] as const satisfies readonly {
-  slug: string;
-  kind: ProviderKind;
-  name: string;
-  key: keyof Env;
-  url: keyof Env;
-}[];
+import { BUILT_IN_PROVIDERS } from "./provider-kinds.ts";
 
 /** How much of an upstream key the dashboard shows. */
 export const keyPrefix = (apiKey: string) =>
@@ -47,12 +15,12 @@ export const keyPrefix = (apiKey: string) =>
  * deployments configured by environment work as before.
  */
 export async function seedProvidersFromEnv(prisma: Prisma, env: Env, box: SecretBox) {
-  for (const entry of ENV_PROVIDERS) {
-    const apiKey = env[entry.key];
-    const baseUrl = env[entry.url] ?? null;
+  for (const entry of BUILT_IN_PROVIDERS) {
+    const apiKey = env[entry.keyVariable];
+    const baseUrl = env[entry.baseUrlVariable] ?? null;
     if (!apiKey) {
       await prisma.providerKey.deleteMany({
-        where: { envName: entry.key, provider: { slug: entry.slug } },
+        where: { envName: entry.keyVariable, provider: { slug: entry.slug } },
       });
       continue;
     }
@@ -62,7 +30,7 @@ export async function seedProvidersFromEnv(prisma: Prisma, env: Env, box: Secret
       update: { kind: entry.kind, baseUrl },
     });
     const existing = await prisma.providerKey.findUnique({
-      where: { providerId_envName: { providerId: provider.id, envName: entry.key } },
+      where: { providerId_envName: { providerId: provider.id, envName: entry.keyVariable } },
       select: { secret: true },
     });
     // Sealing twice gives two ciphertexts: rewrite only a key that changed (or was sealed with an older key).
@@ -71,7 +39,7 @@ export async function seedProvidersFromEnv(prisma: Prisma, env: Env, box: Secret
     // One statement: instances starting together must not trip over each other's insert.
     await prisma.$executeRaw`
       INSERT INTO provider_keys (provider_id, env_name, secret, prefix)
-      VALUES (${provider.id}, ${entry.key}, ${box.seal(apiKey)}, ${keyPrefix(apiKey)})
+      VALUES (${provider.id}, ${entry.keyVariable}, ${box.seal(apiKey)}, ${keyPrefix(apiKey)})
       ON CONFLICT (provider_id, env_name)
       DO UPDATE SET secret = EXCLUDED.secret, prefix = EXCLUDED.prefix`;
   }

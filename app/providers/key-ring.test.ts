@@ -5,7 +5,7 @@ import { keyRing, type KeyEvent } from "./key-ring.ts";
 /** An adapter that answers with its name, or throws the error it is given. */
 function fakeAdapter(name: string, failWith?: () => UpstreamError): ProviderAdapter {
   return {
-    open() {
+    streamParts() {
       if (failWith) return Promise.reject(failWith());
       return Promise.resolve(
         (async function* () {
@@ -18,7 +18,7 @@ function fakeAdapter(name: string, failWith?: () => UpstreamError): ProviderAdap
 
 const call = {} as AdapterCall;
 async function answer(adapter: ProviderAdapter) {
-  for await (const parts of await adapter.open(call))
+  for await (const parts of await adapter.streamParts(call))
     for (const part of parts) if (part.type === "text-delta") return part.text;
   return "";
 }
@@ -54,7 +54,7 @@ test("a 429 cools the key for its Retry-After; the error says retry now, since a
     ],
     (event) => events.push(event),
   );
-  const error = await ring.open(call).catch((caught: unknown) => caught);
+  const error = await ring.streamParts(call).catch((caught: unknown) => caught);
   expect(error).toMatchObject({ code: "upstream_rate_limited", retryAfterSeconds: 0 });
   expect(events).toMatchObject([{ kind: "cooling", keyId: 1 }]);
   const until = (events[0] as { until: Date }).until.getTime();
@@ -69,11 +69,11 @@ test("a refused key leaves the ring; with none left, a retryable 502; all coolin
     [{ id: 7, adapter: fakeAdapter("a", refused), coolingUntil: 0 }],
     (event) => events.push(event),
   );
-  expect(await ring.open(call).catch((caught: unknown) => caught)).toMatchObject({
+  expect(await ring.streamParts(call).catch((caught: unknown) => caught)).toMatchObject({
     code: "upstream_auth_failed",
   });
   expect(events).toMatchObject([{ kind: "invalid", keyId: 7 }]);
-  expect(await ring.open(call).catch((caught: unknown) => caught)).toMatchObject({
+  expect(await ring.streamParts(call).catch((caught: unknown) => caught)).toMatchObject({
     status: 502,
     code: "upstream_keys_invalid",
     retryable: true,
@@ -84,7 +84,9 @@ test("a refused key leaves the ring; with none left, a retryable 502; all coolin
     [{ id: 1, adapter: fakeAdapter("a"), coolingUntil: Date.now() + 5_000 }],
     () => {},
   );
-  const limited = (await cooling.open(call).catch((caught: unknown) => caught)) as UpstreamError;
+  const limited = (await cooling
+    .streamParts(call)
+    .catch((caught: unknown) => caught)) as UpstreamError;
   expect(limited).toMatchObject({ status: 429, code: "upstream_rate_limited" });
   expect(limited.retryAfterSeconds).toBeGreaterThan(4);
 });
@@ -93,7 +95,7 @@ test("requests failing together on one key: it is set aside once, the other keys
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const refusedLater: ProviderAdapter = {
-    open: () => gate.then(() => Promise.reject(refused())),
+    streamParts: () => gate.then(() => Promise.reject(refused())),
   };
   const events: KeyEvent[] = [];
   const ring = keyRing(
@@ -105,9 +107,9 @@ test("requests failing together on one key: it is set aside once, the other keys
     (event) => events.push(event),
   );
   // Keys in turn: 1, 2, 1. Both requests on key 1 are under way before either fails.
-  const first = ring.open(call).catch((error: unknown) => error);
+  const first = ring.streamParts(call).catch((error: unknown) => error);
   expect(await answer(ring)).toBe("b");
-  const third = ring.open(call).catch((error: unknown) => error);
+  const third = ring.streamParts(call).catch((error: unknown) => error);
   release();
   await Promise.all([first, third]);
   expect(events).toEqual([expect.objectContaining({ kind: "invalid", keyId: 1 })]);

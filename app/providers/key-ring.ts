@@ -103,7 +103,7 @@ export function keyRing(
   return {
     // One provider's keys: one kind of adapter.
     wholeAnswers: keys.some((key) => key.adapter.wholeAnswers),
-    open: (request) => withKey((adapter) => adapter.open(request)),
+    streamParts: (request) => withKey((adapter) => adapter.streamParts(request)),
     ...(embeds ? { embed: (request) => withKey((adapter) => adapter.embed!(request)) } : {}),
   };
 }

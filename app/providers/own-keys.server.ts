@@ -150,7 +150,7 @@ function watchedKey(
     }
   };
   return {
-    open: (request) => call((own) => own.open(request)),
+    streamParts: (request) => call((own) => own.streamParts(request)),
     ...(adapter.embed ? { embed: (request) => call((own) => own.embed!(request)) } : {}),
   };
 }
@@ -158,5 +158,5 @@ function watchedKey(
 /** A key the provider refused earlier: every request on it fails, saying so. */
 function refusedKey(provider: string, detail: string): ProviderAdapter {
   const fail = () => Promise.reject(ownKeyRefused(provider, detail, false));
-  return { open: fail, embed: fail };
+  return { streamParts: fail, embed: fail };
 }

@@ -1,12 +1,12 @@
 // What an operator sets to give the gateway a provider (ADR 042): said by the
 // start-up warning, the 503 of a call nothing can serve and the dashboard's banner.
 
-/** The environment variable that holds each built-in provider's key. */
-export const PROVIDER_KEY_VARIABLES = {
-  openai: "OPENAI_API_KEY",
-  anthropic: "ANTHROPIC_API_KEY",
-  google: "GEMINI_API_KEY",
-} as const;
+import { BUILT_IN_PROVIDERS } from "./provider-kinds.ts";
+
+/** The environment variable that holds each built-in provider's key, by the provider's slug. */
+export const PROVIDER_KEY_VARIABLES: Readonly<Record<string, string>> = Object.fromEntries(
+  BUILT_IN_PROVIDERS.map((provider) => [provider.slug, provider.keyVariable]),
+);
 
 /** Where an admin adds providers and their keys in the dashboard. */
 export const PROVIDERS_PAGE = "/dashboard/admin/providers";
@@ -34,7 +34,9 @@ export function notConfiguredMessage(model: string, providerSlugs: string[], non
   if (providerSlugs.length === 0)
     return `No provider for '${model}' is configured on this gateway.`;
   const variables = providerSlugs
-    .map((slug) => PROVIDER_KEY_VARIABLES[slug as keyof typeof PROVIDER_KEY_VARIABLES])
+    .map((slug) =>
+      Object.hasOwn(PROVIDER_KEY_VARIABLES, slug) ? PROVIDER_KEY_VARIABLES[slug] : undefined,
+    )
     .filter((variable) => variable !== undefined);
   const set =
     variables.length > 0 ? `set ${[...new Set(variables)].join(" or ")} and restart, or ` : "";

@@ -1,4 +1,5 @@
 import type { Env } from "../config/env.server.ts";
+import { BUILT_IN_PROVIDERS } from "./provider-kinds.ts";
 
 /**
  * How long a provider may keep the gateway waiting (docs/decisions/014-timeouts.md,
@@ -42,11 +43,12 @@ export function upstreamTimeoutsFromEnv(env: Env): EnvUpstreamTimeouts {
       betweenChunksMs: env.UPSTREAM_CHUNK_TIMEOUT_SECONDS * 1000,
       answerMs: env.UPSTREAM_ANSWER_TIMEOUT_SECONDS * 1000,
     },
-    byProvider: {
-      openai: own(env.OPENAI_FIRST_BYTE_TIMEOUT_SECONDS, env.OPENAI_CHUNK_TIMEOUT_SECONDS),
-      anthropic: own(env.ANTHROPIC_FIRST_BYTE_TIMEOUT_SECONDS, env.ANTHROPIC_CHUNK_TIMEOUT_SECONDS),
-      google: own(env.GEMINI_FIRST_BYTE_TIMEOUT_SECONDS, env.GEMINI_CHUNK_TIMEOUT_SECONDS),
-    },
+    byProvider: Object.fromEntries(
+      BUILT_IN_PROVIDERS.map((provider) => [
+        provider.slug,
+        own(env[provider.firstByteTimeoutVariable], env[provider.chunkTimeoutVariable]),
+      ]),
+    ),
   };
 }
 

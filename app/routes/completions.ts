@@ -1,6 +1,6 @@
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { handleChatCompletion } from "#app/gateway/handle-chat.server.ts";
-import { seedCompletions } from "#app/protocols/openai/openai-protocol.ts";
+import { contentEventCompletions } from "#app/protocols/openai/openai-protocol.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";
@@ -9,7 +9,7 @@ import type { Route } from "./+types/completions";
 // The seed's streaming endpoint ({ model, messages, apiKey } -> data: {"content"}), also at /api/completions.
 export async function action({ request }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
-  return handleChatCompletion(await getGateway(), request, seedCompletions);
+  return handleChatCompletion(await getGateway(), request, contentEventCompletions);
 }
 
 export const loader = () => methodNotAllowed("POST");

@@ -70,7 +70,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     providerHealth(prisma),
     getGateway(),
   ]);
-  const skipped = new Set(gateway.breaker.open());
+  const skipped = new Set(gateway.breaker.skippedProviders());
   const now = Date.now();
   const inSeconds = (ms: number) => Math.round(ms / 1000);
   return {

@@ -1,4 +1,4 @@
-import { releaseExpiredHolds, settleOrphans } from "../billing/ledger.server.ts";
+import { releaseExpiredHolds, settleOrphans } from "../billing/instances.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../observability/logger.server.ts";
 

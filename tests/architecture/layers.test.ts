@@ -40,10 +40,7 @@ const LAYERS: readonly (readonly string[])[] = [
  */
 const KNOWN_UPWARD: readonly string[] = [
   "accounts/allowed-models.server.ts -> admin/model-aliases.server.ts",
-  "catalog/catalog-cache.server.ts -> billing/prices.ts",
   "components/theme-toggle.tsx -> root.tsx",
-  "db/change-listener.server.ts -> billing/ledger-statements.server.ts",
-  "protocols/anthropic/anthropic-format.ts -> billing/input-estimate.ts",
   "utils/use-signed-in-user.ts -> root.tsx",
 ];
 

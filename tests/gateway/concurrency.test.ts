@@ -5,7 +5,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { beforeAll, expect, test } from "vitest";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../app/llm/input-estimate.ts";
 import {
   createApiKey,
   createCatalogEntry,

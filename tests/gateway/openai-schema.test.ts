@@ -1,41 +1,10 @@
 // Our OpenAI-format answers validated against OpenAI's own OpenAPI schemas
 // (tests/fixtures/openai-chat-schemas.json, from github.com/openai/openai-openapi).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import Ajv2020 from "ajv/dist/2020.js";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { openAISchemaValidator as validator } from "../support/openai-schema-validator.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
-const spec = JSON.parse(
-  readFileSync(join(import.meta.dirname, "..", "fixtures", "openai-chat-schemas.json"), "utf8"),
-) as {
-  schemas: Record<string, unknown>;
-};
-// OpenAPI's `nullable` is not JSON Schema: turn it into a "null" type.
-function withoutNullable(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutNullable);
-  if (typeof node !== "object" || node === null) return node;
-  const { nullable, ...rest } = node as Record<string, unknown>;
-  const out = Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, withoutNullable(value)]),
-  );
-  if (nullable !== true) return out;
-  if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
-  if (typeof out.type === "string") out.type = [out.type, "null"];
-  else if (!out.type) return { anyOf: [out, { type: "null" }] };
-  return out;
-}
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-ajv.addSchema({ $id: "openai", components: { schemas: withoutNullable(spec.schemas) } });
-const validator = (name: string) => {
-  const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return (value: unknown) => {
-    const ok = validate(value);
-    return ok ? "valid" : JSON.stringify(validate.errors?.slice(0, 3));
-  };
-};
 const validChunk = validator("CreateChatCompletionStreamResponse");
 const validCompletion = validator("CreateChatCompletionResponse");
 const validError = validator("ErrorResponse");

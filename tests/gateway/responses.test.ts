@@ -2,15 +2,16 @@
 // talks to the gateway, the gateway to the three fakes. Same key check, hold
 // and settlement as chat completions; every answer and event checked against
 // OpenAI's own schemas (tests/fixtures/openai-responses-embeddings-schemas.json).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import Ajv2020 from "ajv/dist/2020.js";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, test } from "vitest";
 import { costOfUsage } from "../../app/billing/prices.ts";
 import { deleteExpiredResponses } from "../../app/gateway/services/response-store.server.ts";
 import { creditsToMicro, microToCredits, microToUsd } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import {
+  openAIResponsesSchemaValidator as validator,
+  validResponsesEvent as validEvent,
+} from "../support/openai-schema-validator.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import {
   CHUNKS,
@@ -22,61 +23,7 @@ import {
   type ProviderSlug,
 } from "../support/three-providers.ts";
 
-const spec = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, "..", "fixtures", "openai-responses-embeddings-schemas.json"),
-    "utf8",
-  ),
-) as { components: { schemas: Record<string, unknown> } };
-// OpenAPI's `nullable` is not JSON Schema: turn it into a "null" type (this spec mostly uses anyOf null already).
-function withoutNullable(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutNullable);
-  if (typeof node !== "object" || node === null) return node;
-  const { nullable, ...rest } = node as Record<string, unknown>;
-  const out = Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, withoutNullable(value)]),
-  );
-  if (nullable !== true) return out;
-  if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
-  if (typeof out.type === "string") out.type = [out.type, "null"];
-  else if (!out.type) return { anyOf: [out, { type: "null" }] };
-  return out;
-}
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-ajv.addSchema({ $id: "openai", components: { schemas: withoutNullable(spec.components.schemas) } });
-const validator = (name: string) => {
-  const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
-  if (!validate) throw new Error(`no schema ${name}`);
-  return (value: unknown) =>
-    validate(value) ? "valid" : JSON.stringify(validate.errors?.slice(0, 3));
-};
 const validResponse = validator("Response");
-/** Each event against the schema of its own type (the union's anyOf reports little). */
-const EVENT_SCHEMAS: Record<string, string> = {
-  "response.created": "ResponseCreatedEvent",
-  "response.in_progress": "ResponseInProgressEvent",
-  "response.output_item.added": "ResponseOutputItemAddedEvent",
-  "response.output_item.done": "ResponseOutputItemDoneEvent",
-  "response.content_part.added": "ResponseContentPartAddedEvent",
-  "response.content_part.done": "ResponseContentPartDoneEvent",
-  "response.output_text.delta": "ResponseTextDeltaEvent",
-  "response.output_text.done": "ResponseTextDoneEvent",
-  "response.function_call_arguments.delta": "ResponseFunctionCallArgumentsDeltaEvent",
-  "response.function_call_arguments.done": "ResponseFunctionCallArgumentsDoneEvent",
-  "response.custom_tool_call_input.delta": "ResponseCustomToolCallInputDeltaEvent",
-  "response.custom_tool_call_input.done": "ResponseCustomToolCallInputDoneEvent",
-  "response.completed": "ResponseCompletedEvent",
-  "response.incomplete": "ResponseIncompleteEvent",
-  "response.failed": "ResponseFailedEvent",
-  error: "ResponseErrorEvent",
-};
-const validStreamEvent = validator("ResponseStreamEvent");
-function validEvent(event: { type: string }) {
-  const name = EVENT_SCHEMAS[event.type];
-  if (!name) return `unexpected event ${event.type}`;
-  const own = validator(name)(event);
-  return own === "valid" ? validStreamEvent(event) : own;
-}
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 

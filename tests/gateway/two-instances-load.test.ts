@@ -3,7 +3,7 @@
 // clients that leave, a provider that fails. Whatever the mix, the balance never
 // dips below zero, nothing is served beyond it, and the ledger balances.
 import { expect, test } from "vitest";
-import { inputTokensUpperBound } from "../../app/billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../app/llm/input-estimate.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { setupGatewayProcesses } from "../support/setup-gateway.ts";

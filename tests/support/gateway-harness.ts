@@ -13,7 +13,7 @@ import { handleChatCompletion } from "../../app/gateway/handle-chat.server.ts";
 import {
   openAIChat,
   openAICompletions,
-  seedCompletions,
+  contentEventCompletions,
 } from "../../app/protocols/openai/openai-protocol.ts";
 import { listModels } from "../../app/gateway/endpoints/list-models.server.ts";
 import { anthropicMessages } from "../../app/protocols/anthropic/anthropic-protocol.ts";
@@ -148,7 +148,7 @@ export async function startGatewayHarness(
       if (path === "/v1/completions")
         return handleChatCompletion(gateway, request, openAICompletions);
       if (path === "/completions" || path === "/api/completions")
-        return handleChatCompletion(gateway, request, seedCompletions);
+        return handleChatCompletion(gateway, request, contentEventCompletions);
       if (path === "/v1/messages") return handleChatCompletion(gateway, request, anthropicMessages);
       if (path === "/v1/responses") return handleChatCompletion(gateway, request, openAIResponses);
       if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);

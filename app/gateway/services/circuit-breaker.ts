@@ -74,7 +74,7 @@ export class CircuitBreaker {
   }
 
   /** The providers skipped now, for the admin page and metrics. */
-  open(): string[] {
+  skippedProviders(): string[] {
     const now = Date.now();
     return [...this.states].filter(([, state]) => state.openUntil > now).map(([slug]) => slug);
   }

@@ -1,8 +1,9 @@
 import type { GatewayError } from "../../http/gateway-error.ts";
-import { inputTokensUpperBound } from "../../billing/input-estimate.ts";
+import { inputTokensUpperBound } from "../../llm/input-estimate.ts";
 import { bodyId } from "../../llm/generation-id.ts";
 import type { FinishReason, StreamPart, Usage } from "../../llm/parts.ts";
 import type { CompletionAccumulator } from "../completion-accumulator.ts";
+import { sseEvent } from "../sse.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "../wire-format.ts";
 
 // Anthropic's Messages API: the message object, or the event sequence
@@ -17,7 +18,7 @@ const STOP_REASONS: Record<FinishReason, string> = {
   content_filter: "refusal",
 };
 
-const event = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n`;
+const event = (name: string, data: string) => sseEvent(data, name);
 
 const messageId = (identity: AnswerIdentity) => bodyId("message", identity.requestId);
 

@@ -2,7 +2,7 @@ import { errorResponse } from "../../http/gateway-error.ts";
 import { bodyId } from "../../llm/generation-id.ts";
 import { createChunkRenderer, openAIUsage } from "./openai-chunks.ts";
 import { renderCompletion } from "./openai-completion.ts";
-import { seedEvent } from "../seed-events.ts";
+import { contentEvent } from "../content-events.ts";
 import { SSE_DONE, sseEvent } from "../sse.ts";
 import type { AnswerIdentity, WireFormat } from "../wire-format.ts";
 
@@ -34,12 +34,12 @@ export const openAIFormat: WireFormat = {
   error: errorResponse,
 };
 
-/** The seed's /completions: text events only, always streamed; errors as OpenAI's. */
-export const seedFormat: WireFormat = {
+/** POST /completions, content events: text only, always streamed; errors as OpenAI's. */
+export const contentEventsFormat: WireFormat = {
   stream: () => ({
     start: () => "",
     part(part) {
-      const event = seedEvent(part);
+      const event = contentEvent(part);
       return event === undefined ? "" : sseEvent(event);
     },
     end: () => SSE_DONE,

@@ -1,5 +1,5 @@
 import { parseChatRequest } from "./parse-chat-request.server.ts";
-import { openAIFormat, seedFormat } from "./openai-format.ts";
+import { openAIFormat, contentEventsFormat } from "./openai-format.ts";
 import { textCompletionFormat } from "./text-completion-format.ts";
 import { parseLegacyCompletionRequest } from "./legacy-completion-request.ts";
 import { bearerToken, type ClientProtocol } from "../client-protocol.ts";
@@ -15,13 +15,13 @@ export const openAIChat: ClientProtocol = {
   format: openAIFormat,
 };
 
-/** POST /completions, the seed's format: the key may also come in the body (`apiKey`). */
-export const seedCompletions: ClientProtocol = {
-  parse: (body) => parseChatRequest(body, "seed"),
+/** POST /completions, content events (the starter app's format): the key may also come in the body (`apiKey`). */
+export const contentEventCompletions: ClientProtocol = {
+  parse: (body) => parseChatRequest(body, "content-events"),
   headerKey: bearerToken,
   keyInHeader: false,
   missingKeyMessage: MISSING_KEY,
-  format: seedFormat,
+  format: contentEventsFormat,
 };
 
 /** POST /v1/completions: OpenAI's legacy Completions API (a prompt in, text out), for any catalog model. */

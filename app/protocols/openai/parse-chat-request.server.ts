@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ChatRequestSchema, type ChatRequest } from "../../llm/chat-request.ts";
 import { validateBody } from "../../http/validate-body.ts";
 
-export type RequestFormat = "openai" | "seed";
+export type RequestFormat = "openai" | "content-events";
 
-const SeedExtrasSchema = z.object({ apiKey: z.string().min(1).max(500).optional() });
+const ContentEventsExtrasSchema = z.object({ apiKey: z.string().min(1).max(500).optional() });
 
 /** Validates a body in either format; errors name the offending field. */
 export function parseChatRequest(
@@ -13,7 +13,7 @@ export function parseChatRequest(
 ): { request: ChatRequest; bodyApiKey?: string } {
   const request = validateBody(ChatRequestSchema, body);
   if (format === "openai") return { request };
-  const extras = validateBody(SeedExtrasSchema, body);
-  // The seed's /completions always streams its own SSE format.
+  const extras = validateBody(ContentEventsExtrasSchema, body);
+  // POST /completions always streams its own SSE format.
   return { request: { ...request, stream: true }, bodyApiKey: extras.apiKey };
 }

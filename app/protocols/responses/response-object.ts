@@ -1,8 +1,8 @@
 import type { GatewayError } from "../../http/gateway-error.ts";
 import { microToCredits, microToUsd } from "../../utils/money.ts";
 import type { FinishReason, Usage } from "../../llm/parts.ts";
-import { customToolInput, type CallableTool, type ResponsesRequest } from "./responses-request.ts";
-import type { CallTarget } from "./responses-tools.ts";
+import type { CallableTool, ResponsesRequest } from "./responses-request.ts";
+import { customToolInput, type CallTarget } from "./responses-tools.ts";
 import type { AnswerIdentity, Charge } from "../wire-format.ts";
 import { bodyId, idSuffix } from "../../llm/generation-id.ts";
 

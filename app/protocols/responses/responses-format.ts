@@ -1,6 +1,7 @@
 import { errorResponse, type GatewayError } from "../../http/gateway-error.ts";
 import type { FinishReason, StreamPart } from "../../llm/parts.ts";
 import type { CompletionAccumulator } from "../completion-accumulator.ts";
+import { sseEvent } from "../sse.ts";
 import {
   customToolCallItem,
   finishedStatus,
@@ -14,8 +15,12 @@ import {
   type ItemStatus,
   type ResponseSettings,
 } from "./response-object.ts";
-import { customToolInput } from "./responses-request.ts";
-import { callTarget, type CallTarget, type CallTargets } from "./responses-tools.ts";
+import {
+  callTarget,
+  customToolInput,
+  type CallTarget,
+  type CallTargets,
+} from "./responses-tools.ts";
 import type { AnswerIdentity, Charge, StreamRenderer, WireFormat } from "../wire-format.ts";
 
 // OpenAI's Responses API: the response object, or its event stream. Every
@@ -57,7 +62,7 @@ function streamRenderer(
   let sequence = 0;
 
   const event = (type: string, body: Record<string, unknown>) =>
-    `event: ${type}\ndata: ${JSON.stringify({ type, ...body, sequence_number: sequence++ })}\n\n`;
+    sseEvent(JSON.stringify({ type, ...body, sequence_number: sequence++ }), type);
   const lifecycle = (type: string, state: Parameters<typeof responseObject>[2]) =>
     event(type, { response: responseObject(identity, settings, state) });
   const snapshot = (item: OpenItem, status: ItemStatus) =>

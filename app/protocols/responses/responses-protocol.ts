@@ -3,12 +3,8 @@ import { responsesFormat } from "./responses-format.ts";
 import type { WireFormat } from "../wire-format.ts";
 import type { CallTargets } from "./responses-tools.ts";
 import { bearerToken, type ClientProtocol, type ParsedRequest } from "../client-protocol.ts";
-import {
-  callableTools,
-  hostedToolTypes,
-  toChatRequest,
-  validateResponsesRequest,
-} from "./responses-request.ts";
+import { callableTools, hostedToolTypes, validateResponsesRequest } from "./responses-request.ts";
+import { toChatRequest } from "./to-chat-request.ts";
 import { callTargets } from "./responses-tools.ts";
 
 /** A Responses API request, answered in the format `formatFor` makes of its settings. */

@@ -1,10 +1,7 @@
 import { expect, test } from "vitest";
-import {
-  customToolInput,
-  hostedToolTypes,
-  toChatRequest,
-  validateResponsesRequest,
-} from "./responses-request.ts";
+import { hostedToolTypes, validateResponsesRequest } from "./responses-request.ts";
+import { customToolInput } from "./responses-tools.ts";
+import { toChatRequest } from "./to-chat-request.ts";
 
 const chat = (body: Record<string, unknown>) =>
   toChatRequest(validateResponsesRequest({ model: "m", ...body }));

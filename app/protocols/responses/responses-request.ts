@@ -1,26 +1,25 @@
 import { z } from "zod";
 import { invalidRequest } from "../../http/gateway-error.ts";
 import { validateBody } from "../../http/validate-body.ts";
+import { MAX_TEXT, PDF_DATA_URL, text } from "../../llm/chat-request.ts";
+import { declaredTools, type DeclaredTool } from "./responses-tools.ts";
 import {
-  MAX_TEXT,
-  PDF_DATA_URL,
-  text,
-  type ChatMessage,
-  type ChatRequest,
-  type ReasoningEffort,
-} from "../../llm/chat-request.ts";
-import { declaredTools, qualifiedToolName, type DeclaredTool } from "./responses-tools.ts";
+  TOOL_NAME,
+  toolName,
+  tools,
+  type CustomTool,
+  type FunctionTool,
+} from "./responses-tool-schemas.ts";
 
-// OpenAI's Responses request -> the canonical (OpenAI Chat-shaped) request, so
-// that any catalog model can answer it. Function tools pass as they are;
-// custom (freeform) tools become functions with one string argument; the tools
-// that run on OpenAI's side (web search, file search...) are left out, as only
-// OpenAI can run them (ADR 021). Namespaced tools and `additional_tools` items
-// (the Codex CLI's) are flattened into uniquely named functions (ADR 041,
-// responses-tools.ts).
+// OpenAI's Responses request, checked here and turned into the canonical (OpenAI
+// Chat-shaped) request by to-chat-request.ts, so that any catalog model can
+// answer it. Function tools pass as they are; custom (freeform) tools become
+// functions with one string argument; the tools that run on OpenAI's side (web
+// search, file search...) are left out, as only OpenAI can run them (ADR 021).
+// Namespaced tools and `additional_tools` items (the Codex CLI's) are flattened
+// into uniquely named functions (ADR 041, responses-tools.ts).
 // @see https://platform.openai.com/docs/api-reference/responses/create
 
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const callId = z.string().min(1, "must not be empty").max(200);
 
 const InputText = z.object({ type: z.enum(["input_text", "output_text"]), text });
@@ -60,12 +59,12 @@ const MessageItem = z.object({
 });
 
 /** The namespace a call's tool was declared in (see NamespaceTool). */
-const callNamespace = z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -").nullish();
+const callNamespace = toolName.nullish();
 
 const FunctionCallItem = z.object({
   type: z.literal("function_call"),
   call_id: callId,
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  name: toolName,
   namespace: callNamespace,
   arguments: text,
 });
@@ -79,7 +78,7 @@ const FunctionCallOutputItem = z.object({
 const CustomToolCallItem = z.object({
   type: z.literal("custom_tool_call"),
   call_id: callId,
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+  name: toolName,
   namespace: callNamespace,
   input: text,
 });
@@ -89,82 +88,6 @@ const CustomToolCallOutputItem = z.object({
   call_id: callId,
   output: z.union([text, z.array(ContentPart).max(10_000)]),
 });
-
-const FunctionTool = z.object({
-  type: z.literal("function"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
-  parameters: z
-    .record(z.string(), z.unknown(), { error: "must be a JSON schema object" })
-    .nullish(),
-  strict: z.boolean().nullish(),
-});
-
-// A freeform tool (Codex's apply_patch): the model writes its input as plain
-// text. Its grammar, when it has one, goes into the description: no provider
-// but OpenAI can constrain output to a grammar.
-const CustomTool = z.object({
-  type: z.literal("custom"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
-  format: z
-    .discriminatedUnion(
-      "type",
-      [
-        z.object({ type: z.literal("text") }),
-        z.object({
-          type: z.literal("grammar"),
-          syntax: z.enum(["lark", "regex"]),
-          definition: z.string().max(MAX_TEXT),
-        }),
-      ],
-      { error: "must be of type text or grammar" },
-    )
-    .nullish(),
-});
-
-/** The tools only OpenAI runs: a request may list them (Codex lists web_search), they are left out. */
-export const HOSTED_TOOL_TYPES = [
-  "web_search",
-  "web_search_2025_08_26",
-  "web_search_preview",
-  "web_search_preview_2025_03_11",
-  "file_search",
-  "code_interpreter",
-  "image_generation",
-  "computer",
-  "computer_use",
-  "computer_use_preview",
-  "mcp",
-  "local_shell",
-  "shell",
-  "apply_patch",
-  "tool_search",
-  "programmatic_tool_calling",
-] as const;
-
-const HostedTool = z.object({ type: z.enum(HOSTED_TOOL_TYPES) });
-
-// A group of tools under one name (the Codex CLI's `functions`, `collaboration`,
-// `multi_agent_v1`...): its tools are called with that namespace.
-const NamespaceTool = z.object({
-  type: z.literal("namespace"),
-  name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
-  description: z.string().max(100_000).nullish(),
-  tools: z
-    .array(
-      z.discriminatedUnion("type", [FunctionTool, CustomTool], {
-        error: "must be a function or custom tool",
-      }),
-    )
-    .max(512),
-});
-
-const Tool = z.discriminatedUnion("type", [FunctionTool, CustomTool, NamespaceTool, HostedTool], {
-  error: "must be a function, custom, namespace or OpenAI-hosted tool",
-});
-
-const tools = z.array(Tool).max(512);
 
 // Tools offered from this point of the conversation on (what the Codex CLI sends
 // for the GPT models it knows, its "responses lite" mode): they join the request's.
@@ -230,7 +153,7 @@ const TextFormat = z.discriminatedUnion(
     z.object({ type: z.literal("json_object") }),
     z.object({
       type: z.literal("json_schema"),
-      name: z.string().regex(TOOL_NAME, "must be 1-64 letters, digits, _ or -"),
+      name: toolName,
       description: z.string().max(100_000).optional(),
       schema: z.record(z.string(), z.unknown(), { error: "must be a JSON schema object" }),
       strict: z.boolean().nullish(),
@@ -335,6 +258,9 @@ const DROPPED_ITEM_TYPES = new Set<string>(DroppedItem.shape.type.options);
 
 type ToolList = NonNullable<ResponsesRequest["tools"]>;
 export type CallableTool = z.infer<typeof FunctionTool> | z.infer<typeof CustomTool>;
+export type ResponsesContentPart = z.infer<typeof ContentPart>;
+export type ResponsesEffort = (typeof RESPONSES_EFFORTS)[number];
+export type ResponsesMessageItem = z.infer<typeof MessageItem>;
 
 /** Every list of tools the request declares: its `tools`, then each `additional_tools` item's. */
 function toolLists(request: ResponsesRequest): ToolList[] {
@@ -357,205 +283,3 @@ export const hostedToolTypes = (request: ResponsesRequest) => [
       .map((tool) => tool.type),
   ),
 ];
-
-/** A custom tool's one argument, as the function the canonical request calls. */
-const customToolParameters = (tool: z.infer<typeof CustomTool>) => ({
-  type: "object",
-  properties: {
-    input: {
-      type: "string",
-      description:
-        tool.format?.type === "grammar"
-          ? `Plain text in this ${tool.format.syntax} grammar:\n${tool.format.definition}`
-          : "Plain text.",
-    },
-  },
-  required: ["input"],
-  additionalProperties: false,
-});
-
-/** A custom tool call's input as canonical function arguments, and back. */
-export const customToolArguments = (input: string) => JSON.stringify({ input });
-
-export function customToolInput(argumentsJson: string): string {
-  try {
-    const parsed: unknown = JSON.parse(argumentsJson);
-    if (typeof parsed === "object" && parsed !== null && "input" in parsed) {
-      const { input } = parsed;
-      if (typeof input === "string") return input;
-    }
-  } catch {
-    // A model that broke the JSON wrapper: its text is the best input there is.
-  }
-  return argumentsJson;
-}
-
-/**
- * The canonical request. Its messages are the instructions (a system message,
- * first when given) and then the input; a continuation's earlier turns go
- * between the two (see response-store.server.ts).
- */
-export function toChatRequest(input: ResponsesRequest): ChatRequest {
-  const messages: ChatMessage[] = [];
-  if (input.instructions) messages.push({ role: "system", content: input.instructions });
-  messages.push(...inputMessages(input.input));
-  const format = input.text?.format;
-  const choice = input.tool_choice;
-  const tools = callableTools(input);
-  return {
-    model: input.model,
-    messages,
-    tools:
-      tools.length === 0
-        ? undefined
-        : tools.map(({ qualifiedName, tool }) => ({
-            type: "function",
-            function:
-              tool.type === "function"
-                ? {
-                    name: qualifiedName,
-                    description: tool.description ?? undefined,
-                    parameters: tool.parameters ?? undefined,
-                    strict: tool.strict,
-                  }
-                : {
-                    name: qualifiedName,
-                    description: tool.description ?? undefined,
-                    parameters: customToolParameters(tool),
-                  },
-          })),
-    tool_choice:
-      choice === undefined || typeof choice === "string"
-        ? choice
-        : {
-            type: "function",
-            function: { name: qualifiedToolName(choice.namespace, choice.name) },
-          },
-    parallel_tool_calls: input.parallel_tool_calls ?? undefined,
-    reasoning_effort: reasoningEffort(input.reasoning?.effort),
-    max_completion_tokens: input.max_output_tokens,
-    temperature: input.temperature,
-    top_p: input.top_p,
-    response_format:
-      format?.type === "json_schema"
-        ? {
-            type: "json_schema",
-            json_schema: {
-              name: format.name,
-              description: format.description,
-              schema: format.schema,
-              strict: format.strict,
-            },
-          }
-        : format,
-    stream: input.stream ?? false,
-  };
-}
-
-/** `ultra` is Codex's `max` plus task delegation, which Codex does itself. */
-const reasoningEffort = (
-  effort: (typeof RESPONSES_EFFORTS)[number] | null | undefined,
-): ReasoningEffort | undefined => (effort === "ultra" ? "max" : (effort ?? undefined));
-
-type Part = z.infer<typeof ContentPart>;
-type UserPart = Exclude<Extract<ChatMessage, { role: "user" }>["content"], string>[number];
-
-/**
- * Input items as canonical messages: function calls join the assistant turn
- * before them, under their qualified names. A tool output's images (Codex's
- * view_image) follow the tool messages as a user turn: no provider takes
- * images in a tool message, every one in a user turn.
- */
-export function inputMessages(input: ResponsesRequest["input"]): ChatMessage[] {
-  if (typeof input === "string") return [{ role: "user", content: input }];
-  const messages: ChatMessage[] = [];
-  let outputImages: UserPart[] = [];
-  const flushImages = () => {
-    if (outputImages.length > 0) messages.push({ role: "user", content: outputImages });
-    outputImages = [];
-  };
-  for (const item of input) {
-    if (item.type !== "function_call_output" && item.type !== "custom_tool_call_output")
-      flushImages();
-    switch (item.type) {
-      case "message":
-        messages.push(message(item.role, item.content));
-        break;
-      case "function_call":
-      case "custom_tool_call": {
-        const call = {
-          id: item.call_id,
-          type: "function" as const,
-          function: {
-            name: qualifiedToolName(item.namespace, item.name),
-            arguments:
-              item.type === "function_call" ? item.arguments : customToolArguments(item.input),
-          },
-        };
-        const last = messages.at(-1);
-        if (last?.role === "assistant") last.tool_calls = [...(last.tool_calls ?? []), call];
-        else messages.push({ role: "assistant", content: null, tool_calls: [call] });
-        break;
-      }
-      case "function_call_output":
-      case "custom_tool_call_output": {
-        const images = typeof item.output === "string" ? [] : item.output.flatMap(attachment);
-        const text = typeof item.output === "string" ? item.output : joinText(item.output);
-        messages.push({
-          role: "tool",
-          tool_call_id: item.call_id,
-          content: text || (images.length > 0 ? "(attachments, in the next message)" : ""),
-        });
-        if (images.length > 0)
-          outputImages.push(
-            { type: "text", text: `What tool call ${item.call_id} returned:` },
-            ...images,
-          );
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  flushImages();
-  return messages;
-}
-
-/** An image or file of a tool's output, as a user part. */
-const attachment = (part: Part): UserPart[] =>
-  part.type === "input_image" || part.type === "input_file" ? [userPart(part)] : [];
-
-function userPart(part: Part): UserPart {
-  switch (part.type) {
-    case "input_image":
-      return { type: "image_url", image_url: { url: part.image_url, detail: part.detail } };
-    case "input_file":
-      return {
-        type: "file",
-        file: { file_data: part.file_data, ...(part.filename ? { filename: part.filename } : {}) },
-      };
-    case "refusal":
-      return { type: "text", text: part.refusal };
-    default:
-      return { type: "text", text: part.text };
-  }
-}
-
-function message(role: z.infer<typeof MessageItem>["role"], content: string | Part[]): ChatMessage {
-  if (typeof content === "string") return { role, content };
-  if (role !== "user") return { role, content: joinText(content) };
-  const parts = content.map(userPart);
-  return { role, content: parts.length > 0 ? parts : "" };
-}
-
-function joinText(parts: Part[]) {
-  return parts
-    .map((part) =>
-      part.type === "refusal"
-        ? part.refusal
-        : part.type === "input_text" || part.type === "output_text"
-          ? part.text
-          : "",
-    )
-    .join("");
-}

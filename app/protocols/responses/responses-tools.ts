@@ -4,6 +4,9 @@
 // client as it routes calls. See docs/decisions/041-codex-as-it-ships.md.
 // @see https://platform.openai.com/docs/api-reference/responses/create#responses_create-tools
 
+import type { z } from "zod";
+import type { CustomTool } from "./responses-tool-schemas.ts";
+
 /** OpenAI's default namespace: a plain function tool is `functions.<name>` to its models. */
 export const DEFAULT_NAMESPACE = "functions";
 
@@ -101,3 +104,35 @@ export function callTargets(tools: readonly DeclaredTool<{ type: string }>[]): C
 /** A call of a name the model made up: a function call under that name. */
 export const callTarget = (targets: CallTargets, name: string): CallTarget =>
   targets.get(name) ?? { type: "function", name };
+
+/** A custom tool's one argument, as the function the canonical request calls. */
+export const customToolParameters = (tool: z.infer<typeof CustomTool>) => ({
+  type: "object",
+  properties: {
+    input: {
+      type: "string",
+      description:
+        tool.format?.type === "grammar"
+          ? `Plain text in this ${tool.format.syntax} grammar:\n${tool.format.definition}`
+          : "Plain text.",
+    },
+  },
+  required: ["input"],
+  additionalProperties: false,
+});
+
+/** A custom tool call's input as canonical function arguments, and back. */
+export const customToolArguments = (input: string) => JSON.stringify({ input });
+
+export function customToolInput(argumentsJson: string): string {
+  try {
+    const parsed: unknown = JSON.parse(argumentsJson);
+    if (typeof parsed === "object" && parsed !== null && "input" in parsed) {
+      const { input } = parsed;
+      if (typeof input === "string") return input;
+    }
+  } catch {
+    // A model that broke the JSON wrapper: its text is the best input there is.
+  }
+  return argumentsJson;
+}

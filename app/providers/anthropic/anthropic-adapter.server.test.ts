@@ -33,7 +33,7 @@ describe("Anthropic adapter", () => {
       chunks: ["Hel", "lo"],
       usage: { input: 7, cached: 3, cacheWrite: 2, output: 2 },
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     expect(parts).toEqual([
       // message_start reports one output token so far, as Anthropic does.
       usage(7, 3, 2, 1),
@@ -52,7 +52,7 @@ describe("Anthropic adapter", () => {
       chunks: ["Checking."],
       toolCalls: [{ id: "toolu_1", name: "lookup", arguments: '{"q":"x"}' }],
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     expect(parts.filter((part) => part.type.startsWith("tool-call"))).toEqual([
       { type: "tool-call-start", index: 0, id: "toolu_1", name: "lookup" },
       { type: "tool-call-delta", index: 0, argumentsDelta: '{"q":' },
@@ -71,7 +71,7 @@ describe("Anthropic adapter", () => {
       messages: [{ role: "user", content: "Hi" }],
     };
     const parts = await collect(
-      await adapter.open(
+      await adapter.streamParts(
         call({
           native: { protocol: "anthropic", body, headers: { "anthropic-beta": "b-1,b-2" } },
           maxOutputTokens: 5000,
@@ -95,7 +95,7 @@ describe("Anthropic adapter", () => {
     [401, 502, true],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable) => {
     fake.scripts.enqueue("upstream-claude", { status: upstream });
-    const error = await adapter.open(call()).catch((caught: unknown) => caught);
+    const error = await adapter.streamParts(call()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ status, retryable });
   });
@@ -104,7 +104,7 @@ describe("Anthropic adapter", () => {
     fake.scripts.enqueue("upstream-claude", { chunks: ["a", "b", "c"], cutAfterChunks: 1 });
     const seen: StreamPart[] = [];
     const error = await (async () => {
-      for await (const batch of await adapter.open(call())) seen.push(...batch);
+      for await (const batch of await adapter.streamParts(call())) seen.push(...batch);
     })().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(seen.filter((part) => part.type === "text-delta")).toEqual([

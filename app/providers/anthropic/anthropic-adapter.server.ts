@@ -24,7 +24,7 @@ export function createAnthropicAdapter(options: {
     fetch: upstreamFetch,
   });
   return {
-    async open(call) {
+    async streamParts(call) {
       const native = call.native?.protocol === "anthropic" ? call.native : undefined;
       // A Messages API client's own body goes as it came: thinking, cache_control and
       // the rest reach Claude; only the model and the granted max_tokens are ours.

@@ -25,7 +25,7 @@ describe("Gemini adapter", () => {
       chunks: ["Hel", "lo"],
       usage: { input: 7, cached: 3, output: 4, reasoning: 2 },
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     expect(parts.filter((part) => part.type === "text-delta")).toEqual([
       { type: "text-delta", text: "Hel" },
       { type: "text-delta", text: "lo" },
@@ -50,7 +50,7 @@ describe("Gemini adapter", () => {
     fake.scripts.enqueue("upstream-gemini", {
       toolCalls: [{ id: "fc_1", name: "lookup", arguments: '{"q":"x"}' }],
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     const start = parts.find((part) => part.type === "tool-call-start");
     expect(start).toMatchObject({ type: "tool-call-start", index: 0, name: "lookup" });
     expect(parts.find((part) => part.type === "tool-call-delta")).toEqual({
@@ -69,14 +69,14 @@ describe("Gemini adapter", () => {
     [403, 502, true],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable) => {
     fake.scripts.enqueue("upstream-gemini", { status: upstream });
-    const error = await adapter.open(call()).catch((caught: unknown) => caught);
+    const error = await adapter.streamParts(call()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ status, retryable });
   });
 
   test("Gemini's retry hint (RetryInfo in the body) becomes retryAfterSeconds", async () => {
     fake.scripts.enqueue("upstream-gemini", { status: 429, retryAfterSeconds: 7 });
-    const error = await adapter.open(call()).catch((caught: unknown) => caught);
+    const error = await adapter.streamParts(call()).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7 });
   });
 

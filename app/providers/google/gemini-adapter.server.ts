@@ -36,7 +36,7 @@ export function createGeminiAdapter(options: {
     },
   });
   return {
-    async open(call) {
+    async streamParts(call) {
       const request = toGeminiRequest(call.request, call.upstreamModel, call.maxOutputTokens);
       let stream: AsyncIterable<GenerateContentResponse>;
       try {

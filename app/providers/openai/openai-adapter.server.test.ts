@@ -29,7 +29,7 @@ describe("OpenAI adapter", () => {
       chunks: ["Hel", "lo"],
       usage: { input: 7, cached: 3, output: 2, reasoning: 1 },
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     expect(parts).toEqual([
       { type: "text-delta", text: "Hel" },
       { type: "text-delta", text: "lo" },
@@ -62,7 +62,7 @@ describe("OpenAI adapter", () => {
       toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":1}' }],
       usage: { input: 7, output: 2 },
     });
-    const parts = await collect(await adapter.open(call({ stream: false })));
+    const parts = await collect(await adapter.streamParts(call({ stream: false })));
     expect(parts).toEqual([
       { type: "text-delta", text: "Hello" },
       { type: "tool-call-start", index: 0, id: "call_1", name: "lookup" },
@@ -86,7 +86,7 @@ describe("OpenAI adapter", () => {
 
   test("an error event mid-stream throws the provider's message", async () => {
     fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b"], errorEventAfterChunks: 1 });
-    const error = await collect(await adapter.open(call())).catch((e: unknown) => e);
+    const error = await collect(await adapter.streamParts(call())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/overloaded/);
   });
@@ -95,7 +95,7 @@ describe("OpenAI adapter", () => {
     fake.scripts.enqueue("upstream-gpt", {
       toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
     });
-    const parts = await collect(await adapter.open(call()));
+    const parts = await collect(await adapter.streamParts(call()));
     expect(parts.filter((part) => part.type.startsWith("tool"))).toEqual([
       { type: "tool-call-start", index: 0, id: "call_1", name: "get_weather" },
       { type: "tool-call-delta", index: 0, argumentsDelta: '{"city":' },
@@ -112,7 +112,7 @@ describe("OpenAI adapter", () => {
     [400, 400, false, undefined],
   ])("upstream %i becomes %i (retryable: %s)", async (upstream, status, retryable, retryAfter) => {
     fake.scripts.enqueue("upstream-gpt", { status: upstream, retryAfterSeconds: retryAfter });
-    const error = await adapter.open(call()).catch((e: unknown) => e);
+    const error = await adapter.streamParts(call()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ status, retryable, retryAfterSeconds: retryAfter });
   });
@@ -121,7 +121,7 @@ describe("OpenAI adapter", () => {
     fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b", "c"], cutAfterChunks: 2 });
     const parts: StreamPart[] = [];
     const error = await (async () => {
-      for await (const batch of await adapter.open(call())) parts.push(...batch);
+      for await (const batch of await adapter.streamParts(call())) parts.push(...batch);
     })().catch((e: unknown) => e);
     expect(parts).toEqual([
       { type: "text-delta", text: "a" },
@@ -132,11 +132,14 @@ describe("OpenAI adapter", () => {
 
   test("a malformed chunk throws an UpstreamError", async () => {
     fake.scripts.enqueue("upstream-gpt", { chunks: ["a", "b"], malformedAfterChunks: 1 });
-    await expect(collect(await adapter.open(call()))).rejects.toBeInstanceOf(UpstreamError);
+    await expect(collect(await adapter.streamParts(call()))).rejects.toBeInstanceOf(UpstreamError);
   });
 
   test("an unreachable provider is a retryable 502", async () => {
     const offline = createOpenAIAdapter({ apiKey: "k", baseURL: "http://127.0.0.1:1/v1" });
-    await expect(offline.open(call())).rejects.toMatchObject({ status: 502, retryable: true });
+    await expect(offline.streamParts(call())).rejects.toMatchObject({
+      status: 502,
+      retryable: true,
+    });
   });
 });

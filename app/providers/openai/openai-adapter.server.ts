@@ -45,7 +45,7 @@ export function createOpenAIAdapter(options: {
   });
   return {
     wholeAnswers: true,
-    async open(call) {
+    async streamParts(call) {
       let response: Response;
       try {
         response = await client.chat.completions

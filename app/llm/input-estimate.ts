@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../llm/chat-request.ts";
+import type { ChatRequest } from "./chat-request.ts";
 import { pdfPagesUpperBound } from "./pdf-pages.ts";
 
 // Tokens an image may cost on any of our providers, whatever its URL's length
