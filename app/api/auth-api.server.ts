@@ -6,7 +6,8 @@ import { claimSignUp } from "../accounts/sign-up-throttle.server.ts";
 import { clientFacts } from "../http/client-stamp.server.ts";
 import { SignInSchema, SignUpSchema } from "../accounts/account-rules.ts";
 import { GatewayError } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, money, readBody } from "./api-helpers.server.ts";
 import { requireSameOrigin } from "../http/same-origin.server.ts";
 import { audit } from "../accounts/audit-log.server.ts";
 

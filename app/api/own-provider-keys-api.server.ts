@@ -1,16 +1,15 @@
 import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { audit } from "../accounts/audit-log.server.ts";
 import {
-  deleteOwnProviderKey,
   listOwnProviderKeys,
-  saveOwnProviderKey,
-  setOwnKeyFallback,
-} from "../accounts/own-provider-keys.server.ts";
+  shownOwnKey,
+} from "../accounts/own-provider-keys/own-provider-keys.server.ts";
+import { removeOwnKey, saveOwnKey } from "../accounts/own-provider-keys/own-key-changes.server.ts";
 import { upstreamKeySchema } from "../admin/provider-schemas.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
-import { jsonApi, readBody, requireApiScope } from "./api-helpers.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The signed-in user's own provider keys (BYOK, ADR 027) as JSON:
 // GET /api/provider-keys, PUT and DELETE /api/provider-keys/:provider.
@@ -45,13 +44,7 @@ export const listOwnKeysApi = (accounts: Accounts, request: Request) =>
       providers: providers.map(({ slug, name, key }) => ({
         provider: slug,
         name,
-        key: key && {
-          prefix: key.prefix,
-          fallback: key.fallback,
-          refused: key.invalidAt !== null,
-          lastError: key.lastError,
-          createdAt: key.createdAt.toISOString(),
-        },
+        key: key && { ...shownOwnKey(key), createdAt: key.createdAt.toISOString() },
       })),
     });
   });
@@ -64,36 +57,20 @@ export const saveOwnKeyApi = (
   provider: string,
 ) =>
   jsonApi(async () => {
-    const { accountId, userId } = await requireApiScope(accounts, request, "providerKeys");
+    const scope = await requireApiScope(accounts, request, "providerKeys");
     const input = await readBody(request, SaveSchema);
-    if (input.apiKey !== undefined) {
-      const saved = await saveOwnProviderKey(accounts.prisma, box, accountId, {
-        provider,
-        apiKey: input.apiKey,
-        fallback: input.fallback ?? false,
-      });
-      if (!saved) throw noSuchProvider(provider);
-    } else if (!(await setOwnKeyFallback(accounts.prisma, accountId, provider, input.fallback!))) {
-      throw noKey(provider);
-    }
-    await audit(accounts.prisma, request, {
-      action: "own_provider_key_saved",
-      actorId: userId,
-      subject: provider,
-      details: { replacedKey: input.apiKey !== undefined, fallback: input.fallback ?? null },
-    });
+    const actor = { prisma: accounts.prisma, request, ...scope };
+    const saved = await saveOwnKey(actor, box, { provider, ...input });
+    if (saved === "no provider") throw noSuchProvider(provider);
+    if (saved === "no key") throw noKey(provider);
     return Response.json({ ok: true });
   });
 
 /** DELETE /api/provider-keys/:provider */
 export const deleteOwnKeyApi = (accounts: Accounts, request: Request, provider: string) =>
   jsonApi(async () => {
-    const { accountId, userId } = await requireApiScope(accounts, request, "providerKeys");
-    if (!(await deleteOwnProviderKey(accounts.prisma, accountId, provider))) throw noKey(provider);
-    await audit(accounts.prisma, request, {
-      action: "own_provider_key_removed",
-      actorId: userId,
-      subject: provider,
-    });
+    const scope = await requireApiScope(accounts, request, "providerKeys");
+    const actor = { prisma: accounts.prisma, request, ...scope };
+    if (!(await removeOwnKey(actor, provider))) throw noKey(provider);
     return Response.json({ ok: true });
   });

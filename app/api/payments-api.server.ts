@@ -1,8 +1,9 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { FreeOnrampLimitError, topUp } from "../accounts/onramp.server.ts";
+import { FreeOnrampLimitError } from "../accounts/onramp.server.ts";
+import { freeTopUp } from "../accounts/free-top-up.server.ts";
 import { invalidRequest } from "../http/gateway-error.ts";
-import { jsonApi, money, readBody, requireApiScope } from "./api-helpers.server.ts";
-import { audit } from "../accounts/audit-log.server.ts";
+import { requireApiScope } from "../accounts/require-user.server.ts";
+import { jsonApi, money, readBody } from "./api-helpers.server.ts";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { GatewayError } from "../http/gateway-error.ts";
@@ -43,10 +44,10 @@ export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request
         "Idempotency-Key",
       );
     }
-    const { transaction, replayed } = await topUp(accounts.prisma, accountId, header, {
-      requestedBy: userId,
-      perDay: settings.freeOnrampPerDay,
-    }).catch((error: unknown) => {
+    const http = { prisma: accounts.prisma, request };
+    const who = { accountId, userId };
+    const topped = freeTopUp(http, who, header, settings.freeOnrampPerDay);
+    const { transaction, replayed } = await topped.catch((error: unknown) => {
       if (error instanceof FreeOnrampLimitError)
         throw new GatewayError(429, error.message, {
           type: "rate_limit_error",
@@ -55,14 +56,6 @@ export const onrampApi = (accounts: Accounts, settings: PaymentSettings, request
         });
       throw error;
     });
-    if (!replayed) {
-      await audit(accounts.prisma, request, {
-        action: "credits_added",
-        actorId: userId,
-        subject: transaction.id.toString(),
-        details: { micro: transaction.amount.toString(), account: accountId },
-      });
-    }
     const user = await accounts.prisma.user.findUniqueOrThrow({
       where: { id: accountId },
       select: { balance: true },

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Accounts } from "../accounts/accounts.server.ts";
-import { audit } from "../accounts/audit-log.server.ts";
-import { createTeam, listTeamsOf } from "../accounts/teams.server.ts";
-import { jsonApi, readBody, requireApiUserId } from "./api-helpers.server.ts";
+import { listTeamsOf, openTeam } from "../accounts/teams/teams.server.ts";
+import { requireApiUserId } from "../accounts/require-user.server.ts";
+import { jsonApi, readBody } from "./api-helpers.server.ts";
 
 // The teams of the signed-in user: their ids are what the other endpoints take
 // as `?team=` or `X-Team` to act for a team (ADR 030).
@@ -33,7 +33,6 @@ export const createTeamApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const userId = await requireApiUserId(accounts, request);
     const { name } = await readBody(request, CreateTeamSchema);
-    const id = await createTeam(accounts.prisma, userId, name);
-    await audit(accounts.prisma, request, { action: "team_created", actorId: userId, subject: id });
+    const id = await openTeam(accounts.prisma, request, userId, name);
     return Response.json({ team: toJson({ id, name, role: "OWNER" }) }, { status: 201 });
   });

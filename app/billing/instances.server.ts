@@ -1,10 +1,9 @@
 import type { Prisma } from "../db/prisma.server.ts";
 import { TRANSACTION_OPTIONS } from "./ledger.server.ts";
+import { lockDeadInstances, takeOrphans } from "./instance-statements.server.ts";
 import {
-  lockDeadInstances,
   releaseExpiredHolds as releaseExpired,
   releaseHolds,
-  takeOrphans,
   writeBatch,
 } from "./ledger-statements.server.ts";
 

@@ -14,7 +14,7 @@ import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../llm/parts.ts";
 import { createLogger } from "../observability/logger.server.ts";
 import { usdToMicro } from "../utils/money.ts";
-import { recordProgress } from "./ledger-statements.server.ts";
+import { recordProgress } from "./instance-statements.server.ts";
 import { settleOrphans } from "./instances.server.ts";
 import { Ledger, type HoldRequest } from "./ledger.server.ts";
 import { conversationRow, type Settlement } from "./settlement.ts";

@@ -41,13 +41,3 @@ export async function readModelNames(prisma: Prisma) {
     },
   };
 }
-
-/**
- * A key's allowlist as stored: each name that stands for a model becomes its
- * slug (an alias is resolved now, so retargeting it later widens no key);
- * others stay as written, for a model added later under that slug.
- */
-export async function allowlistSlugs(prisma: Prisma, wanted: string[]) {
-  const { slugs, unknown } = (await readModelNames(prisma)).canonical(wanted);
-  return [...slugs, ...unknown.filter((name) => !slugs.includes(name))];
-}

@@ -39,3 +39,21 @@ test("no rows shows what the page says instead, not an empty table", () => {
   );
   expect(html).toBe("<p>No spend yet.</p>");
 });
+
+test("a column of buttons has a heading for screen readers only; rows take extra classes", () => {
+  const html = renderToStaticMarkup(
+    <DataTable
+      label="Spend"
+      rows={rows}
+      rowKey={(row) => row.id}
+      rowClassName="align-top"
+      columns={[
+        { header: "Name", cell: (row) => row.name },
+        { header: "Actions", hideHeader: true, unlabelled: true, cell: () => "buttons" },
+      ]}
+    />,
+  );
+  expect(html).toContain('<span class="sr-only">Actions</span></th>');
+  expect(html.match(/<tr class="border-t align-top">/g)).toHaveLength(2);
+  expect(html).toContain('<td class="px-3 py-2">buttons</td>');
+});

@@ -8,6 +8,8 @@ export interface Column<Row> {
   align?: "left" | "right";
   /** The row's title or its buttons: on a card it takes the whole line, without a label. */
   unlabelled?: boolean;
+  /** The heading is for screen readers only (a column of buttons needs no visible one). */
+  hideHeader?: boolean;
   className?: string;
 }
 
@@ -34,6 +36,7 @@ export function DataTable<Row>({
   cardsBelow = "sm",
   empty,
   className,
+  rowClassName,
 }: {
   label: string;
   columns: readonly Column<Row>[];
@@ -43,6 +46,8 @@ export function DataTable<Row>({
   /** Shown instead of the table when there are no rows. */
   empty?: ReactNode;
   className?: string;
+  /** Added to each row's classes (e.g. `align-top` for rows of forms). */
+  rowClassName?: string;
 }) {
   if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
   return (
@@ -58,14 +63,18 @@ export function DataTable<Row>({
                   column.align === "right" && "text-right",
                 )}
               >
-                {column.header}
+                {column.hideHeader ? (
+                  <span className="sr-only">{column.header}</span>
+                ) : (
+                  column.header
+                )}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={rowKey(row)} className="border-t">
+            <tr key={rowKey(row)} className={cn("border-t", rowClassName)}>
               {columns.map((column) => (
                 <td
                   key={column.header}

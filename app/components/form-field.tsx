@@ -21,13 +21,18 @@ export function FormField({
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? errorId : undefined}
       />
-      {errors?.length ? (
-        <p id={errorId} className="text-sm text-destructive">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldError id={errorId} errors={errors} />
     </div>
   );
+}
+
+/** A field's error messages under it; `id` is what the field's aria-describedby names. */
+export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+  return errors?.length ? (
+    <p id={id} className="text-sm text-destructive">
+      {errors.join(" ")}
+    </p>
+  ) : null;
 }
 
 export function FormErrors({ errors }: { errors?: string[] }) {

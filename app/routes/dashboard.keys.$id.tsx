@@ -1,26 +1,8 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { SpendChart } from "#app/components/spend-chart.tsx";
-import { data, Link } from "react-router";
-import { z } from "zod";
-import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { allowedModelSlugs } from "#app/accounts/allowed-models.server.ts";
-import {
-  findApiKey,
-  keyScopeOf,
-  periodLimitRule,
-  updateApiKey,
-} from "#app/accounts/api-keys.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
-import { KeyRulesSchema } from "#app/accounts/key-rule-fields.ts";
-import { KeyRulesLoosenedError } from "#app/accounts/key-rule-loosening.ts";
-import { can } from "#app/accounts/account-scope.server.ts";
-import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { KeyRulesForm } from "#app/components/key-rules-form.tsx";
-import { readForm } from "#app/http/read-form.server.ts";
-import { redirectWithToast } from "#app/utils/toast.server.ts";
-import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
-import { FactList } from "#app/components/fact-list.tsx";
+import { Link } from "react-router";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
+import { KeyLimitsCard, KeyUseCard, Stat } from "#app/components/keys/key-detail-cards.tsx";
+import { KeyRulesForm } from "#app/components/keys/key-rules-form.tsx";
+import { SpendChart } from "#app/components/spend-chart.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {
   Card,
@@ -29,158 +11,19 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
-import { keyActivity } from "#app/usage/overview-stats.server.ts";
-import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
 import type { Route } from "./+types/dashboard.keys.$id";
+import { keyPageAction, loadKeyPage } from "./dashboard.keys.$id.server.ts";
 
 // One key: what it spent per day, how many requests and how many failed, each
 // limit with what is left of it and the form that changes them, and when it was
-// last used.
-
-const DAYS = 30;
+// last used. The loader and action are in dashboard.keys.$id.server.ts.
 
 export async function loader({ request, params }: Route.LoaderArgs) {
-  const scope = await requirePageScope(request, "ownKeys");
-  const { prisma } = getAccounts();
-  const id = z.uuid().safeParse(params.id);
-  // Another account's (or another member's) key is as absent as one that never was.
-  const key = id.success ? await findApiKey(prisma, keyScopeOf(scope), id.data) : null;
-  if (!key) throw data("No such API key", { status: 404 });
-  const activity = await keyActivity(prisma, key.id, DAYS);
-  const period = key.limitPeriod as LimitPeriod | null;
-  const periodSpent = spentThisPeriod(key);
-  const limits: { name: string; value: string; left: string | null }[] = [
-    {
-      name: "Credit limit",
-      value: key.creditLimit === null ? "none" : formatMoney(key.creditLimit),
-      left:
-        key.creditLimit === null
-          ? null
-          : `${formatMoney(clampAtZero(key.creditLimit - key.spent - key.reserved))} left`,
-    },
-    {
-      name: period === "day" ? "Daily limit" : "Monthly limit",
-      value: key.periodLimit === null ? "none" : formatMoney(key.periodLimit),
-      left:
-        key.periodLimit === null || period === null
-          ? null
-          : `${formatMoney(clampAtZero(key.periodLimit - periodSpent))} left until ${nextPeriodStart(period).toISOString().slice(0, 10)}`,
-    },
-    {
-      name: "Requests per minute",
-      value: key.rpmLimit === null ? "none" : String(key.rpmLimit),
-      left: null,
-    },
-    {
-      name: "Tokens per minute",
-      value: key.tpmLimit === null ? "none" : String(key.tpmLimit),
-      left: null,
-    },
-    {
-      name: "Models",
-      value: key.allowedModels.length === 0 ? "all" : key.allowedModels.join(", "),
-      left: null,
-    },
-    {
-      name: "Expires",
-      value: key.expiresAt ? key.expiresAt.toISOString().slice(0, 10) : "never",
-      left: null,
-    },
-  ];
-  return {
-    key: {
-      name: key.name,
-      prefix: key.prefix,
-      enabled: key.enabled,
-      createdBy: key.createdBy.email,
-      createdAt: key.createdAt.toISOString(),
-      lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
-      spent: formatMoney(key.spent),
-      reserved: formatMoney(key.reserved),
-      id: key.id,
-    },
-    limits,
-    // The limits form's fields as stored (whole credits: the forms take no fractions).
-    ruleValues: {
-      creditLimit: key.creditLimit === null ? "" : String(key.creditLimit / MICRO_PER_CREDIT),
-      expiresOn: key.expiresAt?.toISOString().slice(0, 10) ?? "",
-      allowedModels: key.allowedModels.join(", "),
-      rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
-      tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
-      periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
-      limitPeriod: key.limitPeriod ?? "month",
-    },
-    // A team member makes their keys stricter only (issue #21): the form says so.
-    mayLoosen: can(scope, "allKeys"),
-    days: DAYS,
-    requests: activity.requests,
-    errors: activity.errors,
-    errorRate: activity.requests === 0 ? null : (activity.errors / activity.requests) * 100,
-    avgLatencyMs: activity.avgLatencyMs,
-    spentInPeriod: formatMoney(activity.cost),
-    chart: activity.data,
-  };
+  return loadKeyPage(request, params);
 }
 
-const clampAtZero = (micro: bigint) => (micro < 0n ? 0n : micro);
-
-/**
- * Saves every limit of the key at once (an empty field clears its rule). A bad
- * value, an unknown model or a loosening a member may not make comes back to
- * the form, next to its field, with what was typed.
- */
 export async function action({ request, params }: Route.ActionArgs) {
-  const scope = await requirePageScope(request, "ownKeys");
-  const { prisma } = getAccounts();
-  const id = z.uuid().safeParse(params.id);
-  if (!id.success) throw data("No such API key", { status: 404 });
-  const submission = parseWithZod(await readForm(request), { schema: KeyRulesSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  const input = submission.value;
-  const { slugs: allowedModels, unknown } = await allowedModelSlugs(prisma, input.allowedModels);
-  if (unknown.length > 0)
-    return data(
-      {
-        result: submission.reply({
-          fieldErrors: { allowedModels: [`No such model: ${unknown.join(", ")}`] },
-        }),
-      },
-      { status: 400 },
-    );
-  const rules = {
-    creditLimit: input.creditLimit === undefined ? null : creditsToMicro(input.creditLimit),
-    expiresAt: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
-    allowedModels,
-    rpmLimit: input.rpmLimit ?? null,
-    tpmLimit: input.tpmLimit ?? null,
-    periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
-  };
-  let saved: boolean;
-  try {
-    saved = await updateApiKey(prisma, keyScopeOf(scope), id.data, rules);
-  } catch (error) {
-    if (!(error instanceof KeyRulesLoosenedError)) throw error;
-    return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 403 });
-  }
-  if (!saved) throw data("No such API key", { status: 404 });
-  await audit(prisma, request, {
-    action: "key_rules_changed",
-    actorId: scope.userId,
-    subject: id.data,
-    details: {
-      creditLimit: rules.creditLimit?.toString() ?? null,
-      expiresAt: rules.expiresAt?.toISOString() ?? null,
-      allowedModels: allowedModels.join(","),
-      rpmLimit: rules.rpmLimit,
-      tpmLimit: rules.tpmLimit,
-      periodLimit: rules.periodLimit?.micro.toString() ?? null,
-      limitPeriod: rules.periodLimit?.period ?? null,
-    },
-  });
-  return redirectWithToast(
-    `/dashboard/keys/${id.data}`,
-    "Limits saved: they apply from the next request.",
-  );
+  return keyPageAction(request, params);
 }
 
 export const meta: Route.MetaFunction = ({ loaderData }) => [
@@ -238,45 +81,8 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
         </CardContent>
       </Card>
       <div className="grid gap-4 md:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Limits</CardTitle>
-            <CardDescription>
-              <a href="#rules" className="underline underline-offset-4">
-                Change them
-              </a>{" "}
-              below.
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid gap-2 text-sm" aria-label="Limits">
-              {limits.map((limit) => (
-                <div key={limit.name} className="grid grid-cols-2 gap-2">
-                  <dt className="text-muted-foreground">{limit.name}</dt>
-                  <dd>
-                    {limit.value}
-                    {limit.left ? (
-                      <div className="text-xs text-muted-foreground">{limit.left}</div>
-                    ) : null}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </CardContent>
-        </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Use</CardTitle>
-            <CardDescription>
-              <Link to={`/dashboard/usage?key=${key.id}`} className="underline">
-                Its requests in the usage log
-              </Link>
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            <FactList facts={facts} />
-          </CardContent>
-        </Card>
+        <KeyLimitsCard limits={limits} />
+        <KeyUseCard keyId={key.id} facts={facts} />
       </div>
       <Card id="rules" className="scroll-mt-6">
         <CardHeader>
@@ -299,17 +105,6 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
         </CardContent>
       </Card>
     </div>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardDescription>{label}</CardDescription>
-        <CardTitle className="text-3xl">{value}</CardTitle>
-      </CardHeader>
-    </Card>
   );
 }
 

@@ -1,7 +1,7 @@
 import { Form, Outlet } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { listTeamsOf } from "#app/accounts/teams.server.ts";
+import { listTeamsOf } from "#app/accounts/teams/teams.server.ts";
 import { can } from "#app/accounts/account-scope.server.ts";
 import { AccountSwitcher } from "#app/components/account-switcher.tsx";
 import { Button } from "#app/components/ui/button.tsx";

@@ -1,9 +1,9 @@
 import { data, Form, isRouteErrorResponse, Link, useRouteError } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
-import { audit } from "#app/accounts/audit-log.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
-import { getSession, switchAccount } from "#app/accounts/session.server.ts";
-import { acceptInvitation, readInvitation } from "#app/accounts/team-invitations.server.ts";
+import { getSession } from "#app/accounts/session.server.ts";
+import { readInvitation } from "#app/accounts/teams/team-invitations.server.ts";
+import { joinTeam } from "#app/accounts/teams/teams-join.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { Button, buttonVariants } from "#app/components/ui/button.tsx";
 import { withRedirect } from "#app/utils/with-redirect.ts";
@@ -47,22 +47,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
-  const scope = await requirePageScope(request);
-  const { prisma, signingSecret } = getAccounts();
-  const result = await acceptInvitation(prisma, signingSecret, params.token, scope.userId);
-  if (!result.accepted)
-    throw data(WHY_NOT[result.reason], { status: result.reason === "member" ? 409 : 410 });
-  await switchAccount(getAccounts(), scope.sessionId, result.teamId);
-  await audit(prisma, request, {
-    action: "member_joined",
-    actorId: scope.userId,
-    subject: result.teamId,
-    details: { role: result.role },
-  });
-  return redirectWithToast(
-    "/dashboard",
-    `You joined ${result.teamName} as ${result.role.toLowerCase()}: you work in it now.`,
-  );
+  const { userId, sessionId } = await requirePageScope(request);
+  const joined = await joinTeam(getAccounts(), request, { token: params.token, userId, sessionId });
+  if (!joined.accepted)
+    throw data(WHY_NOT[joined.reason], { status: joined.reason === "member" ? 409 : 410 });
+  return redirectWithToast("/dashboard", joined.message);
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Join a team · LLM Gateway" }];

@@ -4,7 +4,7 @@ import { SignInFormSchema } from "#app/accounts/account-rules.ts";
 import { createAuthenticator, SignInFailure } from "#app/accounts/authenticator.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { startSession } from "#app/accounts/session.server.ts";
-import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams-join.server.ts";
+import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams/teams-join.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import { AuthCard } from "#app/components/auth-card.tsx";
 import { CredentialsForm, OtherAuthForm } from "#app/components/credentials-form.tsx";

@@ -4,7 +4,7 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requireAnonymous } from "#app/accounts/require-user.server.ts";
 import { safeRedirect } from "#app/utils/safe-redirect.ts";
 import { startSession } from "#app/accounts/session.server.ts";
-import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams-join.server.ts";
+import { invitationTokenOf, joinOnSignIn } from "#app/accounts/teams/teams-join.server.ts";
 import { MIN_PASSWORD_LENGTH, SignUpSchema } from "#app/accounts/account-rules.ts";
 import { EmailTakenError, signUp } from "#app/accounts/sign-up.server.ts";
 import { claimSignUp } from "#app/accounts/sign-up-throttle.server.ts";

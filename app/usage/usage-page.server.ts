@@ -1,5 +1,5 @@
 import type { Prisma } from "../db/prisma.server.ts";
-import { listApiKeys } from "../accounts/api-keys.server.ts";
+import { listApiKeys } from "../accounts/api-keys/api-keys.server.ts";
 import { formatMoney } from "../utils/money.ts";
 import { spendByMember, usageByKeyOwner, usageFilters, usagePage } from "./usage-query.server.ts";
 

@@ -16,7 +16,7 @@ import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import { migrate } from "../../app/db/migrator.server.ts";
 import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
 import { createLogger } from "../../app/observability/logger.server.ts";
-import { generateApiKey } from "../../app/utils/api-key.server.ts";
+import { generateApiKey } from "../../app/accounts/api-keys/api-key-secret.server.ts";
 import { firstToken, load, WRK, type LoadResult, type Target } from "./load.ts";
 import { canPin, cpuMs, freePort, pin, postgresPids, rssMb, startNode } from "./processes.ts";
 

@@ -145,6 +145,7 @@ describe("API keys", () => {
 
   test("a key's rules: set at creation, changed, cleared with null, audited", async () => {
     const { client } = await signedUp();
+    await createCatalogEntry(prisma, { modelSlug: "gpt-4o-mini" });
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const created = await client.call("POST", "/api/api-keys", {
       name: "ci",
@@ -217,6 +218,34 @@ describe("API keys", () => {
       { periodLimit: null, limitPeriod: null },
       { creditLimit: "40000000" },
       { creditLimit: null },
+    ]);
+  });
+
+  test("an allowlist naming a model the catalog does not have is refused, as on the page (issue #24)", async () => {
+    const { client } = await signedUp();
+    const { model } = await createCatalogEntry(prisma);
+    const created = await client.call("POST", "/api/api-keys", {
+      name: "typo",
+      allowedModels: [model.slug, "no-such-model"],
+    });
+    expect(created.status).toBe(400);
+    expect(created.json.error).toMatchObject({
+      type: "invalid_request_error",
+      param: "allowedModels",
+      message: "allowedModels: No such model: no-such-model",
+    });
+    expect(await prisma.apiKey.count({ where: { name: "typo" } })).toBe(0);
+    const made = await client.call("POST", "/api/api-keys", {
+      name: "known",
+      allowedModels: [model.slug],
+    });
+    expect(made.status).toBe(201);
+    const { id } = made.json.apiKey;
+    const changed = await client.call("PUT", "/api/api-keys", { id, allowedModels: ["nope"] });
+    expect(changed.status).toBe(400);
+    expect(changed.json.error.message).toBe("allowedModels: No such model: nope");
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id } })).allowedModels).toEqual([
+      model.slug,
     ]);
   });
 

@@ -1,10 +1,17 @@
 // A key's rules on a team account (issue #21, finding 8): a member may make
 // their own key stricter, never looser; owners and admins may loosen any key.
 // On a personal account nothing changes.
-import { expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { apiClient, setupApiHarness } from "../support/api-harness.ts";
+import { createCatalogEntry } from "../support/factories.ts";
 
 const { prisma, api } = setupApiHarness();
+
+// An allowlist may name only models the catalog has (issue #24).
+beforeAll(async () => {
+  for (const modelSlug of ["model-a", "model-b", "model-c"])
+    await createCatalogEntry(prisma, { modelSlug });
+});
 
 let counter = 0;
 async function signedUp() {

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { saveOwnProviderKey } from "../../app/accounts/own-provider-keys.server.ts";
+import { saveOwnProviderKey } from "../../app/accounts/own-provider-keys/own-provider-keys.server.ts";
 import { costOfUsage, feePrices, type Prices } from "../../app/billing/prices.ts";
 import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { SecretBox } from "../../app/security/secret-box.server.ts";

@@ -16,7 +16,7 @@ import { ledgerTotals } from "../support/ledger-totals.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
 import { spendByMember } from "../../app/usage/usage-query.server.ts";
-import { setMemberLimit } from "../../app/accounts/teams.server.ts";
+import { setMemberLimit } from "../../app/accounts/teams/teams.server.ts";
 
 // Whatever the tests did, every account still agrees with its history.
 const { db, prisma, harness } = setupGatewayHarness({ checkLedger: true });

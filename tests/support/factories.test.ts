@@ -3,7 +3,7 @@
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import { hashApiKey } from "../../app/utils/api-key.server.ts";
+import { hashApiKey } from "../../app/accounts/api-keys/api-key-secret.server.ts";
 import { setupTestDatabase } from "./database.ts";
 import { createApiKey, createCatalogEntry, createUser, TEST_PASSWORD } from "./factories.ts";
 

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type { Prisma } from "../../app/db/prisma.server.ts";
-import { generateApiKey } from "../../app/utils/api-key.server.ts";
+import { generateApiKey } from "../../app/accounts/api-keys/api-key-secret.server.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 
 export const TEST_PASSWORD = "correct horse battery staple";

@@ -1,7 +1,7 @@
 import type { Prisma } from "../../db/prisma.server.ts";
 import { sql, type Sql } from "../../generated/prisma/internal/prismaNamespace.ts";
 import type { TeamRole } from "../../generated/prisma/enums.ts";
-import { hashApiKey } from "../../utils/api-key.server.ts";
+import { hashApiKey } from "../../accounts/api-keys/api-key-secret.server.ts";
 import { API_KEY_CHANNEL, type ChangeListener } from "../../db/change-listener.server.ts";
 
 export interface ActiveApiKey {

@@ -1,4 +1,4 @@
-import { recordProgress } from "../../billing/ledger-statements.server.ts";
+import { recordProgress } from "../../billing/instance-statements.server.ts";
 import type { Prisma } from "../../db/prisma.server.ts";
 import type { Logger } from "../../observability/logger.server.ts";
 import type { RunningRequests } from "./running-requests.ts";

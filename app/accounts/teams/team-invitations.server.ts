@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Prisma } from "../db/prisma.server.ts";
-import type { TeamRole } from "./account-scope.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import type { TeamRole } from "../account-scope.server.ts";
 import { INVITATION_DAYS } from "./team-rules.ts";
 
 // Invitations by link (ADR 030): the token is the invitation's id and an HMAC

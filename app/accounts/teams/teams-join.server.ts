@@ -1,6 +1,6 @@
-import type { Accounts } from "./accounts.server.ts";
-import { audit } from "./audit-log.server.ts";
-import { switchAccount } from "./session.server.ts";
+import type { Accounts } from "../accounts.server.ts";
+import { audit } from "../audit-log.server.ts";
+import { switchAccount } from "../session.server.ts";
 import { acceptInvitation } from "./team-invitations.server.ts";
 
 // Signing in or up from an invitation link (ADR 048): the person came to join
@@ -22,20 +22,39 @@ export async function joinOnSignIn(
   request: Request,
   input: { token: string; userId: string; sessionCookie: string },
 ) {
+  const sessionId: unknown = await accounts.sessionCookie.parse(input.sessionCookie.split(";")[0]!);
+  const joined = await joinTeam(accounts, request, {
+    token: input.token,
+    userId: input.userId,
+    sessionId: typeof sessionId === "string" ? sessionId : undefined,
+  });
+  return joined.accepted ? joined.message : undefined;
+}
+
+/**
+ * Accepts the invitation `token` for `userId` and works in its team from then
+ * on in session `sessionId`, audited: what the invitation page and a sign-in
+ * through the link both do. Why not, when the link cannot be used.
+ */
+export async function joinTeam(
+  accounts: Accounts,
+  request: Request,
+  input: { token: string; userId: string; sessionId: string | undefined },
+) {
   const result = await acceptInvitation(
     accounts.prisma,
     accounts.signingSecret,
     input.token,
     input.userId,
   );
-  if (!result.accepted) return undefined;
-  const sessionId: unknown = await accounts.sessionCookie.parse(input.sessionCookie.split(";")[0]!);
-  if (typeof sessionId === "string") await switchAccount(accounts, sessionId, result.teamId);
+  if (!result.accepted) return result;
+  if (input.sessionId) await switchAccount(accounts, input.sessionId, result.teamId);
   await audit(accounts.prisma, request, {
     action: "member_joined",
     actorId: input.userId,
     subject: result.teamId,
     details: { role: result.role },
   });
-  return `You joined ${result.teamName} as ${result.role.toLowerCase()}: you work in it now.`;
+  const message = `You joined ${result.teamName} as ${result.role.toLowerCase()}: you work in it now.`;
+  return { ...result, message };
 }

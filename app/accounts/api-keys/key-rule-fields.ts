@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMIT_PERIODS } from "../billing/limit-period.ts";
+import { LIMIT_PERIODS } from "../../billing/limit-period.ts";
 
 // The dashboard's key forms (create, and a key's limits): one schema each for
 // conform in the browser and the action on the server. An empty field means no
@@ -63,3 +63,15 @@ export const KeyRulesSchema = z.object(RuleFields);
 /** "a, b c" -> ["a", "b", "c"] */
 export const modelList = (text: string | undefined) =>
   (text ?? "").split(/[\s,]+/).filter((slug) => slug !== "");
+
+/** Every form of the keys page: create, enable or disable, content logging, delete. */
+export const KeyActionSchema = z.discriminatedUnion("intent", [
+  CreateKeySchema,
+  z.object({ intent: z.literal("toggle"), id: z.uuid(), enabled: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("content"), id: z.uuid(), logContent: z.enum(["true", "false"]) }),
+  z.object({
+    intent: z.literal("delete"),
+    id: z.uuid(),
+    confirm: z.literal("yes", { error: "Tick the box to confirm" }),
+  }),
+]);

@@ -1,6 +1,6 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { keyPrefix } from "../providers/env-providers.server.ts";
-import type { SecretBox } from "../security/secret-box.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { keyPrefix } from "../../providers/env-providers.server.ts";
+import type { SecretBox } from "../../security/secret-box.server.ts";
 
 // A user's own provider keys (bring your own key, ADR 027), one per provider,
 // sealed like the gateway's; every function touches only that user's keys.
@@ -21,6 +21,19 @@ export async function listOwnProviderKeys(prisma: Prisma, userId: string) {
   });
   return providers.map(({ userKeys, ...provider }) => ({ ...provider, key: userKeys[0] ?? null }));
 }
+
+/** What the page and the JSON API show of a key: never the key, whether the provider refused it. */
+export const shownOwnKey = (key: {
+  prefix: string;
+  fallback: boolean;
+  invalidAt: Date | null;
+  lastError: string | null;
+}) => ({
+  prefix: key.prefix,
+  fallback: key.fallback,
+  refused: key.invalidAt !== null,
+  lastError: key.lastError,
+});
 
 /**
  * Stores (or replaces) the user's key for a provider; a replaced key that the

@@ -1,19 +1,12 @@
-import {
-  getFormProps,
-  getInputProps,
-  getSelectProps,
-  useForm,
-  type FieldMetadata,
-  type SubmissionResult,
-} from "@conform-to/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import type { ComponentProps } from "react";
 import type { z } from "zod";
 import { Form, useNavigation } from "react-router";
-import { KeyRulesSchema } from "#app/accounts/key-rule-fields.ts";
+import { KeyRulesSchema } from "#app/accounts/api-keys/key-rule-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
+import { ruleNumberInput } from "#app/components/keys/number-input.ts";
+import { PeriodSelect } from "#app/components/keys/period-select.tsx";
 import { Button } from "#app/components/ui/button.tsx";
-import { Label } from "#app/components/ui/label.tsx";
 
 /** Every limit of one key, changed at once; errors show beside their fields, typed values stay. */
 export function KeyRulesForm({
@@ -49,23 +42,23 @@ export function KeyRulesForm({
       <FormField
         label="Credit limit, in all (credits)"
         errors={fields.creditLimit.errors}
-        inputProps={{ ...getInputProps(fields.creditLimit, { type: "number" }), min: 1 }}
+        inputProps={ruleNumberInput(fields.creditLimit)}
       />
       <FormField
         label="Credits per period"
         errors={fields.periodLimit.errors}
-        inputProps={{ ...getInputProps(fields.periodLimit, { type: "number" }), min: 1 }}
+        inputProps={ruleNumberInput(fields.periodLimit)}
       />
       <PeriodSelect label="Period" field={fields.limitPeriod} />
       <FormField
         label="Requests per minute"
         errors={fields.rpmLimit.errors}
-        inputProps={{ ...getInputProps(fields.rpmLimit, { type: "number" }), min: 1 }}
+        inputProps={ruleNumberInput(fields.rpmLimit)}
       />
       <FormField
         label="Tokens per minute"
         errors={fields.tpmLimit.errors}
-        inputProps={{ ...getInputProps(fields.tpmLimit, { type: "number" }), min: 1 }}
+        inputProps={ruleNumberInput(fields.tpmLimit)}
       />
       <FormField
         label="Expires on"
@@ -88,31 +81,5 @@ export function KeyRulesForm({
         </Button>
       </div>
     </Form>
-  );
-}
-
-/** Day or month, for a period credit limit; month unless the form says otherwise. */
-export function PeriodSelect({
-  label,
-  field,
-  ...props
-}: { label: string; field: FieldMetadata<string | undefined> } & ComponentProps<"select">) {
-  return (
-    <div className="grid gap-1.5">
-      <Label htmlFor={field.id}>{label}</Label>
-      <select
-        {...getSelectProps(field)}
-        {...props}
-        className="h-9 rounded-md border border-input bg-transparent px-3 text-sm shadow-xs"
-      >
-        <option value="month">per month</option>
-        <option value="day">per day</option>
-      </select>
-      {field.errors?.length ? (
-        <p id={field.errorId} className="text-sm text-destructive">
-          {field.errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
   );
 }

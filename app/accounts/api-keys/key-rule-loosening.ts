@@ -1,5 +1,5 @@
-import { periodAdjective, type LimitPeriod } from "../billing/limit-period.ts";
-import { formatMoney } from "../utils/money.ts";
+import { periodAdjective, type LimitPeriod } from "../../billing/limit-period.ts";
+import { formatMoney } from "../../utils/money.ts";
 import type { KeyRules } from "./api-keys.server.ts";
 
 // On a team account a member may make their own key's rules stricter, never

@@ -3,20 +3,12 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "react-router";
 import type { z } from "zod";
 import { AutoTopUpSchema, CheckoutSchema } from "#app/payments/credit-forms.ts";
-import { FormErrors } from "#app/components/form-field.tsx";
+import { FieldError, FormErrors } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 
 // The Credits page's forms (ADR 048): conform with the schemas the action uses;
 // an error shows beside its field, with what was typed, until its value changes.
-
-function FieldError({ id, errors }: { id: string; errors?: string[] }) {
-  return errors?.length ? (
-    <p id={id} className="text-sm text-destructive">
-      {errors.join(" ")}
-    </p>
-  ) : null;
-}
 
 const described = (field: { errors?: string[]; errorId: string }) =>
   field.errors?.length ? { "aria-invalid": true as const, "aria-describedby": field.errorId } : {};

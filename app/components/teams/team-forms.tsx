@@ -16,9 +16,9 @@ import {
   InviteSchema,
   MemberLimitSchema,
   MemberRoleSchema,
-} from "#app/accounts/teams-fields.ts";
-import { INVITATION_DAYS, TEAM_ROLES } from "#app/accounts/team-rules.ts";
-import { FormErrors, FormField } from "#app/components/form-field.tsx";
+} from "#app/accounts/teams/teams-fields.ts";
+import { INVITATION_DAYS, TEAM_ROLES } from "#app/accounts/teams/team-rules.ts";
+import { FieldError, FormErrors, FormField } from "#app/components/form-field.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
 import { Label } from "#app/components/ui/label.tsx";
@@ -227,14 +227,6 @@ export function ButtonForm({
       ) : null}
     </Form>
   );
-}
-
-function FieldError({ id, errors }: { id: string; errors?: string[] }) {
-  return errors?.length ? (
-    <p id={id} className="text-sm text-destructive">
-      {errors.join(" ")}
-    </p>
-  ) : null;
 }
 
 export function RoleSelect(props: React.ComponentProps<"select">) {

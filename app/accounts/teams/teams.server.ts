@@ -1,7 +1,8 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import type { TransactionClient } from "../generated/prisma/internal/prismaNamespace.ts";
-import type { TeamRole } from "./account-scope.server.ts";
-import { API_KEY_CHANNEL } from "../db/change-listener.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import type { TransactionClient } from "../../generated/prisma/internal/prismaNamespace.ts";
+import type { TeamRole } from "../account-scope.server.ts";
+import { audit } from "../audit-log.server.ts";
+import { API_KEY_CHANNEL } from "../../db/change-listener.server.ts";
 
 // Teams (ADR 030): a team is an account of kind TEAM (a users row nobody signs
 // in to), so its balance, holds, keys, usage and payments go through the same
@@ -22,6 +23,13 @@ export async function createTeam(prisma: Prisma, ownerId: string, name: string) 
     });
     return account.id;
   });
+}
+
+/** A new team owned by `ownerId`, with its audit event: what the Teams page and POST /api/teams both do. */
+export async function openTeam(prisma: Prisma, request: Request, ownerId: string, name: string) {
+  const teamId = await createTeam(prisma, ownerId, name);
+  await audit(prisma, request, { action: "team_created", actorId: ownerId, subject: teamId });
+  return teamId;
 }
 
 /** The teams a user belongs to, by name. */

@@ -1,8 +1,8 @@
-import type { Prisma } from "../db/prisma.server.ts";
-import { generateApiKey } from "../utils/api-key.server.ts";
-import type { LimitPeriod } from "../billing/limit-period.ts";
-import { creditsToMicro } from "../utils/money.ts";
-import { can, type AccountScope } from "./account-scope.server.ts";
+import type { Prisma } from "../../db/prisma.server.ts";
+import { generateApiKey } from "./api-key-secret.server.ts";
+import type { LimitPeriod } from "../../billing/limit-period.ts";
+import { creditsToMicro } from "../../utils/money.ts";
+import { can, type AccountScope } from "../account-scope.server.ts";
 import { KeyRulesLoosenedError, looseningsOf, type KeyChange } from "./key-rule-loosening.ts";
 
 // Every function takes a KeyScope and touches only the keys in it: a key of
