@@ -1,6 +1,6 @@
 import { ConfigError, parseEnv, requireServingSecrets, type Env } from "../config/env.server.ts";
 import { DataDirBusyError } from "./data-dir-lock.server.ts";
-import { EmbeddedPostgresError } from "./embedded-postgres.server.ts";
+import { EmbeddedPostgresError } from "./postgres-binaries.server.ts";
 import { MigrationError } from "../db/migrator.server.ts";
 import { createLogger } from "../observability/logger.server.ts";
 

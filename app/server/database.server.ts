@@ -3,7 +3,8 @@ import pg from "pg";
 import type { Env } from "../config/env.server.ts";
 import { StartupError } from "./boot.server.ts";
 import { lockDataDir } from "./data-dir-lock.server.ts";
-import { loadBinaries, startEmbeddedPostgres } from "./embedded-postgres.server.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.server.ts";
+import { loadBinaries } from "./postgres-binaries.server.ts";
 import type { Logger } from "../observability/logger.server.ts";
 
 export interface Database {
