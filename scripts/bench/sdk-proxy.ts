@@ -5,10 +5,7 @@
 // Usage: node scripts/bench/sdk-proxy.ts PORT UPSTREAM_URL KEY
 import http from "node:http";
 import OpenAI from "openai";
-import {
-  responseChunks,
-  upstreamFetch,
-} from "../../app/providers/upstream-fetch.server.ts";
+import { responseChunks, upstreamFetch } from "../../app/providers/upstream-fetch.server.ts";
 
 const [port, upstream, key] = process.argv.slice(2);
 const client = new OpenAI({
