@@ -54,7 +54,7 @@ export interface Outcome {
 const answered = (outcome: Outcome): Outcome => outcome;
 
 /** One of the page's forms or buttons, told apart by its `intent`. */
-export async function providersAction(request: Request) {
+export async function providersAction({ request }: { request: Request }) {
   const admin = { id: await requireAdminId(request), request };
   const formData = await readForm(request);
   const intent = formData.get("intent");

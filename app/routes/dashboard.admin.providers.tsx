@@ -6,7 +6,6 @@ import { OutcomeMessage } from "#app/components/admin/outcome-message.tsx";
 import { ProviderSection } from "#app/components/admin/provider-section.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
-import { providersAction } from "./dashboard.admin.providers.server.ts";
 import type { Route } from "./+types/dashboard.admin.providers";
 
 // Providers and their upstream keys, for admins: the same operations as the
@@ -21,9 +20,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   return providersPage(getAccounts().prisma, await getGateway());
 }
 
-export async function action({ request }: Route.ActionArgs) {
-  return providersAction(request);
-}
+export { providersAction as action } from "./dashboard.admin.providers.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Admin: providers · LLM Gateway" }];
 

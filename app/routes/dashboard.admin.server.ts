@@ -17,7 +17,7 @@ import { creditsToMicro, formatMoney } from "#app/utils/money.ts";
 // admin grants, model aliases, and the audit log.
 
 /** The page's data; `q` searches the models. */
-export async function adminPage(request: Request) {
+export async function adminPage({ request }: { request: Request }) {
   await requireAdminId(request);
   const { prisma } = getAccounts();
   const query = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 200);
@@ -36,7 +36,7 @@ export async function adminPage(request: Request) {
 }
 
 /** One of the page's forms, told apart by its `intent`. */
-export async function adminAction(request: Request) {
+export async function adminAction({ request }: { request: Request }) {
   const adminId = await requireAdminId(request);
   const formData = await readForm(request);
   const form = Object.fromEntries(formData);

@@ -4,7 +4,6 @@ import { AuditLogTable } from "#app/components/admin/audit-log-table.tsx";
 import { GrantForm } from "#app/components/admin/grant-form.tsx";
 import { ModelsTable } from "#app/components/admin/models-table.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
-import { adminAction, adminPage } from "./dashboard.admin.server.ts";
 import type { Route } from "./+types/dashboard.admin";
 
 // The models: one readable table with a search; each model's limits and route
@@ -12,13 +11,7 @@ import type { Route } from "./+types/dashboard.admin";
 // Credits an admin grants, model aliases and the audit log below it. The
 // loader's and action's logic: dashboard.admin.server.ts.
 
-export async function loader({ request }: Route.LoaderArgs) {
-  return adminPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return adminAction(request);
-}
+export { adminPage as loader, adminAction as action } from "./dashboard.admin.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Admin: models · LLM Gateway" }];
 

@@ -25,7 +25,7 @@ const CHANGES: Record<z.infer<typeof UserChangeSchema>["intent"], UserChange> = 
 };
 
 /** The users a search finds (the newest first), and the one credits are being granted to. */
-export async function usersPage(request: Request) {
+export async function usersPage({ request }: { request: Request }) {
   const adminId = await requireAdminId(request);
   const url = new URL(request.url);
   const search = (url.searchParams.get("q") ?? "").trim().slice(0, 254);
@@ -57,7 +57,7 @@ export async function usersPage(request: Request) {
 }
 
 /** One of the page's buttons or its grant form, told apart by its `intent`. */
-export async function usersAction(request: Request) {
+export async function usersAction({ request }: { request: Request }) {
   const adminId = await requireAdminId(request);
   const form = await readForm(request);
   if (form.get("intent") === "grant") return grant(request, adminId, form);

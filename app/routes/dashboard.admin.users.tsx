@@ -6,20 +6,13 @@ import { UserList } from "#app/components/admin/user-list.tsx";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Input } from "#app/components/ui/input.tsx";
-import { usersAction, usersPage } from "./dashboard.admin.users.server.ts";
 import type { Route } from "./+types/dashboard.admin.users";
 
 // People on this gateway, for its admins (ADR 044): find them, see their
 // balance, disable or enable them, give or take the admin role, grant credits.
 // The loader's and action's logic: dashboard.admin.users.server.ts.
 
-export async function loader({ request }: Route.LoaderArgs) {
-  return usersPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return usersAction(request);
-}
+export { usersPage as loader, usersAction as action } from "./dashboard.admin.users.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Admin: users · LLM Gateway" }];
 

@@ -48,7 +48,7 @@ const SOURCE_LABELS = {
   GRANT: "Granted by an admin",
 } as const;
 
-export async function loadCreditsPage(request: Request) {
+export async function loadCreditsPage({ request }: { request: Request }) {
   const { accountId } = await requirePageScope(request, "billing");
   const { prisma } = getAccounts();
   const settings = await getPaymentSettings();
@@ -128,7 +128,7 @@ export async function loadCreditsPage(request: Request) {
   };
 }
 
-export async function creditsPageAction(request: Request) {
+export async function creditsPageAction({ request }: { request: Request }) {
   const { accountId, userId } = await requirePageScope(request, "billing");
   const { prisma } = getAccounts();
   const settings = await getPaymentSettings();

@@ -15,19 +15,14 @@ import {
 } from "#app/components/ui/card.tsx";
 import { PaymentReturnStatus } from "#app/payments/payment-return-status.tsx";
 import type { Route } from "./+types/dashboard.credits";
-import { creditsPageAction, loadCreditsPage } from "./dashboard.credits.server.ts";
+export {
+  loadCreditsPage as loader,
+  creditsPageAction as action,
+} from "./dashboard.credits.server.ts";
 
 // Credits: the balance, buying with a card or for free, auto top-up, payments,
 // and what came in and went out. The loader and action are in
 // dashboard.credits.server.ts.
-
-export async function loader({ request }: Route.LoaderArgs) {
-  return loadCreditsPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return creditsPageAction(request);
-}
 
 export const meta: Route.MetaFunction = () => [{ title: "Credits · LLM Gateway" }];
 

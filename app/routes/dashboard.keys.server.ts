@@ -26,7 +26,7 @@ import { redirectWithToast } from "#app/utils/toast.server.ts";
 // keys in the account in use, and what its forms do to them through the key
 // module (accounts/api-keys), as the JSON API does.
 
-export async function loadKeysPage(request: Request) {
+export async function loadKeysPage({ request }: { request: Request }) {
   const scope = await requirePageScope(request, "ownKeys");
   const { prisma } = getAccounts();
   const keys = await listApiKeys(prisma, keyScopeOf(scope));
@@ -78,7 +78,7 @@ export async function loadKeysPage(request: Request) {
   };
 }
 
-export async function keysPageAction(request: Request) {
+export async function keysPageAction({ request }: { request: Request }) {
   const scope = await requirePageScope(request, "ownKeys");
   const actor = { prisma: getAccounts().prisma, request, scope };
   const submission = parseWithZod(await readForm(request), { schema: KeyActionSchema });

@@ -10,18 +10,11 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import type { Route } from "./+types/dashboard.keys";
-import { keysPageAction, loadKeysPage } from "./dashboard.keys.server.ts";
 
 // API keys: make one (its secret shown once), and each key's spend, limits,
 // rules and switches. The loader and action are in dashboard.keys.server.ts.
 
-export async function loader({ request }: Route.LoaderArgs) {
-  return loadKeysPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return keysPageAction(request);
-}
+export { loadKeysPage as loader, keysPageAction as action } from "./dashboard.keys.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "API keys · LLM Gateway" }];
 

@@ -19,7 +19,7 @@ import { redirectWithToast } from "#app/utils/toast.server.ts";
 
 const RevokeSchema = z.object({ intent: z.literal("revoke"), sessionId: z.uuid() });
 
-export async function loadSettingsPage(request: Request) {
+export async function loadSettingsPage({ request }: { request: Request }) {
   const { userId, sessionId } = await requirePageScope(request);
   const { prisma } = getAccounts();
   const [user, sessions] = await Promise.all([
@@ -40,7 +40,7 @@ export async function loadSettingsPage(request: Request) {
   };
 }
 
-export async function settingsPageAction(request: Request) {
+export async function settingsPageAction({ request }: { request: Request }) {
   const { userId, sessionId } = await requirePageScope(request);
   const { prisma } = getAccounts();
   const form = await readForm(request);

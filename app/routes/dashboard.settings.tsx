@@ -4,18 +4,13 @@ import { EmailCard } from "#app/components/settings/email-card.tsx";
 import { PasswordCard } from "#app/components/settings/password-card.tsx";
 import { SessionsList } from "#app/components/settings/sessions-list.tsx";
 import type { Route } from "./+types/dashboard.settings";
-import { loadSettingsPage, settingsPageAction } from "./dashboard.settings.server.ts";
+export {
+  loadSettingsPage as loader,
+  settingsPageAction as action,
+} from "./dashboard.settings.server.ts";
 
 // The signed-in person's own account (ADR 044): password, email, sessions. The
 // loader and action are in dashboard.settings.server.ts.
-
-export async function loader({ request }: Route.LoaderArgs) {
-  return loadSettingsPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return settingsPageAction(request);
-}
 
 export const meta: Route.MetaFunction = () => [{ title: "Settings · LLM Gateway" }];
 

@@ -49,7 +49,7 @@ const FORM_SCHEMAS = {
   delete: DeleteTeamSchema,
 } as const;
 
-export async function loadTeamsPage(request: Request) {
+export async function loadTeamsPage({ request }: { request: Request }) {
   const scope = await requirePageScope(request);
   const { prisma } = getAccounts();
   const teams = await listTeamsOf(prisma, scope.userId);
@@ -88,7 +88,7 @@ export async function loadTeamsPage(request: Request) {
 
 type Scope = Awaited<ReturnType<typeof requirePageScope>>;
 
-export async function teamsPageAction(request: Request) {
+export async function teamsPageAction({ request }: { request: Request }) {
   const scope = await requirePageScope(request);
   const form = await readForm(request);
   const intent = form.get("intent");

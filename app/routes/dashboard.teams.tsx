@@ -11,19 +11,12 @@ import {
   CardTitle,
 } from "#app/components/ui/card.tsx";
 import type { Route } from "./+types/dashboard.teams";
-import { loadTeamsPage, teamsPageAction } from "./dashboard.teams.server.ts";
 
 // Teams (ADR 030, 048): the user's teams and a form to make one; for the team
 // in use, its members with their spend, invitations by link, and leaving or
 // deleting it. The loader and action are in dashboard.teams.server.ts.
 
-export async function loader({ request }: Route.LoaderArgs) {
-  return loadTeamsPage(request);
-}
-
-export async function action({ request }: Route.ActionArgs) {
-  return teamsPageAction(request);
-}
+export { loadTeamsPage as loader, teamsPageAction as action } from "./dashboard.teams.server.ts";
 
 export const meta: Route.MetaFunction = () => [{ title: "Teams · LLM Gateway" }];
 

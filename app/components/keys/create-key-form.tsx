@@ -3,7 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "react-router";
 import { CreateKeySchema, KeyActionSchema } from "#app/accounts/api-keys/key-rule-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
-import { ruleNumberInput } from "#app/components/keys/number-input.ts";
+import { RuleNumberField } from "#app/components/keys/rule-number-field.tsx";
 import { PeriodSelect } from "#app/components/keys/period-select.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 
@@ -28,11 +28,7 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
         errors={fields.name.errors}
         inputProps={{ ...getInputProps(fields.name, { type: "text" }), placeholder: "laptop" }}
       />
-      <FormField
-        label="Credit limit (optional)"
-        errors={fields.creditLimit.errors}
-        inputProps={ruleNumberInput(fields.creditLimit)}
-      />
+      <RuleNumberField label="Credit limit (optional)" field={fields.creditLimit} />
       <FormField
         label="Expires on (optional)"
         errors={fields.expiresOn.errors}
@@ -46,21 +42,9 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
           placeholder: "gpt-4o-mini, claude-haiku-4-5",
         }}
       />
-      <FormField
-        label="Requests per minute (optional)"
-        errors={fields.rpmLimit.errors}
-        inputProps={ruleNumberInput(fields.rpmLimit)}
-      />
-      <FormField
-        label="Tokens per minute (optional)"
-        errors={fields.tpmLimit.errors}
-        inputProps={ruleNumberInput(fields.tpmLimit)}
-      />
-      <FormField
-        label="Credits per period (optional)"
-        errors={fields.periodLimit.errors}
-        inputProps={ruleNumberInput(fields.periodLimit)}
-      />
+      <RuleNumberField label="Requests per minute (optional)" field={fields.rpmLimit} />
+      <RuleNumberField label="Tokens per minute (optional)" field={fields.tpmLimit} />
+      <RuleNumberField label="Credits per period (optional)" field={fields.periodLimit} />
       <PeriodSelect label="Period" field={fields.limitPeriod} />
       <Button type="submit" disabled={navigation.state === "submitting"}>
         {navigation.state === "submitting" ? "Creating…" : "Create key"}

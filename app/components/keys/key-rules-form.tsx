@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { Form, useNavigation } from "react-router";
 import { KeyRulesSchema } from "#app/accounts/api-keys/key-rule-fields.ts";
 import { FormErrors, FormField } from "#app/components/form-field.tsx";
-import { ruleNumberInput } from "#app/components/keys/number-input.ts";
+import { RuleNumberField } from "#app/components/keys/rule-number-field.tsx";
 import { PeriodSelect } from "#app/components/keys/period-select.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 
@@ -39,27 +39,11 @@ export function KeyRulesForm({
       <div className="sm:col-span-2 lg:col-span-3 empty:hidden">
         <FormErrors errors={form.errors} />
       </div>
-      <FormField
-        label="Credit limit, in all (credits)"
-        errors={fields.creditLimit.errors}
-        inputProps={ruleNumberInput(fields.creditLimit)}
-      />
-      <FormField
-        label="Credits per period"
-        errors={fields.periodLimit.errors}
-        inputProps={ruleNumberInput(fields.periodLimit)}
-      />
+      <RuleNumberField label="Credit limit, in all (credits)" field={fields.creditLimit} />
+      <RuleNumberField label="Credits per period" field={fields.periodLimit} />
       <PeriodSelect label="Period" field={fields.limitPeriod} />
-      <FormField
-        label="Requests per minute"
-        errors={fields.rpmLimit.errors}
-        inputProps={ruleNumberInput(fields.rpmLimit)}
-      />
-      <FormField
-        label="Tokens per minute"
-        errors={fields.tpmLimit.errors}
-        inputProps={ruleNumberInput(fields.tpmLimit)}
-      />
+      <RuleNumberField label="Requests per minute" field={fields.rpmLimit} />
+      <RuleNumberField label="Tokens per minute" field={fields.tpmLimit} />
       <FormField
         label="Expires on"
         errors={fields.expiresOn.errors}
