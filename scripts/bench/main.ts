@@ -6,6 +6,9 @@
 // accounts, a usage log of a million rows) and, with --soak, a long run that
 // watches memory. Prints the tables and writes them to docs/benchmarks.md.
 // These machines are shared and noisy: compare ratios within one run.
+// `--smoke` (CI): one second a load, a small usage log, nothing written; it
+// fails only when a request failed, so the bench cannot rot unseen. No timing
+// is asserted anywhere.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -25,9 +28,13 @@ const { values } = parseArgs({
     seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "8" },
     soak: { type: "string" },
     rows: { type: "string", default: "1000000" },
+    smoke: { type: "boolean", default: false },
   },
 });
-const SECONDS = Number(values.seconds);
+const SMOKE = values.smoke;
+const SECONDS = SMOKE ? 1 : Number(values.seconds);
+const USAGE_ROWS = SMOKE ? 20_000 : Number(values.rows);
+let failedRequests = 0;
 const SOAK_MINUTES = values.soak === undefined ? 0 : Number(values.soak || 10);
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -109,6 +116,7 @@ try {
     );
     const processBefore = gatewayPid ? cpuMs(gatewayPid) : 0;
     const result = await load(target, stream, connections, SECONDS);
+    failedRequests += result.failures;
     // Backends the pool opened during the run count whole; none closes (the pool keeps them).
     const databaseMs =
       target.name === "gateway"
@@ -151,14 +159,14 @@ try {
   variants.push(variant("1,000 keys of 100 accounts", spread, baseline));
   const logged = Number((await pool.query("SELECT count(*) FROM conversations")).rows[0].count);
   const started = performance.now();
-  await fillUsageLog(pool, Number(values.rows) - logged);
+  await fillUsageLog(pool, USAGE_ROWS - logged);
   console.log(
-    `filled the usage log to ${values.rows} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `filled the usage log to ${USAGE_ROWS} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
   const large = await measure(gatewayTarget, true, 50);
   variants.push(
     variant(
-      `usage log of ${Number(values.rows).toLocaleString("en")} rows (was ${logged.toLocaleString("en")})`,
+      `usage log of ${USAGE_ROWS.toLocaleString("en")} rows (was ${logged.toLocaleString("en")})`,
       large,
       baseline,
     ),
@@ -192,7 +200,9 @@ try {
     `Gateway memory: RSS ${idleRss.toFixed(0)} MB idle after start, ${afterRss.toFixed(0)} MB ten seconds after the load.`,
   ].join("\n");
   console.log(`\n${report}`);
-  writeSection("bench", report);
+  if (SMOKE && failedRequests > 0)
+    throw new Error(`bench smoke: ${failedRequests} requests failed`);
+  if (!SMOKE) writeSection("bench", report);
   if (soak) {
     console.log(`\n${soak}`);
     writeSection("soak", soak);
@@ -220,7 +230,7 @@ async function createAccounts(db: pg.Pool, users: number, keysEach: number) {
     for (let k = 0; k < keysEach; k++) {
       const key = generateApiKey();
       await db.query(
-        "INSERT INTO api_keys (user_id, name, prefix, secret_hash) VALUES ($1, 'bench', $2, $3)",
+        "INSERT INTO api_keys (user_id, created_by, name, prefix, secret_hash) VALUES ($1, $1, 'bench', $2, $3)",
         [rows[0]!.id, key.prefix, key.hash],
       );
       secrets.push(key.secret);
