@@ -23,7 +23,12 @@ import { prepareDatabase } from "./prepare-database.server.ts";
 import { prepareProviders, warnWhenNoProvider } from "./prepare-providers.server.ts";
 import { mailDeliveryKind } from "../accounts/mailer.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
-import { reportWorkerReady, runWorkers, workerListenOptions } from "./workers.server.ts";
+import {
+  reportWorkerReady,
+  runWorkers,
+  whenAllWorkersBuilt,
+  workerListenOptions,
+} from "./workers.server.ts";
 
 /**
  * The gateway process (`node app/server/main.ts` runs it from the build):
@@ -146,6 +151,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
 
   if (env.METRICS_TOKEN) gatewayMetrics().collectProcessMetrics();
 
+  await whenAllWorkersBuilt();
   server.listen({ port: env.PORT, host, ...workerListenOptions() }, () => {
     const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
     const url = `http://${shownHost}:${env.PORT}`;

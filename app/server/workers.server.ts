@@ -8,8 +8,28 @@ import { createServer } from "node:net";
 import type { Database } from "./database.server.ts";
 import { endLog, type Logger } from "../observability/logger.server.ts";
 
+/** What a worker sends once it is ready to serve, and waits for before it binds PORT. */
+const WORKER_BUILT = "gateway-worker-built";
+const LISTEN = "gateway-listen";
 /** What a worker sends once it listens (it binds its own socket: cluster's "listening" never fires). */
 const WORKER_READY = "gateway-worker-ready";
+
+/**
+ * In a worker, resolves once every worker is ready to serve, so that the port opens with
+ * all of them (the first connections are not all one worker's); elsewhere at once.
+ */
+export function whenAllWorkersBuilt() {
+  if (!cluster.isWorker) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const onMessage = (message: { type?: string } | undefined) => {
+      if (message?.type !== LISTEN) return;
+      process.off("message", onMessage);
+      resolve();
+    };
+    process.on("message", onMessage);
+    process.send?.({ type: WORKER_BUILT });
+  });
+}
 
 /** In a worker, tells the primary the start went well; elsewhere nothing. */
 export function reportWorkerReady() {
@@ -62,12 +82,20 @@ export async function runWorkers(options: WorkersOptions) {
   let stopping: Promise<void> | undefined;
   let restartsInARow = 0;
   const ready = new Set<Worker>();
+  const built = new Set<Worker>();
   const restartTimers = new Set<NodeJS.Timeout>();
 
   function fork() {
     const worker = cluster.fork(options.env);
     const forkedAt = Date.now();
     worker.on("message", (message: { type?: string } | undefined) => {
+      if (message?.type === WORKER_BUILT) {
+        built.add(worker);
+        // A replacement listens at once; the first ones together.
+        if (started) worker.send({ type: LISTEN });
+        else if (built.size === count) built.forEach((each) => each.send({ type: LISTEN }));
+        return;
+      }
       if (message?.type !== WORKER_READY) return;
       ready.add(worker);
       if (!started && ready.size === count) {
@@ -80,6 +108,7 @@ export async function runWorkers(options: WorkersOptions) {
     });
     worker.on("exit", (code, signal) => {
       ready.delete(worker);
+      built.delete(worker);
       if (stopping) return;
       const detail = { worker: worker.id, pid: worker.process.pid, code, signal };
       // A worker that cannot start (port taken, database gone) would fail again: stop instead of looping.
