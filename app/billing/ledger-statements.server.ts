@@ -4,6 +4,7 @@ import {
   type Sql,
   type TransactionClient,
 } from "../generated/prisma/internal/prismaNamespace.ts";
+import { prepared } from "../db/prepared-statements.ts";
 import { storableJson } from "../utils/storable-text.ts";
 import type { LimitPeriod } from "./limit-period.ts";
 
@@ -93,6 +94,7 @@ export function writeBatch(
   const expiresAt = batch.expiresAt.toISOString();
   return applyChanges(
     tx,
+    "ledger_write_batch",
     sql`
       progress_done AS (
         DELETE FROM request_progress WHERE request_id = ANY(${batch.progressDone}::text[])
@@ -141,6 +143,7 @@ export function writeBatch(
 export function shrinkHolds(tx: Tx, holds: HoldChange[]) {
   return applyChanges(
     tx,
+    "ledger_shrink_holds",
     sql`
       hold_changes AS (
         SELECT * FROM json_to_recordset(${json(holds)}::json) AS h(id text, change bigint)
@@ -157,6 +160,7 @@ export function shrinkHolds(tx: Tx, holds: HoldChange[]) {
 export function releaseHolds(tx: Tx, ids: string[]) {
   return applyChanges(
     tx,
+    "ledger_release_holds",
     sql`
       touched AS (
         DELETE FROM credit_holds WHERE id = ANY(${ids}::text[])
@@ -172,6 +176,7 @@ export function releaseHolds(tx: Tx, ids: string[]) {
 export async function releaseExpiredHolds(tx: Tx, limit: number): Promise<number> {
   const { holds } = await applyChanges(
     tx,
+    "ledger_release_expired_holds",
     sql`
       touched AS (
         DELETE FROM credit_holds WHERE id IN (
@@ -256,8 +261,14 @@ interface ResultRow {
   period_spent: bigint | null;
 }
 
-async function applyChanges(tx: Tx, sources: Sql, extra: Sql = sql``): Promise<BatchResult> {
-  const rows = await tx.$queryRaw<ResultRow[]>`
+/** Runs the statement `WITH sources, APPLY_CHANGES ...`, prepared on each connection as `name`. */
+async function applyChanges(
+  tx: Tx,
+  name: string,
+  sources: Sql,
+  extra: Sql = sql``,
+): Promise<BatchResult> {
+  const rows = await tx.$queryRaw<ResultRow[]>`${raw(prepared(name))}
     WITH ${sources}, ${APPLY_CHANGES}
     SELECT 'user' AS kind, id::text, balance AS amount, reserved, NULL::bigint AS credit_limit,
            NULL::boolean AS active, NULL AS limit_period, NULL::bigint AS period_limit,

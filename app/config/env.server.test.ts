@@ -17,6 +17,7 @@ describe("parseEnv", () => {
     expect(env).toMatchObject({
       NODE_ENV: "development",
       PORT: 3000,
+      WEB_CONCURRENCY: 1,
       DATA_DIR: ".data",
       LOG_LEVEL: "info",
     });
@@ -27,6 +28,7 @@ describe("parseEnv", () => {
   test("reads every documented variable", () => {
     const env = parseEnv({
       PORT: "8080",
+      WEB_CONCURRENCY: "4",
       DATABASE_URL: "postgres://app:pw@db.internal:5432/gateway",
       MIGRATE_ON_START: "true",
       SESSION_SECRET: "x".repeat(32),
@@ -42,6 +44,7 @@ describe("parseEnv", () => {
     });
     expect(env).toMatchObject({
       PORT: 8080,
+      WEB_CONCURRENCY: 4,
       MIGRATE_ON_START: true,
       OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
       ENCRYPTION_KEY: "a".repeat(64),
@@ -62,6 +65,15 @@ describe("parseEnv", () => {
     [{ PORT: "0" }, 'PORT must be between 1 and 65535 (got "0")'],
     [{ PORT: "70000" }, 'PORT must be between 1 and 65535 (got "70000")'],
     [{ PORT: "80.5" }, 'PORT must be a whole number (got "80.5")'],
+    [{ WEB_CONCURRENCY: "0" }, 'WEB_CONCURRENCY must be at least 1 (got "0")'],
+    [
+      { WEB_CONCURRENCY: "auto" },
+      'WEB_CONCURRENCY must be a number of worker processes (got "auto")',
+    ],
+    [
+      { WEB_CONCURRENCY: "1000" },
+      "WEB_CONCURRENCY must be at most 64 (one per CPU core is enough)",
+    ],
     [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of development, production, test (got "prod")'],
     [
       { LOG_LEVEL: "loud" },

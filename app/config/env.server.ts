@@ -55,6 +55,13 @@ export const EnvSchema = z.object({
     .max(65535, "must be between 1 and 65535")
     .default(3000),
   HOST: optionalText,
+  /** Worker processes serving PORT together (Heroku's and Fly's convention); 1 runs one process (ADR 057). */
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: "must be a number of worker processes" })
+    .int("must be a whole number of worker processes")
+    .min(1, "must be at least 1")
+    .max(64, "must be at most 64 (one per CPU core is enough)")
+    .default(1),
   /** The URL users reach the gateway at (shown in the dashboard, decides cookies' Secure flag). */
   PUBLIC_URL: optionalUrl,
   TRUST_PROXY: z

@@ -1,6 +1,7 @@
 import { Ledger, newInstanceId } from "../billing/ledger.server.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
-import { connectionPool, type Prisma } from "../db/prisma.server.ts";
+import { connectionPool, queriesOf, type Prisma } from "../db/prisma.server.ts";
+import type { QueryCounts } from "../db/query-counts.ts";
 import type pg from "pg";
 import type { Logger } from "../observability/logger.server.ts";
 import { ApiKeyCache } from "./services/api-key-cache.server.ts";
@@ -159,6 +160,7 @@ export async function createGateway(options: {
     ),
     metrics.gauge("gateway_running_requests", "Completions running now", () => running.size),
     ...poolGauges(metrics, connectionPool(options.prisma)),
+    ...queryCounters(metrics, queriesOf(options.prisma)),
   ];
   return {
     prisma: options.prisma,
@@ -221,6 +223,22 @@ function runningKeyChecker(prisma: Prisma, ledger: Ledger, running: RunningReque
 
 const CHECK_ATTEMPTS = 5;
 const CHECK_RETRY_MS = 200;
+
+function queryCounters(metrics: GatewayMetrics, counts: QueryCounts | undefined) {
+  if (!counts) return [];
+  return [
+    metrics.counter(
+      "gateway_db_queries_total",
+      "Queries sent to PostgreSQL, each a round trip (BEGIN and COMMIT included)",
+      () => counts.queries,
+    ),
+    metrics.counter(
+      "gateway_db_statements_parsed_total",
+      "Statements PostgreSQL parsed: unprepared ones each time, prepared ones once per connection",
+      () => counts.parsed,
+    ),
+  ];
+}
 
 function poolGauges(metrics: GatewayMetrics, pool: pg.Pool | undefined) {
   if (!pool) return [];

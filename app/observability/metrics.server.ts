@@ -72,7 +72,22 @@ function createMetrics() {
     registers,
   });
 
-  const gauges = new Map<string, Set<() => number>>();
+  const readersOf = new Map<string, Set<() => number>>();
+  /** A metric summed over its readers at scrape time, created with the first reader. */
+  function addReader(name: string, read: () => number, create: (sum: () => number) => unknown) {
+    let readers = readersOf.get(name);
+    if (!readers) {
+      const set = new Set<() => number>();
+      readersOf.set(name, (readers = set));
+      create(() => {
+        let sum = 0;
+        for (const reader of set) sum += reader();
+        return sum;
+      });
+    }
+    readers.add(read);
+    return () => void readers.delete(read);
+  }
 
   // Children per label set, so that a request costs map lookups rather than label hashing.
   const children = new Map<string, ReturnType<typeof childrenOf>>();
@@ -150,23 +165,38 @@ function createMetrics() {
      * Returns the function that removes it.
      */
     gauge(name: string, help: string, read: () => number) {
-      let readers = gauges.get(name);
-      if (!readers) {
-        const set = new Set<() => number>();
-        gauges.set(name, (readers = set));
-        new client.Gauge({
-          name,
-          help,
-          registers: [registry],
-          collect() {
-            let sum = 0;
-            for (const reader of set) sum += reader();
-            this.set(sum);
-          },
-        });
-      }
-      readers.add(read);
-      return () => void readers.delete(read);
+      return addReader(
+        name,
+        read,
+        (sum) =>
+          new client.Gauge({
+            name,
+            help,
+            registers: [registry],
+            collect() {
+              this.set(sum());
+            },
+          }),
+      );
+    },
+    /** Like gauge, for a total that only grows (a counter: its readers count since they started). */
+    counter(name: string, help: string, read: () => number) {
+      let reported = 0;
+      return addReader(
+        name,
+        read,
+        (sum) =>
+          new client.Counter({
+            name,
+            help,
+            registers: [registry],
+            collect() {
+              const total = sum();
+              if (total > reported) this.inc(total - reported);
+              reported = total;
+            },
+          }),
+      );
     },
   };
 }

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { createRequestListener } from "@react-router/node";
 import { RouterContextProvider, type ServerBuild } from "react-router";
 import { resolveEncryptionKey } from "../config/encryption-key.server.ts";
@@ -22,22 +23,34 @@ import { prepareDatabase } from "./prepare-database.server.ts";
 import { prepareProviders, warnWhenNoProvider } from "./prepare-providers.server.ts";
 import { mailDeliveryKind } from "../accounts/mailer.server.ts";
 import { openWhenMigrated } from "./schema-gate.server.ts";
+import {
+  reportWorkerReady,
+  runWorkers,
+  whenAllWorkersBuilt,
+  workerListenOptions,
+} from "./workers.server.ts";
 
 /**
  * The gateway process (`node app/server/main.ts` runs it from the build):
  * opens the database, migrates when asked, then serves the app once the
- * database holds this version's migrations.
+ * database holds this version's migrations. With WEB_CONCURRENCY > 1 it does
+ * the first part and forks workers that serve (workers.server.ts, ADR 057);
+ * they run this function too, on the database and secrets it handed them.
  */
 export async function startGateway(build: ServerBuild, publicDir: string) {
   const env = loadEnvOrExit({ serving: true });
-  const log = createLogger(env.LOG_LEVEL);
+  const log = cluster.isWorker
+    ? createLogger(env.LOG_LEVEL).child({ worker: cluster.worker?.id })
+    : createLogger(env.LOG_LEVEL);
   // The build is a production build, and what reads NODE_ENV at run time sees that;
   // the operator's value stays in env.NODE_ENV, which our settings read.
   process.env.NODE_ENV = "production";
 
   const database = await openDatabase(env, log).catch(exitWithProblem);
   try {
-    if (env.MIGRATE_ON_START ?? database.embedded) await prepareDatabase(database.url, log);
+    // Workers find the database their primary prepared.
+    if (!cluster.isWorker && (env.MIGRATE_ON_START ?? database.embedded))
+      await prepareDatabase(database.url, log);
   } catch (error) {
     await database.close();
     exitWithProblem(error);
@@ -52,12 +65,24 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   // Local starts keep a generated key in the data directory, like the session secret.
   if (env.NODE_ENV !== "production")
     process.env.ENCRYPTION_KEY = resolveEncryptionKey(env.ENCRYPTION_KEY, env.DATA_DIR);
-  else if (!env.ENCRYPTION_KEY)
+  else if (!env.ENCRYPTION_KEY && !cluster.isWorker)
     log.warn(
       "ENCRYPTION_KEY is not set: the provider keys stored in the database are encrypted with a key " +
         "derived from SESSION_SECRET, so changing SESSION_SECRET makes them unreadable (the start then stops). " +
         "Set ENCRYPTION_KEY (`openssl rand -hex 32`, the same on every instance): the next start re-encrypts them with it.",
     );
+
+  const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
+  if (cluster.isPrimary && env.WEB_CONCURRENCY > 1)
+    // The workers read the operator's NODE_ENV, not the "production" this process now has.
+    return runWorkers({
+      count: env.WEB_CONCURRENCY,
+      port: env.PORT,
+      host,
+      env: { NODE_ENV: env.NODE_ENV },
+      database,
+      log,
+    });
 
   const resolved = loadEnvOrExit({ serving: true }); // with the secrets just resolved
 
@@ -126,8 +151,8 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
 
   if (env.METRICS_TOKEN) gatewayMetrics().collectProcessMetrics();
 
-  const host = env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1");
-  server.listen(env.PORT, host, () => {
+  await whenAllWorkersBuilt();
+  server.listen({ port: env.PORT, host, ...workerListenOptions() }, () => {
     const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
     const url = `http://${shownHost}:${env.PORT}`;
     const state = gate.closedBecause
@@ -137,6 +162,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       { url, database: database.description },
       `Gateway ${state}: dashboard and API at ${url} · database: ${database.description}`,
     );
+    reportWorkerReady();
   });
   server.on("error", async (error: NodeJS.ErrnoException) => {
     const message =
