@@ -35,7 +35,8 @@ describe.each([
   test("1,000 mixed requests on two instances over a balance for about 100", async () => {
     const user = await createUser(prisma, { credits: 5 });
     const keys = await Promise.all([1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
-    fake.scripts.defaultScript = { chunks: ["a ", "b ", "c ", "d ", "e "], chunkDelayMs: 5 };
+    // Answers last a quarter of a second: the requests overlap however slowly the load arrives.
+    fake.scripts.defaultScript = { chunks: ["a ", "b ", "c ", "d ", "e "], chunkDelayMs: 50 };
     for (let i = 0; i < 600; i++) fake.scripts.enqueue("load-flaky", { status: 500 });
 
     let lowest = (await ledgerTotals(prisma, user.id)).balance;
@@ -92,7 +93,6 @@ describe.each([
         inputTokensUpperBound({ model: "load-ok", messages: [{ role: "user", content: "Hi" }] }),
         usdToMicro("1.00"),
       ) + costOfTokens(100, usdToMicro("4.00"));
-    expect(BigInt(served)).toBeLessThanOrEqual(creditsToMicro(5) / hold);
     expect(count(402)).toBeGreaterThan(300); // most found the balance spoken for
     // Only the failing provider answers 5xx, and only as an upstream error.
     expect(answers.filter((answer, i) => answer.status >= 500 && i % 4 !== 3)).toEqual([]);
@@ -112,6 +112,11 @@ describe.each([
     // Every served answer has its row; none has two.
     const rows = await prisma.conversation.findMany({ where: { userId: user.id } });
     expect(new Set(rows.map((row) => row.requestId)).size).toBe(rows.length);
+    // No more are served than the balance covers at the hold each took. An admitted request that
+    // failed or was cancelled (a row that is not a success) gave its hold back early, once, and a
+    // request arriving later may take it: on a busy machine the load arrives slowly enough.
+    const gaveBack = rows.filter((row) => row.status !== "SUCCESS").length;
+    expect(BigInt(served)).toBeLessThanOrEqual(creditsToMicro(5) / hold + BigInt(gaveBack));
     expect(rows.filter((row) => row.status === "SUCCESS").length).toBeGreaterThanOrEqual(
       answers.filter((answer, i) => answer.status === 200 && i % 4 !== 2 && i % 4 !== 3).length,
     );

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { setupGatewayProcesses } from "../support/setup-gateway.ts";
+import { HEAP_FLAGS } from "../../app/server/heap-flags.server.ts";
 import { HOT_PATH_BUDGET as BUDGET } from "./hot-path-budget.ts";
 
 const METRICS_TOKEN = "hot-path-budget-0123456789";
@@ -124,4 +125,7 @@ test("a chat completion stays within the hot path's budget of queries, writes an
     BUDGET.clientWritesPerStreamedEvent,
   );
   expect(loadedWhileServing).toHaveLength(BUDGET.modulesLoadedWhileServing);
+  // The entry restarted itself with the heap flags (ADR 058), keeping its PID.
+  const commandLine = readFileSync(`/proc/${gateway.child.pid}/cmdline`, "utf8").split("\0");
+  expect(commandLine).toEqual(expect.arrayContaining(HEAP_FLAGS));
 });
