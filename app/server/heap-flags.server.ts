@@ -5,7 +5,7 @@
 // with the flags (execve: same PID, same stdio and environment, no parent left
 // behind), once, before it loads anything.
 
-export const HEAP_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=50"];
+export const HEAP_FLAGS = ["--max-semi-space-size=24", "--heap-growing-percent=50"];
 
 /**
  * Restarts this process with HEAP_FLAGS unless it has them, or the operator
