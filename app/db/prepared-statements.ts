@@ -2,7 +2,7 @@
 // ledger's batch statement (a dozen CTEs) that was ~1.1 ms of PostgreSQL's
 // ~1.8 ms per lone request. A statement whose text starts with prepared(name)
 // is sent under that name instead, so each connection parses it once and can
-// reuse its plan (ADR 011). Only marked statements are named: a name stays
+// reuse its plan (ADR 059). Only marked statements are named: a name stays
 // prepared on its connection for the connection's life, so names must be few.
 // pg refuses a name reused for another text, so a clash fails loudly.
 
