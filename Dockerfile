@@ -24,7 +24,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/build ./build
 # Read at run time: the migrations, and the entry files that load the build.
 COPY prisma/migrations ./prisma/migrations
-COPY app/server/main.ts app/server/load-server-bundle.server.ts ./app/server/
+COPY app/server/main.ts app/server/heap-flags.server.ts app/server/load-server-bundle.server.ts ./app/server/
 COPY scripts/migrate.ts scripts/seed.ts scripts/ledger-check.ts scripts/content-purge.ts ./scripts/
 USER node
 EXPOSE 8080
