@@ -156,6 +156,7 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
         stream_options?: { include_usage?: boolean };
       };
       const script: FakeScript = scripts.next(params.model);
+      await script.heldUntil;
       await sleep(script.firstByteDelayMs);
       if (script.contextOverflow) {
         return sendJson(response, 400, {

@@ -25,6 +25,8 @@ export interface FakeScript {
   usageOverride?: Record<string, unknown>;
   finishReason?: "stop" | "length" | "tool_calls";
   firstByteDelayMs?: number;
+  /** Answer nothing until this settles: a test holds every answer until all its requests are in flight (OpenAI fake). */
+  heldUntil?: Promise<unknown>;
   chunkDelayMs?: number;
   /** Answer with this HTTP error status instead (429, 500, 503, 529...). */
   status?: number;

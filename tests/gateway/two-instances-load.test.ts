@@ -35,8 +35,15 @@ describe.each([
   test("1,000 mixed requests on two instances over a balance for about 100", async () => {
     const user = await createUser(prisma, { credits: 5 });
     const keys = await Promise.all([1, 2, 3, 4].map(() => createApiKey(prisma, user.id)));
-    // Answers last a quarter of a second: the requests overlap however slowly the load arrives.
-    fake.scripts.defaultScript = { chunks: ["a ", "b ", "c ", "d ", "e "], chunkDelayMs: 50 };
+    // The provider answers nobody until every request has been refused, has left or waits at the
+    // provider: all admitted requests hold at once, however slowly a busy machine sends the load.
+    let releaseAnswers!: () => void;
+    const answersReleased = new Promise<void>((resolve) => (releaseAnswers = resolve));
+    fake.scripts.defaultScript = {
+      chunks: ["a ", "b ", "c ", "d ", "e "],
+      chunkDelayMs: 10,
+      heldUntil: answersReleased,
+    };
     for (let i = 0; i < 600; i++) fake.scripts.enqueue("load-flaky", { status: 500 });
 
     let lowest = (await ledgerTotals(prisma, user.id)).balance;
@@ -56,10 +63,33 @@ describe.each([
       }
     })();
 
+    let settled = 0;
+    let waitingAtProvider = 0;
+    const releaser = (async () => {
+      const deadline = performance.now() + 60_000;
+      let seen = 0;
+      let steadyPolls = 0;
+      // A client that left may be counted twice until the gateway closes its upstream call: wait
+      // for the count to hold over a few polls.
+      while (steadyPolls < 3 && performance.now() < deadline) {
+        for (const received of fake.scripts.received.slice(seen)) {
+          if ((received.body as { model?: string }).model !== "load-ok") continue;
+          waitingAtProvider++;
+          void received.closed.then(() => waitingAtProvider--);
+        }
+        seen = fake.scripts.received.length;
+        steadyPolls = settled + waitingAtProvider >= 1_000 ? steadyPolls + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      releaseAnswers();
+    })();
+
     async function one(i: number) {
-      const kind = i % 4; // 0 stream, 1 JSON, 2 stream left early, 3 failing provider
+      // 0 stream, 1 JSON, 2 stream the client leaves (half before the answer, half in the middle
+      // of it), 3 failing provider
+      const kind = i % 4;
       const controller = new AbortController();
-      if (kind === 2) setTimeout(() => controller.abort(), Math.random() * 60);
+      if (kind === 2 && i % 8 === 2) setTimeout(() => controller.abort(), Math.random() * 60);
       try {
         // Each group of four (one of each kind) goes to one process, with one key.
         const response = await postCompletion(
@@ -72,15 +102,21 @@ describe.each([
           },
           controller.signal,
         );
+        if (kind === 2 && response.ok) {
+          await response.body!.getReader().read();
+          controller.abort();
+        }
         const body = await response.text();
         return { status: response.status, body };
       } catch {
         return { status: 0, body: "" };
+      } finally {
+        settled++;
       }
     }
     const answers = await Promise.all(Array.from({ length: 1_000 }, (_, i) => one(i)));
     running = false;
-    await watcher;
+    await Promise.all([watcher, releaser]);
 
     const count = (status: number) => answers.filter((answer) => answer.status === status).length;
     const served = answers.filter(
@@ -114,7 +150,7 @@ describe.each([
     expect(new Set(rows.map((row) => row.requestId)).size).toBe(rows.length);
     // No more are served than the balance covers at the hold each took. An admitted request that
     // failed or was cancelled (a row that is not a success) gave its hold back early, once, and a
-    // request arriving later may take it: on a busy machine the load arrives slowly enough.
+    // request arriving later may take it.
     const gaveBack = rows.filter((row) => row.status !== "SUCCESS").length;
     expect(BigInt(served)).toBeLessThanOrEqual(creditsToMicro(5) / hold + BigInt(gaveBack));
     expect(rows.filter((row) => row.status === "SUCCESS").length).toBeGreaterThanOrEqual(
