@@ -144,6 +144,36 @@ describe("reserve", () => {
     expect((await balances(poorer)).reserved).toBe(amount);
   });
 
+  test("a busy key's hold gives back the room it did not use, for the account's other keys", async () => {
+    const busy = newLedger(prisma, 1_000);
+    const who = await account(4); // 4e6 µcr
+    const other = await createApiKey(prisma, who.userId);
+    const otherKey = { userId: who.userId, apiKeyId: other.apiKey.id };
+    const amount = 1_000n + costOfTokens(1000, PRICES.output); // 401,000
+    const first = hold(who, 1000);
+    expect(await busy.reserve(first)).toMatchObject({ ok: true, amount });
+    expect((await balances(who)).keyReserved).toBe(amount * 5n); // 4 requests to spare
+    // 1,995,000 left: not enough for 7,000 tokens (2,801,000) on the other key.
+    expect(await busy.reserve(hold(otherKey, 7000))).toMatchObject({ ok: false });
+
+    // The first request is still running; a whole tidy interval later its key keeps room for
+    // its peak and one request more.
+    await expect
+      .poll(async () => (await balances(who)).keyReserved, { timeout: 5_000, interval: 100 })
+      .toBe(amount * 2n);
+    const before = busy.stats.reservedInMemory;
+    const second = hold(who, 1000);
+    expect(await busy.reserve(second)).toMatchObject({ ok: true, amount });
+    expect(busy.stats.reservedInMemory).toBe(before + 1);
+    expect(await busy.reserve(hold(otherKey, 7000))).toMatchObject({ ok: true });
+
+    await busy.settle(settlement(who, first.requestId, 300n));
+    await busy.settle(settlement(who, second.requestId, 200n));
+    const totals = await ledgerTotals(prisma, who.userId);
+    expect(totals.balance).toBe(creditsToMicro(4) - 500n);
+    expect(totals.reserved).toBe(totals.keyReserved);
+  });
+
   test("refuses with the number of tokens the balance affords, holding nothing more", async () => {
     const who = await account(1); // 1e6 µcr: (1e6 - 1000) * 1e6 / 4e8 = 2497.5 tokens
     const result = await ledger.reserve(hold(who, 2498));

@@ -60,13 +60,20 @@ interface Hold {
   lastUsed: number;
   /** When the row was last written, for renewals. */
   writtenAt: number;
+  /** When the hold last grew: room it has had since, unused for a whole tidy interval, goes back. */
+  grownAt: number;
+  /** The most its requests took at once since the last tidy. */
+  peakInUse: bigint;
+  /** The largest share a request of the key took from it. */
+  largestShare: bigint;
 }
 
 type Operation =
   | { kind: "reserve"; request: HoldRequest }
   | { kind: "settle"; settlement: Settlement; hold: Hold | undefined }
   | { kind: "release"; hold: Hold }
-  | { kind: "renew"; hold: Hold };
+  | { kind: "renew"; hold: Hold }
+  | { kind: "shrink"; hold: Hold; amount: bigint };
 
 type Outcome = Reservation | undefined;
 
@@ -101,6 +108,7 @@ export class Ledger {
   /** Holds being given back, or whose release failed (the database was away): tidy tries those again. */
   private readonly unreleased = new Set<Hold>();
   private readonly batches: GroupCommit<Operation, Outcome>;
+  private readonly tidyEveryMs: number;
   private readonly timer: NodeJS.Timeout;
   private epoch = 0;
 
@@ -119,7 +127,8 @@ export class Ledger {
     this.instance = options.instance ?? newInstanceId();
     this.idleMs = options.idleMs ?? 2_000;
     this.batches = new GroupCommit((batch) => this.write(batch));
-    this.timer = setInterval(() => this.tidy(), Math.max(this.idleMs, 1_000)).unref();
+    this.tidyEveryMs = Math.max(this.idleMs, 1_000);
+    this.timer = setInterval(() => this.tidy(), this.tidyEveryMs).unref();
   }
 
   /**
@@ -211,6 +220,8 @@ export class Ledger {
 
   private take(requestId: string, hold: Hold, amount: bigint) {
     hold.inUse += amount;
+    if (hold.inUse > hold.peakInUse) hold.peakInUse = hold.inUse;
+    if (amount > hold.largestShare) hold.largestShare = amount;
     hold.lastUsed = Date.now();
     this.shares.set(requestId, { hold, amount });
   }
@@ -260,7 +271,11 @@ export class Ledger {
     }
   }
 
-  /** Releases holds nobody used for a while (and those whose release failed); renews those still in use before they expire. */
+  /**
+   * Releases holds nobody used for a while (and those whose release failed);
+   * gives back the room a hold in use did not need; renews holds still in use
+   * before they expire.
+   */
   private tidy() {
     const now = Date.now();
     for (const hold of this.unreleased) if (hold.release === "failed") void this.release(hold);
@@ -268,10 +283,28 @@ export class Ledger {
       if (hold.inUse === 0n && now - hold.lastUsed >= this.idleMs) {
         this.forget(hold);
         void this.release(hold);
-      } else if (now - hold.writtenAt > HOLD_TTL_MS / 3) {
+      } else if (!this.giveBackUnusedRoom(hold, now) && now - hold.writtenAt > HOLD_TTL_MS / 3) {
         void this.batches.submit({ kind: "renew", hold }).catch(() => {});
       }
     }
+  }
+
+  /**
+   * A busy key's hold keeps the room to spare it grew with, which the account's
+   * other keys and instances cannot use: what it did not need over a whole tidy
+   * interval (beyond its peak and one more request) goes back to the account.
+   * Taken out of `held` at once, so no request takes it while it is written.
+   */
+  private giveBackUnusedRoom(hold: Hold, now: number) {
+    const unused = hold.held - hold.peakInUse - hold.largestShare;
+    const unchanged = now - hold.grownAt < this.tidyEveryMs || hold.release !== undefined;
+    hold.peakInUse = hold.inUse;
+    if (unchanged || !hold.stored || unused <= hold.largestShare) return false;
+    hold.held -= unused;
+    this.batches.submit({ kind: "shrink", hold, amount: unused }).catch(() => {
+      hold.held += unused; // still held in the database
+    });
+    return true;
   }
 
   private async write(batch: Operation[], attempt = 1): Promise<Settled<Outcome>[]> {
@@ -310,6 +343,7 @@ export class Ledger {
     const settlements = batch.flatMap((op) => (op.kind === "settle" ? [op] : []));
     const requests = batch.flatMap((op) => (op.kind === "reserve" ? [op.request] : []));
     const released = batch.flatMap((op) => (op.kind === "release" ? [op.hold] : []));
+    const shrunk = batch.flatMap((op) => (op.kind === "shrink" && op.hold.stored ? [op] : []));
     const growth = this.planGrowth(requests, batch);
 
     const result = await writeBatch(tx, {
@@ -323,14 +357,14 @@ export class Ledger {
       progressDone: settlements.flatMap((op) =>
         op.settlement.progressRecorded ? [op.settlement.requestId] : [],
       ),
-      holds: [...growth.values()].map(({ hold, change, created }) => ({
-        ...hold,
-        change,
-        created,
-      })),
+      holds: [
+        ...[...growth.values()].map(({ hold, change, created }) => ({ ...hold, change, created })),
+        ...shrunk.map(({ hold, amount }) => ({ ...hold, change: -amount, created: false })),
+      ],
     });
     const expected = [
       ...[...growth.values()].map((entry) => entry.hold),
+      ...shrunk.map((op) => op.hold),
       ...settlements.flatMap((op) => (op.hold?.stored ? [op.hold] : [])),
     ];
     const lost = expected.filter((hold) => !hold.stored || !result.holds.has(hold.id));
@@ -360,7 +394,7 @@ export class Ledger {
       committed: () => {
         const now = Date.now();
         for (const op of settlements) if (op.hold?.stored) op.hold.held -= op.settlement.cost;
-        for (const { hold } of growth.values()) hold.writtenAt = now;
+        for (const { hold } of [...growth.values(), ...shrunk]) hold.writtenAt = now;
         granted?.committed();
       },
       rolledBack: () => granted?.rolledBack(),
@@ -480,7 +514,12 @@ export class Ledger {
     return {
       reservations: decisions.map(({ reservation }) => reservation),
       committed: () => {
-        for (const [key, entry] of growth) entry.hold.held += keep.get(key) ?? 0n;
+        const now = Date.now();
+        for (const [key, entry] of growth) {
+          const kept = keep.get(key) ?? 0n;
+          entry.hold.held += kept;
+          if (kept > 0n) entry.hold.grownAt = now;
+        }
       },
       rolledBack,
     };
@@ -498,6 +537,9 @@ export class Ledger {
       stored: true,
       lastUsed: Date.now(),
       writtenAt: Date.now(),
+      grownAt: Date.now(),
+      peakInUse: 0n,
+      largestShare: 0n,
     };
   }
 }

@@ -81,8 +81,25 @@ async function ask(gateway: GatewayProcess, secret: string) {
   }
 }
 
+/** Where an account's money is, for the reader of a failure: balance, reserved, and each hold. */
+async function describeAccount(userId: string) {
+  const { balance, reserved } = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
+  const holds = await prisma.creditHold.findMany({
+    where: { userId },
+    select: { id: true, amount: true, expiresAt: true },
+  });
+  const list = holds.map(
+    (hold) => `${hold.id} ${hold.amount} until ${hold.expiresAt.toISOString()}`,
+  );
+  return `balance ${balance}, reserved ${reserved} µcr; holds: ${list.join("; ")}`;
+}
+
 /** Asks until an answer is 200 or the deadline passes; says how long that took (Infinity: never). */
-async function servedWithin(request: () => Promise<{ status: number }>, deadlineMs: number) {
+async function servedWithin(
+  request: () => Promise<{ status: number }>,
+  deadlineMs: number,
+  userId: string,
+) {
   const started = performance.now();
   const seen: number[] = [];
   while (performance.now() - started < deadlineMs) {
@@ -92,7 +109,9 @@ async function servedWithin(request: () => Promise<{ status: number }>, deadline
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // What it got instead, for the failure's reader.
-  console.warn(`not served within ${deadlineMs} ms; answers: ${seen.join(", ")}`);
+  console.warn(
+    `not served within ${deadlineMs} ms; answers: ${seen.join(", ")}; ${await describeAccount(userId)}`,
+  );
   return Infinity;
 }
 
@@ -119,13 +138,18 @@ test("every account serves again within seconds of each restart, and the ledger 
     await postgres.restart(DOWN_MS);
     const backAt = performance.now();
     // A key made now, on each instance, and the account nobody was using.
-    const fresh = await servedWithin(async () => {
-      const { secret: newSecret } = await createApiKey(prisma, busy.id);
-      return ask(gateways[restart % 2]!, newSecret);
-    }, SERVED_AGAIN_WITHIN_MS);
+    const fresh = await servedWithin(
+      async () => {
+        const { secret: newSecret } = await createApiKey(prisma, busy.id);
+        return ask(gateways[restart % 2]!, newSecret);
+      },
+      SERVED_AGAIN_WITHIN_MS,
+      busy.id,
+    );
     const other = await servedWithin(
       () => ask(gateways[(restart + 1) % 2]!, quietKey.secret),
       SERVED_AGAIN_WITHIN_MS,
+      quiet.id,
     );
     // Each of the twelve clients is served again.
     await new Promise((resolve) =>
