@@ -36,7 +36,7 @@ async function runScript() {
   }
 }
 
-test("accounts the ledger charged pass; a balance, a key's spend or a hold changed behind its back does not", async () => {
+test("accounts the ledger charged pass; a balance, a key's spend, a hold or a usage day changed behind its back does not", async () => {
   const { mapping } = await createCatalogEntry(prisma, { modelSlug: "check-model" });
   const user = await createUser(prisma, { credits: 10 });
   const { apiKey } = await createApiKey(prisma, user.id);
@@ -71,6 +71,24 @@ test("accounts the ledger charged pass; a balance, a key's spend or a hold chang
       timeToFirstTokenMs: 1,
     });
   }
+  // The statement that wrote the usage rows added them to their day.
+  expect(await prisma.usageDay.findMany({ where: { apiKeyId: apiKey.id } })).toEqual([
+    {
+      userId: user.id,
+      day: new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
+      apiKeyId: apiKey.id,
+      modelSlug: "check-model",
+      byok: false,
+      requests: 2n,
+      errors: 0n,
+      cost: 402_000n,
+      inputTokens: 20n,
+      outputTokens: 100n,
+      latencyMsSum: 10n,
+      firstTokenMsSum: 2n,
+      firstTokenCount: 2n,
+    },
+  ]);
   expect(await checkLedger(prisma)).toEqual([]);
   expect(await runScript()).toMatchObject({
     code: 0,
@@ -88,6 +106,10 @@ test("accounts the ledger charged pass; a balance, a key's spend or a hold chang
       amount: 7n,
       expiresAt: new Date(),
     },
+  });
+  await prisma.usageDay.updateMany({
+    where: { apiKeyId: apiKey.id },
+    data: { requests: { increment: 1n } },
   });
   expect(await checkLedger(prisma)).toEqual([
     {
@@ -112,9 +134,16 @@ test("accounts the ledger charged pass; a balance, a key's spend or a hold chang
       stored: 0n,
       expected: 7n,
     },
+    {
+      account: "api key",
+      id: apiKey.id,
+      rule: "usage days' requests = usage rows",
+      stored: 3n,
+      expected: 2n,
+    },
   ]);
   const failed = await runScript();
   expect(failed.code).toBe(1);
   expect(failed.stdout).toContain(`user ${user.id}: balance = credits - charges does not hold`);
-  expect(failed.stdout).toContain("4 discrepancies.");
+  expect(failed.stdout).toContain("5 discrepancies.");
 });

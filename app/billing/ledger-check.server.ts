@@ -13,10 +13,11 @@ export interface Discrepancy {
 /**
  * Checks the ledger's rules for every account and key: a user's balance is
  * their credits minus their charges and never below zero (unless a refund or
- * dispute took credits back), a user's and a
- * key's `reserved` is the sum of their open holds, and a key's `spent` is the
- * sum of its charges; a team member's month and holds add up from their keys'. Run it when the gateway is idle (holds of running
- * requests count as they are).
+ * dispute took credits back); a user's and a key's `reserved` is the sum of
+ * their open holds; a key's `spent` is the sum of its charges (its daily
+ * totals), which add up to its usage rows over the days whose rows are kept; a
+ * team member's month and holds add up from their keys'. Run it when the
+ * gateway is idle (holds of running requests count as they are).
  */
 export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
   const users = await prisma.$queryRaw<
@@ -32,17 +33,40 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
   >`
     SELECT u.id::text, u.balance, u.reserved,
       COALESCE((SELECT sum(amount) FROM onramp_transactions o WHERE o.user_id = u.id), 0)::bigint AS credits,
-      COALESCE((SELECT sum(cost) FROM conversations c WHERE c.user_id = u.id), 0)::bigint AS charges,
+      COALESCE((SELECT sum(cost) FROM usage_days d WHERE d.user_id = u.id), 0)::bigint AS charges,
       COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.user_id = u.id), 0)::bigint AS held,
       EXISTS (SELECT 1 FROM onramp_transactions o WHERE o.user_id = u.id AND o.amount < 0) AS taken_back
     FROM users u`;
+  // Charges are added up from the daily totals, which outlive removed usage rows (ADR 061);
+  // the days from a key's oldest kept usage row on are checked against its rows.
   const keys = await prisma.$queryRaw<
-    { id: string; spent: bigint; reserved: bigint; charges: bigint; held: bigint }[]
+    {
+      id: string;
+      spent: bigint;
+      reserved: bigint;
+      charges: bigint;
+      held: bigint;
+      row_cost: bigint;
+      rows: bigint;
+      day_cost: bigint;
+      day_requests: bigint;
+    }[]
   >`
     SELECT k.id::text, k.spent, k.reserved,
-      COALESCE((SELECT sum(cost) FROM conversations c WHERE c.api_key_id = k.id), 0)::bigint AS charges,
-      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.api_key_id = k.id), 0)::bigint AS held
-    FROM api_keys k`;
+      COALESCE((SELECT sum(cost) FROM usage_days d WHERE d.api_key_id = k.id), 0)::bigint AS charges,
+      COALESCE((SELECT sum(amount) FROM credit_holds h WHERE h.api_key_id = k.id), 0)::bigint AS held,
+      COALESCE(kept.cost, 0)::bigint AS row_cost, kept.rows,
+      COALESCE(kept_days.cost, 0)::bigint AS day_cost,
+      COALESCE(kept_days.requests, 0)::bigint AS day_requests
+    FROM api_keys k
+    CROSS JOIN LATERAL (
+      SELECT min(created_at AT TIME ZONE 'UTC')::date AS first_day, sum(cost) AS cost, count(*) AS rows
+      FROM conversations c WHERE c.api_key_id = k.id
+    ) kept
+    CROSS JOIN LATERAL (
+      SELECT sum(cost) AS cost, sum(requests) AS requests
+      FROM usage_days d WHERE d.api_key_id = k.id AND d.day >= kept.first_day
+    ) kept_days`;
   // A team member's month and holds: their keys' charges since the month (and their joining) began.
   const members = await prisma.$queryRaw<
     { id: string; month_spent: bigint; reserved: bigint; charges: bigint; held: bigint }[]
@@ -89,6 +113,9 @@ export async function checkLedger(prisma: Prisma): Promise<Discrepancy[]> {
   for (const key of keys) {
     expect("api key", key.id, "spent = sum of charges", key.spent, key.charges);
     expect("api key", key.id, "reserved = sum of holds", key.reserved, key.held);
+    // The daily totals add up to the usage rows, over the days whose rows are kept.
+    expect("api key", key.id, "usage days' cost = usage rows' cost", key.day_cost, key.row_cost);
+    expect("api key", key.id, "usage days' requests = usage rows", key.day_requests, key.rows);
   }
   for (const member of members) {
     const id = member.id;

@@ -71,7 +71,8 @@ export const json = (rows: unknown[]) =>
 /**
  * A batch, in one statement:
  * - writes the usage rows of settled requests (one that has its row already, a
- *   settlement retried after its commit went through, is not charged again),
+ *   settlement retried after its commit went through, is not charged again)
+ *   and adds them to their days in `usage_days`,
  *   charges their costs to balances and keys and takes them out of the holds
  *   they were reserved from (`charges`: request id to hold id, null for none);
  * - creates, grows, shrinks or renews holds (`holds`);
@@ -103,7 +104,24 @@ export function writeBatch(
       ), written AS (
         INSERT INTO conversations (${CONVERSATION_COLUMNS}) SELECT ${CONVERSATION_COLUMNS} FROM settled
         ON CONFLICT (request_id) DO NOTHING
-        RETURNING request_id, user_id, api_key_id, cost
+        RETURNING request_id, user_id, api_key_id, cost, model_slug, byok, status, input_tokens,
+          output_tokens, latency_ms, time_to_first_token_ms, created_at
+      ), days AS (
+        -- Each row written, added to its day (ADR 060). Run after the accounts are locked
+        -- (nothing reads it), so another instance writing the same days waits on the account.
+        INSERT INTO usage_days AS d (user_id, day, api_key_id, model_slug, byok, requests, errors,
+          cost, input_tokens, output_tokens, latency_ms_sum, first_token_ms_sum, first_token_count)
+        SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, api_key_id, model_slug, byok, count(*),
+          count(*) FILTER (WHERE status = 'ERROR'), sum(cost), sum(input_tokens), sum(output_tokens),
+          sum(latency_ms), COALESCE(sum(time_to_first_token_ms), 0), count(time_to_first_token_ms)
+        FROM written GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT (user_id, day, api_key_id, model_slug, byok) DO UPDATE SET
+          requests = d.requests + excluded.requests, errors = d.errors + excluded.errors,
+          cost = d.cost + excluded.cost, input_tokens = d.input_tokens + excluded.input_tokens,
+          output_tokens = d.output_tokens + excluded.output_tokens,
+          latency_ms_sum = d.latency_ms_sum + excluded.latency_ms_sum,
+          first_token_ms_sum = d.first_token_ms_sum + excluded.first_token_ms_sum,
+          first_token_count = d.first_token_count + excluded.first_token_count
       ), hold_changes AS (
         SELECT * FROM json_to_recordset(${json(batch.holds)}::json)
           AS h(id text, "userId" uuid, "apiKeyId" uuid, change bigint, created boolean)

@@ -75,8 +75,8 @@ export async function loadCreditsPage({ request }: { request: Request }) {
     }),
     // Usage charges per day (UTC), to reconcile the balance by eye.
     prisma.$queryRaw<{ day: Date; requests: bigint; cost: bigint }[]>`
-      SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, count(*) AS requests, sum(cost)::bigint AS cost
-      FROM conversations WHERE user_id = ${accountId}::uuid
+      SELECT day, sum(requests)::bigint AS requests, sum(cost)::bigint AS cost
+      FROM usage_days WHERE user_id = ${accountId}::uuid
       GROUP BY 1 ORDER BY 1 DESC LIMIT 90`,
     prisma.payment.findMany({
       where: { userId: accountId },

@@ -3,7 +3,9 @@ import type { OverviewPeriod } from "./overview-periods.ts";
 
 // What the overview draws: an account's spend per UTC day split by model or by
 // key (the biggest few, the rest as "other"), and each model's request count,
-// spend, latency and time to first token, over the last 7, 30 or 90 days.
+// spend, latency and time to first token, over the last 7, 30 or 90 days. All
+// of it from the daily totals (usage_days, ADR 060): a few hundred rows however
+// long the usage log is.
 
 /** Series drawn apart; the rest are added up as "other". */
 const SERIES = 5;
@@ -14,6 +16,9 @@ const sinceDays = (days: number) => {
   today.setUTCHours(0, 0, 0, 0);
   return new Date(today.getTime() - (days - 1) * 24 * 3600 * 1000);
 };
+
+/** A UTC day as PostgreSQL reads a date, whatever the session's time zone. */
+const isoDay = (day: Date) => day.toISOString().slice(0, 10);
 
 /** One row per day, oldest first: `{ day, <series name>: credits, ... }`, and the series, biggest first. */
 export async function dailySpendBy(
@@ -26,14 +31,13 @@ export async function dailySpendBy(
   const rows =
     by === "model"
       ? await prisma.$queryRaw<{ day: Date; name: string; cost: bigint }[]>`
-          SELECT date_trunc('day', created_at, 'UTC') AS day, model_slug AS name, sum(cost)::bigint AS cost
-          FROM conversations WHERE user_id = ${accountId}::uuid AND created_at >= ${since}
+          SELECT day, model_slug AS name, sum(cost)::bigint AS cost
+          FROM usage_days WHERE user_id = ${accountId}::uuid AND day >= ${isoDay(since)}::date
           GROUP BY 1, 2`
       : await prisma.$queryRaw<{ day: Date; name: string; cost: bigint }[]>`
-          SELECT date_trunc('day', c.created_at, 'UTC') AS day, k.name || ' (' || k.prefix || '…)' AS name,
-                 sum(c.cost)::bigint AS cost
-          FROM conversations c JOIN api_keys k ON k.id = c.api_key_id
-          WHERE c.user_id = ${accountId}::uuid AND c.created_at >= ${since}
+          SELECT d.day, k.name || ' (' || k.prefix || '…)' AS name, sum(d.cost)::bigint AS cost
+          FROM usage_days d JOIN api_keys k ON k.id = d.api_key_id
+          WHERE d.user_id = ${accountId}::uuid AND d.day >= ${isoDay(since)}::date
           GROUP BY 1, 2`;
   const totals = new Map<string, bigint>();
   for (const row of rows) totals.set(row.name, (totals.get(row.name) ?? 0n) + row.cost);
@@ -68,10 +72,11 @@ export async function modelStats(prisma: Prisma, accountId: string, days: Overvi
       errors: bigint;
     }[]
   >`
-    SELECT model_slug AS model, count(*) AS requests, sum(cost)::bigint AS cost,
-           round(avg(latency_ms))::int AS latency, round(avg(time_to_first_token_ms))::int AS ttft,
-           count(*) FILTER (WHERE status = 'ERROR') AS errors
-    FROM conversations WHERE user_id = ${accountId}::uuid AND created_at >= ${sinceDays(days)}
+    SELECT model_slug AS model, sum(requests)::bigint AS requests, sum(cost)::bigint AS cost,
+           round(sum(latency_ms_sum)::numeric / sum(requests))::int AS latency,
+           round(sum(first_token_ms_sum)::numeric / nullif(sum(first_token_count), 0))::int AS ttft,
+           sum(errors)::bigint AS errors
+    FROM usage_days WHERE user_id = ${accountId}::uuid AND day >= ${isoDay(sinceDays(days))}::date
     GROUP BY model_slug ORDER BY sum(cost) DESC, model_slug`;
   return rows.map((row) => ({
     model: row.model,
@@ -95,10 +100,9 @@ export async function keyActivity(prisma: Prisma, apiKeyId: string, days: Overvi
       latency: number | null;
     }[]
   >`
-    SELECT date_trunc('day', created_at, 'UTC') AS day, count(*) AS requests,
-           count(*) FILTER (WHERE status = 'ERROR') AS errors, sum(cost)::bigint AS cost,
-           sum(latency_ms)::float8 AS latency
-    FROM conversations WHERE api_key_id = ${apiKeyId}::uuid AND created_at >= ${since}
+    SELECT day, sum(requests)::bigint AS requests, sum(errors)::bigint AS errors,
+           sum(cost)::bigint AS cost, sum(latency_ms_sum)::float8 AS latency
+    FROM usage_days WHERE api_key_id = ${apiKeyId}::uuid AND day >= ${isoDay(since)}::date
     GROUP BY 1`;
   const requests = rows.reduce((sum, row) => sum + Number(row.requests), 0);
   const errors = rows.reduce((sum, row) => sum + Number(row.errors), 0);

@@ -108,12 +108,12 @@ export async function usagePage(
   return { rows: page, nextCursor: rows.length > pageSize && last ? cursorOf(last) : undefined };
 }
 
-/** The last 30 days' requests and charges, apart for those served with the user's own keys (BYOK). */
+/** The last 30 UTC days' (today's included) requests and charges, apart for those served with the user's own keys (BYOK). */
 export async function usageByKeyOwner(prisma: Prisma, userId: string) {
   const rows = await prisma.$queryRaw<{ byok: boolean; requests: bigint; cost: bigint }[]>`
-    SELECT byok, count(*) AS requests, coalesce(sum(cost), 0)::bigint AS cost
-    FROM conversations
-    WHERE user_id = ${userId}::uuid AND created_at > now() - interval '30 days'
+    SELECT byok, sum(requests)::bigint AS requests, coalesce(sum(cost), 0)::bigint AS cost
+    FROM usage_days
+    WHERE user_id = ${userId}::uuid AND day >= (now() AT TIME ZONE 'UTC')::date - 29
     GROUP BY byok`;
   const of = (byok: boolean) => {
     const row = rows.find((each) => each.byok === byok);
@@ -122,20 +122,23 @@ export async function usageByKeyOwner(prisma: Prisma, userId: string) {
   return { gateway: of(false), own: of(true) };
 }
 
-/** Who spent what of an account (a team's members, by the keys they made): this UTC month and the last 30 days. */
+/** Who spent what of an account (a team's members, by the keys they made): this UTC month and the last 30 UTC days. */
 export async function spendByMember(prisma: Prisma, accountId: string) {
   const rows = await prisma.$queryRaw<
     { user_id: string; email: string | null; requests: bigint; cost: bigint; month: bigint }[]
   >`
+    WITH bounds AS (
+      SELECT (now() AT TIME ZONE 'UTC')::date - 29 AS recent,
+             date_trunc('month', now(), 'UTC')::date AS month
+    )
     SELECT k.created_by::text AS user_id, u.email,
-      count(*) FILTER (WHERE c.created_at > now() - interval '30 days') AS requests,
-      coalesce(sum(c.cost) FILTER (WHERE c.created_at > now() - interval '30 days'), 0)::bigint AS cost,
-      coalesce(sum(c.cost) FILTER (WHERE c.created_at >= date_trunc('month', now(), 'UTC')), 0)::bigint AS month
-    FROM conversations c
-    JOIN api_keys k ON k.id = c.api_key_id
+      coalesce(sum(d.requests) FILTER (WHERE d.day >= b.recent), 0)::bigint AS requests,
+      coalesce(sum(d.cost) FILTER (WHERE d.day >= b.recent), 0)::bigint AS cost,
+      coalesce(sum(d.cost) FILTER (WHERE d.day >= b.month), 0)::bigint AS month
+    FROM bounds b
+    JOIN usage_days d ON d.user_id = ${accountId}::uuid AND d.day >= least(b.recent, b.month)
+    JOIN api_keys k ON k.id = d.api_key_id
     JOIN users u ON u.id = k.created_by
-    WHERE c.user_id = ${accountId}::uuid
-      AND c.created_at >= least(now() - interval '30 days', date_trunc('month', now(), 'UTC'))
     GROUP BY k.created_by, u.email
     ORDER BY cost DESC, u.email`;
   return rows.map((row) => ({

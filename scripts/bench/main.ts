@@ -3,8 +3,9 @@
 // OpenAI-compatible upstream called directly, a minimal Node proxy and the same
 // proxy sending through the openai SDK, under the
 // same load; then the variants (a hot account, a thousand keys of a hundred
-// accounts, a usage log of a million rows) and, with --soak, a long run that
-// watches memory. Prints the tables and writes them to docs/benchmarks.md.
+// accounts, a usage log of `--seed-rows` rows, a million by default), the
+// dashboard's pages on that log (scripts/bench/dashboard-load.ts) and, with
+// --soak, a long run that watches memory. Prints the tables and writes them to docs/benchmarks.md.
 // These machines are shared and noisy: compare ratios within one run.
 // `--smoke` (CI): one second a load, a small usage log, nothing written; it
 // fails only when a request failed, so the bench cannot rot unseen. No timing
@@ -22,18 +23,20 @@ import { createLogger } from "../../app/observability/logger.server.ts";
 import { generateApiKey } from "../../app/accounts/api-keys/api-key-secret.server.ts";
 import { firstToken, load, WRK, type LoadResult, type Target } from "./load.ts";
 import { canPin, cpuMs, freePort, pin, postgresPids, rssMb, startNode } from "./processes.ts";
+import { measureDashboard } from "./dashboard-load.ts";
+import { seedUsage } from "./seed-usage.ts";
 
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "8" },
     soak: { type: "string" },
-    rows: { type: "string", default: "1000000" },
+    "seed-rows": { type: "string", default: "1000000" },
     smoke: { type: "boolean", default: false },
   },
 });
 const SMOKE = values.smoke;
 const SECONDS = SMOKE ? 1 : Number(values.seconds);
-const USAGE_ROWS = SMOKE ? 20_000 : Number(values.rows);
+const USAGE_ROWS = SMOKE ? 20_000 : Number(values["seed-rows"]);
 let failedRequests = 0;
 const SOAK_MINUTES = values.soak === undefined ? 0 : Number(values.soak || 10);
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -159,19 +162,19 @@ try {
   variants.push(variant("1,000 keys of 100 accounts", spread, baseline));
   const logged = Number((await pool.query("SELECT count(*) FROM conversations")).rows[0].count);
   const started = performance.now();
-  await fillUsageLog(pool, USAGE_ROWS - logged);
-  console.log(
-    `filled the usage log to ${USAGE_ROWS} rows in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-  );
+  const seeded = await seedUsage(pool, USAGE_ROWS);
+  const seedSeconds = (performance.now() - started) / 1000;
+  console.log(`seeded ${USAGE_ROWS} usage rows in ${seedSeconds.toFixed(0)} s`);
   const large = await measure(gatewayTarget, true, 50);
   variants.push(
     variant(
-      `usage log of ${USAGE_ROWS.toLocaleString("en")} rows (was ${logged.toLocaleString("en")})`,
+      `usage log of ${(USAGE_ROWS + logged).toLocaleString("en")} rows (was ${logged.toLocaleString("en")})`,
       large,
       baseline,
     ),
   );
   for (const line of variants) console.log(line);
+  const dashboard = await measureDashboard(`http://127.0.0.1:${gatewayPort}`, seeded);
 
   await sleep(10_000);
   const afterRss = rssMb(gateway.pid!);
@@ -198,6 +201,12 @@ try {
     ...variants,
     "",
     `Gateway memory: RSS ${idleRss.toFixed(0)} MB idle after start, ${afterRss.toFixed(0)} MB ten seconds after the load.`,
+    "",
+    `Dashboard and JSON API with that usage log (${USAGE_ROWS.toLocaleString("en")} seeded rows over 90 days in ${seedSeconds.toFixed(0)} s: half one account's, a tenth a team's of 20 members, the rest 1,000 accounts'), signed in as the heavy account or the team's owner; 30 requests each, one at a time, ms:`,
+    "",
+    "| page | path | p50 | p95 |",
+    "| --- | --- | --- | --- |",
+    ...dashboard,
   ].join("\n");
   console.log(`\n${report}`);
   if (SMOKE && failedRequests > 0)
@@ -237,25 +246,6 @@ async function createAccounts(db: pg.Pool, users: number, keysEach: number) {
     }
   }
   return secrets;
-}
-
-/** Adds `count` usage rows, spread over the last 30 days, in batches. */
-async function fillUsageLog(db: pg.Pool, count: number) {
-  const batch = 100_000;
-  for (let done = 0; done < count; done += batch) {
-    await db.query(
-      `INSERT INTO conversations (request_id, user_id, api_key_id, cost, mapping_id, model_slug,
-         provider_slug, upstream_model, endpoint, stream, status, usage_source, input_tokens,
-         output_tokens, input_price, cached_input_price, output_price, latency_ms, created_at)
-       SELECT 'filler_' || ($1::bigint + g), c.user_id, c.api_key_id, c.cost, c.mapping_id, c.model_slug,
-         c.provider_slug, c.upstream_model, c.endpoint, c.stream, c.status, c.usage_source,
-         c.input_tokens, c.output_tokens, c.input_price, c.cached_input_price, c.output_price,
-         c.latency_ms, now() - ((g % 2592000) || ' seconds')::interval
-       FROM generate_series(1, $2::int) g, (SELECT * FROM conversations LIMIT 1) c`,
-      [done, Math.min(batch, count - done)],
-    );
-  }
-  await db.query("ANALYZE conversations");
 }
 
 /** 50 streaming connections for `minutes`, RSS every 10 s; flat means within 10 % after the first minute. */

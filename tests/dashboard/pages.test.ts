@@ -17,6 +17,7 @@ import { seedCatalog } from "../../app/catalog/seed-catalog.server.ts";
 import * as signup from "../../app/routes/signup.tsx";
 import * as theme from "../../app/routes/theme.ts";
 import { setupAppDatabase } from "../support/app-database.ts";
+import { rebuildUsageDays } from "../../app/usage/usage-days.server.ts";
 import {
   createApiKey,
   createCatalogEntry,
@@ -524,6 +525,7 @@ test("the overview: spend per day stacked by model and by key over 7, 30 or 90 d
       },
     });
   }
+  await rebuildUsageDays(prisma, [user.id]);
   const load = (query = "") =>
     overview.loader(args(new Request(`${BASE}/dashboard${query}`, { headers: { cookie } })));
   const data = await load();
@@ -606,6 +608,7 @@ test("a key's page: spend per day, requests, error rate, each limit with what is
         latencyMs,
       },
     });
+  await rebuildUsageDays(prisma, [user.id]);
   // What the ledger would have counted on the key for those charges.
   await prisma.apiKey.update({
     where: { id: apiKey.id },

@@ -19,6 +19,7 @@ import * as invite from "../../app/routes/invite.$token.tsx";
 import * as login from "../../app/routes/login.tsx";
 import * as signup from "../../app/routes/signup.tsx";
 import { setupAppDatabase } from "../support/app-database.ts";
+import { rebuildUsageDays } from "../../app/usage/usage-days.server.ts";
 import {
   createApiKey,
   createCatalogEntry,
@@ -91,6 +92,7 @@ async function teamWithEveryRole() {
       response: "an answer",
     },
   });
+  await rebuildUsageDays(prisma(), [teamId]);
   const outsider = await createTeamAccount(prisma(), { name: "Other" });
   return { teamId, people, cookies, adminKey, memberKey, conversation, outsider };
 }

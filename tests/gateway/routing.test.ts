@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { costOfTokens, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
+import { rebuildUsageDays } from "../../app/usage/usage-days.server.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
 
@@ -203,6 +204,7 @@ describe("variants and speed: `:floor` is the cheapest provider first, `:nitro` 
         })),
       });
     }
+    await rebuildUsageDays(prisma, [user.id]);
   });
 
   const served = async (model: string, provider?: Record<string, unknown>) => {

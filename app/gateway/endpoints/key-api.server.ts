@@ -148,20 +148,20 @@ async function spendByPeriod(gateway: Gateway, apiKeyId: string) {
     }[]
   >`
     WITH bounds AS (
-      SELECT date_trunc('day', now(), 'UTC') AS day, date_trunc('week', now(), 'UTC') AS week,
-             date_trunc('month', now(), 'UTC') AS month
+      SELECT (now() AT TIME ZONE 'UTC')::date AS day, date_trunc('week', now(), 'UTC')::date AS week,
+             date_trunc('month', now(), 'UTC')::date AS month
     )
     SELECT
-      COALESCE(sum(c.cost) FILTER (WHERE c.created_at >= b.day), 0)::bigint AS daily,
-      COALESCE(sum(c.cost) FILTER (WHERE c.created_at >= b.week), 0)::bigint AS weekly,
-      COALESCE(sum(c.cost) FILTER (WHERE c.created_at >= b.month), 0)::bigint AS monthly,
-      (SELECT COALESCE(sum(cost), 0)::bigint FROM conversations WHERE api_key_id = ${apiKeyId}::uuid AND byok) AS byok,
-      COALESCE(sum(c.cost) FILTER (WHERE c.byok AND c.created_at >= b.day), 0)::bigint AS byok_daily,
-      COALESCE(sum(c.cost) FILTER (WHERE c.byok AND c.created_at >= b.week), 0)::bigint AS byok_weekly,
-      COALESCE(sum(c.cost) FILTER (WHERE c.byok AND c.created_at >= b.month), 0)::bigint AS byok_monthly
+      COALESCE(sum(d.cost) FILTER (WHERE d.day >= b.day), 0)::bigint AS daily,
+      COALESCE(sum(d.cost) FILTER (WHERE d.day >= b.week), 0)::bigint AS weekly,
+      COALESCE(sum(d.cost) FILTER (WHERE d.day >= b.month), 0)::bigint AS monthly,
+      (SELECT COALESCE(sum(cost), 0)::bigint FROM usage_days WHERE api_key_id = ${apiKeyId}::uuid AND byok) AS byok,
+      COALESCE(sum(d.cost) FILTER (WHERE d.byok AND d.day >= b.day), 0)::bigint AS byok_daily,
+      COALESCE(sum(d.cost) FILTER (WHERE d.byok AND d.day >= b.week), 0)::bigint AS byok_weekly,
+      COALESCE(sum(d.cost) FILTER (WHERE d.byok AND d.day >= b.month), 0)::bigint AS byok_monthly
     FROM bounds b
-    LEFT JOIN conversations c
-      ON c.api_key_id = ${apiKeyId}::uuid AND c.created_at >= LEAST(b.week, b.month)
+    LEFT JOIN usage_days d
+      ON d.api_key_id = ${apiKeyId}::uuid AND d.day >= LEAST(b.week, b.month)
     GROUP BY b.day, b.week, b.month`;
   return row!;
 }
@@ -247,7 +247,7 @@ export const getCredits = (gateway: Gateway, request: Request) =>
         where: { userId: key.userId },
         _sum: { amount: true },
       }),
-      gateway.prisma.conversation.aggregate({
+      gateway.prisma.usageDay.aggregate({
         where: { userId: key.userId },
         _sum: { cost: true },
       }),
