@@ -89,9 +89,15 @@ describe("started before its migrations", () => {
     const warning = gateway.logLines().find((line) => line.level === 40);
     expect(warning?.msg).toContain("The database is not ready for this version");
     expect(warning?.msg).toContain("run `npm run db:migrate`");
-    expect(gateway.messages()).toContain(
-      "Gateway listening, not serving until the database is migrated: dashboard and API at",
-    );
+    // /healthz can answer before the listening line has come through the child's stdout.
+    const listening =
+      "Gateway listening, not serving until the database is migrated: dashboard and API at";
+    expect(
+      await until(
+        async () => gateway.messages(),
+        (messages) => messages.includes(listening),
+      ),
+    ).toContain(listening);
     const ready = await fetch(`${gateway.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: "not ready", reason: "database is not migrated" });
@@ -120,7 +126,13 @@ describe("started before its migrations", () => {
       (status) => status === 200,
     );
     expect(after).toBe(200);
-    expect(gateway.messages()).toContain("the database is migrated: serving");
+    const serving = "the database is migrated: serving";
+    expect(
+      await until(
+        async () => gateway.messages(),
+        (messages) => messages.includes(serving),
+      ),
+    ).toContain(serving);
 
     const prisma = createPrismaClient(db.url);
     try {
