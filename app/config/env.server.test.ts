@@ -41,6 +41,7 @@ describe("parseEnv", () => {
       GEMINI_API_KEY: "AIza",
       GEMINI_BASE_URL: "https://example.test",
       LOG_LEVEL: "debug",
+      USAGE_RETENTION_DAYS: "400",
     });
     expect(env).toMatchObject({
       PORT: 8080,
@@ -49,6 +50,7 @@ describe("parseEnv", () => {
       OPENAI_BASE_URL: "http://127.0.0.1:9001/v1",
       ENCRYPTION_KEY: "a".repeat(64),
       LOG_LEVEL: "debug",
+      USAGE_RETENTION_DAYS: 400,
     });
     expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
@@ -111,6 +113,10 @@ describe("parseEnv", () => {
       "PAYMENT_RECONCILE_AFTER_SECONDS must be at least 1",
     ],
     [{ PAYMENT_RECONCILE_AFTER_SECONDS: "5m" }, "PAYMENT_RECONCILE_AFTER_SECONDS must be a number"],
+    [
+      { USAGE_RETENTION_DAYS: "7" },
+      "USAGE_RETENTION_DAYS must be at least 31 (a month's usage rows are always kept)",
+    ],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);

@@ -166,6 +166,16 @@ export const EnvSchema = z.object({
     .min(1, "must be at least 1")
     .max(3650, "must be at most 3650")
     .default(30),
+  /**
+   * Usage rows (the request log) are removed after this many days; unset keeps them. The daily
+   * totals, charges and balances stay (ADR 061). At least 31, so this month's rows are all kept.
+   */
+  USAGE_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of days")
+    .min(31, "must be at least 31 (a month's usage rows are always kept)")
+    .max(36500, "must be at most 36500")
+    .optional(),
   /** Responses API answers (store, previous_response_id) are kept this many days. */
   /** Stripe (issue #11): without the secret key, the Credits page says payments are not configured. */
   STRIPE_SECRET_KEY: z

@@ -105,7 +105,10 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       log.info({ ms: Math.round(warmedMs) }, "request path loaded");
       await warnWhenNoProvider(log);
       sweeper = startHoldSweeper(prisma, log, env.HOLD_SWEEP_INTERVAL_SECONDS * 1000);
-      retention = startContentRetention(prisma, log, env.CONTENT_RETENTION_DAYS);
+      retention = startContentRetention(prisma, log, {
+        contentDays: env.CONTENT_RETENTION_DAYS,
+        usageDays: env.USAGE_RETENTION_DAYS,
+      });
       // Payments whose webhook never came are credited all the same (ADR 045).
       const stripe = await stripeFromEnv(env);
       if (stripe)

@@ -2,6 +2,7 @@ import type { Prisma } from "../db/prisma.server.ts";
 import type { Logger } from "../observability/logger.server.ts";
 import { deleteExpiredResponses } from "../gateway/services/response-store.server.ts";
 import { deleteOldRateWindows } from "../gateway/services/rate-limiter.server.ts";
+import { purgeUsageRows } from "./usage-retention.server.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -15,15 +16,26 @@ export function eraseContent(prisma: Prisma, days: number) {
 
 /**
  * Runs the retention at start and every hour: stored prompts and answers,
- * expired Responses API conversations, and past rate-limit windows. Every
- * instance may: each is idempotent.
+ * usage rows past USAGE_RETENTION_DAYS when it is set, expired Responses API
+ * conversations, and past rate-limit windows. Every instance may: each is
+ * idempotent.
  */
-export function startContentRetention(prisma: Prisma, log: Logger, days: number) {
+export function startContentRetention(
+  prisma: Prisma,
+  log: Logger,
+  days: { contentDays: number; usageDays: number | undefined },
+) {
   const run = () =>
     Promise.all([
-      eraseContent(prisma, days).then((erased) => {
-        if (erased > 0) log.info({ erased, days }, "erased stored prompts and answers");
+      eraseContent(prisma, days.contentDays).then((erased) => {
+        if (erased > 0)
+          log.info({ erased, days: days.contentDays }, "erased stored prompts and answers");
       }),
+      days.usageDays === undefined
+        ? undefined
+        : purgeUsageRows(prisma, days.usageDays).then((removed) => {
+            if (removed > 0) log.info({ removed, days: days.usageDays }, "removed old usage rows");
+          }),
       deleteExpiredResponses(prisma).then((deleted) => {
         if (deleted > 0) log.info({ deleted }, "deleted expired stored responses");
       }),

@@ -7,7 +7,7 @@
 import { hash } from "bcryptjs";
 import type pg from "pg";
 import { generateApiKey } from "../../app/accounts/api-keys/api-key-secret.server.ts";
-import { REBUILD_USAGE_DAYS_SQL } from "../../app/usage/usage-days.server.ts";
+import { rebuildUsageDays } from "../../app/usage/usage-days.server.ts";
 
 export const HEAVY_PASSWORD = "bench-heavy-password";
 const BATCH = 500_000;
@@ -132,7 +132,7 @@ export async function seedUsage(db: pg.Pool, rows: number): Promise<SeededUsage>
   }
   process.stdout.write("\n");
   await db.query("ANALYZE conversations");
-  await db.query(REBUILD_USAGE_DAYS_SQL, [[heavyId, teamId, ...others]]);
+  await rebuildUsageDays(db, [heavyId, teamId, ...others]);
   await db.query("ANALYZE usage_days");
   return {
     heavy: {

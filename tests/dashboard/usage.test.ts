@@ -9,7 +9,7 @@ import * as requestRoute from "../../app/routes/dashboard.usage.$id.tsx";
 import { usagePageSql } from "../../app/usage/usage-query.server.ts";
 import { setupAppDatabase } from "../support/app-database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
-import { REBUILD_USAGE_DAYS_SQL } from "../../app/usage/usage-days.server.ts";
+import { rebuildUsageDays } from "../../app/usage/usage-days.server.ts";
 
 const db = setupAppDatabase("usage-test-secret");
 const BASE = "http://gateway.test";
@@ -48,7 +48,7 @@ async function insertRows(
      FROM generate_series($4::int, $4::int + $5::int - 1) AS g`,
     [userId, keyIds, mappingId, start, count],
   );
-  await db.pool.query(REBUILD_USAGE_DAYS_SQL, [[userId]]);
+  await rebuildUsageDays(db.pool, [userId]);
 }
 
 beforeAll(async () => {
@@ -117,7 +117,7 @@ describe("usage log", () => {
        FROM generate_series(1, 5) AS g`,
       [carol.id, carol.keys[0], mapping.id],
     );
-    await db.pool.query(REBUILD_USAGE_DAYS_SQL, [[carol.id]]);
+    await rebuildUsageDays(db.pool, [carol.id]);
     const page = await load(carol);
     expect(page.lastMonth).toEqual({
       own: { requests: 2, cost: "0.00 credits ($0.00)" },
