@@ -221,7 +221,9 @@ try {
   await sleep(1000);
   await pool.end();
   await postgres.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_KEEP_DATA=1 keeps the database (e.g. a seeded usage log) to query after the run.
+  if (process.env.BENCH_KEEP_DATA === "1") console.log(`kept the bench's data in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** Users with `keysEach` keys each and a balance no bench can spend; returns the key secrets. */
