@@ -7,6 +7,7 @@
 // dashboard's pages on that log (scripts/bench/dashboard-load.ts) and, with
 // --soak, a long run that watches memory. Prints the tables and writes them to docs/benchmarks.md.
 // These machines are shared and noisy: compare ratios within one run.
+// `--ledger`: the ledger alone against one PostgreSQL core (ledger-bench.ts).
 // `--smoke` (CI): one second a load, a small usage log, nothing written; it
 // fails only when a request failed, so the bench cannot rot unseen. No timing
 // is asserted anywhere.
@@ -24,6 +25,7 @@ import { generateApiKey } from "../../app/accounts/api-keys/api-key-secret.serve
 import { firstToken, load, WRK, type LoadResult, type Target } from "./load.ts";
 import { canPin, cpuMs, freePort, pin, postgresPids, rssMb, startNode } from "./processes.ts";
 import { measureDashboard } from "./dashboard-load.ts";
+import { ledgerBench } from "./ledger-bench.ts";
 import { seedUsage } from "./seed-usage.ts";
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     soak: { type: "string" },
     "seed-rows": { type: "string", default: "1000000" },
     smoke: { type: "boolean", default: false },
+    ledger: { type: "boolean", default: false },
   },
 });
 const SMOKE = values.smoke;
@@ -40,6 +43,17 @@ const USAGE_ROWS = SMOKE ? 20_000 : Number(values["seed-rows"]);
 let failedRequests = 0;
 const SOAK_MINUTES = values.soak === undefined ? 0 : Number(values.soak || 10);
 const ROOT = join(import.meta.dirname, "..", "..");
+
+// `--ledger`: the ledger alone, 1 to 8 instances against one PostgreSQL core (ledger-bench.ts).
+if (values.ledger) {
+  const report = await ledgerBench({
+    seconds: SECONDS,
+    instances: SMOKE ? [1, 2] : [1, 2, 4, 8],
+  });
+  console.log(`\n${report}`);
+  if (!SMOKE) writeSection("ledger", report);
+  process.exit(0);
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-bench-"));
 const children: ChildProcess[] = [];
