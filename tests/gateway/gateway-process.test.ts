@@ -465,12 +465,12 @@ describe("a gateway killed mid-request", () => {
       max_completion_tokens: 1000,
       stream: true,
     });
-    // About 25 chunks in 2.5 s: the run has recorded its progress at least once.
+    // About 25 chunks in 2.5 s: the run records its progress every second once it has run a
+    // second (on a busy machine the write may still be on its way: it is waited for).
     // (Read by hand: leaving a for-await loop would close the stream.)
     const iterator = stream[Symbol.asyncIterator]();
     for (let received = 0; received < 25; received++) await iterator.next();
-    const recorded = await prisma.requestProgress.findMany({});
-    expect(recorded).toHaveLength(1);
+    await expect.poll(() => prisma.requestProgress.count(), { timeout: 5_000 }).toBe(1);
     await victim.stop("SIGKILL");
     const killedAt = performance.now();
 
@@ -486,8 +486,9 @@ describe("a gateway killed mid-request", () => {
       usageSource: "ESTIMATED",
       errorCode: "interrupted",
     });
+    // What had been recorded: part of the answer (of 100 chunks), not all of it.
     expect(row!.outputTokens).toBeGreaterThanOrEqual(10);
-    expect(row!.outputTokens).toBeLessThanOrEqual(25);
+    expect(row!.outputTokens).toBeLessThan(100);
     expect(row!.cost).toBeGreaterThan(0n);
     const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after.reserved).toBe(0n);

@@ -90,11 +90,26 @@ function spawnEntry(entry: string, env: Record<string, string>) {
   return { child, output: () => output, logLines, messages, exited };
 }
 
-/** Starts a gateway and waits until it serves (/healthz answers, at any LOG_LEVEL). */
+/**
+ * Starts a gateway and waits until it serves (/healthz answers, at any LOG_LEVEL). Without a
+ * PORT it takes a free one; another process may take that port before the gateway binds it,
+ * so a start that fails for that alone is tried again on another.
+ */
 export async function startGateway(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<GatewayProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, timeoutMs);
+    } catch (error) {
+      const portTaken = String(error).includes("is already in use");
+      if (env.PORT !== undefined || !portTaken || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, timeoutMs: number): Promise<GatewayProcess> {
   const port = env.PORT ?? String(await freePort());
   const spawned = spawnGateway({ ...env, PORT: port });
   const started = Date.now();
