@@ -13,7 +13,8 @@ export function recordProgress(
   return tx.$executeRaw`
     INSERT INTO request_progress (request_id, instance_id, hold_id, conversation, updated_at)
     SELECT "requestId", ${instance}, "holdId", conversation, now()
-    FROM json_to_recordset(${json(rows)}::json) AS p("requestId" text, "holdId" text, conversation jsonb)
+    FROM batch_rows(${json(rows)}::json) e,
+      json_to_record(e) AS p("requestId" text, "holdId" text, conversation jsonb)
     ON CONFLICT (request_id) DO UPDATE
       SET conversation = EXCLUDED.conversation, hold_id = EXCLUDED.hold_id, updated_at = now()`;
 }

@@ -13,7 +13,8 @@ import type { LimitPeriod } from "./limit-period.ts";
 // carries 1 request or 500, for 1 account or 100: Prisma spends more per
 // statement than PostgreSQL does (docs/decisions/010-ledger-in-prisma-transactions.md).
 // The statements only move amounts the ledger decided in TypeScript; SQL adds
-// them up per account, and decides nothing. Rows travel as JSON parameters.
+// them up per account, and decides nothing. Rows travel as JSON parameters,
+// unpacked by batch_rows() so that PostgreSQL plans key lookups (ADR 063).
 
 export type Tx = TransactionClient;
 
@@ -100,7 +101,7 @@ export function writeBatch(
       progress_done AS (
         DELETE FROM request_progress WHERE request_id = ANY(${batch.progressDone}::text[])
       ), settled AS (
-        SELECT * FROM json_populate_recordset(NULL::conversations, ${json(batch.conversations)}::json)
+        SELECT r.* FROM batch_rows(${json(batch.conversations)}::json) e, json_populate_record(NULL::conversations, e) r
       ), written AS (
         INSERT INTO conversations (${CONVERSATION_COLUMNS}) SELECT ${CONVERSATION_COLUMNS} FROM settled
         ON CONFLICT (request_id) DO NOTHING
@@ -122,9 +123,13 @@ export function writeBatch(
           latency_ms_sum = d.latency_ms_sum + excluded.latency_ms_sum,
           first_token_ms_sum = d.first_token_ms_sum + excluded.first_token_ms_sum,
           first_token_count = d.first_token_count + excluded.first_token_count
+      ), written_costs AS MATERIALIZED (
+        -- The rows written, as one object looked up by request id: a join of two sets
+        -- said to hold one row each would be planned as a scan of one per row of the other.
+        SELECT COALESCE(jsonb_object_agg(request_id, cost), '{}') AS costs FROM written
       ), hold_changes AS (
-        SELECT * FROM json_to_recordset(${json(batch.holds)}::json)
-          AS h(id text, "userId" uuid, "apiKeyId" uuid, change bigint, created boolean)
+        SELECT h.* FROM batch_rows(${json(batch.holds)}::json) e,
+          json_to_record(e) AS h(id text, "userId" uuid, "apiKeyId" uuid, change bigint, created boolean)
       ), created AS (
         INSERT INTO credit_holds (id, instance_id, user_id, api_key_id, amount, expires_at)
         SELECT id, ${batch.instance}, "userId", "apiKeyId", change, ${expiresAt}::timestamptz
@@ -138,9 +143,9 @@ export function writeBatch(
             UNION ALL
             -- A settlement whose row was written before (its earlier attempt's commit went
             -- through) charges nothing, but its hold is still found: it was not swept.
-            SELECT c."holdId", COALESCE(-w.cost, 0)
-            FROM json_to_recordset(${json(batch.charges)}::json) AS c("requestId" text, "holdId" text)
-            LEFT JOIN written w ON w.request_id = c."requestId"
+            SELECT c."holdId", -COALESCE((w.costs ->> c."requestId")::bigint, 0)
+            FROM batch_rows(${json(batch.charges)}::json) e,
+              json_to_record(e) AS c("requestId" text, "holdId" text), written_costs w
             WHERE c."holdId" IS NOT NULL
           ) AS each_change GROUP BY id
         ) c
@@ -164,7 +169,7 @@ export function shrinkHolds(tx: Tx, holds: HoldChange[]) {
     "ledger_shrink_holds",
     sql`
       hold_changes AS (
-        SELECT * FROM json_to_recordset(${json(holds)}::json) AS h(id text, change bigint)
+        SELECT h.* FROM batch_rows(${json(holds)}::json) e, json_to_record(e) AS h(id text, change bigint)
       ), touched AS (
         UPDATE credit_holds h SET amount = h.amount + c.change FROM hold_changes c WHERE h.id = c.id
         RETURNING h.id, h.user_id, h.api_key_id, c.change
