@@ -42,6 +42,8 @@ describe("parseEnv", () => {
       GEMINI_BASE_URL: "https://example.test",
       LOG_LEVEL: "debug",
       USAGE_RETENTION_DAYS: "400",
+      DATABASE_REPLICA_URL: "postgres://app:pw@replica.internal:5432/gateway",
+      DATABASE_REPLICA_MAX_LAG_MS: "5000",
     });
     expect(env).toMatchObject({
       PORT: 8080,
@@ -51,6 +53,8 @@ describe("parseEnv", () => {
       ENCRYPTION_KEY: "a".repeat(64),
       LOG_LEVEL: "debug",
       USAGE_RETENTION_DAYS: 400,
+      DATABASE_REPLICA_URL: "postgres://app:pw@replica.internal:5432/gateway",
+      DATABASE_REPLICA_MAX_LAG_MS: 5000,
     });
     expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
@@ -91,6 +95,14 @@ describe("parseEnv", () => {
     [
       { DATABASE_URL: "mysql://u:p@h/db" },
       "DATABASE_URL must be a postgres:// or postgresql:// URL",
+    ],
+    [
+      { DATABASE_REPLICA_URL: "mysql://u:p@replica/db" },
+      "DATABASE_REPLICA_URL must be a postgres:// or postgresql:// URL",
+    ],
+    [
+      { DATABASE_REPLICA_MAX_LAG_MS: "500" },
+      "DATABASE_REPLICA_MAX_LAG_MS must be at least 1000 (the replica's lag is measured every second)",
     ],
     [
       { SESSION_SECRET: "short" },

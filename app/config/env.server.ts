@@ -84,6 +84,16 @@ export const EnvSchema = z.object({
     .min(2, "must be at least 2")
     .max(100, "must be at most 100")
     .default(8),
+  /** A streaming replica of DATABASE_URL: the dashboard's usage reads go there (ADR 064). */
+  DATABASE_REPLICA_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  /** Further behind than this, the replica is not read: the primary answers instead. */
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(1_000, "must be at least 1000 (the replica's lag is measured every second)")
+    .default(30_000),
   DATA_DIR: z.string().min(1).default(".data"),
   MIGRATE_ON_START: z
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
@@ -255,6 +265,7 @@ const SECRET_NAMES = new Set([
   "STRIPE_SECRET_KEY",
   "STRIPE_WEBHOOK_SECRET",
   "DATABASE_URL",
+  "DATABASE_REPLICA_URL",
   "SESSION_SECRET",
   "ENCRYPTION_KEY",
   "ENCRYPTION_KEY_PREVIOUS",

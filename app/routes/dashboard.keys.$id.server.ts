@@ -10,6 +10,7 @@ import { KeyRulesSchema, modelList } from "#app/accounts/api-keys/key-rule-field
 import { KeyRulesLoosenedError } from "#app/accounts/api-keys/key-rule-loosening.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "#app/billing/limit-period.ts";
+import { usageReads } from "#app/db/read-replica.server.ts";
 import { readForm } from "#app/http/read-form.server.ts";
 import { keyActivity } from "#app/usage/overview-stats.server.ts";
 import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
@@ -30,7 +31,9 @@ export async function loadKeyPage(request: Request, params: { id?: string }) {
   // Another account's (or another member's) key is as absent as one that never was.
   const key = id.success ? await findApiKey(prisma, keyScopeOf(scope), id.data) : null;
   if (!key) throw data("No such API key", { status: 404 });
-  const activity = await keyActivity(prisma, key.id, DAYS);
+  // Its activity from the replica when there is one (ADR 064); its limits from the primary.
+  const reads = usageReads();
+  const activity = await keyActivity(reads.prisma, key.id, DAYS);
   const period = key.limitPeriod as LimitPeriod | null;
   const periodSpent = spentThisPeriod(key);
   const limits: { name: string; value: string; left: string | null }[] = [
@@ -97,6 +100,7 @@ export async function loadKeyPage(request: Request, params: { id?: string }) {
     // A team member makes their keys stricter only (issue #21): the form says so.
     mayLoosen: can(scope, "allKeys"),
     days: DAYS,
+    usageAsOf: reads.asOf?.toISOString() ?? null,
     requests: activity.requests,
     errors: activity.errors,
     errorRate: activity.requests === 0 ? null : (activity.errors / activity.requests) * 100,

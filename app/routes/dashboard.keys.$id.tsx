@@ -11,6 +11,7 @@ import {
   CardHeader,
   CardTitle,
 } from "#app/components/ui/card.tsx";
+import { UsageAsOf } from "#app/components/usage/usage-as-of.tsx";
 import type { Route } from "./+types/dashboard.keys.$id";
 import { keyPageAction, loadKeyPage } from "./dashboard.keys.$id.server.ts";
 
@@ -50,6 +51,7 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
           {key.enabled ? null : <Badge variant="outline">disabled</Badge>}
         </h1>
       </div>
+      <UsageAsOf asOf={loaderData.usageAsOf} />
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label={`Requests, last ${days} days`} value={String(loaderData.requests)} />
         <Stat

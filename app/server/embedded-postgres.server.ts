@@ -193,7 +193,8 @@ function startServer(
       log.debug({ postgres: text.trim() }, "postgres");
       if (ready) return;
       output += text;
-      if (text.includes("ready to accept connections")) {
+      // A standby (a replica in tests) says "ready to accept read-only connections".
+      if (/ready to accept (read-only )?connections/.test(text)) {
         ready = true;
         resolvePromise(child);
       }

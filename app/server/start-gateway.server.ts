@@ -5,6 +5,7 @@ import { resolveEncryptionKey } from "../config/encryption-key.server.ts";
 import { resolveSessionSecret } from "../config/session-secret.server.ts";
 import { readMigrations } from "../db/migrator.server.ts";
 import { getPrisma } from "../db/prisma.server.ts";
+import { startReadReplica, type ReadReplica } from "../db/read-replica.server.ts";
 import { closeGateway, stopRunningRequests } from "../gateway/gateway-instance.server.ts";
 import { notOfferedEndpoint } from "../gateway/endpoints/unserved-api-paths.ts";
 import { warmRequestPath } from "../gateway/services/warm-up.server.ts";
@@ -94,6 +95,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   let sweeper: { stop(): void } | undefined;
   let retention: { stop(): void } | undefined;
   let reconciler: { stop(): void } | undefined;
+  let replica: ReadReplica | undefined;
   const gate = await openWhenMigrated({
     prisma,
     expectedMigrations,
@@ -109,6 +111,12 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
         contentDays: env.CONTENT_RETENTION_DAYS,
         usageDays: env.USAGE_RETENTION_DAYS,
       });
+      if (env.DATABASE_REPLICA_URL)
+        replica = startReadReplica(prisma, {
+          url: env.DATABASE_REPLICA_URL,
+          maxLagMs: env.DATABASE_REPLICA_MAX_LAG_MS,
+          log,
+        });
       // Payments whose webhook never came are credited all the same (ADR 045).
       const stripe = await stripeFromEnv(env);
       if (stripe)
@@ -196,6 +204,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       sweeper?.stop();
       retention?.stop();
       reconciler?.stop();
+      await replica?.stop();
       await closeGateway();
       // Requests have settled, so their spans have ended: send what is queued (the
       // exporter gives up after OTEL_EXPORTER_OTLP_TIMEOUT, 10 s by default).

@@ -1,11 +1,13 @@
 import type { Prisma } from "../db/prisma.server.ts";
+import type { UsageReads } from "../db/read-replica.server.ts";
 import { listApiKeys } from "../accounts/api-keys/api-keys.server.ts";
 import { formatMoney } from "../utils/money.ts";
 import { spendByMember, usageByKeyOwner, usageFilters, usagePage } from "./usage-query.server.ts";
 
 // What the Usage page shows: the request log with its filters and the next
 // page's cursor, the last 30 days by whose provider key served, and a team's
-// spend per member.
+// spend per member. The usage comes from `reads` (a replica, ADR 064); the
+// filters' keys and models from the primary.
 
 /** The page for an account (a team when `team` is named), filtered by the address's query. */
 export async function usageLogPage(
@@ -13,14 +15,15 @@ export async function usageLogPage(
   accountId: string,
   team: { name: string } | null,
   url: URL,
+  reads: UsageReads = { prisma, asOf: null },
 ) {
   const filters = usageFilters(url);
   const [page, keys, models, byOwner, byMember] = await Promise.all([
-    usagePage(prisma, accountId, filters),
+    usagePage(reads.prisma, accountId, filters),
     listApiKeys(prisma, { accountId }),
     prisma.model.findMany({ orderBy: { slug: "asc" }, select: { slug: true } }),
-    usageByKeyOwner(prisma, accountId),
-    team ? spendByMember(prisma, accountId) : [],
+    usageByKeyOwner(reads.prisma, accountId),
+    team ? spendByMember(reads.prisma, accountId) : [],
   ]);
   const summary = (part: { requests: number; cost: bigint }) => ({
     requests: part.requests,
@@ -28,6 +31,7 @@ export async function usageLogPage(
   });
   return {
     filters,
+    usageAsOf: reads.asOf?.toISOString() ?? null,
     lastMonth: { gateway: summary(byOwner.gateway), own: summary(byOwner.own) },
     team: team?.name ?? null,
     members: byMember.map((member) => ({
