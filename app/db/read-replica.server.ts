@@ -27,6 +27,7 @@ export class ReadReplica {
   /** The latest moment the replica is known to hold everything the primary had committed. */
   private completeAt: number | undefined;
   private reachable = false;
+  private polling = false;
   private timer: NodeJS.Timeout | undefined;
 
   private readonly primary: Prisma;
@@ -68,30 +69,29 @@ export class ReadReplica {
 
   /** Compares the replica's replayed position with the primary's, now and at earlier polls. */
   async poll() {
-    const at = Date.now();
+    if (this.polling) return; // a replica that hangs: its lag grows, and past the limit it is left
+    this.polling = true;
     try {
+      const at = Date.now();
       const [primary] = await this.primary.$queryRaw<{ lsn: string }[]>`
-        SELECT pg_current_wal_lsn()::text AS lsn`;
-      this.positions.push({ at, lsn: parseLsn(primary!.lsn) });
+        SELECT pg_current_wal_lsn()::text AS lsn`.catch(() => []);
+      if (!primary) return; // the primary is down: nothing to compare with
+      this.positions.push({ at, lsn: parseLsn(primary.lsn) });
+      this.caughtUpWith(await this.replayed(), at);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** The replica's replayed position; null when it is not a standby (it has everything). */
+  private async replayed(): Promise<bigint | null | undefined> {
+    try {
       const [replica] = await this.replica.$queryRaw<
         { standby: boolean; replayed: string | null }[]
-      >`
-        SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed`;
-      // Not a standby (DATABASE_REPLICA_URL names the primary): it has everything.
-      const replayed = replica!.standby ? parseLsn(replica!.replayed ?? "0/0") : undefined;
-      const caughtUp = this.positions.filter(
-        (position) => replayed === undefined || position.lsn <= replayed,
-      );
-      if (caughtUp.length > 0) {
-        this.completeAt = caughtUp.at(-1)!.at;
-        this.positions = this.positions.filter((position) => position.at > this.completeAt!);
-      }
-      // Positions older than the most lag tolerated can no longer make the replica readable.
-      this.positions = this.positions.filter(
-        (position) => position.at >= at - this.options.maxLagMs,
-      );
+      >`SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed`;
       if (!this.reachable) this.options.log.info("read replica reachable: usage reads go to it");
       this.reachable = true;
+      return replica!.standby ? parseLsn(replica!.replayed ?? "0/0") : null;
     } catch (error) {
       if (this.reachable)
         this.options.log.warn(
@@ -99,7 +99,22 @@ export class ReadReplica {
           "read replica unreachable: usage reads go to the primary",
         );
       this.reachable = false;
+      return undefined;
     }
+  }
+
+  private caughtUpWith(replayed: bigint | null | undefined, at: number) {
+    if (replayed !== undefined) {
+      const caughtUp = this.positions.filter(
+        (position) => replayed === null || position.lsn <= replayed,
+      );
+      if (caughtUp.length > 0) {
+        this.completeAt = caughtUp.at(-1)!.at;
+        this.positions = this.positions.filter((position) => position.at > this.completeAt!);
+      }
+    }
+    // Positions older than the most lag tolerated can no longer make the replica readable.
+    this.positions = this.positions.filter((position) => position.at >= at - this.options.maxLagMs);
   }
 }
 

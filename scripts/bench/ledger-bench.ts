@@ -15,9 +15,16 @@ import { createLogger } from "../../app/observability/logger.server.ts";
 import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
 import { canPin, cpuMs, pin, postgresPids } from "./processes.ts";
 
-const IN_FLIGHT_PER_INSTANCE = 100;
-
-export async function ledgerBench(options: { seconds: number; instances: number[] }) {
+/**
+ * `inFlight`: requests each instance keeps in flight. 100 makes batches of about 100; 1,000 is
+ * nearer a gateway billing thousands a second (requests last seconds), and fills batches to the
+ * ledger's 500.
+ */
+export async function ledgerBench(options: {
+  seconds: number;
+  instances: number[];
+  inFlight: number[];
+}) {
   const dataDir = mkdtempSync(join(tmpdir(), "gateway-ledger-bench-"));
   const postgres = await startEmbeddedPostgres({ dataDir, log: createLogger("warn") });
   const pgdata = join(dataDir, "postgres");
@@ -47,33 +54,34 @@ export async function ledgerBench(options: { seconds: number; instances: number[
     for (const pid of pids()) pin(pid, 1);
 
     const rows: string[] = [];
-    for (const instances of options.instances) {
-      const before = databaseCpuMs(pgdata);
-      const results = await Promise.all(
-        Array.from({ length: instances }, () =>
-          runInstance(postgres.url, options.seconds, keysFile, mappingId),
-        ),
-      );
-      const databaseMs = databaseCpuMs(pgdata) - before;
-      const billed = results.reduce((sum, result) => sum + result.billed, 0);
-      // Each instance's rate over its own run (its start-up, the same for all, left out).
-      const rate = results.reduce((sum, result) => sum + result.billed / result.seconds, 0);
-      const refused = results.reduce((sum, result) => sum + result.refused, 0);
-      rows.push(
-        `| ${instances} | ${instances * IN_FLIGHT_PER_INSTANCE} | ${rate.toFixed(0)} | ${(databaseMs / billed).toFixed(3)} | ${refused} |`,
-      );
-      console.log(rows.at(-1));
-    }
+    for (const inFlight of options.inFlight)
+      for (const instances of options.instances) {
+        const before = databaseCpuMs(pgdata);
+        const results = await Promise.all(
+          Array.from({ length: instances }, () =>
+            runInstance(postgres.url, options.seconds, inFlight, keysFile, mappingId),
+          ),
+        );
+        const databaseMs = databaseCpuMs(pgdata) - before;
+        const billed = results.reduce((sum, result) => sum + result.billed, 0);
+        // Each instance's rate over its own run (its start-up, the same for all, left out).
+        const rate = results.reduce((sum, result) => sum + result.billed / result.seconds, 0);
+        const refused = results.reduce((sum, result) => sum + result.refused, 0);
+        rows.push(
+          `| ${instances} | ${inFlight} | ${instances * inFlight} | ${rate.toFixed(0)} | ${(databaseMs / billed).toFixed(3)} | ${refused} |`,
+        );
+        console.log(rows.at(-1));
+      }
     const totals = await pool.query<{ balance: string; charges: string }>(
       `SELECT sum(u.balance)::text AS balance,
               (SELECT sum(cost) FROM usage_days)::text AS charges FROM users u
        WHERE u.email LIKE 'ledger-%'`,
     );
     return [
-      `Ledger alone (\`npm run bench -- --ledger\`), ${options.seconds} s a row, ${IN_FLIGHT_PER_INSTANCE} requests in flight per instance, 1,000 keys of 100 accounts, PostgreSQL ${canPin ? "pinned to cpu1, the instances on cpu0" : "not pinned (no taskset)"}; durable commits. Afterwards: balances ${totals.rows[0]!.balance} µcr, charged ${totals.rows[0]!.charges} µcr in all.`,
+      `Ledger alone (\`npm run bench -- --ledger\`), ${options.seconds} s a row, 1,000 keys of 100 accounts, PostgreSQL ${canPin ? "pinned to cpu1, the instances on cpu0" : "not pinned (no taskset)"}; durable commits. Afterwards: balances ${totals.rows[0]!.balance} µcr, charged ${totals.rows[0]!.charges} µcr in all.`,
       "",
-      "| instances | in flight | billed requests/s | PostgreSQL CPU ms per request | refused |",
-      "| --- | --- | --- | --- | --- |",
+      "| instances | in flight each | in flight | billed requests/s | PostgreSQL CPU ms per request | refused |",
+      "| --- | --- | --- | --- | --- | --- |",
       ...rows,
     ].join("\n");
   } finally {
@@ -95,7 +103,13 @@ function databaseCpuMs(pgdata: string) {
 }
 
 /** One instance's run: how many requests it billed and refused, in how many seconds. */
-function runInstance(url: string, seconds: number, keysFile: string, mappingId: number) {
+function runInstance(
+  url: string,
+  seconds: number,
+  inFlight: number,
+  keysFile: string,
+  mappingId: number,
+) {
   return new Promise<{ billed: number; refused: number; seconds: number }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -103,7 +117,7 @@ function runInstance(url: string, seconds: number, keysFile: string, mappingId: 
         join(import.meta.dirname, "ledger-instance.ts"),
         url,
         String(seconds),
-        String(IN_FLIGHT_PER_INSTANCE),
+        String(inFlight),
         keysFile,
         String(mappingId),
       ],

@@ -49,6 +49,7 @@ if (values.ledger) {
   const report = await ledgerBench({
     seconds: SECONDS,
     instances: SMOKE ? [1, 2] : [1, 2, 4, 8],
+    inFlight: SMOKE ? [100] : [100, 1000],
   });
   console.log(`\n${report}`);
   if (!SMOKE) writeSection("ledger", report);
