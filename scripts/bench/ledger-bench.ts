@@ -1,7 +1,8 @@
 // `npm run bench -- --ledger`: the ledger alone, no HTTP. 1, 2, 4 and 8 gateway
 // instances (each its own process, scripts/bench/ledger-instance.ts, with the
 // gateway's Ledger and batching) reserve and settle requests on 1,000 keys of
-// 100 accounts against one PostgreSQL pinned to one core (cpu1; the instances
+// 100 accounts, then on 10 busy keys of 10 of them, against one PostgreSQL
+// pinned to one core (cpu1; the instances
 // on cpu0). Billed requests per second, and PostgreSQL's CPU per request: the
 // ceiling one primary sets (issue #26). Durable commits, as in production.
 import { spawn } from "node:child_process";
@@ -48,40 +49,52 @@ export async function ledgerBench(options: {
        FROM accounts a, generate_series(1, 10) k
        RETURNING user_id AS "userId", id AS "apiKeyId"`,
     );
-    const keysFile = join(dataDir, "keys.json");
-    writeFileSync(keysFile, JSON.stringify(keys));
+    // Spread: every key, so a batch touches hundreds of keys and holds. Busy: one key of each
+    // of 10 accounts, so a batch adds many requests to each (a hot account's shape).
+    const spreads = [
+      { name: "1,000 keys of 100 accounts", keys },
+      {
+        name: "10 busy keys of 10 accounts",
+        keys: keys.filter((_, i) => i % 10 === 0).slice(0, 10),
+      },
+    ].map((spread, i) => {
+      const file = join(dataDir, `keys-${i}.json`);
+      writeFileSync(file, JSON.stringify(spread.keys));
+      return { name: spread.name, file };
+    });
     const pids = () => postgresPids(pgdata);
     for (const pid of pids()) pin(pid, 1);
 
     const rows: string[] = [];
-    for (const inFlight of options.inFlight)
-      for (const instances of options.instances) {
-        const before = databaseCpuMs(pgdata);
-        const results = await Promise.all(
-          Array.from({ length: instances }, () =>
-            runInstance(postgres.url, options.seconds, inFlight, keysFile, mappingId),
-          ),
-        );
-        const databaseMs = databaseCpuMs(pgdata) - before;
-        const billed = results.reduce((sum, result) => sum + result.billed, 0);
-        // Each instance's rate over its own run (its start-up, the same for all, left out).
-        const rate = results.reduce((sum, result) => sum + result.billed / result.seconds, 0);
-        const refused = results.reduce((sum, result) => sum + result.refused, 0);
-        rows.push(
-          `| ${instances} | ${inFlight} | ${instances * inFlight} | ${rate.toFixed(0)} | ${(databaseMs / billed).toFixed(3)} | ${refused} |`,
-        );
-        console.log(rows.at(-1));
-      }
+    for (const spread of spreads)
+      for (const inFlight of options.inFlight)
+        for (const instances of options.instances) {
+          const before = databaseCpuMs(pgdata);
+          const results = await Promise.all(
+            Array.from({ length: instances }, () =>
+              runInstance(postgres.url, options.seconds, inFlight, spread.file, mappingId),
+            ),
+          );
+          const databaseMs = databaseCpuMs(pgdata) - before;
+          const billed = results.reduce((sum, result) => sum + result.billed, 0);
+          // Each instance's rate over its own run (its start-up, the same for all, left out).
+          const rate = results.reduce((sum, result) => sum + result.billed / result.seconds, 0);
+          const refused = results.reduce((sum, result) => sum + result.refused, 0);
+          rows.push(
+            `| ${spread.name} | ${instances} | ${inFlight} | ${instances * inFlight} | ${rate.toFixed(0)} | ${(databaseMs / billed).toFixed(3)} | ${refused} |`,
+          );
+          console.log(rows.at(-1));
+        }
     const totals = await pool.query<{ balance: string; charges: string }>(
       `SELECT sum(u.balance)::text AS balance,
               (SELECT sum(cost) FROM usage_days)::text AS charges FROM users u
        WHERE u.email LIKE 'ledger-%'`,
     );
     return [
-      `Ledger alone (\`npm run bench -- --ledger\`), ${options.seconds} s a row, 1,000 keys of 100 accounts, PostgreSQL ${canPin ? "pinned to cpu1, the instances on cpu0" : "not pinned (no taskset)"}; durable commits. Afterwards: balances ${totals.rows[0]!.balance} µcr, charged ${totals.rows[0]!.charges} µcr in all.`,
+      `Ledger alone (\`npm run bench -- --ledger\`), ${options.seconds} s a row, PostgreSQL ${canPin ? "pinned to cpu1, the instances on cpu0" : "not pinned (no taskset)"}; durable commits. Afterwards: balances ${totals.rows[0]!.balance} µcr, charged ${totals.rows[0]!.charges} µcr in all.`,
       "",
-      "| instances | in flight each | in flight | billed requests/s | PostgreSQL CPU ms per request | refused |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| keys | instances | in flight each | in flight | billed requests/s | PostgreSQL CPU ms per request | refused |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
     ].join("\n");
   } finally {
