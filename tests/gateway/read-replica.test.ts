@@ -90,14 +90,14 @@ const primaryRows = () => prisma.conversation.count({ where: { userId: account.i
 
 test("usage is read from the replica; while it lags the page says so, past the limit the primary answers", async () => {
   await ask();
-  expect(await primaryRows()).toBe(1);
+  await expect.poll(primaryRows).toBe(1); // settled just after the answer
   // Replicated: the page shows the request, and does not say it is behind.
   await expect.poll(usagePage, { timeout: 10_000 }).toEqual({ rows: 1, behind: false });
 
   // The replica stops replaying: the next request is on the primary only.
   await cluster.pauseReplay();
   await ask();
-  expect(await primaryRows()).toBe(2);
+  await expect.poll(primaryRows).toBe(2);
   // Behind by more than a moment, the page reads the replica still, and says as of when.
   await expect.poll(usagePage, { timeout: MAX_LAG_MS }).toEqual({ rows: 1, behind: true });
   const overview = await fetch(`${gateway.baseUrl}/dashboard`, {
