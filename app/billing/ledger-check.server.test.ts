@@ -4,8 +4,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
+import { testReservation, testSettlement } from "#tests/support/settlements.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../llm/parts.ts";
 import { checkLedger } from "./ledger-check.server.ts";
 import { Ledger } from "./ledger.server.ts";
 
@@ -42,34 +42,17 @@ test("accounts the ledger charged pass; a balance, a key's spend, a hold or a us
   const { apiKey } = await createApiKey(prisma, user.id);
   const who = { userId: user.id, apiKeyId: apiKey.id };
   for (const requestId of ["check-1", "check-2"]) {
-    const held = await ledger.reserve({
-      ...who,
-      requestId,
-      inputCost: 1_000n,
-      outputPrice: 4_000_000n,
-      requestedTokens: 100,
-      modelMaxTokens: 1_000,
-    });
-    expect(held.ok).toBe(true);
-    await ledger.settle({
-      ...who,
-      requestId,
-      mappingId: mapping.id,
-      modelSlug: "check-model",
-      providerSlug: "openai",
-      upstreamModel: "check-model",
-      endpoint: "/v1/chat/completions",
-      stream: false,
-      status: "SUCCESS",
-      finishReason: "stop",
-      errorCode: null,
-      usage: { ...EMPTY_USAGE, inputTokens: 10, outputTokens: 50 },
-      usageSource: "REPORTED",
-      cost: 201_000n,
-      prices: { input: 1n, cachedInput: 1n, cacheWrite: null, output: 4_000_000n },
-      latencyMs: 5,
-      timeToFirstTokenMs: 1,
-    });
+    expect((await ledger.reserve(testReservation(who, requestId))).ok).toBe(true);
+    await ledger.settle(
+      testSettlement({
+        ...who,
+        requestId,
+        mappingId: mapping.id,
+        modelSlug: "check-model",
+        cost: 201_000n,
+        timeToFirstTokenMs: 1,
+      }),
+    );
   }
   // The statement that wrote the usage rows added them to their day.
   expect(await prisma.usageDay.findMany({ where: { apiKeyId: apiKey.id } })).toEqual([

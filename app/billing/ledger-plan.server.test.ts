@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createCatalogEntry } from "#tests/support/factories.ts";
+import { testReservation, testSettlement } from "#tests/support/settlements.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../llm/parts.ts";
 import { Ledger } from "./ledger.server.ts";
 
 // The ledger's batch statement finds the accounts, keys and holds it changes by
@@ -48,15 +48,7 @@ test("a batch of settlements over many accounts finds each account, key and hold
   const ledger = new Ledger(prisma, { idleMs: 60_000 });
   const reserved = await Promise.all(
     keys.slice(0, 60).map(async (key) => {
-      const request = {
-        userId: key.userId,
-        apiKeyId: key.id,
-        requestId: randomUUID(),
-        inputCost: 1_000n,
-        outputPrice: 4_000_000n,
-        requestedTokens: 100,
-        modelMaxTokens: 16_384,
-      };
+      const request = testReservation({ userId: key.userId, apiKeyId: key.id }, randomUUID());
       expect(await ledger.reserve(request)).toMatchObject({ ok: true });
       return request;
     }),
@@ -66,26 +58,16 @@ test("a batch of settlements over many accounts finds each account, key and hold
 
   await Promise.all(
     reserved.map((request) =>
-      ledger.settle({
-        userId: request.userId,
-        apiKeyId: request.apiKeyId,
-        requestId: request.requestId,
-        mappingId,
-        modelSlug: "plan-model",
-        providerSlug: "openai",
-        upstreamModel: "plan-model",
-        endpoint: "/v1/chat/completions",
-        stream: false,
-        status: "SUCCESS",
-        finishReason: "stop",
-        errorCode: null,
-        usage: { ...EMPTY_USAGE, inputTokens: 10, outputTokens: 5 },
-        usageSource: "REPORTED",
-        cost: 30n,
-        prices: { input: 1_000_000n, cachedInput: 100_000n, cacheWrite: null, output: 4_000_000n },
-        latencyMs: 5,
-        timeToFirstTokenMs: null,
-      }),
+      ledger.settle(
+        testSettlement({
+          userId: request.userId,
+          apiKeyId: request.apiKeyId,
+          requestId: request.requestId,
+          mappingId,
+          modelSlug: "plan-model",
+          cost: 30n,
+        }),
+      ),
     ),
   );
   const after = await settledStatistics(before);

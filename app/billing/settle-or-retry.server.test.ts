@@ -5,11 +5,11 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
 import { expectLedgerClean } from "#tests/support/ledger-totals.ts";
+import { testSettlement } from "#tests/support/settlements.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
 import { EMPTY_USAGE } from "../llm/parts.ts";
 import { usdToMicro } from "../utils/money.ts";
 import { Ledger } from "./ledger.server.ts";
-import type { Settlement } from "./settlement.ts";
 import { settleOrRetry } from "./settle-or-retry.server.ts";
 
 const db = setupTestDatabase();
@@ -55,28 +55,18 @@ test("a settlement refused for what it stores is booked again without it: charge
   expect(reserved.ok).toBe(true);
   const circular: Record<string, unknown> = {};
   circular.self = circular;
-  const settlement: Settlement = {
+  const settlement = testSettlement({
     ...who,
     requestId,
     mappingId,
     modelSlug: "refused-model",
-    providerSlug: "openai",
-    upstreamModel: "refused-model",
-    endpoint: "/v1/chat/completions",
-    stream: false,
-    status: "SUCCESS",
-    finishReason: "stop",
-    errorCode: null,
     usage: { ...EMPTY_USAGE, inputTokens: 10, outputTokens: 5 },
-    usageSource: "REPORTED",
     cost: 2_000n,
     prices: { input: 1n, cachedInput: 1n, cacheWrite: null, output: 1n },
-    latencyMs: 5,
-    timeToFirstTokenMs: null,
     // Stored content that cannot be written: a circular value has no JSON (a stand-in for
     // anything a future bug puts there that the statement refuses).
     content: { prompt: circular, response: "ok" },
-  };
+  });
   expect(await settleOrRetry(ledger, log, settlement)).toBe("settled");
   expect(messages).toContain("settlement refused: booked again without its stored content");
   const row = await prisma.conversation.findUniqueOrThrow({ where: { requestId } });

@@ -42,6 +42,10 @@ const previousEncryptionKeys = z.string().superRefine((value, context) => {
 
 const optionalUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional();
 
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+  .optional();
+
 export const EnvSchema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], {
@@ -75,9 +79,7 @@ export const EnvSchema = z.object({
       }
       return trust;
     }),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
-    .optional(),
+  DATABASE_URL: postgresUrl,
   DATABASE_POOL_SIZE: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number")
@@ -85,9 +87,7 @@ export const EnvSchema = z.object({
     .max(100, "must be at most 100")
     .default(8),
   /** A streaming replica of DATABASE_URL: the dashboard's usage reads go there (ADR 064). */
-  DATABASE_REPLICA_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
-    .optional(),
+  DATABASE_REPLICA_URL: postgresUrl,
   /** Further behind than this, the replica is not read: the primary answers instead. */
   DATABASE_REPLICA_MAX_LAG_MS: z.coerce
     .number({ error: "must be a number of milliseconds" })

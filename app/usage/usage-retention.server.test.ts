@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { setupTestDatabase } from "#tests/support/database.ts";
 import { createApiKey, createCatalogEntry, createUser } from "#tests/support/factories.ts";
+import { testReservation, testSettlement } from "#tests/support/settlements.ts";
 import { checkLedger } from "../billing/ledger-check.server.ts";
 import { Ledger } from "../billing/ledger.server.ts";
 import { createPrismaClient, type Prisma } from "../db/prisma.server.ts";
-import { EMPTY_USAGE } from "../llm/parts.ts";
 import { rebuildUsageDays } from "./usage-days.server.ts";
 import { purgeUsageRows } from "./usage-retention.server.ts";
 
@@ -24,34 +24,16 @@ afterAll(async () => {
 /** Reserves and settles a request as the gateway does: its usage row and its day are written. */
 async function charge(who: { userId: string; apiKeyId: string }, mappingId: number, n: number) {
   const requestId = `retention-${who.apiKeyId}-${n}`;
-  const held = await ledger.reserve({
-    ...who,
-    requestId,
-    inputCost: 1_000n,
-    outputPrice: 4_000_000n,
-    requestedTokens: 100,
-    modelMaxTokens: 1_000,
-  });
-  expect(held.ok).toBe(true);
-  await ledger.settle({
-    ...who,
-    requestId,
-    mappingId,
-    modelSlug: "retention-model",
-    providerSlug: "openai",
-    upstreamModel: "retention-model",
-    endpoint: "/v1/chat/completions",
-    stream: false,
-    status: "SUCCESS",
-    finishReason: "stop",
-    errorCode: null,
-    usage: { ...EMPTY_USAGE, inputTokens: 10, outputTokens: 50 },
-    usageSource: "REPORTED",
-    cost: 1_000n * BigInt(n),
-    prices: { input: 1n, cachedInput: 1n, cacheWrite: null, output: 4_000_000n },
-    latencyMs: 5,
-    timeToFirstTokenMs: null,
-  });
+  expect((await ledger.reserve(testReservation(who, requestId))).ok).toBe(true);
+  await ledger.settle(
+    testSettlement({
+      ...who,
+      requestId,
+      mappingId,
+      modelSlug: "retention-model",
+      cost: 1_000n * BigInt(n),
+    }),
+  );
 }
 
 test("usage rows past the retention go in batches; balances, totals and the ledger check stay exact", async () => {
