@@ -65,12 +65,13 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
       allowedModels: input.allowedModels,
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
+      cacheTtlSeconds: input.cacheTtlSeconds,
       periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
     }).catch(refused);
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });
   });
 
-/** PUT /api/api-keys: { id, enabled?, logContent?, creditLimit?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod? } */
+/** PUT /api/api-keys: { id, enabled?, logContent?, creditLimit?, expiresAt?, allowedModels?, rpmLimit?, tpmLimit?, periodLimit?, limitPeriod?, cacheTtlSeconds? } */
 export const updateKeyApi = (accounts: Accounts, request: Request) =>
   jsonApi(async () => {
     const scope = await requireApiScope(accounts, request, "ownKeys");

@@ -104,6 +104,13 @@ export class CompletionCharge {
     return { usage, cost, usageSource: capped ? "CAPPED" : estimated ? "ESTIMATED" : "REPORTED" };
   }
 
+  /** A response-cache hit: the kept answer's reported usage, charged `price` of what it costs now, marked CACHE. */
+  cacheHit(route: RouteOption, price: (answerCost: bigint) => bigint): Charged {
+    const usage = this.answer.reportedUsage ?? EMPTY_USAGE;
+    const { cost } = costAtMostHeld(usage, route.prices, this.request.heldAmount);
+    return { usage, cost: price(cost), usageSource: "CACHE" };
+  }
+
   /**
    * Settling failed on something other than the database (which settleOrRetry
    * waits out): a bug of ours must neither keep the hold nor lose the record. The

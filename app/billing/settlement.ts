@@ -17,7 +17,7 @@ export interface Settlement {
   finishReason: FinishReason | null;
   errorCode: string | null;
   usage: Usage;
-  usageSource: "REPORTED" | "ESTIMATED" | "CAPPED";
+  usageSource: "REPORTED" | "ESTIMATED" | "CAPPED" | "CACHE";
   cost: bigint;
   prices: Prices;
   latencyMs: number;

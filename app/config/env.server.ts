@@ -232,6 +232,20 @@ export const EnvSchema = z.object({
     .max(100, "must be at most 100")
     .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
     .default(0),
+  /** What an answer replayed from the response cache costs, in percent of what it cost first (ADR 066). */
+  RESPONSE_CACHE_PRICE_PERCENT: z.coerce
+    .number({ error: "must be a number" })
+    .min(0, "must not be negative")
+    .max(100, "must be at most 100")
+    .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
+    .default(0),
+  /** The response cache's size across all accounts; the oldest answers go first. */
+  RESPONSE_CACHE_MAX_MB: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of megabytes")
+    .min(1, "must be at least 1")
+    .max(1_000_000)
+    .default(256),
   RESPONSE_STORE_DAYS: z.coerce
     .number({ error: "must be a number" })
     .int("must be a whole number of days")

@@ -3,7 +3,8 @@ import type { Charged } from "../billing/charge.server.ts";
 import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { GatewayError } from "../http/gateway-error.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { openUpstream, type FailedAttempt } from "./open-upstream.server.ts";
+import { openUpstream, type FailedAttempt, type OpenedUpstream } from "./open-upstream.server.ts";
+import type { CachedAnswer } from "./services/response-cache.server.ts";
 import type { StreamPart } from "../llm/parts.ts";
 import { CompletionAccumulator } from "../protocols/completion-accumulator.ts";
 import { SSE_HEADERS } from "../protocols/sse.ts";
@@ -51,6 +52,8 @@ export class CompletionRun implements StreamingRun {
   private readonly settledOnce = Promise.withResolvers<void>();
   /** The answering provider's span (when tracing), ended with its stream. */
   private upstreamSpan: TraceSpan | undefined;
+  /** The answer's parts as they came, when it is to be kept in the response cache (a miss). */
+  private readonly keptParts: StreamPart[] | undefined;
 
   constructor(gateway: Gateway, context: RunContext, routes: RouteOption[]) {
     this.gateway = gateway;
@@ -63,6 +66,7 @@ export class CompletionRun implements StreamingRun {
       this.answer,
     );
     this.unregister = gateway.running.add(context.key, this);
+    if (context.cache && !context.cache.hit) this.keptParts = [];
   }
 
   /** Stop for `reason` (the key was revoked, the server is stopping): the run ends with that error, billed for what was produced. */
@@ -100,18 +104,21 @@ export class CompletionRun implements StreamingRun {
   ): Promise<Response> {
     if (clientSignal.aborted) return this.clientLeftBeforeAnswer();
     clientSignal.addEventListener("abort", () => void this.clientLeft(), { once: true });
-    const opened = await openUpstream(
-      this.gateway,
-      routes,
-      {
-        request: this.context.chat,
-        native: this.context.native,
-        maxOutputTokens,
-        stream: this.context.chat.stream === true,
-        signal: this.upstream.signal,
-      },
-      this.context.trace,
-    );
+    const hit = this.context.cache?.hit;
+    const opened = hit
+      ? replay(hit)
+      : await openUpstream(
+          this.gateway,
+          routes,
+          {
+            request: this.context.chat,
+            native: this.context.native,
+            maxOutputTokens,
+            stream: this.context.chat.stream === true,
+            signal: this.upstream.signal,
+          },
+          this.context.trace,
+        );
     this.route = opened.route;
     this.attempts = opened.attempts;
     this.failedAttempts = opened.failed;
@@ -204,6 +211,7 @@ export class CompletionRun implements StreamingRun {
       this.upstreamSpan?.event("first_token");
     }
     this.answer.add(part);
+    this.keptParts?.push(part);
   }
 
   private identity(): AnswerIdentity {
@@ -242,11 +250,16 @@ export class CompletionRun implements StreamingRun {
     // The provider's stream is over (or was stopped): its span ends before settling.
     this.upstreamSpan?.end(status === "ERROR" ? errorCode : undefined);
     const settling = this.context.trace?.step("settle");
-    const charged = await this.charge.charge(status, this.route);
+    const charged = this.context.cache?.hit
+      ? this.charge.cacheHit(this.route, (cost) => this.gateway.cache.hitCost(cost))
+      : await this.charge.charge(status, this.route);
     this.spendTokens(charged);
     this.recordTelemetry(status, charged, error, errorCode);
     const booked = await this.charge.settle(status, charged, this.facts(), errorCode);
     settling?.end(booked === "settled" ? undefined : booked);
+    // Only a whole answer whose usage the provider reported is kept: never a partial one.
+    if (status === "SUCCESS" && this.keptParts && charged.usageSource === "REPORTED")
+      await this.gateway.cache.keep(this.context.cache!, this.keptParts, this.route.mappingId);
     if (status === "SUCCESS" && this.context.afterSuccess)
       await this.afterSuccess(this.context.afterSuccess);
     return { usage: charged.usage, cost: charged.cost, byok: this.route.ownKey !== undefined };
@@ -312,4 +325,18 @@ export class CompletionRun implements StreamingRun {
     if (this.settled || now - this.context.started < PROGRESS_INTERVAL_MS) return undefined;
     return this.charge.progress(this.facts(), () => this.settled !== undefined);
   }
+}
+
+/** A kept answer, opened as if its provider had just answered with all of it. */
+function replay(hit: CachedAnswer): OpenedUpstream {
+  const done: IteratorResult<StreamPart[]> = { done: true, value: undefined };
+  return {
+    ok: true,
+    route: hit.route,
+    first: { done: false, value: hit.parts },
+    rest: { next: () => Promise.resolve(done) },
+    attempts: 0,
+    failed: undefined,
+    span: undefined,
+  };
 }

@@ -22,6 +22,10 @@ export function getGateway(): Promise<Gateway> {
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
       logContent: env.LOG_CONTENT,
       responseStoreDays: env.RESPONSE_STORE_DAYS,
+      responseCache: {
+        pricePercent: env.RESPONSE_CACHE_PRICE_PERCENT,
+        maxMegabytes: env.RESPONSE_CACHE_MAX_MB,
+      },
       byokFeePercent: env.BYOK_FEE_PERCENT,
       stripe: (await getPaymentSettings()).stripe?.stripe,
       tracing: activeTracing(),

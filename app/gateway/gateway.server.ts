@@ -20,6 +20,7 @@ import { RunningRequests } from "./services/running-requests.ts";
 import { RateLimiter } from "./services/rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./services/circuit-breaker.ts";
 import { ProviderSpeeds } from "./services/provider-speeds.server.ts";
+import { ResponseCache } from "./services/response-cache.server.ts";
 import { startProgressRecorder } from "./services/progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
@@ -54,6 +55,8 @@ export interface Gateway {
   logContent: boolean;
   /** How long a Responses API answer is kept for previous_response_id (RESPONSE_STORE_DAYS). */
   responseStoreDays: number;
+  /** Answers kept for identical requests, per account (ADR 066). */
+  cache: ResponseCache;
   /** The requests running here, by API key: a revoked key's end at once. */
   running: RunningRequests;
   /** The environment's upstream timeouts, for providers whose rows set none (the registry applies them). */
@@ -87,6 +90,8 @@ export async function createGateway(options: {
   upstreamTimeouts?: EnvUpstreamTimeouts;
   logContent?: boolean;
   responseStoreDays?: number;
+  /** RESPONSE_CACHE_PRICE_PERCENT and RESPONSE_CACHE_MAX_MB. */
+  responseCache?: { pricePercent?: number; maxMegabytes?: number };
   tracing?: Tracing;
   breaker?: BreakerOptions;
   /** BYOK_FEE_PERCENT (default 0). */
@@ -147,6 +152,8 @@ export async function createGateway(options: {
   await listener.start();
   const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
   const metrics = gatewayMetrics();
+  const cache = new ResponseCache(options.prisma, options.log, options.responseCache);
+  cache.start();
   const unwatch = [
     metrics.gauge(
       "gateway_open_holds",
@@ -179,11 +186,13 @@ export async function createGateway(options: {
     tracing: options.tracing,
     logContent: options.logContent ?? false,
     responseStoreDays: options.responseStoreDays ?? 30,
+    cache,
     upstreamTimeouts,
     log: options.log,
     stopRunning: () => running.stopAll(SHUTTING_DOWN),
     async close() {
       recorder.stop();
+      cache.stop();
       for (const stop of unwatch) stop();
       await listener.stop();
       await ledger.close();

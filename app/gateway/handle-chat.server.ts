@@ -47,6 +47,12 @@ export function handleChatCompletion(
     checkModelsAllowed(key, [model.slug]);
     checkModelsAllowed(key, [...new Set(routes.map((route) => route.modelSlug))], "models");
     const rateHeaders = await gateway.limits.admit(key);
+    const cache = await gateway.cache.use(
+      key,
+      request.headers,
+      { modelSlug: model.slug, chat, native: parsed.native },
+      routes,
+    );
     trace?.set({
       "gen_ai.operation.name": "chat",
       "gen_ai.request.model": model.slug,
@@ -78,6 +84,7 @@ export function handleChatCompletion(
         endpoint,
         heldAmount: hold.amount,
         trace,
+        cache,
         afterSuccess:
           continuation && conversationKeeper(gateway, key, requestId, continuation, chat),
       },

@@ -5,6 +5,7 @@ import type { CompletionAccumulator } from "../protocols/completion-accumulator.
 import type { WireFormat } from "../protocols/wire-format.ts";
 import type { NativeRequest } from "../providers/adapter.ts";
 import type { ActiveApiKey } from "./services/api-key-cache.server.ts";
+import type { CacheUse } from "./services/response-cache.server.ts";
 
 /** What a completion run is given: the request as the pipeline admitted and reserved it. */
 export interface RunContext {
@@ -27,6 +28,8 @@ export interface RunContext {
   heldAmount: bigint;
   /** The request's trace, when tracing is on. */
   trace?: RequestTrace;
+  /** How it uses the response cache (a hit replays a kept answer); undefined when it does not cache. */
+  cache?: CacheUse;
   /** Runs once the request succeeded and was settled, before its last byte (the Responses API stores the conversation). */
   afterSuccess?: (answer: CompletionAccumulator) => Promise<void>;
 }
@@ -54,6 +57,11 @@ export function answerHeaders(context: RunContext, cappedAt: number | undefined)
     ...context.rateHeaders,
   };
   if (cappedAt !== undefined) headers["x-gateway-max-tokens"] = String(cappedAt);
+  if (context.cache) {
+    // OpenRouter's names, which its clients read (ADR 066).
+    headers["x-openrouter-cache-status"] = context.cache.hit ? "HIT" : "MISS";
+    headers["x-openrouter-cache-ttl"] = String(context.cache.ttlSeconds);
+  }
   if (context.ignoredTools?.length)
     headers["x-gateway-ignored-tools"] = context.ignoredTools.join(", ");
   return headers;

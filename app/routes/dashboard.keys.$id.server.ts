@@ -64,6 +64,11 @@ export async function loadKeyPage(request: Request, params: { id?: string }) {
       left: null,
     },
     {
+      name: "Response cache",
+      value: key.cacheTtlSeconds === null ? "off" : `${key.cacheTtlSeconds} s`,
+      left: null,
+    },
+    {
       name: "Models",
       value: key.allowedModels.length === 0 ? "all" : key.allowedModels.join(", "),
       left: null,
@@ -94,6 +99,7 @@ export async function loadKeyPage(request: Request, params: { id?: string }) {
       allowedModels: key.allowedModels.join(", "),
       rpmLimit: key.rpmLimit === null ? "" : String(key.rpmLimit),
       tpmLimit: key.tpmLimit === null ? "" : String(key.tpmLimit),
+      cacheTtlSeconds: key.cacheTtlSeconds === null ? "" : String(key.cacheTtlSeconds),
       periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
       limitPeriod: key.limitPeriod ?? "month",
     },
@@ -130,6 +136,7 @@ export async function keyPageAction(request: Request, params: { id?: string }) {
     allowedModels: modelList(input.allowedModels),
     rpmLimit: input.rpmLimit ?? null,
     tpmLimit: input.tpmLimit ?? null,
+    cacheTtlSeconds: input.cacheTtlSeconds ?? null,
     periodLimit: periodLimitRule(input.periodLimit ?? null, input.limitPeriod),
   };
   let saved: boolean;

@@ -95,6 +95,7 @@ export async function keysPageAction({ request }: { request: Request }) {
         allowedModels: modelList(input.allowedModels),
         rpmLimit: input.rpmLimit,
         tpmLimit: input.tpmLimit,
+        cacheTtlSeconds: input.cacheTtlSeconds,
         periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
       });
       return { result: submission.reply({ resetForm: true }), secret, name: input.name };
@@ -122,12 +123,17 @@ const refused =
   };
 
 /** A key's rules in a few words, for its row: "expires 2027-01-31 · gpt-4o · 60 req/min". */
-function describeRules(key: Omit<StoredKeyRules, "enabled" | "logContent" | "creditLimit">) {
+function describeRules(
+  key: Omit<StoredKeyRules, "enabled" | "logContent" | "creditLimit"> & {
+    cacheTtlSeconds: number | null;
+  },
+) {
   const rules = [
     key.expiresAt ? `expires ${key.expiresAt.toISOString().slice(0, 10)}` : null,
     key.allowedModels.length > 0 ? key.allowedModels.join(", ") : null,
     key.rpmLimit === null ? null : `${key.rpmLimit} req/min`,
     key.tpmLimit === null ? null : `${key.tpmLimit} tokens/min`,
+    key.cacheTtlSeconds === null ? null : `cached ${key.cacheTtlSeconds} s`,
     key.periodLimit === null
       ? null
       : `${formatMoney(key.periodLimit)} ${periodAdjective(key.limitPeriod as LimitPeriod)}`,

@@ -66,8 +66,10 @@ export async function requestDetail(scope: PageScope, rawId: string | undefined)
     })),
     computed: formatMoney(computed, { precision: "request" }),
     charged: formatMoney(row.cost, { precision: "request" }),
+    // Replayed from the response cache: charged the cache price, not its tokens (ADR 066).
+    cached: row.usageSource === "CACHE",
     // Charged less than its tokens cost: the provider reported more than the request held.
-    capped: row.cost < computed,
+    capped: row.usageSource !== "CACHE" && row.cost < computed,
     // In a team, prompts are for the key's maker and those who manage every key.
     content:
       (row.prompt === null && row.response === null) ||

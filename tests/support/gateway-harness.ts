@@ -79,6 +79,8 @@ export async function startGatewayHarness(
     /** Stripe, for auto top-up. */
     stripe?: Stripe;
     autoTopUpCooldownMs?: number;
+    /** RESPONSE_CACHE_PRICE_PERCENT and RESPONSE_CACHE_MAX_MB. */
+    responseCache?: { pricePercent?: number; maxMegabytes?: number };
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -117,6 +119,7 @@ export async function startGatewayHarness(
     byokFeePercent: options.byokFeePercent,
     stripe: options.stripe,
     autoTopUpCooldownMs: options.autoTopUpCooldownMs,
+    responseCache: options.responseCache,
   });
   const server = createServer(
     createRequestListener(async (request) => {

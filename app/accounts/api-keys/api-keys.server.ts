@@ -47,6 +47,7 @@ const PUBLIC_FIELDS = {
   allowedModels: true,
   rpmLimit: true,
   tpmLimit: true,
+  cacheTtlSeconds: true,
   lastUsedAt: true,
   createdAt: true,
   createdBy: { select: { id: true, email: true } },
@@ -61,6 +62,8 @@ export interface KeyRules {
   allowedModels?: string[];
   rpmLimit?: number | null;
   tpmLimit?: number | null;
+  /** Seconds answers are kept in the response cache; null: the key does not cache. */
+  cacheTtlSeconds?: number | null;
   /** A credit limit that starts again each UTC day or month (µcr), with its period; null for none. */
   periodLimit?: { micro: bigint; period: LimitPeriod } | null;
 }
@@ -105,6 +108,7 @@ export async function createApiKey(
         allowedModels: input.allowedModels ?? [],
         rpmLimit: input.rpmLimit ?? null,
         tpmLimit: input.tpmLimit ?? null,
+        cacheTtlSeconds: input.cacheTtlSeconds ?? null,
         periodLimit: input.periodLimit ?? null,
       }),
     },
@@ -161,6 +165,7 @@ const RULE_FIELDS = {
   allowedModels: true,
   rpmLimit: true,
   tpmLimit: true,
+  cacheTtlSeconds: true,
   periodLimit: true,
   limitPeriod: true,
 } as const;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMIT_PERIODS, type LimitPeriod } from "../../billing/limit-period.ts";
+import { MAX_CACHE_TTL_SECONDS } from "./cache-ttl.ts";
 
 // The JSON API's key bodies (POST and PUT /api/api-keys): the same rules as the
 // dashboard's forms (key-rule-fields.ts) in JSON's shape, credits as numbers and
@@ -44,6 +45,14 @@ const KeyRulesSchema = z.object({
     .nullable()
     .optional(),
   limitPeriod: z.enum(LIMIT_PERIODS, { error: 'must be "day" or "month"' }).optional(),
+  // The response cache (ADR 066): seconds an answer is kept for identical requests; null turns it off.
+  cacheTtlSeconds: z
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(MAX_CACHE_TTL_SECONDS, `must be at most ${MAX_CACHE_TTL_SECONDS} (a day)`)
+    .nullable()
+    .optional(),
 });
 
 /** limitPeriod says when periodLimit starts again: alone it means nothing. */
@@ -82,6 +91,7 @@ export const UpdateKeyBodySchema = KeyRulesSchema.extend({
   logContent: z.boolean({ error: "must be true or false" }).optional(),
 })
   .refine((input) => Object.keys(input).length > 1, {
-    error: "send enabled, logContent, expiresAt, allowedModels, rpmLimit, tpmLimit or periodLimit",
+    error:
+      "send enabled, logContent, expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit or cacheTtlSeconds",
   })
   .refine(periodNeedsLimit, PERIOD_ERROR);

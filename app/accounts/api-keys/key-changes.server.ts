@@ -79,9 +79,18 @@ function ruleDetails({
   allowedModels,
   rpmLimit,
   tpmLimit,
+  cacheTtlSeconds,
   periodLimit,
 }: KeyRules) {
-  const rules = { creditLimit, expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit };
+  const rules = {
+    creditLimit,
+    expiresAt,
+    allowedModels,
+    rpmLimit,
+    tpmLimit,
+    cacheTtlSeconds,
+    periodLimit,
+  };
   if (Object.values(rules).every((value) => value === undefined)) return null;
   return {
     ...(creditLimit === undefined ? {} : { creditLimit: creditLimit?.toString() ?? null }),
@@ -89,6 +98,7 @@ function ruleDetails({
     ...(allowedModels === undefined ? {} : { allowedModels: allowedModels.join(",") }),
     ...(rpmLimit === undefined ? {} : { rpmLimit }),
     ...(tpmLimit === undefined ? {} : { tpmLimit }),
+    ...(cacheTtlSeconds === undefined ? {} : { cacheTtlSeconds }),
     ...(periodLimit === undefined
       ? {}
       : {

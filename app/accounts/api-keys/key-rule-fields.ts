@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMIT_PERIODS } from "../../billing/limit-period.ts";
+import { MAX_CACHE_TTL_SECONDS } from "./cache-ttl.ts";
 
 // The dashboard's key forms (create, and a key's limits): one schema each for
 // conform in the browser and the action on the server. An empty field means no
@@ -45,6 +46,13 @@ const RuleFields = {
     .max(1_000_000_000)
     .optional(),
   limitPeriod: z.enum(LIMIT_PERIODS, { error: "Pick day or month" }).default("month"),
+  // The response cache: identical requests answered from the last answer for this long.
+  cacheTtlSeconds: z
+    .number({ error: "Enter a whole number of seconds" })
+    .int("Enter a whole number of seconds")
+    .min(1, "At least 1 second")
+    .max(MAX_CACHE_TTL_SECONDS, `At most ${MAX_CACHE_TTL_SECONDS} seconds (a day)`)
+    .optional(),
 };
 
 export const CreateKeySchema = z.object({

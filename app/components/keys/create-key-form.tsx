@@ -44,6 +44,10 @@ export function CreateKeyForm({ lastResult }: { lastResult?: SubmissionResult<st
       />
       <RuleNumberField label="Requests per minute (optional)" field={fields.rpmLimit} />
       <RuleNumberField label="Tokens per minute (optional)" field={fields.tpmLimit} />
+      <RuleNumberField
+        label="Cache answers for (seconds, optional)"
+        field={fields.cacheTtlSeconds}
+      />
       <RuleNumberField label="Credits per period (optional)" field={fields.periodLimit} />
       <PeriodSelect label="Period" field={fields.limitPeriod} />
       <Button type="submit" disabled={navigation.state === "submitting"}>

@@ -44,6 +44,7 @@ export function KeyRulesForm({
       <PeriodSelect label="Period" field={fields.limitPeriod} />
       <RuleNumberField label="Requests per minute" field={fields.rpmLimit} />
       <RuleNumberField label="Tokens per minute" field={fields.tpmLimit} />
+      <RuleNumberField label="Cache answers for (seconds)" field={fields.cacheTtlSeconds} />
       <FormField
         label="Expires on"
         errors={fields.expiresOn.errors}

@@ -7,7 +7,7 @@ import type { RequestDetail } from "#app/usage/request-detail.server.ts";
 export function CostArithmeticTable({
   request,
 }: {
-  request: Pick<RequestDetail, "arithmetic" | "capped" | "computed" | "charged">;
+  request: Pick<RequestDetail, "arithmetic" | "cached" | "capped" | "computed" | "charged">;
 }) {
   return (
     <div tabIndex={0} className="overflow-x-auto">
@@ -33,6 +33,9 @@ export function CostArithmeticTable({
             <td className="py-2 pr-3" colSpan={3}>
               Charged
               {request.capped ? ` (capped; the tokens come to ${request.computed})` : ""}
+              {request.cached
+                ? ` (answered from the response cache; the tokens come to ${request.computed})`
+                : ""}
             </td>
             <td className="py-2 text-right" data-testid="charged">
               {request.charged}

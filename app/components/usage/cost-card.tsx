@@ -22,7 +22,9 @@ export function CostCard({ request }: { request: RequestDetail }) {
             ? "Token counts as the provider reported them."
             : request.usageSource === "ESTIMATED"
               ? "The provider reported no usage: tokens counted by the gateway."
-              : "The provider reported more than the request held: charged what was held."}
+              : request.usageSource === "CACHE"
+                ? "Answered from the response cache without a provider call: the tokens of the kept answer, charged the cache price."
+                : "The provider reported more than the request held: charged what was held."}
         </CardDescription>
       </CardHeader>
       <CardContent>

@@ -68,6 +68,8 @@ function OutputTokens({ row }: { row: UsageRow }) {
       {row.output}
       {row.usageSource === "ESTIMATED" ? (
         <span title="Estimated by the gateway: the provider reported no usage"> *</span>
+      ) : row.usageSource === "CACHE" ? (
+        <span title="Answered from the response cache: no provider call"> (cached)</span>
       ) : row.usageSource === "CAPPED" ? (
         <span title="The provider reported more than the request was granted: charged what was held">
           {" "}

@@ -22,6 +22,8 @@ export interface ActiveApiKey {
   allowedModels: string[];
   rpmLimit: number | null;
   tpmLimit: number | null;
+  /** Seconds its answers are kept in the response cache; null: it does not cache. */
+  cacheTtlSeconds: number | null;
   /**
    * A team's key (made by someone other than the account): its maker's role in
    * the team, null when they are no longer in it. Null for a personal key.
@@ -91,7 +93,8 @@ export class ApiKeyCache {
       SELECT k.id, k.user_id AS "userId", k.created_by AS "createdById", k.prefix,
         k.secret_hash AS "secretHash", k.log_content AS "logContent", k.expires_at AS "expiresAt",
         COALESCE(k.allowed_models, '{}') AS "allowedModels", k.rpm_limit AS "rpmLimit",
-        k.tpm_limit AS "tpmLimit", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
+        k.tpm_limit AS "tpmLimit",
+        k.cache_ttl_seconds AS "cacheTtlSeconds", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
       FROM api_keys k
       WHERE ${which} AND k.enabled AND k.deleted_at IS NULL
         AND NOT gateway_user_disabled(k.created_by)`;
