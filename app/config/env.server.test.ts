@@ -44,6 +44,8 @@ describe("parseEnv", () => {
       USAGE_RETENTION_DAYS: "400",
       DATABASE_REPLICA_URL: "postgres://app:pw@replica.internal:5432/gateway",
       DATABASE_REPLICA_MAX_LAG_MS: "5000",
+      RESPONSE_CACHE_PRICE_PERCENT: "12.5",
+      RESPONSE_CACHE_MAX_MB: "64",
     });
     expect(env).toMatchObject({
       PORT: 8080,
@@ -55,6 +57,8 @@ describe("parseEnv", () => {
       USAGE_RETENTION_DAYS: 400,
       DATABASE_REPLICA_URL: "postgres://app:pw@replica.internal:5432/gateway",
       DATABASE_REPLICA_MAX_LAG_MS: 5000,
+      RESPONSE_CACHE_PRICE_PERCENT: 12.5,
+      RESPONSE_CACHE_MAX_MB: 64,
     });
     expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
@@ -129,6 +133,8 @@ describe("parseEnv", () => {
       { USAGE_RETENTION_DAYS: "7" },
       "USAGE_RETENTION_DAYS must be at least 31 (a month's usage rows are always kept)",
     ],
+    [{ RESPONSE_CACHE_PRICE_PERCENT: "150" }, "RESPONSE_CACHE_PRICE_PERCENT must be at most 100"],
+    [{ RESPONSE_CACHE_MAX_MB: "0" }, "RESPONSE_CACHE_MAX_MB must be at least 1"],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);

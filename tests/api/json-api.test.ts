@@ -154,6 +154,7 @@ describe("API keys", () => {
       rpmLimit: 60,
       tpmLimit: 100_000,
       periodLimit: 30,
+      cacheTtlSeconds: 600,
     });
     expect(created.status).toBe(201);
     const now = new Date();
@@ -162,6 +163,7 @@ describe("API keys", () => {
       allowedModels: ["gpt-4o-mini"],
       rpmLimit: 60,
       tpmLimit: 100_000,
+      cacheTtlSeconds: 600,
       periodLimit: { credits: "30.00" },
       limitPeriod: "month",
       periodSpent: { microCredits: "0" },
@@ -174,11 +176,13 @@ describe("API keys", () => {
       id,
       rpmLimit: null,
       allowedModels: [],
+      cacheTtlSeconds: null,
     });
     expect(changed.status).toBe(200);
     expect(await prisma.apiKey.findUniqueOrThrow({ where: { id } })).toMatchObject({
       rpmLimit: null,
       allowedModels: [],
+      cacheTtlSeconds: null,
       tpmLimit: 100_000,
       limitPeriod: "month",
     });
@@ -207,13 +211,13 @@ describe("API keys", () => {
     const audited = await prisma.auditEvent.findFirst({
       where: { action: "key_rules_changed", subject: id },
     });
-    expect(audited?.details).toEqual({ allowedModels: "", rpmLimit: null });
+    expect(audited?.details).toEqual({ allowedModels: "", rpmLimit: null, cacheTtlSeconds: null });
     const periodChanges = await prisma.auditEvent.findMany({
       where: { action: "key_rules_changed", subject: id },
       orderBy: { id: "asc" },
     });
     expect(periodChanges.map((event) => event.details)).toEqual([
-      { allowedModels: "", rpmLimit: null },
+      { allowedModels: "", rpmLimit: null, cacheTtlSeconds: null },
       { periodLimit: "5000000", limitPeriod: "day" },
       { periodLimit: null, limitPeriod: null },
       { creditLimit: "40000000" },
@@ -539,6 +543,14 @@ describe("malformed requests get a 4xx naming the problem", () => {
       { name: "k", tpmLimit: 1.5 },
       400,
       /^tpmLimit: must be a whole number/,
+    ],
+    [
+      "create key: cacheTtlSeconds over a day",
+      "POST",
+      "/api/api-keys",
+      { name: "k", cacheTtlSeconds: 86_401 },
+      400,
+      /^cacheTtlSeconds: must be at most 86400 \(a day\)/,
     ],
     ["update key: missing id", "PUT", "/api/api-keys", { enabled: true }, 400, /^id/],
     [

@@ -340,6 +340,7 @@ describe("dashboard pages", () => {
             allowedModels: model.slug,
             rpmLimit: "60",
             tpmLimit: "90000",
+            cacheTtlSeconds: "600",
             periodLimit: "25",
             limitPeriod: "day",
           },
@@ -351,13 +352,14 @@ describe("dashboard pages", () => {
       args(new Request(`${BASE}/dashboard/keys`, { headers: { cookie } })),
     );
     expect(listed.keys[0]!.rules).toBe(
-      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min · 25.00 credits ($0.25) daily`,
+      `expires ${nextYear} · ${model.slug} · 60 req/min · 90000 tokens/min · cached 600 s · 25.00 credits ($0.25) daily`,
     );
     expect(listed.keys[0]!.periodLimit).toBe("0.00 credits ($0.00) of 25.00 credits ($0.25) today");
     const key = await prisma.apiKey.findFirstOrThrow({ where: { id: listed.keys[0]!.id } });
     expect(key).toMatchObject({
       rpmLimit: 60,
       tpmLimit: 90000,
+      cacheTtlSeconds: 600,
       allowedModels: [model.slug],
       periodLimit: creditsToMicro(25),
       limitPeriod: "day",
@@ -375,6 +377,7 @@ describe("dashboard pages", () => {
       allowedModels: "",
       rpmLimit: "",
       tpmLimit: "500",
+      cacheTtlSeconds: "",
       periodLimit: "",
     });
     expect(statusOf(saved)).toBe(302);
@@ -385,6 +388,7 @@ describe("dashboard pages", () => {
       allowedModels: [],
       rpmLimit: null,
       tpmLimit: 500,
+      cacheTtlSeconds: null,
       periodLimit: null,
       limitPeriod: null,
     });
@@ -394,6 +398,7 @@ describe("dashboard pages", () => {
       [{ allowedModels: "nope" }, "allowedModels", "No such model: nope"],
       [{ creditLimit: "0" }, "creditLimit", "At least 1 credit"],
       [{ rpmLimit: "1.5" }, "rpmLimit", "Enter a whole number"],
+      [{ cacheTtlSeconds: "90000" }, "cacheTtlSeconds", "At most 86400 seconds (a day)"],
     ] as const) {
       const refusedRules = await saveRules(fields);
       expect(statusOf(refusedRules)).toBe(400);
