@@ -197,3 +197,17 @@ test("the sweep removes expired answers, then the oldest until the cache fits it
   expect(await cache.sweep()).toBe(2);
   expect(await kept()).toEqual(["newer", "newest", "older"]);
 });
+
+test("a key's cache turned on while it is in use applies from its next requests", async () => {
+  const { apiKey, client } = await customer(null);
+  const question = { model: "cache-openai", ...QUESTION };
+  const status = async () =>
+    (await client.chat.completions.create(question).withResponse()).response.headers.get(
+      "x-openrouter-cache-status",
+    );
+  expect(await status()).toBeNull();
+  await prisma.apiKey.update({ where: { id: apiKey.id }, data: { cacheTtlSeconds: 60 } });
+  // The change reaches the gateway's key cache through PostgreSQL's notification.
+  await expect.poll(status).toBe("MISS");
+  expect(await status()).toBe("HIT");
+});
