@@ -59,6 +59,7 @@ export default [
   route("api/api-keys", "routes/api.api-keys.ts"),
   route("api/api-keys/:id", "routes/api.api-keys.$id.ts"),
   route("api/teams", "routes/api.teams.ts"),
+  route("api/teams/guardrails", "routes/api.teams.guardrails.ts"),
   route("api/provider-keys", "routes/api.provider-keys.ts"),
   route("api/provider-keys/:provider", "routes/api.provider-keys.$provider.ts"),
   route("api/models", "routes/api.models.ts"),

@@ -39,6 +39,7 @@ export type AuditAction =
   | "member_removed"
   | "member_left"
   | "member_limit_changed"
+  | "team_guardrails_changed"
   | "password_reset_requested"
   | "password_reset_link_made"
   | "password_reset"

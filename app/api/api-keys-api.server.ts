@@ -4,6 +4,7 @@ import { keyScopeOf, listApiKeys, periodLimitRule } from "../accounts/api-keys/a
 import { changeKey, createKey, revokeKey } from "../accounts/api-keys/key-changes.server.ts";
 import { CreateKeyBodySchema, UpdateKeyBodySchema } from "../accounts/api-keys/key-api-schemas.ts";
 import { UnknownModelsError } from "../accounts/allowed-models.server.ts";
+import { GuardrailPatternError } from "../accounts/guardrails/guardrail-patterns.server.ts";
 import { nextPeriodStart, spentThisPeriod, type LimitPeriod } from "../billing/limit-period.ts";
 import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import { requireApiScope } from "../accounts/require-user.server.ts";
@@ -19,7 +20,7 @@ const notFound = () =>
  * rules (issue #21) is a 403 naming each rule; an allowlist naming no model a 400.
  */
 const refused = (error: unknown): never => {
-  if (error instanceof UnknownModelsError)
+  if (error instanceof UnknownModelsError || error instanceof GuardrailPatternError)
     throw invalidRequest(`${error.field}: ${error.message}`, error.field);
   if (!(error instanceof KeyRulesLoosenedError)) throw error;
   throw new GatewayError(403, error.message, {
@@ -66,6 +67,7 @@ export const createKeyApi = (accounts: Accounts, request: Request) =>
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
       cacheTtlSeconds: input.cacheTtlSeconds,
+      guardrails: input.guardrails,
       periodLimit: periodLimitRule(input.periodLimit, input.limitPeriod),
     }).catch(refused);
     return Response.json({ apiKey: present(apiKey), secret }, { status: 201 });

@@ -22,6 +22,8 @@ export interface ChargedRequest {
   started: number;
   /** What the request's reservation holds: the most it may be charged. */
   heldAmount: bigint;
+  /** Matches its guardrails' redact rules replaced (ADR 067); absent: none. */
+  redactions?: number;
 }
 
 /** What a request is charged: the usage it is billed for, its cost, and where the usage came from. */
@@ -89,6 +91,7 @@ export function settlementOf(
     prices: route.prices,
     byok: route.ownKey !== undefined,
     latencyMs: Math.round(performance.now() - request.started),
+    ...(request.redactions ? { redactions: request.redactions } : {}),
     ...ending,
   };
 }

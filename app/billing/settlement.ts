@@ -30,6 +30,8 @@ export interface Settlement {
   byok?: boolean;
   /** The provider calls that failed before the one that served (or before giving up). */
   fallbacks?: { provider: string; code: string }[];
+  /** Matches the request's guardrails redacted (ADR 067). */
+  redactions?: number;
 }
 
 /** The usage row a settlement writes (conversations' columns). */
@@ -64,5 +66,6 @@ export function conversationRow(s: Settlement): ConversationRow {
     response: s.content?.response ?? null,
     byok: s.byok ?? false,
     fallbacks: (s.fallbacks ?? null) as ConversationRow[string],
+    redactions: s.redactions ?? null,
   };
 }

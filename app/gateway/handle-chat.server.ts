@@ -7,6 +7,7 @@ import { chooseRoutes, modelsListingFor } from "./route-choice.server.ts";
 import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "./pipeline.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
+import { enforceGuardrails } from "./guardrails.server.ts";
 import { conversationKeeper, resumeConversation } from "./services/response-store.server.ts";
 
 /**
@@ -31,26 +32,35 @@ export function handleChatCompletion(
       headerKey ??
       (await authenticate(gateway, protocol, protocol.headerKey(request) ?? parsed.bodyApiKey));
     const { continuation } = parsed;
-    const chat = continuation
+    const resumed = continuation
       ? await resumeConversation(gateway.prisma, key, continuation, parsed.request)
       : parsed.request;
-    const asked = requestedMaxTokens(chat);
-    const { model, routes, maxOutputTokens } = await chooseRoutes(
+    const chosen = await chooseRoutes(
       gateway,
-      chat,
-      protocol.lowersMaxTokens ? undefined : asked,
+      resumed,
+      protocol.lowersMaxTokens ? undefined : requestedMaxTokens(resumed),
       protocol.maxTokensParam,
       key.userId,
       modelsListingFor(endpoint),
     );
-    const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
+    const { model, maxOutputTokens } = chosen;
     checkModelsAllowed(key, [model.slug]);
-    checkModelsAllowed(key, [...new Set(routes.map((route) => route.modelSlug))], "models");
+    checkModelsAllowed(key, [...new Set(chosen.routes.map((route) => route.modelSlug))], "models");
+    // The key's and its team's guardrails, before anything is held (ADR 067).
+    const { chat, native, routes, redactions } = key.guardrails
+      ? enforceGuardrails(
+          key.guardrails,
+          { chat: resumed, native: parsed.native, routes: chosen.routes },
+          protocol.maxTokensParam,
+        )
+      : { chat: resumed, native: parsed.native, routes: chosen.routes, redactions: 0 };
+    const asked = requestedMaxTokens(chat);
+    const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     const rateHeaders = await gateway.limits.admit(key);
     const cache = await gateway.cache.use(
       key,
       request.headers,
-      { modelSlug: model.slug, chat, native: parsed.native },
+      { modelSlug: model.slug, chat, native },
       routes,
     );
     trace?.set({
@@ -75,7 +85,7 @@ export function handleChatCompletion(
         requestId,
         started: run.started,
         chat,
-        native: parsed.native,
+        native,
         ignoredTools: parsed.ignoredTools,
         rateHeaders,
         format: parsed.format ?? protocol.format,
@@ -85,6 +95,7 @@ export function handleChatCompletion(
         heldAmount: hold.amount,
         trace,
         cache,
+        redactions,
         afterSuccess:
           continuation && conversationKeeper(gateway, key, requestId, continuation, chat),
       },

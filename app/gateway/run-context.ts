@@ -28,6 +28,8 @@ export interface RunContext {
   heldAmount: bigint;
   /** The request's trace, when tracing is on. */
   trace?: RequestTrace;
+  /** Matches its guardrails' redact rules replaced (ADR 067). */
+  redactions?: number;
   /** How it uses the response cache (a hit replays a kept answer); undefined when it does not cache. */
   cache?: CacheUse;
   /** Runs once the request succeeded and was settled, before its last byte (the Responses API stores the conversation). */
@@ -43,6 +45,7 @@ export function chargedCompletion(context: RunContext, logContent: boolean): Com
     stream: context.chat.stream === true,
     started: context.started,
     heldAmount: context.heldAmount,
+    redactions: context.redactions,
     chat: context.chat,
     logContent: logContent || context.key.logContent,
   };

@@ -14,6 +14,10 @@ import {
 import { profileApi, signInApi, signOutApi, signUpApi } from "../../app/api/auth-api.server.ts";
 import { modelsApi } from "../../app/api/models-api.server.ts";
 import { createTeamApi, listTeamsApi } from "../../app/api/teams-api.server.ts";
+import {
+  getTeamGuardrailsApi,
+  putTeamGuardrailsApi,
+} from "../../app/api/team-guardrails-api.server.ts";
 import { checkoutApi, listPaymentsApi, onrampApi } from "../../app/api/payments-api.server.ts";
 import type { PaymentSettings } from "../../app/payments/payment-settings.server.ts";
 import { handleStripeWebhook } from "../../app/payments/stripe-webhook.server.ts";
@@ -65,6 +69,11 @@ export async function startApiHarness(
       if (method === "GET") return listTeamsApi(accounts, request);
       if (method === "POST") return createTeamApi(accounts, request);
       return methodNotAllowed("GET, POST");
+    }
+    if (path === "/api/teams/guardrails") {
+      if (method === "GET") return getTeamGuardrailsApi(accounts, request);
+      if (method === "PUT") return putTeamGuardrailsApi(accounts, request);
+      return methodNotAllowed("GET, PUT");
     }
     if (path === "/api/payments/onramp")
       return method === "POST" ? onrampApi(accounts, payments, request) : methodNotAllowed("POST");

@@ -2,6 +2,8 @@ import type { Prisma } from "../../db/prisma.server.ts";
 import { generateApiKey } from "./api-key-secret.server.ts";
 import type { LimitPeriod } from "../../billing/limit-period.ts";
 import { creditsToMicro } from "../../utils/money.ts";
+import { jsonColumn } from "../../db/json-column.ts";
+import type { Guardrails } from "../guardrails/guardrail-policy.ts";
 import { can, type AccountScope } from "../account-scope.server.ts";
 import { KeyRulesLoosenedError, looseningsOf, type KeyChange } from "./key-rule-loosening.ts";
 
@@ -48,6 +50,7 @@ const PUBLIC_FIELDS = {
   rpmLimit: true,
   tpmLimit: true,
   cacheTtlSeconds: true,
+  guardrails: true,
   lastUsedAt: true,
   createdAt: true,
   createdBy: { select: { id: true, email: true } },
@@ -64,12 +67,15 @@ export interface KeyRules {
   tpmLimit?: number | null;
   /** Seconds answers are kept in the response cache; null: the key does not cache. */
   cacheTtlSeconds?: number | null;
+  /** Providers, max tokens, max price and content rules (ADR 067); null: none. */
+  guardrails?: Guardrails | null;
   /** A credit limit that starts again each UTC day or month (µcr), with its period; null for none. */
   periodLimit?: { micro: bigint; period: LimitPeriod } | null;
 }
 
 /** The columns a KeyRules change writes (the period limit is two columns, set or cleared together). */
-function ruleColumns({ periodLimit, ...rules }: KeyRules) {
+function ruleColumns({ periodLimit, guardrails, ...other }: KeyRules) {
+  const rules = guardrails === undefined ? other : { ...other, guardrails: jsonColumn(guardrails) };
   if (periodLimit === undefined) return rules;
   return {
     ...rules,
@@ -109,6 +115,7 @@ export async function createApiKey(
         rpmLimit: input.rpmLimit ?? null,
         tpmLimit: input.tpmLimit ?? null,
         cacheTtlSeconds: input.cacheTtlSeconds ?? null,
+        guardrails: input.guardrails ?? null,
         periodLimit: input.periodLimit ?? null,
       }),
     },
@@ -166,6 +173,7 @@ const RULE_FIELDS = {
   rpmLimit: true,
   tpmLimit: true,
   cacheTtlSeconds: true,
+  guardrails: true,
   periodLimit: true,
   limitPeriod: true,
 } as const;

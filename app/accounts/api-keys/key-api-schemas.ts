@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LIMIT_PERIODS, type LimitPeriod } from "../../billing/limit-period.ts";
 import { MAX_CACHE_TTL_SECONDS } from "./cache-ttl.ts";
+import { GuardrailsSchema } from "../guardrails/guardrail-policy.ts";
 
 // The JSON API's key bodies (POST and PUT /api/api-keys): the same rules as the
 // dashboard's forms (key-rule-fields.ts) in JSON's shape, credits as numbers and
@@ -53,6 +54,8 @@ const KeyRulesSchema = z.object({
     .max(MAX_CACHE_TTL_SECONDS, `must be at most ${MAX_CACHE_TTL_SECONDS} (a day)`)
     .nullable()
     .optional(),
+  // What the key's requests may do besides spend (ADR 067); null removes them.
+  guardrails: GuardrailsSchema.nullable().optional(),
 });
 
 /** limitPeriod says when periodLimit starts again: alone it means nothing. */
@@ -92,6 +95,6 @@ export const UpdateKeyBodySchema = KeyRulesSchema.extend({
 })
   .refine((input) => Object.keys(input).length > 1, {
     error:
-      "send enabled, logContent, expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit or cacheTtlSeconds",
+      "send enabled, logContent, expiresAt, allowedModels, rpmLimit, tpmLimit, periodLimit, cacheTtlSeconds or guardrails",
   })
   .refine(periodNeedsLimit, PERIOD_ERROR);

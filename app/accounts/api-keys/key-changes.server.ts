@@ -10,6 +10,7 @@ import {
   type KeyRules,
 } from "./api-keys.server.ts";
 import type { KeyChange } from "./key-rule-loosening.ts";
+import { checkGuardrailPatterns } from "../guardrails/guardrail-patterns.server.ts";
 
 // What the dashboard's key pages and the JSON API both do to a key: the
 // allowlist checked against the catalog, the write in the caller's scope, and
@@ -28,6 +29,7 @@ export async function createKey(
   { prisma, request, scope }: KeyActor,
   input: { name: string; creditLimitCredits?: number } & KeyRules,
 ) {
+  checkGuardrailPatterns(input.guardrails);
   const allowedModels = input.allowedModels && (await allowlistSlugs(prisma, input.allowedModels));
   const owner = { accountId: scope.accountId, createdById: scope.userId };
   const created = await createApiKey(prisma, owner, { ...input, allowedModels });
@@ -46,6 +48,7 @@ export async function createKey(
  */
 export async function changeKey(actor: KeyActor, id: string, input: KeyChange) {
   const { prisma, request, scope } = actor;
+  checkGuardrailPatterns(input.guardrails);
   const change =
     input.allowedModels === undefined
       ? input
@@ -80,6 +83,7 @@ function ruleDetails({
   rpmLimit,
   tpmLimit,
   cacheTtlSeconds,
+  guardrails,
   periodLimit,
 }: KeyRules) {
   const rules = {
@@ -89,6 +93,7 @@ function ruleDetails({
     rpmLimit,
     tpmLimit,
     cacheTtlSeconds,
+    guardrails,
     periodLimit,
   };
   if (Object.values(rules).every((value) => value === undefined)) return null;
@@ -99,6 +104,7 @@ function ruleDetails({
     ...(rpmLimit === undefined ? {} : { rpmLimit }),
     ...(tpmLimit === undefined ? {} : { tpmLimit }),
     ...(cacheTtlSeconds === undefined ? {} : { cacheTtlSeconds }),
+    ...(guardrails === undefined ? {} : { guardrails: guardrails && JSON.stringify(guardrails) }),
     ...(periodLimit === undefined
       ? {}
       : {

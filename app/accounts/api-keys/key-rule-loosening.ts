@@ -18,6 +18,8 @@ export interface StoredKeyRules {
   tpmLimit: number | null;
   periodLimit: bigint | null;
   limitPeriod: string | null;
+  /** As stored (JSON); a member may not change them at all. */
+  guardrails?: unknown;
 }
 
 /** A change to a key, as updateApiKey takes it. */
@@ -44,6 +46,11 @@ export function looseningsOf(current: StoredKeyRules, change: KeyChange): Loosen
     countLoosening("rpmLimit", "requests-per-minute", current.rpmLimit, change.rpmLimit),
     countLoosening("tpmLimit", "tokens-per-minute", current.tpmLimit, change.tpmLimit),
     expiryLoosening(current.expiresAt, change.expiresAt),
+    // Guardrails are the team's policy for the key: only owners and admins change them.
+    change.guardrails !== undefined &&
+    JSON.stringify(change.guardrails) !== JSON.stringify(current.guardrails ?? null)
+      ? { field: "guardrails", what: "changing its guardrails" }
+      : undefined,
   ];
   return found.filter((loosening) => loosening !== undefined);
 }

@@ -1,8 +1,16 @@
+import { combineGuardrails, type Guardrails } from "../../accounts/guardrails/guardrail-policy.ts";
+import { compileGuardrails, type CompiledGuardrails } from "../guardrails.server.ts";
 import type { Prisma } from "../../db/prisma.server.ts";
 import { sql, type Sql } from "../../generated/prisma/internal/prismaNamespace.ts";
 import type { TeamRole } from "../../generated/prisma/enums.ts";
 import { hashApiKey } from "../../accounts/api-keys/api-key-secret.server.ts";
 import { API_KEY_CHANNEL, type ChangeListener } from "../../db/change-listener.server.ts";
+
+/** A key as its lookup reads it: the guardrails as stored, the key's and its team's. */
+type KeyRow = Omit<ActiveApiKey, "guardrails"> & {
+  keyGuardrails: Guardrails | null;
+  teamGuardrails: Guardrails | null;
+};
 
 export interface ActiveApiKey {
   id: string;
@@ -24,6 +32,8 @@ export interface ActiveApiKey {
   tpmLimit: number | null;
   /** Seconds its answers are kept in the response cache; null: it does not cache. */
   cacheTtlSeconds: number | null;
+  /** Its guardrails and its team's, combined and compiled; null when neither has any. */
+  guardrails: CompiledGuardrails | null;
   /**
    * A team's key (made by someone other than the account): its maker's role in
    * the team, null when they are no longer in it. Null for a personal key.
@@ -89,15 +99,19 @@ export class ApiKeyCache {
    * than it did without the role (measured in ADR 033; a join did).
    */
   private async load(which: Sql): Promise<ActiveApiKey | undefined> {
-    const [key] = await this.prisma.$queryRaw<ActiveApiKey[]>`
+    const [row] = await this.prisma.$queryRaw<KeyRow[]>`
       SELECT k.id, k.user_id AS "userId", k.created_by AS "createdById", k.prefix,
         k.secret_hash AS "secretHash", k.log_content AS "logContent", k.expires_at AS "expiresAt",
         COALESCE(k.allowed_models, '{}') AS "allowedModels", k.rpm_limit AS "rpmLimit",
         k.tpm_limit AS "tpmLimit",
-        k.cache_ttl_seconds AS "cacheTtlSeconds", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
+        k.cache_ttl_seconds AS "cacheTtlSeconds", k.guardrails AS "keyGuardrails",
+        gateway_team_guardrails(k.user_id) AS "teamGuardrails", gateway_key_creator_role(k.user_id, k.created_by) AS "creatorRole"
       FROM api_keys k
       WHERE ${which} AND k.enabled AND k.deleted_at IS NULL
         AND NOT gateway_user_disabled(k.created_by)`;
-    return key;
+    if (!row) return undefined;
+    const { keyGuardrails, teamGuardrails, ...key } = row;
+    const policy = combineGuardrails(keyGuardrails, teamGuardrails);
+    return { ...key, guardrails: policy && compileGuardrails(policy) };
   }
 }
