@@ -1,7 +1,15 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "react-router";
 import { z } from "zod";
-import { can } from "#app/accounts/account-scope.server.ts";
+import { can, type AccountScope } from "#app/accounts/account-scope.server.ts";
+import { GuardrailPatternError } from "#app/accounts/guardrails/guardrail-patterns.server.ts";
+import {
+  describeGuardrails,
+  formFromPolicy,
+  GuardrailsFormSchema,
+  policyFromForm,
+} from "#app/accounts/guardrails/guardrail-form.ts";
+import type { Guardrails } from "#app/accounts/guardrails/guardrail-policy.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { UnknownModelsError } from "#app/accounts/allowed-models.server.ts";
 import { findApiKey, keyScopeOf, periodLimitRule } from "#app/accounts/api-keys/api-keys.server.ts";
@@ -103,6 +111,9 @@ export async function loadKeyPage(request: Request, params: { id?: string }) {
       periodLimit: key.periodLimit === null ? "" : String(key.periodLimit / MICRO_PER_CREDIT),
       limitPeriod: key.limitPeriod ?? "month",
     },
+    // The guardrails form's fields as stored (ADR 067).
+    guardrailValues: formFromPolicy(key.guardrails as Guardrails | null),
+    guardrails: describeGuardrails(key.guardrails as Guardrails | null),
     // A team member makes their keys stricter only (issue #21): the form says so.
     mayLoosen: can(scope, "allKeys"),
     days: DAYS,
@@ -127,7 +138,9 @@ export async function keyPageAction(request: Request, params: { id?: string }) {
   const scope = await requirePageScope(request, "ownKeys");
   const id = z.uuid().safeParse(params.id);
   if (!id.success) throw data("No such API key", { status: 404 });
-  const submission = parseWithZod(await readForm(request), { schema: KeyRulesSchema });
+  const form = await readForm(request);
+  if (form.get("intent") === "guardrails") return saveGuardrails(request, scope, id.data, form);
+  const submission = parseWithZod(form, { schema: KeyRulesSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
   const rules = {
@@ -154,5 +167,38 @@ export async function keyPageAction(request: Request, params: { id?: string }) {
   return redirectWithToast(
     `/dashboard/keys/${id.data}`,
     "Limits saved: they apply from the next request.",
+  );
+}
+
+/**
+ * Saves the key's guardrails (ADR 067): the form's fields as one policy. A bad
+ * value, a pattern that cannot run in linear time, or a member changing them
+ * comes back to the form with what was typed.
+ */
+async function saveGuardrails(request: Request, scope: AccountScope, id: string, form: FormData) {
+  const submission = parseWithZod(form, { schema: GuardrailsFormSchema });
+  const refuse = (errors: { fieldErrors?: Record<string, string[]>; formErrors?: string[] }) =>
+    data({ guardrailsResult: submission.reply(errors) }, { status: 400 });
+  if (submission.status !== "success")
+    return data({ guardrailsResult: submission.reply() }, { status: 400 });
+  const described = policyFromForm(submission.value);
+  if ("fieldErrors" in described) return refuse({ fieldErrors: described.fieldErrors });
+  let saved: boolean;
+  try {
+    const actor = { prisma: getAccounts().prisma, request, scope };
+    saved = await changeKey(actor, id, { guardrails: described.policy });
+  } catch (error) {
+    if (error instanceof GuardrailPatternError)
+      return refuse({ fieldErrors: { customRules: [error.message] } });
+    if (!(error instanceof KeyRulesLoosenedError)) throw error;
+    return data(
+      { guardrailsResult: submission.reply({ formErrors: [error.message] }) },
+      { status: 403 },
+    );
+  }
+  if (!saved) throw data("No such API key", { status: 404 });
+  return redirectWithToast(
+    `/dashboard/keys/${id}`,
+    "Guardrails saved: they apply from the next request.",
   );
 }

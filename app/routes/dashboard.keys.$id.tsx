@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { KeyLimitsCard, KeyUseCard, Stat } from "#app/components/keys/key-detail-cards.tsx";
 import { KeyRulesForm } from "#app/components/keys/key-rules-form.tsx";
+import { GuardrailsForm } from "#app/components/guardrails/guardrails-form.tsx";
 import { SpendChart } from "#app/components/spend-chart.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import {
@@ -102,7 +103,33 @@ export default function KeyDetail({ loaderData, actionData }: Route.ComponentPro
             key={JSON.stringify(loaderData.ruleValues)}
             keyName={key.name}
             defaultValue={loaderData.ruleValues}
-            lastResult={actionData?.result}
+            lastResult={actionData && "result" in actionData ? actionData.result : undefined}
+          />
+        </CardContent>
+      </Card>
+      <Card id="guardrails" className="scroll-mt-6">
+        <CardHeader>
+          <CardTitle>Guardrails</CardTitle>
+          <CardDescription>
+            Now: {loaderData.guardrails}. Checked before a request is held or sent: providers and
+            prices narrow where it may go, max tokens caps it, content rules block it or replace
+            what matches before any provider sees it.
+            {loaderData.mayLoosen
+              ? null
+              : " Only owners and admins change a team key's guardrails."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <GuardrailsForm
+            key={JSON.stringify(loaderData.guardrailValues)}
+            label={`Guardrails of ${key.name}`}
+            defaultValue={loaderData.guardrailValues}
+            lastResult={
+              actionData && "guardrailsResult" in actionData
+                ? actionData.guardrailsResult
+                : undefined
+            }
+            disabled={!loaderData.mayLoosen}
           />
         </CardContent>
       </Card>

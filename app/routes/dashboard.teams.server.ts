@@ -32,6 +32,14 @@ import {
   teamFormId,
 } from "#app/accounts/teams/teams-fields.ts";
 import { readForm } from "#app/http/read-form.server.ts";
+import { GuardrailPatternError } from "#app/accounts/guardrails/guardrail-patterns.server.ts";
+import {
+  describeGuardrails,
+  formFromPolicy,
+  GuardrailsFormSchema,
+  policyFromForm,
+} from "#app/accounts/guardrails/guardrail-form.ts";
+import { setTeamGuardrails, teamGuardrails } from "#app/accounts/teams/team-guardrails.server.ts";
 import { publicOrigin } from "#app/http/request-origin.server.ts";
 import { spendByMember } from "#app/usage/usage-query.server.ts";
 import { creditsToMicro, formatMoney, MICRO_PER_CREDIT } from "#app/utils/money.ts";
@@ -54,10 +62,11 @@ export async function loadTeamsPage({ request }: { request: Request }) {
   const { prisma } = getAccounts();
   const teams = await listTeamsOf(prisma, scope.userId);
   if (!scope.team) return { teams, current: null };
-  const [members, spend, invitations] = await Promise.all([
+  const [members, spend, invitations, guardrails] = await Promise.all([
     listMembers(prisma, scope.accountId),
     spendByMember(prisma, scope.accountId),
     can(scope, "members") ? pendingInvitations(prisma, scope.accountId) : [],
+    teamGuardrails(prisma, scope.accountId),
   ]);
   return {
     teams,
@@ -82,6 +91,8 @@ export async function loadTeamsPage({ request }: { request: Request }) {
         role: invitation.role,
         expiresAt: invitation.expiresAt.toISOString(),
       })),
+      guardrails: describeGuardrails(guardrails),
+      guardrailValues: formFromPolicy(guardrails),
     },
   };
 }
@@ -92,6 +103,7 @@ export async function teamsPageAction({ request }: { request: Request }) {
   const scope = await requirePageScope(request);
   const form = await readForm(request);
   const intent = form.get("intent");
+  if (intent === "guardrails") return saveGuardrails(request, scope, form);
   if (typeof intent === "string" && intent in FORM_SCHEMAS) {
     const submission = parseWithZod(form, {
       schema: FORM_SCHEMAS[intent as keyof typeof FORM_SCHEMAS],
@@ -295,4 +307,37 @@ async function leave(
     details: { team: teamId },
   });
   return redirectWithToast("/dashboard/teams", `You left ${scope.team?.name ?? "the team"}.`);
+}
+
+/** The team's guardrails from the form (ADR 067): owners and admins only; refusals answer in place. */
+async function saveGuardrails(request: Request, scope: Scope, form: FormData) {
+  const submission = parseWithZod(form, { schema: GuardrailsFormSchema });
+  const refuse = (
+    errors: { fieldErrors?: Record<string, string[]>; formErrors?: string[] },
+    status: number,
+  ) => data({ form: "guardrails", result: submission.reply(errors) }, { status });
+  if (submission.status !== "success")
+    return data({ form: "guardrails", result: submission.reply() }, { status: 400 });
+  if (!scope.team) return refuse({ formErrors: ["Switch to a team first."] }, 400);
+  if (!can(scope, "allKeys"))
+    return refuse(
+      {
+        formErrors: [
+          `Only owners and admins change guardrails; you are ${scope.role.toLowerCase()}.`,
+        ],
+      },
+      403,
+    );
+  const described = policyFromForm(submission.value);
+  if ("fieldErrors" in described) return refuse({ fieldErrors: described.fieldErrors }, 400);
+  try {
+    await setTeamGuardrails(getAccounts().prisma, request, scope, described.policy);
+  } catch (error) {
+    if (!(error instanceof GuardrailPatternError)) throw error;
+    return refuse({ fieldErrors: { customRules: [error.message] } }, 400);
+  }
+  return redirectWithToast(
+    "/dashboard/teams",
+    "Guardrails saved: every key of the team obeys them from its next request.",
+  );
 }

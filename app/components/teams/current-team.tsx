@@ -1,3 +1,4 @@
+import { GuardrailsForm } from "#app/components/guardrails/guardrails-form.tsx";
 import { InvitationsCard } from "#app/components/teams/invitations-card.tsx";
 import { MembersTable } from "#app/components/teams/members-table.tsx";
 import type { CurrentTeamData, Invited } from "#app/components/teams/team-data.ts";
@@ -36,6 +37,25 @@ export function CurrentTeam({
         </CardContent>
       </Card>
       {team.manages ? <InvitationsCard team={team} invited={invited} answer={answer} /> : null}
+      <Card id="guardrails" className="scroll-mt-6">
+        <CardHeader>
+          <CardTitle>Guardrails of {team.name}</CardTitle>
+          <CardDescription>
+            Now: {team.guardrails}. Every key of the team obeys them, besides its own: the stricter
+            of each rule applies.
+            {team.setsLimits ? null : " Owners and admins change them."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <GuardrailsForm
+            key={JSON.stringify(team.guardrailValues)}
+            label={`Guardrails of ${team.name}`}
+            defaultValue={team.guardrailValues}
+            lastResult={answer?.form === "guardrails" ? answer.result : undefined}
+            disabled={!team.setsLimits}
+          />
+        </CardContent>
+      </Card>
       <Card>
         <CardHeader>
           <CardTitle>Leave {team.role === "OWNER" ? "or delete " : ""}this team</CardTitle>

@@ -21,6 +21,9 @@ export interface CurrentTeamData {
   setsLimits: boolean;
   members: TeamMemberRow[];
   invitations: { id: string; role: string; expiresAt: string }[];
+  /** The team's guardrails in words, and as the form's fields (ADR 067). */
+  guardrails: string;
+  guardrailValues: Record<string, string>;
 }
 
 /** The invitation just made: its link is shown this once. */
