@@ -239,6 +239,13 @@ export const EnvSchema = z.object({
     .max(100, "must be at most 100")
     .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
     .default(0),
+  /** The wait before a failed webhook's second attempt; each later one waits twice as long (ADR 068). */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1")
+    .max(3600, "must be at most 3600")
+    .default(10),
   /** The response cache's size across all accounts; the oldest answers go first. */
   RESPONSE_CACHE_MAX_MB: z.coerce
     .number({ error: "must be a number" })

@@ -22,6 +22,7 @@ export function getGateway(): Promise<Gateway> {
       upstreamTimeouts: upstreamTimeoutsFromEnv(env),
       logContent: env.LOG_CONTENT,
       responseStoreDays: env.RESPONSE_STORE_DAYS,
+      webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_SECONDS * 1000,
       responseCache: {
         pricePercent: env.RESPONSE_CACHE_PRICE_PERCENT,
         maxMegabytes: env.RESPONSE_CACHE_MAX_MB,

@@ -21,6 +21,9 @@ import { RateLimiter } from "./services/rate-limiter.server.ts";
 import { CircuitBreaker, type BreakerOptions } from "./services/circuit-breaker.ts";
 import { ProviderSpeeds } from "./services/provider-speeds.server.ts";
 import { ResponseCache } from "./services/response-cache.server.ts";
+import { AlertWatcher } from "../accounts/notifications/alert-watcher.server.ts";
+import { WebhookDeliverer } from "../accounts/notifications/webhook-deliverer.server.ts";
+import { emitAdminEvent } from "../accounts/notifications/events.server.ts";
 import { startProgressRecorder } from "./services/progress-recorder.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { isDatabaseUnavailable } from "../db/database-unavailable.server.ts";
@@ -100,6 +103,8 @@ export async function createGateway(options: {
   stripe?: Stripe;
   /** How long auto top-up waits after a failed charge before it tries again. */
   autoTopUpCooldownMs?: number;
+  /** The wait before a webhook's second attempt (WEBHOOK_RETRY_BASE_SECONDS); doubles after. */
+  webhookRetryBaseMs?: number;
 }): Promise<Gateway> {
   const instance = newInstanceId();
   const listener = new ChangeListener(options.databaseUrl, options.log, instance);
@@ -112,10 +117,21 @@ export async function createGateway(options: {
       log: options.log,
       cooldownMs: options.autoTopUpCooldownMs,
     });
+  const alerts = new AlertWatcher({ prisma: options.prisma, log: options.log, listener });
   const ledger = new Ledger(options.prisma, {
     idleMs: options.holdIdleMs,
     instance,
-    onBalances: autoTopUp && ((users) => autoTopUp.balancesWritten(users)),
+    onBalances: (users) => {
+      autoTopUp?.balancesWritten(users);
+      alerts.balancesWritten(users);
+    },
+  });
+  const webhooks = new WebhookDeliverer({
+    prisma: options.prisma,
+    box: options.box,
+    log: options.log,
+    listener,
+    retryBaseMs: options.webhookRetryBaseMs,
   });
   const running = new RunningRequests({ expired: KEY_EXPIRED });
   const checkRunning = runningKeyChecker(options.prisma, ledger, running, options.log);
@@ -150,6 +166,7 @@ export async function createGateway(options: {
     log: options.log,
   });
   await listener.start();
+  webhooks.start();
   const recorder = startProgressRecorder(options.prisma, instance, running, options.log);
   const metrics = gatewayMetrics();
   const cache = new ResponseCache(options.prisma, options.log, options.responseCache);
@@ -179,7 +196,11 @@ export async function createGateway(options: {
     ownKeys,
     byokFeeBasisPoints: Math.round((options.byokFeePercent ?? 0) * 100),
     limits: new RateLimiter(options.prisma),
-    breaker: new CircuitBreaker(options.breaker),
+    // Each instance has its own circuits: each says when one of its own opens or closes.
+    breaker: new CircuitBreaker(options.breaker, (provider, open) => {
+      const type = open ? "provider.circuit_opened" : "provider.circuit_closed";
+      void emitAdminEvent(options.prisma, type, { provider, instance }, options.log);
+    }),
     speeds: new ProviderSpeeds(options.prisma),
     running,
     metrics,
@@ -193,6 +214,7 @@ export async function createGateway(options: {
     async close() {
       recorder.stop();
       cache.stop();
+      await webhooks.stop();
       for (const stop of unwatch) stop();
       await listener.stop();
       await ledger.close();

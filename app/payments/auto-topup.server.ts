@@ -1,3 +1,4 @@
+import { emitEvent } from "../accounts/notifications/events.server.ts";
 import { randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { Prisma } from "../db/prisma.server.ts";
@@ -111,6 +112,15 @@ export class AutoTopUp {
         data: { paymentIntentId: intent.id },
       });
       this.log.info({ userId, paymentId: payment.id }, "auto top-up charged");
+      await emitEvent(
+        this.prisma,
+        {
+          accountId: userId,
+          type: "auto_topup.charged",
+          data: { payment_id: payment.id, amount_cents: claimed.amount_cents },
+        },
+        this.log,
+      );
     } catch (error) {
       await autoTopUpFailed(this.prisma, payment.id, (error as Error).message);
       this.log.warn({ err: error, userId, paymentId: payment.id }, "auto top-up failed");
@@ -120,15 +130,23 @@ export class AutoTopUp {
 
 /** An auto top-up that failed: its payment FAILED, the reason kept for the dashboard, the claim ended. */
 export async function autoTopUpFailed(prisma: Prisma, paymentId: string, reason: string) {
-  await prisma.$transaction(async (tx) => {
-    const payment = await tx.payment.update({
+  const payment = await prisma.$transaction(async (tx) => {
+    const failed = await tx.payment.update({
       where: { id: paymentId },
       data: { status: "FAILED" },
-      select: { userId: true },
+      select: { userId: true, amountCents: true },
     });
     await tx.autoTopUp.update({
-      where: { userId: payment.userId },
+      where: { userId: failed.userId },
       data: { inFlightUntil: null, failedAt: new Date(), lastError: reason.slice(0, 500) },
     });
+    return failed;
   });
+  const data = {
+    payment_id: paymentId,
+    amount_cents: payment.amountCents,
+    reason: reason.slice(0, 500),
+  };
+  await emitEvent(prisma, { accountId: payment.userId, type: "auto_topup.declined", data });
+  await emitEvent(prisma, { accountId: payment.userId, type: "payment.failed", data });
 }

@@ -1,3 +1,4 @@
+import { emitEvent } from "../accounts/notifications/events.server.ts";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Tx } from "../billing/ledger-statements.server.ts";
@@ -167,7 +168,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function creditPayment(prisma: Prisma, paid: PaidNotice) {
   if (!paid.paymentId || !UUID.test(paid.paymentId))
     throw new PaymentProblem("the event names no payment of this gateway (metadata.payment_id)");
-  return prisma.$transaction(async (tx) => {
+  let credited: PaymentRow | undefined;
+  const result = await prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<PaymentRow[]>`
       SELECT * FROM payments WHERE id = ${paid.paymentId}::uuid FOR UPDATE`;
     if (!row) throw new PaymentProblem(`no payment ${paid.paymentId}`);
@@ -209,8 +211,21 @@ export async function creditPayment(prisma: Prisma, paid: PaidNotice) {
         where: { userId: row.user_id },
         data: { inFlightUntil: null, failedAt: null, lastError: null },
       });
+    credited = row;
     return "credited" as const;
   });
+  if (credited)
+    await emitEvent(prisma, {
+      accountId: credited.user_id,
+      type: "payment.succeeded",
+      data: {
+        payment_id: credited.id,
+        amount_cents: credited.amount_cents,
+        credits: String(credited.credits),
+        auto: credited.auto,
+      },
+    });
+  return result;
 }
 
 /** A payment Stripe says failed (or whose Checkout expired): marked FAILED while still pending. */

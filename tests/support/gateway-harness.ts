@@ -81,6 +81,7 @@ export async function startGatewayHarness(
     autoTopUpCooldownMs?: number;
     /** RESPONSE_CACHE_PRICE_PERCENT and RESPONSE_CACHE_MAX_MB. */
     responseCache?: { pricePercent?: number; maxMegabytes?: number };
+    webhookRetryBaseMs?: number;
   } = {},
 ): Promise<GatewayHarness> {
   const fakes = {
@@ -120,6 +121,7 @@ export async function startGatewayHarness(
     stripe: options.stripe,
     autoTopUpCooldownMs: options.autoTopUpCooldownMs,
     responseCache: options.responseCache,
+    webhookRetryBaseMs: options.webhookRetryBaseMs,
   });
   const server = createServer(
     createRequestListener(async (request) => {

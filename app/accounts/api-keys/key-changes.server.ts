@@ -11,6 +11,7 @@ import {
 } from "./api-keys.server.ts";
 import type { KeyChange } from "./key-rule-loosening.ts";
 import { checkGuardrailPatterns } from "../guardrails/guardrail-patterns.server.ts";
+import { emitEvent } from "../notifications/events.server.ts";
 
 // What the dashboard's key pages and the JSON API both do to a key: the
 // allowlist checked against the catalog, the write in the caller's scope, and
@@ -37,6 +38,16 @@ export async function createKey(
     action: "key_created",
     actorId: scope.userId,
     subject: created.apiKey.id,
+  });
+  await emitEvent(prisma, {
+    accountId: scope.accountId,
+    type: "key.created",
+    data: {
+      key_id: created.apiKey.id,
+      name: created.apiKey.name,
+      prefix: created.apiKey.prefix,
+      created_by: scope.userId,
+    },
   });
   return created;
 }
@@ -72,6 +83,11 @@ export async function changeKey(actor: KeyActor, id: string, input: KeyChange) {
 export async function revokeKey({ prisma, request, scope }: KeyActor, id: string) {
   if (!(await deleteApiKey(prisma, keyScopeOf(scope), id))) return false;
   await audit(prisma, request, { action: "key_deleted", actorId: scope.userId, subject: id });
+  await emitEvent(prisma, {
+    accountId: scope.accountId,
+    type: "key.revoked",
+    data: { key_id: id, revoked_by: scope.userId },
+  });
   return true;
 }
 

@@ -30,9 +30,15 @@ interface ProviderState {
 export class CircuitBreaker {
   private readonly states = new Map<string, ProviderState>();
   private readonly options: BreakerOptions;
+  /** Told when a provider's circuit opens (skipped) or closes again (served). */
+  private readonly onChange: ((provider: string, open: boolean) => void) | undefined;
 
-  constructor(options: BreakerOptions = DEFAULT_BREAKER) {
+  constructor(
+    options: BreakerOptions = DEFAULT_BREAKER,
+    onChange?: (provider: string, open: boolean) => void,
+  ) {
     this.options = options;
+    this.onChange = onChange;
   }
 
   /** Whether a request may try the provider now (a half-open trial takes the one slot). */
@@ -45,18 +51,23 @@ export class CircuitBreaker {
   }
 
   succeeded(provider: string) {
+    const state = this.states.get(provider);
     this.states.delete(provider);
+    if (state && state.openUntil > 0) this.onChange?.(provider, false);
   }
 
   /** A request the provider failed (after its retries): counts toward opening the circuit. */
   failed(provider: string) {
     const state = this.states.get(provider) ?? { failures: 0, openUntil: 0, trying: false };
     state.failures += 1;
-    if (state.trying || state.failures >= this.options.threshold) {
+    const opens = state.trying || state.failures >= this.options.threshold;
+    const wasOpen = state.openUntil > 0;
+    if (opens) {
       state.openUntil = Date.now() + this.options.openMs;
       state.trying = false;
     }
     this.states.set(provider, state);
+    if (opens && !wasOpen) this.onChange?.(provider, true);
   }
 
   /** The request ended without saying anything of the provider (the client left, a bad request). */
