@@ -19,6 +19,7 @@ export default [
     route("usage/:id", "routes/dashboard.usage.$id.tsx"),
     route("provider-keys", "routes/dashboard.provider-keys.tsx"),
     route("teams", "routes/dashboard.teams.tsx"),
+    route("alerts", "routes/dashboard.alerts.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
     route("models", "routes/dashboard.models.tsx"),

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { CreateKeyForm } from "#app/components/keys/create-key-form.tsx";
 import { KeysTable } from "#app/components/keys/keys-table.tsx";
 import { NewKeyCard } from "#app/components/keys/new-key-card.tsx";
@@ -35,7 +36,12 @@ export default function Keys({ loaderData, actionData }: Route.ComponentProps) {
           <CardDescription>
             Everything but the name is optional: a credit limit caps what the key may ever spend, a
             daily or monthly one what it spends per UTC day or month; it may expire, be kept to some
-            models, and be limited per minute.
+            models, and be limited per minute. To be told when a key nears its limit, or the balance
+            runs low, set{" "}
+            <Link to="/dashboard/alerts" className="underline">
+              alerts and webhooks
+            </Link>
+            .
           </CardDescription>
         </CardHeader>
         <CardContent>

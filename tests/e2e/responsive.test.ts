@@ -36,6 +36,7 @@ const PAGES = [
   "/dashboard/credits",
   "/dashboard/provider-keys",
   "/dashboard/teams",
+  "/dashboard/alerts",
   "/dashboard/admin",
   "/dashboard/admin/providers",
   "/dashboard/models",

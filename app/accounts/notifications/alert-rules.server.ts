@@ -1,18 +1,13 @@
 import { z } from "zod";
 import type { Prisma } from "../../db/prisma.server.ts";
 import { creditsToMicro, formatMoney } from "../../utils/money.ts";
+import { ALERT_KINDS, type AlertKind } from "./notification-kinds.ts";
 
 // An account's spend alerts (ADR 068), as the JSON API and the dashboard take
 // them. Amounts are credits; percents are of the key's limit (its period limit
 // when it has one, else its credit limit) or of the member's monthly limit.
 
-export const ALERT_KINDS = [
-  "balance_below",
-  "daily_spend_over",
-  "key_limit_percent",
-  "member_limit_percent",
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind } from "./notification-kinds.ts";
 
 /** At most this many rules per account. */
 export const MAX_RULES = 50;
@@ -107,19 +102,19 @@ export async function deleteAlertRule(prisma: Prisma, accountId: string, id: str
 }
 
 /** A rule in words: "balance under 50.00 credits ($0.50)", "key ci at 80 % of its limit". */
-export function describeAlertRule(rule: {
-  kind: string;
-  threshold: bigint;
-  subjectId: string | null;
-}) {
+export function describeAlertRule(
+  rule: { kind: string; threshold: bigint; subjectId: string | null },
+  /** The key's name or the member's e-mail, where the caller knows it. */
+  subjectName: string | null | undefined = rule.subjectId,
+) {
   switch (rule.kind as AlertKind) {
     case "balance_below":
       return `balance under ${formatMoney(rule.threshold)}`;
     case "daily_spend_over":
       return `more than ${formatMoney(rule.threshold)} spent in a UTC day`;
     case "key_limit_percent":
-      return `key ${rule.subjectId} at ${rule.threshold} % of its limit`;
+      return `key ${subjectName} at ${rule.threshold} % of its limit`;
     case "member_limit_percent":
-      return `member ${rule.subjectId} at ${rule.threshold} % of their monthly limit`;
+      return `member ${subjectName} at ${rule.threshold} % of their monthly limit`;
   }
 }

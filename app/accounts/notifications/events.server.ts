@@ -1,23 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "../../db/prisma.server.ts";
 import { processLogger, type Logger } from "../../observability/logger.server.ts";
+import type { EventType } from "./notification-kinds.ts";
 
 // An account's events (ADR 068), queued as one delivery per webhook endpoint that
 // takes them, in one statement: an account without endpoints writes nothing. The
 // deliverers of every instance send them (webhook-deliverer.server.ts).
 
-export const EVENT_TYPES = [
-  "alert.triggered",
-  "key.created",
-  "key.revoked",
-  "payment.succeeded",
-  "payment.failed",
-  "auto_topup.charged",
-  "auto_topup.declined",
-  "provider.circuit_opened",
-  "provider.circuit_closed",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number] | "ping";
+export { EVENT_TYPES, type EventType } from "./notification-kinds.ts";
 
 /** What an endpoint receives: the same id for every endpoint of one event. */
 export interface EventPayload {
