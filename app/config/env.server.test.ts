@@ -46,6 +46,7 @@ describe("parseEnv", () => {
       DATABASE_REPLICA_MAX_LAG_MS: "5000",
       RESPONSE_CACHE_PRICE_PERCENT: "12.5",
       RESPONSE_CACHE_MAX_MB: "64",
+      WEBHOOK_RETRY_BASE_SECONDS: "2",
     });
     expect(env).toMatchObject({
       PORT: 8080,
@@ -59,6 +60,7 @@ describe("parseEnv", () => {
       DATABASE_REPLICA_MAX_LAG_MS: 5000,
       RESPONSE_CACHE_PRICE_PERCENT: 12.5,
       RESPONSE_CACHE_MAX_MB: 64,
+      WEBHOOK_RETRY_BASE_SECONDS: 2,
     });
     expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
@@ -135,6 +137,7 @@ describe("parseEnv", () => {
     ],
     [{ RESPONSE_CACHE_PRICE_PERCENT: "150" }, "RESPONSE_CACHE_PRICE_PERCENT must be at most 100"],
     [{ RESPONSE_CACHE_MAX_MB: "0" }, "RESPONSE_CACHE_MAX_MB must be at least 1"],
+    [{ WEBHOOK_RETRY_BASE_SECONDS: "0.5" }, "WEBHOOK_RETRY_BASE_SECONDS must be a whole number"],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);
