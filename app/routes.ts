@@ -75,6 +75,8 @@ export default [
   route("api/payments/stripe/webhook", "routes/api.payments.stripe.webhook.ts"),
   // The admin JSON API: providers, their upstream keys, models.
   route("api/admin/providers", "routes/api.admin.providers.ts"),
+  route("api/admin/prices/sync", "routes/api.admin.prices.sync.ts"),
+  route("api/admin/prices/sync/:id/apply", "routes/api.admin.prices.sync.$id.apply.ts"),
   route("api/admin/providers/:slug", "routes/api.admin.providers.$slug.ts"),
   route("api/admin/providers/:slug/keys", "routes/api.admin.providers.$slug.keys.ts"),
   route("api/admin/providers/:slug/keys/:id", "routes/api.admin.providers.$slug.keys.$id.ts"),

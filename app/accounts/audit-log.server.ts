@@ -59,7 +59,8 @@ export type AuditAction =
  */
 export async function audit(
   prisma: Prisma,
-  request: Request,
+  /** The request that made the change; null for the gateway's own (a schedule): its IP is "-". */
+  request: Request | null,
   event: {
     action: AuditAction;
     actorId: string | null;
@@ -74,13 +75,13 @@ export async function audit(
         actorId: event.actorId,
         subject:
           event.subject === undefined ? undefined : storableText(event.subject.slice(0, 254)),
-        ip: clientFacts(request).ip,
+        ip: request ? clientFacts(request).ip : "-",
         details: event.details && storableJsonValue(event.details),
       },
     });
   } catch (error) {
     processLogger().error(
-      { err: error, audit: { ...event, ip: clientFacts(request).ip } },
+      { err: error, audit: { ...event, ip: request ? clientFacts(request).ip : "-" } },
       "could not write an audit event: the action was done, its record is this line",
     );
   }

@@ -18,6 +18,7 @@ const ROUTE_FIELDS = {
   priority: true,
   inputPrice: true,
   cachedInputPrice: true,
+  cacheWritePrice: true,
   outputPrice: true,
   provider: { select: { slug: true, enabled: true } },
 } as const;
@@ -103,7 +104,21 @@ export async function saveModel(
       after.outputPrice !== before.outputPrice ||
       after.enabled !== before.enabled;
     if (!changed) continue;
-    await prisma.modelProviderMapping.update({ where: { id: route.id }, data: after });
+    await prisma.$transaction([
+      prisma.modelProviderMapping.update({ where: { id: route.id }, data: after }),
+      // The route's price history (ADR 069): from now, by this admin.
+      prisma.priceChange.create({
+        data: {
+          mappingId: route.id,
+          inputPrice: after.inputPrice,
+          cachedInputPrice: after.cachedInputPrice,
+          cacheWritePrice: before.cacheWritePrice,
+          outputPrice: after.outputPrice,
+          source: "admin",
+          actorId: admin.id,
+        },
+      }),
+    ]);
     await audit(prisma, admin.request, {
       action: "price_changed",
       actorId: admin.id,

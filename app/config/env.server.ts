@@ -239,6 +239,21 @@ export const EnvSchema = z.object({
     .max(100, "must be at most 100")
     .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
     .default(0),
+  /** A public price catalog to follow (ADR 069): OpenRouter's /api/v1/models or models.dev's api.json. */
+  PRICE_SYNC_URL: optionalUrl,
+  /** How often it is fetched. */
+  PRICE_SYNC_HOURS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number of hours")
+    .min(1, "must be at least 1")
+    .max(720, "must be at most 720")
+    .default(24),
+  /** Price changes this small (in percent) are applied without an admin; 0: every change waits for one. */
+  PRICE_SYNC_MAX_CHANGE_PERCENT: z.coerce
+    .number({ error: "must be a number" })
+    .min(0, "must not be negative")
+    .max(100, "must be at most 100")
+    .default(0),
   /** The wait before a failed webhook's second attempt; each later one waits twice as long (ADR 068). */
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce
     .number({ error: "must be a number" })

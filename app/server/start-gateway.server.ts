@@ -14,6 +14,7 @@ import { startTracing } from "../observability/tracing.server.ts";
 import { stripeFromEnv } from "../payments/payment-settings.server.ts";
 import { startPaymentReconciler } from "../payments/payment-reconciler.server.ts";
 import { startContentRetention } from "../usage/content-retention.server.ts";
+import { startPriceSync } from "../admin/price-sync.server.ts";
 import { exitWithProblem, loadEnvOrExit } from "./boot.server.ts";
 import { openDatabase } from "./database.server.ts";
 import { createDirectActions } from "../http/direct-actions.server.ts";
@@ -94,6 +95,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
   const tracing = await startTracing(env, log);
   let sweeper: { stop(): void } | undefined;
   let retention: { stop(): void } | undefined;
+  let priceSync: { stop(): void } | undefined;
   let reconciler: { stop(): void } | undefined;
   let replica: ReadReplica | undefined;
   const gate = await openWhenMigrated({
@@ -110,6 +112,11 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       retention = startContentRetention(prisma, log, {
         contentDays: env.CONTENT_RETENTION_DAYS,
         usageDays: env.USAGE_RETENTION_DAYS,
+      });
+      priceSync = startPriceSync(prisma, log, {
+        url: env.PRICE_SYNC_URL,
+        hours: env.PRICE_SYNC_HOURS,
+        autoPercent: env.PRICE_SYNC_MAX_CHANGE_PERCENT,
       });
       if (env.DATABASE_REPLICA_URL)
         replica = startReadReplica(prisma, {
@@ -203,6 +210,7 @@ export async function startGateway(build: ServerBuild, publicDir: string) {
       clearTimeout(timer);
       sweeper?.stop();
       retention?.stop();
+      priceSync?.stop();
       reconciler?.stop();
       await replica?.stop();
       await closeGateway();
