@@ -3,7 +3,8 @@ import { audit } from "../accounts/audit-log.server.ts";
 import type { Prisma } from "../db/prisma.server.ts";
 import { GatewayError } from "../http/gateway-error.ts";
 import { recordAdminChange, type Admin } from "./admin-change.server.ts";
-import { slugSchema, usdSchema } from "./provider-schemas.ts";
+import { markupFields, slugSchema, usdSchema } from "./provider-schemas.ts";
+import { markupColumns } from "../catalog/markup.ts";
 import { usdToMicro } from "../utils/money.ts";
 
 // A catalog model as admins make it (with the providers that serve it and
@@ -25,10 +26,11 @@ export const UpdateModelSchema = z
       .int("must be a whole number")
       .min(1, "must be at least 1")
       .max(10_000_000),
+    ...markupFields(),
   })
   .partial()
   .refine((change) => Object.keys(change).length > 0, {
-    error: "send name, contextLength or maxOutputTokens",
+    error: "send name, contextLength, maxOutputTokens, markupPercent or markupPerMillion",
   });
 
 export type ModelChange = z.infer<typeof UpdateModelSchema>;
@@ -55,12 +57,17 @@ export async function updateModel(prisma: Prisma, slug: string, change: ModelCha
         param: "maxOutputTokens",
       },
     );
+  const { markupPercent, markupPerMillion, ...fields } = change;
   const updated = await prisma.model.update({
     where: { slug },
-    data: change,
+    data: { ...fields, ...markupColumns({ markupPercent, markupPerMillion }) },
     select: { slug: true, name: true, contextLength: true, maxOutputTokens: true },
   });
-  await recordAdminChange(prisma, admin, "model_changed", slug, change);
+  await recordAdminChange(prisma, admin, "model_changed", slug, {
+    ...fields,
+    markupPercent,
+    markupPerMillion: markupPerMillion === undefined ? undefined : String(markupPerMillion),
+  });
   return updated;
 }
 

@@ -1,3 +1,4 @@
+import { usdToMicro } from "../utils/money.ts";
 import { z } from "zod";
 import { PROVIDER_KINDS } from "../providers/provider-kinds.ts";
 import { PROVIDER_SLUG, USD_PRICE } from "./provider-fields.ts";
@@ -51,6 +52,7 @@ export const UpdateProviderSchema = z
     enabled: z.boolean({ error: "must be true or false" }).optional(),
     streamUsage: z.boolean({ error: "must be true or false" }).optional(),
     ...timeoutFields,
+    ...markupFields(),
   })
   .refine((input) => Object.keys(input).length > 0, { error: "send at least one field" });
 
@@ -64,3 +66,25 @@ export const usdSchema = z
 export const ImportModelsSchema = z.object({
   prices: z.object({ input: usdSchema, output: usdSchema, cachedInput: usdSchema.optional() }),
 });
+
+/**
+ * The markup on a provider's or a model's prices (ADR 069): a percentage (two
+ * decimals at most) and/or US dollars per 1M tokens; null removes it.
+ */
+export function markupFields() {
+  return {
+    markupPercent: z
+      .number({ error: "must be a percent" })
+      .min(0, "must not be negative")
+      .max(1_000, "must be at most 1000")
+      .refine((percent) => Number.isInteger(percent * 100), "must have at most two decimals")
+      .nullable()
+      .optional(),
+    markupPerMillion: z
+      .string({ error: 'must be US dollars per 1M tokens as a string, e.g. "0.10"' })
+      .regex(USD_PRICE, 'must be US dollars per 1M tokens as a string, e.g. "0.10"')
+      .transform((usd) => usdToMicro(usd))
+      .nullable()
+      .optional(),
+  };
+}

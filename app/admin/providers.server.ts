@@ -6,6 +6,7 @@ import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { SecretBox } from "../security/secret-box.server.ts";
 import { recordAdminChange as record, type Admin } from "./admin-change.server.ts";
 import type { CreateProviderSchema, UpdateProviderSchema } from "./provider-schemas.ts";
+import { markupColumns } from "../catalog/markup.ts";
 
 // Providers, as admins change them: the admin JSON API and the admin page both
 // call these. Each change is recorded in the audit log here, and fires the
@@ -100,11 +101,16 @@ export async function updateProvider(
   admin: Admin,
 ) {
   await providerBySlug(prisma, slug);
+  const { markupPercent, markupPerMillion, ...fields } = change;
   const provider = await prisma.provider.update({
     where: { slug },
-    data: change,
+    data: { ...fields, ...markupColumns({ markupPercent, markupPerMillion }) },
     select: PROVIDER_FIELDS,
   });
-  await record(prisma, admin, "provider_changed", slug, change);
+  await record(prisma, admin, "provider_changed", slug, {
+    ...fields,
+    markupPercent,
+    markupPerMillion: markupPerMillion === undefined ? undefined : String(markupPerMillion),
+  });
   return provider;
 }

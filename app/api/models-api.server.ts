@@ -1,5 +1,6 @@
 import type { Accounts } from "../accounts/accounts.server.ts";
 import { jsonApi, money } from "./api-helpers.server.ts";
+import { routeSellPrices } from "../catalog/markup.ts";
 
 /** GET /api/models: the public catalog with prices per 1M tokens. */
 export const modelsApi = (accounts: Accounts) =>
@@ -11,7 +12,11 @@ export const modelsApi = (accounts: Accounts) =>
         mappings: {
           where: { enabled: true },
           orderBy: { priority: "asc" },
-          include: { provider: { select: { slug: true, name: true } } },
+          include: {
+            provider: {
+              select: { slug: true, name: true, markupBasisPoints: true, markupPerMillion: true },
+            },
+          },
         },
       },
     });
@@ -22,14 +27,18 @@ export const modelsApi = (accounts: Accounts) =>
         company: model.company,
         contextLength: model.contextLength,
         maxOutputTokens: model.maxOutputTokens,
-        providers: model.mappings.map((mapping) => ({
-          provider: mapping.provider,
-          pricePerMillionTokens: {
-            input: money(mapping.inputPrice),
-            cachedInput: money(mapping.cachedInputPrice),
-            output: money(mapping.outputPrice),
-          },
-        })),
+        providers: model.mappings.map((mapping) => {
+          // The prices charged: the provider's with the gateway's markup (ADR 069).
+          const prices = routeSellPrices(model, mapping);
+          return {
+            provider: { slug: mapping.provider.slug, name: mapping.provider.name },
+            pricePerMillionTokens: {
+              input: money(prices.input),
+              cachedInput: money(prices.cachedInput),
+              output: money(prices.output),
+            },
+          };
+        }),
       })),
     });
   });

@@ -21,6 +21,7 @@ const route: RouteOption = {
   providerName: "OpenAI",
   upstreamModel: "gpt-test-2026",
   prices,
+  costPrices: prices,
 };
 
 test("a charge is the usage at the route's prices, capped at the hold when it is more", () => {

@@ -89,6 +89,9 @@ export function settlementOf(
     stream: request.stream,
     ...charged,
     prices: route.prices,
+    // A cache hit asked no provider (ADR 066).
+    providerCost:
+      charged.usageSource === "CACHE" ? 0n : costOfUsage(charged.usage, route.costPrices),
     byok: route.ownKey !== undefined,
     latencyMs: Math.round(performance.now() - request.started),
     ...(request.redactions ? { redactions: request.redactions } : {}),

@@ -32,6 +32,8 @@ export interface Settlement {
   fallbacks?: { provider: string; code: string }[];
   /** Matches the request's guardrails redacted (ADR 067). */
   redactions?: number;
+  /** What the provider charged at its own prices (ADR 069): the cost beside `cost`. */
+  providerCost?: bigint;
 }
 
 /** The usage row a settlement writes (conversations' columns). */
@@ -67,5 +69,6 @@ export function conversationRow(s: Settlement): ConversationRow {
     byok: s.byok ?? false,
     fallbacks: (s.fallbacks ?? null) as ConversationRow[string],
     redactions: s.redactions ?? null,
+    provider_cost: s.providerCost ?? null,
   };
 }

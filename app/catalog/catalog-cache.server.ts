@@ -1,3 +1,4 @@
+import { routeSellPrices } from "./markup.ts";
 import type { ProviderAdapter } from "../providers/adapter.ts";
 import type { Prices } from "./prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
@@ -17,7 +18,10 @@ export interface RouteOption {
   /** The provider's name in OpenRouter's answers (`OpenAI`, `Google AI Studio`, a row's own name). */
   providerName: string;
   upstreamModel: string;
+  /** What a request is charged: the provider's prices with the gateway's markup (ADR 069). */
   prices: Prices;
+  /** What the provider charges: the route's own prices. */
+  costPrices: Prices;
   /** Served with the user's own key (BYOK): its adapter; `prices` are then the BYOK fee. */
   ownKey?: ProviderAdapter;
 }
@@ -124,7 +128,8 @@ export class CatalogCache {
           providerSlug: mapping.provider.slug,
           providerName: openRouterProviderName(mapping.provider.slug, mapping.provider.name),
           upstreamModel: mapping.upstreamModel,
-          prices: {
+          prices: routeSellPrices(row, mapping),
+          costPrices: {
             input: mapping.inputPrice,
             cachedInput: mapping.cachedInputPrice,
             cacheWrite: mapping.cacheWritePrice,
@@ -152,6 +157,8 @@ export class CatalogCache {
         contextLength: true,
         maxOutputTokens: true,
         createdAt: true,
+        markupBasisPoints: true,
+        markupPerMillion: true,
         company: { select: { slug: true } },
         mappings: {
           where: { enabled: true },
@@ -163,7 +170,9 @@ export class CatalogCache {
             cachedInputPrice: true,
             cacheWritePrice: true,
             outputPrice: true,
-            provider: { select: { slug: true, name: true } },
+            provider: {
+              select: { slug: true, name: true, markupBasisPoints: true, markupPerMillion: true },
+            },
           },
         },
       },

@@ -32,7 +32,8 @@ export async function routesWithOwnKeys(
       if (!key || !serves(key.adapter)) return gatewayRoute;
       const viaOwnKey: RouteOption = {
         ...route,
-        prices: feePrices(route.prices, gateway.byokFeeBasisPoints),
+        // The fee is a share of the provider's own price, not of the gateway's markup.
+        prices: feePrices(route.costPrices, gateway.byokFeeBasisPoints),
         ownKey: key.adapter,
       };
       return key.fallback ? [viaOwnKey, ...gatewayRoute] : [viaOwnKey];

@@ -2,6 +2,7 @@ import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { configuredProviders } from "#app/gateway/services/served-models.server.ts";
 import { formatPrice } from "#app/utils/money.ts";
+import { routeSellPrices } from "#app/catalog/markup.ts";
 
 /**
  * The models with an enabled route and their prices per 1M tokens (the first
@@ -17,7 +18,11 @@ export async function listModelPrices() {
       mappings: {
         where: { enabled: true },
         orderBy: { priority: "asc" },
-        include: { provider: { select: { name: true, slug: true } } },
+        include: {
+          provider: {
+            select: { name: true, slug: true, markupBasisPoints: true, markupPerMillion: true },
+          },
+        },
       },
     },
   });
@@ -26,7 +31,8 @@ export async function listModelPrices() {
     models: models
       .filter((model) => model.mappings.length > 0)
       .map((model) => {
-        const primary = model.mappings[0]!;
+        // What a request is charged: the first route's prices with the gateway's markup (ADR 069).
+        const primary = routeSellPrices(model, model.mappings[0]!);
         return {
           slug: model.slug,
           name: model.name,
@@ -35,9 +41,9 @@ export async function listModelPrices() {
           maxOutputTokens: model.maxOutputTokens,
           providers: model.mappings.map((mapping) => mapping.provider.name),
           served: model.mappings.some((mapping) => configured.has(mapping.provider.slug)),
-          input: formatPrice(primary.inputPrice),
-          cachedInput: formatPrice(primary.cachedInputPrice),
-          output: formatPrice(primary.outputPrice),
+          input: formatPrice(primary.input),
+          cachedInput: formatPrice(primary.cachedInput),
+          output: formatPrice(primary.output),
         };
       }),
   };

@@ -202,3 +202,64 @@ test("models.dev's shape is read as well; a catalog that cannot be read is a 502
     "answered 404",
   );
 });
+
+test("a markup per provider, and a model's own over it: charged on both instances, the provider's cost recorded beside", async () => {
+  const admin = await createUser(prisma, { credits: 1 });
+  await prisma.user.update({ where: { id: admin.id }, data: { role: "ADMIN" } });
+  const cookie = await signedInCookie(gateways[0]!.baseUrl, admin.email);
+  const put = (path: string, body: unknown) =>
+    fetch(`${gateways[0]!.baseUrl}${path}`, {
+      method: "PUT",
+      headers: { cookie, "content-type": "application/json", origin: gateways[0]!.baseUrl },
+      body: JSON.stringify(body),
+    });
+  await createCatalogEntry(prisma, {
+    modelSlug: "marked-model",
+    usd: { input: "1.00", cachedInput: "0.10", output: "4.00" },
+  });
+  const user = await createUser(prisma, { credits: 50 });
+  const { apiKey, secret } = await createApiKey(prisma, user.id);
+  const lastRow = async (instance: number) => {
+    await new OpenAI({
+      apiKey: secret,
+      baseURL: `${gateways[instance]!.baseUrl}/v1`,
+      maxRetries: 0,
+    }).chat.completions.create({
+      model: "marked-model",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const [row] = await prisma.conversation.findMany({
+      where: { apiKeyId: apiKey.id },
+      orderBy: { id: "desc" },
+      take: 1,
+    });
+    return row!;
+  };
+
+  expect((await put("/api/admin/providers/openai", { markupPercent: 25 })).status).toBe(200);
+  await expect.poll(async () => (await lastRow(1)).inputPrice).toBe(usdToMicro("1.25"));
+  const marked = await lastRow(1);
+  expect(marked.outputPrice).toBe(usdToMicro("5.00"));
+  // The provider's own prices for the same tokens: the cost beside the charge.
+  const providerCost =
+    (BigInt(marked.inputTokens) * usdToMicro("1.00") + 999_999n) / 1_000_000n +
+    (BigInt(marked.outputTokens) * usdToMicro("4.00") + 999_999n) / 1_000_000n;
+  expect(marked.providerCost).toBe(providerCost);
+  expect(marked.cost).toBeGreaterThan(providerCost);
+  const listed = (await (await fetch(`${gateways[1]!.baseUrl}/api/models`)).json()) as {
+    models: { slug: string; providers: { pricePerMillionTokens: { input: { usd: string } } }[] }[];
+  };
+  expect(
+    listed.models.find((model) => model.slug === "marked-model")!.providers[0]!
+      .pricePerMillionTokens.input.usd,
+  ).toBe("$1.25");
+
+  expect((await put("/api/admin/models/marked-model", { markupPerMillion: "0.50" })).status).toBe(
+    200,
+  );
+  await expect.poll(async () => (await lastRow(0)).inputPrice).toBe(usdToMicro("1.50"));
+  expect((await put("/api/admin/providers/openai", { markupPercent: null })).status).toBe(200);
+  expect(
+    (await prisma.provider.findUniqueOrThrow({ where: { slug: "openai" } })).markupBasisPoints,
+  ).toBeNull();
+});

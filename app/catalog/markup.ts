@@ -1,0 +1,86 @@
+import type { Prices } from "./prices.ts";
+
+// Sell price and cost (ADR 069): a gateway may sell a provider's tokens above
+// what the provider charges, by a percentage and/or an amount per 1M tokens, set
+// per provider or per model (the model's wins). The routes keep the provider's
+// prices as their cost; requests are charged the sell prices.
+
+export interface Markup {
+  /** Hundredths of a percent added to every price. */
+  basisPoints: number | null;
+  /** µcr per 1M tokens added to every price, after the percentage. */
+  perMillion: bigint | null;
+}
+
+const isSet = (markup: Markup) => markup.basisPoints !== null || markup.perMillion !== null;
+
+/** The markup that applies: the model's when it has one, else its provider's; null when neither. */
+export function markupOf(model: Markup, provider: Markup): Markup | null {
+  if (isSet(model)) return model;
+  return isSet(provider) ? provider : null;
+}
+
+/** The prices a request is charged: the cost, marked up (each rounded up to a whole µcr per 1M). */
+export function sellPrices(cost: Prices, markup: Markup | null): Prices {
+  if (!markup) return cost;
+  const factor = 10_000n + BigInt(markup.basisPoints ?? 0);
+  const add = markup.perMillion ?? 0n;
+  const sell = (price: bigint) => (price * factor + 9_999n) / 10_000n + add;
+  return {
+    input: sell(cost.input),
+    cachedInput: sell(cost.cachedInput),
+    cacheWrite: cost.cacheWrite === null ? null : sell(cost.cacheWrite),
+    output: sell(cost.output),
+  };
+}
+
+/** A models or providers row's markup columns. */
+interface MarkupColumns {
+  markupBasisPoints: number | null;
+  markupPerMillion: bigint | null;
+}
+
+const markupFrom = (row: MarkupColumns): Markup => ({
+  basisPoints: row.markupBasisPoints,
+  perMillion: row.markupPerMillion,
+});
+
+/** A route's sell prices from its rows: the mapping's prices, the model's or else its provider's markup. */
+export function routeSellPrices(
+  model: MarkupColumns,
+  mapping: {
+    inputPrice: bigint;
+    cachedInputPrice: bigint;
+    cacheWritePrice: bigint | null;
+    outputPrice: bigint;
+    provider: MarkupColumns;
+  },
+): Prices {
+  const cost = {
+    input: mapping.inputPrice,
+    cachedInput: mapping.cachedInputPrice,
+    cacheWrite: mapping.cacheWritePrice,
+    output: mapping.outputPrice,
+  };
+  return sellPrices(cost, markupOf(markupFrom(model), markupFrom(mapping.provider)));
+}
+
+/**
+ * A markup as the admin JSON API takes it, into its columns: `markupPercent` (up to
+ * two decimals) and `markupPerMillion` (US dollars per 1M tokens, a string); null
+ * clears one, absent leaves it.
+ */
+export function markupColumns(change: {
+  markupPercent?: number | null;
+  markupPerMillion?: bigint | null;
+}) {
+  return {
+    ...(change.markupPercent === undefined
+      ? {}
+      : {
+          markupBasisPoints:
+            change.markupPercent === null ? null : Math.round(change.markupPercent * 100),
+        }),
+    ...(change.markupPerMillion === undefined ? {} : { markupPerMillion: change.markupPerMillion }),
+  };
+}
