@@ -22,6 +22,7 @@ export default [
     route("alerts", "routes/dashboard.alerts.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
+    route("admin/prices", "routes/dashboard.admin.prices.tsx"),
     route("models", "routes/dashboard.models.tsx"),
     route("settings", "routes/dashboard.settings.tsx"),
     route("admin/users", "routes/dashboard.admin.users.tsx"),

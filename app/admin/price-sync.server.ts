@@ -117,11 +117,11 @@ export async function diffPrices(prisma: Prisma, catalog: CatalogPrice[]): Promi
       output: microToUsd(mapping.outputPrice),
     };
     const after: PriceSet = {
-      input: entry.input,
+      input: asShown(entry.input),
       // A catalog without a cached price keeps ours.
-      cachedInput: entry.cachedInput ?? before.cachedInput,
-      cacheWrite: entry.cacheWrite ?? before.cacheWrite,
-      output: entry.output,
+      cachedInput: entry.cachedInput === null ? before.cachedInput : asShown(entry.cachedInput),
+      cacheWrite: entry.cacheWrite === null ? before.cacheWrite : asShown(entry.cacheWrite),
+      output: asShown(entry.output),
     };
     const percent = changePercent(before, after);
     if (percent > 0)
@@ -142,12 +142,20 @@ export async function diffPrices(prisma: Prisma, catalog: CatalogPrice[]): Promi
     diff.added.push({
       openRouterId: entry.openRouterId,
       name: entry.name,
-      prices: { input, cachedInput: cachedInput ?? input, cacheWrite, output },
+      prices: {
+        input: asShown(input),
+        cachedInput: asShown(cachedInput ?? input),
+        cacheWrite: cacheWrite === null ? null : asShown(cacheWrite),
+        output: asShown(output),
+      },
       contextLength: entry.contextLength,
     });
   }
   return diff;
 }
+
+/** A price as the gateway writes its own ("1.2" -> "1.20"), so a diff reads alike on both sides. */
+const asShown = (usd: string) => microToUsd(usdToMicro(usd));
 
 /** The largest relative change among the prices, in percent (a price from zero: 100 %). */
 function changePercent(before: PriceSet, after: PriceSet) {

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { AliasForm } from "#app/components/admin/alias-form.tsx";
 import { AliasesTable } from "#app/components/admin/aliases-table.tsx";
 import { AuditLogTable } from "#app/components/admin/audit-log-table.tsx";
@@ -22,7 +23,11 @@ export default function Admin({ loaderData, actionData }: Route.ComponentProps) 
         <h1 className="text-2xl font-semibold tracking-tight">Models and prices</h1>
         <p className="text-sm text-muted-foreground">
           Prices in US dollars per 1M tokens, limits in tokens. Edit a model to change them: new
-          requests use the change on every instance at once.
+          requests use the change on every instance at once. Follow a public catalog on the{" "}
+          <Link to="/dashboard/admin/prices" className="underline">
+            price sync
+          </Link>{" "}
+          page.
         </p>
       </div>
       {actionData?.message ? (

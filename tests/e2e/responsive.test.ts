@@ -39,6 +39,7 @@ const PAGES = [
   "/dashboard/alerts",
   "/dashboard/admin",
   "/dashboard/admin/providers",
+  "/dashboard/admin/prices",
   "/dashboard/models",
   // A model's edit form, and the models table filtered by its search.
   "/dashboard/admin/models/gpt-phone-test-with-a-long-name",

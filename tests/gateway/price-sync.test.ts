@@ -111,7 +111,7 @@ test("a sync's diff, approved on the other instance, is charged by both; the row
   expect(run.diff.changed).toEqual([
     expect.objectContaining({
       model: "synced-model",
-      after: { input: "2", cachedInput: "0.2", cacheWrite: null, output: "8" },
+      after: { input: "2.00", cachedInput: "0.20", cacheWrite: null, output: "8.00" },
       changePercent: 100,
     }),
   ]);
@@ -194,7 +194,7 @@ test("models.dev's shape is read as well; a catalog that cannot be read is a 502
   };
   expect(run.diff.changed.map((change) => [change.model, change.after.input])).toContainEqual([
     "synced-model",
-    "3",
+    "3.00",
   ]);
   const missing = await sync(`${catalogUrl}/nothing`);
   expect(missing.status).toBe(502);
