@@ -47,6 +47,9 @@ describe("parseEnv", () => {
       RESPONSE_CACHE_PRICE_PERCENT: "12.5",
       RESPONSE_CACHE_MAX_MB: "64",
       WEBHOOK_RETRY_BASE_SECONDS: "2",
+      PRICE_SYNC_URL: "https://openrouter.ai/api/v1/models",
+      PRICE_SYNC_HOURS: "6",
+      PRICE_SYNC_MAX_CHANGE_PERCENT: "2.5",
     });
     expect(env).toMatchObject({
       PORT: 8080,
@@ -61,6 +64,9 @@ describe("parseEnv", () => {
       RESPONSE_CACHE_PRICE_PERCENT: 12.5,
       RESPONSE_CACHE_MAX_MB: 64,
       WEBHOOK_RETRY_BASE_SECONDS: 2,
+      PRICE_SYNC_URL: "https://openrouter.ai/api/v1/models",
+      PRICE_SYNC_HOURS: 6,
+      PRICE_SYNC_MAX_CHANGE_PERCENT: 2.5,
     });
     expect(env.ENCRYPTION_KEY_PREVIOUS).toContain("b".repeat(64));
   });
@@ -138,6 +144,7 @@ describe("parseEnv", () => {
     [{ RESPONSE_CACHE_PRICE_PERCENT: "150" }, "RESPONSE_CACHE_PRICE_PERCENT must be at most 100"],
     [{ RESPONSE_CACHE_MAX_MB: "0" }, "RESPONSE_CACHE_MAX_MB must be at least 1"],
     [{ WEBHOOK_RETRY_BASE_SECONDS: "0.5" }, "WEBHOOK_RETRY_BASE_SECONDS must be a whole number"],
+    [{ PRICE_SYNC_URL: "ftp://catalog.example" }, "PRICE_SYNC_URL must be an http(s) URL"],
   ])("%j is rejected with a line naming the variable", (source, message) => {
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);
