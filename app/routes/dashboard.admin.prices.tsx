@@ -96,15 +96,12 @@ export default function Prices({ loaderData, actionData }: Route.ComponentProps)
                   <tbody>
                     {run.diff.changed.map((change) => (
                       <tr key={change.mappingId} className="border-t">
-                        <td className="py-1 pr-3">
-                          <input
-                            type="checkbox"
-                            name="changed"
-                            value={change.mappingId}
-                            disabled={!open}
-                            aria-label={`Apply the new prices of ${change.model}`}
-                          />
-                        </td>
+                        <TickCell
+                          name="changed"
+                          value={change.mappingId}
+                          label={`Apply the new prices of ${change.model}`}
+                          open={!!open}
+                        />
                         <td className="py-1 pr-3">
                           {change.model}{" "}
                           <span className="text-muted-foreground">({change.provider})</span>
@@ -120,15 +117,12 @@ export default function Prices({ loaderData, actionData }: Route.ComponentProps)
                     ))}
                     {run.diff.added.map((model) => (
                       <tr key={model.openRouterId} className="border-t">
-                        <td className="py-1 pr-3">
-                          <input
-                            type="checkbox"
-                            name="added"
-                            value={model.openRouterId}
-                            disabled={!open}
-                            aria-label={`Add ${model.openRouterId}`}
-                          />
-                        </td>
+                        <TickCell
+                          name="added"
+                          value={model.openRouterId}
+                          label={`Add ${model.openRouterId}`}
+                          open={!!open}
+                        />
                         <td className="py-1 pr-3">{model.openRouterId} (new)</td>
                         <td className="py-1 pr-3">{usd(model.prices.input)}</td>
                         <td className="py-1 pr-3">{usd(model.prices.output)}</td>
@@ -137,15 +131,12 @@ export default function Prices({ loaderData, actionData }: Route.ComponentProps)
                     ))}
                     {run.diff.removed.map((route) => (
                       <tr key={route.mappingId} className="border-t">
-                        <td className="py-1 pr-3">
-                          <input
-                            type="checkbox"
-                            name="removed"
-                            value={route.mappingId}
-                            disabled={!open}
-                            aria-label={`Switch off ${route.model} on ${route.provider}`}
-                          />
-                        </td>
+                        <TickCell
+                          name="removed"
+                          value={route.mappingId}
+                          label={`Switch off ${route.model} on ${route.provider}`}
+                          open={!!open}
+                        />
                         <td className="py-1 pr-3">
                           {route.model}{" "}
                           <span className="text-muted-foreground">({route.provider})</span>
@@ -169,6 +160,21 @@ export default function Prices({ loaderData, actionData }: Route.ComponentProps)
         </Card>
       ) : null}
     </div>
+  );
+}
+
+/** A line's box: ticked, it is applied with the form. */
+function TickCell(props: { name: string; value: string | number; label: string; open: boolean }) {
+  return (
+    <td className="py-1 pr-3">
+      <input
+        type="checkbox"
+        name={props.name}
+        value={props.value}
+        disabled={!props.open}
+        aria-label={props.label}
+      />
+    </td>
   );
 }
 

@@ -20,27 +20,19 @@ const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes:
 const MODEL = "guarded-model";
 beforeAll(async () => {
   // One model, three providers, OpenAI the cheapest and first.
-  await createCatalogEntry(prisma, {
-    modelSlug: MODEL,
-    providerSlug: "openai",
-    upstreamModel: "up-openai",
-    usd: { input: "1.00", cachedInput: "0.10", output: "4.00" },
-    priority: 1,
-  });
-  await createCatalogEntry(prisma, {
-    modelSlug: MODEL,
-    providerSlug: "anthropic",
-    upstreamModel: "up-anthropic",
-    usd: { input: "3.00", cachedInput: "0.30", output: "15.00" },
-    priority: 2,
-  });
-  await createCatalogEntry(prisma, {
-    modelSlug: MODEL,
-    providerSlug: "google",
-    upstreamModel: "up-google",
-    usd: { input: "2.00", cachedInput: "0.20", output: "8.00" },
-    priority: 3,
-  });
+  const offers = [
+    ["openai", { input: "1.00", cachedInput: "0.10", output: "4.00" }],
+    ["anthropic", { input: "3.00", cachedInput: "0.30", output: "15.00" }],
+    ["google", { input: "2.00", cachedInput: "0.20", output: "8.00" }],
+  ] as const;
+  for (const [index, [providerSlug, usd]] of offers.entries())
+    await createCatalogEntry(prisma, {
+      modelSlug: MODEL,
+      providerSlug,
+      upstreamModel: `up-${providerSlug}`,
+      usd,
+      priority: index + 1,
+    });
 });
 
 async function guardedKey(guardrails: Guardrails | null, accountId?: string, createdById?: string) {

@@ -92,28 +92,10 @@ export async function revokeKey({ prisma, request, scope }: KeyActor, id: string
 }
 
 /** The rules a change sets, as the audit log keeps them; null when it sets none. */
-function ruleDetails({
-  creditLimit,
-  expiresAt,
-  allowedModels,
-  rpmLimit,
-  tpmLimit,
-  cacheTtlSeconds,
-  guardrails,
-  periodLimit,
-}: KeyRules) {
-  const rules = {
-    creditLimit,
-    expiresAt,
-    allowedModels,
-    rpmLimit,
-    tpmLimit,
-    cacheTtlSeconds,
-    guardrails,
-    periodLimit,
-  };
-  if (Object.values(rules).every((value) => value === undefined)) return null;
-  return {
+function ruleDetails(change: KeyRules) {
+  const { creditLimit, expiresAt, allowedModels, rpmLimit, tpmLimit } = change;
+  const { cacheTtlSeconds, guardrails, periodLimit } = change;
+  const details = {
     ...(creditLimit === undefined ? {} : { creditLimit: creditLimit?.toString() ?? null }),
     ...(expiresAt === undefined ? {} : { expiresAt: expiresAt?.toISOString() ?? null }),
     ...(allowedModels === undefined ? {} : { allowedModels: allowedModels.join(",") }),
@@ -128,4 +110,6 @@ function ruleDetails({
           limitPeriod: periodLimit?.period ?? null,
         }),
   };
+  // A rule left undefined adds nothing: no details is no rule changed.
+  return Object.keys(details).length === 0 ? null : details;
 }
