@@ -123,6 +123,14 @@ test("a balance alert crossed by requests on both instances is sent once, signed
   // Both instances saw balances under the threshold after that; give them time to (not) send more.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const alerts = eventsOf(user.id, "alert.triggered");
+  console.log(
+    "alert from two instances:",
+    JSON.stringify({
+      webhooks: alerts.length,
+      payload: alerts[0]?.payload,
+      balance: String(balance),
+    }),
+  );
   expect(alerts).toHaveLength(1);
   const [sent] = alerts;
   expect(sent!.payload).toMatchObject({

@@ -130,7 +130,9 @@ test("a sync's diff, approved on the other instance, is charged by both; the row
   };
   const applied = await call(1, `/api/admin/prices/sync/${run.id}/apply`, apply);
   expect(applied.status).toBe(200);
-  expect(await applied.json()).toEqual({ applied: { changed: 1, added: 1, removed: 1 } });
+  const appliedBody = await applied.json();
+  console.log("price sync diff applied:", JSON.stringify({ diff: run.diff, applied: appliedBody }));
+  expect(appliedBody).toEqual({ applied: { changed: 1, added: 1, removed: 1 } });
   expect((await call(0, `/api/admin/prices/sync/${run.id}/apply`, apply)).status).toBe(409);
 
   // Both instances charge the new price once the change has reached their catalogs.

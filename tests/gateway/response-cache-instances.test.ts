@@ -76,6 +76,14 @@ test("kept by one instance, replayed by the other as a stream each SDK reads who
   expect(message.content).toEqual([{ type: "text", text: ANSWER }]);
   expect(message.stop_reason).toBe("end_turn");
 
+  console.log(
+    "cache hits on the second instance:",
+    JSON.stringify({
+      openaiChatStream: { status: stream.response.headers.get("x-openrouter-cache-status"), text },
+      openaiResponsesStream: response.output_text,
+      anthropicMessagesStream: { text: message.content, stop: message.stop_reason },
+    }),
+  );
   expect(fake.scripts.received).toHaveLength(3);
   expect(await balanceOf(user.id)).toBe(afterMisses);
   const sources = await sourcesOf(apiKey.id);
