@@ -78,11 +78,30 @@ async function withAutoTopUp(credits: number, declined = false) {
     }),
   ).toBe(true);
   const { secret } = await createApiKey(prisma, user.id);
+  // Its events are queued for this endpoint (ADR 068); nothing listens there.
+  await prisma.webhookEndpoint.create({
+    data: {
+      accountId: user.id,
+      url: "http://127.0.0.1:9/hooks",
+      secret: "sealed",
+      prefix: "whsec_",
+    },
+  });
   const clients = gateways.map(
     (gateway) => new OpenAI({ apiKey: secret, baseURL: `${gateway.baseUrl}/v1`, maxRetries: 0 }),
   );
   return { user, paymentMethod, clients };
 }
+
+/** The events queued for the account's endpoint, in the order they were queued. */
+const eventsOf = async (accountId: string) =>
+  (
+    await prisma.webhookDelivery.findMany({
+      where: { endpoint: { accountId } },
+      orderBy: { id: "asc" },
+      select: { event: true },
+    })
+  ).map((delivery) => delivery.event);
 
 const ask = (client: OpenAI) =>
   client.chat.completions.create({
@@ -139,6 +158,8 @@ describe("auto top-up", () => {
     // Above the threshold again: more requests start nothing more.
     await Promise.all(clients.map((client) => ask(client)));
     expect(chargesFor(paymentMethod)).toHaveLength(1);
+    // The webhook may credit the payment before the charge's answer is back: either order.
+    expect((await eventsOf(user.id)).sort()).toEqual(["auto_topup.charged", "payment.succeeded"]);
   });
 
   test("a declined card: the payment failed, the reason kept for the dashboard, no retry during the cooldown", async () => {
@@ -160,5 +181,6 @@ describe("auto top-up", () => {
     const settings = await prisma.autoTopUp.findUniqueOrThrow({ where: { userId: user.id } });
     expect(settings).toMatchObject({ inFlightUntil: null });
     expect(settings.failedAt).toBeInstanceOf(Date);
+    expect(await eventsOf(user.id)).toEqual(["auto_topup.declined", "payment.failed"]);
   });
 });

@@ -42,3 +42,23 @@ test("a trial that ended saying nothing of the provider frees the slot for the n
   breaker.release("p");
   expect(breaker.allows("p")).toBe(true);
 });
+
+test("says when a provider's circuit opens and when it closes again, once each (the provider.* events)", async () => {
+  const changes: [string, boolean][] = [];
+  const breaker = new CircuitBreaker({ threshold: 2, openMs: 30 }, (provider, open) =>
+    changes.push([provider, open]),
+  );
+  breaker.failed("p");
+  expect(changes).toEqual([]);
+  breaker.failed("p");
+  breaker.failed("p"); // already open: not said again
+  expect(changes).toEqual([["p", true]]);
+  await sleep(40);
+  expect(breaker.allows("p")).toBe(true);
+  breaker.succeeded("p");
+  breaker.succeeded("p");
+  expect(changes).toEqual([
+    ["p", true],
+    ["p", false],
+  ]);
+});
