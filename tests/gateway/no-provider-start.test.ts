@@ -10,7 +10,8 @@ import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
 import { setupTestDatabase } from "../support/database.ts";
-import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
+import { createApiKey, createUser } from "../support/factories.ts";
+import { signedInCookie } from "../support/sign-in.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
 import { postCompletion } from "../support/completions.ts";
 
@@ -95,12 +96,7 @@ test("the listings hold no model nothing can serve, the models page says why, a 
 
 test("a provider key added at run time is listed and served without a restart", async () => {
   const admin = await createUser(prisma, { role: "ADMIN" });
-  const signIn = await fetch(`${gateway.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }),
-  });
-  const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  const cookie = await signedInCookie(gateway.baseUrl, admin.email);
   const call = (method: string, path: string, body: unknown) =>
     fetch(`${gateway.baseUrl}${path}`, {
       method,

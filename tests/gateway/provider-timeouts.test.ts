@@ -2,7 +2,8 @@
 // environment's limits apply to them, and an admin sets a provider's own limits
 // in the database, which every instance reads.
 import { beforeAll, expect, test } from "vitest";
-import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
+import { createApiKey, createUser } from "../support/factories.ts";
+import { signedInCookie } from "../support/sign-in.ts";
 import type { GatewayProcess } from "../support/gateway-process.ts";
 import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
@@ -25,13 +26,7 @@ const PRICES = { input: "1.00", output: "2.00" };
 
 beforeAll(async () => {
   const admin = await createUser(prisma, { role: "ADMIN", credits: 100 });
-  const signIn = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }),
-  });
-  expect(signIn.status).toBe(200);
-  adminCookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  adminCookie = await signedInCookie(gateways[0]!.baseUrl, admin.email);
   // A provider of rows only: no environment variable names it.
   expect(
     (

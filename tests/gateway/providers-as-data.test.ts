@@ -10,6 +10,7 @@ import { costOfUsage } from "../../app/billing/prices.ts";
 import { usdToMicro } from "../../app/utils/money.ts";
 import { keyPrefix } from "../../app/providers/env-providers.server.ts";
 import { createApiKey, createUser, TEST_PASSWORD } from "../support/factories.ts";
+import { signedInCookie } from "../support/sign-in.ts";
 import {
   freePort,
   startGateway,
@@ -41,13 +42,7 @@ const env = () => ({
 
 beforeAll(async () => {
   const admin = await createUser(prisma, { role: "ADMIN" });
-  const signIn = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: admin.email, password: TEST_PASSWORD }),
-  });
-  expect(signIn.status).toBe(200);
-  adminCookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  adminCookie = await signedInCookie(gateways[0]!.baseUrl, admin.email);
 });
 
 function admin(method: string, path: string, body?: unknown, cookie = adminCookie) {
@@ -59,15 +54,7 @@ function admin(method: string, path: string, body?: unknown, cookie = adminCooki
 }
 
 /** A session cookie for the user (whose password is TEST_PASSWORD). */
-async function signIn(email: string) {
-  const answer = await fetch(`${gateways[0]!.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: TEST_PASSWORD }),
-  });
-  expect(answer.status).toBe(200);
-  return answer.headers.get("set-cookie")!.split(";")[0]!;
-}
+const signIn = (email: string) => signedInCookie(gateways[0]!.baseUrl, email);
 
 /** Calls until the gateway serves the model (or a second has passed); the time it took. */
 async function servedWithin(gateway: GatewayProcess, client: OpenAI, model: string) {

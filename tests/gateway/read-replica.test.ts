@@ -11,15 +11,11 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { FakeProvider } from "#scripts/fake-providers/fake-server.ts";
 import { startFakeOpenAI } from "#scripts/fake-providers/openai.ts";
 import { createPrismaClient, type Prisma } from "../../app/db/prisma.server.ts";
-import {
-  createApiKey,
-  createCatalogEntry,
-  createUser,
-  TEST_PASSWORD,
-} from "../support/factories.ts";
+import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
 import { expectLedgerClean } from "../support/ledger-totals.ts";
 import { startGateway, stopCleanly, type GatewayProcess } from "../support/gateway-process.ts";
 import { startPrimaryWithReplica, type PrimaryWithReplica } from "../support/streaming-replica.ts";
+import { signedInCookie } from "../support/sign-in.ts";
 
 const MAX_LAG_MS = 8_000;
 let cluster: PrimaryWithReplica;
@@ -43,13 +39,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: fake.baseUrl,
     DATA_DIR: mkdtempSync(join(tmpdir(), "gw-replica-")),
   });
-  const signIn = await fetch(`${gateway.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
-  });
-  expect(signIn.status).toBe(200);
-  const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  const cookie = await signedInCookie(gateway.baseUrl, user.email);
   account = { id: user.id, email: user.email!, secret, cookie };
 }, 90_000);
 

@@ -5,15 +5,11 @@
 // Two real gateway processes on one database, the role changed on the Teams page.
 import OpenAI from "openai";
 import { expect, test } from "vitest";
-import {
-  createApiKey,
-  createCatalogEntry,
-  createTeamAccount,
-  TEST_PASSWORD,
-} from "../support/factories.ts";
+import { createApiKey, createCatalogEntry, createTeamAccount } from "../support/factories.ts";
 import type { GatewayProcess } from "../support/gateway-process.ts";
 import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { postCompletion } from "../support/completions.ts";
+import { signedInCookie } from "../support/sign-in.ts";
 
 // Whatever the tests did, every account still agrees with its history.
 const { prisma, fake, gateways } = setupGatewayProcesses({
@@ -44,13 +40,7 @@ async function teamWithMembersKey() {
 
 /** The owner's browser without a browser: signed in, switched to the team, posting forms. */
 async function ownersPages(gateway: GatewayProcess, email: string, teamId: string) {
-  const signIn = await fetch(`${gateway.baseUrl}/api/auth/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: TEST_PASSWORD }),
-  });
-  expect(signIn.status).toBe(200);
-  const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
+  const cookie = await signedInCookie(gateway.baseUrl, email);
   const post = (path: string, fields: Record<string, string>) =>
     fetch(gateway.baseUrl + path, {
       method: "POST",
