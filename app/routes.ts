@@ -20,6 +20,7 @@ export default [
     route("provider-keys", "routes/dashboard.provider-keys.tsx"),
     route("teams", "routes/dashboard.teams.tsx"),
     route("alerts", "routes/dashboard.alerts.tsx"),
+    route("playground/:chatId?", "routes/dashboard.playground.tsx"),
     route("admin", "routes/dashboard.admin.tsx"),
     route("admin/providers", "routes/dashboard.admin.providers.tsx"),
     route("admin/prices", "routes/dashboard.admin.prices.tsx"),
@@ -32,6 +33,7 @@ export default [
   ]),
   route("dashboard/usage.csv", "routes/dashboard.usage.csv.ts"),
   route("dashboard/switch", "routes/dashboard.switch.ts"),
+  route("dashboard/playground/stream", "routes/dashboard.playground.stream.ts"),
   route("invite/:token", "routes/invite.$token.tsx"),
   // The gateway API (resource routes).
   route("v1/chat/completions", "routes/v1.chat.completions.ts"),

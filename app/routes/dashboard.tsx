@@ -51,6 +51,7 @@ const NAV: {
   { to: "/dashboard", label: "Overview", end: true },
   { to: "/dashboard/keys", label: "API keys", needs: "ownKeys" },
   { to: "/dashboard/usage", label: "Usage" },
+  { to: "/dashboard/playground", label: "Playground" },
   { to: "/dashboard/credits", label: "Credits", needs: "billing" },
   { to: "/dashboard/provider-keys", label: "Provider keys", needs: "providerKeys" },
   { to: "/dashboard/teams", label: "Teams" },
@@ -97,7 +98,7 @@ export default function DashboardLayout({ loaderData }: Route.ComponentProps) {
               <span>{loaderData.balance.credits}</span>{" "}
               <span className="text-xs">({loaderData.balance.usd})</span>
             </span>
-            <ThemeToggle className="hidden xl:block" />
+            <ThemeToggle className="hidden xl:block" compact />
             <SettingsLink className="hidden xl:block" />
             <Form method="post" action="/logout" className="hidden xl:block">
               <Button type="submit" variant="ghost" size="sm">

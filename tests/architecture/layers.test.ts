@@ -25,6 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["payments"],
   ["gateway"],
   ["usage"],
+  ["playground"],
   ["admin"],
   ["api"],
   ["hooks"],

@@ -28,8 +28,10 @@ export const keyScopeOf = (scope: AccountScope): KeyScope =>
         tightenOnly: { teamName: scope.team?.name ?? "this account", role: scope.role },
       };
 
+// The playground's own keys (ADR 070) are the dashboard's, not the person's: never listed or changed here.
 const inScope = (scope: KeyScope) => ({
   userId: scope.accountId,
+  playgroundSecret: null,
   ...(scope.onlyCreatedBy ? { createdById: scope.onlyCreatedBy } : {}),
 });
 
