@@ -2,6 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect } from "react-router";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
+import { refusal } from "#app/accounts/account-scope.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { servedCatalog } from "#app/gateway/services/served-models.server.ts";
 import { readForm } from "#app/http/read-form.server.ts";
@@ -61,6 +62,10 @@ export async function playgroundAction(request: Request) {
     const submission = parseWithZod(form, { schema: SendFormSchema });
     if (submission.status !== "success")
       return data({ result: submission.reply() }, { status: 400 });
+    // A viewer may read the team's playground, not spend: said at the form, before any turn.
+    const refused = refusal(scope, "spend");
+    if (refused)
+      return data({ result: submission.reply({ formErrors: [refused] }) }, { status: 403 });
     const started = await startTurn(prisma, scope, {
       chatId: submission.value.chatId,
       models: submission.value.models,
