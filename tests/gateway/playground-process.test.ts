@@ -228,6 +228,56 @@ test("a column is asked and paid once; the answer is kept with its request id", 
   expect(await prisma.apiKey.count({ where: { userId: person.id, name: "Playground" } })).toBe(1);
 });
 
+test("an image goes to the model as an image part; tools go along, and the model's tool calls are kept", async () => {
+  const person = await createUser(prisma, { credits: 50 });
+  const pages = await pagesOf(person.email);
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+    "base64",
+  );
+  const tools = [
+    {
+      type: "function",
+      function: { name: "describe", parameters: { type: "object", properties: {} } },
+    },
+  ];
+  const form = new FormData();
+  for (const [name, value] of Object.entries({
+    intent: "send",
+    model1: MODEL,
+    message: "What is in this picture?",
+    tools: JSON.stringify(tools),
+  }))
+    form.set(name, value);
+  form.set("image", new File([png], "dot.png", { type: "image/png" }));
+  fake.scripts.enqueue(MODEL, {
+    toolCalls: [{ id: "call_1", name: "describe", arguments: '{"detail":"high"}' }],
+    finishReason: "tool_calls",
+  });
+  // Without JavaScript: the action asks every column and shows the chat.
+  const answer = await pages.send("/dashboard/playground", form);
+  expect(answer.status).toBe(302);
+  const sent = fake.scripts.received[0]!.body as {
+    messages: { content: unknown }[];
+    tools: unknown;
+  };
+  expect(sent.messages[0]!.content).toEqual([
+    { type: "text", text: "What is in this picture?" },
+    { type: "image_url", image_url: { url: `data:image/png;base64,${png.toString("base64")}` } },
+  ]);
+  expect(sent.tools).toEqual(tools);
+  const chatId = answer.headers.get("location")!.split("/").pop()!;
+  const kept = await prisma.playgroundMessage.findFirstOrThrow({ where: { chatId, model: MODEL } });
+  expect(kept.toolCalls).toEqual([{ name: "describe", arguments: '{"detail":"high"}' }]);
+  const page = await (
+    await fetch(gateway.baseUrl + `/dashboard/playground/${chatId}`, {
+      headers: { cookie: pages.cookie },
+    })
+  ).text();
+  expect(page).toContain("Tool call: describe({&quot;detail&quot;:&quot;high&quot;})");
+  expect(page).toContain('alt="Attached image 1"');
+});
+
 test("in a team: spends the team's credits as the member, under the member's key; a viewer is refused", async () => {
   const { teamId, members } = await createTeamAccount(prisma, {
     credits: 100,
