@@ -34,7 +34,7 @@ export interface StartedTurn {
   models: string[];
 }
 
-export function useColumnStreams(onDone: (turn: LiveTurn) => void) {
+export function useColumnStreams(onDone: (turn: LiveTurn) => Promise<void>) {
   const [live, setLive] = useState<LiveTurn | null>(null);
   const controllers = useRef<AbortController[]>([]);
 
@@ -59,7 +59,10 @@ export function useColumnStreams(onDone: (turn: LiveTurn) => void) {
             update(model, change),
           ),
         ),
-      ).then(() => onDone(current));
+      )
+        .then(() => onDone(current))
+        // The saved answers (with their usage rows' numbers) take over from what streamed.
+        .then(() => setLive((shown) => (shown === current ? null : shown)));
     },
     [onDone],
   );
@@ -73,7 +76,7 @@ export function useColumnStreams(onDone: (turn: LiveTurn) => void) {
     Object.values(live.answers).some(
       (answer) => answer.state === "waiting" || answer.state === "streaming",
     );
-  return { live, setLive, start, stop, running };
+  return { live, start, stop, running };
 }
 
 async function streamColumn(
