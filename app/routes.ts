@@ -4,6 +4,9 @@ export default [
   index("routes/_index.tsx"),
   route("docs", "routes/docs.tsx"),
   route("models", "routes/models.tsx"),
+  // A model's page, by its slug or its OpenRouter id (docs/decisions/071-model-pages.md).
+  route("models/:id", "routes/models.$id.tsx"),
+  route("models/:author/:slug", "routes/models.$author.$slug.tsx"),
   route("login", "routes/login.tsx"),
   route("signup", "routes/signup.tsx"),
   route("forgot-password", "routes/forgot-password.tsx"),
