@@ -52,6 +52,8 @@ export default [
   route("api/v1/responses", "routes/api.v1.responses.ts"),
   route("api/v1/embeddings", "routes/api.v1.embeddings.ts"),
   route("api/v1/models", "routes/api.v1.models.ts"),
+  route("api/v1/models/:slug", "routes/api.v1.models.$slug.ts"),
+  route("api/v1/models/:author/:slug", "routes/api.v1.models.$author.$slug.ts"),
   route("api/v1/models/:author/:slug/endpoints", "routes/api.v1.models.$author.$slug.endpoints.ts"),
   route("api/v1/generation", "routes/api.v1.generation.ts"),
   route("api/v1/key", "routes/api.v1.key.ts"),
