@@ -27,9 +27,9 @@ export function ModelListFilters({ prices }: { prices: ModelPrices }) {
       method="get"
       role="search"
       aria-label="Find models"
-      className="mt-6 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-3"
+      className="mt-6 grid grid-cols-2 items-end gap-3 rounded-lg border p-4 lg:grid-cols-3"
     >
-      <div className="grid min-w-0 gap-1.5 sm:col-span-2 lg:col-span-1">
+      <div className="col-span-2 grid min-w-0 gap-1.5 lg:col-span-1">
         <Label htmlFor="models-q">Search</Label>
         <Input
           id="models-q"
@@ -98,7 +98,7 @@ export function ModelListFilters({ prices }: { prices: ModelPrices }) {
           ))}
         </select>
       </div>
-      <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-3">
+      <div className="col-span-2 flex flex-wrap items-center gap-4 lg:col-span-3">
         <Button type="submit" variant="secondary">
           {navigation.state === "loading" ? "Filtering…" : "Apply"}
         </Button>

@@ -19,22 +19,15 @@ export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
       unlabelled: true,
       cell: (model) => (
         <>
-          <Link
-            to={modelPagePath(model.slug)}
-            className="font-medium underline-offset-4 hover:underline"
-          >
+          <Link to={modelPagePath(model.slug)} className="font-medium underline underline-offset-4">
             {model.name}
           </Link>
           <div>
             <code className="text-xs break-all text-muted-foreground">{model.slug}</code>
           </div>
           {!model.served && !prices.noProvider && <NotServedMarker />}
-          <Link
-            to={playgroundPath(model.slug)}
-            aria-label={`Try ${model.name} in the playground`}
-            className="text-xs underline underline-offset-4"
-          >
-            Try in playground
+          <Link to={playgroundPath(model.slug)} className="text-xs underline underline-offset-4">
+            Try in playground<span className="sr-only">: {model.name}</span>
           </Link>
         </>
       ),

@@ -88,9 +88,11 @@ export default function ModelPageRoute({ loaderData: model }: Route.ComponentPro
             From its own usage log. Medians are of successful requests; an error is a request the
             provider failed (a client that hung up is not one).
           </p>
-          {model.stats.map((window) => (
-            <ModelStatsTable key={window.days} days={window.days} rows={window.providers} />
-          ))}
+          <div className="grid gap-6">
+            {model.stats.map((window) => (
+              <ModelStatsTable key={window.days} days={window.days} rows={window.providers} />
+            ))}
+          </div>
         </section>
       </main>
     </>
