@@ -19,15 +19,24 @@ export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
       unlabelled: true,
       cell: (model) => (
         <>
-          <Link to={modelPagePath(model.slug)} className="font-medium underline underline-offset-4">
+          <Link
+            to={modelPagePath(model.slug)}
+            id={`model-${model.slug}`}
+            className="font-medium underline underline-offset-4"
+          >
             {model.name}
           </Link>
           <div>
             <code className="text-xs break-all text-muted-foreground">{model.slug}</code>
           </div>
           {!model.served && !prices.noProvider && <NotServedMarker />}
-          <Link to={playgroundPath(model.slug)} className="text-xs underline underline-offset-4">
-            Try in playground<span className="sr-only">: {model.name}</span>
+          {/* Which model's it is, for a screen reader listing the links (the name stays the visible text). */}
+          <Link
+            to={playgroundPath(model.slug)}
+            aria-describedby={`model-${model.slug}`}
+            className="text-xs underline underline-offset-4"
+          >
+            Try in playground
           </Link>
         </>
       ),
