@@ -15,6 +15,8 @@ const SORT_LABELS: Record<ModelSort, string> = {
   context: "Context, largest first",
 };
 
+const models = (count: number) => `${count} model${count === 1 ? "" : "s"}`;
+
 /** The Models list's search, filters and order: a plain GET form, so it works without JavaScript. */
 export function ModelListFilters({ prices }: { prices: ModelPrices }) {
   const { query } = prices;
@@ -107,8 +109,8 @@ export function ModelListFilters({ prices }: { prices: ModelPrices }) {
         </Link>
         <p role="status" className="text-sm text-muted-foreground">
           {prices.models.length === prices.total
-            ? `${prices.total} models`
-            : `${prices.models.length} of ${prices.total} models`}
+            ? models(prices.total)
+            : `${prices.models.length} of ${models(prices.total)}`}
         </p>
       </div>
     </Form>
