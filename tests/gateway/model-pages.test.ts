@@ -9,7 +9,7 @@ import { createCatalogEntry } from "../support/factories.ts";
 import { setupGatewayProcesses } from "../support/setup-gateway.ts";
 import { EXPECTED, seedModelUsage } from "../support/model-usage.ts";
 
-const { prisma, gateway } = setupGatewayProcesses({
+const { gateway } = setupGatewayProcesses({
   env: (fake) => ({ OPENAI_API_KEY: "sk-fake", OPENAI_BASE_URL: fake.baseUrl, LOG_LEVEL: "warn" }),
   prepare: async (prisma) => {
     // Served by openai (which has a key), then by "spare" (which has none): no usage there.
