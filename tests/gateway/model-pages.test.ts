@@ -24,6 +24,7 @@ const { gateway } = setupGatewayProcesses({
     });
     // A 10% markup: the page and the JSON give what a request is charged (ADR 069).
     await prisma.model.update({ where: { id: model.id }, data: { markupBasisPoints: 1000 } });
+    await prisma.modelAlias.create({ data: { name: "measured-alias", modelId: model.id } });
     await prisma.modelProviderMapping.update({
       where: { id: mapping.id },
       data: { cacheWritePrice: usdToMicro("2.00") },
@@ -171,6 +172,12 @@ test("the page: by slug and by OpenRouter id, the numbers seeded; an unknown mod
     ])
       expect(html).toContain(text);
     expect(html).toContain('href="/dashboard/playground?models=measured-model"');
+  }
+  // Another name it answers to: its page's one address.
+  for (const other of ["measured-alias", "measured-model:nitro"]) {
+    const moved = await get(`/models/${other}`);
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get("location")).toBe("/models/measured-model");
   }
   const unknown = await get("/models/no-such-model");
   expect(unknown.status).toBe(404);
