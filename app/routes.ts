@@ -4,6 +4,9 @@ export default [
   index("routes/_index.tsx"),
   route("docs", "routes/docs.tsx"),
   route("models", "routes/models.tsx"),
+  // A model's page, by its slug or its OpenRouter id (docs/decisions/071-model-pages.md).
+  route("models/:id", "routes/models.$id.tsx"),
+  route("models/:author/:slug", "routes/models.$author.$slug.tsx"),
   route("login", "routes/login.tsx"),
   route("signup", "routes/signup.tsx"),
   route("forgot-password", "routes/forgot-password.tsx"),
@@ -51,6 +54,8 @@ export default [
   route("api/v1/responses", "routes/api.v1.responses.ts"),
   route("api/v1/embeddings", "routes/api.v1.embeddings.ts"),
   route("api/v1/models", "routes/api.v1.models.ts"),
+  route("api/v1/models/:slug", "routes/api.v1.models.$slug.ts"),
+  route("api/v1/models/:author/:slug", "routes/api.v1.models.$author.$slug.ts"),
   route("api/v1/models/:author/:slug/endpoints", "routes/api.v1.models.$author.$slug.endpoints.ts"),
   route("api/v1/generation", "routes/api.v1.generation.ts"),
   route("api/v1/key", "routes/api.v1.key.ts"),

@@ -1,10 +1,17 @@
+import { Link } from "react-router";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { DataTable, type Column } from "#app/components/data-table.tsx";
+import { ModelListFilters } from "#app/components/model-list-filters.tsx";
+import { modelPagePath, playgroundPath } from "#app/catalog/model-links.ts";
 import type { ModelPrices } from "#app/usage/model-prices.server.ts";
 
 type PricedModel = ModelPrices["models"][number];
 
-/** The models and their prices per 1M tokens, for the public Models page and the dashboard's. */
+/**
+ * The models and their prices per 1M tokens, for the public Models page and the
+ * dashboard's: found, filtered and ordered by the form above it (on the server),
+ * each name leading to the model's page.
+ */
 export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
   const columns: Column<PricedModel>[] = [
     {
@@ -12,9 +19,25 @@ export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
       unlabelled: true,
       cell: (model) => (
         <>
-          <div className="font-medium">{model.name}</div>
-          <code className="text-xs text-muted-foreground">{model.slug}</code>
+          <Link
+            to={modelPagePath(model.slug)}
+            id={`model-${model.slug}`}
+            className="font-medium underline underline-offset-4"
+          >
+            {model.name}
+          </Link>
+          <div>
+            <code className="text-xs break-all text-muted-foreground">{model.slug}</code>
+          </div>
           {!model.served && !prices.noProvider && <NotServedMarker />}
+          {/* Which model's it is, for a screen reader listing the links (the name stays the visible text). */}
+          <Link
+            to={playgroundPath(model.slug)}
+            aria-describedby={`model-${model.slug}`}
+            className="text-xs underline underline-offset-4"
+          >
+            Try in playground
+          </Link>
         </>
       ),
     },
@@ -43,14 +66,22 @@ export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
     },
   ];
   return (
-    <DataTable
-      label="Models"
-      columns={columns}
-      rows={prices.models}
-      rowKey={(model) => model.slug}
-      cardsBelow="md"
-      className="mt-6"
-    />
+    <>
+      <ModelListFilters prices={prices} />
+      <DataTable
+        label="Models"
+        columns={columns}
+        rows={prices.models}
+        rowKey={(model) => model.slug}
+        cardsBelow="md"
+        className="mt-6"
+        empty={
+          <p className="mt-6 text-sm text-muted-foreground">
+            {prices.total === 0 ? "No models yet." : "No model matches these filters."}
+          </p>
+        }
+      />
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import { requirePageScope } from "#app/accounts/require-user.server.ts";
 import { listModelPrices } from "#app/usage/model-prices.server.ts";
+import { modelListQuery } from "#app/usage/model-list-query.ts";
 import { GeneralErrorBoundary } from "#app/components/general-error-boundary.tsx";
 import { ModelPriceTable } from "#app/components/model-price-table.tsx";
 import type { Route } from "./+types/dashboard.models";
@@ -8,7 +9,7 @@ import type { Route } from "./+types/dashboard.models";
 // leave the dashboard (issue #23); the layout's banner says when nothing is served.
 export async function loader({ request }: Route.LoaderArgs) {
   await requirePageScope(request);
-  return listModelPrices();
+  return listModelPrices(modelListQuery(new URL(request.url)));
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Models · LLM Gateway" }];

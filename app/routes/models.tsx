@@ -2,6 +2,7 @@ import { SiteHeader } from "#app/components/site-header.tsx";
 import { NoProviderBanner } from "#app/components/no-provider-banner.tsx";
 import { ModelPriceTable } from "#app/components/model-price-table.tsx";
 import { listModelPrices } from "#app/usage/model-prices.server.ts";
+import { modelListQuery } from "#app/usage/model-list-query.ts";
 import { missingV1 } from "#app/gateway/endpoints/unserved-api-paths.ts";
 import { wantsJsonOnly } from "#app/http/wants-json.ts";
 import type { Route } from "./+types/models";
@@ -12,8 +13,8 @@ export const middleware: Route.MiddlewareFunction[] = [
   ({ request }, next) => (wantsJsonOnly(request) ? missingV1(request) : next()),
 ];
 
-export function loader() {
-  return listModelPrices();
+export function loader({ request }: Route.LoaderArgs) {
+  return listModelPrices(modelListQuery(new URL(request.url)));
 }
 
 export const meta: Route.MetaFunction = () => [{ title: "Models and prices · LLM Gateway" }];

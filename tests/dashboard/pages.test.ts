@@ -478,7 +478,7 @@ describe("dashboard pages", () => {
 
 test("the public models page lists the catalog with dollar prices per 1M tokens", async () => {
   await seedCatalog(db.pool, "sync");
-  const { models } = await modelsPage.loader();
+  const { models } = await modelsPage.loader(args(new Request(`${BASE}/models`)));
   expect(models.length).toBeGreaterThanOrEqual(12);
   expect(models.find((model) => model.slug === "claude-sonnet-5-5")).toMatchObject({
     company: "Anthropic",

@@ -29,6 +29,9 @@ const PAGES = [
   "/",
   "/docs",
   "/models",
+  // A model's own page (ADR 071), and the Models list filtered and ordered.
+  "/models/gpt-phone-test-with-a-long-name",
+  "/models?q=phone&sort=context",
   "/login",
   "/dashboard",
   "/dashboard/keys",

@@ -14,7 +14,7 @@ import { configuredProviders, servedCatalog } from "../services/served-models.se
 // @see https://openrouter.ai/docs/api-reference/models/get-models
 
 /** The providers the multimodal adapters speak to: their models take images. */
-const IMAGE_PROVIDERS = new Set(["openai", "anthropic", "google"]);
+export const IMAGE_PROVIDERS = new Set(["openai", "anthropic", "google"]);
 /** OpenRouter's tokenizer groups, by the company that makes a model. */
 const TOKENIZERS: Record<string, string> = { openai: "GPT", anthropic: "Claude", google: "Gemini" };
 /** Providers that cache long prompts without being asked (Anthropic needs cache_control). */
@@ -24,10 +24,10 @@ const IMPLICIT_CACHING = new Set(["openai", "google"]);
  * An embeddings model generates nothing: the catalog gives it one output token
  * and no output price (app/catalog/catalog-data.ts).
  */
-const isEmbeddings = (model: CatalogModel) =>
+export const isEmbeddings = (model: CatalogModel) =>
   model.maxOutputTokens <= 1 && model.routes[0]!.prices.output === 0n;
 
-function architecture(model: CatalogModel) {
+export function architecture(model: CatalogModel) {
   const embeddings = isEmbeddings(model);
   const images = !embeddings && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
   const input = images ? ["text", "image"] : ["text"];
@@ -41,7 +41,8 @@ function architecture(model: CatalogModel) {
   };
 }
 
-function pricing(route: RouteOption) {
+/** A route's prices as OpenRouter gives them: US dollars per token, as decimal strings. */
+export function pricing(route: RouteOption) {
   const { prices } = route;
   return {
     prompt: usdPerToken(prices.input),
@@ -51,7 +52,8 @@ function pricing(route: RouteOption) {
   };
 }
 
-const endpointsPath = (model: CatalogModel) => `/api/v1/models/${model.openRouterId}/endpoints`;
+export const endpointsPath = (model: CatalogModel) =>
+  `/api/v1/models/${model.openRouterId}/endpoints`;
 
 function describe(model: CatalogModel) {
   const providers = [...new Set(model.routes.map((route) => route.providerSlug))].join(", ");
@@ -59,7 +61,7 @@ function describe(model: CatalogModel) {
 }
 
 /** One entry of OpenRouter's listing: the model, or an alias of it under `id`. */
-function modelEntry(model: CatalogModel, alias?: string) {
+export function modelEntry(model: CatalogModel, alias?: string) {
   return {
     id: alias ?? model.openRouterId,
     canonical_slug: model.openRouterId,

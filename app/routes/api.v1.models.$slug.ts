@@ -1,0 +1,15 @@
+import { getGateway } from "#app/gateway/gateway-instance.server.ts";
+import { openRouterApi } from "#app/gateway/endpoints/openrouter-api.server.ts";
+import { getOpenRouterModel } from "#app/api/openrouter-model-api.server.ts";
+import { openRouterErrorResponse } from "#app/protocols/openrouter/openrouter-error.ts";
+import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
+import type { Route } from "./+types/api.v1.models.$slug";
+
+// One model by its slug (`gpt-6.2-sol`) or an alias: the same answer as
+// /api/v1/models/<author>/<slug> (api.v1.models.$author.$slug.ts).
+export async function loader({ params }: Route.LoaderArgs) {
+  const gateway = await getGateway();
+  return openRouterApi(gateway, () => getOpenRouterModel(gateway, params.slug));
+}
+
+export const action = () => methodNotAllowed("GET", openRouterErrorResponse);
