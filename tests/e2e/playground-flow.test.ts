@@ -77,7 +77,12 @@ test("three models side by side: each column streams, and its cost is its usage 
   const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const email = `playground-${crypto.randomUUID()}@example.test`;
   await signUpWithCredits(page, email);
-  // The Models pages' "Try in playground" link names the columns.
+  // A model's page leads here with it as the first column.
+  await page.goto(url("/models/gemini-4-neon"));
+  await page.getByRole("link", { name: "Try in playground" }).click();
+  await page.waitForURL(/\/dashboard\/playground\?models=gemini-4-neon$/);
+  expect(await page.getByLabel("Model 1").inputValue()).toBe("gemini-4-neon");
+  // Several at once through the address.
   await page.goto(url(`/dashboard/playground?models=${MODELS.join(",")}`));
   expect(await page.getByLabel("Model 3").inputValue()).toBe("gemini-4-neon");
   scriptFakes((text, scale) => ({
