@@ -344,6 +344,6 @@ const CONVERSATION_COLUMNS = raw(
     "endpoint, stream, status, finish_reason, error_code, usage_source",
     "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens",
     "input_price, cached_input_price, cache_write_price, output_price, latency_ms, time_to_first_token_ms",
-    "prompt, response, byok, fallbacks, redactions, provider_cost",
+    "prompt, response, byok, fallbacks, redactions, provider_cost, unit, units, unit_price",
   ].join(", "),
 );

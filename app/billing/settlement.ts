@@ -34,6 +34,15 @@ export interface Settlement {
   redactions?: number;
   /** What the provider charged at its own prices (ADR 069): the cost beside `cost`. */
   providerCost?: bigint;
+  /** A media request's units (ADR 072): what was billed, one by one. */
+  media?: MediaUnits;
+}
+
+/** A media request's bill: `units` of `unit` ("image") at `unitPrice` µcr each. */
+export interface MediaUnits {
+  unit: string;
+  units: number;
+  unitPrice: bigint;
 }
 
 /** The usage row a settlement writes (conversations' columns). */
@@ -70,5 +79,8 @@ export function conversationRow(s: Settlement): ConversationRow {
     fallbacks: (s.fallbacks ?? null) as ConversationRow[string],
     redactions: s.redactions ?? null,
     provider_cost: s.providerCost ?? null,
+    unit: s.media?.unit ?? null,
+    units: s.media?.units ?? null,
+    unit_price: s.media?.unitPrice ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import { routeSellPrices } from "./markup.ts";
+import { routeMediaPrices, type MediaPrices } from "./media-prices.ts";
 import type { ProviderAdapter } from "../providers/adapter.ts";
 import type { Prices } from "./prices.ts";
 import type { Prisma } from "../db/prisma.server.ts";
@@ -7,6 +8,10 @@ import { openRouterProviderName } from "./openrouter-names.ts";
 import { nameIndex, openRouterId, splitVariant, type ModelVariant } from "../llm/model-names.ts";
 
 const DATED_SNAPSHOT = /-\d{8}$/;
+
+/** `{ [name]: value }`, or nothing when the value is undefined (optional properties stay absent). */
+const optional = <K extends string, V>(name: K, value: V | undefined) =>
+  (value === undefined ? {} : { [name]: value }) as Partial<Record<K, V>>;
 
 export interface RouteOption {
   /** The catalog model this route serves (a request may fall back to another model's routes). */
@@ -24,6 +29,8 @@ export interface RouteOption {
   costPrices: Prices;
   /** Served with the user's own key (BYOK): its adapter; `prices` are then the BYOK fee. */
   ownKey?: ProviderAdapter;
+  /** A media model's prices per unit (ADR 072), charged and the provider's; absent for a token-priced model. */
+  media?: { prices: MediaPrices; costPrices: MediaPrices };
 }
 
 export interface CatalogModel {
@@ -135,6 +142,7 @@ export class CatalogCache {
             cacheWrite: mapping.cacheWritePrice,
             output: mapping.outputPrice,
           },
+          ...optional("media", routeMediaPrices(row, mapping)),
         })),
       });
     }
@@ -170,6 +178,7 @@ export class CatalogCache {
             cachedInputPrice: true,
             cacheWritePrice: true,
             outputPrice: true,
+            mediaPrices: true,
             provider: {
               select: { slug: true, name: true, markupBasisPoints: true, markupPerMillion: true },
             },

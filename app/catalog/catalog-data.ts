@@ -27,8 +27,36 @@ export interface CatalogEntry {
     provider: ProviderSlug;
     upstreamModel: string;
     usdPerMillionTokens: PricesUsd;
+    /** An image model's US dollars per image, by "WxH/quality", "WxH" or "default" (ADR 072). */
+    usdPerImage?: Record<string, string>;
     priority?: number;
   }[];
+}
+
+const NO_TOKENS: PricesUsd = { input: "0", cachedInput: "0", output: "0" };
+
+/** An image model (POST /v1/images/generations, ADR 072): priced per image, no tokens, no chat. */
+function imageModel(
+  company: ProviderSlug,
+  model: { slug: string; name: string; upstreamModel: string },
+  usdPerImage: Record<string, string>,
+): CatalogEntry {
+  return {
+    slug: model.slug,
+    name: model.name,
+    company,
+    // The prompt's limit in tokens; it answers no tokens.
+    contextLength: 32_000,
+    maxOutputTokens: 0,
+    offers: [
+      {
+        provider: company,
+        upstreamModel: model.upstreamModel,
+        usdPerMillionTokens: NO_TOKENS,
+        usdPerImage,
+      },
+    ],
+  };
 }
 
 export const COMPANIES = [
@@ -251,5 +279,35 @@ export const CATALOG: CatalogEntry[] = [
       maxOutputTokens: 1,
     },
     { input: "0.15", cachedInput: "0.15", output: "0" },
+  ),
+
+  // Images (POST /v1/images/generations), per image by size and quality.
+  // @see https://platform.openai.com/docs/pricing#image-generation
+  imageModel(
+    "openai",
+    { slug: "gpt-image-1", name: "GPT Image 1", upstreamModel: "gpt-image-1" },
+    {
+      "1024x1024/low": "0.011",
+      "1024x1536/low": "0.016",
+      "1536x1024/low": "0.016",
+      "1024x1024/medium": "0.042",
+      "1024x1536/medium": "0.063",
+      "1536x1024/medium": "0.063",
+      "1024x1024/high": "0.167",
+      "1024x1536/high": "0.25",
+      "1536x1024/high": "0.25",
+    },
+  ),
+  // Gemini's image model answers generateContent with images (Imagen's :predict is Vertex-only in
+  // @google/genai 3): 1,290 output tokens an image at US$30 per 1M.
+  // @see https://ai.google.dev/gemini-api/docs/pricing#gemini-2.5-flash-image
+  imageModel(
+    "google",
+    {
+      slug: "gemini-2.5-flash-image",
+      name: "Gemini 2.5 Flash Image",
+      upstreamModel: "gemini-2.5-flash-image",
+    },
+    { default: "0.039" },
   ),
 ];

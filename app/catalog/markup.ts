@@ -34,13 +34,22 @@ export function sellPrices(cost: Prices, markup: Markup | null): Prices {
   };
 }
 
+/**
+ * A price per unit (an image, ADR 072), marked up by the percentage only: the amount per
+ * 1M tokens has no meaning per image. Rounded up to a whole µcr.
+ */
+export function sellUnitPrice(cost: bigint, markup: Markup | null): bigint {
+  if (!markup?.basisPoints) return cost;
+  return (cost * (10_000n + BigInt(markup.basisPoints)) + 9_999n) / 10_000n;
+}
+
 /** A models or providers row's markup columns. */
-interface MarkupColumns {
+export interface MarkupColumns {
   markupBasisPoints: number | null;
   markupPerMillion: bigint | null;
 }
 
-const markupFrom = (row: MarkupColumns): Markup => ({
+export const markupFrom = (row: MarkupColumns): Markup => ({
   basisPoints: row.markupBasisPoints,
   perMillion: row.markupPerMillion,
 });

@@ -64,15 +64,16 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
         await upsert(
           `INSERT INTO model_provider_mappings
              (model_id, provider_id, upstream_model, input_price, cached_input_price,
-              cache_write_price, output_price, priority)
+              cache_write_price, output_price, priority, media_prices)
            VALUES ((SELECT id FROM models WHERE slug = $1), (SELECT id FROM providers WHERE slug = $2),
-                   $3, $4, $5, $6, $7, $8)
+                   $3, $4, $5, $6, $7, $8, $9)
            ${onConflict(
              "model_id, provider_id",
              `upstream_model = EXCLUDED.upstream_model, input_price = EXCLUDED.input_price,
               cached_input_price = EXCLUDED.cached_input_price,
               cache_write_price = EXCLUDED.cache_write_price,
-              output_price = EXCLUDED.output_price, updated_at = now()`,
+              output_price = EXCLUDED.output_price, media_prices = EXCLUDED.media_prices,
+              updated_at = now()`,
            )}`,
           [
             model.slug,
@@ -83,6 +84,9 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
             price.cacheWrite === undefined ? null : usdToMicro(price.cacheWrite),
             usdToMicro(price.output),
             offer.priority ?? 0,
+            offer.usdPerImage === undefined
+              ? null
+              : JSON.stringify(imagePricesColumn(offer.usdPerImage)),
           ],
         );
       }
@@ -95,4 +99,13 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
   } finally {
     client.release();
   }
+}
+
+/** US dollars per image as the mapping's media_prices: µcr as strings (ADR 072). */
+function imagePricesColumn(usdPerImage: Record<string, string>) {
+  return {
+    image: Object.fromEntries(
+      Object.entries(usdPerImage).map(([variant, usd]) => [variant, String(usdToMicro(usd))]),
+    ),
+  };
 }

@@ -92,6 +92,13 @@ export async function chooseRoutes(
       await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
     );
   const model = named[0]!.model;
+  const imageOnly = named.find(({ model: candidate }) => candidate.routes[0]?.media?.prices.image);
+  if (imageOnly)
+    throw invalidRequest(
+      `'${imageOnly.model.slug}' makes images: send it to POST /v1/images/generations`,
+      imageOnly === named[0] ? "model" : "models",
+      "model_not_chat",
+    );
   if (requested !== undefined && requested > model.maxOutputTokens) {
     throw invalidRequest(
       `max tokens must be at most ${model.maxOutputTokens} for ${model.slug}`,

@@ -61,7 +61,8 @@ export async function runColumn(
     const text = await response.text();
     if (text) reader.readJson(text);
     else if (!response.ok) reader.error = `The gateway answered ${response.status}`;
-    await save(reader, requestId);
+    // Stopped before the provider answered: nothing was produced, nothing billed.
+    await save(reader, requestId, signal.aborted ? ANSWER_STOPPED : undefined);
     return new Response(text, { status: response.status, headers: response.headers });
   }
   const passing = keepWhilePassing(response.body, reader, signal, (error) =>

@@ -40,6 +40,30 @@ export interface Embeddings {
   inputTokens: number | undefined;
 }
 
+/** An image generation (ADR 072): the client's prompt and options, as the gateway checked them. */
+export interface ImageCall {
+  upstreamModel: string;
+  prompt: string;
+  /** How many images. */
+  n: number;
+  /** "1024x1024", or "auto". */
+  size: string;
+  /** "low" | "medium" | "high" | "standard" | "hd" | "auto". */
+  quality: string;
+  /** "png" | "jpeg" | "webp"; absent: the provider's default. */
+  outputFormat?: string;
+  /** "transparent" | "opaque" | "auto"; absent: the provider's default. */
+  background?: string;
+  signal: AbortSignal;
+}
+
+export interface GeneratedImages {
+  images: { base64: string; mimeType: string; revisedPrompt?: string }[];
+  /** The size and quality the provider says it made, when it says (the bill's variant). */
+  size?: string;
+  quality?: string;
+}
+
 /**
  * One provider behind one contract. `streamParts` resolves once the provider accepted
  * the request (before that, failures may be retried elsewhere); the iterable
@@ -56,6 +80,8 @@ export interface ProviderAdapter {
   readonly wholeAnswers?: boolean;
   /** Vectors for texts; absent for providers without an embeddings API (Anthropic). */
   embed?(call: EmbedCall): Promise<Embeddings>;
+  /** Images for a prompt; absent for providers without image models (Anthropic). */
+  generateImages?(call: ImageCall): Promise<GeneratedImages>;
 }
 
 /** For adapters whose SDK hands out one event at a time: each part alone. */

@@ -38,7 +38,7 @@ export async function loadPlayground(request: Request, chatId: string | undefine
   ]);
   if (chatId && !chat) throw data("No such conversation in this account", { status: 404 });
   const models = [...served.models.values()]
-    // Embeddings models answer no chat (the catalog gives them one output token).
+    // Embeddings and image models answer no chat (the catalog gives them at most one output token).
     .filter((model) => model.maxOutputTokens > 1)
     .map((model) => ({ slug: model.slug, name: model.name }))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -9,6 +9,7 @@ import {
   writeEvent,
   type FakeProvider,
 } from "./fake-server.ts";
+import { fakePng } from "./images.ts";
 import { fakeVector } from "./embeddings.ts";
 import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
 
@@ -121,6 +122,22 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
         responseId,
       });
 
+      // An image model asked for images (ADR 072): one PNG part, deterministic from the prompt.
+      const modalities = (body as { generationConfig?: { responseModalities?: string[] } })
+        .generationConfig?.responseModalities;
+      if (!stream && modalities?.includes("IMAGE")) {
+        markCompleted();
+        const png = fakePng(promptText(body)).toString("base64");
+        return sendJson(response, 200, {
+          ...envelope([{ inlineData: { mimeType: "image/png", data: png } }], 1290, true),
+          usageMetadata: {
+            promptTokenCount: 10,
+            candidatesTokenCount: 1290,
+            totalTokenCount: 1300,
+            candidatesTokensDetails: [{ modality: "IMAGE", tokenCount: 1290 }],
+          },
+        });
+      }
       if (!stream) {
         markCompleted();
         return sendJson(
@@ -157,4 +174,13 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
       response.end();
     },
   });
+}
+
+/** The prompt's text, for an image that depends on it. */
+function promptText(body: unknown) {
+  const contents = (body as { contents?: { parts?: { text?: string }[] }[] }).contents ?? [];
+  return contents
+    .flatMap((content) => content.parts ?? [])
+    .map((part) => part.text ?? "")
+    .join("");
 }

@@ -10,6 +10,7 @@ import {
   type FakeProvider,
 } from "./fake-server.ts";
 import { fakeVector } from "./embeddings.ts";
+import { fakePng } from "./images.ts";
 import {
   contentChunks,
   sleep,
@@ -117,6 +118,40 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
         if (response.destroyed) return;
         markCompleted();
         return sendJson(response, status, answer);
+      }
+      if (request.method === "POST" && url.pathname === "/v1/images/generations") {
+        if (!request.headers.authorization?.startsWith("Bearer "))
+          return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        const params = body as {
+          model: string;
+          prompt: string;
+          n?: number;
+          size?: string;
+          quality?: string;
+        };
+        const script = scripts.next(params.model);
+        await sleep(script.firstByteDelayMs);
+        await script.heldUntil;
+        if (script.status)
+          return sendJson(response, script.status, {
+            error: { ...(ERRORS[script.status] ?? ERRORS[400]!), param: null },
+          });
+        // `imagesAnswered` makes a provider answer fewer images than asked.
+        const count = script.imagesAnswered ?? params.n ?? 1;
+        if (response.destroyed) return;
+        markCompleted();
+        return sendJson(response, 200, {
+          created: 1_700_000_000,
+          data: Array.from({ length: count }, (_, index) => ({
+            b64_json: fakePng(`${params.prompt}#${index}`).toString("base64"),
+          })),
+          // gpt-image models say what they made: "auto" becomes a size and a quality.
+          size: params.size === undefined || params.size === "auto" ? "1024x1024" : params.size,
+          quality:
+            params.quality === undefined || params.quality === "auto" ? "medium" : params.quality,
+          output_format: "png",
+          usage: { input_tokens: 10, output_tokens: 1056 * count, total_tokens: 10 + 1056 * count },
+        });
       }
       if (request.method === "GET" && url.pathname === "/v1/models") {
         if (!request.headers.authorization?.startsWith("Bearer "))

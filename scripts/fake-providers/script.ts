@@ -44,6 +44,8 @@ export interface FakeScript {
   stallMs?: number;
   /** A whole (non-streamed) answer: send the headers and half the body, then fall silent this long (OpenAI fake). */
   bodyStallMs?: number;
+  /** Images generated: answer this many images, whatever was asked (OpenAI fake). */
+  imagesAnswered?: number;
 }
 
 export interface FakeUsage {

@@ -188,9 +188,13 @@ test("three models side by side: each column streams, and its cost is its usage 
   const stopped = await env.prisma.playgroundMessage.findMany({
     where: { chatId, turn: 2, model: { not: null } },
   });
-  const rows = await env.prisma.conversation.findMany({
-    where: { requestId: { in: stopped.map((answer) => answer.requestId!) } },
-  });
+  // A cut stream's usage row is written as the gateway settles it, maybe after the answer was kept.
+  const stoppedRows = () =>
+    env.prisma.conversation.findMany({
+      where: { requestId: { in: stopped.map((answer) => answer.requestId!) } },
+    });
+  await expect.poll(async () => (await stoppedRows()).length, { timeout: 10_000 }).toBe(3);
+  const rows = await stoppedRows();
   console.log(
     "stopped turn (status, output tokens, cost):",
     JSON.stringify(

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setupTestDatabase } from "../support/database.ts";
 import { startGateway, type GatewayProcess } from "../support/gateway-process.ts";
@@ -35,7 +35,6 @@ const addV1 = /under \/v1/;
 
 const ROWS: Row[] = [
   // Endpoints of OpenAI's and Anthropic's APIs that we do not offer: named.
-  ["POST", "/v1/images/generations", 404, null, "openai", /OpenAI's Images API/],
   ["POST", "/v1/images/edits", 404, null, "openai", /OpenAI's Images API/],
   ["POST", "/v1/audio/transcriptions", 404, null, "openai", /OpenAI's Audio API/],
   ["POST", "/v1/audio/speech", 404, null, "openai", /OpenAI's Audio API/],
@@ -199,8 +198,12 @@ test("the SDKs show their users our message, not an HTML page", async () => {
     message: expect.stringContaining("does not offer OpenAI's Moderations API"),
   });
   await expect(
-    openai.images.generate({ model: "gpt-image-1", prompt: "A cat" }),
-  ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    openai.images.edit({
+      model: "gpt-image-1",
+      prompt: "A cat",
+      image: await toFile(Buffer.from("png"), "a.png"),
+    }),
+  ).rejects.toMatchObject({ status: 404, message: expect.stringContaining("OpenAI's Images API") });
   // A base URL without /v1: the SDK's own models.list says what to change.
   const unversioned = new OpenAI({ apiKey: "gw-any", baseURL: gateway.baseUrl, maxRetries: 0 });
   await expect(unversioned.models.list()).rejects.toMatchObject({

@@ -39,6 +39,8 @@ import {
   getKeyInfo,
 } from "../../app/gateway/endpoints/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
+import { handleImages } from "../../app/gateway/endpoints/images/handle-images.server.ts";
+import { serveImageFile } from "../../app/gateway/endpoints/images/image-files.server.ts";
 import { createAnthropicAdapter } from "../../app/providers/anthropic/anthropic-adapter.server.ts";
 import { createGeminiAdapter } from "../../app/providers/google/gemini-adapter.server.ts";
 import { createOpenAIAdapter } from "../../app/providers/openai/openai-adapter.server.ts";
@@ -127,6 +129,8 @@ export async function startGatewayHarness(
     createRequestListener(async (request) => {
       const path = new URL(request.url).pathname;
       const isPost = request.method === "POST";
+      if (path.startsWith("/v1/images/files/") && !isPost)
+        return serveImageFile(prisma, path.slice("/v1/images/files/".length));
       if (path === "/api/v1/generation") return getGeneration(gateway, request);
       if (path === "/api/v1/key") return getKeyInfo(gateway, request);
       if (path === "/api/v1/credits") return getCredits(gateway, request);
@@ -158,6 +162,7 @@ export async function startGatewayHarness(
       if (path === "/v1/responses") return handleChatCompletion(gateway, request, openAIResponses);
       if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);
       if (path === "/v1/embeddings") return handleEmbeddings(gateway, request);
+      if (path === "/v1/images/generations") return handleImages(gateway, request);
       if (path === "/v1/models") return listModels(gateway);
       return new Response("Not found", { status: 404 });
     }),

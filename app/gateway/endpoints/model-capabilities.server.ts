@@ -1,7 +1,12 @@
 import type { CatalogModel } from "../../catalog/catalog-cache.server.ts";
 import type { ModelCapabilities } from "../../catalog/model-capabilities.ts";
 import { supportedParameters } from "./list-models.server.ts";
-import { architecture, IMAGE_PROVIDERS, isEmbeddings } from "./openrouter-models.server.ts";
+import {
+  architecture,
+  IMAGE_PROVIDERS,
+  isEmbeddings,
+  isImageModel,
+} from "./openrouter-models.server.ts";
 
 /**
  * Read from what the listings already say, so they never disagree: tools and JSON
@@ -9,10 +14,10 @@ import { architecture, IMAGE_PROVIDERS, isEmbeddings } from "./openrouter-models
  * modalities. The catalog has no reasoning flag: a model counts as reasoning when
  * its first provider is an official API whose adapter carries `reasoning_effort`
  * over (providers/reasoning-effort.ts), the same three that take images (ADR 071).
- * An embeddings model generates nothing, so it can do none of them.
+ * An embeddings model generates nothing, and an image model only images: none of them.
  */
 export function modelCapabilities(model: CatalogModel): ModelCapabilities {
-  if (isEmbeddings(model))
+  if (isEmbeddings(model) || isImageModel(model))
     return { tools: false, vision: false, jsonMode: false, reasoning: false };
   const parameters = supportedParameters(model);
   return {

@@ -25,13 +25,18 @@ const IMPLICIT_CACHING = new Set(["openai", "google"]);
  * and no output price (app/catalog/catalog-data.ts).
  */
 export const isEmbeddings = (model: CatalogModel) =>
-  model.maxOutputTokens <= 1 && model.routes[0]!.prices.output === 0n;
+  !isImageModel(model) && model.maxOutputTokens <= 1 && model.routes[0]!.prices.output === 0n;
+
+/** An image model (ADR 072): its routes are priced per image, and it answers /v1/images only. */
+export const isImageModel = (model: CatalogModel) =>
+  model.routes[0]?.media?.prices.image !== undefined;
 
 export function architecture(model: CatalogModel) {
   const embeddings = isEmbeddings(model);
-  const images = !embeddings && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
+  const imageModel = isImageModel(model);
+  const images = !embeddings && !imageModel && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
   const input = images ? ["text", "image"] : ["text"];
-  const output = embeddings ? ["embeddings"] : ["text"];
+  const output = embeddings ? ["embeddings"] : imageModel ? ["image"] : ["text"];
   return {
     modality: `${input.join("+")}->${output.join("+")}`,
     input_modalities: input,

@@ -10,7 +10,8 @@ import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-e
 
 /** Endpoints of OpenAI's and Anthropic's APIs that the gateway does not offer, by name. */
 const NOT_OFFERED: [RegExp, string][] = [
-  [/^\/v1\/images(\/|$)/, "OpenAI's Images API"],
+  // Generations are served (ADR 072); edits and variations not yet.
+  [/^\/v1\/images\/(edits|variations)(\/|$)/, "OpenAI's Images API (edits and variations)"],
   [/^\/v1\/audio(\/|$)/, "OpenAI's Audio API (speech, transcriptions, translations)"],
   [/^\/v1\/moderations(\/|$)/, "OpenAI's Moderations API"],
   [/^\/v1\/(files|uploads)(\/|$)/, "OpenAI's Files API"],
@@ -24,8 +25,8 @@ const NOT_OFFERED: [RegExp, string][] = [
 ];
 
 const SERVED_V1 =
-  "It serves POST /v1/chat/completions, /v1/completions, /v1/responses, /v1/messages and " +
-  "/v1/embeddings, and GET /v1/models; /docs lists every endpoint.";
+  "It serves POST /v1/chat/completions, /v1/completions, /v1/responses, /v1/messages, " +
+  "/v1/embeddings and /v1/images/generations, and GET /v1/models; /docs lists every endpoint.";
 const SERVED = "/docs lists the gateway's endpoints.";
 
 /** Anthropic's clients call these: they get Anthropic's error shape. */

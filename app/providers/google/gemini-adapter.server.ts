@@ -71,7 +71,50 @@ export function createGeminiAdapter(options: {
       // The Gemini API does not report tokens for embeddings: the gateway counts them.
       return { vectors, inputTokens: undefined };
     },
+    async generateImages(call) {
+      // Gemini's image models answer generateContent with image parts, one image an answer:
+      // n images are n calls at once (Imagen's :predict is Vertex-only in this SDK).
+      const answers = await Promise.all(
+        Array.from({ length: call.n }, () =>
+          client.models
+            .generateContent({
+              model: call.upstreamModel,
+              contents: call.prompt,
+              config: {
+                responseModalities: ["IMAGE"],
+                ...(call.size === "auto"
+                  ? {}
+                  : { imageConfig: { aspectRatio: aspectRatio(call.size) } }),
+                abortSignal: call.signal,
+              } as GenerateContentConfig,
+            })
+            .catch((error: unknown) => {
+              throw mapGeminiError(error);
+            }),
+        ),
+      );
+      const images = answers.flatMap((answer) =>
+        (answer.candidates?.[0]?.content?.parts ?? []).flatMap((part) =>
+          part.inlineData?.data
+            ? [{ base64: part.inlineData.data, mimeType: part.inlineData.mimeType ?? "image/png" }]
+            : [],
+        ),
+      );
+      return { images };
+    },
   };
+}
+
+/** "1536x1024" as the aspect ratio Gemini takes ("3:2"): the nearest of those it offers. */
+function aspectRatio(size: string) {
+  const [width, height] = size.split("x").map(Number) as [number, number];
+  const RATIOS = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"];
+  const ratio = width / height;
+  return RATIOS.reduce((best, candidate) => {
+    const [w, h] = candidate.split(":").map(Number) as [number, number];
+    const [bw, bh] = best.split(":").map(Number) as [number, number];
+    return Math.abs(w / h - ratio) < Math.abs(bw / bh - ratio) ? candidate : best;
+  });
 }
 
 function mapGeminiError(error: unknown): Error {

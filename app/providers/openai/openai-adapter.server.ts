@@ -77,6 +77,38 @@ export function createOpenAIAdapter(options: {
         throw mapOpenAIError(error);
       }
     },
+    async generateImages(call) {
+      try {
+        const answer = await client.images.generate(
+          {
+            model: call.upstreamModel,
+            prompt: call.prompt,
+            n: call.n,
+            size: call.size as "auto",
+            quality: call.quality as "auto",
+            ...(call.outputFormat ? { output_format: call.outputFormat as "png" } : {}),
+            ...(call.background ? { background: call.background as "auto" } : {}),
+            // DALL·E answers URLs unless asked for the bytes; the GPT image models always send bytes.
+            ...(call.upstreamModel.startsWith("dall-e")
+              ? { response_format: "b64_json" as const }
+              : {}),
+          },
+          { signal: call.signal },
+        );
+        const mimeType = `image/${answer.output_format ?? call.outputFormat ?? "png"}`;
+        return {
+          images: (answer.data ?? []).flatMap((image) =>
+            image.b64_json
+              ? [{ base64: image.b64_json, mimeType, revisedPrompt: image.revised_prompt }]
+              : [],
+          ),
+          size: answer.size,
+          quality: answer.quality,
+        };
+      } catch (error) {
+        throw mapOpenAIError(error);
+      }
+    },
   };
 }
 

@@ -1,0 +1,90 @@
+import { markupFrom, markupOf, sellUnitPrice, type MarkupColumns } from "./markup.ts";
+
+// Media models' prices (ADR 072): a route of an image model is priced per image, by size
+// and quality, in µcr. Stored on its mapping as JSON of strings (a bigint does not survive
+// JSON): {"image": {"1024x1024/high": "16700000", "1024x1024": "…", "default": "4000000"}}.
+
+/** An image model's prices per image: "WxH/quality", "WxH", "*\/quality" or "default" → µcr. */
+export interface MediaPrices {
+  image?: ReadonlyMap<string, bigint>;
+}
+
+/** A mapping's `media_prices` as stored, or undefined for a model priced by tokens only (or a row that is not JSON of prices). */
+export function parseMediaPrices(stored: unknown): MediaPrices | undefined {
+  if (!stored || typeof stored !== "object") return undefined;
+  const image = (stored as { image?: unknown }).image;
+  if (!image || typeof image !== "object") return undefined;
+  const prices = new Map<string, bigint>();
+  for (const [variant, price] of Object.entries(image)) {
+    if (typeof price !== "string" || !/^\d{1,18}$/.test(price)) return undefined;
+    prices.set(variant, BigInt(price));
+  }
+  return prices.size > 0 ? { image: prices } : undefined;
+}
+
+/** A route's media prices as charged: the mapping's, with its model's or else its provider's percentage. */
+export function routeMediaPrices(
+  model: MarkupColumns,
+  mapping: { mediaPrices: unknown; provider: MarkupColumns },
+): { prices: MediaPrices; costPrices: MediaPrices } | undefined {
+  const cost = parseMediaPrices(mapping.mediaPrices);
+  if (!cost?.image) return undefined;
+  const markup = markupOf(markupFrom(model), markupFrom(mapping.provider));
+  const sell = new Map(
+    [...cost.image].map(([variant, price]) => [variant, sellUnitPrice(price, markup)]),
+  );
+  return { prices: { image: sell }, costPrices: cost };
+}
+
+/**
+ * The price of one image of this size and quality: the most specific variant listed
+ * ("1024x1024/high", then "1024x1024", then "*\/high"), else "default"; undefined when the
+ * route prices neither (the size is not offered).
+ */
+export function imagePrice(prices: MediaPrices, size: string, quality: string) {
+  const image = prices.image;
+  if (!image) return undefined;
+  return (
+    image.get(`${size}/${quality}`) ??
+    image.get(size) ??
+    image.get(`*/${quality}`) ??
+    image.get("default")
+  );
+}
+
+/**
+ * What one image is held at: its price, or with "auto" for the size or the quality (the
+ * provider chooses), the dearest of the variants it could be. Undefined: not offered.
+ */
+export function heldImagePrice(prices: MediaPrices, size: string, quality: string) {
+  if (size !== "auto" && quality !== "auto") return imagePrice(prices, size, quality);
+  const image = prices.image;
+  if (!image) return undefined;
+  let dearest: bigint | undefined;
+  for (const [variant, price] of image) {
+    const [variantSize, variantQuality] = variant.split("/");
+    const sizeFits = size === "auto" || variantSize === size || variantSize === "*";
+    const qualityFits =
+      quality === "auto" || variantQuality === undefined || variantQuality === quality;
+    if (
+      (variant === "default" || (sizeFits && qualityFits)) &&
+      (dearest === undefined || price > dearest)
+    )
+      dearest = price;
+  }
+  return dearest;
+}
+
+/**
+ * What one image is charged: the price of the size and quality the provider says it made,
+ * never more than it was held at; the held price when it says nothing.
+ */
+export function chargedImagePrice(
+  prices: MediaPrices,
+  held: bigint,
+  made: { size?: string; quality?: string },
+) {
+  if (!made.size || !made.quality) return held;
+  const price = imagePrice(prices, made.size, made.quality);
+  return price !== undefined && price < held ? price : held;
+}

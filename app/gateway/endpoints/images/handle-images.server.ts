@@ -1,0 +1,171 @@
+import { settleImages } from "../../../billing/images-charge.server.ts";
+import { microToCredits } from "../../../utils/money.ts";
+import type { RouteOption } from "../../../catalog/catalog-cache.server.ts";
+import { heldImagePrice } from "../../../catalog/media-prices.ts";
+import { errorResponse, invalidRequest } from "../../../http/gateway-error.ts";
+import { readJsonBody } from "../../../http/read-json-body.server.ts";
+import { publicOrigin } from "../../../http/request-origin.server.ts";
+import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
+import { UpstreamError, type GeneratedImages } from "../../../providers/adapter.ts";
+import { authenticate, checkModelsAllowed } from "../../authenticate.server.ts";
+import type { Gateway } from "../../gateway.server.ts";
+import { routesWithOwnKeys } from "../../own-key-routes.server.ts";
+import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
+import { notConfigured, requireModel, servedByAnyKey } from "../../route-choice.server.ts";
+import { tryRoutes } from "../../try-routes.ts";
+import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
+import { UpstreamWatchdog } from "../../services/upstream-watchdog.ts";
+import { keepImages } from "./image-files.server.ts";
+import { parseImagesRequest } from "./images-request.ts";
+
+const IMAGES: Endpoint = { error: errorResponse, failed: "image generation failed" };
+
+type Generated = { ok: true; route: RouteOption; generated: GeneratedImages };
+
+/**
+ * POST /v1/images/generations (ADR 072): a key's request like a completion's, priced per
+ * image. The hold is n images at the dearest price the size and quality could have on any
+ * route; the charge is the images answered, at the price of what was made.
+ */
+export function handleImages(gateway: Gateway, request: Request): Promise<Response> {
+  return runBilled(gateway, request, IMAGES, async (run) => {
+    const { requestId, started, endpoint, headers } = run;
+    const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
+    const input = parseImagesRequest(await readJsonBody(request));
+    const { model } = await requireModel(gateway, input.model, "/v1/models");
+    checkModelsAllowed(key, [model.slug]);
+    if (!model.routes.some((route) => route.media?.prices.image))
+      throw invalidRequest(`'${model.slug}' does not make images`, "model", "model_not_image");
+    const [configured] = (await routesWithOwnKeys(
+      gateway,
+      key.userId,
+      [model.routes],
+      (adapter) => adapter.generateImages !== undefined,
+    )) as [RouteOption[]];
+    if (configured.length === 0 && !(await servedByAnyKey(gateway, key.userId, model.routes)))
+      throw await notConfigured(gateway, model.slug, model.routes);
+    // The routes that price this size and quality, each with what one image is held at.
+    const priced = configured.flatMap((route) => {
+      const price = route.media && heldImagePrice(route.media.prices, input.size, input.quality);
+      return price === undefined ? [] : [{ route, price }];
+    });
+    if (priced.length === 0)
+      throw invalidRequest(
+        `'${model.slug}' does not make ${input.size} images of quality ${input.quality}; sizes offered: ${offeredSizes(configured)}`,
+        "size",
+        "unsupported_size",
+      );
+    const heldUnitPrice = priced.reduce((max, { price }) => (price > max ? price : max), 0n);
+    Object.assign(headers, await gateway.limits.admit(key));
+    const hold = await reserveHold(
+      gateway,
+      run,
+      key,
+      {
+        inputCost: heldUnitPrice * BigInt(input.n),
+        outputPrice: 0n,
+        requestedTokens: 1,
+        modelMaxTokens: 1,
+      },
+      undefined,
+    );
+
+    const upstreams = await gateway.providers.upstreams();
+    const outcome = await tryRoutes<Generated>(
+      gateway.breaker,
+      priced.map(({ route }) => route),
+      request.signal,
+      async (route) => {
+        const watchdog = new UpstreamWatchdog(
+          request.signal,
+          upstreams.timeoutsOf(route.providerSlug),
+          route.providerSlug,
+          { wholeAnswer: true, wholeUpstream: true },
+        );
+        try {
+          const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
+          const generated = await adapter.generateImages!({
+            upstreamModel: route.upstreamModel,
+            prompt: input.prompt,
+            n: input.n,
+            size: input.size,
+            quality: input.quality,
+            outputFormat: input.outputFormat,
+            background: input.background,
+            signal: watchdog.signal,
+          });
+          watchdog.stop();
+          return { ok: true as const, route, generated };
+        } catch (caught) {
+          watchdog.stop();
+          const error = watchdog.explain(caught);
+          const next = error instanceof UpstreamError && error.retryable && !request.signal.aborted;
+          return { ok: false as const, route, error, next };
+        }
+      },
+    );
+    const route = outcome?.route ?? priced[0]!.route;
+    const answer = outcome?.ok ? outcome.generated : undefined;
+    const failure = outcome?.ok ? undefined : outcome?.error;
+    const settled = await settleImages(
+      gateway.ledger,
+      gateway.log,
+      {
+        requestId,
+        key,
+        model: model.slug,
+        endpoint,
+        stream: false,
+        started,
+        heldAmount: hold.amount,
+        n: input.n,
+        heldUnitPrice,
+        size: input.size,
+        quality: input.quality,
+      },
+      route,
+      answer,
+      errorCodeOf(failure),
+    );
+    gateway.log.info(
+      {
+        requestId,
+        model: model.slug,
+        provider: route.providerSlug,
+        images: settled.units,
+        cost: String(settled.cost),
+        status: settled.status,
+      },
+      "image generation settled",
+    );
+    if (!answer) throw toGatewayError(failure);
+    const images = answer.images.slice(0, input.n);
+    const urls =
+      input.responseFormat === "url"
+        ? await keepImages(gateway.prisma, key.userId, requestId, images)
+        : undefined;
+    const origin = publicOrigin(request);
+    return Response.json(
+      {
+        created: Math.floor(Date.now() / 1000),
+        data: images.map((image, index) => ({
+          ...(urls ? { url: origin + urls[index]! } : { b64_json: image.base64 }),
+          ...(image.revisedPrompt ? { revised_prompt: image.revisedPrompt } : {}),
+        })),
+        ...(answer.size ? { size: answer.size } : {}),
+        ...(answer.quality ? { quality: answer.quality } : {}),
+        output_format: images[0]?.mimeType.replace("image/", "") ?? input.outputFormat ?? "png",
+      },
+      { headers: { ...headers, "x-gateway-cost-credits": microToCredits(settled.cost) } },
+    );
+  });
+}
+
+/** The sizes a model's routes price, for the 400 that says which to ask for. */
+function offeredSizes(routes: RouteOption[]) {
+  const sizes = new Set<string>();
+  for (const route of routes)
+    for (const variant of route.media?.prices.image?.keys() ?? [])
+      sizes.add(variant === "default" ? "any" : variant.split("/")[0]!);
+  return [...sizes].join(", ") || "none";
+}
