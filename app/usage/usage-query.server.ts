@@ -57,6 +57,9 @@ export interface UsageRow {
   usage_source: string;
   stream: boolean;
   byok: boolean;
+  /** A media request's unit and count (ADR 072): "image", 2. */
+  unit: string | null;
+  units: number | null;
 }
 
 /** The SQL of one page (also used by EXPLAIN in the tests). */
@@ -86,7 +89,7 @@ export function usagePageSql(userId: string, filters: UsageFilters, limit: numbe
     SELECT c.id, c.created_at, c.model_slug, c.provider_slug, k.name AS key_name, k.prefix AS key_prefix,
            c.input_tokens, c.cached_input_tokens, c.output_tokens, c.cost, c.latency_ms,
            c.time_to_first_token_ms, c.status::text AS status, c.usage_source::text AS usage_source, c.stream,
-           c.byok
+           c.byok, c.unit, c.units
     FROM conversations c JOIN api_keys k ON k.id = c.api_key_id
     WHERE ${where.join(" AND ")}
     ORDER BY c.created_at DESC, c.id DESC

@@ -11,6 +11,7 @@ const row = {
   key: "ci",
   input: 12,
   output: 3,
+  units: null,
   cost: "0.0012 credits",
   latencyMs: 420,
   ttftMs: null,
@@ -37,6 +38,17 @@ test("the request log: headings left, number cells right, labels for the phone c
   expect(html).toContain('href="/dashboard/usage/7"');
   // The time cell is the card's title: no label.
   expect(html).not.toContain('data-label="Time"');
+});
+
+test("a media request shows its units where a chat request shows its output tokens", () => {
+  const html = renderToStaticMarkup(
+    <MemoryRouter>
+      <RequestLogTable
+        rows={[{ ...row, input: 0, output: 0, units: "2 images", usageSource: "REPORTED" }]}
+      />
+    </MemoryRouter>,
+  );
+  expect(html).toMatch(/<td data-label="Output" class="[^"]*">2 images<\/td>/);
 });
 
 test("no rows: the dashed note instead of the table", () => {

@@ -63,6 +63,7 @@ const COLUMNS: Column<UsageRow>[] = [
 
 /** The output tokens, marked when the gateway estimated them (*) or charged only what was held (†). */
 function OutputTokens({ row }: { row: UsageRow }) {
+  if (row.units) return <>{row.units}</>;
   return (
     <>
       {row.output}
