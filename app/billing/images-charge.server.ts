@@ -1,8 +1,8 @@
 import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import { chargedImagePrice, heldImagePrice } from "../catalog/media-prices.ts";
-import { EMPTY_USAGE } from "../llm/parts.ts";
 import type { Logger } from "../observability/logger.server.ts";
-import { settleCharge, settlementOf, type ChargedRequest } from "./charge.server.ts";
+import type { ChargedRequest } from "./charge.server.ts";
+import { settleMedia } from "./media-charge.server.ts";
 import type { Ledger } from "./ledger.server.ts";
 
 /** An image generation being charged (ADR 072): how many images, and one's held price. */
@@ -35,24 +35,21 @@ export async function settleImages(
   // The provider's price for the same image, beside ours (ADR 069).
   const heldCost = heldImagePrice(media.costPrices, request.size, request.quality) ?? 0n;
   const unitCost = chargedImagePrice(media.costPrices, heldCost, answer ?? {});
-  const cost = BigInt(units) * unitPrice;
   const status = answer ? ("SUCCESS" as const) : ("ERROR" as const);
-  const settlement = {
-    ...settlementOf(
-      request,
-      route,
-      { usage: EMPTY_USAGE, cost, usageSource: "REPORTED" },
-      {
-        modelSlug: request.model,
-        status,
-        finishReason: null,
-        errorCode: answer ? null : errorCode,
-        timeToFirstTokenMs: null,
-      },
-    ),
-    providerCost: BigInt(units) * unitCost,
-    media: { unit: "image", units, unitPrice },
-  };
-  await settleCharge(ledger, log, settlement);
-  return { units, unitPrice, cost, latencyMs: settlement.latencyMs, status };
+  const settled = await settleMedia(
+    ledger,
+    log,
+    request,
+    route,
+    {
+      unit: "image",
+      units,
+      unitPrice,
+      cost: BigInt(units) * unitPrice,
+      providerCost: BigInt(units) * unitCost,
+      usageSource: "REPORTED",
+    },
+    { status, errorCode: answer ? null : errorCode },
+  );
+  return { units, unitPrice, cost: settled.cost, latencyMs: settled.latencyMs, status };
 }

@@ -29,11 +29,31 @@ export interface CatalogEntry {
     usdPerMillionTokens: PricesUsd;
     /** An image model's US dollars per image, by "WxH/quality", "WxH" or "default" (ADR 072). */
     usdPerImage?: Record<string, string>;
+    /** A speech model's US dollars per 1M characters of input. */
+    usdPerMillionCharacters?: string;
+    /** A transcription model's US dollars per minute of audio. */
+    usdPerMinute?: string;
     priority?: number;
   }[];
 }
 
 const NO_TOKENS: PricesUsd = { input: "0", cachedInput: "0", output: "0" };
+
+/** A speech or transcription model (ADR 072): priced per 1M characters or per minute, no chat. */
+function audioModel(
+  model: { slug: string; name: string },
+  price: { usdPerMillionCharacters: string } | { usdPerMinute: string },
+): CatalogEntry {
+  return {
+    ...model,
+    company: "openai",
+    contextLength: 4_096,
+    maxOutputTokens: 0,
+    offers: [
+      { provider: "openai", upstreamModel: model.slug, usdPerMillionTokens: NO_TOKENS, ...price },
+    ],
+  };
+}
 
 /** An image model (POST /v1/images/generations, ADR 072): priced per image, no tokens, no chat. */
 function imageModel(
@@ -310,4 +330,9 @@ export const CATALOG: CatalogEntry[] = [
     },
     { default: "0.039" },
   ),
+  // Speech (POST /v1/audio/speech) per 1M characters, transcription per minute.
+  // @see https://platform.openai.com/docs/pricing#transcription-and-speech
+  audioModel({ slug: "tts-1", name: "TTS 1" }, { usdPerMillionCharacters: "15.00" }),
+  audioModel({ slug: "tts-1-hd", name: "TTS 1 HD" }, { usdPerMillionCharacters: "30.00" }),
+  audioModel({ slug: "whisper-1", name: "Whisper" }, { usdPerMinute: "0.006" }),
 ];

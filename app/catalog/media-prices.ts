@@ -4,22 +4,41 @@ import { markupFrom, markupOf, sellUnitPrice, type MarkupColumns } from "./marku
 // and quality, in µcr. Stored on its mapping as JSON of strings (a bigint does not survive
 // JSON): {"image": {"1024x1024/high": "16700000", "1024x1024": "…", "default": "4000000"}}.
 
-/** An image model's prices per image: "WxH/quality", "WxH", "*\/quality" or "default" → µcr. */
+/**
+ * A media model's prices (µcr): per image by "WxH/quality", "WxH", "*\/quality" or "default";
+ * per 1M characters of speech; per minute of transcribed audio.
+ */
 export interface MediaPrices {
   image?: ReadonlyMap<string, bigint>;
+  character?: bigint;
+  minute?: bigint;
 }
+
+const MICRO_AMOUNT = /^\d{1,18}$/;
 
 /** A mapping's `media_prices` as stored, or undefined for a model priced by tokens only (or a row that is not JSON of prices). */
 export function parseMediaPrices(stored: unknown): MediaPrices | undefined {
   if (!stored || typeof stored !== "object") return undefined;
-  const image = (stored as { image?: unknown }).image;
-  if (!image || typeof image !== "object") return undefined;
-  const prices = new Map<string, bigint>();
-  for (const [variant, price] of Object.entries(image)) {
-    if (typeof price !== "string" || !/^\d{1,18}$/.test(price)) return undefined;
-    prices.set(variant, BigInt(price));
+  const { image, character, minute } = stored as Record<string, unknown>;
+  const prices: { image?: Map<string, bigint>; character?: bigint; minute?: bigint } = {};
+  if (image && typeof image === "object") {
+    prices.image = new Map();
+    for (const [variant, price] of Object.entries(image)) {
+      if (typeof price !== "string" || !MICRO_AMOUNT.test(price)) return undefined;
+      prices.image.set(variant, BigInt(price));
+    }
   }
-  return prices.size > 0 ? { image: prices } : undefined;
+  for (const [unit, price] of [
+    ["character", character],
+    ["minute", minute],
+  ] as const) {
+    if (price === undefined) continue;
+    if (typeof price !== "string" || !MICRO_AMOUNT.test(price)) return undefined;
+    prices[unit] = BigInt(price);
+  }
+  return prices.image?.size || prices.character !== undefined || prices.minute !== undefined
+    ? prices
+    : undefined;
 }
 
 /** A route's media prices as charged: the mapping's, with its model's or else its provider's percentage. */
@@ -28,12 +47,19 @@ export function routeMediaPrices(
   mapping: { mediaPrices: unknown; provider: MarkupColumns },
 ): { prices: MediaPrices; costPrices: MediaPrices } | undefined {
   const cost = parseMediaPrices(mapping.mediaPrices);
-  if (!cost?.image) return undefined;
+  if (!cost) return undefined;
   const markup = markupOf(markupFrom(model), markupFrom(mapping.provider));
-  const sell = new Map(
-    [...cost.image].map(([variant, price]) => [variant, sellUnitPrice(price, markup)]),
-  );
-  return { prices: { image: sell }, costPrices: cost };
+  const sell = (price: bigint) => sellUnitPrice(price, markup);
+  return {
+    prices: {
+      ...(cost.image
+        ? { image: new Map([...cost.image].map(([variant, price]) => [variant, sell(price)])) }
+        : {}),
+      ...(cost.character === undefined ? {} : { character: sell(cost.character) }),
+      ...(cost.minute === undefined ? {} : { minute: sell(cost.minute) }),
+    },
+    costPrices: cost,
+  };
 }
 
 /**
@@ -87,4 +113,11 @@ export function chargedImagePrice(
   if (!made.size || !made.quality) return held;
   const price = imagePrice(prices, made.size, made.quality);
   return price !== undefined && price < held ? price : held;
+}
+
+/** Where a media model is sent, by what it is priced for. */
+export function mediaEndpointOf(prices: MediaPrices) {
+  if (prices.image) return "/v1/images/generations";
+  if (prices.character !== undefined) return "/v1/audio/speech";
+  return "/v1/audio/transcriptions";
 }

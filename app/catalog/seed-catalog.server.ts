@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { usdToMicro } from "../utils/money.ts";
 import { BUILT_IN_PROVIDERS } from "../providers/provider-kinds.ts";
-import { CATALOG, COMPANIES } from "./catalog-data.ts";
+import { CATALOG, COMPANIES, type CatalogEntry } from "./catalog-data.ts";
 
 /**
  * "sync" makes the catalog match catalog-data.ts: adds what is missing and
@@ -84,9 +84,7 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
             price.cacheWrite === undefined ? null : usdToMicro(price.cacheWrite),
             usdToMicro(price.output),
             offer.priority ?? 0,
-            offer.usdPerImage === undefined
-              ? null
-              : JSON.stringify(imagePricesColumn(offer.usdPerImage)),
+            mediaPricesColumn(offer),
           ],
         );
       }
@@ -101,11 +99,23 @@ export async function seedCatalog(db: pg.Pool, mode: SeedMode): Promise<SeedResu
   }
 }
 
-/** US dollars per image as the mapping's media_prices: µcr as strings (ADR 072). */
-function imagePricesColumn(usdPerImage: Record<string, string>) {
-  return {
-    image: Object.fromEntries(
-      Object.entries(usdPerImage).map(([variant, usd]) => [variant, String(usdToMicro(usd))]),
-    ),
+/** A media offer's prices as the mapping's media_prices: µcr as strings (ADR 072); null for tokens. */
+function mediaPricesColumn(offer: CatalogEntry["offers"][number]) {
+  const prices = {
+    ...(offer.usdPerImage
+      ? {
+          image: Object.fromEntries(
+            Object.entries(offer.usdPerImage).map(([variant, usd]) => [
+              variant,
+              String(usdToMicro(usd)),
+            ]),
+          ),
+        }
+      : {}),
+    ...(offer.usdPerMillionCharacters
+      ? { character: String(usdToMicro(offer.usdPerMillionCharacters)) }
+      : {}),
+    ...(offer.usdPerMinute ? { minute: String(usdToMicro(offer.usdPerMinute)) } : {}),
   };
+  return Object.keys(prices).length ? JSON.stringify(prices) : null;
 }

@@ -2,6 +2,7 @@ import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { CatalogModel, NamedModel, RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { ChatRequest, ProviderPreferences } from "../llm/chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
+import { mediaEndpointOf } from "../catalog/media-prices.ts";
 import { closestNames, splitVariant, type ModelVariant } from "../llm/model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
 import { notConfiguredMessage } from "../providers/provider-setup.ts";
@@ -92,11 +93,11 @@ export async function chooseRoutes(
       await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
     );
   const model = named[0]!.model;
-  const imageOnly = named.find(({ model: candidate }) => candidate.routes[0]?.media?.prices.image);
-  if (imageOnly)
+  const media = named.find(({ model: candidate }) => candidate.routes[0]?.media);
+  if (media)
     throw invalidRequest(
-      `'${imageOnly.model.slug}' makes images: send it to POST /v1/images/generations`,
-      imageOnly === named[0] ? "model" : "models",
+      `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!.media!.prices)}`,
+      media === named[0] ? "model" : "models",
       "model_not_chat",
     );
   if (requested !== undefined && requested > model.maxOutputTokens) {

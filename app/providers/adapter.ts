@@ -64,6 +64,46 @@ export interface GeneratedImages {
   quality?: string;
 }
 
+/** Speech for a text (ADR 072), as the client asked for it. */
+export interface SpeechCall {
+  upstreamModel: string;
+  input: string;
+  voice: string;
+  /** mp3 | opus | aac | flac | wav | pcm */
+  format: string;
+  speed?: number;
+  instructions?: string;
+  signal: AbortSignal;
+}
+
+/** The provider's audio, as it streams it. */
+export interface Speech {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+}
+
+/** A transcription (ADR 072): the upload, asked for as verbose_json (its duration is the bill). */
+export interface TranscriptionCall {
+  upstreamModel: string;
+  file: File;
+  language?: string;
+  prompt?: string;
+  temperature?: number;
+  timestampGranularities?: ("word" | "segment")[];
+  signal: AbortSignal;
+}
+
+export interface Transcription {
+  text: string;
+  language?: string;
+  /** Seconds of audio billed, as the provider reports them (whisper: whole seconds). */
+  seconds?: number;
+  /** The audio's length, as the provider measured it. */
+  duration?: number;
+  segments?: { id: number; start: number; end: number; text: string }[];
+  words?: { word: string; start: number; end: number }[];
+}
+
 /**
  * One provider behind one contract. `streamParts` resolves once the provider accepted
  * the request (before that, failures may be retried elsewhere); the iterable
@@ -82,6 +122,9 @@ export interface ProviderAdapter {
   embed?(call: EmbedCall): Promise<Embeddings>;
   /** Images for a prompt; absent for providers without image models (Anthropic). */
   generateImages?(call: ImageCall): Promise<GeneratedImages>;
+  /** Speech for a text; resolves once the provider accepted (its audio then streams). */
+  speak?(call: SpeechCall): Promise<Speech>;
+  transcribe?(call: TranscriptionCall): Promise<Transcription>;
 }
 
 /** For adapters whose SDK hands out one event at a time: each part alone. */

@@ -52,7 +52,8 @@ export async function usageLogPage(
       input: row.input_tokens + row.cached_input_tokens,
       output: row.output_tokens,
       // A media request is billed in its own unit: "2 images".
-      units: row.unit === null ? null : `${row.units ?? 0} ${row.unit}${row.units === 1 ? "" : "s"}`,
+      units:
+        row.unit === null ? null : `${row.units ?? 0} ${row.unit}${row.units === 1 ? "" : "s"}`,
       cost: formatMoney(row.cost, { precision: "request" }),
       latencyMs: row.latency_ms,
       ttftMs: row.time_to_first_token_ms,

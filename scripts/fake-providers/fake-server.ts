@@ -13,6 +13,8 @@ export type Responder = (context: {
   request: IncomingMessage;
   response: ServerResponse;
   body: unknown;
+  /** The body's bytes, as they came (a multipart upload). */
+  rawBody: Buffer;
   url: URL;
   scripts: Scripts;
   /** Call when the whole answer was written, before ending the response. */
@@ -28,7 +30,8 @@ export async function startFakeServer(options: {
   const scripts = new Scripts();
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://fake");
-    const raw = await readBody(request);
+    const rawBody = await readBody(request);
+    const raw = rawBody.toString("utf8");
     let body: unknown = raw;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -50,6 +53,7 @@ export async function startFakeServer(options: {
         request,
         response,
         body,
+        rawBody,
         url,
         scripts,
         markCompleted: () => (completed = true),
@@ -78,10 +82,10 @@ export async function startFakeServer(options: {
 }
 
 function readBody(request: IncomingMessage) {
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }

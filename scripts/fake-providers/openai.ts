@@ -11,6 +11,8 @@ import {
 } from "./fake-server.ts";
 import { fakeVector } from "./embeddings.ts";
 import { fakePng } from "./images.ts";
+import { fakeSpeech } from "./audio.ts";
+import { transcriptionAnswer } from "./transcriptions.ts";
 import {
   contentChunks,
   sleep,
@@ -106,11 +108,20 @@ async function embeddingsAnswer(
   ];
 }
 
+const AUDIO_TYPES: Record<string, string> = {
+  mp3: "audio/mpeg",
+  opus: "audio/opus",
+  aac: "audio/aac",
+  flac: "audio/flac",
+  wav: "audio/wav",
+  pcm: "audio/pcm",
+};
+
 export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
   return startFakeServer({
     port,
     basePath: "/v1",
-    async respond({ request, response, body, url, scripts, markCompleted }) {
+    async respond({ request, response, body, rawBody, url, scripts, markCompleted }) {
       if (request.method === "POST" && url.pathname === "/v1/embeddings") {
         if (!request.headers.authorization?.startsWith("Bearer "))
           return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
@@ -118,6 +129,37 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
         if (response.destroyed) return;
         markCompleted();
         return sendJson(response, status, answer);
+      }
+      if (request.method === "POST" && url.pathname === "/v1/audio/speech") {
+        if (!request.headers.authorization?.startsWith("Bearer "))
+          return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        const params = body as { model: string; input: string; response_format?: string };
+        const script = scripts.next(params.model);
+        await sleep(script.firstByteDelayMs);
+        if (script.status)
+          return sendJson(response, script.status, {
+            error: { ...(ERRORS[script.status] ?? ERRORS[400]!), param: null },
+          });
+        const audio = fakeSpeech(params.input);
+        const format = params.response_format ?? "mp3";
+        response.writeHead(200, {
+          "content-type": AUDIO_TYPES[format] ?? "application/octet-stream",
+        });
+        // In three pieces, as a provider streams audio.
+        const third = Math.ceil(audio.length / 3);
+        for (let at = 0; at < audio.length; at += third) {
+          if (response.destroyed) return;
+          response.write(audio.subarray(at, at + third));
+          await sleep(script.chunkDelayMs);
+        }
+        markCompleted();
+        response.end();
+        return;
+      }
+      if (request.method === "POST" && url.pathname === "/v1/audio/transcriptions") {
+        if (!request.headers.authorization?.startsWith("Bearer "))
+          return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
+        return transcriptionAnswer(request, response, rawBody, scripts, markCompleted);
       }
       if (request.method === "POST" && url.pathname === "/v1/images/generations") {
         if (!request.headers.authorization?.startsWith("Bearer "))

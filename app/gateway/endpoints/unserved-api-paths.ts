@@ -12,7 +12,7 @@ import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-e
 const NOT_OFFERED: [RegExp, string][] = [
   // Generations are served (ADR 072); edits and variations not yet.
   [/^\/v1\/images\/(edits|variations)(\/|$)/, "OpenAI's Images API (edits and variations)"],
-  [/^\/v1\/audio(\/|$)/, "OpenAI's Audio API (speech, transcriptions, translations)"],
+  [/^\/v1\/audio\/translations(\/|$)/, "OpenAI's Audio API (translations)"],
   [/^\/v1\/moderations(\/|$)/, "OpenAI's Moderations API"],
   [/^\/v1\/(files|uploads)(\/|$)/, "OpenAI's Files API"],
   [/^\/v1\/batches(\/|$)/, "OpenAI's Batch API"],
@@ -26,7 +26,8 @@ const NOT_OFFERED: [RegExp, string][] = [
 
 const SERVED_V1 =
   "It serves POST /v1/chat/completions, /v1/completions, /v1/responses, /v1/messages, " +
-  "/v1/embeddings and /v1/images/generations, and GET /v1/models; /docs lists every endpoint.";
+  "/v1/embeddings, /v1/images/generations, /v1/audio/speech and /v1/audio/transcriptions, and GET " +
+  "/v1/models; /docs lists every endpoint.";
 const SERVED = "/docs lists the gateway's endpoints.";
 
 /** Anthropic's clients call these: they get Anthropic's error shape. */

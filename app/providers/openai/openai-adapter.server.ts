@@ -8,6 +8,7 @@ import type { StreamPart } from "../../llm/parts.ts";
 import {
   mapStainlessError,
   UpstreamError,
+  upstreamStatusError,
   type AdapterCall,
   type ProviderAdapter,
 } from "../adapter.ts";
@@ -104,6 +105,58 @@ export function createOpenAIAdapter(options: {
           ),
           size: answer.size,
           quality: answer.quality,
+        };
+      } catch (error) {
+        throw mapOpenAIError(error);
+      }
+    },
+    async speak(call) {
+      let response: Response;
+      try {
+        response = await client.audio.speech.create(
+          {
+            model: call.upstreamModel,
+            input: call.input,
+            voice: call.voice,
+            response_format: call.format as "mp3",
+            ...(call.speed === undefined ? {} : { speed: call.speed }),
+            ...(call.instructions === undefined ? {} : { instructions: call.instructions }),
+          },
+          { signal: call.signal },
+        );
+      } catch (error) {
+        throw mapOpenAIError(error);
+      }
+      if (!response.body) throw upstreamStatusError("OpenAI", 502, "no audio in the answer");
+      return {
+        body: response.body,
+        contentType: response.headers.get("content-type") ?? "application/octet-stream",
+      };
+    },
+    async transcribe(call) {
+      try {
+        const answer = await client.audio.transcriptions.create(
+          {
+            model: call.upstreamModel,
+            file: call.file,
+            response_format: "verbose_json",
+            ...(call.language ? { language: call.language } : {}),
+            ...(call.prompt ? { prompt: call.prompt } : {}),
+            ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+            ...(call.timestampGranularities
+              ? { timestamp_granularities: call.timestampGranularities }
+              : {}),
+          },
+          { signal: call.signal },
+        );
+        const usage = (answer as { usage?: { type?: string; seconds?: number } }).usage;
+        return {
+          text: answer.text,
+          language: answer.language,
+          seconds: usage?.type === "duration" ? usage.seconds : answer.duration,
+          duration: answer.duration,
+          segments: answer.segments?.map(({ id, start, end, text }) => ({ id, start, end, text })),
+          words: answer.words,
         };
       } catch (error) {
         throw mapOpenAIError(error);

@@ -6,21 +6,15 @@ import { errorResponse, invalidRequest } from "../../../http/gateway-error.ts";
 import { readJsonBody } from "../../../http/read-json-body.server.ts";
 import { publicOrigin } from "../../../http/request-origin.server.ts";
 import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
-import { UpstreamError, type GeneratedImages } from "../../../providers/adapter.ts";
-import { authenticate, checkModelsAllowed } from "../../authenticate.server.ts";
+import { authenticate } from "../../authenticate.server.ts";
+import { callRoutes, mediaRoutes } from "../media/media-routes.server.ts";
 import type { Gateway } from "../../gateway.server.ts";
-import { routesWithOwnKeys } from "../../own-key-routes.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
-import { notConfigured, requireModel, servedByAnyKey } from "../../route-choice.server.ts";
-import { tryRoutes } from "../../try-routes.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
-import { UpstreamWatchdog } from "../../services/upstream-watchdog.ts";
 import { keepImages } from "./image-files.server.ts";
 import { parseImagesRequest } from "./images-request.ts";
 
 const IMAGES: Endpoint = { error: errorResponse, failed: "image generation failed" };
-
-type Generated = { ok: true; route: RouteOption; generated: GeneratedImages };
 
 /**
  * POST /v1/images/generations (ADR 072): a key's request like a completion's, priced per
@@ -32,26 +26,19 @@ export function handleImages(gateway: Gateway, request: Request): Promise<Respon
     const { requestId, started, endpoint, headers } = run;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseImagesRequest(await readJsonBody(request));
-    const { model } = await requireModel(gateway, input.model, "/v1/models");
-    checkModelsAllowed(key, [model.slug]);
-    if (!model.routes.some((route) => route.media?.prices.image))
-      throw invalidRequest(`'${model.slug}' does not make images`, "model", "model_not_image");
-    const [configured] = (await routesWithOwnKeys(
-      gateway,
-      key.userId,
-      [model.routes],
-      (adapter) => adapter.generateImages !== undefined,
-    )) as [RouteOption[]];
-    if (configured.length === 0 && !(await servedByAnyKey(gateway, key.userId, model.routes)))
-      throw await notConfigured(gateway, model.slug, model.routes);
+    const { model, routes } = await mediaRoutes(gateway, key, input.model, {
+      noun: "images",
+      priced: (route) => route.media?.prices.image !== undefined,
+      can: (adapter) => adapter.generateImages !== undefined,
+    });
     // The routes that price this size and quality, each with what one image is held at.
-    const priced = configured.flatMap((route) => {
-      const price = route.media && heldImagePrice(route.media.prices, input.size, input.quality);
+    const priced = routes.flatMap((route) => {
+      const price = heldImagePrice(route.media!.prices, input.size, input.quality);
       return price === undefined ? [] : [{ route, price }];
     });
     if (priced.length === 0)
       throw invalidRequest(
-        `'${model.slug}' does not make ${input.size} images of quality ${input.quality}; sizes offered: ${offeredSizes(configured)}`,
+        `'${model.slug}' does not make ${input.size} images of quality ${input.quality}; sizes offered: ${offeredSizes(routes)}`,
         "size",
         "unsupported_size",
       );
@@ -69,43 +56,24 @@ export function handleImages(gateway: Gateway, request: Request): Promise<Respon
       },
       undefined,
     );
-
-    const upstreams = await gateway.providers.upstreams();
-    const outcome = await tryRoutes<Generated>(
-      gateway.breaker,
+    const outcome = await callRoutes(
+      gateway,
       priced.map(({ route }) => route),
       request.signal,
-      async (route) => {
-        const watchdog = new UpstreamWatchdog(
-          request.signal,
-          upstreams.timeoutsOf(route.providerSlug),
-          route.providerSlug,
-          { wholeAnswer: true, wholeUpstream: true },
-        );
-        try {
-          const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
-          const generated = await adapter.generateImages!({
-            upstreamModel: route.upstreamModel,
-            prompt: input.prompt,
-            n: input.n,
-            size: input.size,
-            quality: input.quality,
-            outputFormat: input.outputFormat,
-            background: input.background,
-            signal: watchdog.signal,
-          });
-          watchdog.stop();
-          return { ok: true as const, route, generated };
-        } catch (caught) {
-          watchdog.stop();
-          const error = watchdog.explain(caught);
-          const next = error instanceof UpstreamError && error.retryable && !request.signal.aborted;
-          return { ok: false as const, route, error, next };
-        }
-      },
+      (adapter, route, signal) =>
+        adapter.generateImages!({
+          upstreamModel: route.upstreamModel,
+          prompt: input.prompt,
+          n: input.n,
+          size: input.size,
+          quality: input.quality,
+          outputFormat: input.outputFormat,
+          background: input.background,
+          signal,
+        }),
     );
     const route = outcome?.route ?? priced[0]!.route;
-    const answer = outcome?.ok ? outcome.generated : undefined;
+    const answer = outcome?.ok ? outcome.value : undefined;
     const failure = outcome?.ok ? undefined : outcome?.error;
     const settled = await settleImages(
       gateway.ledger,

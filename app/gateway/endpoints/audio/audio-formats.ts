@@ -1,0 +1,39 @@
+// The audio formats a transcription takes (ADR 072), told by their first bytes: a client's
+// part type and file name may say anything (the openai SDK sends application/octet-stream
+// for a stream).
+
+const FORMATS: [string, (bytes: Uint8Array) => boolean][] = [
+  ["wav", (b) => ascii(b, 0, "RIFF") && ascii(b, 8, "WAVE")],
+  ["flac", (b) => ascii(b, 0, "fLaC")],
+  ["ogg", (b) => ascii(b, 0, "OggS")],
+  ["webm", (b) => b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3],
+  ["mp4", (b) => ascii(b, 4, "ftyp")],
+  ["mp3", (b) => ascii(b, 0, "ID3") || (b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0)],
+];
+
+export const AUDIO_FORMATS = FORMATS.map(([name]) => name);
+
+/** "wav", "mp3", … or undefined for bytes that are none of them. */
+export function audioFormatOf(bytes: Uint8Array): string | undefined {
+  return FORMATS.find(([, test]) => test(bytes))?.[0];
+}
+
+function ascii(bytes: Uint8Array, at: number, text: string) {
+  for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A PCM WAV's length in seconds from its header, or undefined when the header does not say. */
+export function wavDuration(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 44) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const byteRate = view.getUint32(28, true);
+  // The data chunk follows "fmt " in the files encoders write; find it rather than assume 36.
+  for (let at = 12; at + 8 <= bytes.length;) {
+    const size = view.getUint32(at + 4, true);
+    if (ascii(bytes, at, "data"))
+      return byteRate > 0 ? Math.min(size, bytes.length - at - 8) / byteRate : undefined;
+    at += 8 + size + (size % 2);
+  }
+  return undefined;
+}

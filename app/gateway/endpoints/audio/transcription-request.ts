@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
+import { AUDIO_FORMATS, audioFormatOf } from "./audio-formats.ts";
+
+// OpenAI's transcription request (ADR 072): a multipart form, as its SDK sends it (openai
+// 7.x: resources/audio/transcriptions; arrays as `name[]`). The upload is checked before
+// anything is held: its size (413), its format by its bytes (415).
+// @see https://platform.openai.com/docs/api-reference/audio/createTranscription
+
+/** OpenAI's own limit on an upload. */
+export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
+
+export const TRANSCRIPTION_FORMATS = ["json", "text", "srt", "verbose_json", "vtt"] as const;
+
+const Fields = z.strictObject({
+  model: z.string({ error: "is required" }).min(1).max(200),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, "must be an ISO-639-1 code such as en")
+    .optional(),
+  prompt: z.string().max(4_000, "must be at most 4,000 characters").optional(),
+  response_format: z.enum(TRANSCRIPTION_FORMATS).optional(),
+  temperature: z.coerce
+    .number()
+    .min(0, "must be from 0 to 1")
+    .max(1, "must be from 0 to 1")
+    .optional(),
+  "timestamp_granularities[]": z.array(z.enum(["word", "segment"])).optional(),
+  stream: z.enum(["true", "false"]).optional(),
+});
+
+export interface TranscriptionRequest {
+  model: string;
+  file: File;
+  bytes: Uint8Array;
+  format: string;
+  language?: string;
+  prompt?: string;
+  responseFormat: (typeof TRANSCRIPTION_FORMATS)[number];
+  temperature?: number;
+  timestampGranularities?: ("word" | "segment")[];
+}
+
+/** The form, or the 4xx that names what is wrong with it. */
+export async function parseTranscriptionRequest(request: Request): Promise<TranscriptionRequest> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\s*;/i.test(type))
+    throw new GatewayError(
+      415,
+      `Send the audio as multipart/form-data (got ${type.slice(0, 100) || "no Content-Type"})`,
+      {
+        type: "invalid_request_error",
+        code: "unsupported_media_type",
+      },
+    );
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw invalidRequest("The form could not be read: its body is malformed");
+  }
+  const file = form.get("file");
+  if (!(file instanceof File))
+    throw invalidRequest("file is required: the audio to transcribe", "file");
+  if (form.getAll("file").length > 1) throw invalidRequest("Send one file", "file");
+  if (file.size === 0) throw invalidRequest("The file is empty", "file");
+  if (file.size > MAX_AUDIO_BYTES)
+    throw new GatewayError(
+      413,
+      `The file is ${file.size} bytes; the most is ${MAX_AUDIO_BYTES} (25 MB)`,
+      {
+        type: "invalid_request_error",
+        code: "file_too_large",
+        param: "file",
+      },
+    );
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form) {
+    if (name === "file") continue;
+    if (typeof value !== "string") throw invalidRequest(`${name} must be text, not a file`, name);
+    if (name.endsWith("[]")) ((fields[name] ??= []) as string[]).push(value);
+    else if (name in fields) throw invalidRequest(`${name} is given twice`, name);
+    else fields[name] = value;
+  }
+  const parsed = Fields.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : String(issue.path[0] ?? "");
+    throw invalidRequest(
+      issue.code === "unrecognized_keys" ? `Unknown field: ${param}` : `${param} ${issue.message}`,
+      param,
+    );
+  }
+  const values = parsed.data;
+  if (values.stream === "true")
+    throw invalidRequest(
+      "Streamed transcriptions are not served for this model: leave out stream",
+      "stream",
+    );
+  const responseFormat = values.response_format ?? "json";
+  if (values["timestamp_granularities[]"] && responseFormat !== "verbose_json")
+    throw invalidRequest(
+      "timestamp_granularities needs response_format verbose_json",
+      "timestamp_granularities",
+    );
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const format = audioFormatOf(bytes);
+  if (!format)
+    throw new GatewayError(
+      415,
+      `The file is not audio this gateway can send: one of ${AUDIO_FORMATS.join(", ")}`,
+      {
+        type: "invalid_request_error",
+        code: "unsupported_audio_format",
+        param: "file",
+      },
+    );
+  return {
+    model: values.model,
+    file,
+    bytes,
+    format,
+    language: values.language,
+    prompt: values.prompt,
+    responseFormat,
+    temperature: values.temperature,
+    timestampGranularities: values["timestamp_granularities[]"],
+  };
+}
