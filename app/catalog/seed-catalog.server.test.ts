@@ -36,6 +36,19 @@ describe("catalog data", () => {
       expect(model.maxOutputTokens).toBeLessThanOrEqual(model.contextLength);
       for (const offer of model.offers) {
         const price = offer.usdPerMillionTokens;
+        // A media model (ADR 072) is priced per image, character or minute instead of tokens.
+        const media = [
+          offer.usdPerImage && Object.values(offer.usdPerImage),
+          offer.usdPerMillionCharacters,
+          offer.usdPerMinute,
+        ]
+          .flat()
+          .filter((usd): usd is string => usd !== undefined && usd !== null && usd !== "");
+        if (media.length) {
+          expect(model.maxOutputTokens).toBe(0);
+          for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
+          continue;
+        }
         expect(usdToMicro(price.input)).toBeGreaterThan(0n);
         if (model.embedding) {
           expect(usdToMicro(price.output)).toBe(0n);

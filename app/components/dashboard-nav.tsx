@@ -17,7 +17,7 @@ export function NavItem({ to, label, end }: { to: string; label: string; end?: b
       end={end}
       className={({ isActive }) =>
         cn(
-          "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent",
+          "rounded-md px-2 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-accent 2xl:px-2.5",
           isActive ? "bg-accent" : "text-muted-foreground",
         )
       }

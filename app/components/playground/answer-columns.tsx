@@ -66,7 +66,11 @@ export function AnswerColumns({
               <p className="text-sm text-muted-foreground">Its answers appear here.</p>
             )}
             {shownTurns.map((turn) => {
-              const streaming = live?.turn === turn.turn ? live.answers[model] : undefined;
+              // What streamed shows until the saved answer (with its usage row's numbers) is loaded.
+              const saved = turn.answers[model];
+              const written = saved !== undefined && saved.error !== ANSWER_RUNNING;
+              const streaming =
+                live?.turn === turn.turn && !written ? live.answers[model] : undefined;
               return (
                 <div key={turn.turn} className="grid gap-2">
                   <Prompt text={turn.prompt} images={turn.images} />

@@ -59,10 +59,7 @@ export function useColumnStreams(onDone: (turn: LiveTurn) => Promise<void>) {
             update(model, change),
           ),
         ),
-      )
-        .then(() => onDone(current))
-        // The saved answers (with their usage rows' numbers) take over from what streamed.
-        .then(() => setLive((shown) => (shown === current ? null : shown)));
+      ).then(() => onDone(current));
     },
     [onDone],
   );
