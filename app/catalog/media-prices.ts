@@ -1,3 +1,4 @@
+import { formatPrice } from "../utils/money.ts";
 import { markupFrom, markupOf, sellUnitPrice, type MarkupColumns } from "./markup.ts";
 
 // Media models' prices (ADR 072): a route of an image model is priced per image, by size
@@ -120,4 +121,15 @@ export function mediaEndpointOf(prices: MediaPrices) {
   if (prices.image) return "/v1/images/generations";
   if (prices.character !== undefined) return "/v1/audio/speech";
   return "/v1/audio/transcriptions";
+}
+
+/** A media model's prices as the Models pages say them: "$0.011–$0.25 per image". */
+export function describeMediaPrices(prices: MediaPrices): string {
+  if (prices.image) {
+    const all = [...prices.image.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const [low, high] = [all[0]!, all.at(-1)!];
+    return `${formatPrice(low)}${high === low ? "" : `–${formatPrice(high)}`} per image`;
+  }
+  if (prices.character !== undefined) return `${formatPrice(prices.character)} per 1M characters`;
+  return `${formatPrice(prices.minute ?? 0n)} per minute`;
 }

@@ -52,9 +52,14 @@ export function ModelPriceTable({ prices }: { prices: ModelPrices }) {
       align: "right",
       cell: (model) => model.maxOutputTokens.toLocaleString("en"),
     },
-    { header: "Input", align: "right", cell: (model) => model.input },
-    { header: "Cached input", align: "right", cell: (model) => model.cachedInput },
-    { header: "Output", align: "right", cell: (model) => model.output },
+    // A media model is priced per image, character or minute (ADR 072): said in the Input cell.
+    { header: "Input", align: "right", cell: (model) => model.media ?? model.input },
+    {
+      header: "Cached input",
+      align: "right",
+      cell: (model) => (model.media ? "–" : model.cachedInput),
+    },
+    { header: "Output", align: "right", cell: (model) => (model.media ? "–" : model.output) },
     {
       header: "Served by",
       cell: (model) =>

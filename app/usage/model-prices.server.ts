@@ -1,3 +1,4 @@
+import { describeMediaPrices } from "#app/catalog/media-prices.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { configuredProviders } from "#app/gateway/services/served-models.server.ts";
@@ -46,6 +47,8 @@ export async function listModelPrices(query: ModelListQuery = { sort: "maker" })
         // What a request is charged: the first route's prices with the gateway's markup (ADR 069).
         primary: routeSellPrices(model, model.mappings[0]!),
         capabilities: entry?.routes.length ? modelCapabilities(entry) : NONE,
+        // A media model's prices per image, character or minute (ADR 072) instead of tokens.
+        media: entry?.routes[0]?.media ? describeMediaPrices(entry.routes[0].media.prices) : null,
       };
     });
   const providers = new Map(
@@ -63,7 +66,7 @@ export async function listModelPrices(query: ModelListQuery = { sort: "maker" })
       .sort((a, b) => a.name.localeCompare(b.name)),
     query,
     models: sortModels(listed.filter(matches(query)), query.sort).map(
-      ({ model, primary, capabilities }) => ({
+      ({ model, primary, capabilities, media }) => ({
         slug: model.slug,
         name: model.name,
         company: model.company.name,
@@ -75,6 +78,7 @@ export async function listModelPrices(query: ModelListQuery = { sort: "maker" })
         input: formatPrice(primary.input),
         cachedInput: formatPrice(primary.cachedInput),
         output: formatPrice(primary.output),
+        media,
       }),
     ),
   };
@@ -89,6 +93,7 @@ interface Listed {
   };
   primary: Prices;
   capabilities: ModelCapabilities;
+  media: string | null;
 }
 
 function matches(query: ModelListQuery) {
