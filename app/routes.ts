@@ -46,6 +46,7 @@ export default [
   route("v1/responses", "routes/v1.responses.ts"),
   route("v1/embeddings", "routes/v1.embeddings.ts"),
   route("v1/images/generations", "routes/v1.images.generations.ts"),
+  route("v1/images/edits", "routes/v1.images.edits.ts"),
   route("v1/images/files/:id", "routes/v1.images.files.$id.ts"),
   route("v1/audio/speech", "routes/v1.audio.speech.ts"),
   route("v1/audio/transcriptions", "routes/v1.audio.transcriptions.ts"),

@@ -54,7 +54,16 @@ export interface ImageCall {
   outputFormat?: string;
   /** "transparent" | "opaque" | "auto"; absent: the provider's default. */
   background?: string;
+  /** An edit (POST /v1/images/edits): the images to start from, and the mask of where to paint. */
+  images?: ImageUpload[];
+  mask?: ImageUpload;
   signal: AbortSignal;
+}
+
+export interface ImageUpload {
+  bytes: Uint8Array;
+  mimeType: string;
+  name: string;
 }
 
 export interface GeneratedImages {

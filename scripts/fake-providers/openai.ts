@@ -161,16 +161,29 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
           return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
         return transcriptionAnswer(request, response, rawBody, scripts, markCompleted);
       }
-      if (request.method === "POST" && url.pathname === "/v1/images/generations") {
+      if (request.method === "POST" && /^\/v1\/images\/(generations|edits)$/.test(url.pathname)) {
         if (!request.headers.authorization?.startsWith("Bearer "))
           return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
-        const params = body as {
-          model: string;
-          prompt: string;
-          n?: number;
-          size?: string;
-          quality?: string;
-        };
+        // An edit comes as a form: its fields, and how many images it starts from.
+        const edit = url.pathname.endsWith("/edits");
+        const form = edit
+          ? await new Request("http://fake/", {
+              method: "POST",
+              headers: { "content-type": request.headers["content-type"] ?? "" },
+              body: new Uint8Array(rawBody),
+            }).formData()
+          : undefined;
+        const params = (
+          form
+            ? {
+                model: String(form.get("model")),
+                prompt: `${String(form.get("prompt"))} (edit of ${form.getAll("image[]").length + form.getAll("image").length})`,
+                n: form.get("n") === null ? undefined : Number(form.get("n")),
+                size: form.get("size") ?? undefined,
+                quality: form.get("quality") ?? undefined,
+              }
+            : body
+        ) as { model: string; prompt: string; n?: number; size?: string; quality?: string };
         const script = scripts.next(params.model);
         await sleep(script.firstByteDelayMs);
         await script.heldUntil;

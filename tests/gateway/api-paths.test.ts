@@ -35,7 +35,7 @@ const addV1 = /under \/v1/;
 
 const ROWS: Row[] = [
   // Endpoints of OpenAI's and Anthropic's APIs that we do not offer: named.
-  ["POST", "/v1/images/edits", 404, null, "openai", /OpenAI's Images API/],
+  ["POST", "/v1/images/variations", 404, null, "openai", /OpenAI's Images API/],
   ["POST", "/v1/audio/translations", 404, null, "openai", /OpenAI's Audio API/],
   ["POST", "/v1/moderations", 404, null, "openai", /OpenAI's Moderations API/],
   ["POST", "/v1/files", 404, null, "openai", /OpenAI's Files API/],
@@ -196,9 +196,8 @@ test("the SDKs show their users our message, not an HTML page", async () => {
     message: expect.stringContaining("does not offer OpenAI's Moderations API"),
   });
   await expect(
-    openai.images.edit({
-      model: "gpt-image-1",
-      prompt: "A cat",
+    openai.images.createVariation({
+      model: "dall-e-2",
       image: await toFile(Buffer.from("png"), "a.png"),
     }),
   ).rejects.toMatchObject({ status: 404, message: expect.stringContaining("OpenAI's Images API") });

@@ -3,7 +3,7 @@
 // generateContent with image parts): the provider's images, b64_json or by URL, billed per
 // image at the price of the size and quality made; every malformed request a 4xx that
 // asks no provider; and many requests at once near an empty balance never overspend it.
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import { beforeAll, describe, expect, test } from "vitest";
 import { fakePng } from "#scripts/fake-providers/images.ts";
 import { creditsToMicro, microToCredits, usdToMicro } from "../../app/utils/money.ts";
@@ -361,4 +361,168 @@ test("30 requests at once on a balance that covers 5 images: exactly 5 are made 
   expect(rows.filter((row) => row.status === "SUCCESS")).toHaveLength(5);
   expect(rows.reduce((sum, row) => sum + row.cost, 0n)).toBe(5n * price);
   expect(await balanceOf(user.id)).toBe(0n);
+});
+
+describe("edits", () => {
+  const png = (seed: string) => new Uint8Array(fakePng(seed));
+
+  test("OpenAI: two images and a mask through the SDK's multipart, billed per image made", async () => {
+    const who = await customer();
+    const answer = await who.client.images.edit({
+      model: "image-openai",
+      prompt: "Add a boat",
+      image: [await toFile(png("a"), "a.png"), await toFile(png("b"), "b.png")],
+      mask: await toFile(png("mask"), "mask.png"),
+      size: "1024x1024",
+      quality: "high",
+    });
+    // The fake's image says what it was asked: the prompt and the two images it started from.
+    expect(Buffer.from(answer.data![0]!.b64_json!, "base64")).toEqual(
+      fakePng("Add a boat (edit of 2)#0"),
+    );
+    const [row] = await rowsOf(who.apiKey.id);
+    expect(row).toMatchObject({
+      endpoint: "/v1/images/edits",
+      unit: "image",
+      units: 1,
+      cost: usdToMicro("0.167"),
+    });
+    expect(harness.fakes.openai.scripts.received[0]!.path).toBe("/v1/images/edits");
+  });
+
+  test("Gemini: the images go along as inline parts before the prompt", async () => {
+    const who = await customer();
+    const answer = await who.client.images.edit({
+      model: "image-google",
+      prompt: "Make it night",
+      image: await toFile(png("day"), "day.png"),
+    });
+    expect(answer.data).toHaveLength(1);
+    const sent = harness.fakes.google.scripts.received[0]!.body as {
+      contents: { parts: { inlineData?: { mimeType: string; data: string }; text?: string }[] }[];
+    };
+    expect(sent.contents[0]!.parts).toEqual([
+      { inlineData: { mimeType: "image/png", data: Buffer.from(png("day")).toString("base64") } },
+      { text: "Make it night" },
+    ]);
+    const [row] = await rowsOf(who.apiKey.id);
+    expect(row).toMatchObject({ units: 1, cost: usdToMicro("0.039") });
+  });
+
+  const form = (fields: Record<string, string>, images: Blob[] = [new Blob([png("x")])]) => {
+    const body = new FormData();
+    for (const image of images) body.append("image[]", image, "x.png");
+    for (const [name, value] of Object.entries({
+      model: "image-openai",
+      prompt: "Edit",
+      ...fields,
+    }))
+      body.append(name, value);
+    return body;
+  };
+  const EDIT_CASES: [string, () => FormData | string, string | undefined, number, RegExp][] = [
+    ["no image", () => form({}, []), undefined, 400, /image is required/],
+    ["an empty image", () => form({}, [new Blob([])]), undefined, 400, /empty/],
+    [
+      "text instead of an image",
+      () => form({}, [new Blob(["not an image"])]),
+      undefined,
+      415,
+      /not a PNG/,
+    ],
+    ["a GIF", () => form({}, [new Blob(["GIF89a...."])]), undefined, 415, /not a PNG/],
+    [
+      "an image over 16 MB",
+      () => form({}, [new Blob([png("x"), new Uint8Array(16 * 1024 * 1024)])]),
+      undefined,
+      413,
+      /16 MB/,
+    ],
+    [
+      "17 images",
+      () =>
+        form(
+          {},
+          Array.from({ length: 17 }, () => new Blob([png("x")])),
+        ),
+      undefined,
+      400,
+      /At most 16/,
+    ],
+    [
+      "a JPEG mask",
+      () => {
+        const f = form({});
+        f.set("mask", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])]), "m.jpg");
+        return f;
+      },
+      undefined,
+      400,
+      /mask must be a PNG/,
+    ],
+    [
+      "a mask that is text",
+      () => {
+        const f = form({});
+        f.set("mask", "yes");
+        return f;
+      },
+      undefined,
+      400,
+      /mask must be a file/,
+    ],
+    [
+      "no prompt",
+      () => {
+        const f = form({});
+        f.delete("prompt");
+        return f;
+      },
+      undefined,
+      400,
+      /prompt/,
+    ],
+    ["n of words", () => form({ n: "two" }), undefined, 400, /\bn\b/],
+    ["n 11", () => form({ n: "11" }), undefined, 400, /\bn\b/],
+    ["a quality that is not one", () => form({ quality: "ultra" }), undefined, 400, /quality/],
+    ["an unknown field", () => form({ colour: "red" }), undefined, 400, /colour/],
+    [
+      "the prompt twice",
+      () => {
+        const f = form({});
+        f.append("prompt", "again");
+        return f;
+      },
+      undefined,
+      400,
+      /twice/,
+    ],
+    ["a chat model", () => form({ model: "chat-model" }), undefined, 400, /does not make images/],
+    [
+      "JSON instead of a form",
+      () => JSON.stringify({ model: "image-openai", prompt: "Edit" }),
+      "application/json",
+      415,
+      /multipart/,
+    ],
+  ];
+  test.each(EDIT_CASES)(
+    "%s: a 4xx naming it, no provider asked",
+    async (_name, body, type, status, message) => {
+      const who = await customer();
+      const response = await fetch(`${harness.baseUrl}/v1/images/edits`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${who.secret}`,
+          ...(type ? { "content-type": type } : {}),
+        },
+        body: body(),
+      });
+      expect(response.status).toBe(status);
+      const { error } = (await response.json()) as { error: { message: string; param?: string } };
+      expect(`${error.message} ${error.param ?? ""}`).toMatch(message);
+      expect(harness.fakes.openai.scripts.received).toHaveLength(0);
+      expect(await balanceOf(who.user.id)).toBe(creditsToMicro(100));
+    },
+  );
 });

@@ -10,8 +10,8 @@ import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-e
 
 /** Endpoints of OpenAI's and Anthropic's APIs that the gateway does not offer, by name. */
 const NOT_OFFERED: [RegExp, string][] = [
-  // Generations are served (ADR 072); edits and variations not yet.
-  [/^\/v1\/images\/(edits|variations)(\/|$)/, "OpenAI's Images API (edits and variations)"],
+  // Generations and edits are served (ADR 072); variations (DALL·E 2 only) are not.
+  [/^\/v1\/images\/variations(\/|$)/, "OpenAI's Images API (variations)"],
   [/^\/v1\/audio\/translations(\/|$)/, "OpenAI's Audio API (translations)"],
   [/^\/v1\/moderations(\/|$)/, "OpenAI's Moderations API"],
   [/^\/v1\/(files|uploads)(\/|$)/, "OpenAI's Files API"],
@@ -26,7 +26,7 @@ const NOT_OFFERED: [RegExp, string][] = [
 
 const SERVED_V1 =
   "It serves POST /v1/chat/completions, /v1/completions, /v1/responses, /v1/messages, " +
-  "/v1/embeddings, /v1/images/generations, /v1/audio/speech and /v1/audio/transcriptions, and GET " +
+  "/v1/embeddings, /v1/images/generations and /edits, /v1/audio/speech and /transcriptions, and GET " +
   "/v1/models; /docs lists every endpoint.";
 const SERVED = "/docs lists the gateway's endpoints.";
 

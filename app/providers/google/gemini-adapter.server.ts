@@ -79,7 +79,23 @@ export function createGeminiAdapter(options: {
           client.models
             .generateContent({
               model: call.upstreamModel,
-              contents: call.prompt,
+              // An edit: the images to start from, then what to do with them.
+              contents: call.images
+                ? [
+                    {
+                      role: "user",
+                      parts: [
+                        ...call.images.map((image) => ({
+                          inlineData: {
+                            mimeType: image.mimeType,
+                            data: Buffer.from(image.bytes).toString("base64"),
+                          },
+                        })),
+                        { text: call.prompt },
+                      ],
+                    },
+                  ]
+                : call.prompt,
               config: {
                 responseModalities: ["IMAGE"],
                 ...(call.size === "auto"

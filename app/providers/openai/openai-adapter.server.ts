@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { toFile } from "openai";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -10,6 +10,7 @@ import {
   UpstreamError,
   upstreamStatusError,
   type AdapterCall,
+  type ImageUpload,
   type ProviderAdapter,
 } from "../adapter.ts";
 import { SseDecoder, type SseEvent } from "../sse-decoder.ts";
@@ -80,22 +81,31 @@ export function createOpenAIAdapter(options: {
     },
     async generateImages(call) {
       try {
-        const answer = await client.images.generate(
-          {
-            model: call.upstreamModel,
-            prompt: call.prompt,
-            n: call.n,
-            size: call.size as "auto",
-            quality: call.quality as "auto",
-            ...(call.outputFormat ? { output_format: call.outputFormat as "png" } : {}),
-            ...(call.background ? { background: call.background as "auto" } : {}),
-            // DALL·E answers URLs unless asked for the bytes; the GPT image models always send bytes.
-            ...(call.upstreamModel.startsWith("dall-e")
-              ? { response_format: "b64_json" as const }
-              : {}),
-          },
-          { signal: call.signal },
-        );
+        const params = {
+          model: call.upstreamModel,
+          prompt: call.prompt,
+          n: call.n,
+          size: call.size as "auto",
+          quality: call.quality as "auto",
+          ...(call.outputFormat ? { output_format: call.outputFormat as "png" } : {}),
+          ...(call.background ? { background: call.background as "auto" } : {}),
+          // DALL·E answers URLs unless asked for the bytes; the GPT image models always send bytes.
+          ...(call.upstreamModel.startsWith("dall-e")
+            ? { response_format: "b64_json" as const }
+            : {}),
+        };
+        const upload = (image: ImageUpload) =>
+          toFile(image.bytes, image.name, { type: image.mimeType });
+        const answer = call.images
+          ? await client.images.edit(
+              {
+                ...params,
+                image: await Promise.all(call.images.map(upload)),
+                ...(call.mask ? { mask: await upload(call.mask) } : {}),
+              },
+              { signal: call.signal },
+            )
+          : await client.images.generate(params, { signal: call.signal });
         const mimeType = `image/${answer.output_format ?? call.outputFormat ?? "png"}`;
         return {
           images: (answer.data ?? []).flatMap((image) =>

@@ -12,20 +12,26 @@ import type { Gateway } from "../../gateway.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { keepImages } from "./image-files.server.ts";
-import { parseImagesRequest } from "./images-request.ts";
+import { parseImagesRequest, type ImagesRequest } from "./images-request.ts";
 
 const IMAGES: Endpoint = { error: errorResponse, failed: "image generation failed" };
 
 /**
- * POST /v1/images/generations (ADR 072): a key's request like a completion's, priced per
- * image. The hold is n images at the dearest price the size and quality could have on any
- * route; the charge is the images answered, at the price of what was made.
+ * POST /v1/images/generations and /v1/images/edits (ADR 072): a key's request like a
+ * completion's, priced per image. The hold is n images at the dearest price the size and
+ * quality could have on any route; the charge is the images answered, at the price of what
+ * was made. `parse` reads the JSON of a generation or the form of an edit.
  */
-export function handleImages(gateway: Gateway, request: Request): Promise<Response> {
+export function handleImages(
+  gateway: Gateway,
+  request: Request,
+  parse: (request: Request) => Promise<ImagesRequest> = async (request) =>
+    parseImagesRequest(await readJsonBody(request)),
+): Promise<Response> {
   return runBilled(gateway, request, IMAGES, async (run) => {
     const { requestId, started, endpoint, headers } = run;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
-    const input = parseImagesRequest(await readJsonBody(request));
+    const input = await parse(request);
     const { model, routes } = await mediaRoutes(gateway, key, input.model, {
       noun: "images",
       priced: (route) => route.media?.prices.image !== undefined,
@@ -69,6 +75,8 @@ export function handleImages(gateway: Gateway, request: Request): Promise<Respon
           quality: input.quality,
           outputFormat: input.outputFormat,
           background: input.background,
+          images: input.images,
+          mask: input.mask,
           signal,
         }),
     );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validateBody } from "../../../http/validate-body.ts";
 import { invalidRequest } from "../../../http/gateway-error.ts";
+import type { ImageUpload } from "../../../providers/adapter.ts";
 
 // OpenAI's image generation request (ADR 072), as its SDK sends it (openai 7.x:
 // resources/images). Options the gateway passes on or bills by are checked here;
@@ -45,6 +46,9 @@ export interface ImagesRequest {
   responseFormat: "url" | "b64_json";
   outputFormat?: string;
   background?: string;
+  /** An edit's images and mask (POST /v1/images/edits). */
+  images?: ImageUpload[];
+  mask?: ImageUpload;
 }
 
 /** The request, or a 400 naming the bad field. */

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
+import type { ImageUpload } from "../../../providers/adapter.ts";
+import { ImagesRequestSchema, type ImagesRequest } from "./images-request.ts";
+
+// OpenAI's image edit request (ADR 072): a multipart form, as its SDK sends it (openai 7.x:
+// resources/images `edit`; one image as `image`, several as `image[]`). Each upload is checked
+// before anything is held: its size (413) and its format by its bytes (415).
+// @see https://platform.openai.com/docs/api-reference/images/createEdit
+
+/** Each image's most bytes: the form's own limit is 20 MB. */
+export const MAX_IMAGE_UPLOAD_BYTES = 16 * 1024 * 1024;
+const MAX_IMAGES = 16;
+
+const IMAGE_TYPES: [string, (bytes: Uint8Array) => boolean][] = [
+  ["image/png", (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
+  ["image/jpeg", (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  [
+    "image/webp",
+    (b) =>
+      String.fromCharCode(...b.subarray(0, 4)) === "RIFF" &&
+      String.fromCharCode(...b.subarray(8, 12)) === "WEBP",
+  ],
+];
+
+// The JSON request's text fields, as form fields (numbers come as text).
+const Fields = ImagesRequestSchema.omit({ stream: true, partial_images: true, style: true }).extend(
+  {
+    n: z.coerce
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(10, "must be at most 10")
+      .optional(),
+    output_compression: z.coerce.number().int().min(0).max(100).optional(),
+    input_fidelity: z.enum(["high", "low"]).optional(),
+  },
+);
+
+/** The form, or the 4xx that names what is wrong with it. */
+export async function parseImageEditRequest(request: Request): Promise<ImagesRequest> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\s*;/i.test(type))
+    throw new GatewayError(
+      415,
+      `Send the images as multipart/form-data (got ${type.slice(0, 100) || "no Content-Type"})`,
+      {
+        type: "invalid_request_error",
+        code: "unsupported_media_type",
+      },
+    );
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw invalidRequest("The form could not be read: its body is malformed");
+  }
+  const files = [...form.getAll("image"), ...form.getAll("image[]")];
+  if (files.length === 0) throw invalidRequest("image is required: the image to edit", "image");
+  if (files.length > MAX_IMAGES) throw invalidRequest(`At most ${MAX_IMAGES} images`, "image");
+  const images = await Promise.all(files.map((file) => upload(file, "image")));
+  const maskFile = form.get("mask");
+  const mask = maskFile === null ? undefined : await upload(maskFile, "mask");
+  if (mask && mask.mimeType !== "image/png") throw invalidRequest("The mask must be a PNG", "mask");
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) {
+    if (name === "image" || name === "image[]" || name === "mask") continue;
+    if (typeof value !== "string") throw invalidRequest(`${name} must be text, not a file`, name);
+    if (name in fields) throw invalidRequest(`${name} is given twice`, name);
+    fields[name] = value;
+  }
+  const parsed = Fields.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : String(issue.path[0] ?? "");
+    throw invalidRequest(
+      issue.code === "unrecognized_keys" ? `Unknown field: ${param}` : `${param} ${issue.message}`,
+      param,
+    );
+  }
+  const values = parsed.data;
+  return {
+    model: values.model,
+    prompt: values.prompt,
+    n: values.n ?? 1,
+    size: values.size ?? "auto",
+    quality: values.quality ?? "auto",
+    responseFormat: values.response_format ?? "b64_json",
+    outputFormat: values.output_format,
+    background: values.background,
+    images,
+    mask,
+  };
+}
+
+async function upload(file: FormDataEntryValue, param: string): Promise<ImageUpload> {
+  if (!(file instanceof File)) throw invalidRequest(`${param} must be a file`, param);
+  if (file.size === 0) throw invalidRequest(`The ${param} file is empty`, param);
+  if (file.size > MAX_IMAGE_UPLOAD_BYTES)
+    throw new GatewayError(
+      413,
+      `The ${param} is ${file.size} bytes; the most is ${MAX_IMAGE_UPLOAD_BYTES} (16 MB)`,
+      {
+        type: "invalid_request_error",
+        code: "file_too_large",
+        param,
+      },
+    );
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const mimeType = IMAGE_TYPES.find(([, test]) => test(bytes))?.[0];
+  if (!mimeType)
+    throw new GatewayError(415, `The ${param} is not a PNG, JPEG or WebP image`, {
+      type: "invalid_request_error",
+      code: "unsupported_image_format",
+      param,
+    });
+  return { bytes, mimeType, name: file.name || `${param}.${mimeType.slice(6)}` };
+}
