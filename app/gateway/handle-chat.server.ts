@@ -8,6 +8,7 @@ import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "./pipeline.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { enforceGuardrails } from "./guardrails.server.ts";
+import { hasAudio, routesTakingAudio } from "./audio-routes.server.ts";
 import { conversationKeeper, resumeConversation } from "./services/response-store.server.ts";
 
 /**
@@ -47,13 +48,18 @@ export function handleChatCompletion(
     checkModelsAllowed(key, [model.slug]);
     checkModelsAllowed(key, [...new Set(chosen.routes.map((route) => route.modelSlug))], "models");
     // The key's and its team's guardrails, before anything is held (ADR 067).
-    const { chat, native, routes, redactions } = key.guardrails
+    const guarded = key.guardrails
       ? enforceGuardrails(
           key.guardrails,
           { chat: resumed, native: parsed.native, routes: chosen.routes },
           protocol.maxTokensParam,
         )
       : { chat: resumed, native: parsed.native, routes: chosen.routes, redactions: 0 };
+    const { chat, native, redactions } = guarded;
+    // Audio goes only to providers that take it (ADR 072).
+    const routes = hasAudio(chat)
+      ? await routesTakingAudio(gateway, guarded.routes)
+      : guarded.routes;
     const asked = requestedMaxTokens(chat);
     const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     const rateHeaders = await gateway.limits.admit(key);

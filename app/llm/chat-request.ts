@@ -39,11 +39,24 @@ const FilePartSchema = z.object({
   }),
 });
 
+/** Audio given whole (ADR 072), as OpenAI's chat API takes it: base64 WAV or MP3. */
+const AudioPartSchema = z.object({
+  type: z.literal("input_audio"),
+  input_audio: z.object({
+    data: z
+      .string()
+      .min(1, "must not be empty")
+      .max(MAX_TEXT)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64"),
+    format: z.enum(["wav", "mp3"]),
+  }),
+});
+
 const UserPartSchema = z.discriminatedUnion(
   "type",
-  [TextPartSchema, ImagePartSchema, FilePartSchema],
+  [TextPartSchema, ImagePartSchema, FilePartSchema, AudioPartSchema],
   {
-    error: "must be a content part of type text, image_url or file",
+    error: "must be a content part of type text, image_url, file or input_audio",
   },
 );
 

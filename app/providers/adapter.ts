@@ -127,6 +127,8 @@ export interface ProviderAdapter {
    * model has finished, so only the answer limit can time it.
    */
   readonly wholeAnswers?: boolean;
+  /** Takes `input_audio` parts in a chat (ADR 072); Claude does not. */
+  readonly audioInput?: boolean;
   /** Vectors for texts; absent for providers without an embeddings API (Anthropic). */
   embed?(call: EmbedCall): Promise<Embeddings>;
   /** Images for a prompt; absent for providers without image models (Anthropic). */

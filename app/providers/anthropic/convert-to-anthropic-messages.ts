@@ -75,7 +75,9 @@ export function toAnthropicParams(
                   ? { type: "text", text: part.text }
                   : part.type === "file"
                     ? documentBlock(part.file)
-                    : imageBlock(part.image_url.url),
+                    : part.type === "input_audio"
+                      ? noAudio()
+                      : imageBlock(part.image_url.url),
               ),
         );
         break;
@@ -168,4 +170,9 @@ function parseArguments(text: string, index: number) {
       `messages[${index}].tool_calls`,
     );
   }
+}
+
+/** Claude takes no audio: requests with audio are sent to other routes (handle-chat's audio check). */
+function noAudio(): never {
+  throw new Error("Claude takes no audio input: a request with audio must not reach it");
 }

@@ -84,7 +84,14 @@ export function toGeminiRequest(
                           data: part.file.file_data.slice(part.file.file_data.indexOf(",") + 1),
                         },
                       }
-                    : imagePart(part.image_url.url),
+                    : part.type === "input_audio"
+                      ? {
+                          inlineData: {
+                            mimeType: `audio/${part.input_audio.format}`,
+                            data: part.input_audio.data,
+                          },
+                        }
+                      : imagePart(part.image_url.url),
               ),
         );
         break;

@@ -36,6 +36,7 @@ export function createGeminiAdapter(options: {
     },
   });
   return {
+    audioInput: true,
     async streamParts(call) {
       const request = toGeminiRequest(call.request, call.upstreamModel, call.maxOutputTokens);
       let stream: AsyncIterable<GenerateContentResponse>;

@@ -47,6 +47,7 @@ export function createOpenAIAdapter(options: {
   });
   return {
     wholeAnswers: true,
+    audioInput: true,
     async streamParts(call) {
       let response: Response;
       try {

@@ -7,7 +7,7 @@ import type { Gateway } from "../../gateway.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { callRoutes, mediaRoutes } from "../media/media-routes.server.ts";
-import { wavDuration } from "./audio-formats.ts";
+import { wavDuration } from "../../../utils/audio-formats.ts";
 import { renderTranscription } from "./render-transcription.ts";
 import { parseTranscriptionRequest } from "./transcription-request.ts";
 

@@ -23,16 +23,19 @@ function ascii(bytes: Uint8Array, at: number, text: string) {
   return true;
 }
 
-/** A PCM WAV's length in seconds from its header, or undefined when the header does not say. */
-export function wavDuration(bytes: Uint8Array): number | undefined {
-  if (bytes.length < 44) return undefined;
+/**
+ * A PCM WAV's length in seconds from its header, or undefined when the header does not say.
+ * `totalBytes`: the file's whole length, when only its first bytes are at hand.
+ */
+export function wavDuration(bytes: Uint8Array, totalBytes = bytes.length): number | undefined {
+  if (bytes.length < 44 || !(ascii(bytes, 0, "RIFF") && ascii(bytes, 8, "WAVE"))) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const byteRate = view.getUint32(28, true);
+  if (byteRate === 0) return undefined;
   // The data chunk follows "fmt " in the files encoders write; find it rather than assume 36.
   for (let at = 12; at + 8 <= bytes.length;) {
     const size = view.getUint32(at + 4, true);
-    if (ascii(bytes, at, "data"))
-      return byteRate > 0 ? Math.min(size, bytes.length - at - 8) / byteRate : undefined;
+    if (ascii(bytes, at, "data")) return Math.min(size, totalBytes - at - 8) / byteRate;
     at += 8 + size + (size % 2);
   }
   return undefined;

@@ -1,0 +1,32 @@
+import type { RouteOption } from "../catalog/catalog-cache.server.ts";
+import { invalidRequest } from "../http/gateway-error.ts";
+import type { ChatRequest } from "../llm/chat-request.ts";
+import type { Gateway } from "./gateway.server.ts";
+
+// Audio in a chat (`input_audio` parts, ADR 072) goes to the providers that take it: OpenAI
+// passes it on, Gemini reads it inline; Claude takes none, so its routes are left out.
+
+/** Whether any message of the chat carries audio. */
+export function hasAudio(chat: ChatRequest) {
+  return chat.messages.some(
+    (message) =>
+      message.role === "user" &&
+      Array.isArray(message.content) &&
+      message.content.some((part) => part.type === "input_audio"),
+  );
+}
+
+/** The routes whose provider takes audio, or a 400 that says none of the model's does. */
+export async function routesTakingAudio(gateway: Gateway, routes: RouteOption[]) {
+  const { adapters } = await gateway.providers.upstreams();
+  const able = routes.filter(
+    (route) => (route.ownKey ?? adapters.get(route.providerSlug))?.audioInput,
+  );
+  if (able.length === 0)
+    throw invalidRequest(
+      `'${routes[0]?.modelSlug ?? "this model"}' does not take audio (input_audio parts): choose an OpenAI or Google model that does`,
+      "messages",
+      "audio_not_supported",
+    );
+  return able;
+}
