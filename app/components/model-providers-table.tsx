@@ -18,13 +18,22 @@ export function ModelProvidersTable({ providers }: { providers: ProviderRow[] })
         </>
       ),
     },
-    { header: "Input", align: "right", cell: (provider) => provider.input },
-    { header: "Output", align: "right", cell: (provider) => provider.output },
-    { header: "Cached input", align: "right", cell: (provider) => provider.cachedInput },
+    // A media model (ADR 072) is priced per image, character or minute: said in the Input cell.
+    { header: "Input", align: "right", cell: (provider) => provider.media ?? provider.input },
+    {
+      header: "Output",
+      align: "right",
+      cell: (provider) => (provider.media ? "–" : provider.output),
+    },
+    {
+      header: "Cached input",
+      align: "right",
+      cell: (provider) => (provider.media ? "–" : provider.cachedInput),
+    },
     {
       header: "Cache write",
       align: "right",
-      cell: (provider) => provider.cacheWrite ?? "Not billed apart",
+      cell: (provider) => (provider.media ? "–" : (provider.cacheWrite ?? "Not billed apart")),
     },
   ];
   return (

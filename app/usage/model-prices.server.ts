@@ -99,14 +99,15 @@ interface Listed {
 function matches(query: ModelListQuery) {
   const words = query.q?.toLowerCase();
   const maxInput = query.maxInput === undefined ? undefined : usdToMicro(query.maxInput);
-  return ({ model, primary, capabilities }: Listed) =>
+  return ({ model, primary, capabilities, media }: Listed) =>
     (!words ||
       model.name.toLowerCase().includes(words) ||
       model.slug.toLowerCase().includes(words)) &&
     (!query.provider ||
       model.mappings.some((mapping) => mapping.provider.slug === query.provider)) &&
     (!query.capability || capabilities[query.capability]) &&
-    (maxInput === undefined || primary.input <= maxInput) &&
+    // A media model has no price per token to compare (ADR 072).
+    (maxInput === undefined || (media === null && primary.input <= maxInput)) &&
     (query.minContext === undefined || model.contextLength >= query.minContext);
 }
 

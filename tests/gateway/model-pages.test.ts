@@ -38,7 +38,25 @@ const { gateway } = setupGatewayProcesses({
       modelSlug: "quiet-model",
       usd: { input: "0.50", cachedInput: "0.05", output: "1.00" },
     });
+    // An image model (ADR 072): priced per image, not per token.
+    const image = await createCatalogEntry(prisma, {
+      modelSlug: "picture-model",
+      usd: { input: "0", cachedInput: "0", output: "0" },
+    });
+    await prisma.modelProviderMapping.update({
+      where: { id: image.mapping.id },
+      data: {
+        mediaPrices: { image: { "1024x1024/low": "1100000", "1024x1024/high": "16700000" } },
+      },
+    });
   },
+});
+
+test("an image model says its price per image on the Models list and its page, not $0 per token", async () => {
+  const list = await (await get("/models?q=picture")).text();
+  expect(list).toContain("$0.011–$0.167 per image");
+  const page = await (await get("/models/picture-model")).text();
+  expect(page).toContain("$0.011–$0.167 per image");
 });
 
 const get = (path: string, headers: Record<string, string> = {}) =>
@@ -197,8 +215,17 @@ test("the Models list filters, searches and sorts on the server (no JavaScript n
   expect(await names("q=MEASURED")).toEqual(["measured-model"]);
   expect(await names("provider=spare")).toEqual(["measured-model"]);
   expect(await names("q=model&maxInput=0.5")).toEqual(["quiet-model"]);
-  expect(await names("q=model&sort=input")).toEqual(["quiet-model", "measured-model"]);
-  expect(await names("q=model&sort=output")).toEqual(["quiet-model", "measured-model"]);
+  // The image model is priced per image: its $0 per token sorts first, no filter by token price keeps it.
+  expect(await names("q=model&sort=input")).toEqual([
+    "picture-model",
+    "quiet-model",
+    "measured-model",
+  ]);
+  expect(await names("q=model&sort=output")).toEqual([
+    "picture-model",
+    "quiet-model",
+    "measured-model",
+  ]);
   expect(await names("q=model&minContext=200000")).toEqual([]);
   // Unusable values are ignored, never an error page.
   const bad = await get("/models?maxInput=cheap&minContext=-1&sort=nope&capability=x");
