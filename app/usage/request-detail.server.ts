@@ -4,6 +4,7 @@ import { can } from "../accounts/account-scope.server.ts";
 import { getAccounts } from "../accounts/accounts.server.ts";
 import type { requirePageScope } from "../accounts/require-user.server.ts";
 import { costOfTokens, formatMoney, formatPrice } from "../utils/money.ts";
+import { costPer } from "../billing/media-charge.server.ts";
 
 // One request of the usage log: its tokens by kind, the prices it was charged
 // at (a snapshot taken when it settled) and the arithmetic from one to the
@@ -31,13 +32,19 @@ export async function requestDetail(scope: PageScope, rawId: string | undefined)
     ["Cache writes", row.cacheWriteTokens, row.cacheWritePrice ?? row.inputPrice],
     ["Output", row.outputTokens, row.outputPrice],
   ] as const;
-  const arithmetic = lines.map(([kind, tokens, price]) => ({
-    kind,
-    tokens,
-    // US dollars per 1M tokens, as the snapshot holds them.
-    price: formatPrice(price),
-    cost: costOfTokens(tokens, price),
-  }));
+  const media =
+    row.unit && row.units !== null && row.unitPrice !== null
+      ? mediaLine(row.unit, row.units, row.unitPrice)
+      : null;
+  const arithmetic = media
+    ? [media]
+    : lines.map(([kind, tokens, price]) => ({
+        kind,
+        tokens,
+        // US dollars per 1M tokens, as the snapshot holds them.
+        price: formatPrice(price),
+        cost: costOfTokens(tokens, price),
+      }));
   const computed = arithmetic.reduce((sum, line) => sum + line.cost, 0n);
   return {
     requestId: row.requestId,
@@ -80,3 +87,19 @@ export async function requestDetail(scope: PageScope, rawId: string | undefined)
 }
 
 export type RequestDetail = Awaited<ReturnType<typeof requestDetail>>;
+
+/** A media request's one line (ADR 072): its units at their price (per image, 1M characters, minute). */
+function mediaLine(unit: string, units: number, unitPrice: bigint) {
+  const per = {
+    image: [1n, "an image"],
+    character: [1_000_000n, "per 1M characters"],
+    second: [60n, "a minute"],
+  } as const;
+  const [count, label] = per[unit as keyof typeof per] ?? [1n, `a ${unit}`];
+  return {
+    kind: `${unit[0]!.toUpperCase()}${unit.slice(1)}s`,
+    tokens: units,
+    price: `${formatPrice(unitPrice)} ${label}`,
+    cost: costPer(units, unitPrice, count),
+  };
+}

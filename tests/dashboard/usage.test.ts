@@ -159,7 +159,7 @@ describe("usage log", () => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="usage-/);
     const lines = (await response.text()).trimEnd().split("\n");
     expect(lines[0]).toBe(
-      "time,model,provider,key,input_tokens,cached_input_tokens,output_tokens,cost_credits,cost_micro_credits,latency_ms,time_to_first_token_ms,status,usage,byok",
+      "time,model,provider,key,input_tokens,cached_input_tokens,output_tokens,units,unit,cost_credits,cost_micro_credits,latency_ms,time_to_first_token_ms,status,usage,byok",
     );
     expect(lines).toHaveLength(1 + 44);
     expect(lines.slice(1).every((line) => line.includes(",model-b,"))).toBe(true);
@@ -225,6 +225,30 @@ describe("a request's page", () => {
       const refused = await Promise.resolve(load(who, requestId)).catch((error: unknown) => error);
       expect((refused as { init?: { status?: number } }).init?.status).toBe(404);
     }
+
+    // A media request (ADR 072): its units at their price, no tokens.
+    const [{ id: speechId }] = (
+      await db.pool.query<{ id: string }>(
+        `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug,
+           upstream_model, endpoint, stream, status, usage_source, cost, input_price, cached_input_price,
+           output_price, latency_ms, unit, units, unit_price)
+         VALUES ('detail-2', $1, $2, $3, 'model-detail', 'openai', 'tts-1', '/v1/audio/speech', true,
+           'SUCCESS', 'ESTIMATED', 64500, 0, 0, 0, 300, 'character', 43, 1500000000)
+         RETURNING id::text`,
+        [dana.id, dana.keys[0], mapping.id],
+      )
+    ).rows as [{ id: string }];
+    const speech = await load(dana, speechId);
+    // 43 characters at US$15 per 1M: 43 × 1,500,000,000 / 1,000,000 = 64,500 µcr.
+    expect(speech.arithmetic).toEqual([
+      {
+        kind: "Characters",
+        tokens: 43,
+        price: "$15.00 per 1M characters",
+        cost: "0.0645 credits ($0.000645)",
+      },
+    ]);
+    expect(speech).toMatchObject({ computed: "0.0645 credits ($0.000645)", capped: false });
   });
 });
 
