@@ -50,6 +50,7 @@ export default [
   route("v1/images/files/:id", "routes/v1.images.files.$id.ts"),
   route("v1/audio/speech", "routes/v1.audio.speech.ts"),
   route("v1/audio/transcriptions", "routes/v1.audio.transcriptions.ts"),
+  route("v1/audio/translations", "routes/v1.audio.translations.ts"),
   route("v1/models", "routes/v1.models.ts"),
   route("completions", "routes/completions.ts", { id: "completions" }),
   route("api/completions", "routes/completions.ts", { id: "api-completions" }),

@@ -99,6 +99,8 @@ export interface TranscriptionCall {
   prompt?: string;
   temperature?: number;
   timestampGranularities?: ("word" | "segment")[];
+  /** A translation (POST /v1/audio/translations): the speech as English text. */
+  translate?: boolean;
   signal: AbortSignal;
 }
 

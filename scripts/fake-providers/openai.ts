@@ -156,7 +156,10 @@ export function startFakeOpenAI(port?: number): Promise<FakeProvider> {
         response.end();
         return;
       }
-      if (request.method === "POST" && url.pathname === "/v1/audio/transcriptions") {
+      if (
+        request.method === "POST" &&
+        (url.pathname === "/v1/audio/transcriptions" || url.pathname === "/v1/audio/translations")
+      ) {
         if (!request.headers.authorization?.startsWith("Bearer "))
           return sendJson(response, 401, { error: { ...ERRORS[401], param: null } });
         return transcriptionAnswer(request, response, rawBody, scripts, markCompleted);

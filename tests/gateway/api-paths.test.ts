@@ -36,7 +36,6 @@ const addV1 = /under \/v1/;
 const ROWS: Row[] = [
   // Endpoints of OpenAI's and Anthropic's APIs that we do not offer: named.
   ["POST", "/v1/images/variations", 404, null, "openai", /OpenAI's Images API/],
-  ["POST", "/v1/audio/translations", 404, null, "openai", /OpenAI's Audio API/],
   ["POST", "/v1/moderations", 404, null, "openai", /OpenAI's Moderations API/],
   ["POST", "/v1/files", 404, null, "openai", /OpenAI's Files API/],
   ["GET", "/v1/files/file-abc", 404, null, "openai", /OpenAI's Files API/],
@@ -147,11 +146,11 @@ describe.each(ROWS)("%s %s", (method, path, status, allow, shape, says) => {
   });
 });
 
-test("an audio upload larger than the body limit still hears that translations are not offered", async () => {
+test("an upload larger than the body limit still hears that the Files API is not offered", async () => {
   const form = new FormData();
   form.set("model", "whisper-1");
   form.set("file", new Blob([new Uint8Array(3 * 1024 * 1024)], { type: "audio/wav" }), "a.wav");
-  const response = await fetch(`${gateway.baseUrl}/v1/audio/translations`, {
+  const response = await fetch(`${gateway.baseUrl}/v1/files`, {
     method: "POST",
     body: form,
   });

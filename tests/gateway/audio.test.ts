@@ -360,6 +360,47 @@ describe("transcriptions", () => {
   );
 });
 
+describe("translations", () => {
+  test("the SDK's audio.translations: English text, billed like a transcription", async () => {
+    const who = await customer();
+    const answer = await who.client.audio.translations.create({
+      model: "whisper-model",
+      file: await toFile(new Uint8Array(fakeWav(2.5, "hola")), "hola.wav"),
+    });
+    expect(answer).toEqual({
+      text: "Hello from the fake provider.",
+      usage: { type: "duration", seconds: 3 },
+    });
+    expect(harness.fakes.openai.scripts.received[0]!.path).toBe("/v1/audio/translations");
+    const [row] = await rowsOf(who.apiKey.id);
+    expect(row).toMatchObject({
+      endpoint: "/v1/audio/translations",
+      unit: "second",
+      units: 3,
+      cost: ceilDiv(3n * MINUTE_PRICE, 60n),
+    });
+  });
+
+  test.each([
+    ["a language (translations are always to English)", "language", "es"],
+    ["timestamps", "timestamp_granularities[]", "word"],
+  ])("%s: 400 naming it, no provider asked", async (_name, field, value) => {
+    const who = await customer();
+    const body = new FormData();
+    body.set("file", new Blob([new Uint8Array(fakeWav(1))]), "a.wav");
+    body.set("model", "whisper-model");
+    body.set(field, value);
+    const response = await fetch(`${harness.baseUrl}/v1/audio/translations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${who.secret}` },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain(field);
+    expect(harness.fakes.openai.scripts.received).toHaveLength(0);
+  });
+});
+
 test("40 speeches at once on a balance that covers 5: exactly 5 are spoken and billed, the rest 402", async () => {
   const input = "x".repeat(4_000);
   const cost = ceilDiv(4_000n * SPEECH_PRICE, 1_000_000n);

@@ -169,6 +169,7 @@ export async function startGatewayHarness(
       if (path === "/v1/images/edits") return handleImages(gateway, request, parseImageEditRequest);
       if (path === "/v1/audio/speech") return handleSpeech(gateway, request);
       if (path === "/v1/audio/transcriptions") return handleTranscription(gateway, request);
+      if (path === "/v1/audio/translations") return handleTranscription(gateway, request, true);
       if (path === "/v1/models") return listModels(gateway);
       return new Response("Not found", { status: 404 });
     }),

@@ -12,7 +12,6 @@ import { openRouterErrorResponse } from "../../protocols/openrouter/openrouter-e
 const NOT_OFFERED: [RegExp, string][] = [
   // Generations and edits are served (ADR 072); variations (DALL·E 2 only) are not.
   [/^\/v1\/images\/variations(\/|$)/, "OpenAI's Images API (variations)"],
-  [/^\/v1\/audio\/translations(\/|$)/, "OpenAI's Audio API (translations)"],
   [/^\/v1\/moderations(\/|$)/, "OpenAI's Moderations API"],
   [/^\/v1\/(files|uploads)(\/|$)/, "OpenAI's Files API"],
   [/^\/v1\/batches(\/|$)/, "OpenAI's Batch API"],
@@ -26,7 +25,8 @@ const NOT_OFFERED: [RegExp, string][] = [
 
 const SERVED_V1 =
   "It serves POST /v1/chat/completions, /v1/completions, /v1/responses, /v1/messages, " +
-  "/v1/embeddings, /v1/images/generations and /edits, /v1/audio/speech and /transcriptions, and GET " +
+  "/v1/embeddings, /v1/images/generations and /edits, /v1/audio/speech, /transcriptions and " +
+  "/translations, and GET " +
   "/v1/models; /docs lists every endpoint.";
 const SERVED = "/docs lists the gateway's endpoints.";
 

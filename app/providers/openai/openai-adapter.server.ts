@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
 import type { StreamPart } from "../../llm/parts.ts";
+import type { TranscriptionVerbose } from "openai/resources/audio/transcriptions";
 import {
   mapStainlessError,
   UpstreamError,
@@ -146,20 +147,28 @@ export function createOpenAIAdapter(options: {
     },
     async transcribe(call) {
       try {
-        const answer = await client.audio.transcriptions.create(
-          {
-            model: call.upstreamModel,
-            file: call.file,
-            response_format: "verbose_json",
-            ...(call.language ? { language: call.language } : {}),
-            ...(call.prompt ? { prompt: call.prompt } : {}),
-            ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
-            ...(call.timestampGranularities
-              ? { timestamp_granularities: call.timestampGranularities }
-              : {}),
-          },
-          { signal: call.signal },
-        );
+        const common = {
+          model: call.upstreamModel,
+          file: call.file,
+          response_format: "verbose_json" as const,
+          ...(call.prompt ? { prompt: call.prompt } : {}),
+          ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+        };
+        // Both answer verbose_json (the SDK types a translation's as its plain shape).
+        const answer: TranscriptionVerbose = call.translate
+          ? ((await client.audio.translations.create(common, {
+              signal: call.signal,
+            })) as unknown as TranscriptionVerbose)
+          : await client.audio.transcriptions.create(
+              {
+                ...common,
+                ...(call.language ? { language: call.language } : {}),
+                ...(call.timestampGranularities
+                  ? { timestamp_granularities: call.timestampGranularities }
+                  : {}),
+              },
+              { signal: call.signal },
+            );
         const usage = (answer as { usage?: { type?: string; seconds?: number } }).usage;
         return {
           text: answer.text,

@@ -17,18 +17,24 @@ const SECONDS_PER_MINUTE = 60n;
 const MIN_BYTES_PER_SECOND = 1_000;
 
 /**
- * POST /v1/audio/transcriptions (ADR 072): priced per minute of audio, billed by the second.
+ * POST /v1/audio/transcriptions and /translations (ADR 072): priced per minute of audio,
+ * billed by the second.
  * The hold is the upload's most possible length (a WAV's from its header, else at 8 kbit/s);
  * the charge is the seconds the provider reports (REPORTED), else the WAV's own length or
  * that bound (ESTIMATED), never more than the hold.
  */
-export function handleTranscription(gateway: Gateway, request: Request): Promise<Response> {
+export function handleTranscription(
+  gateway: Gateway,
+  request: Request,
+  /** POST /v1/audio/translations: the speech as English text, billed alike. */
+  translate = false,
+): Promise<Response> {
   return runBilled(gateway, request, TRANSCRIPTIONS, async (run) => {
     const { requestId, started, endpoint, headers } = run;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
-    const input = await parseTranscriptionRequest(request);
+    const input = await parseTranscriptionRequest(request, translate);
     const { model, routes } = await mediaRoutes(gateway, key, input.model, {
-      noun: "transcriptions",
+      noun: translate ? "translations" : "transcriptions",
       priced: (route) => route.media?.prices.minute !== undefined,
       can: (adapter) => adapter.transcribe !== undefined,
     });
@@ -59,6 +65,7 @@ export function handleTranscription(gateway: Gateway, request: Request): Promise
         prompt: input.prompt,
         temperature: input.temperature,
         timestampGranularities: input.timestampGranularities,
+        translate,
         signal,
       }),
     );

@@ -41,8 +41,14 @@ export interface TranscriptionRequest {
   timestampGranularities?: ("word" | "segment")[];
 }
 
+// A translation (speech to English text) takes the same form without a language or timestamps.
+const TranslationFields = Fields.omit({ language: true, "timestamp_granularities[]": true });
+
 /** The form, or the 4xx that names what is wrong with it. */
-export async function parseTranscriptionRequest(request: Request): Promise<TranscriptionRequest> {
+export async function parseTranscriptionRequest(
+  request: Request,
+  translate = false,
+): Promise<TranscriptionRequest> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(type))
     throw new GatewayError(
@@ -82,7 +88,7 @@ export async function parseTranscriptionRequest(request: Request): Promise<Trans
     else if (name in fields) throw invalidRequest(`${name} is given twice`, name);
     else fields[name] = value;
   }
-  const parsed = Fields.safeParse(fields);
+  const parsed = (translate ? TranslationFields : Fields).safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : String(issue.path[0] ?? "");
@@ -91,7 +97,7 @@ export async function parseTranscriptionRequest(request: Request): Promise<Trans
       param,
     );
   }
-  const values = parsed.data;
+  const values: z.infer<typeof Fields> = parsed.data;
   if (values.stream === "true")
     throw invalidRequest(
       "Streamed transcriptions are not served for this model: leave out stream",
