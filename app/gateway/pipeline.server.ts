@@ -140,6 +140,24 @@ export async function reserveHold(
   return hold;
 }
 
+/**
+ * A media request's hold (ADR 072): an amount its request bounds (images, characters,
+ * seconds), with no output tokens to grant.
+ */
+export const reserveAmount = (
+  gateway: Gateway,
+  run: PipelineRequest,
+  key: ActiveApiKey,
+  amount: bigint,
+) =>
+  reserveHold(
+    gateway,
+    run,
+    key,
+    { inputCost: amount, outputPrice: 0n, requestedTokens: 1, modelMaxTokens: 1 },
+    undefined,
+  );
+
 /** The path of an absolute URL, without parsing all of it. */
 function pathOf(url: string) {
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));

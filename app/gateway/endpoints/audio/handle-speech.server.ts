@@ -5,9 +5,9 @@ import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
 import { microToCredits } from "../../../utils/money.ts";
 import { authenticate } from "../../authenticate.server.ts";
 import type { Gateway } from "../../gateway.server.ts";
-import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
+import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
-import { callRoutes, mediaRoutes } from "../media/media-routes.server.ts";
+import { callRoutes, dearest, mediaRoutes } from "../media/media-routes.server.ts";
 import { parseSpeechRequest } from "./speech-request.ts";
 
 const SPEECH: Endpoint = { error: errorResponse, failed: "speech failed" };
@@ -31,23 +31,9 @@ export function handleSpeech(gateway: Gateway, request: Request): Promise<Respon
     });
     // Characters as the provider counts them: code points, not UTF-16 units.
     const characters = [...input.input].length;
-    const dearest = routes.reduce((max, route) => {
-      const price = route.media!.prices.character!;
-      return price > max ? price : max;
-    }, 0n);
+    const held = dearest(routes.map((route) => route.media!.prices.character!));
     Object.assign(headers, await gateway.limits.admit(key));
-    const hold = await reserveHold(
-      gateway,
-      run,
-      key,
-      {
-        inputCost: costPer(characters, dearest, MILLION),
-        outputPrice: 0n,
-        requestedTokens: 1,
-        modelMaxTokens: 1,
-      },
-      undefined,
-    );
+    const hold = await reserveAmount(gateway, run, key, costPer(characters, held, MILLION));
     const outcome = await callRoutes(gateway, routes, request.signal, (adapter, route, signal) =>
       adapter.speak!({
         upstreamModel: route.upstreamModel,

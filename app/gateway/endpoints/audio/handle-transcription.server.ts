@@ -4,9 +4,9 @@ import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
 import { microToCredits } from "../../../utils/money.ts";
 import { authenticate } from "../../authenticate.server.ts";
 import type { Gateway } from "../../gateway.server.ts";
-import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
+import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
-import { callRoutes, mediaRoutes } from "../media/media-routes.server.ts";
+import { callRoutes, dearest, mediaRoutes } from "../media/media-routes.server.ts";
 import { wavDuration } from "../../../utils/audio-formats.ts";
 import { renderTranscription } from "./render-transcription.ts";
 import { parseTranscriptionRequest } from "./transcription-request.ts";
@@ -40,23 +40,9 @@ export function handleTranscription(
     });
     const measured = input.format === "wav" ? wavDuration(input.bytes) : undefined;
     const bound = Math.max(1, Math.ceil(measured ?? input.bytes.length / MIN_BYTES_PER_SECOND));
-    const dearest = routes.reduce((max, route) => {
-      const price = route.media!.prices.minute!;
-      return price > max ? price : max;
-    }, 0n);
+    const held = dearest(routes.map((route) => route.media!.prices.minute!));
     Object.assign(headers, await gateway.limits.admit(key));
-    const hold = await reserveHold(
-      gateway,
-      run,
-      key,
-      {
-        inputCost: costPer(bound, dearest, SECONDS_PER_MINUTE),
-        outputPrice: 0n,
-        requestedTokens: 1,
-        modelMaxTokens: 1,
-      },
-      undefined,
-    );
+    const hold = await reserveAmount(gateway, run, key, costPer(bound, held, SECONDS_PER_MINUTE));
     const outcome = await callRoutes(gateway, routes, request.signal, (adapter, route, signal) =>
       adapter.transcribe!({
         upstreamModel: route.upstreamModel,

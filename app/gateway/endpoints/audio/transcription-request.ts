@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
+import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
 import { AUDIO_FORMATS, audioFormatOf } from "../../../utils/audio-formats.ts";
 
 // OpenAI's transcription request (ADR 072): a multipart form, as its SDK sends it (openai
@@ -49,22 +50,7 @@ export async function parseTranscriptionRequest(
   request: Request,
   translate = false,
 ): Promise<TranscriptionRequest> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(type))
-    throw new GatewayError(
-      415,
-      `Send the audio as multipart/form-data (got ${type.slice(0, 100) || "no Content-Type"})`,
-      {
-        type: "invalid_request_error",
-        code: "unsupported_media_type",
-      },
-    );
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    throw invalidRequest("The form could not be read: its body is malformed");
-  }
+  const form = await readMultipart(request, "the audio");
   const file = form.get("file");
   if (!(file instanceof File))
     throw invalidRequest("file is required: the audio to transcribe", "file");
@@ -80,24 +66,11 @@ export async function parseTranscriptionRequest(
         param: "file",
       },
     );
-  const fields: Record<string, unknown> = {};
-  for (const [name, value] of form) {
-    if (name === "file") continue;
-    if (typeof value !== "string") throw invalidRequest(`${name} must be text, not a file`, name);
-    if (name.endsWith("[]")) ((fields[name] ??= []) as string[]).push(value);
-    else if (name in fields) throw invalidRequest(`${name} is given twice`, name);
-    else fields[name] = value;
-  }
-  const parsed = (translate ? TranslationFields : Fields).safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : String(issue.path[0] ?? "");
-    throw invalidRequest(
-      issue.code === "unrecognized_keys" ? `Unknown field: ${param}` : `${param} ${issue.message}`,
-      param,
-    );
-  }
-  const values: z.infer<typeof Fields> = parsed.data;
+  const values: z.infer<typeof Fields> = formFields(
+    form,
+    ["file"],
+    translate ? TranslationFields : Fields,
+  );
   if (values.stream === "true")
     throw invalidRequest(
       "Streamed transcriptions are not served for this model: leave out stream",

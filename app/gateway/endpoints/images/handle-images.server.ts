@@ -7,9 +7,9 @@ import { readJsonBody } from "../../../http/read-json-body.server.ts";
 import { publicOrigin } from "../../../http/request-origin.server.ts";
 import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
 import { authenticate } from "../../authenticate.server.ts";
-import { callRoutes, mediaRoutes } from "../media/media-routes.server.ts";
+import { callRoutes, dearest, mediaRoutes } from "../media/media-routes.server.ts";
 import type { Gateway } from "../../gateway.server.ts";
-import { reserveHold, runBilled, type Endpoint } from "../../pipeline.server.ts";
+import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { keepImages } from "./image-files.server.ts";
 import { parseImagesRequest, type ImagesRequest } from "./images-request.ts";
@@ -48,20 +48,9 @@ export function handleImages(
         "size",
         "unsupported_size",
       );
-    const heldUnitPrice = priced.reduce((max, { price }) => (price > max ? price : max), 0n);
+    const heldUnitPrice = dearest(priced.map(({ price }) => price));
     Object.assign(headers, await gateway.limits.admit(key));
-    const hold = await reserveHold(
-      gateway,
-      run,
-      key,
-      {
-        inputCost: heldUnitPrice * BigInt(input.n),
-        outputPrice: 0n,
-        requestedTokens: 1,
-        modelMaxTokens: 1,
-      },
-      undefined,
-    );
+    const hold = await reserveAmount(gateway, run, key, heldUnitPrice * BigInt(input.n));
     const outcome = await callRoutes(
       gateway,
       priced.map(({ route }) => route),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
 import type { ImageUpload } from "../../../providers/adapter.ts";
+import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
 import { ImagesRequestSchema, type ImagesRequest } from "./images-request.ts";
 
 // OpenAI's image edit request (ADR 072): a multipart form, as its SDK sends it (openai 7.x:
@@ -39,22 +40,7 @@ const Fields = ImagesRequestSchema.omit({ stream: true, partial_images: true, st
 
 /** The form, or the 4xx that names what is wrong with it. */
 export async function parseImageEditRequest(request: Request): Promise<ImagesRequest> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(type))
-    throw new GatewayError(
-      415,
-      `Send the images as multipart/form-data (got ${type.slice(0, 100) || "no Content-Type"})`,
-      {
-        type: "invalid_request_error",
-        code: "unsupported_media_type",
-      },
-    );
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    throw invalidRequest("The form could not be read: its body is malformed");
-  }
+  const form = await readMultipart(request, "the images");
   const files = [...form.getAll("image"), ...form.getAll("image[]")];
   if (files.length === 0) throw invalidRequest("image is required: the image to edit", "image");
   if (files.length > MAX_IMAGES) throw invalidRequest(`At most ${MAX_IMAGES} images`, "image");
@@ -62,23 +48,7 @@ export async function parseImageEditRequest(request: Request): Promise<ImagesReq
   const maskFile = form.get("mask");
   const mask = maskFile === null ? undefined : await upload(maskFile, "mask");
   if (mask && mask.mimeType !== "image/png") throw invalidRequest("The mask must be a PNG", "mask");
-  const fields: Record<string, string> = {};
-  for (const [name, value] of form) {
-    if (name === "image" || name === "image[]" || name === "mask") continue;
-    if (typeof value !== "string") throw invalidRequest(`${name} must be text, not a file`, name);
-    if (name in fields) throw invalidRequest(`${name} is given twice`, name);
-    fields[name] = value;
-  }
-  const parsed = Fields.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.code === "unrecognized_keys" ? issue.keys[0]! : String(issue.path[0] ?? "");
-    throw invalidRequest(
-      issue.code === "unrecognized_keys" ? `Unknown field: ${param}` : `${param} ${issue.message}`,
-      param,
-    );
-  }
-  const values = parsed.data;
+  const values = formFields(form, ["image", "image[]", "mask"], Fields);
   return {
     model: values.model,
     prompt: values.prompt,

@@ -84,3 +84,7 @@ export async function callRoutes<T>(
     }
   });
 }
+
+/** The dearest of the routes' prices: a hold covers whichever route answers. */
+export const dearest = (prices: bigint[]) =>
+  prices.reduce((max, price) => (price > max ? price : max), 0n);
