@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
-import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
+import { formFields, readMultipart } from "../../../http/multipart-form.ts";
 import { AUDIO_FORMATS, audioFormatOf } from "../../../utils/audio-formats.ts";
 
 // OpenAI's transcription request (ADR 072): a multipart form, as its SDK sends it (openai
