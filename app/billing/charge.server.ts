@@ -93,10 +93,19 @@ export function settlementOf(
     providerCost:
       charged.usageSource === "CACHE" ? 0n : costOfUsage(charged.usage, route.costPrices),
     byok: route.ownKey !== undefined,
+    ...modalityUnits(charged.usage, route.prices),
     latencyMs: Math.round(performance.now() - request.started),
     ...(request.redactions ? { redactions: request.redactions } : {}),
     ...ending,
   };
+}
+
+/** Tokens of a modality priced apart (ADR 073), as the usage row's units: "image_output_token" × its price per 1M. */
+function modalityUnits(usage: Usage, prices: Prices): Pick<Settlement, "media"> | undefined {
+  const special = usage.modalityTokens;
+  const unitPrice = special && prices.modality?.[special.modality];
+  if (!special || unitPrice === undefined) return undefined;
+  return { media: { unit: special.modality, units: special.tokens, unitPrice } };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { ChatRequest } from "../llm/chat-request.ts";
 import { costOfTokens } from "../utils/money.ts";
 import { inputTokensUpperBound } from "../llm/input-estimate.ts";
-import { maxInputPrice } from "./prices.ts";
+import { maxInputPrice, maxOutputPrice } from "./prices.ts";
 
 /**
  * What a request's hold is sized by: its input's upper bound and the output
@@ -16,7 +16,8 @@ export function holdPrices(chat: ChatRequest, routes: RouteOption[]) {
   for (const route of routes) {
     const cost = costOfTokens(inputTokens, maxInputPrice(route.prices));
     if (cost > inputCost) inputCost = cost;
-    if (route.prices.output > outputPrice) outputPrice = route.prices.output;
+    const output = maxOutputPrice(route.prices);
+    if (output > outputPrice) outputPrice = output;
   }
   return { inputCost, outputPrice };
 }

@@ -44,6 +44,14 @@ export function usageProblems(usage: Usage, bounds: UsageBounds): string[] {
     problems.push(
       `${usage.outputTokens} output tokens, more than the ${bounds.outputTokens} allowed`,
     );
+  const special = usage.modalityTokens;
+  if (special) {
+    const side = special.modality === "audio_input_token" ? usage.inputTokens : usage.outputTokens;
+    if (!Number.isSafeInteger(special.tokens) || special.tokens < 0 || special.tokens > side)
+      problems.push(
+        `${special.tokens} ${special.modality}s, not a part of the ${side} they belong to`,
+      );
+  }
   if (usage.reasoningTokens > usage.outputTokens)
     problems.push(
       `${usage.reasoningTokens} reasoning tokens, more than the output's ${usage.outputTokens}`,

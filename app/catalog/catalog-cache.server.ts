@@ -1,4 +1,5 @@
 import { routeSellPrices } from "./markup.ts";
+import { mappingCostPrices } from "./prices.ts";
 import { routeMediaPrices, type MediaPrices } from "./media-prices.ts";
 import type { ProviderAdapter } from "../providers/adapter.ts";
 import type { Prices } from "./prices.ts";
@@ -136,12 +137,7 @@ export class CatalogCache {
           providerName: openRouterProviderName(mapping.provider.slug, mapping.provider.name),
           upstreamModel: mapping.upstreamModel,
           prices: routeSellPrices(row, mapping),
-          costPrices: {
-            input: mapping.inputPrice,
-            cachedInput: mapping.cachedInputPrice,
-            cacheWrite: mapping.cacheWritePrice,
-            output: mapping.outputPrice,
-          },
+          costPrices: mappingCostPrices(mapping),
           ...optional("media", routeMediaPrices(row, mapping)),
         })),
       });

@@ -4,6 +4,8 @@
 // Known gap: long-prompt tiers (GPT-6.x above 272K input tokens, Claude Haiku
 // 5.5 above 100K) are billed at the base tier shown here.
 
+import type { TokenModality } from "../llm/parts.ts";
+
 export type ProviderSlug = "openai" | "anthropic" | "google";
 
 export interface PricesUsd {
@@ -33,6 +35,8 @@ export interface CatalogEntry {
     usdPerMillionCharacters?: string;
     /** A transcription model's US dollars per minute of audio. */
     usdPerMinute?: string;
+    /** US dollars per 1M tokens of a modality priced apart from text (ADR 073): audio in, audio or images out. */
+    usdPerMillionModalityTokens?: Partial<Record<TokenModality, string>>;
     priority?: number;
   }[];
 }
@@ -319,17 +323,26 @@ export const CATALOG: CatalogEntry[] = [
     },
   ),
   // Gemini's image model answers generateContent with images (Imagen's :predict is Vertex-only in
-  // @google/genai 3): 1,290 output tokens an image at US$30 per 1M.
+  // @google/genai 3): 1,290 output tokens an image at US$30 per 1M, so US$0.039 an image at
+  // /v1/images; in a chat (`modalities: ["image","text"]`, ADR 073) its image tokens are billed
+  // at that price and its text at US$2.50.
   // @see https://ai.google.dev/gemini-api/docs/pricing#gemini-2.5-flash-image
-  imageModel(
-    "google",
-    {
-      slug: "gemini-2.5-flash-image",
-      name: "Gemini 2.5 Flash Image",
-      upstreamModel: "gemini-2.5-flash-image",
-    },
-    { default: "0.039" },
-  ),
+  {
+    slug: "gemini-2.5-flash-image",
+    name: "Gemini 2.5 Flash Image",
+    company: "google",
+    contextLength: 32_768,
+    maxOutputTokens: 32_768,
+    offers: [
+      {
+        provider: "google",
+        upstreamModel: "gemini-2.5-flash-image",
+        usdPerMillionTokens: { input: "0.30", cachedInput: "0.03", output: "2.50" },
+        usdPerImage: { default: "0.039" },
+        usdPerMillionModalityTokens: { image_output_token: "30.00" },
+      },
+    ],
+  },
   // Speech (POST /v1/audio/speech) per 1M characters, transcription per minute.
   // @see https://platform.openai.com/docs/pricing#transcription-and-speech
   audioModel({ slug: "tts-1", name: "TTS 1" }, { usdPerMillionCharacters: "15.00" }),

@@ -1,4 +1,4 @@
-import type { Prices } from "./prices.ts";
+import { mapModality, mappingCostPrices, type Prices } from "./prices.ts";
 
 // Sell price and cost (ADR 069): a gateway may sell a provider's tokens above
 // what the provider charges, by a percentage and/or an amount per 1M tokens, set
@@ -31,6 +31,7 @@ export function sellPrices(cost: Prices, markup: Markup | null): Prices {
     cachedInput: sell(cost.cachedInput),
     cacheWrite: cost.cacheWrite === null ? null : sell(cost.cacheWrite),
     output: sell(cost.output),
+    ...(cost.modality ? { modality: mapModality(cost.modality, sell) } : {}),
   };
 }
 
@@ -62,16 +63,14 @@ export function routeSellPrices(
     cachedInputPrice: bigint;
     cacheWritePrice: bigint | null;
     outputPrice: bigint;
+    mediaPrices?: unknown;
     provider: MarkupColumns;
   },
 ): Prices {
-  const cost = {
-    input: mapping.inputPrice,
-    cachedInput: mapping.cachedInputPrice,
-    cacheWrite: mapping.cacheWritePrice,
-    output: mapping.outputPrice,
-  };
-  return sellPrices(cost, markupOf(markupFrom(model), markupFrom(mapping.provider)));
+  return sellPrices(
+    mappingCostPrices(mapping),
+    markupOf(markupFrom(model), markupFrom(mapping.provider)),
+  );
 }
 
 /**

@@ -36,7 +36,7 @@ describe("catalog data", () => {
       expect(model.maxOutputTokens).toBeLessThanOrEqual(model.contextLength);
       for (const offer of model.offers) {
         const price = offer.usdPerMillionTokens;
-        // A media model (ADR 072) is priced per image, character or minute instead of tokens.
+        // A media model (ADR 072) is priced per image, character or minute, not only by tokens.
         const media = [
           offer.usdPerImage && Object.values(offer.usdPerImage),
           offer.usdPerMillionCharacters,
@@ -44,11 +44,11 @@ describe("catalog data", () => {
         ]
           .flat()
           .filter((usd): usd is string => usd !== undefined && usd !== null && usd !== "");
-        if (media.length) {
-          expect(model.maxOutputTokens).toBe(0);
-          for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
-          continue;
-        }
+        for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
+        for (const usd of Object.values(offer.usdPerMillionModalityTokens ?? {}))
+          expect(usdToMicro(usd)).toBeGreaterThan(usdToMicro(price.output));
+        // A media model only (no chat) answers no tokens.
+        if (media.length && model.maxOutputTokens === 0) continue;
         expect(usdToMicro(price.input)).toBeGreaterThan(0n);
         if (model.embedding) {
           expect(usdToMicro(price.output)).toBe(0n);

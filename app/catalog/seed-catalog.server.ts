@@ -116,6 +116,12 @@ function mediaPricesColumn(offer: CatalogEntry["offers"][number]) {
       ? { character: String(usdToMicro(offer.usdPerMillionCharacters)) }
       : {}),
     ...(offer.usdPerMinute ? { minute: String(usdToMicro(offer.usdPerMinute)) } : {}),
+    ...Object.fromEntries(
+      Object.entries(offer.usdPerMillionModalityTokens ?? {}).map(([modality, usd]) => [
+        modality,
+        String(usdToMicro(usd)),
+      ]),
+    ),
   };
   return Object.keys(prices).length ? JSON.stringify(prices) : null;
 }

@@ -93,7 +93,10 @@ export async function chooseRoutes(
       await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
     );
   const model = named[0]!.model;
-  const media = named.find(({ model: candidate }) => candidate.routes[0]?.media);
+  // A model that answers no tokens (maxOutputTokens 0) is only a media model's.
+  const media = named.find(
+    ({ model: candidate }) => candidate.maxOutputTokens === 0 && candidate.routes[0]?.media,
+  );
   if (media)
     throw invalidRequest(
       `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!.media!.prices)}`,

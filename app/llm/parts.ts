@@ -11,6 +11,19 @@ export interface Usage {
   /** Includes reasoning tokens. */
   outputTokens: number;
   reasoningTokens: number;
+  /**
+   * Tokens of one modality priced apart from text (ADR 073): a part of `inputTokens`
+   * (audio in) or of `outputTokens` (audio or images out).
+   */
+  modalityTokens?: ModalityTokens;
+}
+
+/** A modality a provider prices per 1M tokens apart from text (ADR 073). */
+export type TokenModality = "audio_input_token" | "audio_output_token" | "image_output_token";
+
+export interface ModalityTokens {
+  modality: TokenModality;
+  tokens: number;
 }
 
 export type StreamPart =

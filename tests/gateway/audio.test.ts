@@ -30,6 +30,7 @@ beforeAll(async () => {
       modelSlug: slug,
       upstreamModel: slug === "whisper-model" ? "whisper-1" : "tts-1",
       usd: { input: "0", cachedInput: "0", output: "0" },
+      maxOutputTokens: 0,
     });
     await prisma.modelProviderMapping.update({
       where: { id: mapping.id },

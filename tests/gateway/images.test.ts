@@ -33,6 +33,7 @@ beforeAll(async () => {
       providerSlug: provider,
       upstreamModel: `${slug}-upstream`,
       usd: { input: "0", cachedInput: "0", output: "0" },
+      maxOutputTokens: 0,
     });
     await prisma.modelProviderMapping.update({
       where: { id: mapping.id },

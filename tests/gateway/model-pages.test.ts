@@ -42,6 +42,7 @@ const { gateway } = setupGatewayProcesses({
     const image = await createCatalogEntry(prisma, {
       modelSlug: "picture-model",
       usd: { input: "0", cachedInput: "0", output: "0" },
+      maxOutputTokens: 0,
     });
     await prisma.modelProviderMapping.update({
       where: { id: image.mapping.id },

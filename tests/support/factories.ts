@@ -106,6 +106,8 @@ export async function createCatalogEntry(
     upstreamModel?: string;
     usd?: { input: string; cachedInput: string; output: string };
     priority?: number;
+    /** 0: a media model, which answers no tokens (ADR 072). */
+    maxOutputTokens?: number;
   } = {},
 ) {
   const providerSlug = overrides.providerSlug ?? "openai";
@@ -128,7 +130,7 @@ export async function createCatalogEntry(
       name: modelSlug,
       companyId: company.id,
       contextLength: 128_000,
-      maxOutputTokens: 16_384,
+      maxOutputTokens: overrides.maxOutputTokens ?? 16_384,
     },
     update: {},
   });

@@ -29,14 +29,24 @@ export const isEmbeddings = (model: CatalogModel) =>
 
 /** An image model (ADR 072): its routes are priced per image, and it answers /v1/images only. */
 export const isImageModel = (model: CatalogModel) =>
-  model.routes[0]?.media?.prices.image !== undefined;
+  model.maxOutputTokens === 0 && model.routes[0]?.media?.prices.image !== undefined;
+
+/** A chat model that can answer with images (ADR 073): a route prices image output tokens. */
+export const outputsImages = (model: CatalogModel) =>
+  model.routes.some((route) => route.prices.modality?.image_output_token !== undefined);
 
 export function architecture(model: CatalogModel) {
   const embeddings = isEmbeddings(model);
   const imageModel = isImageModel(model);
   const images = !embeddings && !imageModel && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
   const input = images ? ["text", "image"] : ["text"];
-  const output = embeddings ? ["embeddings"] : imageModel ? ["image"] : ["text"];
+  const output = embeddings
+    ? ["embeddings"]
+    : imageModel
+      ? ["image"]
+      : outputsImages(model)
+        ? ["image", "text"]
+        : ["text"];
   return {
     modality: `${input.join("+")}->${output.join("+")}`,
     input_modalities: input,
