@@ -131,6 +131,8 @@ export interface ProviderAdapter {
   readonly wholeAnswers?: boolean;
   /** Takes `input_audio` parts in a chat (ADR 072); Claude does not. */
   readonly audioInput?: boolean;
+  /** Answers a chat with images when asked (`modalities`, ADR 073): Gemini's image models. */
+  readonly imageOutput?: boolean;
   /** Vectors for texts; absent for providers without an embeddings API (Anthropic). */
   embed?(call: EmbedCall): Promise<Embeddings>;
   /** Images for a prompt; absent for providers without image models (Anthropic). */

@@ -115,3 +115,40 @@ test("requests failing together on one key: it is set aside once, the other keys
   expect(events).toEqual([expect.objectContaining({ kind: "invalid", keyId: 1 })]);
   expect([await answer(ring), await answer(ring)]).toEqual(["b", "b"]);
 });
+
+test("the ring can do what its provider's adapter can: audio in, images out, embeddings, images, speech, transcriptions", async () => {
+  const { createAdapter } = await import("./create-adapter.server.ts");
+  for (const kind of ["openai", "google", "anthropic"] as const) {
+    const adapter = await createAdapter(kind, { apiKey: "k", baseURL: "http://127.0.0.1:9" });
+    const ring = keyRing("p", [{ id: 1, adapter, coolingUntil: 0 }], () => {});
+    const abilities = (of: ProviderAdapter) => ({
+      audioInput: of.audioInput,
+      imageOutput: of.imageOutput,
+      embed: typeof of.embed,
+      generateImages: typeof of.generateImages,
+      speak: typeof of.speak,
+      transcribe: typeof of.transcribe,
+    });
+    expect(abilities(ring), kind).toEqual(abilities(adapter));
+  }
+  // Each call takes the keys in turn, as chats do.
+  const imagesBy = (name: string): ProviderAdapter => ({
+    ...fakeAdapter(name),
+    generateImages: () => Promise.resolve({ images: [{ base64: name, mimeType: "image/png" }] }),
+  });
+  const ring = keyRing(
+    "p",
+    [
+      { id: 1, adapter: imagesBy("a"), coolingUntil: 0 },
+      { id: 2, adapter: imagesBy("b"), coolingUntil: 0 },
+    ],
+    () => {},
+  );
+  const made = async () =>
+    (
+      await ring.generateImages!(
+        {} as Parameters<NonNullable<ProviderAdapter["generateImages"]>>[0],
+      )
+    ).images[0]!.base64;
+  expect([await made(), await made()]).toEqual(["a", "b"]);
+});

@@ -99,11 +99,20 @@ export function keyRing(
     }
   };
 
-  const embeds = keys.every((key) => key.adapter.embed);
+  // One provider's keys: one kind of adapter, so the first key's says what they all can do.
+  const can = keys[0]!.adapter;
   return {
-    // One provider's keys: one kind of adapter.
     wholeAnswers: keys.some((key) => key.adapter.wholeAnswers),
+    audioInput: can.audioInput,
+    imageOutput: can.imageOutput,
     streamParts: (request) => withKey((adapter) => adapter.streamParts(request)),
-    ...(embeds ? { embed: (request) => withKey((adapter) => adapter.embed!(request)) } : {}),
+    ...(can.embed ? { embed: (call) => withKey((adapter) => adapter.embed!(call)) } : {}),
+    ...(can.generateImages
+      ? { generateImages: (call) => withKey((adapter) => adapter.generateImages!(call)) }
+      : {}),
+    ...(can.speak ? { speak: (call) => withKey((adapter) => adapter.speak!(call)) } : {}),
+    ...(can.transcribe
+      ? { transcribe: (call) => withKey((adapter) => adapter.transcribe!(call)) }
+      : {}),
   };
 }

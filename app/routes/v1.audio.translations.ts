@@ -1,5 +1,5 @@
 import { handleTranscription } from "#app/gateway/endpoints/audio/handle-transcription.server.ts";
-import { MAX_AUDIO_BYTES } from "#app/gateway/endpoints/audio/transcription-request.ts";
+import { MAX_AUDIO_BYTES } from "#app/http/limits.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
 import type { DirectActionHandle } from "#app/http/direct-actions.server.ts";

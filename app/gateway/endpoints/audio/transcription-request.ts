@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
-import { formFields, readMultipart } from "../../../http/multipart-form.ts";
+import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
+import { MAX_AUDIO_BYTES } from "../../../http/limits.ts";
 import { AUDIO_FORMATS, audioFormatOf } from "../../../utils/audio-formats.ts";
 
 // OpenAI's transcription request (ADR 072): a multipart form, as its SDK sends it (openai
 // 7.x: resources/audio/transcriptions; arrays as `name[]`). The upload is checked before
 // anything is held: its size (413), its format by its bytes (415).
 // @see https://platform.openai.com/docs/api-reference/audio/createTranscription
-
-/** OpenAI's own limit on an upload. */
-export const MAX_AUDIO_BYTES = 25 * 1024 * 1024;
 
 export const TRANSCRIPTION_FORMATS = ["json", "text", "srt", "verbose_json", "vtt"] as const;
 

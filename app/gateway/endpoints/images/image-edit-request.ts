@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
 import type { ImageUpload } from "../../../providers/adapter.ts";
-import { formFields, readMultipart } from "../../../http/multipart-form.ts";
+import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
 import { ImagesRequestSchema, type ImagesRequest } from "./images-request.ts";
 
 // OpenAI's image edit request (ADR 072): a multipart form, as its SDK sends it (openai 7.x:

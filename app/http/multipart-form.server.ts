@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { bufferedBody, TOO_LARGE } from "./buffered-body.server.ts";
 import { GatewayError, invalidRequest } from "./gateway-error.ts";
 
 // The API's multipart uploads (transcriptions, image edits; ADR 072): the form read, or a
@@ -14,8 +15,23 @@ export async function readMultipart(request: Request, what: string): Promise<For
       `Send ${what} as multipart/form-data (got ${type.slice(0, 100) || "no Content-Type"})`,
       { type: "invalid_request_error", code: "unsupported_media_type" },
     );
+  // The server reads a direct action's body before the action runs (direct-actions.server.ts):
+  // the form is in that buffer, not in the request.
+  const buffered = bufferedBody(request);
+  if (buffered === TOO_LARGE)
+    throw new GatewayError(413, `The upload (${what}) is larger than this endpoint takes`, {
+      type: "invalid_request_error",
+      code: "request_too_large",
+    });
   try {
-    return await request.formData();
+    return buffered
+      ? await new Response(
+          new Uint8Array(buffered.buffer as ArrayBuffer, buffered.byteOffset, buffered.length),
+          {
+            headers: { "content-type": type },
+          },
+        ).formData()
+      : await request.formData();
   } catch {
     throw invalidRequest("The form could not be read: its body is malformed");
   }
