@@ -86,8 +86,8 @@ export class CompletionCharge {
     const produced = this.answer.producedText();
     const usage = !estimated
       ? reported
-      : produced || reported
-        ? await estimateUsage(this.request.chat, produced, reported)
+      : produced || reported || this.answer.images.length
+        ? await estimateUsage(this.request.chat, produced, reported, this.answer.images.length)
         : EMPTY_USAGE;
     const { cost, fullCost, capped } = costAtMostHeld(usage, route.prices, this.request.heldAmount);
     if (capped) {
@@ -124,7 +124,12 @@ export class CompletionCharge {
       "settling failed: booking the request at our own count",
     );
     try {
-      const usage = await estimateUsage(this.request.chat, this.answer.producedText(), undefined);
+      const usage = await estimateUsage(
+        this.request.chat,
+        this.answer.producedText(),
+        undefined,
+        this.answer.images.length,
+      );
       return {
         usage,
         cost: costAtMostHeld(usage, route.prices, heldAmount).cost,
@@ -144,9 +149,16 @@ export class CompletionCharge {
    */
   async progress(facts: RunFacts, settled: () => boolean) {
     const produced = this.answer.producedText();
-    if (produced.length === this.recordedLength) return undefined;
-    this.recordedLength = produced.length;
-    const usage = await estimateUsage(this.request.chat, produced, this.trustedUsage(facts.route));
+    // Text and images (ADR 073) made so far: nothing new, nothing to record.
+    const size = produced.length + this.answer.images.length;
+    if (size === this.recordedLength) return undefined;
+    this.recordedLength = size;
+    const usage = await estimateUsage(
+      this.request.chat,
+      produced,
+      this.trustedUsage(facts.route),
+      this.answer.images.length,
+    );
     if (settled()) return undefined; // it settled meanwhile: nothing to record
     const { cost } = costAtMostHeld(usage, facts.route.prices, this.request.heldAmount);
     const charged: Charged = { usage, cost, usageSource: "ESTIMATED" };

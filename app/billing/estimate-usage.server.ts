@@ -15,15 +15,20 @@ export async function preloadTokenizer() {
   (await loadTokenizer()).countTokens("warm");
 }
 
+/** Tokens Gemini bills for an image it makes (up to 1,024 × 1,024), as its price page says. */
+const IMAGE_OUTPUT_TOKENS = 1_290;
+
 /**
  * Usage for a request whose provider never reported it (the client left, or
  * the stream broke): counted with OpenAI's o200k tokenizer, the `reported`
- * part kept where the provider did report something (e.g. Anthropic's input).
+ * part kept where the provider did report something (e.g. Anthropic's input);
+ * each image the model made (ADR 073) at the tokens Gemini bills for one.
  */
 export async function estimateUsage(
   request: ChatRequest,
   producedText: string,
   reported: Usage | undefined,
+  images = 0,
 ): Promise<Usage> {
   const { countTokens } = await loadTokenizer();
   const promptText = request.messages.map((message) => contentText(message.content)).join("\n");
@@ -31,12 +36,20 @@ export async function estimateUsage(
     reported && reported.inputTokens + reported.cachedInputTokens > 0
       ? undefined
       : countTokens(promptText);
-  const outputTokens = countTokens(producedText);
+  const imageTokens = images * IMAGE_OUTPUT_TOKENS;
+  const outputTokens = countTokens(producedText) + imageTokens;
+  const reportedImages =
+    reported?.modalityTokens?.modality === "image_output_token"
+      ? reported.modalityTokens.tokens
+      : 0;
   return {
     ...EMPTY_USAGE,
     ...reported,
     ...(inputTokens === undefined ? {} : { inputTokens }),
     outputTokens: Math.max(outputTokens, reported?.outputTokens ?? 0),
+    ...(imageTokens > reportedImages
+      ? { modalityTokens: { modality: "image_output_token", tokens: imageTokens } }
+      : {}),
   };
 }
 

@@ -205,7 +205,7 @@ export class CompletionRun implements StreamingRun {
   record(part: StreamPart) {
     if (
       this.firstTokenAt === undefined &&
-      (part.type === "text-delta" || part.type === "tool-call-start")
+      (part.type === "text-delta" || part.type === "tool-call-start" || part.type === "image")
     ) {
       this.firstTokenAt = performance.now();
       this.upstreamSpan?.event("first_token");

@@ -1,5 +1,5 @@
 import { holdPrices } from "../billing/hold-prices.ts";
-import { requestedMaxTokens } from "../llm/chat-request.ts";
+import { requestedMaxTokens, wantsImages } from "../llm/chat-request.ts";
 import { CompletionRun } from "./completion-run.server.ts";
 import type { Gateway } from "./gateway.server.ts";
 import type { ClientProtocol } from "../protocols/client-protocol.ts";
@@ -8,7 +8,7 @@ import { authenticate, checkModelsAllowed } from "./authenticate.server.ts";
 import { reserveHold, runBilled, type Endpoint } from "./pipeline.server.ts";
 import { readJsonBody } from "../http/read-json-body.server.ts";
 import { enforceGuardrails } from "./guardrails.server.ts";
-import { hasAudio, routesTakingAudio } from "./audio-routes.server.ts";
+import { hasAudio, routesMakingImages, routesTakingAudio } from "./modality-routes.server.ts";
 import { conversationKeeper, resumeConversation } from "./services/response-store.server.ts";
 
 /**
@@ -56,10 +56,11 @@ export function handleChatCompletion(
         )
       : { chat: resumed, native: parsed.native, routes: chosen.routes, redactions: 0 };
     const { chat, native, redactions } = guarded;
-    // Audio goes only to providers that take it (ADR 072).
-    const routes = hasAudio(chat)
+    // Audio goes only to providers that take it (ADR 072), images come only from those that make them (ADR 073).
+    const hearing = hasAudio(chat)
       ? await routesTakingAudio(gateway, guarded.routes)
       : guarded.routes;
+    const routes = wantsImages(chat) ? await routesMakingImages(gateway, hearing) : hearing;
     const asked = requestedMaxTokens(chat);
     const requested = asked === undefined ? undefined : Math.min(asked, maxOutputTokens);
     const rateHeaders = await gateway.limits.admit(key);

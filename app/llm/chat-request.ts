@@ -208,6 +208,16 @@ export const ChatRequestSchema = z
     // OpenRouter's routing: models to fall back to, and which providers to prefer.
     models: z.array(z.string().min(1).max(200)).max(10, "at most 10 models").optional(),
     provider: ProviderPreferencesSchema.optional(),
+    // What the answer may hold (OpenRouter's and OpenAI's `modalities`): text, and images from
+    // the models that make them in a chat (ADR 073). Audio answers are not served.
+    modalities: z
+      .array(
+        z.enum(["text", "image"], {
+          error: 'must be "text" or "image" (audio answers are not served)',
+        }),
+      )
+      .max(2)
+      .nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   })
@@ -224,6 +234,9 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export function requestedMaxTokens(request: ChatRequest): number | undefined {
   return request.max_completion_tokens ?? request.max_tokens ?? undefined;
 }
+
+/** Whether the client asked for images in the answer (`modalities` with "image"). */
+export const wantsImages = (request: ChatRequest) => request.modalities?.includes("image") === true;
 
 /** The text of a message's content, parts joined; images and refusals contribute nothing. */
 export function contentText(content: ChatMessage["content"]): string {

@@ -33,6 +33,8 @@ export type StreamPart =
   | { type: "thinking-signature"; signature: string }
   | { type: "tool-call-start"; index: number; id: string; name: string }
   | { type: "tool-call-delta"; index: number; argumentsDelta: string }
+  // An image the model made (ADR 073), base64 of its bytes: Gemini's image models in a chat.
+  | { type: "image"; mimeType: string; base64: string }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; finishReason: FinishReason };
 

@@ -7,6 +7,8 @@ export class CompletionAccumulator {
   thinking = "";
   signature = "";
   readonly toolCalls: { id: string; name: string; arguments: string }[] = [];
+  /** Images the model made (ADR 073), as data URLs. */
+  readonly images: string[] = [];
   finishReason: FinishReason | undefined;
   reportedUsage: Usage | undefined;
 
@@ -29,6 +31,9 @@ export class CompletionAccumulator {
       case "thinking-signature":
         this.signature += part.signature;
         break;
+      case "image":
+        this.images.push(imageDataUrl(part));
+        break;
       case "finish":
         this.finishReason = part.finishReason;
         break;
@@ -46,3 +51,7 @@ export class CompletionAccumulator {
     );
   }
 }
+
+/** An image part as OpenRouter's answers carry it: a data URL. */
+export const imageDataUrl = (part: { mimeType: string; base64: string }) =>
+  `data:${part.mimeType};base64,${part.base64}`;

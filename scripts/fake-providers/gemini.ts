@@ -22,6 +22,9 @@ const STATUSES: Record<number, [string, string]> = {
   503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
 };
 
+/** The tokens Gemini bills for an image it makes (up to 1,024 × 1,024). */
+export const CHAT_IMAGE_TOKENS = 1290;
+
 const FINISH = { stop: "STOP", length: "MAX_TOKENS", tool_calls: "STOP" } as const;
 
 // FakeUsage.output includes reasoning (as OpenAI counts it); Gemini reports thoughts apart.
@@ -125,7 +128,7 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
       // An image model asked for images (ADR 072): one PNG part, deterministic from the prompt.
       const modalities = (body as { generationConfig?: { responseModalities?: string[] } })
         .generationConfig?.responseModalities;
-      if (!stream && modalities?.includes("IMAGE")) {
+      if (!stream && modalities?.length === 1 && modalities[0] === "IMAGE") {
         markCompleted();
         const png = fakePng(promptText(body)).toString("base64");
         return sendJson(response, 200, {
@@ -168,8 +171,29 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
         );
       }
       await sleep(script.chunkDelayMs);
-      // The last chunk carries the function calls (Gemini sends them whole) and the finish reason.
-      await writeEvent(response, JSON.stringify(envelope(functionParts, usage?.output ?? 0, true)));
+      // The last chunk carries the function calls (Gemini sends them whole) and the finish reason;
+      // a chat that asked for images (ADR 073) its image too, counted apart in the usage.
+      const last = envelope(functionParts, usage?.output ?? 0, true);
+      if (modalities?.includes("IMAGE") && usage) {
+        const png = fakePng(promptText(body)).toString("base64");
+        last.candidates[0]!.content.parts.push({
+          inlineData: { mimeType: "image/png", data: png },
+        });
+        const text = usageMetadata(usage, usage.output);
+        Object.assign(last, {
+          usageMetadata: {
+            ...text,
+            candidatesTokenCount: text.candidatesTokenCount + CHAT_IMAGE_TOKENS,
+            totalTokenCount: text.totalTokenCount + CHAT_IMAGE_TOKENS,
+            candidatesTokensDetails: [
+              { modality: "TEXT", tokenCount: text.candidatesTokenCount },
+              { modality: "IMAGE", tokenCount: CHAT_IMAGE_TOKENS },
+            ],
+            ...script.usageOverride,
+          },
+        });
+      }
+      await writeEvent(response, JSON.stringify(last));
       markCompleted();
       response.end();
     },

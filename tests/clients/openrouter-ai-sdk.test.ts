@@ -4,6 +4,8 @@ import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import { APICallError, embed, generateText, stepCountIs, streamText, tool } from "ai";
 import { expect, test } from "vitest";
 import { z } from "zod";
+import { fakePng } from "#scripts/fake-providers/images.ts";
+import { CHAT_IMAGE_TOKENS } from "#scripts/fake-providers/gemini.ts";
 import { microToUsdNumber } from "../../app/utils/money.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
@@ -119,6 +121,48 @@ test("a tool: the model calls it, the SDK runs it, the model answers with its re
   expect(await prisma.conversation.count({ where: { userId: user.id, status: "SUCCESS" } })).toBe(
     4,
   );
+});
+
+test("images from a chat model: generateText and streamText give the image as a file, billed at the image price", async () => {
+  const { secret } = await openRouterCustomer(prisma);
+  const png = fakePng("Draw a lighthouse");
+  const options = { openrouter: { modalities: ["image", "text"] } };
+  gw.fakes.google.scripts.enqueue("gemini-2.5-flash-image", { text: "Here.", usage: USAGE });
+  const whole = await generateText({
+    model: provider(secret)("google/gemini-2.5-flash-image"),
+    prompt: "Draw a lighthouse",
+    providerOptions: options,
+  });
+  expect(whole.text).toBe("Here.");
+  expect(whole.files.map((file) => [file.mediaType, Buffer.from(file.uint8Array)])).toEqual([
+    ["image/png", png],
+  ]);
+  expect(whole.usage.outputTokens).toBe(USAGE.output + CHAT_IMAGE_TOKENS);
+
+  gw.fakes.google.scripts.enqueue("gemini-2.5-flash-image", {
+    chunks: ["Str", "eamed."],
+    usage: USAGE,
+  });
+  const streamed = streamText({
+    model: provider(secret)("google/gemini-2.5-flash-image"),
+    prompt: "Draw a lighthouse",
+    providerOptions: options,
+  });
+  expect(await streamed.text).toBe("Streamed.");
+  const files = await streamed.files;
+  expect(files.map((file) => Buffer.from(file.uint8Array))).toEqual([png]);
+
+  const rows = await prisma.conversation.findMany({
+    where: { modelSlug: "gemini-2.5-flash-image" },
+    orderBy: { id: "asc" },
+  });
+  expect(rows.map((row) => [row.stream, row.unit, row.units])).toEqual([
+    [false, "image_output_token", CHAT_IMAGE_TOKENS],
+    [true, "image_output_token", CHAT_IMAGE_TOKENS],
+  ]);
+  expect(whole.providerMetadata?.openrouter).toMatchObject({
+    usage: { cost: microToUsdNumber(rows[0]!.cost) },
+  });
 });
 
 test("embeddings, and the errors: a bad key is a 401, an empty account a 402", async () => {

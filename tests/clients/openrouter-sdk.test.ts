@@ -8,7 +8,9 @@ import {
   UnauthorizedResponseError,
 } from "@openrouter/sdk/models/errors";
 import { expect, test } from "vitest";
-import { microToCredits, microToUsd } from "../../app/utils/money.ts";
+import { fakePng } from "#scripts/fake-providers/images.ts";
+import { CHAT_IMAGE_TOKENS } from "#scripts/fake-providers/gemini.ts";
+import { costOfTokens, microToCredits, microToUsd, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
@@ -115,6 +117,42 @@ test("a stream: chunks OpenRouter's schema accepts, the usage with its cost last
     streamed: true,
     totalCost: Number(microToUsd(row.cost)),
   });
+});
+
+test("images from a chat model (modalities image and text): the SDK reads message.images, and the image tokens are billed at their price", async () => {
+  const { secret } = await openRouterCustomer(prisma);
+  gw.fakes.google.scripts.enqueue("gemini-2.5-flash-image", {
+    text: "A lighthouse.",
+    usage: { input: 12, output: 4 },
+  });
+  const result = await sdk(secret).chat.send({
+    chatRequest: {
+      model: "google/gemini-2.5-flash-image",
+      messages: [{ role: "user", content: "Draw a lighthouse" }],
+      modalities: ["image", "text"],
+    },
+  });
+  if (!("choices" in result)) throw new Error("expected a JSON result");
+  const message = result.choices[0]!.message;
+  expect(message.content).toBe("A lighthouse.");
+  expect(message.images).toEqual([
+    {
+      imageUrl: { url: `data:image/png;base64,${fakePng("Draw a lighthouse").toString("base64")}` },
+    },
+  ]);
+  expect(result.usage).toMatchObject({ completionTokens: 4 + CHAT_IMAGE_TOKENS });
+  const row = await prisma.conversation.findFirstOrThrow({
+    where: { modelSlug: "gemini-2.5-flash-image" },
+    orderBy: { id: "desc" },
+  });
+  expect(row).toMatchObject({ unit: "image_output_token", units: CHAT_IMAGE_TOKENS });
+  // The catalog's prices: US$0.30 in, US$2.50 text out, US$30 image out, per 1M tokens.
+  expect(row.cost).toBe(
+    costOfTokens(12, usdToMicro("0.30")) +
+      costOfTokens(4, usdToMicro("2.50")) +
+      costOfTokens(CHAT_IMAGE_TOKENS, usdToMicro("30")),
+  );
+  expect(result.usage!.cost).toBe(Number(microToUsd(row.cost)));
 });
 
 test("a stream the provider breaks after its first byte ends with OpenRouter's error chunk, billed for what came", async () => {

@@ -130,7 +130,9 @@ function streamRenderer(identity: AnswerIdentity, inputEstimate: number): Stream
         case "finish":
           stopReason = STOP_REASONS[part.finishReason];
           return "";
+        // Messages API answers hold no images (ADR 073: only `modalities` asks for them).
         case "usage":
+        case "image":
           return "";
       }
     },

@@ -1,6 +1,7 @@
 import { microToCredits, microToUsd } from "../../utils/money.ts";
 import type { FinishReason, StreamPart } from "../../llm/parts.ts";
 import type { Charge } from "../wire-format.ts";
+import { imageDataUrl } from "../completion-accumulator.ts";
 
 // Renders parts as OpenAI chat.completion.chunk JSON (one per visible part).
 // Every chunk of a request shares its envelope, so it is serialized once and
@@ -73,6 +74,13 @@ export function createChunkRenderer(identity: CompletionIdentity, options: Chunk
           return chunk(
             JSON.stringify({
               tool_calls: [{ index: part.index, function: { arguments: part.argumentsDelta } }],
+            }),
+          );
+        case "image":
+          // OpenRouter's image answers (ADR 073): the delta's `images`.
+          return chunk(
+            JSON.stringify({
+              images: [{ type: "image_url", image_url: { url: imageDataUrl(part) } }],
             }),
           );
         case "finish":

@@ -30,6 +30,10 @@ export function renderCompletion(
                 })),
               }
             : {}),
+          // Images the model made (ADR 073), as OpenRouter answers them.
+          ...(answer.images.length > 0
+            ? { images: answer.images.map((url) => ({ type: "image_url", image_url: { url } })) }
+            : {}),
         },
         logprobs: null,
         finish_reason: answer.finishReason ?? "stop",

@@ -186,9 +186,11 @@ function streamRenderer(
           finishReason = part.finishReason;
           return "";
         // Claude's thinking comes only to Messages API requests.
+        // A Responses request has no `modalities` to ask for images with (ADR 073).
         case "usage":
         case "thinking-delta":
         case "thinking-signature":
+        case "image":
           return "";
       }
     },

@@ -1,4 +1,4 @@
-import { contentText, type ChatRequest } from "../../llm/chat-request.ts";
+import { contentText, wantsImages, type ChatRequest } from "../../llm/chat-request.ts";
 import { standardJsonSchema } from "../json-schema-keywords.ts";
 import { geminiThinkingLevel } from "../reasoning-effort.ts";
 
@@ -39,6 +39,7 @@ export interface GeminiRequest {
       functionCallingConfig: { mode: "AUTO" | "ANY" | "NONE"; allowedFunctionNames?: string[] };
     };
     thinkingConfig?: { thinkingLevel: ReturnType<typeof geminiThinkingLevel> };
+    responseModalities?: ("TEXT" | "IMAGE")[];
   };
 }
 
@@ -156,6 +157,9 @@ export function toGeminiRequest(
     };
   if (request.reasoning_effort)
     config.thinkingConfig = { thinkingLevel: geminiThinkingLevel(request.reasoning_effort) };
+  // Images in the answer only when asked (ADR 073): Gemini's image models would otherwise make
+  // them unasked, billed, for a client that cannot show them (a Messages or Responses request).
+  config.responseModalities = wantsImages(request) ? ["TEXT", "IMAGE"] : ["TEXT"];
   return { model: upstreamModel, contents, config };
 }
 

@@ -37,6 +37,7 @@ export function createGeminiAdapter(options: {
   });
   return {
     audioInput: true,
+    imageOutput: true,
     async streamParts(call) {
       const request = toGeminiRequest(call.request, call.upstreamModel, call.maxOutputTokens);
       let stream: AsyncIterable<GenerateContentResponse>;
