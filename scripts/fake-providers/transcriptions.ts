@@ -72,7 +72,7 @@ export async function transcriptionAnswer(
     let sent = 0;
     for (const piece of text.match(/.{1,8}/g) ?? []) {
       if (script.cutAfterChunks !== undefined && sent === script.cutAfterChunks)
-        return response.destroy();
+        return void response.destroy();
       response.write(
         `data: ${JSON.stringify({ type: "transcript.text.delta", delta: piece })}\n\n`,
       );
