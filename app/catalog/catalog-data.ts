@@ -59,6 +59,36 @@ function audioModel(
   };
 }
 
+/**
+ * A transcription model priced by tokens (ADR 074): its audio per 1M audio tokens, its prompt
+ * and transcript as text tokens; it answers /v1/audio/transcriptions only (maxOutputTokens 0:
+ * no chat). Its transcript's cap is the transcription handler's (2,000 tokens, OpenAI's).
+ */
+function transcriptionModel(
+  model: { slug: string; name: string },
+  usd: { audioInput: string; textInput: string; textOutput: string },
+): CatalogEntry {
+  return {
+    ...model,
+    company: "openai",
+    contextLength: 16_000,
+    maxOutputTokens: 0,
+    offers: [
+      {
+        provider: "openai",
+        upstreamModel: model.slug,
+        // No cached-input price: its prompts are not cached apart.
+        usdPerMillionTokens: {
+          input: usd.textInput,
+          cachedInput: usd.textInput,
+          output: usd.textOutput,
+        },
+        usdPerMillionModalityTokens: { audio_input_token: usd.audioInput },
+      },
+    ],
+  };
+}
+
 /** An image model (POST /v1/images/generations, ADR 072): priced per image, no tokens, no chat. */
 function imageModel(
   company: ProviderSlug,
@@ -348,4 +378,15 @@ export const CATALOG: CatalogEntry[] = [
   audioModel({ slug: "tts-1", name: "TTS 1" }, { usdPerMillionCharacters: "15.00" }),
   audioModel({ slug: "tts-1-hd", name: "TTS 1 HD" }, { usdPerMillionCharacters: "30.00" }),
   audioModel({ slug: "whisper-1", name: "Whisper" }, { usdPerMinute: "0.006" }),
+  // Transcription by tokens (ADR 074): audio in per 1M audio tokens, the prompt and the text out
+  // per 1M text tokens (OpenAI estimates US$0.006 and US$0.003 a minute).
+  // @see https://platform.openai.com/docs/pricing#transcription-and-speech
+  transcriptionModel(
+    { slug: "gpt-4o-transcribe", name: "GPT-4o Transcribe" },
+    { audioInput: "6.00", textInput: "2.50", textOutput: "10.00" },
+  ),
+  transcriptionModel(
+    { slug: "gpt-4o-mini-transcribe", name: "GPT-4o mini Transcribe" },
+    { audioInput: "3.00", textInput: "1.25", textOutput: "5.00" },
+  ),
 ];

@@ -1,5 +1,6 @@
 import { formatPrice } from "../utils/money.ts";
 import { markupFrom, markupOf, sellUnitPrice, type MarkupColumns } from "./markup.ts";
+import type { Prices } from "./prices.ts";
 
 // Media models' prices (ADR 072): a route of an image model is priced per image, by size
 // and quality, in µcr. Stored on its mapping as JSON of strings (a bigint does not survive
@@ -116,15 +117,49 @@ export function chargedImagePrice(
   return price !== undefined && price < held ? price : held;
 }
 
-/** Where a media model is sent, by what it is priced for. */
-export function mediaEndpointOf(prices: MediaPrices) {
-  if (prices.image) return "/v1/images/generations";
-  if (prices.character !== undefined) return "/v1/audio/speech";
+/** A route as the media helpers read it: its prices per unit (ADR 072) and per token (ADR 073). */
+interface PricedRoute {
+  media?: { prices: MediaPrices };
+  prices: Prices;
+}
+
+/**
+ * A model that answers no chat (maxOutputTokens 0) and is priced for a media endpoint: per
+ * image, character or minute (ADR 072), or per audio token (a transcription model, ADR 074).
+ */
+export function isMediaModel(model: { maxOutputTokens: number; routes: PricedRoute[] }) {
+  return (
+    model.maxOutputTokens === 0 &&
+    model.routes.some((route) => route.media !== undefined || route.prices.modality !== undefined)
+  );
+}
+
+/** Where a media model is sent, by what its route is priced for. */
+export function mediaEndpointOf(route: PricedRoute) {
+  const prices = route.media?.prices;
+  if (prices?.image) return "/v1/images/generations";
+  if (prices?.character !== undefined) return "/v1/audio/speech";
+  // Per minute or per audio token: a transcription model.
   return "/v1/audio/transcriptions";
 }
 
+/**
+ * A media model's route's prices as the Models pages say them (in place of token prices):
+ * "$0.011–$0.25 per image", or for a transcription model priced by tokens "$6.00 per 1M audio
+ * tokens; text $2.50 in, $10.00 out". Null for a model priced by tokens alone (a chat model).
+ */
+export function describeRoutePrices(
+  model: { maxOutputTokens: number },
+  route: PricedRoute,
+): string | null {
+  if (route.media) return describeMediaPrices(route.media.prices);
+  const audio = route.prices.modality?.audio_input_token;
+  if (model.maxOutputTokens !== 0 || audio === undefined) return null;
+  return `${formatPrice(audio)} per 1M audio tokens; text ${formatPrice(route.prices.input)} in, ${formatPrice(route.prices.output)} out`;
+}
+
 /** A media model's prices as the Models pages say them: "$0.011–$0.25 per image". */
-export function describeMediaPrices(prices: MediaPrices): string {
+function describeMediaPrices(prices: MediaPrices): string {
   if (prices.image) {
     const all = [...prices.image.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const [low, high] = [all[0]!, all.at(-1)!];

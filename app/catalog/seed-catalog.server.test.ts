@@ -45,10 +45,20 @@ describe("catalog data", () => {
           .flat()
           .filter((usd): usd is string => usd !== undefined && usd !== null && usd !== "");
         for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
-        for (const usd of Object.values(offer.usdPerMillionModalityTokens ?? {}))
-          expect(usdToMicro(usd)).toBeGreaterThan(usdToMicro(price.output));
+        // A modality's tokens cost more than text's on their side (audio in; audio or images out).
+        for (const [modality, usd] of Object.entries(offer.usdPerMillionModalityTokens ?? {}))
+          expect(usdToMicro(usd)).toBeGreaterThan(
+            usdToMicro(modality === "audio_input_token" ? price.input : price.output),
+          );
         // A media model only (no chat) answers no tokens.
         if (media.length && model.maxOutputTokens === 0) continue;
+        // A transcription model priced by tokens (ADR 074): text in and out, no cache discount.
+        if (model.maxOutputTokens === 0) {
+          expect(offer.usdPerMillionModalityTokens?.audio_input_token).toBeDefined();
+          expect(usdToMicro(price.output)).toBeGreaterThan(usdToMicro(price.input));
+          expect(price.cachedInput).toBe(price.input);
+          continue;
+        }
         expect(usdToMicro(price.input)).toBeGreaterThan(0n);
         if (model.embedding) {
           expect(usdToMicro(price.output)).toBe(0n);
@@ -86,6 +96,15 @@ describe("seedCatalog", () => {
       priority: 0,
     });
     expect((await mapping("gemini-4-neon")).cache_write_price).toBeNull();
+    // A transcription model priced by tokens (ADR 074): its audio apart, as a modality price.
+    expect(await mapping("gpt-4o-transcribe")).toMatchObject({
+      input_price: "250000000",
+      output_price: "1000000000",
+      media_prices: { audio_input_token: "600000000" },
+    });
+    expect((await mapping("gpt-4o-mini-transcribe")).media_prices).toEqual({
+      audio_input_token: "300000000",
+    });
   });
 
   test("re-running changes nothing and duplicates nothing", async () => {

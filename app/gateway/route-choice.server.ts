@@ -2,7 +2,7 @@ import { GatewayError, invalidRequest } from "../http/gateway-error.ts";
 import type { CatalogModel, NamedModel, RouteOption } from "../catalog/catalog-cache.server.ts";
 import type { ChatRequest, ProviderPreferences } from "../llm/chat-request.ts";
 import type { Gateway } from "./gateway.server.ts";
-import { mediaEndpointOf } from "../catalog/media-prices.ts";
+import { isMediaModel, mediaEndpointOf } from "../catalog/media-prices.ts";
 import { closestNames, splitVariant, type ModelVariant } from "../llm/model-names.ts";
 import { routesWithOwnKeys } from "./own-key-routes.server.ts";
 import { notConfiguredMessage } from "../providers/provider-setup.ts";
@@ -93,13 +93,11 @@ export async function chooseRoutes(
       await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
     );
   const model = named[0]!.model;
-  // A model that answers no tokens (maxOutputTokens 0) is only a media model's.
-  const media = named.find(
-    ({ model: candidate }) => candidate.maxOutputTokens === 0 && candidate.routes[0]?.media,
-  );
+  // A model that answers no chat (maxOutputTokens 0) priced for a media endpoint (ADR 072, 074).
+  const media = named.find(({ model: candidate }) => isMediaModel(candidate));
   if (media)
     throw invalidRequest(
-      `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!.media!.prices)}`,
+      `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!)}`,
       media === named[0] ? "model" : "models",
       "model_not_chat",
     );

@@ -9,8 +9,8 @@ const IMAGE_TOKEN_ALLOWANCE = 6_000;
 const PDF_PAGE_TOKEN_ALLOWANCE = 6_000;
 // Audio: Gemini counts 32 tokens a second, OpenAI fewer; a second of speech is at least 1,000
 // bytes (8 kbit/s), so its bytes bound its seconds.
-const AUDIO_TOKENS_PER_SECOND = 32;
-const MIN_AUDIO_BYTES_PER_SECOND = 1_000;
+export const AUDIO_TOKENS_PER_SECOND = 32;
+export const MIN_AUDIO_BYTES_PER_SECOND = 1_000;
 
 /**
  * An upper bound on the request's input tokens, for the reservation. Every

@@ -1,5 +1,5 @@
 import type { ChatRequest } from "../llm/chat-request.ts";
-import type { StreamPart } from "../llm/parts.ts";
+import type { StreamPart, Usage } from "../llm/parts.ts";
 
 /**
  * The client's own request, for a provider that speaks the client's protocol:
@@ -91,10 +91,14 @@ export interface Speech {
   contentType: string;
 }
 
-/** A transcription (ADR 072): the upload, asked for as verbose_json (its duration is the bill). */
+/**
+ * A transcription (ADR 072, 074): the upload, asked for as verbose_json from a model priced
+ * per minute (its duration is the bill), as json from one priced by tokens (its usage is).
+ */
 export interface TranscriptionCall {
   upstreamModel: string;
   file: File;
+  answerFormat: "verbose_json" | "json";
   language?: string;
   prompt?: string;
   temperature?: number;
@@ -113,7 +117,14 @@ export interface Transcription {
   duration?: number;
   segments?: { id: number; start: number; end: number; text: string }[];
   words?: { word: string; start: number; end: number }[];
+  /** A model priced by tokens (ADR 074): its usage as reported, the audio as modality tokens. */
+  usage?: Usage;
 }
+
+/** A streamed transcription's events (ADR 074), as the provider sends them. */
+export type TranscriptPart =
+  | { type: "delta"; text: string; logprobs?: unknown[] }
+  | { type: "done"; text: string; logprobs?: unknown[]; usage?: Usage };
 
 /**
  * One provider behind one contract. `streamParts` resolves once the provider accepted
@@ -140,6 +151,11 @@ export interface ProviderAdapter {
   /** Speech for a text; resolves once the provider accepted (its audio then streams). */
   speak?(call: SpeechCall): Promise<Speech>;
   transcribe?(call: TranscriptionCall): Promise<Transcription>;
+  /**
+   * A transcription's events as they come (`stream: true`, models priced by tokens): resolves
+   * once the provider accepted the upload; the iterable throws UpstreamError if it breaks.
+   */
+  streamTranscription?(call: TranscriptionCall): Promise<AsyncIterable<TranscriptPart>>;
 }
 
 /** For adapters whose SDK hands out one event at a time: each part alone. */

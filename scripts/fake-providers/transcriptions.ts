@@ -38,6 +38,7 @@ export async function transcriptionAnswer(
       },
     });
   const script = scripts.next(model);
+  await script.heldUntil;
   await sleep(script.firstByteDelayMs);
   if (script.status)
     return sendJson(response, script.status, {
@@ -46,30 +47,47 @@ export async function transcriptionAnswer(
   const text = script.text ?? "Hello from the fake transcriber.";
   const seconds = Math.round(wavSeconds(new Uint8Array(await file.arrayBuffer())) * 100) / 100;
   const whisper = model.includes("whisper");
+  // The gpt-4o models' tokens: 10 audio tokens a second (OpenAI's Realtime rate), the prompt's
+  // and the text's a token per 4 characters, so that a test can work them out.
   const audioTokens = Math.ceil(seconds * 10);
-  const usage = whisper
-    ? { type: "duration", seconds: Math.ceil(seconds) }
-    : {
-        type: "tokens",
-        input_tokens: audioTokens,
-        input_token_details: { text_tokens: 0, audio_tokens: audioTokens },
-        output_tokens: Math.ceil(text.length / 4),
-        total_tokens: audioTokens + Math.ceil(text.length / 4),
-      };
+  const promptTokens = Math.ceil(String(form.get("prompt") ?? "").length / 4);
+  const outputTokens = Math.ceil(text.length / 4);
+  const usage =
+    script.usage === "omit"
+      ? undefined
+      : whisper
+        ? { type: "duration", seconds: Math.ceil(seconds) }
+        : {
+            type: "tokens",
+            input_tokens: audioTokens + promptTokens,
+            input_token_details: { text_tokens: promptTokens, audio_tokens: audioTokens },
+            output_tokens: outputTokens,
+            total_tokens: audioTokens + promptTokens + outputTokens,
+            ...script.usageOverride,
+          };
   const format = String(form.get("response_format") ?? "json");
-  markCompleted();
   if (form.get("stream") === "true" && !whisper) {
+    // As OpenAI streams them: data lines only, no [DONE] after transcript.text.done.
     response.writeHead(200, { "content-type": "text/event-stream" });
+    let sent = 0;
     for (const piece of text.match(/.{1,8}/g) ?? []) {
+      if (script.cutAfterChunks !== undefined && sent === script.cutAfterChunks)
+        return void response.destroy();
       response.write(
         `data: ${JSON.stringify({ type: "transcript.text.delta", delta: piece })}\n\n`,
       );
+      sent += 1;
       await sleep(script.chunkDelayMs);
+      if (response.destroyed) return;
     }
-    response.write(`data: ${JSON.stringify({ type: "transcript.text.done", text, usage })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ type: "transcript.text.done", text, ...(usage ? { usage } : {}) })}\n\n`,
+    );
+    markCompleted();
     response.end();
     return;
   }
+  markCompleted();
   if (format === "text" || format === "srt" || format === "vtt") {
     response.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     response.end(`${text}\n`);

@@ -75,7 +75,7 @@ export class UpstreamWatchdog {
   }
 
   /** The provider's remaining parts, each awaited under the between-chunks limit. */
-  guard(parts: AsyncIterator<StreamPart[]>): AsyncIterator<StreamPart[]> {
+  guard<T = StreamPart[]>(parts: AsyncIterator<T>): AsyncIterator<T> {
     this.waitingFor = "next";
     this.silenceMs = this.timeouts.betweenChunksMs;
     // Until the gateway asks for the next part, only a whole answer's limit runs.
@@ -83,7 +83,7 @@ export class UpstreamWatchdog {
     return {
       next: async () => {
         this.deadline = Math.min(performance.now() + this.silenceMs, this.answerBy);
-        let result: IteratorResult<StreamPart[]>;
+        let result: IteratorResult<T>;
         try {
           result = await parts.next();
         } catch (error) {

@@ -5,7 +5,10 @@ import type {
   ChatCompletionCreateParams,
 } from "openai/resources/chat/completions";
 import type { StreamPart } from "../../llm/parts.ts";
-import type { TranscriptionVerbose } from "openai/resources/audio/transcriptions";
+import type {
+  TranscriptionStreamEvent,
+  TranscriptionVerbose,
+} from "openai/resources/audio/transcriptions";
 import {
   mapStainlessError,
   UpstreamError,
@@ -13,7 +16,9 @@ import {
   type AdapterCall,
   type ImageUpload,
   type ProviderAdapter,
+  type TranscriptionCall,
 } from "../adapter.ts";
+import { transcriptionUsage, transcriptPart } from "./openai-transcription.ts";
 import { SseDecoder, type SseEvent } from "../sse-decoder.ts";
 import { tokenCount } from "../token-count.ts";
 import { responseChunks, upstreamFetch } from "../upstream-fetch.server.ts";
@@ -150,26 +155,21 @@ export function createOpenAIAdapter(options: {
         const common = {
           model: call.upstreamModel,
           file: call.file,
-          response_format: "verbose_json" as const,
+          response_format: call.answerFormat,
           ...(call.prompt ? { prompt: call.prompt } : {}),
           ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
         };
-        // Both answer verbose_json (the SDK types a translation's as its plain shape).
-        const answer: TranscriptionVerbose = call.translate
-          ? ((await client.audio.translations.create(common, {
-              signal: call.signal,
-            })) as unknown as TranscriptionVerbose)
-          : await client.audio.transcriptions.create(
-              {
-                ...common,
-                ...(call.language ? { language: call.language } : {}),
-                ...(call.timestampGranularities
-                  ? { timestamp_granularities: call.timestampGranularities }
-                  : {}),
-              },
-              { signal: call.signal },
-            );
-        const usage = (answer as { usage?: { type?: string; seconds?: number } }).usage;
+        // verbose_json (whisper-1) or json (the models priced by tokens, ADR 074); the SDK types a
+        // translation's answer as its plain shape.
+        const answer: Partial<TranscriptionVerbose> & { text: string; usage?: unknown } =
+          call.translate
+            ? await client.audio.translations.create(common, { signal: call.signal })
+            : await client.audio.transcriptions.create(
+                { ...transcriptionParams(call, common), stream: false },
+                { signal: call.signal },
+              );
+        const usage = answer.usage as { type?: string; seconds?: number } | undefined;
+        const tokens = transcriptionUsage(answer.usage);
         return {
           text: answer.text,
           language: answer.language,
@@ -177,12 +177,57 @@ export function createOpenAIAdapter(options: {
           duration: answer.duration,
           segments: answer.segments?.map(({ id, start, end, text }) => ({ id, start, end, text })),
           words: answer.words,
+          ...(tokens ? { usage: tokens } : {}),
         };
       } catch (error) {
         throw mapOpenAIError(error);
       }
     },
+    async streamTranscription(call) {
+      let events: AsyncIterable<TranscriptionStreamEvent>;
+      try {
+        events = await client.audio.transcriptions.create(
+          {
+            ...transcriptionParams(call, {
+              model: call.upstreamModel,
+              file: call.file,
+              response_format: call.answerFormat,
+              ...(call.prompt ? { prompt: call.prompt } : {}),
+              ...(call.temperature === undefined ? {} : { temperature: call.temperature }),
+            }),
+            stream: true,
+          },
+          { signal: call.signal },
+        );
+      } catch (error) {
+        throw mapOpenAIError(error);
+      }
+      return transcriptParts(events);
+    },
   };
+}
+
+/** A transcription's own fields (not a translation's): its language and timestamps. */
+function transcriptionParams<T extends object>(call: TranscriptionCall, common: T) {
+  return {
+    ...common,
+    ...(call.language ? { language: call.language } : {}),
+    ...(call.timestampGranularities
+      ? { timestamp_granularities: call.timestampGranularities }
+      : {}),
+  };
+}
+
+/** The SDK's events as parts; a broken stream (or an error event) as an UpstreamError. */
+async function* transcriptParts(events: AsyncIterable<TranscriptionStreamEvent>) {
+  try {
+    for await (const event of events) {
+      const part = transcriptPart(event);
+      if (part) yield part;
+    }
+  } catch (error) {
+    throw mapOpenAIError(error);
+  }
 }
 
 function toOpenAIParams(

@@ -38,6 +38,8 @@ export interface TranscriptionRequest {
   responseFormat: (typeof TRANSCRIPTION_FORMATS)[number];
   temperature?: number;
   timestampGranularities?: ("word" | "segment")[];
+  /** The transcript's events as they come (ADR 074): models priced by tokens only. */
+  stream: boolean;
 }
 
 // A translation (speech to English text) takes the same form without a language or timestamps.
@@ -69,11 +71,6 @@ export async function parseTranscriptionRequest(
     ["file"],
     translate ? TranslationFields : Fields,
   );
-  if (values.stream === "true")
-    throw invalidRequest(
-      "Streamed transcriptions are not served for this model: leave out stream",
-      "stream",
-    );
   const responseFormat = values.response_format ?? "json";
   if (values["timestamp_granularities[]"] && responseFormat !== "verbose_json")
     throw invalidRequest(
@@ -102,5 +99,6 @@ export async function parseTranscriptionRequest(
     responseFormat,
     temperature: values.temperature,
     timestampGranularities: values["timestamp_granularities[]"],
+    stream: values.stream === "true",
   };
 }

@@ -1,4 +1,4 @@
-import type { RouteOption } from "../../../catalog/catalog-cache.server.ts";
+import type { CatalogModel, RouteOption } from "../../../catalog/catalog-cache.server.ts";
 import { invalidRequest } from "../../../http/gateway-error.ts";
 import { UpstreamError, type ProviderAdapter } from "../../../providers/adapter.ts";
 import type { ActiveApiKey } from "../../services/api-key-cache.server.ts";
@@ -22,13 +22,15 @@ export async function mediaRoutes(
   name: string,
   what: {
     noun: string;
-    priced: (route: RouteOption) => boolean;
+    /** Whether a route of `model` is priced for this job. */
+    priced: (route: RouteOption, model: CatalogModel) => boolean;
     can: (adapter: ProviderAdapter) => boolean;
   },
 ) {
   const { model } = await requireModel(gateway, name, "/v1/models");
   checkModelsAllowed(key, [model.slug]);
-  if (!model.routes.some(what.priced))
+  const priced = (route: RouteOption) => what.priced(route, model);
+  if (!model.routes.some(priced))
     throw invalidRequest(
       `'${model.slug}' does not make ${what.noun}`,
       "model",
@@ -37,7 +39,7 @@ export async function mediaRoutes(
   const [routes] = (await routesWithOwnKeys(
     gateway,
     key.userId,
-    [model.routes.filter(what.priced)],
+    [model.routes.filter(priced)],
     what.can,
   )) as [RouteOption[]];
   if (routes.length === 0 && !(await servedByAnyKey(gateway, key.userId, model.routes)))
@@ -51,7 +53,7 @@ export async function mediaRoutes(
   return { model, routes };
 }
 
-type Answered<T> = { ok: true; route: RouteOption; value: T };
+type Answered<T> = { ok: true; route: RouteOption; value: T; watchdog: UpstreamWatchdog };
 
 /**
  * Calls the routes in order until one answers: a retryable failure goes to the next, as for
@@ -62,6 +64,11 @@ export async function callRoutes<T>(
   routes: RouteOption[],
   signal: AbortSignal,
   call: (adapter: ProviderAdapter, route: RouteOption, signal: AbortSignal) => Promise<T>,
+  /**
+   * The answer streams (a transcript's events, ADR 074): the provider's silences are timed as a
+   * stream's, and the watchdog goes on with the answer (its `guard` times the rest).
+   */
+  streamed = false,
 ) {
   const upstreams = await gateway.providers.upstreams();
   return tryRoutes<Answered<T>>(gateway.breaker, routes, signal, async (route) => {
@@ -69,13 +76,13 @@ export async function callRoutes<T>(
       signal,
       upstreams.timeoutsOf(route.providerSlug),
       route.providerSlug,
-      { wholeAnswer: true, wholeUpstream: true },
+      { wholeAnswer: !streamed, wholeUpstream: !streamed },
     );
     try {
       const adapter = route.ownKey ?? upstreams.adapters.get(route.providerSlug)!;
       const value = await call(adapter, route, watchdog.signal);
-      watchdog.stop();
-      return { ok: true as const, route, value };
+      if (!streamed) watchdog.stop();
+      return { ok: true as const, route, value, watchdog };
     } catch (caught) {
       watchdog.stop();
       const error = watchdog.explain(caught);
