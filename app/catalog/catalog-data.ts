@@ -83,6 +83,31 @@ function imageModel(
   };
 }
 
+/**
+ * A Gemini TTS model (ADR 075): text in, audio out, billed by tokens; it answers no chat
+ * (maxOutputTokens 0), only /v1/audio/speech. All its output is audio, at the audio price.
+ */
+function geminiSpeechModel(
+  model: { slug: string; name: string },
+  usd: { text: string; audio: string },
+): CatalogEntry {
+  return {
+    ...model,
+    company: "google",
+    // The text's limit in tokens.
+    contextLength: 8_192,
+    maxOutputTokens: 0,
+    offers: [
+      {
+        provider: "google",
+        upstreamModel: model.slug,
+        usdPerMillionTokens: { input: usd.text, cachedInput: usd.text, output: usd.audio },
+        usdPerMillionModalityTokens: { audio_output_token: usd.audio },
+      },
+    ],
+  };
+}
+
 export const COMPANIES = [
   { slug: "openai", name: "OpenAI", website: "https://openai.com" },
   { slug: "anthropic", name: "Anthropic", website: "https://www.anthropic.com" },
@@ -348,4 +373,15 @@ export const CATALOG: CatalogEntry[] = [
   audioModel({ slug: "tts-1", name: "TTS 1" }, { usdPerMillionCharacters: "15.00" }),
   audioModel({ slug: "tts-1-hd", name: "TTS 1 HD" }, { usdPerMillionCharacters: "30.00" }),
   audioModel({ slug: "whisper-1", name: "Whisper" }, { usdPerMinute: "0.006" }),
+  // Gemini's speech (POST /v1/audio/speech, ADR 075): priced by tokens, the text in at the
+  // input price, the audio out at its own (US$10 per 1M for flash, US$20 for pro).
+  // @see https://ai.google.dev/gemini-api/docs/pricing#gemini-2.5-flash-preview-tts
+  geminiSpeechModel(
+    { slug: "gemini-2.5-flash-preview-tts", name: "Gemini 2.5 Flash Preview TTS" },
+    { text: "0.50", audio: "10.00" },
+  ),
+  geminiSpeechModel(
+    { slug: "gemini-2.5-pro-preview-tts", name: "Gemini 2.5 Pro Preview TTS" },
+    { text: "1.00", audio: "20.00" },
+  ),
 ];

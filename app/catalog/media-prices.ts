@@ -1,5 +1,6 @@
 import { formatPrice } from "../utils/money.ts";
 import { markupFrom, markupOf, sellUnitPrice, type MarkupColumns } from "./markup.ts";
+import type { Prices } from "./prices.ts";
 
 // Media models' prices (ADR 072): a route of an image model is priced per image, by size
 // and quality, in µcr. Stored on its mapping as JSON of strings (a bigint does not survive
@@ -116,11 +117,29 @@ export function chargedImagePrice(
   return price !== undefined && price < held ? price : held;
 }
 
-/** Where a media model is sent, by what it is priced for. */
-export function mediaEndpointOf(prices: MediaPrices) {
-  if (prices.image) return "/v1/images/generations";
-  if (prices.character !== undefined) return "/v1/audio/speech";
+/**
+ * Where a media model is sent, by what it is priced for: per unit (ADR 072), or by tokens
+ * of a modality (ADR 075: audio out is speech).
+ */
+export function mediaEndpointOf(prices: MediaPrices | undefined, modality?: Prices["modality"]) {
+  if (prices?.image) return "/v1/images/generations";
+  if (prices?.character !== undefined || modality?.audio_output_token !== undefined)
+    return "/v1/audio/speech";
   return "/v1/audio/transcriptions";
+}
+
+/**
+ * What the Models pages say instead of token prices for a route of a model that answers no
+ * chat: its price per unit, or (ADR 075) its tokens by what they are; null for the others.
+ */
+export function mediaPriceText(
+  model: { maxOutputTokens: number },
+  route: { media?: { prices: MediaPrices }; prices: Prices },
+): string | null {
+  if (route.media) return describeMediaPrices(route.media.prices);
+  const audioOut = route.prices.modality?.audio_output_token;
+  if (model.maxOutputTokens !== 0 || audioOut === undefined) return null;
+  return `${formatPrice(route.prices.input)} per 1M text tokens, ${formatPrice(audioOut)} per 1M audio tokens`;
 }
 
 /** A media model's prices as the Models pages say them: "$0.011–$0.25 per image". */

@@ -93,13 +93,15 @@ export async function chooseRoutes(
       await requireModel(gateway, name, listing, name === chat.model ? "model" : "models"),
     );
   const model = named[0]!.model;
-  // A model that answers no tokens (maxOutputTokens 0) is only a media model's.
+  // A model that answers no chat (maxOutputTokens 0) priced per unit or by a modality's tokens is a media model.
   const media = named.find(
-    ({ model: candidate }) => candidate.maxOutputTokens === 0 && candidate.routes[0]?.media,
+    ({ model: candidate }) =>
+      candidate.maxOutputTokens === 0 &&
+      (candidate.routes[0]?.media || candidate.routes[0]?.prices.modality),
   );
   if (media)
     throw invalidRequest(
-      `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!.media!.prices)}`,
+      `'${media.model.slug}' is not a chat model: send it to POST ${mediaEndpointOf(media.model.routes[0]!.media?.prices, media.model.routes[0]!.prices.modality)}`,
       media === named[0] ? "model" : "models",
       "model_not_chat",
     );

@@ -1,4 +1,4 @@
-import { describeMediaPrices } from "../catalog/media-prices.ts";
+import { mediaPriceText } from "../catalog/media-prices.ts";
 import { redirect } from "react-router";
 import { getGateway } from "../gateway/gateway-instance.server.ts";
 import { modelPagePath } from "../catalog/model-links.ts";
@@ -30,8 +30,8 @@ export async function modelPage(name: string) {
       slug: provider.slug,
       name: provider.name,
       served: provider.served,
-      // A media model's prices per image, character or minute (ADR 072) instead of tokens.
-      media: provider.route.media ? describeMediaPrices(provider.route.media.prices) : null,
+      // A media model's prices per image, character or minute (ADR 072), or audio tokens (ADR 075), instead of tokens.
+      media: mediaPriceText(model, provider.route),
       input: formatPrice(provider.prices.input),
       output: formatPrice(provider.prices.output),
       cachedInput: formatPrice(provider.prices.cachedInput),

@@ -1,4 +1,4 @@
-import { describeMediaPrices } from "#app/catalog/media-prices.ts";
+import { mediaPriceText } from "#app/catalog/media-prices.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { configuredProviders } from "#app/gateway/services/served-models.server.ts";
@@ -47,8 +47,8 @@ export async function listModelPrices(query: ModelListQuery = { sort: "maker" })
         // What a request is charged: the first route's prices with the gateway's markup (ADR 069).
         primary: routeSellPrices(model, model.mappings[0]!),
         capabilities: entry?.routes.length ? modelCapabilities(entry) : NONE,
-        // A media model's prices per image, character or minute (ADR 072) instead of tokens.
-        media: entry?.routes[0]?.media ? describeMediaPrices(entry.routes[0].media.prices) : null,
+        // A media model's prices per image, character or minute (ADR 072), or audio tokens (ADR 075), instead of tokens.
+        media: entry?.routes[0] ? mediaPriceText(entry, entry.routes[0]) : null,
       };
     });
   const providers = new Map(
