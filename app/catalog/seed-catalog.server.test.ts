@@ -45,11 +45,16 @@ describe("catalog data", () => {
           .flat()
           .filter((usd): usd is string => usd !== undefined && usd !== null && usd !== "");
         for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
+        // A speech model's output is all audio, at the audio price (ADR 075); a chat model's text is cheaper.
+        const speech = model.maxOutputTokens === 0;
         for (const usd of Object.values(offer.usdPerMillionModalityTokens ?? {}))
-          expect(usdToMicro(usd)).toBeGreaterThan(usdToMicro(price.output));
+          if (speech) expect(usdToMicro(usd)).toBe(usdToMicro(price.output));
+          else expect(usdToMicro(usd)).toBeGreaterThan(usdToMicro(price.output));
         // A media model only (no chat) answers no tokens.
         if (media.length && model.maxOutputTokens === 0) continue;
         expect(usdToMicro(price.input)).toBeGreaterThan(0n);
+        // Gemini's speech models have no cached input (ADR 075).
+        if (speech) continue;
         if (model.embedding) {
           expect(usdToMicro(price.output)).toBe(0n);
           expect(price.cachedInput).toBe(price.input);
