@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { GoogleGenAI, Modality } from "@google/genai";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FAKE_GEMINI_TOKENS_PER_CHUNK, fakeGeminiSpeech } from "#scripts/fake-providers/audio.ts";
@@ -352,5 +353,27 @@ describe("Gemini speech", () => {
     const balance = await balanceOf(who.user.id);
     expect(balance).toBe(creditsToMicro(40) - spent);
     expect(balance).toBeGreaterThanOrEqual(0n);
+  });
+
+  test("the fake Gemini's whole answer (:generateContent) is the same speech, counted alike", async () => {
+    const gemini = new GoogleGenAI({
+      apiKey: "AIza-fake",
+      httpOptions: { baseUrl: harness.fakes.google.baseUrl },
+    });
+    const answer = await gemini.models.generateContent({
+      model: UPSTREAM,
+      contents: "Hello there",
+      config: { responseModalities: [Modality.AUDIO] },
+    });
+    const part = answer.candidates![0]!.content!.parts![0]!;
+    expect(part.inlineData!.mimeType).toBe("audio/L16;codec=pcm;rate=24000");
+    expect(Buffer.from(part.inlineData!.data!, "base64")).toEqual(
+      Buffer.concat(fakeGeminiSpeech("Hello there")),
+    );
+    expect(answer.usageMetadata).toMatchObject({
+      promptTokenCount: 3,
+      candidatesTokenCount: 10,
+      candidatesTokensDetails: [{ modality: "AUDIO", tokenCount: 10 }],
+    });
   });
 });
