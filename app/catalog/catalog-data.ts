@@ -113,6 +113,31 @@ function imageModel(
   };
 }
 
+/**
+ * A Gemini TTS model (ADR 075): text in, audio out, billed by tokens; it answers no chat
+ * (maxOutputTokens 0), only /v1/audio/speech. All its output is audio, at the audio price.
+ */
+function geminiSpeechModel(
+  model: { slug: string; name: string },
+  usd: { text: string; audio: string },
+): CatalogEntry {
+  return {
+    ...model,
+    company: "google",
+    // The text's limit in tokens.
+    contextLength: 8_192,
+    maxOutputTokens: 0,
+    offers: [
+      {
+        provider: "google",
+        upstreamModel: model.slug,
+        usdPerMillionTokens: { input: usd.text, cachedInput: usd.text, output: usd.audio },
+        usdPerMillionModalityTokens: { audio_output_token: usd.audio },
+      },
+    ],
+  };
+}
+
 export const COMPANIES = [
   { slug: "openai", name: "OpenAI", website: "https://openai.com" },
   { slug: "anthropic", name: "Anthropic", website: "https://www.anthropic.com" },
@@ -388,5 +413,16 @@ export const CATALOG: CatalogEntry[] = [
   transcriptionModel(
     { slug: "gpt-4o-mini-transcribe", name: "GPT-4o mini Transcribe" },
     { audioInput: "3.00", textInput: "1.25", textOutput: "5.00" },
+  ),
+  // Gemini's speech (POST /v1/audio/speech, ADR 075): priced by tokens, the text in at the
+  // input price, the audio out at its own (US$10 per 1M for flash, US$20 for pro).
+  // @see https://ai.google.dev/gemini-api/docs/pricing#gemini-2.5-flash-preview-tts
+  geminiSpeechModel(
+    { slug: "gemini-2.5-flash-preview-tts", name: "Gemini 2.5 Flash Preview TTS" },
+    { text: "0.50", audio: "10.00" },
+  ),
+  geminiSpeechModel(
+    { slug: "gemini-2.5-pro-preview-tts", name: "Gemini 2.5 Pro Preview TTS" },
+    { text: "1.00", audio: "20.00" },
   ),
 ];

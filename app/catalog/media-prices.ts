@@ -125,7 +125,8 @@ interface PricedRoute {
 
 /**
  * A model that answers no chat (maxOutputTokens 0) and is priced for a media endpoint: per
- * image, character or minute (ADR 072), or per audio token (a transcription model, ADR 074).
+ * image, character or minute (ADR 072), or by a modality's tokens (a transcription model,
+ * ADR 074; a speech model, ADR 075).
  */
 export function isMediaModel(model: { maxOutputTokens: number; routes: PricedRoute[] }) {
   return (
@@ -138,24 +139,32 @@ export function isMediaModel(model: { maxOutputTokens: number; routes: PricedRou
 export function mediaEndpointOf(route: PricedRoute) {
   const prices = route.media?.prices;
   if (prices?.image) return "/v1/images/generations";
-  if (prices?.character !== undefined) return "/v1/audio/speech";
-  // Per minute or per audio token: a transcription model.
+  // Per character, or by audio tokens out: a speech model.
+  if (prices?.character !== undefined || route.prices.modality?.audio_output_token !== undefined)
+    return "/v1/audio/speech";
+  // Per minute or per audio token in: a transcription model.
   return "/v1/audio/transcriptions";
 }
 
 /**
+/**
  * A media model's route's prices as the Models pages say them (in place of token prices):
- * "$0.011–$0.25 per image", or for a transcription model priced by tokens "$6.00 per 1M audio
- * tokens; text $2.50 in, $10.00 out". Null for a model priced by tokens alone (a chat model).
+ * "$0.011–$0.25 per image"; for a transcription model priced by tokens "$6.00 per 1M audio
+ * tokens; text $2.50 in, $10.00 out"; for a speech model "$0.50 per 1M text tokens, $10.00 per
+ * 1M audio tokens". Null for a model priced by tokens alone (a chat model).
  */
 export function describeRoutePrices(
   model: { maxOutputTokens: number },
   route: PricedRoute,
 ): string | null {
   if (route.media) return describeMediaPrices(route.media.prices);
-  const audio = route.prices.modality?.audio_input_token;
-  if (model.maxOutputTokens !== 0 || audio === undefined) return null;
-  return `${formatPrice(audio)} per 1M audio tokens; text ${formatPrice(route.prices.input)} in, ${formatPrice(route.prices.output)} out`;
+  if (model.maxOutputTokens !== 0) return null;
+  const { input, output, modality } = route.prices;
+  if (modality?.audio_input_token !== undefined)
+    return `${formatPrice(modality.audio_input_token)} per 1M audio tokens; text ${formatPrice(input)} in, ${formatPrice(output)} out`;
+  if (modality?.audio_output_token !== undefined)
+    return `${formatPrice(input)} per 1M text tokens, ${formatPrice(modality.audio_output_token)} per 1M audio tokens`;
+  return null;
 }
 
 /** A media model's prices as the Models pages say them: "$0.011–$0.25 per image". */

@@ -45,16 +45,22 @@ describe("catalog data", () => {
           .flat()
           .filter((usd): usd is string => usd !== undefined && usd !== null && usd !== "");
         for (const usd of media) expect(usdToMicro(usd)).toBeGreaterThan(0n);
-        // A modality's tokens cost more than text's on their side (audio in; audio or images out).
-        for (const [modality, usd] of Object.entries(offer.usdPerMillionModalityTokens ?? {}))
-          expect(usdToMicro(usd)).toBeGreaterThan(
-            usdToMicro(modality === "audio_input_token" ? price.input : price.output),
-          );
+        // A modality's tokens cost more than text's on their side (audio in; images out), except a
+        // speech model's, whose output is all audio at the audio price (ADR 075).
+        const modalities = Object.entries(offer.usdPerMillionModalityTokens ?? {});
+        const speech = modalities.some(([modality]) => modality === "audio_output_token");
+        for (const [modality, usd] of modalities)
+          if (speech) expect(usdToMicro(usd)).toBe(usdToMicro(price.output));
+          else
+            expect(usdToMicro(usd)).toBeGreaterThan(
+              usdToMicro(modality === "audio_input_token" ? price.input : price.output),
+            );
         // A media model only (no chat) answers no tokens.
         if (media.length && model.maxOutputTokens === 0) continue;
-        // A transcription model priced by tokens (ADR 074): text in and out, no cache discount.
+        // A transcription or speech model priced by tokens (ADR 074, 075): text in and out, no
+        // cache discount.
         if (model.maxOutputTokens === 0) {
-          expect(offer.usdPerMillionModalityTokens?.audio_input_token).toBeDefined();
+          expect(modalities).toHaveLength(1);
           expect(usdToMicro(price.output)).toBeGreaterThan(usdToMicro(price.input));
           expect(price.cachedInput).toBe(price.input);
           continue;

@@ -89,6 +89,34 @@ export interface SpeechCall {
 export interface Speech {
   body: ReadableStream<Uint8Array>;
   contentType: string;
+  /**
+   * Speech billed by tokens (ADR 075): settles once the body has ended, broken off or been
+   * cancelled, with what the provider reported by then and the audio the body gave out.
+   * Absent for speech billed by the characters of its text.
+   */
+  usage?: Promise<SpeechUsage>;
+}
+
+export interface SpeechUsage {
+  /** The provider's last reported usage (a running total while it streams), if any. */
+  reported: Usage | undefined;
+  /** Audio tokens the audio the body gave out is worth, at the provider's rate: the estimate without a report. */
+  audioTokens: number;
+  /** Whether the provider said the audio was complete. */
+  finished: boolean;
+}
+
+/**
+ * What a provider's speech takes besides the text (ADR 075), checked before anything is
+ * held; absent: anything OpenAI's request may say, passed on as it is.
+ */
+export interface SpeechOptions {
+  /** Its voices' names, as it spells them. */
+  voices: readonly string[];
+  /** The response formats it can give, the first when the client named none. */
+  formats: readonly string[];
+  /** Whether it takes a speed other than 1. */
+  speed: boolean;
 }
 
 /**
@@ -150,6 +178,7 @@ export interface ProviderAdapter {
   generateImages?(call: ImageCall): Promise<GeneratedImages>;
   /** Speech for a text; resolves once the provider accepted (its audio then streams). */
   speak?(call: SpeechCall): Promise<Speech>;
+  readonly speechOptions?: SpeechOptions;
   transcribe?(call: TranscriptionCall): Promise<Transcription>;
   /**
    * A transcription's events as they come (`stream: true`, models priced by tokens): resolves

@@ -40,3 +40,34 @@ export function wavDuration(bytes: Uint8Array, totalBytes = bytes.length): numbe
   }
   return undefined;
 }
+
+/** The most a RIFF size field holds: what a streaming writer puts for a length it does not know yet. */
+const UNKNOWN_LENGTH = 0xffff_ffff;
+
+/**
+ * A 44-byte PCM WAV header for audio whose length is not known yet (ADR 075): the RIFF and
+ * data sizes at their maximum, as streaming writers do (ffmpeg writing to a pipe), so that
+ * players read on to the end of the stream.
+ */
+export function streamingWavHeader(pcm: {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+}): Uint8Array {
+  const header = new Uint8Array(44);
+  const view = new DataView(header.buffer);
+  const blockAlign = (pcm.channels * pcm.bitsPerSample) / 8;
+  header.set(new TextEncoder().encode("RIFF"), 0);
+  view.setUint32(4, UNKNOWN_LENGTH, true);
+  header.set(new TextEncoder().encode("WAVEfmt "), 8);
+  view.setUint32(16, 16, true); // the fmt chunk's size
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, pcm.channels, true);
+  view.setUint32(24, pcm.sampleRate, true);
+  view.setUint32(28, pcm.sampleRate * blockAlign, true); // bytes a second
+  view.setUint16(32, blockAlign, true);
+  view.setUint16(34, pcm.bitsPerSample, true);
+  header.set(new TextEncoder().encode("data"), 36);
+  view.setUint32(40, UNKNOWN_LENGTH, true);
+  return header;
+}

@@ -2,6 +2,7 @@
 // :streamGenerateContent?alt=sse, one-line `data:` events without event names
 // or [DONE], cumulative usageMetadata, Google error bodies (PROVIDER-WIRE.md §3).
 import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import {
   promptCharacters,
   sendJson,
@@ -10,6 +11,7 @@ import {
   type FakeProvider,
 } from "./fake-server.ts";
 import { fakePng } from "./images.ts";
+import { fakeGeminiSpeech, FAKE_GEMINI_TOKENS_PER_CHUNK } from "./audio.ts";
 import { fakeVector } from "./embeddings.ts";
 import { contentChunks, sleep, usageFor, type FakeScript, type FakeUsage } from "./script.ts";
 
@@ -125,9 +127,12 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
         responseId,
       });
 
-      // An image model asked for images (ADR 072): one PNG part, deterministic from the prompt.
       const modalities = (body as { generationConfig?: { responseModalities?: string[] } })
         .generationConfig?.responseModalities;
+      if (modalities?.includes("AUDIO"))
+        return speak({ response, body, script, model, stream, markCompleted });
+
+      // An image model asked for images (ADR 072): one PNG part, deterministic from the prompt.
       if (!stream && modalities?.length === 1 && modalities[0] === "IMAGE") {
         markCompleted();
         const png = fakePng(promptText(body)).toString("base64");
@@ -198,6 +203,73 @@ export function startFakeGemini(port?: number): Promise<FakeProvider> {
       response.end();
     },
   });
+}
+
+const PCM_MIME_TYPE = "audio/L16;codec=pcm;rate=24000";
+
+/**
+ * A TTS model asked for audio (ADR 075): the prompt's speech as PCM, a chunk an event
+ * (streamed) or all in one answer, with usage as Gemini counts it: 25 audio tokens a
+ * second, all of the output AUDIO. The script's chunkDelayMs, cutAfterChunks, usage
+ * "omit" and usageOverride apply.
+ */
+async function speak(context: {
+  response: ServerResponse;
+  body: unknown;
+  script: FakeScript;
+  model: string;
+  stream: boolean;
+  markCompleted(): void;
+}) {
+  const { response, body, script, model, stream } = context;
+  const text = promptText(body);
+  const chunks = fakeGeminiSpeech(text);
+  const promptTokenCount = Math.ceil(text.length / 4);
+  const envelope = (pcm: Buffer[], audioChunksSoFar: number, finished: boolean) => {
+    const audioTokens = audioChunksSoFar * FAKE_GEMINI_TOKENS_PER_CHUNK;
+    return {
+      candidates: [
+        {
+          content: {
+            parts: pcm.map((data) => ({
+              inlineData: { mimeType: PCM_MIME_TYPE, data: data.toString("base64") },
+            })),
+            role: "model",
+          },
+          ...(finished ? { finishReason: "STOP" } : {}),
+          index: 0,
+        },
+      ],
+      ...(script.usage === "omit"
+        ? {}
+        : {
+            usageMetadata: {
+              promptTokenCount,
+              candidatesTokenCount: audioTokens,
+              totalTokenCount: promptTokenCount + audioTokens,
+              promptTokensDetails: [{ modality: "TEXT", tokenCount: promptTokenCount }],
+              candidatesTokensDetails: [{ modality: "AUDIO", tokenCount: audioTokens }],
+              ...script.usageOverride,
+            },
+          }),
+      modelVersion: model,
+    };
+  };
+  if (!stream) {
+    context.markCompleted();
+    return sendJson(response, 200, envelope([Buffer.concat(chunks)], chunks.length, true));
+  }
+  response.writeHead(200, { "content-type": "text/event-stream" });
+  for (const [i, pcm] of chunks.entries()) {
+    if (script.cutAfterChunks !== undefined && i >= script.cutAfterChunks)
+      return void response.destroy();
+    await sleep(script.chunkDelayMs);
+    if (response.destroyed) return;
+    const last = i === chunks.length - 1;
+    await writeEvent(response, JSON.stringify(envelope([pcm], i + 1, last)));
+  }
+  context.markCompleted();
+  response.end();
 }
 
 /** The prompt's text, for an image that depends on it. */

@@ -14,6 +14,7 @@ import {
 import { upstreamFetch } from "../upstream-fetch.server.ts";
 import { toGeminiRequest } from "./convert-to-gemini-contents.ts";
 import { toParts } from "./gemini-parts.ts";
+import { GEMINI_SPEECH, speechBody, speechPrompt } from "./gemini-speech.ts";
 
 /**
  * Gemini through @google/genai 3 (the maintained successor of
@@ -119,6 +120,31 @@ export function createGeminiAdapter(options: {
         ),
       );
       return { images };
+    },
+    speechOptions: GEMINI_SPEECH,
+    async speak(call) {
+      // Streamed, so that the audio reaches the client as the model makes it (ADR 075).
+      let stream: AsyncIterable<GenerateContentResponse>;
+      try {
+        stream = await client.models.generateContentStream({
+          model: call.upstreamModel,
+          contents: speechPrompt(call.input, call.instructions),
+          config: {
+            responseModalities: ["AUDIO"],
+            speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: call.voice } } },
+            abortSignal: call.signal,
+          } as GenerateContentConfig,
+        });
+      } catch (error) {
+        throw mapGeminiError(error);
+      }
+      const { body, usage } = speechBody(stream, call.format, mapGeminiError);
+      return {
+        body,
+        usage,
+        // OpenAI's `pcm` is the same 24 kHz 16-bit mono, under this type.
+        contentType: call.format === "wav" ? "audio/wav" : "audio/pcm",
+      };
     },
   };
 }

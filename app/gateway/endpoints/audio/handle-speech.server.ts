@@ -1,46 +1,70 @@
 import { costPer, settleMedia } from "../../../billing/media-charge.server.ts";
+import {
+  settleTokenSpeech,
+  SPEECH_MAX_OUTPUT_TOKENS,
+  speechInputTokensBound,
+  tokenSpeechHold,
+  type SpeechEnding,
+} from "../../../billing/speech-charge.server.ts";
+import type { RouteOption } from "../../../catalog/catalog-cache.server.ts";
 import { errorResponse } from "../../../http/gateway-error.ts";
 import { readJsonBody } from "../../../http/read-json-body.server.ts";
 import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
+import type { SpeechUsage } from "../../../providers/adapter.ts";
+import { speechPrompt } from "../../../providers/google/gemini-speech.ts";
 import { microToCredits } from "../../../utils/money.ts";
 import { authenticate } from "../../authenticate.server.ts";
 import type { Gateway } from "../../gateway.server.ts";
 import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { callRoutes, dearest, mediaRoutes } from "../media/media-routes.server.ts";
-import { parseSpeechRequest } from "./speech-request.ts";
+import { fitSpeech, type SpeechAsk } from "./speech-options.ts";
+import { parseSpeechRequest, type SpeechRequest } from "./speech-request.ts";
 
 const SPEECH: Endpoint = { error: errorResponse, failed: "speech failed" };
 const MILLION = 1_000_000n;
 
+/** A route priced per 1M characters of the text (tts-1), not by tokens. */
+const perCharacter = (route: RouteOption) => route.media?.prices.character !== undefined;
+/** A route priced by tokens, its audio apart (ADR 075: Gemini's TTS models). */
+const perToken = (route: RouteOption) => route.prices.modality?.audio_output_token !== undefined;
+
 /**
- * POST /v1/audio/speech (ADR 072): priced per 1M characters of the input, which the
- * gateway counts (as the provider does) before asking: the hold is the whole charge. Once
- * a provider accepts, the request is settled and its audio streams to the client as it
- * comes; a provider bills a text it accepted, whether or not the client hears all of it.
+ * POST /v1/audio/speech. Priced per 1M characters of the input (ADR 072), which the gateway
+ * counts (as the provider does) before asking: the hold is the whole charge, settled once
+ * a provider accepts (it bills a text it accepted, whether or not the client hears all of
+ * it). Or priced by tokens (ADR 075): held for the text and the most audio the model may
+ * make, settled from the provider's usage when the audio's stream is over.
  */
 export function handleSpeech(gateway: Gateway, request: Request): Promise<Response> {
   return runBilled(gateway, request, SPEECH, async (run) => {
     const { requestId, started, endpoint, headers } = run;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
     const input = parseSpeechRequest(await readJsonBody(request));
-    const { model, routes } = await mediaRoutes(gateway, key, input.model, {
+    const named = await mediaRoutes(gateway, key, input.model, {
       noun: "speech",
-      priced: (route) => route.media?.prices.character !== undefined,
+      priced: (route) => perCharacter(route) || perToken(route),
       can: (adapter) => adapter.speak !== undefined,
     });
+    const { model } = named;
+    const { routes, asks } = await fittingRoutes(gateway, named.routes, input, model.slug);
     // Characters as the provider counts them: code points, not UTF-16 units.
     const characters = [...input.input].length;
-    const held = dearest(routes.map((route) => route.media!.prices.character!));
+    const prompt = speechPrompt(input.input, input.instructions);
+    const held = dearest(
+      routes.map((route) =>
+        perCharacter(route)
+          ? costPer(characters, route.media!.prices.character!, MILLION)
+          : tokenSpeechHold(route.prices, speechInputTokensBound(prompt)),
+      ),
+    );
     Object.assign(headers, await gateway.limits.admit(key));
-    const hold = await reserveAmount(gateway, run, key, costPer(characters, held, MILLION));
+    const hold = await reserveAmount(gateway, run, key, held);
     const outcome = await callRoutes(gateway, routes, request.signal, (adapter, route, signal) =>
       adapter.speak!({
         upstreamModel: route.upstreamModel,
         input: input.input,
-        voice: input.voice,
-        format: input.format,
-        speed: input.speed,
+        ...asks.get(route)!,
         instructions: input.instructions,
         // The audio streams after the answer, when the watchdog has stopped: the client's leaving stops it then.
         signal: AbortSignal.any([request.signal, signal]),
@@ -48,27 +72,53 @@ export function handleSpeech(gateway: Gateway, request: Request): Promise<Respon
     );
     const route = outcome?.route ?? routes[0]!;
     const accepted = outcome?.ok ? outcome.value : undefined;
-    const price = route.media!.prices.character!;
-    const units = accepted ? characters : 0;
+    const charged = {
+      requestId,
+      key,
+      model: model.slug,
+      endpoint,
+      stream: true,
+      started,
+      heldAmount: hold.amount,
+    };
+    if (accepted && perToken(route)) {
+      // Billed by tokens: settled when the audio's stream is over. A provider that would not
+      // say what it made is charged the most it may make.
+      const usage =
+        accepted.usage ??
+        Promise.resolve({
+          reported: undefined,
+          audioTokens: SPEECH_MAX_OUTPUT_TOKENS,
+          finished: true,
+        });
+      const settle = async (ending: SpeechEnding) =>
+        settleTokenSpeech(
+          gateway.ledger,
+          gateway.log,
+          { ...charged, prompt },
+          route,
+          await usage,
+          ending,
+        );
+      return new Response(settledAtItsEnd(accepted.body, usage, request.signal, settle), {
+        headers: { ...headers, "Content-Type": accepted.contentType },
+      });
+    }
+    const units = accepted && perCharacter(route) ? characters : 0;
+    const price = perCharacter(route)
+      ? route.media!.prices.character!
+      : route.prices.modality!.audio_output_token!;
     const settled = await settleMedia(
       gateway.ledger,
       gateway.log,
-      {
-        requestId,
-        key,
-        model: model.slug,
-        endpoint,
-        stream: true,
-        started,
-        heldAmount: hold.amount,
-      },
+      charged,
       route,
       {
-        unit: "character",
+        unit: perCharacter(route) ? "character" : "audio_output_token",
         units,
         unitPrice: price,
         cost: costPer(units, price, MILLION),
-        providerCost: costPer(units, route.media!.costPrices.character!, MILLION),
+        providerCost: units ? costPer(units, route.media!.costPrices.character!, MILLION) : 0n,
         // Counted by the gateway, exactly as the provider counts them.
         usageSource: "ESTIMATED",
       },
@@ -86,4 +136,78 @@ export function handleSpeech(gateway: Gateway, request: Request): Promise<Respon
       },
     });
   });
+}
+
+/**
+ * The named model's routes whose provider can give what the request asks (voice, format,
+ * speed: ADR 075), each with what it is asked for; none: the first one's 400, before
+ * anything is held.
+ */
+async function fittingRoutes(
+  gateway: Gateway,
+  candidates: RouteOption[],
+  input: SpeechRequest,
+  model: string,
+) {
+  const { adapters } = await gateway.providers.upstreams();
+  const fits = candidates.map((route) => ({
+    route,
+    fit: fitSpeech(input, (route.ownKey ?? adapters.get(route.providerSlug))?.speechOptions, model),
+  }));
+  const asks = new Map<RouteOption, SpeechAsk>();
+  for (const { route, fit } of fits) if (fit.ok) asks.set(route, fit.ask);
+  const first = fits[0]!.fit;
+  if (asks.size === 0 && !first.ok) throw first.error;
+  return { routes: [...asks.keys()], asks };
+}
+
+/**
+ * The provider's audio as the client's body, settled once when it is over (before the
+ * client sees its end): CANCELLED when the client left, ERROR when the stream broke or
+ * ended before the provider said it was complete, else SUCCESS.
+ */
+function settledAtItsEnd(
+  body: ReadableStream<Uint8Array>,
+  usage: Promise<SpeechUsage>,
+  clientSignal: AbortSignal,
+  settle: (ending: SpeechEnding) => Promise<unknown>,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let settled: Promise<unknown> | undefined;
+  let cancelled = false;
+  const once = (ending: SpeechEnding) => (settled ??= settle(ending));
+  const left = () => cancelled || clientSignal.aborted;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          await once(
+            left()
+              ? { status: "CANCELLED", errorCode: null }
+              : { status: "ERROR", errorCode: errorCodeOf(error) },
+          );
+          return controller.error(error);
+        }
+        if (!next.done) return controller.enqueue(next.value);
+        const { finished } = await usage;
+        await once(
+          left()
+            ? { status: "CANCELLED", errorCode: null }
+            : finished
+              ? { status: "SUCCESS", errorCode: null }
+              : { status: "ERROR", errorCode: "upstream_truncated" },
+        );
+        controller.close();
+      },
+      async cancel(reason) {
+        cancelled = true;
+        await reader.cancel(reason).catch(() => {});
+        await once({ status: "CANCELLED", errorCode: null });
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -31,7 +31,8 @@ export interface SpeechRequest {
   model: string;
   input: string;
   voice: string;
-  format: (typeof SPEECH_FORMATS)[number];
+  /** Absent: the provider's default (OpenAI's mp3; the first of a provider's SpeechOptions). */
+  format?: (typeof SPEECH_FORMATS)[number];
   speed?: number;
   instructions?: string;
 }
@@ -48,7 +49,7 @@ export function parseSpeechRequest(body: unknown): SpeechRequest {
     model: request.model,
     input: request.input,
     voice: typeof request.voice === "string" ? request.voice : request.voice.id,
-    format: request.response_format ?? "mp3",
+    format: request.response_format,
     speed: request.speed,
     instructions: request.instructions,
   };
