@@ -99,20 +99,17 @@ export function keyRing(
     }
   };
 
-  // One provider's keys: one kind of adapter, so the first key's says what they all can do.
-  const can = keys[0]!.adapter;
-  return {
-    wholeAnswers: keys.some((key) => key.adapter.wholeAnswers),
-    audioInput: can.audioInput,
-    imageOutput: can.imageOutput,
-    streamParts: (request) => withKey((adapter) => adapter.streamParts(request)),
-    ...(can.embed ? { embed: (call) => withKey((adapter) => adapter.embed!(call)) } : {}),
-    ...(can.generateImages
-      ? { generateImages: (call) => withKey((adapter) => adapter.generateImages!(call)) }
-      : {}),
-    ...(can.speak ? { speak: (call) => withKey((adapter) => adapter.speak!(call)) } : {}),
-    ...(can.transcribe
-      ? { transcribe: (call) => withKey((adapter) => adapter.transcribe!(call)) }
-      : {}),
-  };
+  // One provider's keys: one kind of adapter, so the first key's says what they all can do:
+  // its flags as they are, each of its calls (chats, embeddings, images, speech, transcriptions)
+  // made with the next key. Passing on every call it has keeps a new one from being lost here.
+  type Call = (call: unknown) => Promise<unknown>;
+  const ring: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(keys[0]!.adapter))
+    ring[name] =
+      typeof value === "function"
+        ? (call: unknown) =>
+            withKey((adapter) => (adapter as unknown as Record<string, Call>)[name]!(call))
+        : value;
+  if (keys.some((key) => key.adapter.wholeAnswers)) ring.wholeAnswers = true;
+  return ring as unknown as ProviderAdapter;
 }

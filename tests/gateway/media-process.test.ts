@@ -1,7 +1,8 @@
 // Images and audio through a real gateway process on the seeded catalog (ADR 072, 073), its
 // providers configured as in production (their keys read into the providers table, each served
-// through its key ring): the official openai client's images.generate, audio.speech.create and
-// audio.transcriptions.create with the shipped models, and a Gemini model's images in a chat.
+// through its key ring): the official openai client's images.generate, audio.speech.create
+// (OpenAI's and Gemini's) and audio.transcriptions.create (whisper-1, and gpt-4o-transcribe
+// streamed) with the shipped models, and a Gemini model's images in a chat.
 // The in-process harness hands adapters in directly; only a process shows the ring passes
 // every one of these on.
 import OpenAI, { toFile } from "openai";
@@ -15,7 +16,7 @@ const { prisma, gw } = setupOpenRouterGateway();
 const client = (secret: string) =>
   new OpenAI({ apiKey: secret, baseURL: `${gw.gateway.baseUrl}/v1`, maxRetries: 0 });
 
-test("images, speech, a transcription and a chat's image, each answered and billed with its usage row", async () => {
+test("images, speech, transcriptions (one streamed) and a chat's image, each answered and billed with its usage row", async () => {
   const { secret, apiKey } = await openRouterCustomer(prisma);
   const openai = client(secret);
 
@@ -56,6 +57,31 @@ test("images, speech, a transcription and a chat's image, each answered and bill
     `data:image/png;base64,${fakePng("Draw a boat").toString("base64")}`,
   );
 
+  // Gemini's speech (ADR 075) and a streamed transcription priced by tokens (ADR 074).
+  const geminiSpeech = await openai.audio.speech.create({
+    model: "gemini-2.5-flash-preview-tts",
+    voice: "Kore",
+    input: "Hello there",
+    response_format: "wav",
+  });
+  const wav = Buffer.from(await geminiSpeech.arrayBuffer());
+  expect(wav.subarray(0, 4).toString()).toBe("RIFF");
+  expect(wav.length).toBeGreaterThan(44);
+
+  const events = await openai.audio.transcriptions.create({
+    model: "gpt-4o-transcribe",
+    file: await toFile(fakeWav(2), "two-seconds.wav"),
+    stream: true,
+  });
+  let streamed = "";
+  let done = "";
+  for await (const event of events) {
+    if (event.type === "transcript.text.delta") streamed += event.delta;
+    if (event.type === "transcript.text.done") done = event.text;
+  }
+  expect(streamed).toBe(done);
+  expect(done.length).toBeGreaterThan(0);
+
   const rows = await prisma.conversation.findMany({
     where: { apiKeyId: apiKey.id },
     orderBy: { id: "asc" },
@@ -65,6 +91,8 @@ test("images, speech, a transcription and a chat's image, each answered and bill
     ["/v1/audio/speech", "tts-1", "SUCCESS", "character"],
     ["/v1/audio/transcriptions", "whisper-1", "SUCCESS", "second"],
     ["/v1/chat/completions", "gemini-2.5-flash-image", "SUCCESS", "image_output_token"],
+    ["/v1/audio/speech", "gemini-2.5-flash-preview-tts", "SUCCESS", "audio_output_token"],
+    ["/v1/audio/transcriptions", "gpt-4o-transcribe", "SUCCESS", "audio_input_token"],
   ]);
   for (const row of rows) expect(row.cost).toBeGreaterThan(0n);
 });
