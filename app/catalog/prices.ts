@@ -1,4 +1,4 @@
-import type { TokenModality } from "../llm/parts.ts";
+import { TOKEN_MODALITIES, type TokenModality } from "../llm/parts.ts";
 
 /** A mapping's prices in µcr per 1M tokens: catalog data, which billing charges by. */
 export interface Prices {
@@ -10,12 +10,6 @@ export interface Prices {
   modality?: Partial<Record<TokenModality, bigint>>;
 }
 
-const MODALITIES: readonly TokenModality[] = [
-  "audio_input_token",
-  "audio_output_token",
-  "image_output_token",
-];
-
 /**
  * The modality prices in a mapping's `media_prices` (ADR 073): µcr per 1M tokens as strings,
  * {"image_output_token": "30000000"}; undefined when it has none (or they are not amounts).
@@ -23,7 +17,7 @@ const MODALITIES: readonly TokenModality[] = [
 export function parseModalityPrices(stored: unknown): Prices["modality"] {
   if (!stored || typeof stored !== "object") return undefined;
   const modality: NonNullable<Prices["modality"]> = {};
-  for (const kind of MODALITIES) {
+  for (const kind of TOKEN_MODALITIES) {
     const price = (stored as Record<string, unknown>)[kind];
     if (typeof price === "string" && /^\d{1,18}$/.test(price)) modality[kind] = BigInt(price);
   }

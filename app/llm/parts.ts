@@ -18,8 +18,17 @@ export interface Usage {
   modalityTokens?: ModalityTokens;
 }
 
-/** A modality a provider prices per 1M tokens apart from text (ADR 073). */
-export type TokenModality = "audio_input_token" | "audio_output_token" | "image_output_token";
+/** The modalities a provider prices per 1M tokens apart from text (ADR 073). */
+export const TOKEN_MODALITIES = [
+  "audio_input_token",
+  "audio_output_token",
+  "image_output_token",
+] as const;
+export type TokenModality = (typeof TOKEN_MODALITIES)[number];
+
+/** Whether a usage row's unit is a modality's tokens (billed per 1M, beside the text tokens). */
+export const isTokenModality = (unit: string): unit is TokenModality =>
+  (TOKEN_MODALITIES as readonly string[]).includes(unit);
 
 export interface ModalityTokens {
   modality: TokenModality;

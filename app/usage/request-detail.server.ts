@@ -5,6 +5,7 @@ import { getAccounts } from "../accounts/accounts.server.ts";
 import type { requirePageScope } from "../accounts/require-user.server.ts";
 import { costOfTokens, formatMoney, formatPrice } from "../utils/money.ts";
 import { costPer } from "../billing/media-charge.server.ts";
+import { isTokenModality, type TokenModality } from "../llm/parts.ts";
 
 // One request of the usage log: its tokens by kind, the prices it was charged
 // at (a snapshot taken when it settled) and the arithmetic from one to the
@@ -26,14 +27,24 @@ export async function requestDetail(scope: PageScope, rawId: string | undefined)
       })
     : null;
   if (!row) throw data("No such request in your usage", { status: 404 });
-  const lines = [
-    ["Input", row.inputTokens, row.inputPrice],
+  // Tokens of a modality priced apart (ADR 073): taken out of their side, on a line of their own.
+  const modality =
+    row.unit && isTokenModality(row.unit) && row.units !== null && row.unitPrice !== null
+      ? { unit: row.unit, tokens: row.units, price: row.unitPrice }
+      : null;
+  const heard = modality?.unit === "audio_input_token" ? modality.tokens : 0;
+  const made = modality && modality.unit !== "audio_input_token" ? modality.tokens : 0;
+  const lines: (readonly [string, number, bigint])[] = [
+    ["Input", row.inputTokens - heard, row.inputPrice],
     ["Cached input", row.cachedInputTokens, row.cachedInputPrice],
     ["Cache writes", row.cacheWriteTokens, row.cacheWritePrice ?? row.inputPrice],
-    ["Output", row.outputTokens, row.outputPrice],
-  ] as const;
+    ["Output", row.outputTokens - made, row.outputPrice],
+    ...(modality
+      ? [[MODALITY_LINES[modality.unit], modality.tokens, modality.price] as const]
+      : []),
+  ];
   const media =
-    row.unit && row.units !== null && row.unitPrice !== null
+    row.unit && !modality && row.units !== null && row.unitPrice !== null
       ? mediaLine(row.unit, row.units, row.unitPrice)
       : null;
   const arithmetic = media
@@ -87,6 +98,12 @@ export async function requestDetail(scope: PageScope, rawId: string | undefined)
 }
 
 export type RequestDetail = Awaited<ReturnType<typeof requestDetail>>;
+
+const MODALITY_LINES: Record<TokenModality, string> = {
+  audio_input_token: "Audio input",
+  audio_output_token: "Audio output",
+  image_output_token: "Image output",
+};
 
 /** A media request's one line (ADR 072): its units at their price (per image, 1M characters, minute). */
 function mediaLine(unit: string, units: number, unitPrice: bigint) {

@@ -2,6 +2,7 @@ import type { Prisma } from "../db/prisma.server.ts";
 import type { UsageReads } from "../db/read-replica.server.ts";
 import { listApiKeys } from "../accounts/api-keys/api-keys.server.ts";
 import { formatMoney } from "../utils/money.ts";
+import { isTokenModality } from "../llm/parts.ts";
 import { spendByMember, usageByKeyOwner, usageFilters, usagePage } from "./usage-query.server.ts";
 
 // What the Usage page shows: the request log with its filters and the next
@@ -51,9 +52,11 @@ export async function usageLogPage(
       key: row.key_name,
       input: row.input_tokens + row.cached_input_tokens,
       output: row.output_tokens,
-      // A media request is billed in its own unit: "2 images".
+      // A media request is billed in its own unit: "2 images" (a modality's tokens are tokens: ADR 073).
       units:
-        row.unit === null ? null : `${row.units ?? 0} ${row.unit}${row.units === 1 ? "" : "s"}`,
+        row.unit === null || isTokenModality(row.unit)
+          ? null
+          : `${row.units ?? 0} ${row.unit}${row.units === 1 ? "" : "s"}`,
       cost: formatMoney(row.cost, { precision: "request" }),
       latencyMs: row.latency_ms,
       ttftMs: row.time_to_first_token_ms,

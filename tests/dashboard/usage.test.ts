@@ -249,6 +249,30 @@ describe("a request's page", () => {
       },
     ]);
     expect(speech).toMatchObject({ computed: "0.0645 credits ($0.000645)", capped: false });
+
+    // A chat whose images are priced apart (ADR 073): its image tokens out of the output, on a line of their own.
+    const [{ id: imageId }] = (
+      await db.pool.query<{ id: string }>(
+        `INSERT INTO conversations (request_id, user_id, api_key_id, mapping_id, model_slug, provider_slug,
+           upstream_model, endpoint, stream, status, usage_source, input_tokens, output_tokens, cost,
+           input_price, cached_input_price, output_price, latency_ms, unit, units, unit_price)
+         VALUES ('detail-3', $1, $2, $3, 'model-detail', 'google', 'flash-image', '/v1/chat/completions',
+           false, 'SUCCESS', 'REPORTED', 20, 1295, 3871850, 30000000, 3000000, 250000000, 300,
+           'image_output_token', 1290, 3000000000)
+         RETURNING id::text`,
+        [dana.id, dana.keys[0], mapping.id],
+      )
+    ).rows as [{ id: string }];
+    const image = await load(dana, imageId);
+    // 20 × US$0.30 + 5 × US$2.50 + 1,290 × US$30 per 1M tokens = 600 + 1,250 + 3,870,000 µcr.
+    expect(image.arithmetic).toEqual([
+      { kind: "Input", tokens: 20, price: "$0.30", cost: "0.0006 credits ($0.000006)" },
+      { kind: "Cached input", tokens: 0, price: "$0.03", cost: "0.0000 credits ($0.000000)" },
+      { kind: "Cache writes", tokens: 0, price: "$0.30", cost: "0.0000 credits ($0.000000)" },
+      { kind: "Output", tokens: 5, price: "$2.50", cost: "0.0013 credits ($0.000013)" },
+      { kind: "Image output", tokens: 1290, price: "$30.00", cost: "3.8700 credits ($0.038700)" },
+    ]);
+    expect(image).toMatchObject({ computed: "3.8719 credits ($0.038719)", capped: false });
   });
 });
 
