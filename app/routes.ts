@@ -59,6 +59,7 @@ export default [
   route("api/v1/messages", "routes/api.v1.messages.ts"),
   route("api/v1/responses", "routes/api.v1.responses.ts"),
   route("api/v1/embeddings", "routes/api.v1.embeddings.ts"),
+  route("api/v1/images", "routes/api.v1.images.ts"),
   route("api/v1/models", "routes/api.v1.models.ts"),
   route("api/v1/models/:slug", "routes/api.v1.models.$slug.ts"),
   route("api/v1/models/:author/:slug", "routes/api.v1.models.$author.$slug.ts"),

@@ -16,7 +16,19 @@ const ENDPOINTS: [string, string][] = [
   ["POST /v1/messages", "Anthropic's Messages API (Claude Code, the Anthropic SDKs)"],
   ["POST /v1/messages/count_tokens", "Anthropic's token count, counted here"],
   ["POST /v1/embeddings", "OpenAI's Embeddings"],
+  ["POST /v1/images/generations, /v1/images/edits", "OpenAI's Images API, priced per image"],
+  ["POST /v1/audio/speech", "OpenAI's speech (tts-1, Gemini's speech models), streamed"],
+  [
+    "POST /v1/audio/transcriptions, /v1/audio/translations",
+    "OpenAI's transcriptions (whisper-1; gpt-4o-transcribe also streamed)",
+  ],
   ["GET /v1/models", "the catalog, with prices"],
+  [
+    "POST /api/v1/chat/completions, /api/v1/messages, /api/v1/responses, /api/v1/embeddings",
+    "OpenRouter's API, with its model ids (images from chats with modalities)",
+  ],
+  ["POST /api/v1/images", "OpenRouter's image generation"],
+  ["GET /api/v1/models", "the catalog in OpenRouter's shape"],
   ["GET /api/v1/generation, /api/v1/key, /api/v1/credits", "OpenRouter's lookups by API key"],
   ["POST /completions", "the simple streaming format below"],
 ];

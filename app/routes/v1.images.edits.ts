@@ -1,5 +1,7 @@
-import { handleImages } from "#app/gateway/endpoints/images/handle-images.server.ts";
-import { parseImageEditRequest } from "#app/gateway/endpoints/images/image-edit-request.ts";
+import {
+  handleImages,
+  OPENAI_IMAGE_EDITS,
+} from "#app/gateway/endpoints/images/handle-images.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { MAX_BODY_BYTES } from "#app/http/limits.ts";
 import { methodNotAllowed } from "#app/http/method-not-allowed.ts";
@@ -9,7 +11,7 @@ import type { Route } from "./+types/v1.images.edits";
 // OpenAI's image edits (multipart), for the catalog's image models (ADR 072).
 export async function action({ request }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed("POST");
-  return handleImages(await getGateway(), request, parseImageEditRequest);
+  return handleImages(await getGateway(), request, OPENAI_IMAGE_EDITS);
 }
 
 export const loader = () => methodNotAllowed("POST");

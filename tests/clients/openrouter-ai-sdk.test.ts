@@ -1,12 +1,20 @@
 // The Vercel AI SDK (`ai`) with OpenRouter's provider (@openrouter/ai-sdk-provider),
 // pointed at the gateway's `/api/v1` as at OpenRouter, with OpenRouter-style ids.
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
-import { APICallError, embed, generateText, stepCountIs, streamText, tool } from "ai";
+import {
+  APICallError,
+  embed,
+  generateImage,
+  generateText,
+  stepCountIs,
+  streamText,
+  tool,
+} from "ai";
 import { expect, test } from "vitest";
 import { z } from "zod";
 import { fakePng } from "#scripts/fake-providers/images.ts";
 import { CHAT_IMAGE_TOKENS } from "#scripts/fake-providers/gemini.ts";
-import { microToUsdNumber } from "../../app/utils/money.ts";
+import { microToUsdNumber, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createUser } from "../support/factories.ts";
 import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
 
@@ -163,6 +171,43 @@ test("images from a chat model: generateText and streamText give the image as a 
   expect(whole.providerMetadata?.openrouter).toMatchObject({
     usage: { cost: microToUsdNumber(rows[0]!.cost) },
   });
+});
+
+test("generateImage through OpenRouter's image model: a generation, and an edit of a reference image, each billed per image", async () => {
+  const { secret, user } = await openRouterCustomer(prisma);
+  const made = await generateImage({
+    model: provider(secret).imageModel("openai/gpt-image-1"),
+    prompt: "A lighthouse",
+    size: "1024x1024",
+    providerOptions: { openrouter: { quality: "low" } },
+  });
+  expect(made.images.map((image) => Buffer.from(image.uint8Array))).toEqual([
+    fakePng("A lighthouse#0"),
+  ]);
+  const edited = await generateImage({
+    model: provider(secret).imageModel("google/gemini-2.5-flash-image"),
+    prompt: { text: "Paint it red", images: [fakePng("the original")] },
+  });
+  expect(edited.images).toHaveLength(1);
+  expect(edited.images[0]!.mediaType).toBe("image/png");
+
+  const rows = await prisma.conversation.findMany({
+    where: { userId: user.id },
+    orderBy: { id: "asc" },
+  });
+  expect(rows.map((row) => [row.endpoint, row.modelSlug, row.unit, row.units])).toEqual([
+    ["/api/v1/images", "gpt-image-1", "image", 1],
+    ["/api/v1/images", "gemini-2.5-flash-image", "image", 1],
+  ]);
+  // gpt-image-1 at 1024x1024 low: US$0.011; Gemini's: US$0.039.
+  expect(rows.map((row) => row.cost)).toEqual([usdToMicro("0.011"), usdToMicro("0.039")]);
+  // The Gemini edit sent the reference image inline before the prompt.
+  const sent = gw.fakes.google.scripts.received.at(-1)!.body as {
+    contents: { parts: { inlineData?: { data: string } }[] }[];
+  };
+  expect(sent.contents[0]!.parts[0]!.inlineData?.data).toBe(
+    fakePng("the original").toString("base64"),
+  );
 });
 
 test("embeddings, and the errors: a bad key is a 401, an empty account a 402", async () => {

@@ -155,6 +155,43 @@ test("images from a chat model (modalities image and text): the SDK reads messag
   expect(result.usage!.cost).toBe(Number(microToUsd(row.cost)));
 });
 
+test("images.generate: OpenRouter's image API, its response schema, the cost per image", async () => {
+  const { secret } = await openRouterCustomer(prisma);
+  const result = await sdk(secret).images.generate({
+    imageGenerationRequest: {
+      model: "openai/gpt-image-1",
+      prompt: "A lighthouse",
+      n: 2,
+      aspectRatio: "2:3",
+      quality: "high",
+    },
+  });
+  if (!("data" in result)) throw new Error("expected a JSON result");
+  expect(
+    result.data.map((image) => [image.mediaType, Buffer.from(image.b64Json, "base64")]),
+  ).toEqual([
+    ["image/png", fakePng("A lighthouse#0")],
+    ["image/png", fakePng("A lighthouse#1")],
+  ]);
+  // 2:3 is made at 1024x1536: US$0.25 an image at high quality.
+  const sent = gw.fakes.openai.scripts.received.at(-1)!.body as { size: string; quality: string };
+  expect(sent).toMatchObject({ size: "1024x1536", quality: "high" });
+  const row = await prisma.conversation.findFirstOrThrow({
+    where: { endpoint: "/api/v1/images" },
+    orderBy: { id: "desc" },
+  });
+  expect(row).toMatchObject({ unit: "image", units: 2 });
+  expect(row.cost).toBe(2n * usdToMicro("0.25"));
+  expect(result.usage?.cost).toBe(Number(microToUsd(row.cost)));
+
+  // What the models cannot do is OpenRouter's typed 400, naming it.
+  await expect(
+    sdk(secret).images.generate({
+      imageGenerationRequest: { model: "openai/gpt-image-1", prompt: "A lighthouse", seed: 7 },
+    }),
+  ).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/seed/) });
+});
+
 test("a stream the provider breaks after its first byte ends with OpenRouter's error chunk, billed for what came", async () => {
   const { secret, user } = await openRouterCustomer(prisma);
   gw.fakes.openai.scripts.enqueue("gpt-6.2-sol", {

@@ -527,3 +527,151 @@ describe("edits", () => {
     },
   );
 });
+
+describe("OpenRouter's images (POST /api/v1/images, ADR 076)", () => {
+  const post = (secret: string, body: unknown) =>
+    fetch(`${harness.baseUrl}/api/v1/images`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const dataUrl = (bytes: Buffer) => `data:image/png;base64,${bytes.toString("base64")}`;
+
+  test("an aspect ratio is the size it is made at; its shape and cost are OpenRouter's", async () => {
+    const who = await customer();
+    const response = await post(who.secret, {
+      model: "image-openai",
+      prompt: "A lighthouse",
+      aspect_ratio: "2:3",
+      quality: "high",
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: { b64_json: string; media_type: string }[];
+      usage: { cost: number; prompt_tokens: number };
+    };
+    expect(body.data).toEqual([
+      { b64_json: fakePng("A lighthouse#0").toString("base64"), media_type: "image/png" },
+    ]);
+    const sent = harness.fakes.openai.scripts.received[0]!.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ size: "1024x1536", quality: "high" });
+    const [row] = await rowsOf(who.apiKey.id);
+    expect(row).toMatchObject({ endpoint: "/api/v1/images", unit: "image", units: 1 });
+    expect(row!.cost).toBe(usdToMicro("0.25"));
+    expect(body.usage).toMatchObject({ prompt_tokens: 0, cost: 0.25 });
+  });
+
+  test("reference images make it an edit: Gemini gets them inline before the prompt", async () => {
+    const who = await customer();
+    const original = fakePng("the original");
+    const response = await post(who.secret, {
+      model: "image-google",
+      prompt: "Paint it red",
+      input_references: [{ type: "image_url", image_url: { url: dataUrl(original) } }],
+    });
+    expect(response.status).toBe(200);
+    const sent = harness.fakes.google.scripts.received[0]!.body as {
+      contents: { parts: { inlineData?: { data: string }; text?: string }[] }[];
+    };
+    expect(sent.contents[0]!.parts[0]!.inlineData?.data).toBe(original.toString("base64"));
+    const [row] = await rowsOf(who.apiKey.id);
+    expect(row!.cost).toBe(usdToMicro("0.039"));
+  });
+
+  const reference = (url: string) => [{ type: "image_url", image_url: { url } }];
+  const CASES: [string, Record<string, unknown>, number, RegExp][] = [
+    ["no prompt", { model: "image-openai" }, 400, /prompt/],
+    ["an unknown model", { model: "image-nope", prompt: "A cat" }, 404, /image-nope/],
+    ["n 11", { model: "image-openai", prompt: "A cat", n: 11 }, 400, /\bn\b/],
+    [
+      "a quality that is not one",
+      { model: "image-openai", prompt: "A cat", quality: "ultra" },
+      400,
+      /quality/,
+    ],
+    [
+      "an aspect ratio these models do not make",
+      { model: "image-openai", prompt: "A cat", aspect_ratio: "16:9" },
+      400,
+      /aspect_ratio/,
+    ],
+    [
+      "a size that is not its aspect ratio",
+      { model: "image-openai", prompt: "A cat", size: "1024x1024", aspect_ratio: "3:2" },
+      400,
+      /size/,
+    ],
+    [
+      "a resolution over 1K",
+      { model: "image-openai", prompt: "A cat", resolution: "4K" },
+      400,
+      /resolution/,
+    ],
+    ["a seed", { model: "image-openai", prompt: "A cat", seed: 7 }, 400, /seed/],
+    ["svg", { model: "image-openai", prompt: "A cat", output_format: "svg" }, 400, /svg/],
+    ["stream", { model: "image-openai", prompt: "A cat", stream: true }, 400, /stream/],
+    ["an unknown field", { model: "image-openai", prompt: "A cat", colour: "red" }, 400, /colour/],
+    [
+      "a reference by http URL",
+      {
+        model: "image-openai",
+        prompt: "A cat",
+        input_references: reference("https://example.com/cat.png"),
+      },
+      400,
+      /data URL/,
+    ],
+    [
+      "a reference that is not an image",
+      {
+        model: "image-openai",
+        prompt: "A cat",
+        input_references: reference(
+          `data:image/png;base64,${Buffer.from("not an image").toString("base64")}`,
+        ),
+      },
+      415,
+      /PNG, JPEG or WebP/,
+    ],
+    [
+      // Base64 of 16 MB is over the body's own 20 MB: the body limit answers first.
+      "a reference over 16 MB",
+      {
+        model: "image-openai",
+        prompt: "A cat",
+        input_references: reference(`data:image/png;base64,${"A".repeat(23_000_000)}`),
+      },
+      413,
+      /larger than 20 MB/,
+    ],
+    [
+      "17 references",
+      {
+        model: "image-openai",
+        prompt: "A cat",
+        input_references: Array.from({ length: 17 }, () => reference(dataUrl(fakePng("x")))[0]),
+      },
+      400,
+      /16/,
+    ],
+    [
+      "a reference of the wrong type",
+      { model: "image-openai", prompt: "A cat", input_references: [{ type: "file", file: {} }] },
+      400,
+      /input_references/,
+    ],
+  ];
+  test.each(CASES)(
+    "%s: a 4xx in OpenRouter's shape, naming it; no provider asked",
+    async (_name, body, status, message) => {
+      const who = await customer();
+      const response = await post(who.secret, body);
+      expect(response.status).toBe(status);
+      const error = (await response.json()) as { error: { code: number; message: string } };
+      expect(error.error.code).toBe(status);
+      expect(error.error.message).toMatch(message);
+      expect(harness.fakes.openai.scripts.received).toHaveLength(0);
+      expect(await balanceOf(who.user.id)).toBe(creditsToMicro(100));
+    },
+  );
+});

@@ -39,9 +39,12 @@ import {
   getKeyInfo,
 } from "../../app/gateway/endpoints/key-api.server.ts";
 import { methodNotAllowed } from "../../app/http/method-not-allowed.ts";
-import { handleImages } from "../../app/gateway/endpoints/images/handle-images.server.ts";
+import {
+  handleImages,
+  OPENAI_IMAGE_EDITS,
+  OPENROUTER_IMAGES,
+} from "../../app/gateway/endpoints/images/handle-images.server.ts";
 import { serveImageFile } from "../../app/gateway/endpoints/images/image-files.server.ts";
-import { parseImageEditRequest } from "../../app/gateway/endpoints/images/image-edit-request.ts";
 import { handleSpeech } from "../../app/gateway/endpoints/audio/handle-speech.server.ts";
 import { handleTranscription } from "../../app/gateway/endpoints/audio/handle-transcription.server.ts";
 import { createAnthropicAdapter } from "../../app/providers/anthropic/anthropic-adapter.server.ts";
@@ -166,7 +169,8 @@ export async function startGatewayHarness(
       if (path === "/v1/messages/count_tokens") return handleCountTokens(gateway, request);
       if (path === "/v1/embeddings") return handleEmbeddings(gateway, request);
       if (path === "/v1/images/generations") return handleImages(gateway, request);
-      if (path === "/v1/images/edits") return handleImages(gateway, request, parseImageEditRequest);
+      if (path === "/v1/images/edits") return handleImages(gateway, request, OPENAI_IMAGE_EDITS);
+      if (path === "/api/v1/images") return handleImages(gateway, request, OPENROUTER_IMAGES);
       if (path === "/v1/audio/speech") return handleSpeech(gateway, request);
       if (path === "/v1/audio/transcriptions") return handleTranscription(gateway, request);
       if (path === "/v1/audio/translations") return handleTranscription(gateway, request, true);

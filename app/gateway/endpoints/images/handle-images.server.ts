@@ -12,26 +12,52 @@ import type { Gateway } from "../../gateway.server.ts";
 import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.ts";
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { keepImages } from "./image-files.server.ts";
+import { parseImageEditRequest } from "./image-edit-request.ts";
 import { parseImagesRequest, type ImagesRequest } from "./images-request.ts";
+import { parseOpenRouterImagesRequest } from "./openrouter-images-request.ts";
+import { renderImages, renderOpenRouterImages, type ImagesAnswer } from "./render-images.ts";
+import { openRouterErrorResponse } from "../../../protocols/openrouter/openrouter-error.ts";
 
-const IMAGES: Endpoint = { error: errorResponse, failed: "image generation failed" };
+/** OpenAI's generations or edits, or OpenRouter's images (ADR 076): what differs. */
+export interface ImagesFace extends Endpoint {
+  /** The request: a generation's JSON, an edit's form, OpenRouter's JSON. */
+  parse: (request: Request) => Promise<ImagesRequest>;
+  render: (answer: ImagesAnswer) => unknown;
+}
+
+const failed = "image generation failed";
+const readJson = (parse: (body: unknown) => ImagesRequest) => async (request: Request) =>
+  parse(await readJsonBody(request));
+
+export const OPENAI_IMAGES: ImagesFace = {
+  parse: readJson(parseImagesRequest),
+  render: renderImages,
+  error: errorResponse,
+  failed,
+};
+export const OPENAI_IMAGE_EDITS: ImagesFace = { ...OPENAI_IMAGES, parse: parseImageEditRequest };
+export const OPENROUTER_IMAGES: ImagesFace = {
+  parse: readJson(parseOpenRouterImagesRequest),
+  render: renderOpenRouterImages,
+  error: openRouterErrorResponse,
+  failed,
+};
 
 /**
- * POST /v1/images/generations and /v1/images/edits (ADR 072): a key's request like a
- * completion's, priced per image. The hold is n images at the dearest price the size and
- * quality could have on any route; the charge is the images answered, at the price of what
- * was made. `parse` reads the JSON of a generation or the form of an edit.
+ * POST /v1/images/generations, /v1/images/edits (ADR 072) and /api/v1/images (ADR 076): a
+ * key's request like a completion's, priced per image. The hold is n images at the dearest
+ * price the size and quality could have on any route; the charge is the images answered, at
+ * the price of what was made.
  */
 export function handleImages(
   gateway: Gateway,
   request: Request,
-  parse: (request: Request) => Promise<ImagesRequest> = async (request) =>
-    parseImagesRequest(await readJsonBody(request)),
+  face: ImagesFace = OPENAI_IMAGES,
 ): Promise<Response> {
-  return runBilled(gateway, request, IMAGES, async (run) => {
+  return runBilled(gateway, request, face, async (run) => {
     const { requestId, started, endpoint, headers } = run;
     const key = await authenticate(gateway, openAIChat, openAIChat.headerKey(request));
-    const input = await parse(request);
+    const input = await face.parse(request);
     const { model, routes } = await mediaRoutes(gateway, key, input.model, {
       noun: "images",
       priced: (route) => route.media?.prices.image !== undefined,
@@ -111,16 +137,17 @@ export function handleImages(
         : undefined;
     const origin = publicOrigin(request);
     return Response.json(
-      {
-        created: Math.floor(Date.now() / 1000),
-        data: images.map((image, index) => ({
-          ...(urls ? { url: origin + urls[index]! } : { b64_json: image.base64 }),
-          ...(image.revisedPrompt ? { revised_prompt: image.revisedPrompt } : {}),
+      face.render({
+        images: images.map((image, index) => ({
+          ...image,
+          ...(urls ? { url: origin + urls[index]! } : {}),
         })),
-        ...(answer.size ? { size: answer.size } : {}),
-        ...(answer.quality ? { quality: answer.quality } : {}),
-        output_format: images[0]?.mimeType.replace("image/", "") ?? input.outputFormat ?? "png",
-      },
+        size: answer.size,
+        quality: answer.quality,
+        outputFormat: input.outputFormat,
+        cost: settled.cost,
+        byok: route.ownKey !== undefined,
+      }),
       { headers: { ...headers, "x-gateway-cost-credits": microToCredits(settled.cost) } },
     );
   });

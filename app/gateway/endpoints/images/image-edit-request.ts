@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { GatewayError, invalidRequest } from "../../../http/gateway-error.ts";
+import { invalidRequest } from "../../../http/gateway-error.ts";
 import type { ImageUpload } from "../../../providers/adapter.ts";
 import { formFields, readMultipart } from "../../../http/multipart-form.server.ts";
+import { checkedImage, checkImageSize } from "./image-upload.ts";
 import { ImagesRequestSchema, type ImagesRequest } from "./images-request.ts";
 
 // OpenAI's image edit request (ADR 072): a multipart form, as its SDK sends it (openai 7.x:
@@ -9,20 +10,7 @@ import { ImagesRequestSchema, type ImagesRequest } from "./images-request.ts";
 // before anything is held: its size (413) and its format by its bytes (415).
 // @see https://platform.openai.com/docs/api-reference/images/createEdit
 
-/** Each image's most bytes: the form's own limit is 20 MB. */
-export const MAX_IMAGE_UPLOAD_BYTES = 16 * 1024 * 1024;
 const MAX_IMAGES = 16;
-
-const IMAGE_TYPES: [string, (bytes: Uint8Array) => boolean][] = [
-  ["image/png", (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
-  ["image/jpeg", (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
-  [
-    "image/webp",
-    (b) =>
-      String.fromCharCode(...b.subarray(0, 4)) === "RIFF" &&
-      String.fromCharCode(...b.subarray(8, 12)) === "WEBP",
-  ],
-];
 
 // The JSON request's text fields, as form fields (numbers come as text).
 const Fields = ImagesRequestSchema.omit({ stream: true, partial_images: true, style: true }).extend(
@@ -66,23 +54,6 @@ export async function parseImageEditRequest(request: Request): Promise<ImagesReq
 async function upload(file: FormDataEntryValue, param: string): Promise<ImageUpload> {
   if (!(file instanceof File)) throw invalidRequest(`${param} must be a file`, param);
   if (file.size === 0) throw invalidRequest(`The ${param} file is empty`, param);
-  if (file.size > MAX_IMAGE_UPLOAD_BYTES)
-    throw new GatewayError(
-      413,
-      `The ${param} is ${file.size} bytes; the most is ${MAX_IMAGE_UPLOAD_BYTES} (16 MB)`,
-      {
-        type: "invalid_request_error",
-        code: "file_too_large",
-        param,
-      },
-    );
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const mimeType = IMAGE_TYPES.find(([, test]) => test(bytes))?.[0];
-  if (!mimeType)
-    throw new GatewayError(415, `The ${param} is not a PNG, JPEG or WebP image`, {
-      type: "invalid_request_error",
-      code: "unsupported_image_format",
-      param,
-    });
-  return { bytes, mimeType, name: file.name || `${param}.${mimeType.slice(6)}` };
+  checkImageSize(file.size, param);
+  return checkedImage(new Uint8Array(await file.arrayBuffer()), file.name, param);
 }
