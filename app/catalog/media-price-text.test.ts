@@ -1,6 +1,11 @@
 import { expect, test } from "vitest";
 import { usdToMicro } from "../utils/money.ts";
-import { mediaEndpointOf, describeRoutePrices, parseMediaPrices } from "./media-prices.ts";
+import {
+  describeOutputPrice,
+  describeRoutePrices,
+  mediaEndpointOf,
+  parseMediaPrices,
+} from "./media-prices.ts";
 import type { Prices } from "./prices.ts";
 
 // A model that answers no chat is described and sent by what it is priced for (ADR 072, 075).
@@ -41,4 +46,12 @@ test("per-unit prices as before; a chat model's token prices are its own columns
   const image = tokens({ image_output_token: usdToMicro("30.00") });
   expect(describeRoutePrices({ maxOutputTokens: 32_768 }, { prices: image })).toBeNull();
   expect(describeRoutePrices({ maxOutputTokens: 0 }, { prices: tokens(undefined) })).toBeNull();
+});
+
+test("a chat model that also makes images shows its token prices, its images' beside its output", () => {
+  const image = tokens({ image_output_token: usdToMicro("30.00") });
+  const media = { prices: parseMediaPrices({ image: { default: String(usdToMicro("0.039")) } })! };
+  expect(describeRoutePrices({ maxOutputTokens: 32_768 }, { media, prices: image })).toBeNull();
+  expect(describeOutputPrice(image)).toBe("$10.00; images $30.00");
+  expect(describeOutputPrice(tokens(undefined))).toBe("$10.00");
 });

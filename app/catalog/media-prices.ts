@@ -157,8 +157,9 @@ export function describeRoutePrices(
   model: { maxOutputTokens: number },
   route: PricedRoute,
 ): string | null {
-  if (route.media) return describeMediaPrices(route.media.prices);
+  // A chat model (images out too, ADR 073) shows its token prices.
   if (model.maxOutputTokens !== 0) return null;
+  if (route.media) return describeMediaPrices(route.media.prices);
   const { input, output, modality } = route.prices;
   if (modality?.audio_input_token !== undefined)
     return `${formatPrice(modality.audio_input_token)} per 1M audio tokens; text ${formatPrice(input)} in, ${formatPrice(output)} out`;
@@ -176,4 +177,10 @@ function describeMediaPrices(prices: MediaPrices): string {
   }
   if (prices.character !== undefined) return `${formatPrice(prices.character)} per 1M characters`;
   return `${formatPrice(prices.minute ?? 0n)} per minute`;
+}
+
+/** A chat model's output price as the Models pages say it, with its images' own: "$2.50; images $30.00" (ADR 073). */
+export function describeOutputPrice(prices: Prices): string {
+  const images = prices.modality?.image_output_token;
+  return `${formatPrice(prices.output)}${images === undefined ? "" : `; images ${formatPrice(images)}`}`;
 }

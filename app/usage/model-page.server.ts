@@ -1,4 +1,4 @@
-import { describeRoutePrices } from "../catalog/media-prices.ts";
+import { describeOutputPrice, describeRoutePrices } from "../catalog/media-prices.ts";
 import { redirect } from "react-router";
 import { getGateway } from "../gateway/gateway-instance.server.ts";
 import { modelPagePath } from "../catalog/model-links.ts";
@@ -33,7 +33,7 @@ export async function modelPage(name: string) {
       // A media model's prices per image, character, minute (ADR 072) or audio token (ADR 074).
       media: describeRoutePrices(model, provider.route),
       input: formatPrice(provider.prices.input),
-      output: formatPrice(provider.prices.output),
+      output: describeOutputPrice(provider.prices),
       cachedInput: formatPrice(provider.prices.cachedInput),
       cacheWrite:
         provider.prices.cacheWrite === null ? null : formatPrice(provider.prices.cacheWrite),

@@ -1,4 +1,4 @@
-import { describeRoutePrices } from "#app/catalog/media-prices.ts";
+import { describeOutputPrice, describeRoutePrices } from "#app/catalog/media-prices.ts";
 import { getAccounts } from "#app/accounts/accounts.server.ts";
 import { getGateway } from "#app/gateway/gateway-instance.server.ts";
 import { configuredProviders } from "#app/gateway/services/served-models.server.ts";
@@ -77,7 +77,7 @@ export async function listModelPrices(query: ModelListQuery = { sort: "maker" })
         capabilities,
         input: formatPrice(primary.input),
         cachedInput: formatPrice(primary.cachedInput),
-        output: formatPrice(primary.output),
+        output: describeOutputPrice(primary),
         media,
       }),
     ),
