@@ -2,11 +2,11 @@
 // on to OpenAI as it came, given to Gemini inline, never sent to Claude (a model served only
 // by Claude answers 400; one served by Claude and OpenAI goes to OpenAI); its hold is sized
 // by the audio's length, not its base64 text.
-import OpenAI from "openai";
 import type { ChatCompletionContentPart } from "openai/resources/chat/completions";
 import { beforeAll, expect, test } from "vitest";
 import { fakeWav } from "#scripts/fake-providers/audio.ts";
-import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+import { sdkCustomer } from "../support/sdk-customer.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
@@ -33,12 +33,7 @@ beforeAll(async () => {
   });
 });
 
-async function customer(credits = 100) {
-  const user = await createUser(prisma, { credits });
-  const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
-  return { user, apiKey, client };
-}
+const customer = (credits = 100) => sdkCustomer(prisma, harness.baseUrl, credits);
 
 const audio = (seconds: number): ChatCompletionContentPart => ({
   type: "input_audio",

@@ -3,13 +3,13 @@
 // as OpenRouter sends it (`message.images`, `delta.images`: data URLs), its tokens billed at
 // the route's image price and the text at the text price; a model that makes no images
 // answers 400 without asking a provider; a request that does not ask gets text only.
-import OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { beforeAll, expect, test } from "vitest";
 import { fakePng } from "#scripts/fake-providers/images.ts";
 import { CHAT_IMAGE_TOKENS } from "#scripts/fake-providers/gemini.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+import { accountReads, sdkCustomer } from "../support/sdk-customer.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
@@ -34,12 +34,8 @@ beforeAll(async () => {
   await createCatalogEntry(prisma, { modelSlug: "words-only", providerSlug: "google" });
 });
 
-async function customer(credits = 100) {
-  const user = await createUser(prisma, { credits });
-  const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
-  return { user, apiKey, secret, client };
-}
+const customer = (credits = 100) => sdkCustomer(prisma, harness.baseUrl, credits);
+const { balanceOf } = accountReads(prisma);
 
 const PROMPT = "Draw a lighthouse";
 // `modalities` with "image" is OpenRouter's; the openai SDK types only OpenAI's values.
@@ -50,8 +46,6 @@ const askForImage = (model = "picture-chat") => ({
   modalities: ["image", "text"] as unknown as ["text"],
 });
 
-const balanceOf = async (id: string) =>
-  (await prisma.user.findUniqueOrThrow({ where: { id } })).balance;
 const rowOf = (apiKeyId: string) => prisma.conversation.findFirstOrThrow({ where: { apiKeyId } });
 const sentConfig = (index = 0) =>
   (

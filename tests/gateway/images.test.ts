@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { fakePng } from "#scripts/fake-providers/images.ts";
 import { creditsToMicro, microToCredits, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { accountReads, sdkCustomer } from "../support/sdk-customer.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
@@ -43,18 +44,8 @@ beforeAll(async () => {
   await createCatalogEntry(prisma, { modelSlug: "chat-model" });
 });
 
-async function customer(credits = 100) {
-  const user = await createUser(prisma, { credits });
-  const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
-  return { user, apiKey, secret, client };
-}
-
-const balanceOf = async (id: string) =>
-  (await prisma.user.findUniqueOrThrow({ where: { id } })).balance;
-
-const rowsOf = (apiKeyId: string) =>
-  prisma.conversation.findMany({ where: { apiKeyId }, orderBy: { id: "asc" } });
+const customer = (credits = 100) => sdkCustomer(prisma, harness.baseUrl, credits);
+const { balanceOf, rowsOf } = accountReads(prisma);
 
 test("OpenAI: two images as b64_json, the provider's bytes, billed two × the size and quality's price", async () => {
   const who = await customer();

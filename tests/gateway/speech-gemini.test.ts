@@ -10,11 +10,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { GoogleGenAI, Modality } from "@google/genai";
-import OpenAI from "openai";
 import { beforeAll, describe, expect, test } from "vitest";
 import { FAKE_GEMINI_TOKENS_PER_CHUNK, fakeGeminiSpeech } from "#scripts/fake-providers/audio.ts";
 import { costOfTokens, creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
-import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { createCatalogEntry } from "../support/factories.ts";
+import { accountReads, sdkCustomer } from "../support/sdk-customer.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
@@ -40,17 +40,9 @@ beforeAll(async () => {
   });
 });
 
-async function customer(credits = 100) {
-  const user = await createUser(prisma, { credits });
-  const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
-  return { user, apiKey, secret, client };
-}
+const customer = (credits = 100) => sdkCustomer(prisma, harness.baseUrl, credits);
+const { balanceOf, rowsOf } = accountReads(prisma);
 
-const balanceOf = async (id: string) =>
-  (await prisma.user.findUniqueOrThrow({ where: { id } })).balance;
-const rowsOf = (apiKeyId: string) =>
-  prisma.conversation.findMany({ where: { apiKeyId }, orderBy: { id: "asc" } });
 const received = () => harness.fakes.google.scripts.received;
 /** What Gemini counts for the fake's text: a token a 4 characters (the fake's rule). */
 const promptTokens = (prompt: string) => Math.ceil(prompt.length / 4);

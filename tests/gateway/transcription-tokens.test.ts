@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { fakeWav } from "#scripts/fake-providers/audio.ts";
 import { creditsToMicro, usdToMicro } from "../../app/utils/money.ts";
 import { createApiKey, createCatalogEntry, createUser } from "../support/factories.ts";
+import { accountReads, sdkCustomer } from "../support/sdk-customer.ts";
 import { setupGatewayHarness } from "../support/setup-gateway.ts";
 
 const { prisma, harness } = setupGatewayHarness({ checkLedger: true, resetFakes: true });
@@ -43,17 +44,9 @@ beforeAll(async () => {
   });
 });
 
-async function customer(credits = 100) {
-  const user = await createUser(prisma, { credits });
-  const { apiKey, secret } = await createApiKey(prisma, user.id);
-  const client = new OpenAI({ apiKey: secret, baseURL: `${harness.baseUrl}/v1`, maxRetries: 0 });
-  return { user, apiKey, secret, client };
-}
+const customer = (credits = 100) => sdkCustomer(prisma, harness.baseUrl, credits);
+const { balanceOf, rowsOf } = accountReads(prisma);
 
-const balanceOf = async (id: string) =>
-  (await prisma.user.findUniqueOrThrow({ where: { id } })).balance;
-const rowsOf = (apiKeyId: string) =>
-  prisma.conversation.findMany({ where: { apiKeyId }, orderBy: { id: "asc" } });
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 /** µcr for `tokens` at a price per 1M, rounded up (as each kind is charged). */
 const at = (tokens: number, price: bigint) => ceilDiv(BigInt(tokens) * price, 1_000_000n);
