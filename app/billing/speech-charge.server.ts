@@ -13,7 +13,7 @@ import {
 import { countTextTokens } from "./estimate-usage.server.ts";
 import type { Ledger } from "./ledger.server.ts";
 import { maxInputPrice, maxOutputPrice, type Prices } from "./prices.ts";
-import type { Settlement } from "./settlement.ts";
+import { conversationRow, type Settlement } from "./settlement.ts";
 
 // Speech billed by tokens (ADR 075): the text in and the audio out at the route's prices,
 // from the usage the provider reports at the end of the stream.
@@ -37,7 +37,11 @@ export const tokenSpeechHold = (prices: Prices, inputTokens: number) =>
 export interface SpeechEnding {
   status: Extract<Settlement["status"], "SUCCESS" | "ERROR" | "CANCELLED">;
   errorCode: string | null;
+  /** A progress record was written (ADR 075): settling drops it. */
+  progressRecorded?: boolean;
 }
+
+type SpeechRequest = ChargedRequest & { model: string; prompt: string };
 
 /**
  * Books a speech billed by tokens, once its stream is over: the provider's usage when it
@@ -48,10 +52,47 @@ export interface SpeechEnding {
 export async function settleTokenSpeech(
   ledger: Ledger,
   log: Logger,
-  request: ChargedRequest & { model: string; prompt: string },
+  request: SpeechRequest,
   route: RouteOption,
   speech: SpeechUsage,
   ending: SpeechEnding,
+) {
+  const settlement = await speechSettlement(log, request, route, speech, ending);
+  await settleCharge(ledger, log, settlement);
+  return { cost: settlement.cost };
+}
+
+/**
+ * A speech still streaming, as the usage row another instance writes if this process dies
+ * (INTERRUPTED, estimated: the audio given out so far), for the progress recorder.
+ */
+export async function tokenSpeechProgress(
+  ledger: Ledger,
+  log: Logger,
+  request: SpeechRequest,
+  route: RouteOption,
+  speech: SpeechUsage,
+) {
+  const settlement = await speechSettlement(
+    log,
+    request,
+    route,
+    { ...speech, finished: false },
+    { status: "INTERRUPTED", errorCode: "interrupted" },
+  );
+  return {
+    requestId: request.requestId,
+    holdId: ledger.holdIdOf(request.requestId),
+    conversation: conversationRow(settlement),
+  };
+}
+
+async function speechSettlement(
+  log: Logger,
+  request: SpeechRequest,
+  route: RouteOption,
+  speech: SpeechUsage,
+  ending: Omit<SpeechEnding, "status"> & { status: Settlement["status"] },
 ) {
   const reported = believedUsage(
     log,
@@ -65,7 +106,7 @@ export async function settleTokenSpeech(
   const complete = ending.status === "SUCCESS" && reported !== undefined;
   const usage = reported ?? (await estimatedUsage(request.prompt, speech.audioTokens));
   const { cost, capped } = costAtMostHeld(usage, route.prices, request.heldAmount);
-  const settlement = settlementOf(
+  return settlementOf(
     request,
     route,
     { usage, cost, usageSource: capped ? "CAPPED" : complete ? "REPORTED" : "ESTIMATED" },
@@ -76,8 +117,6 @@ export async function settleTokenSpeech(
       timeToFirstTokenMs: null,
     },
   );
-  await settleCharge(ledger, log, settlement);
-  return { cost };
 }
 
 /** The text counted by our tokenizer, the audio given out at the provider's rate. */

@@ -95,6 +95,8 @@ export interface Speech {
    * Absent for speech billed by the characters of its text.
    */
   usage?: Promise<SpeechUsage>;
+  /** The same, as it stands while the audio streams: what a crash would leave to bill. */
+  soFar?: () => SpeechUsage;
 }
 
 export interface SpeechUsage {

@@ -9,9 +9,13 @@ import OpenAI, { toFile } from "openai";
 import { expect, test } from "vitest";
 import { fakeWav } from "#scripts/fake-providers/audio.ts";
 import { fakePng } from "#scripts/fake-providers/images.ts";
-import { openRouterCustomer, setupOpenRouterGateway } from "../support/openrouter-gateway.ts";
+import {
+  openRouterCustomer,
+  setupOpenRouterGateway,
+  startOpenRouterGateway,
+} from "../support/openrouter-gateway.ts";
 
-const { prisma, gw } = setupOpenRouterGateway();
+const { db, prisma, gw } = setupOpenRouterGateway();
 
 const client = (secret: string) =>
   new OpenAI({ apiKey: secret, baseURL: `${gw.gateway.baseUrl}/v1`, maxRetries: 0 });
@@ -110,3 +114,74 @@ test("an upload over the endpoint's limit is a 413 before it is read, in OpenAI'
   const rows = await prisma.conversation.count({ where: { userId: user.id } });
   expect(rows).toBe(0);
 });
+
+test("a gateway killed mid-speech and mid-transcript: the survivor bills what each had recorded (INTERRUPTED) and releases the holds", async () => {
+  const { secret, user } = await openRouterCustomer(prisma);
+  const before = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+  const victim = await startOpenRouterGateway(db.url);
+  try {
+    // 40 words: 40 chunks of 0.2 s of audio (5 tokens each), one every 100 ms; a transcript of
+    // 8-character deltas, one every 100 ms.
+    victim.fakes.google.scripts.enqueue("gemini-2.5-flash-preview-tts", { chunkDelayMs: 100 });
+    victim.fakes.openai.scripts.enqueue("gpt-4o-transcribe", {
+      text: "word ".repeat(80),
+      chunkDelayMs: 100,
+    });
+    const post = (path: string, init: RequestInit) =>
+      fetch(`${victim.gateway.baseUrl}${path}`, {
+        method: "POST",
+        ...init,
+        headers: { authorization: `Bearer ${secret}`, ...init.headers },
+      });
+    const speech = await post("/v1/audio/speech", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gemini-2.5-flash-preview-tts",
+        voice: "Kore",
+        response_format: "pcm",
+        input: Array.from({ length: 40 }, (_, i) => `word${i}`).join(" "),
+      }),
+    });
+    const form = new FormData();
+    form.set("model", "gpt-4o-transcribe");
+    form.set("stream", "true");
+    form.set("file", new Blob([new Uint8Array(fakeWav(30))]), "thirty-seconds.wav");
+    const transcript = await post("/v1/audio/transcriptions", { body: form });
+    expect([speech.status, transcript.status]).toEqual([200, 200]);
+    // Read both as they come: each run records its progress once it has run a second.
+    const readers = [speech.body!.getReader(), transcript.body!.getReader()];
+    const reading = readers.map(async (reader) => {
+      while (!(await reader.read().catch(() => ({ done: true }))).done);
+    });
+    await expect.poll(() => prisma.requestProgress.count(), { timeout: 5_000 }).toBe(2);
+    await victim.gateway.stop("SIGKILL");
+    await Promise.all(reading);
+
+    // The survivor's sweeper finds the dead instance's lock free, and still free 3 s on.
+    await expect
+      .poll(() => prisma.conversation.count({ where: { userId: user.id } }), { timeout: 20_000 })
+      .toBe(2);
+    const rows = await prisma.conversation.findMany({
+      where: { userId: user.id },
+      orderBy: { endpoint: "asc" },
+    });
+    console.log(
+      "killed mid-stream:",
+      rows.map((row) => [row.endpoint, row.status, row.unit, row.units, String(row.cost)]),
+    );
+    expect(rows.map((row) => [row.endpoint, row.status, row.usageSource, row.unit])).toEqual([
+      ["/v1/audio/speech", "INTERRUPTED", "ESTIMATED", "audio_output_token"],
+      ["/v1/audio/transcriptions", "INTERRUPTED", "ESTIMATED", "audio_input_token"],
+    ]);
+    // Part of the speech (of 200 audio tokens), not all of it; every row charged.
+    expect(rows[0]!.units).toBeGreaterThan(0);
+    expect(rows[0]!.units).toBeLessThan(200);
+    for (const row of rows) expect(row.cost).toBeGreaterThan(0n);
+    const after = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.reserved).toBe(0n);
+    expect(after.balance).toBe(before.balance - rows[0]!.cost - rows[1]!.cost);
+    expect(await prisma.creditHold.count({ where: { userId: user.id } })).toBe(0);
+  } finally {
+    await victim.close().catch(() => {});
+  }
+}, 60_000);

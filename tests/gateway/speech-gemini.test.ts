@@ -279,6 +279,37 @@ describe("Gemini speech", () => {
     expect((await received()[0]!.closed).completed).toBe(false);
   });
 
+  test("a stopping server (or a revoked key) ends it midway: ERROR, charged as it stands, below the hold", async () => {
+    const who = await customer();
+    harness.fakes.google.scripts.enqueue(UPSTREAM, { chunkDelayMs: 100 });
+    const input = Array.from({ length: 30 }, (_, i) => `word${i}`).join(" ");
+    const response = await who.client.audio.speech.create({
+      model: MODEL,
+      input,
+      voice: "Kore",
+      response_format: "pcm",
+    });
+    const reader = response.body!.getReader();
+    let bytes = 0;
+    while (bytes < 3 * 9_600) bytes += (await reader.read()).value?.length ?? 0;
+    // A running request like a chat's stream: the server's stop reaches it.
+    harness.gateway.stopRunning();
+    const ended = await (async () => {
+      for (;;) if ((await reader.read()).done) return "done";
+    })().catch((error: unknown) => error);
+    expect(ended).not.toBe("done");
+    const [row] = await until(
+      () => rowsOf(who.apiKey.id),
+      (rows) => rows.length > 0,
+    );
+    expect(row).toMatchObject({ status: "ERROR", errorCode: "server_shutting_down" });
+    expect(row!.outputTokens).toBeGreaterThanOrEqual(3 * FAKE_GEMINI_TOKENS_PER_CHUNK);
+    expect(row!.outputTokens).toBeLessThan(30 * FAKE_GEMINI_TOKENS_PER_CHUNK);
+    expect(row!.cost).toBeGreaterThan(0n);
+    expect(row!.cost).toBeLessThan(holdFor(input));
+    expect(await balanceOf(who.user.id)).toBe(creditsToMicro(100) - row!.cost);
+  });
+
   const CASES: [string, Record<string, unknown>, RegExp][] = [
     ["mp3 (OpenAI's default)", { response_format: "mp3" }, /response_format.*wav or pcm/],
     ["opus", { response_format: "opus" }, /response_format.*wav or pcm/],

@@ -138,10 +138,11 @@ export function createGeminiAdapter(options: {
       } catch (error) {
         throw mapGeminiError(error);
       }
-      const { body, usage } = speechBody(stream, call.format, mapGeminiError);
+      const { body, usage, soFar } = speechBody(stream, call.format, mapGeminiError);
       return {
         body,
         usage,
+        soFar,
         // OpenAI's `pcm` is the same 24 kHz 16-bit mono, under this type.
         contentType: call.format === "wav" ? "audio/wav" : "audio/pcm",
       };

@@ -77,19 +77,19 @@ export function speechBody(
   stream: AsyncIterable<GenerateContentResponse>,
   format: string,
   mapError: (error: unknown) => Error,
-): { body: ReadableStream<Uint8Array>; usage: Promise<SpeechUsage> } {
+): { body: ReadableStream<Uint8Array>; usage: Promise<SpeechUsage>; soFar: () => SpeechUsage } {
   const iterator = stream[Symbol.asyncIterator]();
   let reported: Usage | undefined;
   let pcmBytes = 0;
   let finished = false;
   let settle!: (usage: SpeechUsage) => void;
   const usage = new Promise<SpeechUsage>((resolve) => (settle = resolve));
-  const done = () =>
-    settle({
-      reported,
-      finished,
-      audioTokens: Math.ceil((pcmBytes / PCM_BYTES_PER_SECOND) * GEMINI_AUDIO_TOKENS_PER_SECOND),
-    });
+  const soFar = (): SpeechUsage => ({
+    reported,
+    finished,
+    audioTokens: Math.ceil((pcmBytes / PCM_BYTES_PER_SECOND) * GEMINI_AUDIO_TOKENS_PER_SECOND),
+  });
+  const done = () => settle(soFar());
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -126,7 +126,7 @@ export function speechBody(
     // Nothing read ahead: what was pulled is what the client was given.
     { highWaterMark: 0 },
   );
-  return { body, usage };
+  return { body, usage, soFar };
 }
 
 /** The PCM of a chunk's audio parts. */

@@ -1,16 +1,13 @@
 import { costPer, settleMedia } from "../../../billing/media-charge.server.ts";
 import {
-  settleTokenSpeech,
   SPEECH_MAX_OUTPUT_TOKENS,
   speechInputTokensBound,
   tokenSpeechHold,
-  type SpeechEnding,
 } from "../../../billing/speech-charge.server.ts";
 import type { RouteOption } from "../../../catalog/catalog-cache.server.ts";
 import { errorResponse } from "../../../http/gateway-error.ts";
 import { readJsonBody } from "../../../http/read-json-body.server.ts";
 import { openAIChat } from "../../../protocols/openai/openai-protocol.ts";
-import type { SpeechUsage } from "../../../providers/adapter.ts";
 import { speechPrompt } from "../../../providers/google/gemini-speech.ts";
 import { microToCredits } from "../../../utils/money.ts";
 import { authenticate } from "../../authenticate.server.ts";
@@ -19,6 +16,7 @@ import { reserveAmount, runBilled, type Endpoint } from "../../pipeline.server.t
 import { errorCodeOf, toGatewayError } from "../../upstream-failure.ts";
 import { callRoutes, dearest, mediaRoutes } from "../media/media-routes.server.ts";
 import { fitSpeech, type SpeechAsk } from "./speech-options.ts";
+import { SpeechRun } from "./speech-run.server.ts";
 import { parseSpeechRequest, type SpeechRequest } from "./speech-request.ts";
 
 const SPEECH: Endpoint = { error: errorResponse, failed: "speech failed" };
@@ -82,25 +80,18 @@ export function handleSpeech(gateway: Gateway, request: Request): Promise<Respon
       heldAmount: hold.amount,
     };
     if (accepted && perToken(route)) {
-      // Billed by tokens: settled when the audio's stream is over. A provider that would not
-      // say what it made is charged the most it may make.
-      const usage =
-        accepted.usage ??
-        Promise.resolve({
-          reported: undefined,
-          audioTokens: SPEECH_MAX_OUTPUT_TOKENS,
-          finished: true,
-        });
-      const settle = async (ending: SpeechEnding) =>
-        settleTokenSpeech(
-          gateway.ledger,
-          gateway.log,
-          { ...charged, prompt },
-          route,
-          await usage,
-          ending,
-        );
-      return new Response(settledAtItsEnd(accepted.body, usage, request.signal, settle), {
+      // Billed by tokens: settled when the audio's stream is over, its progress recorded as it
+      // goes. A provider that would not say what it made is charged the most it may make.
+      const run = new SpeechRun(
+        gateway,
+        key,
+        { ...charged, prompt },
+        route,
+        accepted,
+        request.signal,
+        { reported: undefined, audioTokens: SPEECH_MAX_OUTPUT_TOKENS, finished: true },
+      );
+      return new Response(run.body(), {
         headers: { ...headers, "Content-Type": accepted.contentType },
       });
     }
@@ -159,55 +150,4 @@ async function fittingRoutes(
   const first = fits[0]!.fit;
   if (asks.size === 0 && !first.ok) throw first.error;
   return { routes: [...asks.keys()], asks };
-}
-
-/**
- * The provider's audio as the client's body, settled once when it is over (before the
- * client sees its end): CANCELLED when the client left, ERROR when the stream broke or
- * ended before the provider said it was complete, else SUCCESS.
- */
-function settledAtItsEnd(
-  body: ReadableStream<Uint8Array>,
-  usage: Promise<SpeechUsage>,
-  clientSignal: AbortSignal,
-  settle: (ending: SpeechEnding) => Promise<unknown>,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let settled: Promise<unknown> | undefined;
-  let cancelled = false;
-  const once = (ending: SpeechEnding) => (settled ??= settle(ending));
-  const left = () => cancelled || clientSignal.aborted;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          await once(
-            left()
-              ? { status: "CANCELLED", errorCode: null }
-              : { status: "ERROR", errorCode: errorCodeOf(error) },
-          );
-          return controller.error(error);
-        }
-        if (!next.done) return controller.enqueue(next.value);
-        const { finished } = await usage;
-        await once(
-          left()
-            ? { status: "CANCELLED", errorCode: null }
-            : finished
-              ? { status: "SUCCESS", errorCode: null }
-              : { status: "ERROR", errorCode: "upstream_truncated" },
-        );
-        controller.close();
-      },
-      async cancel(reason) {
-        cancelled = true;
-        await reader.cancel(reason).catch(() => {});
-        await once({ status: "CANCELLED", errorCode: null });
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
