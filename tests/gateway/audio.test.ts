@@ -436,3 +436,17 @@ test("40 speeches at once on a balance that covers 5: exactly 5 are spoken and b
   expect(rows.reduce((sum, row) => sum + row.cost, 0n)).toBe(5n * cost);
   expect(await balanceOf(user.id)).toBe(0n);
 });
+
+test("the Models listing says what the audio models take and give: text to audio, audio to text", async () => {
+  const response = await fetch(`${harness.baseUrl}/api/v1/models`);
+  const { data } = (await response.json()) as {
+    data: { id: string; architecture: { modality: string } }[];
+  };
+  const modality = (slug: string) =>
+    data.find((model) => model.id.endsWith(`/${slug}`))?.architecture.modality;
+  expect([modality("speech-model"), modality("whisper-model"), modality("chat-only")]).toEqual([
+    "text->audio",
+    "audio->text",
+    "text+image->text",
+  ]);
+});

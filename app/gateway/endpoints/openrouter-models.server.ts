@@ -4,6 +4,7 @@ import type { Gateway } from "../gateway.server.ts";
 import { supportedParameters } from "./list-models.server.ts";
 import { modelNotFound } from "../route-choice.server.ts";
 import { openRouterProviderName } from "../../catalog/openrouter-names.ts";
+import { isMediaModel, mediaEndpointOf } from "../../catalog/media-prices.ts";
 import { configuredProviders, servedCatalog } from "../services/served-models.server.ts";
 
 // OpenRouter's model listing (GET /api/v1/models) and a model's endpoints (GET
@@ -25,7 +26,7 @@ const IMPLICIT_CACHING = new Set(["openai", "google"]);
  * and no output price (app/catalog/catalog-data.ts).
  */
 export const isEmbeddings = (model: CatalogModel) =>
-  !isImageModel(model) && model.maxOutputTokens <= 1 && model.routes[0]!.prices.output === 0n;
+  !isMediaModel(model) && model.maxOutputTokens <= 1 && model.routes[0]!.prices.output === 0n;
 
 /** An image model (ADR 072): its routes are priced per image, and it answers /v1/images only. */
 export const isImageModel = (model: CatalogModel) =>
@@ -35,18 +36,26 @@ export const isImageModel = (model: CatalogModel) =>
 export const outputsImages = (model: CatalogModel) =>
   model.routes.some((route) => route.prices.modality?.image_output_token !== undefined);
 
+/** What an audio model (ADR 072, 074, 075) takes and gives: text to speech, or speech to text. */
+function audioModalities(model: CatalogModel) {
+  if (isImageModel(model) || !isMediaModel(model)) return undefined;
+  return mediaEndpointOf(model.routes[0]!) === "/v1/audio/speech"
+    ? { input: ["text"], output: ["audio"] }
+    : { input: ["audio"], output: ["text"] };
+}
+
 export function architecture(model: CatalogModel) {
   const embeddings = isEmbeddings(model);
   const imageModel = isImageModel(model);
-  const images = !embeddings && !imageModel && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
-  const input = images ? ["text", "image"] : ["text"];
+  const audio = audioModalities(model);
+  const images =
+    !embeddings && !imageModel && !audio && IMAGE_PROVIDERS.has(model.routes[0]!.providerSlug);
+  const input = audio?.input ?? (images ? ["text", "image"] : ["text"]);
   const output = embeddings
     ? ["embeddings"]
     : imageModel
       ? ["image"]
-      : outputsImages(model)
-        ? ["image", "text"]
-        : ["text"];
+      : (audio?.output ?? (outputsImages(model) ? ["image", "text"] : ["text"]));
   return {
     modality: `${input.join("+")}->${output.join("+")}`,
     input_modalities: input,
